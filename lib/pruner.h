@@ -1,0 +1,30 @@
+/* pruner.h -- the interface of early-stopping rules ("pruner" option).
+ *
+ * Same pattern as strategies: a static const type object per rule, one file
+ * each, one line in registry.c. `should_stop` is asked after every report of
+ * a running trial; it reads the trial table and never writes it. Losses are
+ * minimized (the study negates when maximizing). */
+#ifndef HPT_PRUNER_H
+#define HPT_PRUNER_H
+
+#include "common.h"
+
+struct hpt_study;
+
+typedef struct hpti_pruner_type {
+    const char *name;
+    size_t state_size;
+    int (*init)(void *state, const struct hpt_study *study, char *msg);
+    /* Options named "pruner.<key>"; HPT_E_NAME for unknown keys. */
+    int (*set_option)(void *state, const char *key, double value, char *msg);
+    int (*get_option)(const void *state, const char *key, double *value);
+    /* After trial `id` reported (step, loss): 1 = stop it, 0 = go on. */
+    int (*should_stop)(void *state, const struct hpt_study *study, int64_t id,
+                       double step, double loss);
+    void (*free)(void *state);
+} hpti_pruner_type;
+
+const hpti_pruner_type *hpti_pruner_lookup(const char *name);
+const hpti_pruner_type *hpti_pruner_at(size_t i);
+
+#endif

@@ -1,0 +1,56 @@
+/* strategy.h -- the interface every search strategy implements.
+ *
+ * A strategy is a static const type object (after GSL's multimin types):
+ * the study allocates `state_size` zeroed bytes and dispatches. `propose`
+ * reads the trial table (never writes it) and returns a unit-cube point, plus
+ * a budget and a parent for multi-fidelity strategies. Losses seen by a
+ * strategy are always to be minimized (the study negates when maximizing).
+ * Adding a strategy = one file + one line in registry.c.
+ *
+ * Every hook that can fail writes a message of at most HPTI_MSG bytes into
+ * `msg` and returns a negative status; hooks may be NULL where noted. */
+#ifndef HPT_STRATEGY_H
+#define HPT_STRATEGY_H
+
+#include "common.h"
+#include "rng.h"
+
+struct hpt_study;
+
+typedef struct {
+    double *u;       /* in: buffer of dim doubles; out: the point in [0,1]^d */
+    double budget;   /* out: resource for the trial; 0 = full (default)      */
+    int64_t parent;  /* out: trial this one continues, or -1 (default)       */
+} hpti_proposal;
+
+typedef struct hpti_strategy_type {
+    const char *name;
+    size_t state_size;
+    /* Set defaults; called once at study creation. rng is seeded for this
+     * strategy's own stream. May be NULL. */
+    int (*init)(void *state, const struct hpt_study *study, char *msg);
+    /* Options named "<strategy>.<key>": `key` excludes the prefix. Return
+     * HPT_E_NAME for an unknown key. May be NULL (no options). */
+    int (*set_option)(void *state, const char *key, double value, char *msg);
+    int (*set_option_str)(void *state, const char *key, const char *value,
+                          char *msg);
+    int (*get_option)(const void *state, const char *key, double *value);
+    /* Called at the first ask, after options are final. May be NULL. */
+    int (*start)(void *state, const struct hpt_study *study, char *msg);
+    /* Propose the next trial. @return HPT_OK, HPT_DONE, HPT_WAIT or an
+     * error. Called with the study locked; the new trial is not yet in the
+     * table. */
+    int (*propose)(void *state, const struct hpt_study *study,
+                   hpti_proposal *out, char *msg);
+    /* Trial `id` just finished (complete, failed or pruned). Cannot fail:
+     * heavy work belongs in propose. May be NULL. */
+    void (*observe)(void *state, const struct hpt_study *study, int64_t id);
+    /* Release what the state owns (not the state itself). May be NULL. */
+    void (*free)(void *state);
+} hpti_strategy_type;
+
+/* registry.c */
+const hpti_strategy_type *hpti_strategy_lookup(const char *name);
+const hpti_strategy_type *hpti_strategy_at(size_t i);
+
+#endif

@@ -1,0 +1,691 @@
+/* study.c -- the ask/tell state machine and the trial table.
+ *
+ * Lifecycle: create -> configure (options, only before the first ask) ->
+ * { ask -> host trains -> report* -> tell | tell_failed | prune } -> destroy.
+ * Every public entry point takes the study's lock, so one study can be shared
+ * by the worker threads of a tuning job. A call that fails changes nothing. */
+#include <math.h>
+#include <string.h>
+
+#include "study.h"
+
+#define MAX_REASON 255
+
+/* ---- locking and errors ------------------------------------------------ */
+
+static void lock(const hpt_study *s) { pthread_mutex_lock(&((hpt_study *)s)->lock); }
+static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)->lock); }
+
+/* Error in a const accessor: the message buffer is the one mutable part. */
+#define FAIL(s, st, ...) hpti_fail(((hpt_study *)(s))->errmsg, st, __VA_ARGS__)
+
+static int check_trial(const hpt_study *s, const char *fn, int64_t id)
+{
+    if (id < 0 || (uint64_t)id >= s->n_trials)
+        return FAIL(s, HPT_E_TRIAL, "%s: no trial %lld (the study has %zu)", fn,
+                    (long long)id, s->n_trials);
+    return HPT_OK;
+}
+
+/* ---- lifecycle ----------------------------------------------------------- */
+
+int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direction,
+                     uint64_t seed, hpt_study **out)
+{
+    const char *fn = "hpt_study_create";
+    hpti_clear_error();
+    if (!out)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!space || !strategy)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: space or strategy is NULL", fn);
+    if (space->n == 0)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: the space has no parameters", fn);
+    if (direction != HPT_MINIMIZE && direction != HPT_MAXIMIZE)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: direction must be HPT_MINIMIZE or HPT_MAXIMIZE, not %d", fn,
+                         (int)direction);
+    const hpti_strategy_type *type = hpti_strategy_lookup(strategy);
+    if (!type)
+        return hpti_fail(NULL, HPT_E_NAME, "%s: unknown strategy '%.64s'", fn, strategy);
+
+    hpt_study *s = hpti_calloc(1, sizeof *s);
+    if (!s)
+        return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        hpti_free(s);
+        return hpti_fail(NULL, HPT_E_NOMEM, "%s: cannot create the study lock", fn);
+    }
+    int rc = HPT_E_NOMEM;
+    s->type = type;
+    s->direction = direction;
+    s->seed = seed;
+    s->best = -1;
+    if (hpti_space_copy(space, &s->space))
+        goto fail;
+    s->dim = s->space->n;
+    s->sstate = hpti_calloc(1, type->state_size);
+    if (!s->sstate)
+        goto fail;
+    if (type->init && (rc = type->init(s->sstate, s, s->errmsg)) != HPT_OK)
+        goto fail;
+    *out = s;
+    return HPT_OK;
+fail:
+    if (rc == HPT_E_NOMEM)
+        hpti_fail(NULL, rc, "%s: out of memory", fn);
+    else
+        hpti_fail(NULL, rc, "%s: %s", fn, s->errmsg);
+    hpt_study_destroy(s);
+    return rc;
+}
+
+void hpt_study_destroy(hpt_study *s)
+{
+    if (!s)
+        return;
+    if (s->sstate && s->type->free)
+        s->type->free(s->sstate);
+    hpti_free(s->sstate);
+    if (s->pstate && s->ptype && s->ptype->free)
+        s->ptype->free(s->pstate);
+    hpti_free(s->pstate);
+    for (size_t i = 0; i < s->n_trials; i++) {
+        hpti_trial *t = &s->trials[i];
+        hpti_free(t->x);
+        hpti_free(t->rep_step);
+        hpti_free(t->rep_loss);
+        hpti_free(t->fail_reason);
+    }
+    hpti_free(s->trials);
+    hpti_free(s->prior_u);
+    hpti_free(s->prior_loss);
+    hpt_space_destroy(s->space);
+    pthread_mutex_destroy(&s->lock);
+    hpti_free(s);
+}
+
+int hpt_strategy_name(size_t i, const char **name)
+{
+    hpti_clear_error();
+    const hpti_strategy_type *t = hpti_strategy_at(i);
+    if (!t || !name)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_strategy_name: no strategy %zu", i);
+    *name = t->name;
+    return HPT_OK;
+}
+
+/* ---- options --------------------------------------------------------------- */
+
+/* Split "prefix.key": returns key when name starts with prefix + '.'. */
+static const char *after_prefix(const char *name, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(name, prefix, n) == 0 && name[n] == '.' ? name + n + 1 : NULL;
+}
+
+/* An option for some other strategy or pruner than the selected one gets a
+ * message that says so, rather than a bare "unknown". */
+static int foreign_option(hpt_study *s, const char *fn, const char *option)
+{
+    for (size_t i = 0; hpti_strategy_at(i); i++)
+        if (after_prefix(option, hpti_strategy_at(i)->name))
+            return hpti_fail(s->errmsg, HPT_E_NAME,
+                             "%s: option '%.64s' belongs to strategy '%s', this study "
+                             "uses '%s'",
+                             fn, option, hpti_strategy_at(i)->name, s->type->name);
+    if (after_prefix(option, "pruner"))
+        return hpti_fail(s->errmsg, HPT_E_NAME,
+                         "%s: option '%.64s' needs a pruner that has it (set \"pruner\" "
+                         "first)",
+                         fn, option);
+    return hpti_fail(s->errmsg, HPT_E_NAME, "%s: unknown option '%.64s'", fn, option);
+}
+
+static int set_locked(hpt_study *s, const char *option, double value)
+{
+    const char *fn = "hpt_study_set", *key;
+    int rc;
+    if (s->started)
+        return hpti_fail(s->errmsg, HPT_E_STAGE,
+                         "%s: options are fixed once the first trial was asked ('%.64s')",
+                         fn, option);
+    if (isnan(value))
+        return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: '%.64s' is NaN", fn, option);
+    if (strcmp(option, "max_trials") == 0) {
+        if (!(value >= 0 && value <= 9007199254740992.0) || value != floor(value))
+            return hpti_fail(s->errmsg, HPT_E_INVALID,
+                             "%s: max_trials must be an integer in 0..2^53, not %g", fn,
+                             value);
+        s->max_trials = (int64_t)value;
+        return HPT_OK;
+    }
+    if ((key = after_prefix(option, s->type->name)) && s->type->set_option) {
+        rc = s->type->set_option(s->sstate, key, value, s->errmsg);
+        if (rc == HPT_E_NAME)
+            return hpti_fail(s->errmsg, rc, "%s: strategy '%s' has no option '%.64s'", fn,
+                             s->type->name, key);
+        return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg) : HPT_OK;
+    }
+    if ((key = after_prefix(option, "pruner")) && s->ptype && s->ptype->set_option) {
+        rc = s->ptype->set_option(s->pstate, key, value, s->errmsg);
+        if (rc == HPT_E_NAME)
+            return hpti_fail(s->errmsg, rc, "%s: pruner '%s' has no option '%.64s'", fn,
+                             s->ptype->name, key);
+        return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg) : HPT_OK;
+    }
+    return foreign_option(s, fn, option);
+}
+
+int hpt_study_set(hpt_study *s, const char *option, double value)
+{
+    hpti_clear_error();
+    if (!s || !option)
+        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
+                         "hpt_study_set: NULL argument");
+    lock(s);
+    int rc = set_locked(s, option, value);
+    unlock(s);
+    return rc;
+}
+
+static int set_pruner(hpt_study *s, const char *fn, const char *value)
+{
+    const hpti_pruner_type *pt = NULL;
+    if (strcmp(value, "none") != 0 && !(pt = hpti_pruner_lookup(value)))
+        return hpti_fail(s->errmsg, HPT_E_NAME, "%s: unknown pruner '%.64s'", fn, value);
+    void *st = NULL;
+    if (pt) {
+        st = hpti_calloc(1, pt->state_size);
+        if (!st)
+            return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+        int rc = pt->init ? pt->init(st, s, s->errmsg) : HPT_OK;
+        if (rc) {
+            if (pt->free)
+                pt->free(st);
+            hpti_free(st);
+            return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+        }
+    }
+    if (s->pstate && s->ptype->free)
+        s->ptype->free(s->pstate);
+    hpti_free(s->pstate);
+    s->ptype = pt;
+    s->pstate = st;
+    return HPT_OK;
+}
+
+int hpt_study_set_str(hpt_study *s, const char *option, const char *value)
+{
+    const char *fn = "hpt_study_set_str", *key;
+    hpti_clear_error();
+    if (!s || !option || !value)
+        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    int rc;
+    if (s->started)
+        rc = hpti_fail(s->errmsg, HPT_E_STAGE,
+                       "%s: options are fixed once the first trial was asked ('%.64s')",
+                       fn, option);
+    else if (strcmp(option, "pruner") == 0)
+        rc = set_pruner(s, fn, value);
+    else if ((key = after_prefix(option, s->type->name)) && s->type->set_option_str) {
+        rc = s->type->set_option_str(s->sstate, key, value, s->errmsg);
+        if (rc == HPT_E_NAME)
+            rc = hpti_fail(s->errmsg, rc, "%s: strategy '%s' has no option '%.64s'", fn,
+                           s->type->name, key);
+        else if (rc)
+            rc = hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+    } else
+        rc = foreign_option(s, fn, option);
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_get(const hpt_study *s, const char *option, double *value)
+{
+    const char *fn = "hpt_study_get", *key;
+    hpti_clear_error();
+    if (!s || !option || !value)
+        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
+                         "%s: NULL argument", fn);
+    lock(s);
+    int rc = HPT_E_NAME;
+    if (strcmp(option, "max_trials") == 0) {
+        *value = (double)s->max_trials;
+        rc = HPT_OK;
+    } else if ((key = after_prefix(option, s->type->name)) && s->type->get_option)
+        rc = s->type->get_option(s->sstate, key, value);
+    else if ((key = after_prefix(option, "pruner")) && s->ptype && s->ptype->get_option)
+        rc = s->ptype->get_option(s->pstate, key, value);
+    if (rc)
+        FAIL(s, rc, "%s: unknown option '%.64s'", fn, option);
+    unlock(s);
+    return rc;
+}
+
+/* ---- ask / report / tell ------------------------------------------------------ */
+
+static int ask_locked(hpt_study *s, int64_t *trial_id)
+{
+    const char *fn = "hpt_study_ask";
+    int rc;
+    if (!s->started) {
+        if (s->type->start && (rc = s->type->start(s->sstate, s, s->errmsg)) != HPT_OK)
+            return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+        s->started = 1;
+    }
+    if (s->max_trials && (int64_t)s->n_trials >= s->max_trials) {
+        hpti_fail(s->errmsg, HPT_DONE, "%s: max_trials (%lld) reached", fn,
+                  (long long)s->max_trials);
+        return HPT_DONE;
+    }
+    if (hpti_grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials))
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    hpti_trial t = {0};
+    t.x = hpti_malloc(2 * s->dim * sizeof *t.x);
+    if (!t.x)
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    t.u = t.x + s->dim;
+    hpti_proposal p = {t.u, 0.0, -1};
+    rc = s->type->propose(s->sstate, s, &p, s->errmsg);
+    if (rc != HPT_OK) {
+        hpti_free(t.x);
+        if (rc < 0)
+            return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+        hpti_fail(s->errmsg, rc, "%s: %s", fn,
+                  rc == HPT_DONE ? "the strategy has no more trials"
+                                 : "the strategy waits for running trials");
+        return rc;
+    }
+    for (size_t i = 0; i < s->dim; i++)
+        if (!(t.u[i] >= 0 && t.u[i] <= 1)) {
+            hpti_free(t.x);
+            return hpti_fail(s->errmsg, HPT_E_NUMERIC,
+                             "%s: strategy '%s' proposed coordinate %zu = %g outside [0,1]",
+                             fn, s->type->name, i, t.u[i]);
+        }
+    /* The stored coordinates are those of the configuration that will run. */
+    for (size_t i = 0; i < s->dim; i++) {
+        t.x[i] = hpti_param_decode(&s->space->p[i], t.u[i]);
+        t.u[i] = hpti_param_encode(&s->space->p[i], t.x[i]);
+    }
+    t.state = HPT_TRIAL_RUNNING;
+    t.budget = p.budget;
+    t.parent = p.parent;
+    t.value = t.loss = NAN;
+    s->trials[s->n_trials] = t;
+    *trial_id = (int64_t)s->n_trials++;
+    s->n_running++;
+    return HPT_OK;
+}
+
+int hpt_study_ask(hpt_study *s, int64_t *trial_id)
+{
+    hpti_clear_error();
+    if (!s || !trial_id)
+        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "hpt_study_ask: NULL argument");
+    *trial_id = -1;
+    lock(s);
+    int rc = ask_locked(s, trial_id);
+    unlock(s);
+    return rc;
+}
+
+static int check_running(hpt_study *s, const char *fn, int64_t id)
+{
+    int rc = check_trial(s, fn, id);
+    if (rc)
+        return rc;
+    if (s->trials[id].state != HPT_TRIAL_RUNNING)
+        return hpti_fail(s->errmsg, HPT_E_STATE, "%s: trial %lld is already finished", fn,
+                         (long long)id);
+    return HPT_OK;
+}
+
+static int report_locked(hpt_study *s, int64_t id, double step, double value,
+                         int32_t *should_stop)
+{
+    const char *fn = "hpt_study_report";
+    int rc = check_running(s, fn, id);
+    if (rc)
+        return rc;
+    if (!isfinite(step) || !isfinite(value))
+        return hpti_fail(s->errmsg, HPT_E_INVALID,
+                         "%s: trial %lld: step and value must be finite (%g, %g)", fn,
+                         (long long)id, step, value);
+    hpti_trial *t = &s->trials[id];
+    size_t cap = t->cap_reports;
+    if (hpti_grow((void **)&t->rep_step, &cap, t->n_reports + 1, sizeof(double)))
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    cap = t->cap_reports;
+    if (hpti_grow((void **)&t->rep_loss, &cap, t->n_reports + 1, sizeof(double)))
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    t->cap_reports = cap;
+    double loss = hpti_study_sign(s) * value;
+    t->rep_step[t->n_reports] = step;
+    t->rep_loss[t->n_reports] = loss;
+    t->n_reports++;
+    int stop = 0;
+    if (s->ptype && s->ptype->should_stop)
+        stop = s->ptype->should_stop(s->pstate, s, id, step, loss) ? 1 : 0;
+    if (should_stop)
+        *should_stop = stop;
+    return HPT_OK;
+}
+
+int hpt_study_report(hpt_study *s, int64_t id, double step, double value,
+                     int32_t *should_stop)
+{
+    hpti_clear_error();
+    if (should_stop)
+        *should_stop = 0;
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_report: study is NULL");
+    lock(s);
+    int rc = report_locked(s, id, step, value, should_stop);
+    unlock(s);
+    return rc;
+}
+
+/* Move a running trial to a final state and keep the counters and the best
+ * trial current. */
+static void finish(hpt_study *s, int64_t id, int32_t state)
+{
+    hpti_trial *t = &s->trials[id];
+    t->state = state;
+    s->n_running--;
+    if (state == HPT_TRIAL_COMPLETE) {
+        s->n_complete++;
+        if (s->best < 0 || t->loss < s->trials[s->best].loss)
+            s->best = id;
+    } else if (state == HPT_TRIAL_FAILED)
+        s->n_failed++;
+    else
+        s->n_pruned++;
+    if (s->type->observe)
+        s->type->observe(s->sstate, s, id);
+}
+
+int hpt_study_tell(hpt_study *s, int64_t id, double value)
+{
+    const char *fn = "hpt_study_tell";
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
+    lock(s);
+    int rc = check_running(s, fn, id);
+    if (!rc && !isfinite(value))
+        rc = hpti_fail(s->errmsg, HPT_E_INVALID,
+                       "%s: trial %lld: value must be finite, not %g (tell a failure "
+                       "with hpt_study_tell_failed)",
+                       fn, (long long)id, value);
+    if (!rc) {
+        s->trials[id].value = value;
+        s->trials[id].loss = hpti_study_sign(s) * value;
+        finish(s, id, HPT_TRIAL_COMPLETE);
+    }
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_tell_failed(hpt_study *s, int64_t id, const char *reason)
+{
+    const char *fn = "hpt_study_tell_failed";
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
+    lock(s);
+    int rc = check_running(s, fn, id);
+    if (!rc && reason && reason[0]) {
+        size_t n = strnlen(reason, MAX_REASON);
+        char *r = hpti_malloc(n + 1);
+        if (!r)
+            rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+        else {
+            memcpy(r, reason, n);
+            r[n] = '\0';
+            s->trials[id].fail_reason = r;
+        }
+    }
+    if (!rc)
+        finish(s, id, HPT_TRIAL_FAILED);
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_prune(hpt_study *s, int64_t id)
+{
+    const char *fn = "hpt_study_prune";
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
+    lock(s);
+    int rc = check_running(s, fn, id);
+    if (!rc) {
+        hpti_trial *t = &s->trials[id];
+        if (t->n_reports == 0)
+            finish(s, id, HPT_TRIAL_FAILED);
+        else {
+            t->loss = t->rep_loss[t->n_reports - 1];
+            t->value = hpti_study_sign(s) * t->loss;
+            finish(s, id, HPT_TRIAL_PRUNED);
+        }
+    }
+    unlock(s);
+    return rc;
+}
+
+/* ---- trials and results -------------------------------------------------------- */
+
+int hpt_study_trial_count(const hpt_study *s, int64_t *count)
+{
+    hpti_clear_error();
+    if (!s || !count)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_trial_count: NULL argument");
+    lock(s);
+    *count = (int64_t)s->n_trials;
+    unlock(s);
+    return HPT_OK;
+}
+
+int hpt_trial_params(const hpt_study *s, int64_t id, double *values, size_t n)
+{
+    const char *fn = "hpt_trial_params";
+    hpti_clear_error();
+    if (!s || !values)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    int rc = check_trial(s, fn, id);
+    if (!rc && n != s->dim)
+        rc = FAIL(s, HPT_E_INVALID, "%s: n is %zu, the space has %zu parameters", fn, n,
+                  s->dim);
+    if (!rc)
+        memcpy(values, s->trials[id].x, n * sizeof *values);
+    unlock(s);
+    return rc;
+}
+
+/* Shared by the typed getters: find the parameter and check its type. */
+static int named(const hpt_study *s, const char *fn, int64_t id, const char *name,
+                 int32_t type, double *x)
+{
+    size_t i;
+    int rc = check_trial(s, fn, id);
+    if (rc)
+        return rc;
+    for (i = 0; i < s->dim; i++)
+        if (strcmp(s->space->p[i].name, name) == 0)
+            break;
+    if (i == s->dim)
+        return FAIL(s, HPT_E_NAME, "%s: no parameter '%.64s'", fn, name);
+    if (s->space->p[i].type != type)
+        return FAIL(s, HPT_E_TYPE, "%s: parameter '%s' is not a%s", fn, name,
+                    type == HPT_PARAM_FLOAT ? " float"
+                    : type == HPT_PARAM_INT ? "n integer"
+                                            : " categorical");
+    *x = s->trials[id].x[i];
+    return HPT_OK;
+}
+
+int hpt_trial_float(const hpt_study *s, int64_t id, const char *name, double *out)
+{
+    hpti_clear_error();
+    if (!s || !name || !out)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_float: NULL argument");
+    lock(s);
+    int rc = named(s, "hpt_trial_float", id, name, HPT_PARAM_FLOAT, out);
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_int(const hpt_study *s, int64_t id, const char *name, int64_t *out)
+{
+    double x;
+    hpti_clear_error();
+    if (!s || !name || !out)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_int: NULL argument");
+    lock(s);
+    int rc = named(s, "hpt_trial_int", id, name, HPT_PARAM_INT, &x);
+    if (!rc)
+        *out = (int64_t)x;
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_categorical(const hpt_study *s, int64_t id, const char *name,
+                          const char **out)
+{
+    double x;
+    size_t i;
+    hpti_clear_error();
+    if (!s || !name || !out)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_categorical: NULL argument");
+    lock(s);
+    int rc = named(s, "hpt_trial_categorical", id, name, HPT_PARAM_CATEGORICAL, &x);
+    if (!rc) {
+        hpt_space_index(s->space, name, &i);
+        *out = s->space->p[i].choices[(size_t)x];
+    }
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_state(const hpt_study *s, int64_t id, int32_t *state)
+{
+    hpti_clear_error();
+    if (!s || !state)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_state: NULL argument");
+    lock(s);
+    int rc = check_trial(s, "hpt_trial_state", id);
+    if (!rc)
+        *state = s->trials[id].state;
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_value(const hpt_study *s, int64_t id, double *value)
+{
+    const char *fn = "hpt_trial_value";
+    hpti_clear_error();
+    if (!s || !value)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    int rc = check_trial(s, fn, id);
+    if (!rc) {
+        const hpti_trial *t = &s->trials[id];
+        if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
+            *value = t->value;
+        else
+            rc = FAIL(s, HPT_E_STATE, "%s: trial %lld has no value (%s)", fn, (long long)id,
+                      t->state == HPT_TRIAL_RUNNING ? "running" : "failed");
+    }
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_budget(const hpt_study *s, int64_t id, double *budget, int64_t *resume_from)
+{
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_budget: study is NULL");
+    lock(s);
+    int rc = check_trial(s, "hpt_trial_budget", id);
+    if (!rc) {
+        if (budget)
+            *budget = s->trials[id].budget;
+        if (resume_from)
+            *resume_from = s->trials[id].parent;
+    }
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_report_count(const hpt_study *s, int64_t id, int64_t *count)
+{
+    hpti_clear_error();
+    if (!s || !count)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_report_count: NULL argument");
+    lock(s);
+    int rc = check_trial(s, "hpt_trial_report_count", id);
+    if (!rc)
+        *count = (int64_t)s->trials[id].n_reports;
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_report(const hpt_study *s, int64_t id, int64_t k, double *step,
+                     double *value)
+{
+    const char *fn = "hpt_trial_report";
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
+    lock(s);
+    int rc = check_trial(s, fn, id);
+    if (!rc && (k < 0 || (uint64_t)k >= s->trials[id].n_reports))
+        rc = FAIL(s, HPT_E_RANGE, "%s: trial %lld has no report %lld", fn, (long long)id,
+                  (long long)k);
+    if (!rc) {
+        if (step)
+            *step = s->trials[id].rep_step[k];
+        if (value)
+            *value = hpti_study_sign(s) * s->trials[id].rep_loss[k];
+    }
+    unlock(s);
+    return rc;
+}
+
+int hpt_trial_fail_reason(const hpt_study *s, int64_t id, const char **reason)
+{
+    hpti_clear_error();
+    if (!s || !reason)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_fail_reason: NULL argument");
+    lock(s);
+    int rc = check_trial(s, "hpt_trial_fail_reason", id);
+    if (!rc)
+        *reason = s->trials[id].fail_reason ? s->trials[id].fail_reason : "";
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_best(const hpt_study *s, int64_t *id, double *value)
+{
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best: study is NULL");
+    lock(s);
+    int rc = HPT_OK;
+    if (s->best < 0)
+        rc = FAIL(s, HPT_E_STATE, "hpt_study_best: no trial is complete yet");
+    else {
+        if (id)
+            *id = s->best;
+        if (value)
+            *value = s->trials[s->best].value;
+    }
+    unlock(s);
+    return rc;
+}
+
+const char *hpt_study_errmsg(const hpt_study *s) { return s ? s->errmsg : ""; }

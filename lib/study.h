@@ -1,0 +1,69 @@
+/* study.h -- the study's internals, read (never written) by strategies and
+ * pruners. The study is the one owner of trials. */
+#ifndef HPT_STUDY_H
+#define HPT_STUDY_H
+
+#include <pthread.h>
+
+#include "common.h"
+#include "pruner.h"
+#include "rng.h"
+#include "space.h"
+#include "strategy.h"
+
+typedef struct {
+    int32_t state;       /* HPT_TRIAL_* */
+    double *x;           /* dim values in space order (owned)            */
+    double *u;           /* dim unit coordinates of x (same allocation)  */
+    double budget;       /* 0 = full training                           */
+    int64_t parent;      /* trial continued, or -1                       */
+    double value;        /* as told, user's direction (complete/pruned)  */
+    double loss;         /* value for minimization: value or -value      */
+    size_t n_reports, cap_reports;
+    double *rep_step;    /* owned, n_reports steps                       */
+    double *rep_loss;    /* owned, reported values as losses             */
+    char *fail_reason;   /* owned, NULL unless failed with a reason      */
+} hpti_trial;
+
+struct hpt_study {
+    pthread_mutex_t lock;
+    hpt_space *space;    /* owned copy */
+    size_t dim;
+    int32_t direction;   /* HPT_MINIMIZE / HPT_MAXIMIZE */
+    uint64_t seed;
+    int started;         /* first ask happened: options are frozen */
+
+    const hpti_strategy_type *type;
+    void *sstate;        /* owned, type->state_size bytes */
+    const hpti_pruner_type *ptype; /* NULL = no pruner */
+    void *pstate;
+
+    int64_t max_trials;  /* 0 = unlimited */
+
+    hpti_trial *trials;  /* owned, n_trials used of cap_trials */
+    size_t n_trials, cap_trials;
+    int64_t n_running, n_complete, n_failed, n_pruned;
+    int64_t best;        /* id of the best complete trial, or -1 */
+
+    /* Observations that are not trials of this study (warm start from
+     * parent studies): n_prior points in this space's unit cube with their
+     * losses. Models treat them like complete trials; they never count as
+     * trials, never become `best` and are never re-proposed. */
+    size_t n_prior, cap_prior;
+    double *prior_u;     /* owned, n_prior * dim, row-major */
+    double *prior_loss;  /* owned, n_prior */
+
+    char errmsg[HPTI_MSG];
+};
+
+/* Seed for a component's private generator: every component draws from its
+ * own stream of the study seed, so adding draws to one never shifts another. */
+enum { HPTI_STREAM_STRATEGY = 1, HPTI_STREAM_PRUNER = 2, HPTI_STREAM_MODEL = 3 };
+
+/* Sign that turns a user value into a loss. */
+static inline double hpti_study_sign(const struct hpt_study *s)
+{
+    return s->direction == HPT_MAXIMIZE ? -1.0 : 1.0;
+}
+
+#endif
