@@ -269,6 +269,10 @@ HPT_API int hpt_study_set_str(hpt_study *study, const char *option,
 HPT_API int hpt_study_get(const hpt_study *study, const char *option,
                           double *value);
 
+/* ---- Options of strategy "bayes" ------------------------------------- */
+
+/* ---- Options of strategy "hyperband" and of the pruners --------------- */
+
 /* ---------------------------------------------------------------------- */
 /* Ask / report / tell                                                     */
 /* ---------------------------------------------------------------------- */
@@ -370,6 +374,10 @@ HPT_API int hpt_trial_fail_reason(const hpt_study *study, int64_t trial_id,
  * @return HPT_OK; HPT_E_STATE when no trial is complete; HPT_E_INVALID. */
 HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
                            double *value);
+
+/* ---------------------------------------------------------------------- */
+/* Persistence: journal, resume, warm start, completion, export            */
+/* ---------------------------------------------------------------------- */
 
 /* ---------------------------------------------------------------------- */
 /* Errors                                                                  */
