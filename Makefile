@@ -30,7 +30,8 @@ BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 # OpenBLAS comes first so that GSL's cblas_* calls bind to it, not to the
 # gslcblas that Debian's libgsl also lists (tests/check_linkage.sh checks).
-DEP_LIBS := $(BLAS_LIBS) -lgsl -llapacke -lm -lpthread
+DEP_LIBS := -Wl,--push-state,--no-as-needed $(BLAS_LIBS) -Wl,--pop-state -lgsl -llapacke \
+            -lm -lpthread
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wconversion -Wvla -Wformat=2 -Wno-sign-conversion

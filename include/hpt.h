@@ -160,7 +160,7 @@ HPT_API void hpt_space_destroy(hpt_space *space);
 HPT_API int hpt_space_add_float(hpt_space *space, const char *name,
                                 double lo, double hi, int32_t scale);
 
-/* Add an integer parameter on [lo, hi] (both included), |lo|, |hi| <= 2^52.
+/* Add an integer parameter on [lo, hi] (both included), |lo|, |hi| <= 2^51.
  * Scales: LINEAR, LOG (lo >= 1) or AUTO; REVERSE_LOG is refused. Every
  * integer gets the share of the unit interval that its neighbourhood
  * [k - 1/2, k + 1/2] has under the scale, so LINEAR is uniform over the

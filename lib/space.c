@@ -11,7 +11,8 @@
 
 #include "space.h"
 
-#define MAX_INT_MAG 4503599627370496.0 /* 2^52: integers and cells stay exact */
+#define MAX_INT_MAG 2251799813685248.0 /* 2^51: a range of 2^52 cells still
+                                          * resolves every cell in [0, 1] */
 
 static double tf(int32_t scale, double x)
 {
@@ -182,7 +183,7 @@ int hpt_space_add_int(hpt_space *s, const char *name, int64_t lo, int64_t hi,
                          (long long)lo, (long long)hi);
     double dlo = (double)lo, dhi = (double)hi;
     if (fabs(dlo) > MAX_INT_MAG || fabs(dhi) > MAX_INT_MAG)
-        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' bounds must lie within +-2^52",
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' bounds must lie within +-2^51",
                          fn, name);
     if (scale == HPT_SCALE_AUTO)
         scale = resolve_auto(dlo, dhi);

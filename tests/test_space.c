@@ -1,0 +1,203 @@
+/* test_space.c -- search spaces: the codec's round trips, scales, cells. */
+#include <math.h>
+
+#include "space.h"
+#include "testutil.h"
+
+static void round_trip_floats(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "lin", -3.0, 7.0, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "log", 1e-6, 1e2, HPT_SCALE_LOG));
+    assert_ok(hpt_space_add_float(sp, "rev", 0.5, 0.9999, HPT_SCALE_REVERSE_LOG));
+    assert_ok(hpt_space_add_float(sp, "fixed", 2.5, 2.5, HPT_SCALE_LINEAR));
+    double x[4], u[4], y[4];
+    for (int k = 0; k <= 100; k++) {
+        double t = k / 100.0;
+        u[0] = u[1] = u[2] = u[3] = t;
+        assert_ok(hpt_space_decode(sp, u, x, 4));
+        assert_ok(hpt_space_encode(sp, x, y, 4));
+        for (int i = 0; i < 3; i++)
+            assert_true(fabs(y[i] - t) < 1e-9);
+        assert_true(x[3] == 2.5);
+        assert_true(x[0] >= -3 && x[0] <= 7);
+        assert_true(x[1] >= 1e-6 && x[1] <= 1e2);
+        assert_true(x[2] >= 0.5 && x[2] <= 0.9999);
+    }
+    /* the ends are exact */
+    u[0] = u[1] = u[2] = u[3] = 0;
+    assert_ok(hpt_space_decode(sp, u, x, 4));
+    assert_true(x[0] == -3.0 && x[1] == 1e-6 && x[2] == 0.5);
+    u[0] = u[1] = u[2] = u[3] = 1;
+    assert_ok(hpt_space_decode(sp, u, x, 4));
+    assert_true(x[0] == 7.0 && x[1] == 1e2 && x[2] == 0.9999);
+    hpt_space_destroy(sp);
+}
+
+/* Reverse-log puts half the unit interval between the geometric middle of
+ * 1 - lo and 1 - hi: for [0.9, 0.999] the middle is 0.99. */
+static void reverse_log_middle(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "m", 0.9, 0.999, HPT_SCALE_REVERSE_LOG));
+    double u = 0.5, x;
+    assert_ok(hpt_space_decode(sp, &u, &x, 1));
+    assert_true(fabs(x - 0.99) < 1e-12);
+    hpt_space_destroy(sp);
+}
+
+static void round_trip_ints_and_choices(void **state)
+{
+    (void)state;
+    static const char *const ch[] = {"a", "b", "c", "d", "e"};
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_int(sp, "lin", -7, 12, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_int(sp, "log", 1, 1000, HPT_SCALE_LOG));
+    assert_ok(hpt_space_add_categorical(sp, "cat", ch, 5));
+    double x[3], u[3], y[3];
+    for (int k = 0; k < 1000; k++) {
+        x[0] = -7 + k % 20;
+        x[1] = 1 + k;
+        x[2] = k % 5;
+        assert_ok(hpt_space_encode(sp, x, u, 3));
+        assert_ok(hpt_space_decode(sp, u, y, 3));
+        assert_true(y[0] == x[0] && y[1] == x[1] && y[2] == x[2]);
+    }
+    /* every decoded value is a valid integer / index */
+    for (int k = 0; k <= 1000; k++) {
+        u[0] = u[1] = u[2] = k / 1000.0;
+        assert_ok(hpt_space_decode(sp, u, y, 3));
+        assert_true(y[0] == floor(y[0]) && y[0] >= -7 && y[0] <= 12);
+        assert_true(y[1] == floor(y[1]) && y[1] >= 1 && y[1] <= 1000);
+        assert_true(y[2] == floor(y[2]) && y[2] >= 0 && y[2] <= 4);
+    }
+    hpt_space_destroy(sp);
+}
+
+/* Fair shares: the fraction of [0,1] that decodes to integer k is the
+ * measure of its cell [k-1/2, k+1/2] under the scale. */
+static void integer_cells_are_fair(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_int(sp, "lin", 0, 9, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_int(sp, "log", 1, 16, HPT_SCALE_LOG));
+    int lin[10] = {0}, lg[17] = {0};
+    const int N = 160000;
+    for (int k = 0; k < N; k++) {
+        double u[2] = {(k + 0.5) / N, (k + 0.5) / N}, x[2];
+        assert_ok(hpt_space_decode(sp, u, x, 2));
+        lin[(int)x[0]]++;
+        lg[(int)x[1]]++;
+    }
+    for (int k = 0; k < 10; k++)
+        assert_true(abs(lin[k] - N / 10) <= 1);
+    double total = log(16.5) - log(0.5);
+    for (int k = 1; k <= 16; k++) {
+        double share = (log(k + 0.5) - log(k - 0.5)) / total;
+        assert_true(fabs(lg[k] / (double)N - share) < 1e-4);
+    }
+    hpt_space_destroy(sp);
+}
+
+static void auto_scale_rule(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    int32_t scale;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "a", 1e-4, 1e-2, HPT_SCALE_AUTO)); /* ratio 100 */
+    assert_ok(hpt_space_add_float(sp, "b", 1.0, 99.0, HPT_SCALE_AUTO));  /* ratio 99 */
+    assert_ok(hpt_space_add_float(sp, "c", 0.0, 1e6, HPT_SCALE_AUTO));   /* lo = 0 */
+    assert_ok(hpt_space_add_int(sp, "d", 1, 1024, HPT_SCALE_AUTO));
+    assert_ok(hpt_space_param_info(sp, 0, NULL, &scale, NULL, NULL, NULL));
+    assert_int_equal(scale, HPT_SCALE_LOG);
+    assert_ok(hpt_space_param_info(sp, 1, NULL, &scale, NULL, NULL, NULL));
+    assert_int_equal(scale, HPT_SCALE_LINEAR);
+    assert_ok(hpt_space_param_info(sp, 2, NULL, &scale, NULL, NULL, NULL));
+    assert_int_equal(scale, HPT_SCALE_LINEAR);
+    assert_ok(hpt_space_param_info(sp, 3, NULL, &scale, NULL, NULL, NULL));
+    assert_int_equal(scale, HPT_SCALE_LOG);
+    hpt_space_destroy(sp);
+}
+
+static void introspection(void **state)
+{
+    (void)state;
+    hpt_space *sp = tu_mixed_space();
+    const char *name;
+    size_t idx, nc;
+    int32_t type;
+    double lo, hi;
+    assert_int_equal(hpt_space_size(sp), 3);
+    assert_int_equal(hpt_space_size(NULL), 0);
+    assert_ok(hpt_space_param_name(sp, 1, &name));
+    assert_string_equal(name, "layers");
+    assert_ok(hpt_space_index(sp, "act", &idx));
+    assert_int_equal(idx, 2);
+    assert_status(hpt_space_index(sp, "nope", &idx), HPT_E_NAME);
+    assert_ok(hpt_space_param_info(sp, 2, &type, NULL, &lo, &hi, &nc));
+    assert_int_equal(type, HPT_PARAM_CATEGORICAL);
+    assert_true(lo == 0 && hi == 2);
+    assert_int_equal(nc, 3);
+    assert_ok(hpt_space_choice_name(sp, 2, 1, &name));
+    assert_string_equal(name, "tanh");
+    assert_status(hpt_space_choice_name(sp, 2, 3, &name), HPT_E_INVALID);
+    assert_status(hpt_space_choice_name(sp, 0, 0, &name), HPT_E_INVALID);
+    hpt_space_destroy(sp);
+}
+
+/* Snapping maps a point to the centre of the cell of its configuration. */
+static void snap_is_idempotent(void **state)
+{
+    (void)state;
+    hpt_space *sp = tu_mixed_space();
+    double u[3] = {0.3, 0.1, 0.99}, x[3];
+    hpti_space_snap(sp, u, x);
+    assert_true(u[0] == 0.3);
+    assert_true(fabs(u[1] - 0.125) < 1e-15 && x[1] == 1);
+    assert_true(fabs(u[2] - 2.5 / 3) < 1e-15 && x[2] == 2);
+    double v[3] = {u[0], u[1], u[2]};
+    hpti_space_snap(sp, v, NULL);
+    assert_memory_equal(u, v, sizeof u);
+    hpt_space_destroy(sp);
+}
+
+/* Large integer ranges keep every integer representable and round-tripping. */
+static void huge_integer_range(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_int(sp, "big", -(1LL << 51), 1LL << 51, HPT_SCALE_LINEAR));
+    double xs[] = {-2251799813685248.0, -2251799813685247.0, -1, 0, 1, 123456789012345.0,
+                   2251799813685247.0, 2251799813685248.0};
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+        double u, y;
+        assert_ok(hpt_space_encode(sp, &xs[i], &u, 1));
+        assert_ok(hpt_space_decode(sp, &u, &y, 1));
+        assert_true(y == xs[i]);
+    }
+    hpt_space_destroy(sp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(round_trip_floats),
+        cmocka_unit_test(reverse_log_middle),
+        cmocka_unit_test(round_trip_ints_and_choices),
+        cmocka_unit_test(integer_cells_are_fair),
+        cmocka_unit_test(auto_scale_rule),
+        cmocka_unit_test(introspection),
+        cmocka_unit_test(snap_is_idempotent),
+        cmocka_unit_test(huge_integer_range),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
