@@ -46,6 +46,8 @@ LIB_OBJ := $(LIB_SRC:lib/%.c=$(B)/obj/%.o)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
+
+.PHONY: tsan valgrind coverage
 .PHONY: all lib check check-run sanitize deps demo demo-run install install-shared \
         install-static install-includes install-pc uninstall clean tests
 
@@ -86,6 +88,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory tsan
+	@$(MAKE) --no-print-directory valgrind
 
 check-run: lib tests
 	@scripts/run-tests $(B) $(PYTHON)
@@ -98,6 +102,36 @@ sanitize:
 	@HPT_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    scripts/run-tests build/asan $(PYTHON)
+
+# ThreadSanitizer on the tests that share a study between threads.
+TSAN_TESTS ?= test_threads
+tsan:
+	@$(MAKE) --no-print-directory B=build/tsan OPT="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="$(LDFLAGS) -fsanitize=thread" lib $(TSAN_TESTS:%=build/tsan/tests/%)
+	@for t in $(TSAN_TESTS); do \
+	    TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/$$t || exit 1; done
+
+# valgrind memcheck on the core tests (skipped when valgrind is missing).
+VALGRIND_TESTS ?= test_space test_errors test_study test_strategies test_alloc_failure
+valgrind: lib $(VALGRIND_TESTS:%=$(B)/tests/%)
+	@if ! command -v valgrind >/dev/null; then \
+	    echo "valgrind: not installed, memcheck skipped"; exit 0; fi; \
+	for t in $(VALGRIND_TESTS); do \
+	    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+	        $(B)/tests/$$t >/dev/null || { echo "valgrind: $$t failed"; exit 1; }; \
+	done; echo "valgrind: memcheck clean on $(VALGRIND_TESTS)"
+
+# Line and branch coverage of lib/ (gcov + lcov), report in build/coverage/.
+coverage:
+	@$(MAKE) --no-print-directory B=build/cov OPT="-O0 -g --coverage -fprofile-update=atomic" \
+	    LDFLAGS="$(LDFLAGS) --coverage" lib tests
+	@HPT_SANITIZED=1 scripts/run-tests build/cov $(PYTHON) >/dev/null || true
+	@lcov -q --capture --rc lcov_branch_coverage=1 --directory build/cov/obj \
+	    --output-file build/cov/lib.info >/dev/null
+	@lcov -q --rc lcov_branch_coverage=1 --extract build/cov/lib.info '*/lib/*' \
+	    --output-file build/cov/lib.info >/dev/null
+	@genhtml -q --branch-coverage build/cov/lib.info -o build/coverage >/dev/null
+	@lcov --rc lcov_branch_coverage=1 --summary build/cov/lib.info
 
 # ---- demo -------------------------------------------------------------------
 demo: deps

@@ -380,6 +380,25 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
 /* ---------------------------------------------------------------------- */
 
 /* ---------------------------------------------------------------------- */
+/* Allocation                                                              */
+/* ---------------------------------------------------------------------- */
+
+typedef void *(*hpt_malloc_fn)(size_t size, void *ctx);
+typedef void *(*hpt_realloc_fn)(void *ptr, size_t size, void *ctx);
+typedef void (*hpt_free_fn)(void *ptr, void *ctx);
+
+/* Route every allocation libhpt makes itself through the given functions
+ * (ctx is passed to each call); all three NULL restores the C library's.
+ * Allowed only while no libhpt space or study exists, since memory must be
+ * freed by the allocator that made it. The functions must be thread-safe if
+ * studies are used from several threads. Allocations made inside GSL and
+ * OpenBLAS do not go through these hooks.
+ * @return HPT_OK; HPT_E_INVALID (some but not all functions NULL);
+ * HPT_E_STAGE (objects exist). */
+HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn,
+                              hpt_free_fn free_fn, void *ctx);
+
+/* ---------------------------------------------------------------------- */
 /* Errors                                                                  */
 /* ---------------------------------------------------------------------- */
 

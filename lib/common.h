@@ -17,6 +17,10 @@ void *hpti_calloc(size_t n, size_t size);
 void *hpti_realloc(void *p, size_t size);
 void hpti_free(void *p);
 char *hpti_strdup(const char *s);
+/* Count live handles (spaces, studies), so that hpt_set_allocator can refuse
+ * to swap allocators under existing objects. */
+void hpti_object_born(void);
+void hpti_object_died(void);
 /* Grow *p (an array of elem-sized items with capacity *cap) to hold at
  * least `need` items, doubling. @return HPT_OK or HPT_E_NOMEM (unchanged). */
 int hpti_grow(void **p, size_t *cap, size_t need, size_t elem);

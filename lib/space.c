@@ -40,6 +40,7 @@ int hpt_space_create(hpt_space **out)
     *out = hpti_calloc(1, sizeof **out);
     if (!*out)
         return hpti_fail(NULL, HPT_E_NOMEM, "hpt_space_create: out of memory");
+    hpti_object_born();
     return HPT_OK;
 }
 
@@ -59,6 +60,7 @@ void hpt_space_destroy(hpt_space *s)
         param_clear(&s->p[i]);
     hpti_free(s->p);
     hpti_free(s);
+    hpti_object_died();
 }
 
 /* Names appear in journals, CSV headers and command-line placeholders, so
@@ -432,6 +434,7 @@ int hpti_space_copy(const hpt_space *src, hpt_space **out)
     hpt_space *s = hpti_calloc(1, sizeof *s);
     if (!s)
         return HPT_E_NOMEM;
+    hpti_object_born();
     s->p = hpti_calloc(src->n ? src->n : 1, sizeof *s->p);
     if (!s->p)
         goto fail;

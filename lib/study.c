@@ -56,6 +56,7 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
         hpti_free(s);
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: cannot create the study lock", fn);
     }
+    hpti_object_born();
     int rc = HPT_E_NOMEM;
     s->type = type;
     s->direction = direction;
@@ -103,6 +104,7 @@ void hpt_study_destroy(hpt_study *s)
     hpt_space_destroy(s->space);
     pthread_mutex_destroy(&s->lock);
     hpti_free(s);
+    hpti_object_died();
 }
 
 int hpt_strategy_name(size_t i, const char **name)
