@@ -123,6 +123,7 @@ valgrind: lib $(VALGRIND_TESTS:%=$(B)/tests/%)
 
 # Line and branch coverage of lib/ (gcov + lcov), report in build/coverage/.
 coverage:
+	@rm -rf build/cov
 	@$(MAKE) --no-print-directory B=build/cov OPT="-O0 -g --coverage -fprofile-update=atomic" \
 	    LDFLAGS="$(LDFLAGS) --coverage" lib tests
 	@HPT_SANITIZED=1 scripts/run-tests build/cov $(PYTHON) >/dev/null || true
