@@ -33,8 +33,9 @@
  * Ranking: by loss, ties to the lower trial id. Only complete trials are
  * ranked or promoted; failed and pruned ones never are.
  *
- * New configurations come from sample_new() only: "random" (uniform) or
- * "sobol" (scrambled Sobol sequence). A model-guided sampler plugs in there. */
+ * New configurations come from a sampler (hyperband.sampler), a row of
+ * samplers[] below: "random" (uniform) or "sobol" (the shifted Sobol points
+ * of strategy "sobol"). A model-guided sampler is one more row. */
 #include <gsl/gsl_qrng.h>
 #include <math.h>
 #include <string.h>
@@ -51,7 +52,20 @@
 #define SOBOL_MAX_DIM 40
 #define SOBOL_MAX_POINTS ((1UL << 30) - 2)
 
-enum { HB_SAMPLER_RANDOM, HB_SAMPLER_SOBOL };
+struct hyperband_state;
+
+/* A source of new configurations. start runs at the study's first ask
+ * (options final), last in hb_start, and may be NULL; sample writes dim
+ * coordinates in [0, 1] (it may read the trial table, never write it); free
+ * (may be NULL) releases what start made. The strategy's free calls every
+ * sampler's free, so each must do nothing when its start never ran. */
+typedef struct {
+    const char *name;
+    int (*start)(struct hyperband_state *st, const struct hpt_study *s, char *msg);
+    int (*sample)(struct hyperband_state *st, const struct hpt_study *s, double *u,
+                  char *msg);
+    void (*free)(struct hyperband_state *st);
+} hb_sampler;
 
 typedef struct {
     int64_t *id; /* owned: trials run at this rung, in ask order */
@@ -65,13 +79,13 @@ typedef struct {
     hb_rung *rung;    /* owned, s + 1 */
 } hb_bracket;
 
-typedef struct {
+typedef struct hyperband_state {
     /* options */
     double r_min, r_max, eta;
     int async;
     double brackets;   /* 0 = all (sync) or 1 (async) */
     double iterations; /* sync: stop after this many; 0 = never */
-    int sampler;
+    const hb_sampler *sampler;
 
     /* fixed at start */
     int s_max;
@@ -87,12 +101,81 @@ typedef struct {
     unsigned char *promoted;
     size_t n_flags, cap_flags;
 
-    hpti_rng rng;
-    gsl_qrng *q;       /* owned; sampler "sobol" only */
+    hpti_rng rng;      /* every random draw of the strategy */
+    /* sampler "sobol" */
+    gsl_qrng *q;       /* owned */
     size_t qdim;
     unsigned long q_used;
     double shift[SOBOL_MAX_DIM], buf[SOBOL_MAX_DIM];
 } hyperband_state;
+
+/* ---- samplers ------------------------------------------------------------ */
+
+static int random_sample(hyperband_state *st, const struct hpt_study *s, double *u,
+                         char *msg)
+{
+    HPTI_UNUSED(msg);
+    for (size_t i = 0; i < s->dim; i++)
+        u[i] = hpti_rng_uniform(&st->rng);
+    return HPT_OK;
+}
+
+/* As strategy "sobol" (sobol.c): Sobol points with a Cranley-Patterson
+ * shift drawn from the seed, restarted before GSL's 2^30 limit; coordinates
+ * past GSL's 40 dimensions are uniform draws. */
+static void new_shift(hyperband_state *st)
+{
+    for (size_t i = 0; i < st->qdim; i++)
+        st->shift[i] = hpti_rng_uniform(&st->rng);
+}
+
+static int sobol_start(hyperband_state *st, const struct hpt_study *s, char *msg)
+{
+    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
+    /* qdim is 1..40, inside GSL's table: only memory can fail. */
+    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
+    if (!st->q)
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    new_shift(st);
+    return HPT_OK;
+}
+
+static int sobol_sample(hyperband_state *st, const struct hpt_study *s, double *u,
+                        char *msg)
+{
+    HPTI_UNUSED(msg);
+    if (st->q_used >= SOBOL_MAX_POINTS) {
+        gsl_qrng_init(st->q);
+        new_shift(st);
+        st->q_used = 0;
+    }
+    gsl_qrng_get(st->q, st->buf);
+    st->q_used++;
+    size_t i = 0;
+    for (; i < st->qdim; i++) {
+        double v = st->buf[i] + st->shift[i];
+        u[i] = v >= 1.0 ? v - 1.0 : v;
+    }
+    for (; i < s->dim; i++)
+        u[i] = hpti_rng_uniform(&st->rng);
+    return HPT_OK;
+}
+
+static void sobol_free(hyperband_state *st)
+{
+    if (st->q)
+        gsl_qrng_free(st->q);
+    st->q = NULL;
+}
+
+/* hyperband.sampler values; the first is the default. A model-guided
+ * sampler (BOHB-like, Falkner et al. 2018) is one more row: its sample fits
+ * the model on the complete trials of the largest budget that has enough of
+ * them and calls random_sample until some budget does. */
+static const hb_sampler samplers[] = {
+    {"random", NULL, random_sample, NULL},
+    {"sobol", sobol_start, sobol_sample, sobol_free},
+};
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -105,7 +188,7 @@ static int hb_init(void *state, const struct hpt_study *s, char *msg)
     st->r_max = 81;
     st->eta = 3;
     st->async = 1;
-    st->sampler = HB_SAMPLER_RANDOM;
+    st->sampler = &samplers[0];
     return HPT_OK;
 }
 
@@ -148,14 +231,13 @@ static int hb_set_str(void *state, const char *key, const char *v, char *msg)
     hyperband_state *st = state;
     if (strcmp(key, "sampler") != 0)
         return HPT_E_NAME;
-    if (strcmp(v, "random") == 0)
-        st->sampler = HB_SAMPLER_RANDOM;
-    else if (strcmp(v, "sobol") == 0)
-        st->sampler = HB_SAMPLER_SOBOL;
-    else
-        return hpti_fail(msg, HPT_E_INVALID,
-                         "hyperband.sampler must be \"random\" or \"sobol\", not '%.64s'", v);
-    return HPT_OK;
+    for (size_t i = 0; i < sizeof samplers / sizeof samplers[0]; i++)
+        if (strcmp(v, samplers[i].name) == 0) {
+            st->sampler = &samplers[i];
+            return HPT_OK;
+        }
+    return hpti_fail(msg, HPT_E_INVALID,
+                     "hyperband.sampler must be \"random\" or \"sobol\", not '%.64s'", v);
 }
 
 static int hb_get(const void *state, const char *key, double *v)
@@ -212,12 +294,6 @@ static void free_brackets(hyperband_state *st)
     st->nb = 0;
 }
 
-static void new_shift(hyperband_state *st)
-{
-    for (size_t i = 0; i < st->qdim; i++)
-        st->shift[i] = hpti_rng_uniform(&st->rng);
-}
-
 static int hb_start(void *state, const struct hpt_study *s, char *msg)
 {
     hyperband_state *st = state;
@@ -261,45 +337,10 @@ static int hb_start(void *state, const struct hpt_study *s, char *msg)
             return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
         }
     }
-    if (st->sampler == HB_SAMPLER_SOBOL && !st->q) {
-        st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
-        /* qdim is 1..40, inside GSL's table: only memory can fail. */
-        st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
-        if (!st->q) {
-            free_brackets(st);
-            return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
-        }
-        new_shift(st);
-    }
-    return HPT_OK;
-}
-
-/* ---- new configurations ------------------------------------------------------ */
-
-/* The one source of new configurations: u (dim coordinates) for a trial
- * that starts from scratch. A model-guided sampler is one more case here. */
-static int sample_new(hyperband_state *st, const struct hpt_study *s, double *u, char *msg)
-{
-    HPTI_UNUSED(msg);
-    size_t i = 0;
-    if (st->sampler == HB_SAMPLER_SOBOL) {
-        /* As strategy "sobol": Cranley-Patterson shifted Sobol points,
-         * restarted before GSL's 2^30 limit. */
-        if (st->q_used >= SOBOL_MAX_POINTS) {
-            gsl_qrng_init(st->q);
-            new_shift(st);
-            st->q_used = 0;
-        }
-        gsl_qrng_get(st->q, st->buf);
-        st->q_used++;
-        for (; i < st->qdim; i++) {
-            double v = st->buf[i] + st->shift[i];
-            u[i] = v >= 1.0 ? v - 1.0 : v;
-        }
-    }
-    for (; i < s->dim; i++)
-        u[i] = hpti_rng_uniform(&st->rng);
-    return HPT_OK;
+    int rc = st->sampler->start ? st->sampler->start(st, s, msg) : HPT_OK;
+    if (rc)
+        free_brackets(st);
+    return rc;
 }
 
 /* ---- rungs --------------------------------------------------------------------- */
@@ -349,7 +390,7 @@ static int start_new(hyperband_state *st, const struct hpt_study *s, hb_bracket 
 {
     int rc = reserve(&b->rung[0], msg);
     if (!rc)
-        rc = sample_new(st, s, out->u, msg);
+        rc = st->sampler->sample(st, s, out->u, msg);
     if (rc)
         return rc;
     b->rung[0].id[b->rung[0].n++] = (int64_t)s->n_trials;
@@ -461,8 +502,9 @@ static void hb_free(void *state)
     hyperband_state *st = state;
     free_brackets(st);
     hpti_free(st->promoted);
-    if (st->q)
-        gsl_qrng_free(st->q);
+    for (size_t i = 0; i < sizeof samplers / sizeof samplers[0]; i++)
+        if (samplers[i].free)
+            samplers[i].free(st);
 }
 
 const hpti_strategy_type hpti_strategy_hyperband = {
