@@ -301,6 +301,16 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  * complete trials are ranked and promoted (by value, ties to the lower id),
  * each at most once; failed and pruned trials never are.
  *
+ *     // one worker of a host; the budget is in epochs
+ *     int rc = hpt_study_ask(st, &id);     // HPT_WAIT: let a trial finish
+ *     hpt_trial_budget(st, id, &budget, &from);
+ *     double done = 0;
+ *     if (from >= 0 && load_checkpoint(from, &model))   // host's own
+ *         hpt_trial_budget(st, from, &done, NULL);
+ *     for (e = done + 1; e <= budget; e++) { train_epoch(&model); ... }
+ *     save_checkpoint(id, &model);
+ *     hpt_study_tell(st, id, validation_error(&model));
+ *
  * Synchronous mode (hyperband.async = 0): the paper's schedule. Brackets
  * run one after the other, s = s_max first; a rung's trials are promoted
  * only once every trial of the rung has finished, and until then
