@@ -175,6 +175,61 @@ static void median_maximize_and_steps(void **state)
     hpt_study_destroy(st);
 }
 
+/* The median of n values for n = 1..40, odd and even, with ties: a probe
+ * is stopped iff it is strictly above the median computed here by sorting. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void median_of_many(void **state)
+{
+    (void)state;
+    uint64_t rs = 99;
+    for (int n = 1; n <= 40; n++) {
+        hpt_study *st = pstudy("median", HPT_MINIMIZE);
+        assert_ok(hpt_study_set(st, "pruner.warmup_trials", 1));
+        double v[40];
+        for (int i = 0; i < n; i++) {
+            rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
+            v[i] = (double)((rs >> 33) % 7); /* many ties */
+            complete(st, &v[i], 1);
+        }
+        qsort(v, (size_t)n, sizeof *v, cmp_double);
+        double med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+        static const double probes[] = {-1, 0, 0.5, 1, 2, 2.5, 3, 3.5, 4, 5, 6, 7};
+        for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+            int64_t id = ask(st);
+            int got = report(st, id, 1, probes[p]);
+            if (got != (probes[p] > med))
+                fail_msg("n %d probe %g median %g: stop %d", n, probes[p], med, got);
+            assert_ok(hpt_study_tell_failed(st, id, NULL));
+        }
+        hpt_study_destroy(st);
+    }
+}
+
+/* Steps reported out of order: "reports at steps <= x" is not a prefix. */
+static void median_unsorted_steps(void **state)
+{
+    (void)state;
+    hpt_study *st = pstudy("median", HPT_MINIMIZE);
+    assert_ok(hpt_study_set(st, "pruner.warmup_trials", 1));
+    int64_t c = ask(st);
+    report(st, c, 3, 1.0);
+    report(st, c, 1, 5.0);
+    report(st, c, 2, 4.0);
+    assert_ok(hpt_study_tell(st, c, 1.0));
+    /* At step 1.5 only the step-1 report (5.0) counts. */
+    int64_t a = ask(st), b = ask(st);
+    assert_int_equal(report(st, a, 1.5, 5.5), 1);
+    assert_int_equal(report(st, b, 1.5, 4.9), 0);
+    /* At step 2.5: best of 5.0 and 4.0. */
+    assert_int_equal(report(st, b, 2.5, 4.5), 1);
+    hpt_study_destroy(st);
+}
+
 /* ---- asha ----------------------------------------------------------------------- */
 
 static void asha_hand_rungs(void **state)
@@ -342,6 +397,8 @@ int main(void)
         cmocka_unit_test(median_running_average),
         cmocka_unit_test(median_warmup_steps_and_interval),
         cmocka_unit_test(median_maximize_and_steps),
+        cmocka_unit_test(median_unsorted_steps),
+        cmocka_unit_test(median_of_many),
         cmocka_unit_test(asha_hand_rungs),
         cmocka_unit_test(asha_exact_rule),
         cmocka_unit_test(mixed_states),
