@@ -199,7 +199,7 @@ static int hb_set(void *state, const char *key, double v, char *msg)
         if (!(v > 0 && v <= HB_MAX_RESOURCE))
             return hpti_fail(msg, HPT_E_INVALID, "hyperband.%s must be in (0, 1e15], not %g",
                              key, v);
-        *(key[1] == 'i' ? &st->r_min : &st->r_max) = v;
+        *(strcmp(key, "min_resource") == 0 ? &st->r_min : &st->r_max) = v;
         return HPT_OK;
     }
     if (strcmp(key, "eta") == 0) {
@@ -216,11 +216,12 @@ static int hb_set(void *state, const char *key, double v, char *msg)
         return HPT_OK;
     }
     if (strcmp(key, "brackets") == 0 || strcmp(key, "iterations") == 0) {
-        double max = key[0] == 'b' ? HB_MAX_S + 1 : 9007199254740992.0;
+        int is_brackets = strcmp(key, "brackets") == 0;
+        double max = is_brackets ? HB_MAX_S + 1 : 9007199254740992.0;
         if (!(v >= 0 && v <= max) || v != floor(v))
             return hpti_fail(msg, HPT_E_INVALID,
                              "hyperband.%s must be an integer in 0..%g, not %g", key, max, v);
-        *(key[0] == 'b' ? &st->brackets : &st->iterations) = v;
+        *(is_brackets ? &st->brackets : &st->iterations) = v;
         return HPT_OK;
     }
     return HPT_E_NAME;

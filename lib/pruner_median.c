@@ -51,11 +51,12 @@ static int median_set(void *state, const char *key, double v, char *msg)
 {
     median_state *st = state;
     if (strcmp(key, "warmup_trials") == 0 || strcmp(key, "interval") == 0) {
-        double lo = key[0] == 'i' ? 1 : 0;
+        int is_interval = strcmp(key, "interval") == 0;
+        double lo = is_interval ? 1 : 0;
         if (!(v >= lo && v <= 1e9) || v != floor(v))
             return hpti_fail(msg, HPT_E_INVALID, "pruner.%s must be an integer in %g..1e9, not %g",
                              key, lo, v);
-        *(key[0] == 'i' ? &st->interval : &st->warmup_trials) = v;
+        *(is_interval ? &st->interval : &st->warmup_trials) = v;
         return HPT_OK;
     }
     if (strcmp(key, "warmup_steps") == 0) {
