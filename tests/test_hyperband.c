@@ -3,6 +3,7 @@
  * schedule's rung barrier, ASHA's promotion rule and work for every worker,
  * failed/pruned/running trials, determinism and the best trial. */
 #include <math.h>
+#include <pthread.h>
 
 #include "testutil.h"
 
@@ -356,6 +357,41 @@ static void async_bracket_shares(void **state)
     hpt_study_destroy(st);
 }
 
+/* Real threads sharing one asynchronous study: every ask gives work.
+ * Workers count problems rather than assert (cmocka's failures longjmp). */
+static void *worker(void *arg)
+{
+    hpt_study *st = arg;
+    intptr_t bad = 0;
+    for (int i = 0; i < 150; i++) {
+        int64_t id;
+        double v[2], b;
+        if (hpt_study_ask(st, &id) != HPT_OK || hpt_trial_params(st, id, v, 2) ||
+            hpt_trial_budget(st, id, &b, NULL) ||
+            hpt_study_tell(st, id, (v[0] - 0.3) * (v[0] - 0.3) + 1.0 / b))
+            bad++;
+    }
+    return (void *)bad;
+}
+
+static void async_threads(void **state)
+{
+    (void)state;
+    hpt_study *st = hb_study(27, 3, 1, 16);
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, worker, st), 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad;
+        pthread_join(th[i], &bad);
+        assert_int_equal((intptr_t)bad, 0);
+    }
+    assert_int_equal(count_of(st), 600);
+    for (int64_t i = 0; i < 600; i++)
+        check_promotion(st, i, 3);
+    hpt_study_destroy(st);
+}
+
 /* ---- determinism, samplers, best trial, options ------------------------------- */
 
 static void run_fixed(hpt_study *st, int64_t n, uint64_t seed)
@@ -522,6 +558,7 @@ int main(void)
         cmocka_unit_test(mixed_states),
         cmocka_unit_test(all_failed_rung),
         cmocka_unit_test(async_bracket_shares),
+        cmocka_unit_test(async_threads),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(sobol_sampler),
         cmocka_unit_test(best_at_largest_budget),
