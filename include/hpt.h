@@ -273,6 +273,139 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
 
 /* ---- Options of strategy "hyperband" and of the pruners --------------- */
 
+/* Strategy "hyperband": multi-fidelity search (Li et al., "Hyperband",
+ * JMLR 18(185), 2018) in the synchronous form of the paper or the
+ * asynchronous one, ASHA (Li et al., "A System for Massively Parallel
+ * Hyperparameter Tuning", MLSys 2020).
+ *
+ * Budgets. Every trial has a budget (hpt_trial_budget): the resource to
+ * train it with (epochs, samples, seconds), in the unit of the options
+ * below. With R = max_resource, r_min = min_resource and
+ * s_max = floor(log_eta(R / r_min)), bracket s (s = s_max .. 0) starts
+ * n = ceil((s_max + 1) / (s + 1) * eta^s) configurations at budget
+ * R eta^-s, and its rung k (k = 0 .. s) trains the best floor(n eta^-k) of
+ * rung k - 1 on budget R eta^(k-s). For R = 81, eta = 3 (r_min = 1):
+ *     s = 4: 81 @ 1, 27 @ 3, 9 @ 9, 3 @ 27, 1 @ 81
+ *     s = 3: 34 @ 3, 11 @ 9, 3 @ 27, 1 @ 81
+ *     s = 2: 15 @ 9,  5 @ 27, 1 @ 81
+ *     s = 1:  8 @ 27, 2 @ 81
+ *     s = 0:  5 @ 81
+ * Budgets are doubles; they are integers when R / r_min is a power of eta
+ * (the usual choice); otherwise round them in the host.
+ *
+ * Promotions. A trial whose resume_from (hpt_trial_budget) is p >= 0
+ * continues trial p: it has p's configuration and should end up trained on
+ * `budget` in total, p having been trained on hpt_trial_budget(p). A host
+ * that kept p's checkpoint (weights, optimizer state) loads it and trains
+ * budget - budget(p) more; one that did not trains from scratch. Only
+ * complete trials are ranked and promoted (by value, ties to the lower id),
+ * each at most once; failed and pruned trials never are.
+ *
+ *     // one worker of a host; the budget is in epochs
+ *     int rc = hpt_study_ask(st, &id);     // HPT_WAIT: let a trial finish
+ *     hpt_trial_budget(st, id, &budget, &from);
+ *     double done = 0;
+ *     if (from >= 0 && load_checkpoint(from, &model))   // host's own
+ *         hpt_trial_budget(st, from, &done, NULL);
+ *     for (e = done + 1; e <= budget; e++) { train_epoch(&model); ... }
+ *     save_checkpoint(id, &model);
+ *     hpt_study_tell(st, id, validation_error(&model));
+ *
+ * Synchronous mode (hyperband.async = 0): the paper's schedule. Brackets
+ * run one after the other, s = s_max first; a rung's trials are promoted
+ * only once every trial of the rung has finished, and until then
+ * hpt_study_ask returns HPT_WAIT (tell a running trial, then ask again). A
+ * rung with fewer complete trials than it should promote promotes them all;
+ * one with none ends its bracket. After the last bracket the next
+ * Hyperband iteration starts with new configurations, until
+ * hyperband.iterations or max_trials ends the study.
+ *
+ * Asynchronous mode (default): ASHA. Each ask promotes, from the highest
+ * rung down, a complete trial that is in the top floor(m / eta) of the m
+ * complete trials of its rung and was not promoted yet, or else starts a
+ * new configuration: ask never returns HPT_WAIT, so no worker idles. By
+ * default ASHA runs the most aggressive bracket only (s = s_max: new
+ * configurations start at r_min), as the MLSys paper recommends; with
+ * hyperband.brackets = b > 1 each of the b most aggressive brackets runs
+ * its own ASHA and a new configuration goes to the bracket furthest behind
+ * its Hyperband share n(s) (ties to the more aggressive one), so brackets
+ * get configurations in the proportions of the table above. The study runs
+ * until max_trials (set it).
+ *
+ * Numeric options (hpt_study_set):
+ *   "hyperband.min_resource"  r_min, the smallest budget; default 1;
+ *                             (0, 1e15].
+ *   "hyperband.max_resource"  R, the budget of a full training; default 81;
+ *                             (0, 1e15]. At the first ask: R >= r_min,
+ *                             R / r_min <= 1e12 and s_max <= 40, else
+ *                             HPT_E_INVALID. R = r_min gives one bracket of
+ *                             full trainings.
+ *   "hyperband.eta"           reduction factor; default 3; (1, 1e6].
+ *   "hyperband.async"         1 = ASHA (default), 0 = synchronous.
+ *   "hyperband.brackets"      how many brackets, the most aggressive first
+ *                             (s = s_max, s_max - 1, ...); 0..41, capped at
+ *                             s_max + 1; 0 (default) = all of them when
+ *                             synchronous (Hyperband), 1 when asynchronous
+ *                             (ASHA). Synchronous with 1 = successive
+ *                             halving.
+ *   "hyperband.iterations"    synchronous only: ask returns HPT_DONE after
+ *                             this many Hyperband iterations (passes over
+ *                             the brackets); 0 (default) = no limit. Set
+ *                             with async = 1, the first ask fails with
+ *                             HPT_E_INVALID.
+ * String option (hpt_study_set_str):
+ *   "hyperband.sampler"       where new configurations come from: "random"
+ *                             (default; uniform, as strategy "random") or
+ *                             "sobol" (the points strategy "sobol" gives
+ *                             for the same seed, in order).
+ *
+ * max_trials counts every trial, promotions included. Same seed and same
+ * calls in the same order give the same trials, brackets and promotions.
+ * The best trial (hpt_study_best) is taken among the trials trained on the
+ * largest budget that any complete trial reached: values at different
+ * budgets do not compare.
+ *
+ * Pruners: early stopping for any strategy. String option "pruner" =
+ * "none" (default), "median" or "asha" (hpt_study_set_str, before the first
+ * ask; choose the pruner before setting its "pruner.*" options: changing
+ * it resets them). The host reports intermediate values with
+ * hpt_study_report; when *should_stop is 1 it stops training and calls
+ * hpt_study_prune, which records the trial as HPT_TRIAL_PRUNED with its last
+ * reported value (or tells it a final value itself). Pruned trials count
+ * towards max_trials, are never the best trial and are never promoted.
+ *
+ * Pruner "median" (median stopping rule, Golovin et al., "Google Vizier",
+ * KDD 2017): a trial reporting at `step` is stopped when its best value so
+ * far is strictly worse than the median, over the complete trials with a
+ * report at a step <= `step`, of their best value up to `step` (steps
+ * need not coincide between trials). Only complete trials are compared:
+ * pruned ones would lower the bar.
+ *   "pruner.warmup_trials"  no stopping until this many complete trials
+ *                           give a value at the step (at least 1 always);
+ *                           default 5; integer 0..1e9.
+ *   "pruner.warmup_steps"   no stopping at steps below this; default 0.
+ *   "pruner.interval"       past warm-up, judge every interval-th report of
+ *                           a trial (1st, 1 + interval-th, ...); default 1;
+ *                           integer 1..1e9.
+ *   "pruner.average"        1 = compare with the median of the complete
+ *                           trials' running averages up to the step
+ *                           (Vizier's rule, more lenient); 0 = of their best
+ *                           values (default).
+ *
+ * Pruner "asha" (asynchronous successive halving as a stopping rule, for
+ * trials that train to the full budget and report as they go): rungs at
+ * steps r_k = min_resource * eta^k. A trial reaches rung k with its first
+ * report at a step >= r_k, and competes with every trial that reached that
+ * rung before it -- running, complete, pruned or failed alike, since they
+ * all trained that far -- on the value reported there: it is stopped
+ * unless its rank among the m values (itself included; by value, ties to
+ * the lower id) is below max(1, floor(m / eta)). So the first trial at a
+ * rung always goes on. One report may reach several rungs; the trial must
+ * pass each.
+ *   "pruner.min_resource"   step of the first rung; default 1; (0, 1e15].
+ *   "pruner.eta"            reduction factor; default 3; (1, 1e6].
+ */
+
 /* ---------------------------------------------------------------------- */
 /* Ask / report / tell                                                     */
 /* ---------------------------------------------------------------------- */
@@ -369,8 +502,10 @@ HPT_API int hpt_trial_fail_reason(const hpt_study *study, int64_t trial_id,
                                   const char **reason);
 
 /* The best complete trial: lowest value when minimizing, highest when
- * maximizing (best observed value; ties go to the earliest trial). Pruned
- * trials do not count. Either out may be NULL.
+ * maximizing (best observed value; ties go to the earliest trial), among
+ * the complete trials with the largest budget (hpt_trial_budget; 0, full
+ * training, is the largest): with single-fidelity strategies, all of them.
+ * Pruned trials do not count. Either out may be NULL.
  * @return HPT_OK; HPT_E_STATE when no trial is complete; HPT_E_INVALID. */
 HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
                            double *value);

@@ -8,16 +8,21 @@
 extern const hpti_strategy_type hpti_strategy_grid;
 extern const hpti_strategy_type hpti_strategy_random;
 extern const hpti_strategy_type hpti_strategy_sobol;
+extern const hpti_strategy_type hpti_strategy_hyperband;
+extern const hpti_pruner_type hpti_pruner_median;
+extern const hpti_pruner_type hpti_pruner_asha;
 
 static const hpti_strategy_type *const strategies[] = {
     &hpti_strategy_grid,
     &hpti_strategy_random,
     &hpti_strategy_sobol,
+    &hpti_strategy_hyperband,
 };
 
 /* "none" is not listed: it is the absence of a pruner (study.c). */
 static const hpti_pruner_type *const pruners[] = {
-    NULL, /* keeps the array non-empty until the first pruner lands */
+    &hpti_pruner_median,
+    &hpti_pruner_asha,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

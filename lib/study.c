@@ -390,6 +390,17 @@ int hpt_study_report(hpt_study *s, int64_t id, double step, double value,
     return rc;
 }
 
+/* Order of the best trial: values at different budgets do not compare
+ * (multi-fidelity strategies run most trials on a fraction of the resource),
+ * so a trial trained with more beats any trained with less; budget 0 means
+ * full training, the most. Equal budgets: the lower loss. */
+static int beats(const hpti_trial *a, const hpti_trial *b)
+{
+    double ba = a->budget > 0 ? a->budget : INFINITY;
+    double bb = b->budget > 0 ? b->budget : INFINITY;
+    return ba != bb ? ba > bb : a->loss < b->loss;
+}
+
 /* Move a running trial to a final state and keep the counters and the best
  * trial current. */
 static void finish(hpt_study *s, int64_t id, int32_t state)
@@ -399,7 +410,7 @@ static void finish(hpt_study *s, int64_t id, int32_t state)
     s->n_running--;
     if (state == HPT_TRIAL_COMPLETE) {
         s->n_complete++;
-        if (s->best < 0 || t->loss < s->trials[s->best].loss)
+        if (s->best < 0 || beats(t, &s->trials[s->best]))
             s->best = id;
     } else if (state == HPT_TRIAL_FAILED)
         s->n_failed++;

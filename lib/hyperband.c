@@ -1,0 +1,521 @@
+/* hyperband.c -- strategy "hyperband": Hyperband (Li, Jamieson, DeSalvo,
+ * Rostamizadeh & Talwalkar, JMLR 18(185), 2018, Algorithm 1) and its
+ * asynchronous form ASHA (Li, Jamieson, Rostamizadeh et al., "A System for
+ * Massively Parallel Hyperparameter Tuning", MLSys 2020, Algorithm 2).
+ *
+ * With R = hyperband.max_resource, r_min = hyperband.min_resource and
+ * eta = hyperband.eta, s_max = floor(log_eta(R / r_min)). Bracket s
+ * (s = s_max .. 0) starts n = ceil((s_max + 1) / (s + 1) * eta^s)
+ * configurations at budget r = R eta^-s; its rung k (0..s) runs
+ * n_k = floor(n eta^-k) trials at budget r_k = R eta^(k-s), the n_k best
+ * complete trials of rung k-1 (JMLR 2018, Algorithm 1 and Table 1).
+ *
+ * A promotion is a new trial with parent = the trial it continues and the
+ * parent's configuration; its budget is the total the configuration should
+ * have trained for, so a host that kept the parent's checkpoint trains
+ * budget(child) - budget(parent) more.
+ *
+ * Synchronous mode (hyperband.async = 0): the paper's schedule. Brackets run
+ * one after another; the trials of a rung are promoted only once every
+ * trial of that rung has finished; until then ask gets HPT_WAIT. After the
+ * last bracket a new Hyperband iteration starts (hyperband.iterations limits
+ * them).
+ *
+ * Asynchronous mode (default): ASHA. At each ask, look for a complete trial
+ * in the top floor(m / eta) of the m complete trials of its rung that was not
+ * promoted yet, from the highest rung down; promote the first found, else
+ * start a new configuration. Never HPT_WAIT. With several brackets
+ * (hyperband.brackets), each runs its own ASHA and new configurations go to
+ * the bracket that is furthest behind its share n(s) of Hyperband's
+ * configurations (the "asynchronous Hyperband" of MLSys 2020, section 3.3,
+ * with Hyperband's proportions).
+ *
+ * Ranking: by loss, ties to the lower trial id. Only complete trials are
+ * ranked or promoted; failed and pruned ones never are.
+ *
+ * New configurations come from a sampler (hyperband.sampler), a row of
+ * samplers[] below: "random" (uniform) or "sobol" (the shifted Sobol points
+ * of strategy "sobol"). A model-guided sampler is one more row. */
+#include <gsl/gsl_qrng.h>
+#include <math.h>
+#include <string.h>
+
+#include "study.h"
+
+#define HB_MAX_S 40          /* brackets s = 0..40 */
+#define HB_MAX_RATIO 1e12    /* max_resource / min_resource */
+#define HB_MAX_RESOURCE 1e15
+#define HB_MAX_ETA 1e6
+/* Relative slack for floor/ceil of products of powers of eta: log_3(81) is
+ * 4 - 4e-16 in doubles, and must give 4. */
+#define HB_TOL 1e-9
+#define SOBOL_MAX_DIM 40
+#define SOBOL_MAX_POINTS ((1UL << 30) - 2)
+
+struct hyperband_state;
+
+/* A source of new configurations. start runs at the study's first ask
+ * (options final), last in hb_start, and may be NULL; sample writes dim
+ * coordinates in [0, 1] (it may read the trial table, never write it); free
+ * (may be NULL) releases what start made. The strategy's free calls every
+ * sampler's free, so each must do nothing when its start never ran. */
+typedef struct {
+    const char *name;
+    int (*start)(struct hyperband_state *st, const struct hpt_study *s, char *msg);
+    int (*sample)(struct hyperband_state *st, const struct hpt_study *s, double *u,
+                  char *msg);
+    void (*free)(struct hyperband_state *st);
+} hb_sampler;
+
+typedef struct {
+    int64_t *id; /* owned: trials run at this rung, in ask order */
+    size_t n, cap;
+} hb_rung;
+
+typedef struct {
+    int s;            /* s + 1 rungs */
+    uint64_t n0;      /* n of the paper: configurations started per run */
+    uint64_t started; /* configurations started here (async shares) */
+    hb_rung *rung;    /* owned, s + 1 */
+} hb_bracket;
+
+typedef struct hyperband_state {
+    /* options */
+    double r_min, r_max, eta;
+    int async;
+    double brackets;   /* 0 = all (sync) or 1 (async) */
+    double iterations; /* sync: stop after this many; 0 = never */
+    const hb_sampler *sampler;
+
+    /* fixed at start */
+    int s_max;
+    size_t nb;
+    hb_bracket *br;    /* owned, nb; br[b].s = s_max - b */
+
+    /* synchronous position */
+    size_t cur;        /* bracket being run */
+    int rung;          /* its rung being filled */
+    uint64_t iter;     /* finished iterations */
+
+    /* promoted[id] = 1 once trial id was continued by a promotion */
+    unsigned char *promoted;
+    size_t n_flags, cap_flags;
+
+    hpti_rng rng;      /* every random draw of the strategy */
+    /* sampler "sobol" */
+    gsl_qrng *q;       /* owned */
+    size_t qdim;
+    unsigned long q_used;
+    double shift[SOBOL_MAX_DIM], buf[SOBOL_MAX_DIM];
+} hyperband_state;
+
+/* ---- samplers ------------------------------------------------------------ */
+
+static int random_sample(hyperband_state *st, const struct hpt_study *s, double *u,
+                         char *msg)
+{
+    HPTI_UNUSED(msg);
+    for (size_t i = 0; i < s->dim; i++)
+        u[i] = hpti_rng_uniform(&st->rng);
+    return HPT_OK;
+}
+
+/* As strategy "sobol" (sobol.c): Sobol points with a Cranley-Patterson
+ * shift drawn from the seed, restarted before GSL's 2^30 limit; coordinates
+ * past GSL's 40 dimensions are uniform draws. */
+static void new_shift(hyperband_state *st)
+{
+    for (size_t i = 0; i < st->qdim; i++)
+        st->shift[i] = hpti_rng_uniform(&st->rng);
+}
+
+static int sobol_start(hyperband_state *st, const struct hpt_study *s, char *msg)
+{
+    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
+    /* qdim is 1..40, inside GSL's table: only memory can fail. */
+    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
+    if (!st->q)
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    new_shift(st);
+    return HPT_OK;
+}
+
+static int sobol_sample(hyperband_state *st, const struct hpt_study *s, double *u,
+                        char *msg)
+{
+    HPTI_UNUSED(msg);
+    if (st->q_used >= SOBOL_MAX_POINTS) {
+        gsl_qrng_init(st->q);
+        new_shift(st);
+        st->q_used = 0;
+    }
+    gsl_qrng_get(st->q, st->buf);
+    st->q_used++;
+    size_t i = 0;
+    for (; i < st->qdim; i++) {
+        double v = st->buf[i] + st->shift[i];
+        u[i] = v >= 1.0 ? v - 1.0 : v;
+    }
+    for (; i < s->dim; i++)
+        u[i] = hpti_rng_uniform(&st->rng);
+    return HPT_OK;
+}
+
+static void sobol_free(hyperband_state *st)
+{
+    if (st->q)
+        gsl_qrng_free(st->q);
+    st->q = NULL;
+}
+
+/* hyperband.sampler values; the first is the default. A model-guided
+ * sampler (BOHB-like, Falkner et al. 2018) is one more row: its sample fits
+ * the model on the complete trials of the largest budget that has enough of
+ * them and calls random_sample until some budget does. */
+static const hb_sampler samplers[] = {
+    {"random", NULL, random_sample, NULL},
+    {"sobol", sobol_start, sobol_sample, sobol_free},
+};
+
+/* ---- options ------------------------------------------------------------ */
+
+static int hb_init(void *state, const struct hpt_study *s, char *msg)
+{
+    HPTI_UNUSED(msg);
+    hyperband_state *st = state;
+    hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
+    st->r_min = 1;
+    st->r_max = 81;
+    st->eta = 3;
+    st->async = 1;
+    st->sampler = &samplers[0];
+    return HPT_OK;
+}
+
+static int hb_set(void *state, const char *key, double v, char *msg)
+{
+    hyperband_state *st = state;
+    if (strcmp(key, "min_resource") == 0 || strcmp(key, "max_resource") == 0) {
+        if (!(v > 0 && v <= HB_MAX_RESOURCE))
+            return hpti_fail(msg, HPT_E_INVALID, "hyperband.%s must be in (0, 1e15], not %g",
+                             key, v);
+        *(strcmp(key, "min_resource") == 0 ? &st->r_min : &st->r_max) = v;
+        return HPT_OK;
+    }
+    if (strcmp(key, "eta") == 0) {
+        if (!(v > 1 && v <= HB_MAX_ETA))
+            return hpti_fail(msg, HPT_E_INVALID, "hyperband.eta must be in (1, 1e6], not %g",
+                             v);
+        st->eta = v;
+        return HPT_OK;
+    }
+    if (strcmp(key, "async") == 0) {
+        if (v != 0 && v != 1)
+            return hpti_fail(msg, HPT_E_INVALID, "hyperband.async must be 0 or 1, not %g", v);
+        st->async = (int)v;
+        return HPT_OK;
+    }
+    if (strcmp(key, "brackets") == 0 || strcmp(key, "iterations") == 0) {
+        int is_brackets = strcmp(key, "brackets") == 0;
+        double max = is_brackets ? HB_MAX_S + 1 : 9007199254740992.0;
+        if (!(v >= 0 && v <= max) || v != floor(v))
+            return hpti_fail(msg, HPT_E_INVALID,
+                             "hyperband.%s must be an integer in 0..%g, not %g", key, max, v);
+        *(is_brackets ? &st->brackets : &st->iterations) = v;
+        return HPT_OK;
+    }
+    return HPT_E_NAME;
+}
+
+static int hb_set_str(void *state, const char *key, const char *v, char *msg)
+{
+    hyperband_state *st = state;
+    if (strcmp(key, "sampler") != 0)
+        return HPT_E_NAME;
+    for (size_t i = 0; i < sizeof samplers / sizeof samplers[0]; i++)
+        if (strcmp(v, samplers[i].name) == 0) {
+            st->sampler = &samplers[i];
+            return HPT_OK;
+        }
+    return hpti_fail(msg, HPT_E_INVALID,
+                     "hyperband.sampler must be \"random\" or \"sobol\", not '%.64s'", v);
+}
+
+static int hb_get(const void *state, const char *key, double *v)
+{
+    const hyperband_state *st = state;
+    if (strcmp(key, "min_resource") == 0)
+        *v = st->r_min;
+    else if (strcmp(key, "max_resource") == 0)
+        *v = st->r_max;
+    else if (strcmp(key, "eta") == 0)
+        *v = st->eta;
+    else if (strcmp(key, "async") == 0)
+        *v = st->async;
+    else if (strcmp(key, "brackets") == 0)
+        *v = st->brackets;
+    else if (strcmp(key, "iterations") == 0)
+        *v = st->iterations;
+    else
+        return HPT_E_NAME;
+    return HPT_OK;
+}
+
+/* ---- the bracket table (JMLR 2018, Algorithm 1) ---------------------------- */
+
+/* n of bracket s: ceil((s_max + 1) / (s + 1) * eta^s). */
+static uint64_t bracket_n(const hyperband_state *st, int s)
+{
+    double x = (st->s_max + 1.0) / (s + 1.0) * pow(st->eta, s);
+    return (uint64_t)ceil(x * (1 - HB_TOL));
+}
+
+/* n_k = floor(n eta^-k): trials at rung k of bracket b. */
+static uint64_t rung_n(const hyperband_state *st, const hb_bracket *b, int k)
+{
+    double x = (double)b->n0 / pow(st->eta, k);
+    return (uint64_t)floor(x * (1 + HB_TOL));
+}
+
+/* r_k = R eta^(k-s): budget at rung k of bracket b (exactly R at k = s). */
+static double rung_budget(const hyperband_state *st, const hb_bracket *b, int k)
+{
+    return st->r_max / pow(st->eta, b->s - k);
+}
+
+static void free_brackets(hyperband_state *st)
+{
+    for (size_t b = 0; st->br && b < st->nb; b++) {
+        for (int k = 0; st->br[b].rung && k <= st->br[b].s; k++)
+            hpti_free(st->br[b].rung[k].id);
+        hpti_free(st->br[b].rung);
+    }
+    hpti_free(st->br);
+    st->br = NULL;
+    st->nb = 0;
+}
+
+static int hb_start(void *state, const struct hpt_study *s, char *msg)
+{
+    hyperband_state *st = state;
+    free_brackets(st); /* a start that failed before may be retried */
+    if (st->r_max < st->r_min)
+        return hpti_fail(msg, HPT_E_INVALID,
+                         "hyperband: max_resource (%g) is below min_resource (%g)", st->r_max,
+                         st->r_min);
+    if (st->r_max / st->r_min > HB_MAX_RATIO)
+        return hpti_fail(msg, HPT_E_INVALID,
+                         "hyperband: max_resource / min_resource must be at most 1e12");
+    if (st->async && st->iterations > 0)
+        return hpti_fail(msg, HPT_E_INVALID,
+                         "hyperband: iterations only applies to the synchronous mode "
+                         "(async = 0); use max_trials");
+    /* s_max = floor(log_eta(R / r_min)), counted rather than computed with
+     * log() so that exact powers are not lost to rounding. */
+    int smax = 0;
+    while (st->r_min * pow(st->eta, smax + 1) <= st->r_max * (1 + HB_TOL)) {
+        if (++smax > HB_MAX_S)
+            return hpti_fail(msg, HPT_E_INVALID,
+                             "hyperband: more than %d brackets (log_eta(max_resource / "
+                             "min_resource) > %d); raise eta",
+                             HB_MAX_S + 1, HB_MAX_S);
+    }
+    st->s_max = smax;
+    size_t nb = st->brackets > 0 ? (size_t)st->brackets : st->async ? 1 : (size_t)smax + 1;
+    if (nb > (size_t)smax + 1)
+        nb = (size_t)smax + 1;
+    st->br = hpti_calloc(nb, sizeof *st->br);
+    if (!st->br)
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    st->nb = nb;
+    for (size_t b = 0; b < nb; b++) {
+        hb_bracket *br = &st->br[b];
+        br->s = smax - (int)b;
+        br->n0 = bracket_n(st, br->s);
+        br->rung = hpti_calloc((size_t)br->s + 1, sizeof *br->rung);
+        if (!br->rung) {
+            free_brackets(st);
+            return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+        }
+    }
+    int rc = st->sampler->start ? st->sampler->start(st, s, msg) : HPT_OK;
+    if (rc)
+        free_brackets(st);
+    return rc;
+}
+
+/* ---- rungs --------------------------------------------------------------------- */
+
+static int better(const struct hpt_study *s, int64_t a, int64_t b)
+{
+    double la = s->trials[a].loss, lb = s->trials[b].loss;
+    return la < lb || (la == lb && a < b);
+}
+
+/* The best complete trial of rung r not yet promoted (-1 if none); *m =
+ * complete trials in r; *rank = complete trials of r better than it (all of
+ * them promoted, by construction). The candidate is in the top q of the rung
+ * iff *rank < q, and if it is not, no unpromoted trial is. O(|r|). */
+static int64_t candidate(const hyperband_state *st, const struct hpt_study *s,
+                         const hb_rung *r, size_t *m, size_t *rank)
+{
+    int64_t c = -1;
+    *m = *rank = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t id = r->id[i];
+        if (s->trials[id].state != HPT_TRIAL_COMPLETE)
+            continue;
+        (*m)++;
+        if (!st->promoted[id] && (c < 0 || better(s, id, c)))
+            c = id;
+    }
+    for (size_t i = 0; c >= 0 && i < r->n; i++) {
+        int64_t id = r->id[i];
+        if (s->trials[id].state == HPT_TRIAL_COMPLETE && st->promoted[id] &&
+            better(s, id, c))
+            (*rank)++;
+    }
+    return c;
+}
+
+static int reserve(hb_rung *r, char *msg)
+{
+    if (hpti_grow((void **)&r->id, &r->cap, r->n + 1, sizeof *r->id))
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    return HPT_OK;
+}
+
+/* Start a new configuration at rung 0 of bracket b. */
+static int start_new(hyperband_state *st, const struct hpt_study *s, hb_bracket *b,
+                     hpti_proposal *out, char *msg)
+{
+    int rc = reserve(&b->rung[0], msg);
+    if (!rc)
+        rc = st->sampler->sample(st, s, out->u, msg);
+    if (rc)
+        return rc;
+    b->rung[0].id[b->rung[0].n++] = (int64_t)s->n_trials;
+    b->started++;
+    out->budget = rung_budget(st, b, 0);
+    out->parent = -1;
+    return HPT_OK;
+}
+
+/* Continue trial `parent` (of rung k - 1) at rung k of bracket b. */
+static int promote(hyperband_state *st, const struct hpt_study *s, hb_bracket *b, int k,
+                   int64_t parent, hpti_proposal *out, char *msg)
+{
+    int rc = reserve(&b->rung[k], msg);
+    if (rc)
+        return rc;
+    b->rung[k].id[b->rung[k].n++] = (int64_t)s->n_trials;
+    st->promoted[parent] = 1;
+    memcpy(out->u, s->trials[parent].u, s->dim * sizeof *out->u);
+    out->budget = rung_budget(st, b, k);
+    out->parent = parent;
+    return HPT_OK;
+}
+
+/* ---- the two schedules ---------------------------------------------------------- */
+
+/* Hyperband as in JMLR 2018, Algorithm 1, one rung at a time. */
+static int sync_next(hyperband_state *st, const struct hpt_study *s, hpti_proposal *out,
+                     char *msg)
+{
+    for (;;) {
+        if (st->iterations > 0 && (double)st->iter >= st->iterations)
+            return HPT_DONE;
+        hb_bracket *b = &st->br[st->cur];
+        int k = st->rung;
+        hb_rung *r = &b->rung[k];
+        size_t m = 0, rank;
+        int64_t c = -1;
+        uint64_t target = b->n0;
+        if (k > 0) {
+            /* Rung k-1 is finished: its top n_k complete trials go on. */
+            c = candidate(st, s, &b->rung[k - 1], &m, &rank);
+            target = rung_n(st, b, k);
+            if (m < target)
+                target = m;
+        }
+        if (r->n < target)
+            return k == 0 ? start_new(st, s, b, out, msg)
+                          : promote(st, s, b, k, c, out, msg);
+        for (size_t i = 0; i < r->n; i++)
+            if (s->trials[r->id[i]].state == HPT_TRIAL_RUNNING)
+                return HPT_WAIT; /* never promote before the rung completes */
+        if (k < b->s) {
+            st->rung++;
+            continue;
+        }
+        /* Bracket done: the next one, or a new iteration. */
+        for (int j = 0; j <= b->s; j++)
+            b->rung[j].n = 0;
+        st->rung = 0;
+        if (++st->cur == st->nb) {
+            st->cur = 0;
+            st->iter++;
+        }
+    }
+}
+
+/* ASHA, MLSys 2020, Algorithm 2 (get_job), per bracket. */
+static int async_next(hyperband_state *st, const struct hpt_study *s, hpti_proposal *out,
+                      char *msg)
+{
+    for (size_t bi = 0; bi < st->nb; bi++) {
+        hb_bracket *b = &st->br[bi];
+        for (int k = b->s - 1; k >= 0; k--) {
+            size_t m, rank;
+            int64_t c = candidate(st, s, &b->rung[k], &m, &rank);
+            double q = floor((double)m / st->eta * (1 + HB_TOL));
+            if (c >= 0 && (double)rank < q)
+                return promote(st, s, b, k + 1, c, out, msg);
+        }
+    }
+    /* New configuration: the bracket furthest behind its share, i.e. the
+     * least started / n0 (ties to the most aggressive bracket). */
+    size_t pick = 0;
+    for (size_t bi = 1; bi < st->nb; bi++) {
+        const hb_bracket *a = &st->br[bi], *p = &st->br[pick];
+        if ((unsigned __int128)a->started * p->n0 < (unsigned __int128)p->started * a->n0)
+            pick = bi;
+    }
+    return start_new(st, s, &st->br[pick], out, msg);
+}
+
+static int hb_propose(void *state, const struct hpt_study *s, hpti_proposal *out, char *msg)
+{
+    hyperband_state *st = state;
+    /* A flag for every trial, the one about to be made included. */
+    size_t need = s->n_trials + 1;
+    if (hpti_grow((void **)&st->promoted, &st->cap_flags, need, 1))
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    if (st->n_flags < need) {
+        memset(st->promoted + st->n_flags, 0, need - st->n_flags);
+        st->n_flags = need;
+    }
+    return st->async ? async_next(st, s, out, msg) : sync_next(st, s, out, msg);
+}
+
+static void hb_free(void *state)
+{
+    hyperband_state *st = state;
+    free_brackets(st);
+    hpti_free(st->promoted);
+    for (size_t i = 0; i < sizeof samplers / sizeof samplers[0]; i++)
+        if (samplers[i].free)
+            samplers[i].free(st);
+}
+
+const hpti_strategy_type hpti_strategy_hyperband = {
+    .name = "hyperband",
+    .state_size = sizeof(hyperband_state),
+    .init = hb_init,
+    .set_option = hb_set,
+    .set_option_str = hb_set_str,
+    .get_option = hb_get,
+    .start = hb_start,
+    .propose = hb_propose,
+    .free = hb_free,
+};

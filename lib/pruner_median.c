@@ -1,0 +1,240 @@
+/* pruner_median.c -- pruner "median": the median stopping rule (Golovin et
+ * al., "Google Vizier", KDD 2017, section 3.2.2; also Optuna's MedianPruner).
+ *
+ * After trial t reports (step, loss): its best loss so far is compared with
+ * the median, over the COMPLETE trials that reported at some step <= step,
+ * of each one's summary up to that step: its best loss (pruner.average = 0,
+ * default: like compared with like) or the mean of its losses (average = 1,
+ * Vizier's running average). t is stopped when strictly worse.
+ *
+ * Completed trials only: pruned ones were stopped because they were bad and
+ * would lower the bar. Steps need not match exactly between trials (steps
+ * are doubles): "up to that step" makes every curve comparable.
+ *
+ * Warm-up: no decision at steps < pruner.warmup_steps, nor with fewer than
+ * max(1, pruner.warmup_trials) contributing trials; after warm-up, a trial
+ * is judged on every pruner.interval-th of its reports. */
+#include <math.h>
+#include <string.h>
+
+#include "study.h"
+
+/* A complete trial's curve, summarised once: its reports never change after
+ * it completed. pre[j] = best (or mean) of its reports 0..j. Kept only for
+ * curves whose steps never decrease, so that "the reports at steps <= x"
+ * are a prefix, found by binary search. */
+typedef struct {
+    double *pre; /* owned; NULL = not summarised (yet, or unsorted steps) */
+    size_t n;    /* reports summarised */
+} median_curve;
+
+typedef struct {
+    double warmup_trials, warmup_steps, interval;
+    int average;
+    double *buf; /* owned scratch: one summary per complete trial */
+    size_t cap;
+    median_curve *curve; /* owned, indexed by trial id, n_curve zeroed */
+    size_t n_curve, cap_curve;
+} median_state;
+
+static int median_init(void *state, const struct hpt_study *s, char *msg)
+{
+    HPTI_UNUSED(s);
+    HPTI_UNUSED(msg);
+    median_state *st = state;
+    st->warmup_trials = 5;
+    st->interval = 1;
+    return HPT_OK;
+}
+
+static int median_set(void *state, const char *key, double v, char *msg)
+{
+    median_state *st = state;
+    if (strcmp(key, "warmup_trials") == 0 || strcmp(key, "interval") == 0) {
+        int is_interval = strcmp(key, "interval") == 0;
+        double lo = is_interval ? 1 : 0;
+        if (!(v >= lo && v <= 1e9) || v != floor(v))
+            return hpti_fail(msg, HPT_E_INVALID, "pruner.%s must be an integer in %g..1e9, not %g",
+                             key, lo, v);
+        *(is_interval ? &st->interval : &st->warmup_trials) = v;
+        return HPT_OK;
+    }
+    if (strcmp(key, "warmup_steps") == 0) {
+        if (!isfinite(v))
+            return hpti_fail(msg, HPT_E_INVALID, "pruner.warmup_steps must be finite");
+        st->warmup_steps = v;
+        return HPT_OK;
+    }
+    if (strcmp(key, "average") == 0) {
+        if (v != 0 && v != 1)
+            return hpti_fail(msg, HPT_E_INVALID, "pruner.average must be 0 or 1, not %g", v);
+        st->average = (int)v;
+        return HPT_OK;
+    }
+    return HPT_E_NAME;
+}
+
+static int median_get(const void *state, const char *key, double *v)
+{
+    const median_state *st = state;
+    if (strcmp(key, "warmup_trials") == 0)
+        *v = st->warmup_trials;
+    else if (strcmp(key, "warmup_steps") == 0)
+        *v = st->warmup_steps;
+    else if (strcmp(key, "interval") == 0)
+        *v = st->interval;
+    else if (strcmp(key, "average") == 0)
+        *v = st->average;
+    else
+        return HPT_E_NAME;
+    return HPT_OK;
+}
+
+/* The k-th smallest of a[0..n-1] (0-based), reordering a so that a[0..k-1]
+ * are <= it: Hoare's selection (Wirth's variant), O(n) on average where a
+ * sort per report would cost O(n log n). */
+static double select_kth(double *a, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+    while (lo < hi) {
+        double pivot = a[kk];
+        ptrdiff_t i = lo, j = hi;
+        do {
+            while (a[i] < pivot)
+                i++;
+            while (pivot < a[j])
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        } while (i <= j);
+        if (j < kk)
+            lo = i;
+        if (kk < i)
+            hi = j;
+    }
+    return a[kk];
+}
+
+/* Summarise trial i's curve (prefix bests or means) if its steps never
+ * decrease; on failure (memory) it is just not cached. */
+static void summarise(median_state *st, const hpti_trial *c, size_t i)
+{
+    if (i >= st->n_curve) {
+        if (hpti_grow((void **)&st->curve, &st->cap_curve, i + 1, sizeof *st->curve))
+            return;
+        memset(st->curve + st->n_curve, 0, (i + 1 - st->n_curve) * sizeof *st->curve);
+        st->n_curve = i + 1;
+    }
+    median_curve *e = &st->curve[i];
+    if (e->pre && e->n == c->n_reports)
+        return;
+    for (size_t j = 1; j < c->n_reports; j++)
+        if (!(c->rep_step[j] >= c->rep_step[j - 1]))
+            return;
+    double *pre = hpti_realloc(e->pre, c->n_reports * sizeof *pre);
+    if (!pre)
+        return;
+    double sum = 0, min = INFINITY;
+    for (size_t j = 0; j < c->n_reports; j++) {
+        sum += c->rep_loss[j];
+        min = c->rep_loss[j] < min ? c->rep_loss[j] : min;
+        pre[j] = st->average ? sum / (double)(j + 1) : min;
+    }
+    e->pre = pre;
+    e->n = c->n_reports;
+}
+
+/* Complete trial i's best (or mean) over its reports at steps <= step;
+ * 0 when it has none. */
+static int summary(median_state *st, const hpti_trial *c, size_t i, double step, double *v)
+{
+    summarise(st, c, i);
+    if (i < st->n_curve && st->curve[i].pre && st->curve[i].n == c->n_reports) {
+        size_t lo = 0, hi = c->n_reports; /* count of steps <= step */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (c->rep_step[mid] <= step)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == 0)
+            return 0;
+        *v = st->curve[i].pre[lo - 1];
+        return 1;
+    }
+    double sum = 0, min = INFINITY;
+    size_t cnt = 0;
+    for (size_t j = 0; j < c->n_reports; j++)
+        if (c->rep_step[j] <= step) {
+            sum += c->rep_loss[j];
+            min = c->rep_loss[j] < min ? c->rep_loss[j] : min;
+            cnt++;
+        }
+    if (cnt)
+        *v = st->average ? sum / (double)cnt : min;
+    return cnt > 0;
+}
+
+static int median_should_stop(void *state, const struct hpt_study *s, int64_t id,
+                              double step, double loss)
+{
+    HPTI_UNUSED(loss);
+    median_state *st = state;
+    const hpti_trial *t = &s->trials[id];
+    if (step < st->warmup_steps)
+        return 0;
+    /* This report's index among the trial's reports past warm-up. */
+    size_t k = 0;
+    double best = INFINITY;
+    for (size_t j = 0; j < t->n_reports; j++) {
+        if (t->rep_step[j] >= st->warmup_steps)
+            k++;
+        if (t->rep_loss[j] < best)
+            best = t->rep_loss[j];
+    }
+    if (fmod((double)(k - 1), st->interval) != 0)
+        return 0;
+
+    /* should_stop cannot report an error: without scratch memory the
+     * conservative answer is to let the trial go on. */
+    size_t n = 0;
+    if (hpti_grow((void **)&st->buf, &st->cap, (size_t)s->n_complete + 1, sizeof *st->buf))
+        return 0;
+    for (size_t i = 0; i < s->n_trials; i++)
+        if (s->trials[i].state == HPT_TRIAL_COMPLETE &&
+            summary(st, &s->trials[i], i, step, &st->buf[n]))
+            n++;
+    if (n == 0 || (double)n < st->warmup_trials)
+        return 0;
+    double med = select_kth(st->buf, n, n / 2);
+    if (n % 2 == 0) { /* the mean of the two middle values */
+        double below = st->buf[0];
+        for (size_t i = 1; i < n / 2; i++)
+            below = st->buf[i] > below ? st->buf[i] : below;
+        med = 0.5 * (below + med);
+    }
+    return best > med;
+}
+
+static void median_free(void *state)
+{
+    median_state *st = state;
+    hpti_free(st->buf);
+    for (size_t i = 0; i < st->n_curve; i++)
+        hpti_free(st->curve[i].pre);
+    hpti_free(st->curve);
+}
+
+const hpti_pruner_type hpti_pruner_median = {
+    .name = "median",
+    .state_size = sizeof(median_state),
+    .init = median_init,
+    .set_option = median_set,
+    .get_option = median_get,
+    .should_stop = median_should_stop,
+    .free = median_free,
+};
