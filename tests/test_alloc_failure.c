@@ -80,6 +80,11 @@ static void scenario(const char *strategy)
     assert_int_equal(rc, HPT_OK);
     hpt_space_destroy(sp);
     CALL(hpt_study_set(st, "max_trials", 12));
+    if (strcmp(strategy, "hyperband") == 0) {
+        CALL(hpt_study_set(st, "hyperband.max_resource", 9));
+        CALL(hpt_study_set_str(st, "pruner", "median"));
+        CALL(hpt_study_set(st, "pruner.warmup_trials", 2));
+    }
     int64_t id;
     for (int k = 0; k < 12; k++) {
         CALL(hpt_study_ask(st, &id));
@@ -102,9 +107,10 @@ static void scenario(const char *strategy)
 static void every_allocation(void **state)
 {
     (void)state;
-    const char *strategies[] = {"grid", "random", "sobol"};
+    const char *strategies[] = {"grid", "random", "sobol", "hyperband"};
+    const size_t n_strategies = sizeof strategies / sizeof strategies[0];
     assert_ok(hpt_set_allocator(t_malloc, t_realloc, t_free, NULL));
-    for (size_t s = 0; s < 3; s++) {
+    for (size_t s = 0; s < n_strategies; s++) {
         long k;
         for (k = 1;; k++) {
             fail_at = k;
