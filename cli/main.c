@@ -1,0 +1,275 @@
+/* main.c -- hpt-tune: run any training command as the trials of a tuning
+ * job. Modes: a run (fresh, or continuing a journal), --status, --export.
+ * See cli/README.md for the manual. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hpt_tune.h"
+
+static void on_stop_signal(int sig)
+{
+    int saved = errno;
+    if (!cli_interrupted)
+        cli_interrupted = sig;
+    cli_signals++;
+    char b = 's';
+    (void)!write(cli_wake_fd[1], &b, 1);
+    errno = saved;
+}
+
+static void on_child(int sig)
+{
+    int saved = errno;
+    (void)sig;
+    char b = 'c';
+    (void)!write(cli_wake_fd[1], &b, 1);
+    errno = saved;
+}
+
+static int setup_signals(void)
+{
+    if (pipe2(cli_wake_fd, O_CLOEXEC | O_NONBLOCK))
+        return -1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_child;
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sa.sa_flags = 0;
+    sigaction(SIGPIPE, &sa, NULL);
+    return 0;
+}
+
+/* Descriptors 0-2 must be open, or a pipe could land on them. */
+static void open_std_fds(void)
+{
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr,
+            "hpt-tune: %s\n"
+            "usage: hpt-tune [FLAGS] -- COMMAND [ARG...]\n"
+            "       hpt-tune --resume JOURNAL | --status JOURNAL\n"
+            "Try 'hpt-tune --help' for the flags.\n",
+            msg);
+    return CLI_EXIT_USAGE;
+}
+
+static int mkdir_p1(const char *dir)
+{
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "hpt-tune: cannot make the job folder %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Export the trials if --export was given. */
+static int do_export(const cli_job *job, const hpt_study *study, const char *dflt)
+{
+    if (!job->export_format)
+        return 0;
+    const char *out = job->output ? job->output : dflt;
+    if (cli_journal_export_csv(study, out))
+        return -1;
+    if (strcmp(out, "/dev/stdout") != 0)
+        fprintf(stderr, "hpt-tune: trials exported to %s\n", out);
+    return 0;
+}
+
+/* --status and --export without a command: read the journal, print. */
+static int show(const cli_job *job, hpt_space *space)
+{
+    hpt_study *study = NULL;
+    if (!file_exists(job->journal)) {
+        fprintf(stderr, "hpt-tune: no journal %s\n", job->journal);
+        return CLI_EXIT_FAIL;
+    }
+    if (cli_journal_open(job->journal, space, job->strategy, job->direction, job->seed, &study))
+        return CLI_EXIT_FAIL;
+    int rc = CLI_EXIT_OK;
+    if (job->mode == CLI_STATUS) {
+        cli_print_table(stdout, job, study);
+        cli_print_best(stdout, job, study);
+        fflush(stdout);
+    }
+    if (do_export(job, study, "/dev/stdout"))
+        rc = CLI_EXIT_FAIL;
+    hpt_study_destroy(study);
+    return rc;
+}
+
+static int run(cli_job *job, hpt_space *space)
+{
+    hpt_study *study = NULL;
+    char err[512];
+    char *dir = NULL;
+    int rc = CLI_EXIT_FAIL;
+
+    if (job->mode == CLI_RESUME && !file_exists(job->journal)) {
+        fprintf(stderr, "hpt-tune: no journal %s to resume\n", job->journal);
+        return CLI_EXIT_FAIL;
+    }
+    if (job->journal) {
+        if (cli_journal_open(job->journal, space, job->strategy, job->direction, job->seed,
+                             &study))
+            return CLI_EXIT_FAIL;
+    } else if (hpt_study_create(space, job->strategy, job->direction, job->seed, &study)) {
+        return usage_error(hpt_last_errmsg());
+    }
+    int64_t count = 0;
+    hpt_study_trial_count(study, &count);
+    int resumed = count > 0;
+    if (cli_apply_options(job, study, resumed)) {
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
+    for (size_t i = 0; !resumed && i < job->n_warm; i++)
+        if (cli_journal_warm_start(study, job->warm_paths[i], job->warm_kinds[i]))
+            goto out;
+
+    /* The job folder: logs and trial folders. */
+    if (job->journal) {
+        char *jd = cli_xasprintf("%s.d", job->journal);
+        if (mkdir_p1(jd)) {
+            free(jd);
+            goto out;
+        }
+        char *spec = cli_spec_path(job->journal);
+        int w = cli_write_spec(job, spec, err, sizeof err);
+        free(spec);
+        if (w) {
+            fprintf(stderr, "hpt-tune: %s\n", err);
+            free(jd);
+            goto out;
+        }
+        dir = job->job_dir ? cli_xstrdup(job->job_dir) : jd;
+        if (job->job_dir)
+            free(jd);
+    } else if (job->job_dir)
+        dir = cli_xstrdup(job->job_dir);
+    else {
+        dir = cli_xstrdup("hpt-tune.XXXXXX");
+        if (!mkdtemp(dir)) {
+            fprintf(stderr, "hpt-tune: cannot make a job folder: %s\n", strerror(errno));
+            goto out;
+        }
+    }
+    if (mkdir_p1(dir))
+        goto out;
+    if (!job->quiet)
+        fprintf(stderr, "hpt-tune: job folder %s%s\n", dir,
+                resumed ? " (continuing the journal)" : "");
+    if (setup_signals()) {
+        fprintf(stderr, "hpt-tune: pipe: %s\n", strerror(errno));
+        goto out;
+    }
+    rc = cli_run_job(job, study, dir);
+    if ((rc == CLI_EXIT_OK || rc == CLI_EXIT_FAIL) && job->export_format) {
+        char *dflt = cli_xasprintf("%s/trials.csv", dir);
+        if (do_export(job, study, dflt))
+            rc = CLI_EXIT_FAIL;
+        free(dflt);
+    }
+out:
+    free(dir);
+    hpt_study_destroy(study);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    char err[1024] = "";
+    cli_job job;
+    int rc;
+    open_std_fds();
+    cli_job_init(&job);
+    if (cli_parse_args(&job, argc, argv, err, sizeof err)) {
+        rc = usage_error(err);
+        goto done;
+    }
+    if (job.mode == CLI_HELP) {
+        cli_usage(stdout);
+        rc = CLI_EXIT_OK;
+        goto done;
+    }
+    if (job.mode == CLI_VERSION) {
+        printf("hpt-tune %s\n", hpt_version_string());
+        rc = CLI_EXIT_OK;
+        goto done;
+    }
+    if (!job.journal && job.export_format && !job.n_command) {
+        rc = usage_error("--export needs a journal (--journal, --resume or --status)");
+        goto done;
+    }
+    if ((job.journal || job.export_format || job.n_warm) && !cli_journal_available()) {
+        rc = usage_error("--journal, --resume, --status, --export and warm starts need "
+                         "libhpt's journal API, missing from this build");
+        goto done;
+    }
+    int show_only = job.mode == CLI_STATUS || (job.export_format && !job.n_command &&
+                                               job.mode != CLI_RESUME);
+    if (job.mode == CLI_RESUME || show_only) {
+        /* The job is the one remembered next to its journal; flags given
+         * now apply on top of it (parallelism, timeouts, launcher ...). */
+        char *spec = cli_spec_path(job.journal);
+        cli_job again;
+        cli_job_init(&again);
+        int bad = cli_load_spec(&again, spec, err, sizeof err) ||
+                  cli_parse_args(&again, argc, argv, err, sizeof err);
+        free(spec);
+        cli_job_free(&job);
+        job = again;
+        if (bad) {
+            rc = usage_error(err);
+            goto done;
+        }
+        if (show_only && job.mode != CLI_STATUS)
+            job.mode = CLI_EXPORT;
+    }
+    if (!show_only && cli_validate(&job, err, sizeof err)) {
+        rc = usage_error(err);
+        goto done;
+    }
+    hpt_space *space = cli_make_space(&job, err, sizeof err);
+    if (!space) {
+        rc = usage_error(err);
+        goto done;
+    }
+    rc = show_only ? show(&job, space) : run(&job, space);
+    hpt_space_destroy(space);
+done:
+    cli_job_free(&job);
+    if (cli_wake_fd[0] >= 0) {
+        close(cli_wake_fd[0]);
+        close(cli_wake_fd[1]);
+    }
+    return rc;
+}
