@@ -362,6 +362,7 @@ static const setting settings[] = {
     {"live", ARG_NONE, WHERE_ANY, NULL, "always draw the live status line on stderr"},
     {"no-live", ARG_NONE, WHERE_ANY, NULL, "never draw it (default: when stderr is a terminal)"},
     {"quiet", ARG_NONE, WHERE_ANY, NULL, "no per-trial lines"},
+    {"print-spec", ARG_NONE, WHERE_FLAG, NULL, "print the job as a spec file and exit"},
     {"help", ARG_NONE, WHERE_FLAG, NULL, "this text"},
     {"version", ARG_NONE, WHERE_FLAG, NULL, "print the version"},
 };
@@ -556,6 +557,10 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
         job->quiet = 1;
         return 0;
     }
+    if (!strcmp(n, "print-spec")) {
+        job->mode = CLI_PRINT_SPEC;
+        return 0;
+    }
     if (!strcmp(n, "help")) {
         job->mode = CLI_HELP;
         return 0;
@@ -608,9 +613,7 @@ int cli_parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
                 return usage_err(err, errn, "--%s needs a value (%s)", key, s->metavar);
         } else if (eq)
             return usage_err(err, errn, "--%s takes no value", key);
-        char where[80];
-        snprintf(where, sizeof where, "--%s", key);
-        if (apply(job, s, v ? v : "", where, err, errn))
+        if (apply(job, s, v ? v : "", "command line", err, errn))
             return -1;
     }
     return 0;
@@ -678,18 +681,10 @@ static void write_words(FILE *f, const char *key, char **w, size_t n)
     fputc('\n', f);
 }
 
-int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn)
+void cli_print_spec(FILE *f, const cli_job *job)
 {
-    char *tmp = cli_xasprintf("%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        usage_err(err, errn, "cannot write '%s': %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
     char a[40], b[40];
-    fprintf(f, "# hpt-tune job spec, written by hpt-tune %s; read by --resume and --status\n",
-            hpt_version_string());
+    fprintf(f, "# hpt-tune job spec, written by hpt-tune %s\n", hpt_version_string());
     for (size_t i = 0; i < job->n_params; i++) {
         const cli_param *p = &job->params[i];
         if (p->type == HPT_PARAM_CATEGORICAL) {
@@ -731,6 +726,19 @@ int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn)
                 job->warm_paths[i]);
     if (job->n_command)
         write_words(f, "command", job->command, job->n_command);
+}
+
+int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn)
+{
+    /* Written aside and renamed, so a crash never leaves half a spec. */
+    char *tmp = cli_xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        usage_err(err, errn, "cannot write '%s': %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    cli_print_spec(f, job);
     int rc = 0;
     if (fflush(f) || ferror(f))
         rc = usage_err(err, errn, "writing '%s': %s", tmp, strerror(errno));

@@ -56,7 +56,7 @@ typedef struct {
     size_t n_choices;
 } cli_param;
 
-typedef enum { CLI_RUN, CLI_RESUME, CLI_STATUS, CLI_EXPORT, CLI_HELP, CLI_VERSION } cli_mode;
+typedef enum { CLI_RUN, CLI_RESUME, CLI_STATUS, CLI_EXPORT, CLI_HELP, CLI_VERSION, CLI_PRINT_SPEC } cli_mode;
 
 typedef struct {
     cli_mode mode;
@@ -106,6 +106,7 @@ int cli_load_spec(cli_job *job, const char *path, char *err, size_t errn);
 /* Write the job as a spec file that cli_load_spec reads back to the same
  * job (used to remember a journaled job for --resume / --status). */
 int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn);
+void cli_print_spec(FILE *f, const cli_job *job);
 /* Final checks before a run (command present, names, templates ...). */
 int cli_validate(const cli_job *job, char *err, size_t errn);
 /* The space of the job (caller destroys); NULL with err on failure. */

@@ -140,7 +140,8 @@ static void finish(run_ctx *c, size_t slot)
     double v;
 
     if (t->stop == CLI_STOP_INTERRUPT || c->fatal) {
-        cli_trial_note(t, "interrupted; not told (it runs again on --resume)");
+        cli_trial_note(t, "interrupted; not told%s",
+                       c->job->journal ? " (it runs again on --resume)" : "");
         cli_progress_clear(&c->progress);
         fprintf(stderr, "hpt-tune: trial %lld interrupted%s\n", (long long)t->id,
                 c->job->journal ? " (runs again on --resume)" : "");

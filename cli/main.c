@@ -67,12 +67,12 @@ static void open_std_fds(void)
 
 static int usage_error(const char *msg)
 {
+    if (msg)
+        fprintf(stderr, "hpt-tune: %s\n", msg);
     fprintf(stderr,
-            "hpt-tune: %s\n"
             "usage: hpt-tune [FLAGS] -- COMMAND [ARG...]\n"
             "       hpt-tune --resume JOURNAL | --status JOURNAL\n"
-            "Try 'hpt-tune --help' for the flags.\n",
-            msg);
+            "Try 'hpt-tune --help' for the flags.\n");
     return CLI_EXIT_USAGE;
 }
 
@@ -148,7 +148,7 @@ static int run(cli_job *job, hpt_space *space)
     hpt_study_trial_count(study, &count);
     int resumed = count > 0;
     if (cli_apply_options(job, study, resumed)) {
-        rc = CLI_EXIT_USAGE;
+        rc = usage_error(NULL);
         goto out;
     }
     for (size_t i = 0; !resumed && i < job->n_warm; i++)
@@ -222,6 +222,11 @@ int main(int argc, char **argv)
     }
     if (job.mode == CLI_VERSION) {
         printf("hpt-tune %s\n", hpt_version_string());
+        rc = CLI_EXIT_OK;
+        goto done;
+    }
+    if (job.mode == CLI_PRINT_SPEC) {
+        cli_print_spec(stdout, &job);
         rc = CLI_EXIT_OK;
         goto done;
     }
