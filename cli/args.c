@@ -374,9 +374,10 @@ void cli_usage(FILE *f)
           "       hpt-tune --status JOURNAL [--export csv [--output FILE]]\n"
           "       hpt-tune --journal JOURNAL --export csv [--output FILE]\n"
           "Runs COMMAND once per trial. Placeholders {NAME}, {trial_id}, {budget},\n"
-          "{resume_from} and {trial_dir} in COMMAND and the launcher are replaced; the\n"
-          "environment gets HPT_PARAM_<NAME>, HPT_TRIAL_ID, HPT_BUDGET, HPT_RESUME_FROM\n"
-          "and HPT_TRIAL_DIR. Flags:\n",
+          "{resume_from}, {trial_dir} and {resume_dir} in COMMAND and the launcher are\n"
+          "replaced; the environment gets HPT_PARAM_<NAME>, HPT_TRIAL_ID, HPT_BUDGET,\n"
+          "HPT_RESUME_FROM, HPT_TRIAL_DIR and HPT_RESUME_DIR. The objective is the last\n"
+          "output line matching --metric. Flags:\n",
           f);
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
         char left[48];

@@ -10,10 +10,11 @@
 
 extern char **environ;
 
-const char *const cli_builtins[] = {"trial_id", "budget", "resume_from", "trial_dir", NULL};
+const char *const cli_builtins[] = {"trial_id",  "budget",     "resume_from",
+                                    "trial_dir", "resume_dir", NULL};
 /* Environment names of the built-ins, same order. */
-static const char *const builtin_env[] = {"HPT_TRIAL_ID", "HPT_BUDGET", "HPT_RESUME_FROM",
-                                          "HPT_TRIAL_DIR", NULL};
+static const char *const builtin_env[] = {"HPT_TRIAL_ID",  "HPT_BUDGET",      "HPT_RESUME_FROM",
+                                          "HPT_TRIAL_DIR", "HPT_RESUME_DIR", NULL};
 
 /* ---- word splitting ------------------------------------------------------------ */
 
@@ -128,8 +129,9 @@ int cli_check_template(const cli_job *job, char **words, size_t n, char *err, si
              * identifier is most likely a typo of a parameter name. */
             if (!known(job, p + 1, len) && is_identifier(p + 1, len)) {
                 snprintf(err, errn,
-                         "unknown placeholder {%.*s} in '%s' (parameters and trial_id, "
-                         "budget, resume_from, trial_dir are known; write {{ for a literal {)",
+                         "unknown placeholder {%.*s} in '%s' (parameters and trial_id, budget, "
+                         "resume_from, trial_dir, resume_dir are known; write {{ for a "
+                         "literal {)",
                          (int)len, p + 1, words[i]);
                 return -1;
             }
@@ -202,6 +204,16 @@ int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int
     s->values[k++] = cli_xasprintf("%lld", (long long)from);
     s->names[k] = cli_builtins[3];
     s->values[k++] = cli_xstrdup(trial_dir);
+    /* The folder of the trial this one continues (its checkpoint), or "".
+     * Trial folders are siblings: <job dir>/trial-<id>. */
+    s->names[k] = cli_builtins[4];
+    if (from >= 0) {
+        const char *slash = strrchr(trial_dir, '/');
+        int dlen = slash ? (int)(slash - trial_dir) : 0;
+        s->values[k++] = slash ? cli_xasprintf("%.*s/trial-%lld", dlen, trial_dir, (long long)from)
+                               : cli_xasprintf("trial-%lld", (long long)from);
+    } else
+        s->values[k++] = cli_xstrdup("");
     return 0;
 }
 

@@ -134,6 +134,7 @@ def test_placeholders_and_environment(tmp_path):
         assert e["HPT_PARAM_ACT"] == p["act"]
         assert e["HPT_TRIAL_ID"] == str(tid)
         assert e["HPT_BUDGET"] == "0" and e["HPT_RESUME_FROM"] == "-1"
+        assert e["HPT_RESUME_DIR"] == ""
         assert Path(e["HPT_TRIAL_DIR"]) == Path("jd") / f"trial-{tid}"
         assert "HPT_PARAM_STALE" not in e
         assert (tmp_path / "jd" / f"trial-{tid}.log").exists()
