@@ -143,6 +143,8 @@ void cli_job_free(cli_job *job)
     free(job->export_format);
     free(job->output);
     cli_free_strv(job->warm_paths, job->n_warm);
+    cli_free_strv(job->warm_default_names, job->n_warm_defaults);
+    free(job->warm_default_values);
     free(job->warm_kinds);
     memset(job, 0, sizeof *job);
 }
@@ -325,8 +327,8 @@ typedef struct {
 static const struct {
     const char *flag, *option;
 } completion[] = {
-    {"max-time", "max_time"},
-    {"target", "target"},
+    {"max-seconds", "max_seconds"},
+    {"target", "target_value"},
     {"patience", "patience"},
 };
 
@@ -339,9 +341,9 @@ static const setting settings[] = {
     {"direction", ARG_ONE, WHERE_ANY, "min|max", "minimize (default) or maximize the metric"},
     {"seed", ARG_ONE, WHERE_ANY, "N", "seed of the search (default 0)"},
     {"max-trials", ARG_ONE, WHERE_ANY, "N", "stop after N trials (0 = strategy decides)"},
-    {"max-time", ARG_ONE, WHERE_ANY, "SEC", "completion: wall-clock limit (study option max_time)"},
+    {"max-seconds", ARG_ONE, WHERE_ANY, "SEC", "completion: active wall-clock limit (max_seconds)"},
     {"target", ARG_ONE, WHERE_ANY, "VALUE", "completion: stop once the best reaches VALUE"},
-    {"patience", ARG_ONE, WHERE_ANY, "N", "completion: stop when N trials bring no improvement"},
+    {"patience", ARG_ONE, WHERE_ANY, "N", "completion: stop after N complete trials without a new best"},
     {"option", ARG_ONE, WHERE_ANY, "NAME=VALUE", "study option (hyperband.eta=3, pruner=median ...)"},
     {"pruner", ARG_ONE, WHERE_ANY, "NAME", "same as --option pruner=NAME"},
     {"parallel", ARG_ONE, WHERE_ANY, "N", "trials run at once (default 1)"},
@@ -359,6 +361,7 @@ static const setting settings[] = {
     {"output", ARG_ONE, WHERE_FLAG, "FILE", "where --export writes (default stdout, or JOB/trials.csv)"},
     {"warm-start-identical", ARG_ONE, WHERE_ANY, "FILE", "parent journal: same task, trials reused"},
     {"warm-start-transfer", ARG_ONE, WHERE_ANY, "FILE", "parent journal: related task, used as prior"},
+    {"warm-default", ARG_ONE, WHERE_ANY, "N=VALUE", "value a parameter new here had in the parents"},
     {"live", ARG_NONE, WHERE_ANY, NULL, "always draw the live status line on stderr"},
     {"no-live", ARG_NONE, WHERE_ANY, NULL, "never draw it (default: when stderr is a terminal)"},
     {"quiet", ARG_NONE, WHERE_ANY, NULL, "no per-trial lines"},
@@ -550,6 +553,22 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
                                                                  : HPT_WARM_TRANSFER;
         return 0;
     }
+    if (!strcmp(n, "warm-default")) {
+        const char *eq = strchr(v, '=');
+        if (!eq || eq == v || cli_parse_number(eq + 1, &d))
+            return usage_err(err, errn,
+                             "%s: --warm-default wants NAME=NUMBER (a categorical's choice "
+                             "index), not '%s'",
+                             where, v);
+        char *name = cli_xstrdup(v);
+        name[eq - v] = '\0';
+        size_t k = job->n_warm_defaults;
+        cli_push(&job->warm_default_names, &job->n_warm_defaults, name);
+        job->warm_default_values =
+            cli_xrealloc(job->warm_default_values, job->n_warm_defaults * sizeof(double));
+        job->warm_default_values[k] = d;
+        return 0;
+    }
     if (!strcmp(n, "live") || !strcmp(n, "no-live")) {
         job->status_line = !strcmp(n, "live");
         return 0;
@@ -725,6 +744,10 @@ void cli_print_spec(FILE *f, const cli_job *job)
         fprintf(f, "warm-start-%s %s\n",
                 job->warm_kinds[i] == HPT_WARM_IDENTICAL ? "identical" : "transfer",
                 job->warm_paths[i]);
+    for (size_t i = 0; i < job->n_warm_defaults; i++) {
+        cli_fmt_double(a, sizeof a, job->warm_default_values[i]);
+        fprintf(f, "warm-default %s=%s\n", job->warm_default_names[i], a);
+    }
     if (job->n_command)
         write_words(f, "command", job->command, job->n_command);
 }

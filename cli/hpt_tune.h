@@ -84,6 +84,9 @@ typedef struct {
     char **warm_paths;     /* parent journals ... */
     int32_t *warm_kinds;   /* ... and HPT_WARM_* for each */
     size_t n_warm;
+    char **warm_default_names; /* --warm-default NAME=VALUE: the value new */
+    double *warm_default_values; /* parameters had in the parents         */
+    size_t n_warm_defaults;
     int status_line;       /* -1 auto (stderr is a TTY), 0 off, 1 on */
     int quiet;             /* no per-trial lines */
     unsigned set_mask;     /* which scalar settings were given (CLI_SET_*) */
@@ -267,6 +270,10 @@ int cli_journal_open(const char *path, const hpt_space *space, const char *strat
                      int32_t direction, uint64_t seed, hpt_study **out);
 int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind);
 int cli_journal_export_csv(const hpt_study *study, const char *path);
+int cli_journal_warm_default(hpt_study *study, const char *name, double value);
+void cli_journal_warm_report(const hpt_study *study); /* what the warm starts used */
+/* Why the study is done ("max_trials", "patience" ...), or NULL. */
+const char *cli_journal_done_reason(const hpt_study *study);
 /* A trial found RUNNING in a reopened journal is about to be run again
  * under the same id. */
 int cli_journal_rerun(hpt_study *study, int64_t id);

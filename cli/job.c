@@ -74,9 +74,13 @@ int cli_apply_options(const cli_job *job, hpt_study *study, int resumed)
         double v;
         int rc = cli_parse_number(text, &v) == 0 ? hpt_study_set(study, name, v)
                                                  : hpt_study_set_str(study, name, text);
-        /* A resumed study keeps the options it was created with. */
-        if (rc == HPT_E_STAGE && resumed)
+        /* A resumed study keeps the options it was created with (the same
+         * value is accepted again; another one is refused with STAGE). */
+        if (rc == HPT_E_STAGE && resumed) {
+            fprintf(stderr, "hpt-tune: option %s=%s ignored: the resumed job keeps its own\n",
+                    name, text);
             continue;
+        }
         if (rc) {
             fprintf(stderr, "hpt-tune: option %s=%s: %s\n", name, text, hpt_study_errmsg(study));
             return -1;
@@ -361,8 +365,12 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
                 continue;
             }
             if (rc == HPT_DONE) {
+                const char *why = cli_journal_done_reason(study);
                 done_asking = 1;
-                snprintf(done_reason, sizeof done_reason, "%s", hpt_study_errmsg(study));
+                if (why)
+                    snprintf(done_reason, sizeof done_reason, "done: %s", why);
+                else
+                    snprintf(done_reason, sizeof done_reason, "%s", hpt_study_errmsg(study));
             } else if (rc == HPT_WAIT) {
                 if (c.running == 0)
                     fatal(&c, "the strategy waits for running trials but none is running",

@@ -5,6 +5,9 @@
  *   hpt_study_warm_start(study, parent_journal, HPT_WARM_IDENTICAL|TRANSFER)
  *   hpt_study_export_csv(study, path)
  *
+ * and the details the journal branch added: hpt_study_warm_default,
+ * hpt_study_warm_info, hpt_study_done_reason.
+ *
  * cli.mk compiles this file only when include/hpt.h declares hpt_study_open
  * (otherwise journal_none.c). Everything that depends on the journal's
  * exact API is here, so a different final API changes this file only. */
@@ -35,6 +38,29 @@ int cli_journal_export_csv(const hpt_study *study, const char *path)
     if (rc)
         fprintf(stderr, "hpt-tune: export to %s: %s\n", path, hpt_study_errmsg(study));
     return rc;
+}
+
+int cli_journal_warm_default(hpt_study *study, const char *name, double value)
+{
+    int rc = hpt_study_warm_default(study, name, value);
+    if (rc)
+        fprintf(stderr, "hpt-tune: --warm-default %s: %s\n", name, hpt_study_errmsg(study));
+    return rc;
+}
+
+void cli_journal_warm_report(const hpt_study *study)
+{
+    int64_t used = 0, skipped = 0;
+    const char *summary = "";
+    if (hpt_study_warm_info(study, &used, &skipped, &summary) == HPT_OK)
+        fprintf(stderr, "hpt-tune: warm start: %lld parent trials used, %lld skipped%s%s\n",
+                (long long)used, (long long)skipped, *summary ? "; " : "", summary);
+}
+
+const char *cli_journal_done_reason(const hpt_study *study)
+{
+    const char *r = hpt_study_done_reason(study);
+    return r && *r ? r : NULL;
 }
 
 int cli_journal_rerun(hpt_study *study, int64_t id)

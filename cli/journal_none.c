@@ -34,6 +34,20 @@ int cli_journal_export_csv(const hpt_study *study, const char *path)
     return missing();
 }
 
+int cli_journal_warm_default(hpt_study *study, const char *name, double value)
+{
+    (void)study, (void)name, (void)value;
+    return missing();
+}
+
+void cli_journal_warm_report(const hpt_study *study) { (void)study; }
+
+const char *cli_journal_done_reason(const hpt_study *study)
+{
+    (void)study;
+    return NULL;
+}
+
 int cli_journal_rerun(hpt_study *study, int64_t id)
 {
     /* Without a journal no study starts with running trials. */

@@ -91,17 +91,51 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Export the trials if --export was given. */
+/* Export the trials if --export was given: to --output, else to dflt, or
+ * to stdout when dflt is NULL. The library writes a file beside its path
+ * and renames it over the path, so stdout ("-") and anything that is not a
+ * regular file (/dev/stdout, a pipe) go through a temporary file: renaming
+ * over /dev/stdout would replace that link, system-wide. */
 static int do_export(const cli_job *job, const hpt_study *study, const char *dflt)
 {
     if (!job->export_format)
         return 0;
     const char *out = job->output ? job->output : dflt;
-    if (cli_journal_export_csv(study, out))
-        return -1;
-    if (strcmp(out, "/dev/stdout") != 0)
+    if (out && !strcmp(out, "-"))
+        out = NULL;
+    struct stat st;
+    int special = out && stat(out, &st) == 0 && !S_ISREG(st.st_mode);
+    if (out && !special) {
+        if (cli_journal_export_csv(study, out))
+            return -1;
         fprintf(stderr, "hpt-tune: trials exported to %s\n", out);
-    return 0;
+        return 0;
+    }
+    const char *td = getenv("TMPDIR");
+    char *tmp = cli_xasprintf("%s/hpt-tune-export.XXXXXX", td && *td ? td : "/tmp");
+    int fd = mkstemp(tmp);
+    int rc = -1;
+    if (fd < 0)
+        fprintf(stderr, "hpt-tune: cannot make a temporary file: %s\n", strerror(errno));
+    else {
+        close(fd);
+        FILE *f = NULL, *o = out ? fopen(out, "wb") : stdout;
+        if (!o)
+            fprintf(stderr, "hpt-tune: cannot write %s: %s\n", out, strerror(errno));
+        else if (cli_journal_export_csv(study, tmp) == HPT_OK && (f = fopen(tmp, "rb"))) {
+            char buf[65536];
+            size_t n;
+            while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+                fwrite(buf, 1, n, o);
+            rc = fflush(o) ? -1 : 0;
+            fclose(f);
+        }
+        if (o && o != stdout)
+            fclose(o);
+        remove(tmp);
+    }
+    free(tmp);
+    return rc;
 }
 
 /* --status and --export without a command: read the journal, print. */
@@ -120,7 +154,7 @@ static int show(const cli_job *job, hpt_space *space)
         cli_print_best(stdout, job, study);
         fflush(stdout);
     }
-    if (do_export(job, study, "/dev/stdout"))
+    if (do_export(job, study, NULL))
         rc = CLI_EXIT_FAIL;
     hpt_study_destroy(study);
     return rc;
@@ -151,9 +185,15 @@ static int run(cli_job *job, hpt_space *space)
         rc = usage_error(NULL);
         goto out;
     }
+    for (size_t i = 0; !resumed && job->n_warm && i < job->n_warm_defaults; i++)
+        if (cli_journal_warm_default(study, job->warm_default_names[i],
+                                     job->warm_default_values[i]))
+            goto out;
     for (size_t i = 0; !resumed && i < job->n_warm; i++)
         if (cli_journal_warm_start(study, job->warm_paths[i], job->warm_kinds[i]))
             goto out;
+    if (!resumed && job->n_warm && !job->quiet)
+        cli_journal_warm_report(study);
 
     /* The job folder: logs and trial folders. */
     if (job->journal) {

@@ -325,7 +325,25 @@ def test_kill9_then_resume_loses_nothing(tmp_path):
     e = run(["--journal", "job.hptj", "--export", "csv", "--output", "t.csv"], tmp_path)
     assert e.returncode == 0, e.stderr
     text = (tmp_path / "t.csv").read_text()
-    assert "lr" in text.splitlines()[0] and len(text.splitlines()) >= 11
+    assert "lr" in text.splitlines()[0] and len(text.splitlines()) == 11
+    # To stdout too (through a temporary file, never by renaming /dev/stdout).
+    o = run(["--status", "job.hptj", "--export", "csv", "--output", "-"], tmp_path)
+    assert o.returncode == 0 and o.stdout.endswith(text), o.stderr
+    assert os.path.islink("/dev/stdout")
+
+
+def test_completion_flags(tmp_path):
+    if not journal_available(tmp_path):
+        pytest.skip("completion criteria come with the journal API")
+    r = run(["--int", "k=1:9", "--strategy", "grid", "--direction", "max", "--target", "3",
+             "--job-dir", "jd", "--", "sh", "-c", "echo objective: $HPT_PARAM_K"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(trials(r.stdout)) == [0, 1, 2]
+    assert "done: target_value" in r.stdout
+    r = run(["--int", "k=1:9", "--strategy", "grid", "--patience", "2", "--job-dir", "jd2",
+             "--", "sh", "-c", "echo objective: $HPT_PARAM_K"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(trials(r.stdout)) == [0, 1, 2] and "done: patience" in r.stdout
 
 
 # ---- usage errors -----------------------------------------------------------------------------
@@ -363,6 +381,9 @@ BAD = [
     ["--float", "trial_id=0:1", "--", "true"],
     ["--float", "a-b=0:1", "--float", "a_b=0:1", "--", "true"],
     ["--quiet=1"],
+    ["--float", "x=0:1", "--warm-default", "x", "--", "true"],
+    ["--float", "x=0:1", "--warm-default", "x=abc", "--", "true"],
+    ["--float", "x=0:1", "--target", "high", "--", "true"],
     ["stray"],
 ]
 
