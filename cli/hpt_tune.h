@@ -202,6 +202,7 @@ typedef struct {
     int64_t n_reports;
     double last_step;    /* reports at or before this step are skipped */
     int bad_reports;
+    char *pidfile;       /* <job dir>/trial-<id>.pid while it runs (owned) */
 } cli_trial;
 
 /* Start argv with env in a new process group, output to a pipe; the log
@@ -223,6 +224,14 @@ void cli_trial_tick(cli_trial *t, double now, double grace);
  * after it exited, killing what was left of its group). */
 int cli_trial_done(const cli_trial *t);
 void cli_trial_close(cli_trial *t);
+/* Remember the trial's process group in t->pidfile (set by the caller), so
+ * that a later --resume can stop what a killed hpt-tune left running. */
+void cli_trial_pidfile(cli_trial *t);
+/* If the pid file names a live process group leader whose environment has
+ * HPT_TRIAL_DIR=trial_dir (a trial of this job orphaned by a killed
+ * hpt-tune), kill its group and wait (up to 2 s) for it to go. 1 if one was
+ * killed, 0 otherwise. */
+int cli_kill_stale(const char *pidfile, const char *trial_dir);
 /* Write a note line into the trial's log ("# hpt-tune: ..."). */
 void cli_trial_note(cli_trial *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -215,6 +215,10 @@ static void launch(run_ctx *c, size_t slot, int64_t id, int rerun)
     char *log = cli_xasprintf("%s/trial-%lld.log", c->job_dir, (long long)id);
     if (mkdir(dir, 0777) && errno != EEXIST)
         fprintf(stderr, "hpt-tune: cannot make %s: %s\n", dir, strerror(errno));
+    t->pidfile = cli_xasprintf("%s/trial-%lld.pid", c->job_dir, (long long)id);
+    if (rerun && cli_kill_stale(t->pidfile, dir) && !job->quiet)
+        fprintf(stderr, "hpt-tune: stopped trial %lld's processes left by the killed run\n",
+                (long long)id);
     if (rerun) {
         int64_t k = 0;
         double step, value;
@@ -228,6 +232,8 @@ static void launch(run_ctx *c, size_t slot, int64_t id, int rerun)
     if (cli_subst_fill(&s, job, c->study, id, dir, err, sizeof err)) {
         fprintf(stderr, "hpt-tune: %s\n", err);
         c->fatal = 1;
+        free(t->pidfile);
+        t->pidfile = NULL;
         c->active[slot] = 0;
         c->running--;
         free(dir);
@@ -242,6 +248,7 @@ static void launch(run_ctx *c, size_t slot, int64_t id, int rerun)
         cli_push(&argv, &argc, cli_expand(job->command[i], &s));
     char **env = cli_trial_env(job, &s);
     int rc = cli_trial_start(t, argv, env, log, err, sizeof err);
+    cli_trial_pidfile(t);
     if (rc == 0 && rerun)
         cli_trial_note(t, "re-run of a trial cut off by an interruption (--resume)");
     if (rc == 0 && t->end != CLI_END_SPAWN && job->trial_timeout > 0)

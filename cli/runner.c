@@ -228,6 +228,65 @@ int cli_trial_done(const cli_trial *t)
     return t->end == CLI_END_SPAWN || (t->exited_at > 0 && t->fd < 0);
 }
 
+void cli_trial_pidfile(cli_trial *t)
+{
+    if (!t->pidfile || t->pid <= 0)
+        return;
+    FILE *f = fopen(t->pidfile, "w");
+    if (f) {
+        fprintf(f, "%ld\n", (long)t->pid);
+        fclose(f);
+    }
+}
+
+/* Running or stopped, not yet dead: a zombie counts as gone (whether its
+ * new parent reaps it soon is not ours to wait for). */
+static int alive(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+int cli_kill_stale(const char *pidfile, const char *trial_dir)
+{
+    FILE *f = fopen(pidfile, "r");
+    long pid = 0;
+    if (!f)
+        return 0;
+    int ok = fscanf(f, "%ld", &pid) == 1 && pid > 1;
+    fclose(f);
+    if (!ok)
+        return 0;
+    /* Only a process that is really that trial: pids get reused. */
+    char path[64], *want = cli_xasprintf("HPT_TRIAL_DIR=%s", trial_dir);
+    snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+    int match = 0;
+    f = fopen(path, "rb");
+    if (f) {
+        char *entry = NULL;
+        size_t cap = 0;
+        while (!match && getdelim(&entry, &cap, '\0', f) > 0)
+            match = strcmp(entry, want) == 0;
+        free(entry);
+        fclose(f);
+    }
+    free(want);
+    if (!match || getpgid((pid_t)pid) != (pid_t)pid)
+        return 0;
+    kill(-(pid_t)pid, SIGKILL);
+    for (int i = 0; i < 200 && alive((pid_t)pid); i++)
+        usleep(10000);
+    return 1;
+}
+
 void cli_trial_close(cli_trial *t)
 {
     if (t->pid > 0) {
@@ -243,6 +302,10 @@ void cli_trial_close(cli_trial *t)
     if (t->log_fd >= 0)
         close(t->log_fd);
     t->fd = t->log_fd = -1;
+    if (t->pidfile)
+        unlink(t->pidfile);
+    free(t->pidfile);
+    t->pidfile = NULL;
     free(t->line);
     t->line = NULL;
     t->line_len = t->line_cap = 0;
