@@ -224,6 +224,13 @@ static int run(cli_job *job, hpt_space *space)
     }
     if (mkdir_p1(dir))
         goto out;
+    /* Absolute, so HPT_TRIAL_DIR stays right for a command that changes
+     * its working directory. */
+    char *abs = realpath(dir, NULL);
+    if (abs) {
+        free(dir);
+        dir = abs;
+    }
     if (!job->quiet)
         fprintf(stderr, "hpt-tune: job folder %s%s\n", dir,
                 resumed ? " (continuing the journal)" : "");

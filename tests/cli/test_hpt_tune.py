@@ -135,9 +135,33 @@ def test_placeholders_and_environment(tmp_path):
         assert e["HPT_TRIAL_ID"] == str(tid)
         assert e["HPT_BUDGET"] == "0" and e["HPT_RESUME_FROM"] == "-1"
         assert e["HPT_RESUME_DIR"] == ""
-        assert Path(e["HPT_TRIAL_DIR"]) == Path("jd") / f"trial-{tid}"
+        assert Path(e["HPT_TRIAL_DIR"]) == tmp_path.resolve() / "jd" / f"trial-{tid}"
         assert "HPT_PARAM_STALE" not in e
         assert (tmp_path / "jd" / f"trial-{tid}.log").exists()
+
+
+def test_hyperband_budgets_and_promotions_reach_the_command(tmp_path):
+    args = ["--float", "lr=1e-4:1e-2:log", "--strategy", "hyperband",
+            "--option", "hyperband.max_resource=9", "--max-trials", "14", "--job-dir", "jd",
+            "--", PY, TRAIN, "--lr", "{lr}", "--epochs", "{budget}",
+            "--dump", "{trial_dir}/dump.json"]
+    r = run(args, tmp_path)
+    if r.returncode == 2 and "hyperband" in r.stderr:
+        pytest.skip("no strategy 'hyperband' in this libhpt build")
+    assert r.returncode == 0, r.stderr
+    t = trials(r.stdout)
+    promoted = 0
+    for tid in t:
+        e = json.loads((tmp_path / "jd" / f"trial-{tid}" / "dump.json").read_text())["env"]
+        assert float(e["HPT_BUDGET"]) in (1, 3, 9)
+        parent = int(e["HPT_RESUME_FROM"])
+        if parent >= 0:
+            promoted += 1
+            assert Path(e["HPT_RESUME_DIR"]) == tmp_path.resolve() / "jd" / f"trial-{parent}"
+            assert t[parent]["params"] == t[tid]["params"]  # same configuration
+        else:
+            assert e["HPT_RESUME_DIR"] == ""
+    assert promoted > 0
 
 
 def test_launcher_prefix_is_templated(tmp_path):
