@@ -15,6 +15,7 @@
 
 int cli_journal_available(void) { return 1; }
 
+/* space == NULL and strategy == NULL: whatever study the journal holds. */
 int cli_journal_open(const char *path, const hpt_space *space, const char *strategy,
                      int32_t direction, uint64_t seed, hpt_study **out)
 {

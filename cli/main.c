@@ -160,6 +160,20 @@ static int show(const cli_job *job, hpt_space *space)
     return rc;
 }
 
+static int export_foreign(const cli_job *job)
+{
+    hpt_study *study = NULL;
+    if (!file_exists(job->journal)) {
+        fprintf(stderr, "hpt-tune: no journal %s\n", job->journal);
+        return CLI_EXIT_FAIL;
+    }
+    if (cli_journal_open(job->journal, NULL, NULL, HPT_MINIMIZE, 0, &study))
+        return CLI_EXIT_FAIL;
+    int rc = do_export(job, study, NULL) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+    hpt_study_destroy(study);
+    return rc;
+}
+
 static int run(cli_job *job, hpt_space *space)
 {
     hpt_study *study = NULL;
@@ -288,10 +302,33 @@ int main(int argc, char **argv)
     }
     int show_only = job.mode == CLI_STATUS || (job.export_format && !job.n_command &&
                                                job.mode != CLI_RESUME);
+    if (show_only && job.mode != CLI_STATUS) {
+        /* A journal written by another program has no job.spec: export it
+         * as the journal describes itself. */
+        char *spec = cli_spec_path(job.journal);
+        int have = file_exists(spec);
+        free(spec);
+        if (!have) {
+            rc = export_foreign(&job);
+            goto done;
+        }
+    }
     if (job.mode == CLI_RESUME || show_only) {
         /* The job is the one remembered next to its journal; flags given
          * now apply on top of it (parallelism, timeouts, launcher ...). */
         char *spec = cli_spec_path(job.journal);
+        if (!file_exists(job.journal) || !file_exists(spec)) {
+            if (!file_exists(job.journal))
+                fprintf(stderr, "hpt-tune: no journal %s\n", job.journal);
+            else
+                fprintf(stderr,
+                        "hpt-tune: %s has no job spec (%s): --resume and --status work on "
+                        "jobs that hpt-tune started; --export csv works on any journal\n",
+                        job.journal, spec);
+            free(spec);
+            rc = CLI_EXIT_FAIL;
+            goto done;
+        }
         cli_job again;
         cli_job_init(&again);
         int bad = cli_load_spec(&again, spec, err, sizeof err) ||
