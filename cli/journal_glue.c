@@ -29,7 +29,8 @@ int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind)
 {
     int rc = hpt_study_warm_start(study, parent, kind);
     if (rc)
-        fprintf(stderr, "hpt-tune: warm start from %s: %s\n", parent, hpt_study_errmsg(study));
+        fprintf(stderr, "hpt-tune: warm start from %s: %s%s\n", parent, hpt_study_errmsg(study),
+                rc == HPT_E_NAME ? " (hpt-tune: --warm-default NAME=VALUE)" : "");
     return rc;
 }
 

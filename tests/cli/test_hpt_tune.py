@@ -357,6 +357,25 @@ def test_kill9_then_resume_loses_nothing(tmp_path):
     assert os.path.islink("/dev/stdout")
 
 
+def test_warm_start_flags(tmp_path):
+    if not journal_available(tmp_path):
+        pytest.skip("warm starts come with the journal API")
+    cmd = ["--", "sh", "-c", "echo objective: $HPT_PARAM_X"]
+    r = run(["--float", "x=0:1", "--max-trials", "3", "--journal", "p.hptj"] + cmd, tmp_path)
+    assert r.returncode == 0, r.stderr
+    # y is new in the child: without its old value the warm start is refused.
+    child = ["--float", "x=0:1", "--int", "y=1:3", "--max-trials", "2"]
+    r = run(child + ["--journal", "c1.hptj", "--warm-start-identical", "p.hptj"] + cmd, tmp_path)
+    assert r.returncode == 1 and "--warm-default" in r.stderr
+    r = run(child + ["--journal", "c2.hptj", "--warm-start-identical", "p.hptj",
+                     "--warm-default", "y=2"] + cmd, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "3 parent trials used" in r.stderr
+    r = run(child + ["--journal", "c3.hptj", "--warm-start-transfer", "p.hptj",
+                     "--warm-default", "y=2"] + cmd, tmp_path)
+    assert r.returncode == 0, r.stderr
+
+
 def test_completion_flags(tmp_path):
     if not journal_available(tmp_path):
         pytest.skip("completion criteria come with the journal API")
