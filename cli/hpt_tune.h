@@ -56,7 +56,15 @@ typedef struct {
     size_t n_choices;
 } cli_param;
 
-typedef enum { CLI_RUN, CLI_RESUME, CLI_STATUS, CLI_EXPORT, CLI_HELP, CLI_VERSION, CLI_PRINT_SPEC } cli_mode;
+typedef enum {
+    CLI_RUN,
+    CLI_RESUME,
+    CLI_STATUS,
+    CLI_EXPORT,
+    CLI_HELP,
+    CLI_VERSION,
+    CLI_PRINT_SPEC
+} cli_mode;
 
 typedef struct {
     cli_mode mode;

@@ -79,8 +79,8 @@ void cli_progress_clear(cli_progress *p)
     }
 }
 
-void cli_progress_trial(cli_progress *p, const cli_job *job, const hpt_study *study, int64_t id, int32_t state,
-                        const char *reason, double seconds)
+void cli_progress_trial(cli_progress *p, const cli_job *job, const hpt_study *study,
+                        int64_t id, int32_t state, const char *reason, double seconds)
 {
     if (state == HPT_TRIAL_COMPLETE)
         p->n_complete++;
@@ -114,7 +114,9 @@ void cli_progress_status(cli_progress *p, const hpt_study *study, size_t running
     char best[96];
     fmt_best(best, sizeof best, study);
     long s = (long)(now - p->t0);
-    fprintf(stderr, "\r\033[Khpt-tune: %zu running, %lld complete, %lld failed, %lld pruned | best %s | %02ld:%02ld:%02ld",
+    fprintf(stderr,
+            "\r\033[Khpt-tune: %zu running, %lld complete, %lld failed, %lld pruned | best %s "
+            "| %02ld:%02ld:%02ld",
             running, (long long)p->n_complete, (long long)p->n_failed, (long long)p->n_pruned,
             best, s / 3600, s / 60 % 60, s % 60);
     fflush(stderr);
