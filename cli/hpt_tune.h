@@ -207,7 +207,8 @@ typedef struct {
     size_t line_len, line_cap;
     char objective[128]; /* last objective text seen */
     int has_objective;
-    int64_t n_reports;
+    int64_t n_reports;   /* reports the study has for this trial */
+    int64_t run_reports; /* report lines matched by this run */
     double last_step;    /* reports at or before this step are skipped */
     int bad_reports;
     char *pidfile;       /* <job dir>/trial-<id>.pid while it runs (owned) */

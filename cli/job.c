@@ -109,8 +109,9 @@ static void on_line(cli_trial *t, const char *line, void *vctx)
                            line);
         return;
     }
-    if (isnan(step))
-        step = (double)(t->n_reports + 1);
+    t->run_reports++;
+    if (isnan(step)) /* numbered from 1 in each run, so a re-run repeats steps */
+        step = (double)t->run_reports;
     if (t->n_reports > 0 && !(step > t->last_step)) {
         /* Steps must increase; a re-run after --resume repeats the steps its
          * first run already reported, which the study keeps. */
