@@ -351,6 +351,9 @@ def test_kill9_then_resume_loses_nothing(tmp_path):
     assert e.returncode == 0, e.stderr
     text = (tmp_path / "t.csv").read_text()
     assert "lr" in text.splitlines()[0] and len(text.splitlines()) == 11
+    # Re-run trials repeat epochs their first run reported: none is doubled.
+    import csv
+    assert all(row["reports"] == "4" for row in csv.DictReader(text.splitlines()))
     # To stdout too (through a temporary file, never by renaming /dev/stdout).
     o = run(["--status", "job.hptj", "--export", "csv", "--output", "-"], tmp_path)
     assert o.returncode == 0 and o.stdout.endswith(text), o.stderr
