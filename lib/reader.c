@@ -264,10 +264,6 @@ int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space
     for (size_t i = 0; i < n_params; i++)
         if ((rc = parse_param(*space, r->line[2 + i].p, name, r->line[2 + i].lineno, msg)))
             goto fail;
-    if (r->n_line < 3 + n_params + 1) {
-        rc = 1;
-        goto fail;
-    }
     const hpti_jline *b = &r->line[2 + n_params];
     if (strcmp(b->p, "begin") != 0) {
         rc = BAD("journal '%s' line %zu: expected \"begin\"", name, b->lineno);

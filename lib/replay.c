@@ -294,13 +294,9 @@ static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
     *keep = next ? r->line[next - 1].end : 0;
     for (size_t k = next; k < r->n_line && !rc; k++) {
         c.line = &r->line[k];
-        /* A copy is split: warm replay re-splits the prior lines later. */
-        size_t len = strlen(r->line[k].p);
-        char save[16];
-        int is_prior = strncmp(r->line[k].p, "prior ", 6) == 0;
-        HPTI_UNUSED(save);
-        HPTI_UNUSED(len);
-        if (is_prior) {
+        /* Prior lines stay whole (only counted here): replay_warm splits
+         * them when their "warm" line arrives. */
+        if (strncmp(r->line[k].p, "prior ", 6) == 0) {
             c.nf = 0;
             for (const char *p = r->line[k].p; p; p = strchr(p + 1, ' '))
                 c.nf++;
@@ -475,11 +471,13 @@ int hpt_study_open(const char *path, const hpt_space *space, const char *strateg
     j->size = keep;
     for (size_t k = 0; k < r.n_line && r.line[k].end <= keep; k++)
         j->records++;
-    snprintf(j->note, sizeof j->note, "resumed: %lld records replayed, %lld trials (%lld running)%s%s",
-             (long long)j->records, (long long)s->n_trials, (long long)s->n_running,
+    size_t nn = strlen(note);
+    if (nn >= 2)
+        note[nn - 2] = '\0'; /* the last "; " */
+    snprintf(j->note, sizeof j->note,
+             "resumed: %lld records replayed, %zu trials (%lld running)%s%s",
+             (long long)j->records, s->n_trials, (long long)s->n_running,
              note[0] ? "; " : "", note);
-    if (j->note[strlen(j->note) - 1] == ' ')
-        j->note[strlen(j->note) - 2] = '\0';
     if (s->started)
         hpti_completion_clock_start(s, s->done.base);
     hpt_space_destroy(jspace);
