@@ -8,7 +8,8 @@
  *    coordinate outside [0, 1] and still informs a model about the trend
  *    beyond the edge;
  *  - a parameter made fixed (lo == hi here) gets coordinate 0.5 for every
- *    parent point, as its own trials have;
+ *    parent point, as its own trials have (a fixed float has no scale to
+ *    extrapolate on; integers are treated alike for consistency);
  *  - a parameter new in this space takes the value given with
  *    hpt_study_warm_default in every parent trial (without one the call
  *    fails with HPT_E_NAME);
@@ -140,7 +141,7 @@ static int encode_free(const hpti_param *p, double x, double *u)
         *u = (x + 0.5) / (double)p->n_choices;
         return 0;
     }
-    if (p->t_hi == p->t_lo) {
+    if (p->lo == p->hi) { /* fixed: no scale to extrapolate on */
         *u = 0.5;
         return 0;
     }
