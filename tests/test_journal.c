@@ -20,11 +20,14 @@ static const char *tu_tmpdir(void)
 
 static char dir[256];
 
+/* A path in the scratch directory; four calls may be in use at once. */
 static const char *tmp(const char *name)
 {
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
 }
 
 static int setup(void **state)
@@ -446,6 +449,140 @@ static void test_fsync_option(void **state)
     hpt_space_destroy(sp);
 }
 
+
+/* Rewrite a journal with line k replaced by `rec` (checksum recomputed);
+ * k == -1 appends it. */
+static void replace_line(const char *path, const char *out, int k, const char *rec)
+{
+    size_t n;
+    char *b = slurp(path, &n);
+    FILE *f = fopen(out, "wb");
+    int line = 0;
+    for (char *p = b; *p; line++) {
+        char *nl = strchr(p, '\n');
+        if (line == k)
+            fprintf(f, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
+        else
+            fwrite(p, 1, (size_t)(nl + 1 - p), f);
+        p = nl + 1;
+    }
+    if (k < 0)
+        fprintf(f, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
+    fclose(f);
+    free(b);
+}
+
+/* Records with a valid checksum but impossible content: HPT_E_CORRUPT (or
+ * HPT_E_MISMATCH for a different proposal) naming the line, never a crash. */
+static void test_semantic_errors(void **state)
+{
+    (void)state;
+    const char *path = tmp("s.jnl"), *copy = tmp("s2.jnl");
+    make_journal(path, 1);
+    static const struct {
+        int line;
+        const char *rec;
+        int want;
+        const char *says;
+    } cases[] = {
+        {-1, "tell 99 5 1", HPT_E_CORRUPT, "line 19"},
+        {-1, "tell 0 5 1", HPT_E_CORRUPT, "already finished"},
+        {-1, "frobnicate 1 2", HPT_E_CORRUPT, "unknown record type"},
+        {-1, "tell 3", HPT_E_CORRUPT, "malformed"},
+        {-1, "tell x 5 1", HPT_E_CORRUPT, "malformed"},
+        {-1, "ask 4 5 0 -1 0.5 1 0", HPT_E_MISMATCH, "another version"},
+        {-1, "ask 9 5 0 -1 0.5 1 0", HPT_E_CORRUPT, "out of order"},
+        {-1, "ask 4 5 0 -1 0.5", HPT_E_CORRUPT, "malformed"},
+        {6, "option no_such_option 1", HPT_E_CORRUPT, "unknown option"},
+        {-1, "report 3 5 nan 1", HPT_E_CORRUPT, "malformed"},
+        {-1, "fail 3 5 bad%zzescape", HPT_E_CORRUPT, "escape"},
+        {-1, "prior identical 0 1 0.5 0.5", HPT_E_CORRUPT, "malformed"},
+        {-1, "warm identical 0 3 0 x", HPT_E_CORRUPT, "malformed"},
+        {7, "option_str pruner no_such_pruner", HPT_E_CORRUPT, "unknown pruner"},
+        {1, "create random minimize 11 0", HPT_E_CORRUPT, "line 2"},
+        {2, "param lr float log -1 0.1", HPT_E_CORRUPT, "line 3"},
+        {2, "param lr float cubic 1 2", HPT_E_CORRUPT, "line 3"},
+        {4, "param act categorical 4 relu tanh sigmoid", HPT_E_CORRUPT, "line 5"},
+        {5, "end", HPT_E_CORRUPT, "begin"},
+        {0, "hpt-journal one x", HPT_E_CORRUPT, "header"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        replace_line(path, copy, cases[i].line, cases[i].rec);
+        hpt_study *st = NULL;
+        int rc = hpt_study_open(copy, NULL, NULL, 0, 0, &st);
+        if (rc != cases[i].want || !strstr(hpt_last_errmsg(), cases[i].says))
+            fail_msg("'%s': rc %d, message '%s'", cases[i].rec, rc, hpt_last_errmsg());
+        assert_null(st);
+    }
+}
+
+/* Random changes to one record, checksum recomputed: the reader and the
+ * replay must answer with a status, never crash (run under ASan too). */
+static void test_fuzz_records(void **state)
+{
+    (void)state;
+    const char *path = tmp("z.jnl"), *copy = tmp("z2.jnl");
+    make_journal(path, 1);
+    size_t n;
+    char *b = slurp(path, &n);
+    char *lines[64];
+    int nl = 0;
+    for (char *p = b; *p && nl < 64;) {
+        char *e = strchr(p, '\n');
+        *e = '\0';
+        char *sp = strrchr(p, ' ');
+        *sp = '\0';
+        lines[nl++] = p;
+        p = e + 1;
+    }
+    hpti_rng r;
+    hpti_rng_seed(&r, 2024, 0);
+    const char alphabet[] = "0123456789 -+.eEnaix%fz";
+    int ok = 0, refused = 0;
+    for (int it = 0; it < 2000; it++) {
+        int k = 1 + (int)hpti_rng_below(&r, (uint64_t)(nl - 1));
+        char rec[512];
+        snprintf(rec, sizeof rec, "%s", lines[k]);
+        size_t len = strlen(rec);
+        int edits = 1 + (int)hpti_rng_below(&r, 3);
+        for (int e = 0; e < edits; e++) {
+            size_t at = hpti_rng_below(&r, len);
+            switch (hpti_rng_below(&r, 3)) {
+            case 0: /* replace */
+                rec[at] = alphabet[hpti_rng_below(&r, sizeof alphabet - 1)];
+                break;
+            case 1: /* delete */
+                memmove(rec + at, rec + at + 1, len - at);
+                len--;
+                break;
+            default: /* insert */
+                if (len + 2 < sizeof rec) {
+                    memmove(rec + at + 1, rec + at, len - at + 1);
+                    rec[at] = alphabet[hpti_rng_below(&r, sizeof alphabet - 1)];
+                    len++;
+                }
+            }
+            if (len == 0)
+                break;
+        }
+        replace_line(path, copy, k, rec);
+        hpt_study *st = NULL;
+        int rc = hpt_study_open(copy, NULL, NULL, 0, 0, &st);
+        if (rc == HPT_OK) {
+            ok++;
+            int64_t id;
+            hpt_study_ask(st, &id);
+            hpt_study_destroy(st);
+        } else {
+            refused++;
+            assert_true(rc < 0);
+            assert_true(strlen(hpt_last_errmsg()) > 0);
+        }
+    }
+    assert_true(refused > 0);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +596,8 @@ int main(void)
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_lock),
         cmocka_unit_test(test_fsync_option),
+        cmocka_unit_test(test_semantic_errors),
+        cmocka_unit_test(test_fuzz_records),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,11 +18,14 @@ static const char *tu_tmpdir(void)
 
 static char dir[256];
 
+/* A path in the scratch directory; four calls may be in use at once. */
 static const char *tmp(const char *name)
 {
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
 }
 
 static int setup(void **state)
