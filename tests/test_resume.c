@@ -197,6 +197,68 @@ static void test_running_after_resume(void **state)
     hpt_study_destroy(st);
 }
 
+
+/* With a pruner: reports replay through it, so its decisions (and state)
+ * come back too. Pruners not in this build are skipped. */
+static void test_resume_with_pruner(void **state)
+{
+    (void)state;
+    const char *pruners[] = {"median", "asha"};
+    int ran = 0;
+    for (size_t p = 0; p < 2; p++) {
+        char pa[64], pb[64];
+        snprintf(pa, sizeof pa, "pruner-a-%s.jnl", pruners[p]);
+        snprintf(pb, sizeof pb, "pruner-b-%s.jnl", pruners[p]);
+        hpt_study *a = open_study(tmp(pa), "random");
+        if (hpt_study_set_str(a, "pruner", pruners[p]) == HPT_E_NAME) {
+            hpt_study_destroy(a);
+            continue;
+        }
+        ran++;
+        char pbf[512];
+        snprintf(pbf, sizeof pbf, "%s", tmp(pb));
+        hpt_study *b = open_study(pbf, "random");
+        assert_ok(hpt_study_set_str(b, "pruner", pruners[p]));
+        int32_t stops_a = 0, stops_b = 0;
+        for (int half = 0; half < 2; half++) {
+            for (int k = 0; k < 40; k++) {
+                int64_t ia, ib;
+                int32_t sa, sb;
+                assert_ok(hpt_study_ask(a, &ia));
+                assert_ok(hpt_study_ask(b, &ib));
+                for (int step = 1; step <= 4; step++) {
+                    double v = objective(a, ia) + 1.0 / step;
+                    assert_ok(hpt_study_report(a, ia, step, v, &sa));
+                    assert_ok(hpt_study_report(b, ib, step, objective(b, ib) + 1.0 / step, &sb));
+                    assert_int_equal(sa, sb);
+                    stops_a += sa;
+                    stops_b += sb;
+                    if (sa)
+                        break;
+                }
+                if (sa) {
+                    assert_ok(hpt_study_prune(a, ia));
+                    assert_ok(hpt_study_prune(b, ib));
+                } else {
+                    assert_ok(hpt_study_tell(a, ia, objective(a, ia)));
+                    assert_ok(hpt_study_tell(b, ib, objective(b, ib)));
+                }
+            }
+            if (half == 0) { /* b stops and resumes */
+                hpt_study_destroy(b);
+                b = open_study(pbf, "random");
+                assert_ok(hpt_study_set_str(b, "pruner", pruners[p])); /* no-op */
+            }
+        }
+        assert_int_equal(stops_a, stops_b);
+        assert_same_trials(a, b);
+        hpt_study_destroy(a);
+        hpt_study_destroy(b);
+    }
+    if (!ran)
+        skip();
+}
+
 /* ---- killed at random points ----------------------------------------------- */
 
 #define KILL_TRIALS 1000
@@ -336,6 +398,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_equivalence),
         cmocka_unit_test(test_running_after_resume),
+        cmocka_unit_test(test_resume_with_pruner),
         cmocka_unit_test(test_sigkill),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
