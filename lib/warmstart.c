@@ -71,31 +71,29 @@ static struct hpti_warm *warm_of(hpt_study *s)
     return w;
 }
 
+/* cap_prior and cap_transfer count points; the coordinate arrays hold dim
+ * doubles per point. */
+static size_t min2(size_t a, size_t b) { return a < b ? a : b; }
+
 int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss, const double *u)
 {
     size_t d = s->dim;
     if (kind == HPT_WARM_IDENTICAL) {
-        size_t cap = s->cap_prior;
-        if (hpti_grow((void **)&s->prior_u, &cap, (s->n_prior + 1) * d, sizeof(double)))
+        size_t cu = s->cap_prior * d, cl = s->cap_prior;
+        if (hpti_grow((void **)&s->prior_u, &cu, (s->n_prior + 1) * d, sizeof(double)) ||
+            hpti_grow((void **)&s->prior_loss, &cl, s->n_prior + 1, sizeof(double)))
             return HPT_E_NOMEM;
-        cap = s->cap_prior; /* both arrays share cap_prior (in points) */
-        if (hpti_grow((void **)&s->prior_loss, &cap, s->n_prior + 1, sizeof(double)))
-            return HPT_E_NOMEM;
-        s->cap_prior = cap;
+        s->cap_prior = min2(cu / d, cl);
         memcpy(s->prior_u + s->n_prior * d, u, d * sizeof *u);
         s->prior_loss[s->n_prior++] = loss;
         return HPT_OK;
     }
-    size_t cap = s->cap_transfer;
-    if (hpti_grow((void **)&s->transfer_u, &cap, (s->n_transfer + 1) * d, sizeof(double)))
+    size_t cu = s->cap_transfer * d, cl = s->cap_transfer, cp = s->cap_transfer;
+    if (hpti_grow((void **)&s->transfer_u, &cu, (s->n_transfer + 1) * d, sizeof(double)) ||
+        hpti_grow((void **)&s->transfer_loss, &cl, s->n_transfer + 1, sizeof(double)) ||
+        hpti_grow((void **)&s->transfer_parent, &cp, s->n_transfer + 1, sizeof(int32_t)))
         return HPT_E_NOMEM;
-    cap = s->cap_transfer;
-    if (hpti_grow((void **)&s->transfer_loss, &cap, s->n_transfer + 1, sizeof(double)))
-        return HPT_E_NOMEM;
-    cap = s->cap_transfer;
-    if (hpti_grow((void **)&s->transfer_parent, &cap, s->n_transfer + 1, sizeof(int32_t)))
-        return HPT_E_NOMEM;
-    s->cap_transfer = cap;
+    s->cap_transfer = min2(min2(cu / d, cl), cp);
     memcpy(s->transfer_u + s->n_transfer * d, u, d * sizeof *u);
     s->transfer_loss[s->n_transfer] = loss;
     s->transfer_parent[s->n_transfer++] = parent;

@@ -1,6 +1,7 @@
 /* test_resume.c -- resuming a journaled study: the same next asks as if it
  * had never stopped; running trials; a process killed at random points. */
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -259,6 +260,54 @@ static void test_resume_with_pruner(void **state)
         skip();
 }
 
+
+/* Worker threads sharing one journaled study: records are appended in the
+ * order the calls ran, so the reopened study is the same as the live one. */
+static void *worker(void *arg)
+{
+    hpt_study *st = arg;
+    for (int k = 0; k < 50; k++) {
+        int64_t id;
+        int32_t stop;
+        if (hpt_study_ask(st, &id) != HPT_OK)
+            return (void *)1;
+        if (hpt_study_report(st, id, 1, objective(st, id) + 1, &stop) != HPT_OK ||
+            (k % 9 == 4 ? hpt_study_tell_failed(st, id, "x")
+                        : hpt_study_tell(st, id, objective(st, id))) != HPT_OK)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s", tmp("threads.jnl"));
+    hpt_study *st = open_study(path, "sobol");
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, worker, st), 0);
+    for (int i = 0; i < 4; i++) {
+        void *rv;
+        assert_int_equal(pthread_join(th[i], &rv), 0);
+        assert_null(rv);
+    }
+    /* the live study holds the lock: replay a copy of its journal */
+    char copy[512], cmd[1100];
+    snprintf(copy, sizeof copy, "%s", tmp("threads-copy.jnl"));
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, copy);
+    assert_int_equal(system(cmd), 0);
+    hpt_study *again = open_study(copy, "sobol");
+    assert_same_trials(st, again);
+    int64_t a, b;
+    assert_ok(hpt_study_ask(st, &a));
+    assert_ok(hpt_study_ask(again, &b));
+    assert_same_trials(st, again);
+    hpt_study_destroy(again);
+    hpt_study_destroy(st);
+}
+
 /* ---- killed at random points ----------------------------------------------- */
 
 #define KILL_TRIALS 1000
@@ -399,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_resume_equivalence),
         cmocka_unit_test(test_running_after_resume),
         cmocka_unit_test(test_resume_with_pruner),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_sigkill),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
