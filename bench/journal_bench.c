@@ -4,7 +4,14 @@
  *   make bench-journal                 (scratch files in build/)
  *   build/bench/journal_bench [DIR] [N_REOPEN]
  *
- * DIR should be on the disk the jobs will use: fsync cost is the disk's. */
+ * DIR should be on the disk the jobs will use: fsync cost is the disk's.
+ *
+ * Measured 2026-11-28, Debian 12, 2 cores (shared), ext4 on a virtio disk:
+ *   durable tell, journal.fsync=1   median 3.1-3.6 ms (one fdatasync)
+ *   durable tell, journal.fsync=0   median 2.8 us
+ *   journal size                    94 bytes per trial (ask + tell, 3 params)
+ *   reopen 100k trials (9.7 MB)     0.3-0.55 s (random, sobol): 0.03-0.055 s
+ *                                   per 10k trials */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
