@@ -475,6 +475,14 @@ HPT_API int hpt_study_open(const char *path, const hpt_space *space,
                            const char *strategy, int32_t direction,
                            uint64_t seed, hpt_study **out);
 
+/* Read the study a journal holds without taking it over: no lock, nothing
+ * cut or written, a torn last record ignored. The result is a snapshot
+ * (e.g. for exporting the results of a job that is still running): it
+ * holds no journal, and changes made to it are not recorded. On success
+ * *out is a study the caller owns.
+ * @return as hpt_study_open, except HPT_E_LOCKED. */
+HPT_API int hpt_study_load(const char *path, hpt_study **out);
+
 /* What opening the journal found: *records = records in the file now,
  * *dropped_bytes = bytes of a torn end cut off at reopen (0 normally),
  * *note = "created" or "resumed: N records replayed, T trials (R running)"

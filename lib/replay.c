@@ -362,10 +362,11 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
     return HPT_OK;
 }
 
-int hpt_study_open(const char *path, const hpt_space *space, const char *strategy,
-                   int32_t direction, uint64_t seed, hpt_study **out)
+/* hpt_study_open, or with readonly = 1 hpt_study_load. */
+static int open_study(const char *fn, const char *path, const hpt_space *space,
+                      const char *strategy, int32_t direction, uint64_t seed, int readonly,
+                      hpt_study **out)
 {
-    const char *fn = "hpt_study_open";
     hpti_clear_error();
     if (!out)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
@@ -375,11 +376,12 @@ int hpt_study_open(const char *path, const hpt_space *space, const char *strateg
                          "%s: path is NULL/empty, or only one of space and strategy is "
                          "NULL",
                          fn);
-    int fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | (space ? O_CREAT : 0), 0644);
+    int fd = readonly ? open(path, O_RDONLY | O_CLOEXEC)
+                      : open(path, O_RDWR | O_APPEND | O_CLOEXEC | (space ? O_CREAT : 0), 0644);
     if (fd < 0)
         return hpti_fail(NULL, HPT_E_IO, "%s: cannot open '%s' (%s)", fn, path,
                          strerror(errno));
-    if (lock_file(fd) != 0) {
+    if (!readonly && lock_file(fd) != 0) {
         int e = errno;
         close(fd);
         if (e == EAGAIN || e == EACCES)
@@ -404,7 +406,7 @@ int hpt_study_open(const char *path, const hpt_space *space, const char *strateg
     rc = hpti_journal_parse_create(&r, path, &jspace, &jstrategy, &jdir, &jseed, &next, msg);
     if (rc == 1) { /* no study yet: empty, or its creation never finished */
         hpti_jread_free(&r);
-        if (!space) {
+        if (!space || readonly) {
             close(fd);
             return hpti_fail(NULL, HPT_E_CORRUPT, "%s: journal '%s' holds no study", fn,
                              path);
@@ -463,7 +465,7 @@ int hpt_study_open(const char *path, const hpt_space *space, const char *strateg
     j->dropped = (int64_t)((off_t)r.size - keep);
     /* Not synced here: should the cut be lost in a crash, the next open
      * cuts again, and the next durable append syncs it with its data. */
-    if (keep != (off_t)r.size) {
+    if (keep != (off_t)r.size && !readonly) {
         if (ftruncate(j->fd, keep) != 0) {
             rc = hpti_fail(msg, HPT_E_IO, "cannot cut the torn end off '%s' (%s)", path,
                            strerror(errno));
@@ -482,6 +484,10 @@ int hpt_study_open(const char *path, const hpt_space *space, const char *strateg
              note[0] ? "; " : "", note);
     if (s->started)
         hpti_completion_clock_start(s, s->done.base);
+    if (readonly) { /* a snapshot: detach the journal */
+        hpti_journal_close(s->journal);
+        s->journal = NULL;
+    }
     hpt_space_destroy(jspace);
     hpti_jread_free(&r);
     *out = s;
@@ -493,6 +499,17 @@ fail_msg:
     hpt_space_destroy(jspace);
     hpti_jread_free(&r);
     return hpti_fail(NULL, rc, "%s: %s", fn, msg);
+}
+
+int hpt_study_open(const char *path, const hpt_space *space, const char *strategy,
+                   int32_t direction, uint64_t seed, hpt_study **out)
+{
+    return open_study("hpt_study_open", path, space, strategy, direction, seed, 0, out);
+}
+
+int hpt_study_load(const char *path, hpt_study **out)
+{
+    return open_study("hpt_study_load", path, NULL, NULL, 0, 0, 1, out);
 }
 
 int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *dropped_bytes,

@@ -339,6 +339,25 @@ static void test_truncation(void **state)
     spit(copy, "", 0);
     hpt_study *st = NULL;
     assert_status(hpt_study_open(copy, NULL, NULL, 0, 0, &st), HPT_E_CORRUPT);
+    assert_status(hpt_study_load(copy, &st), HPT_E_CORRUPT);
+    assert_status(hpt_study_load(tmp("absent.jnl"), &st), HPT_E_IO);
+    /* load ignores a torn end and leaves it in place */
+    make_journal(copy, 1);
+    size_t m;
+    char *c = slurp(copy, &m);
+    spit(copy, c, m - 3);
+    assert_ok(hpt_study_load(copy, &st));
+    int64_t count;
+    assert_ok(hpt_study_trial_count(st, &count));
+    assert_int_equal(count, 4); /* the torn tell of trial 3 is not there */
+    int32_t state3;
+    assert_ok(hpt_trial_state(st, 3, &state3));
+    assert_int_equal(state3, HPT_TRIAL_RUNNING);
+    hpt_study_destroy(st);
+    free(c);
+    c = slurp(copy, &n);
+    assert_int_equal(n, m - 3);
+    free(c);
 }
 
 static void test_not_a_journal(void **state)
@@ -412,6 +431,19 @@ static void test_lock(void **state)
     hpt_space *sp = tu_mixed_space();
     assert_status(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 11, &b), HPT_E_LOCKED);
     assert_null(b);
+    /* a snapshot can be read while the job runs, and appends nothing */
+    size_t before, after;
+    free(slurp(path, &before));
+    assert_ok(hpt_study_load(path, &b));
+    int64_t count, id;
+    assert_ok(hpt_study_trial_count(b, &count));
+    assert_int_equal(count, 4);
+    assert_ok(hpt_study_ask(b, &id));
+    assert_status(hpt_study_journal_info(b, NULL, NULL, NULL), HPT_E_STATE);
+    hpt_study_destroy(b);
+    b = NULL;
+    free(slurp(path, &after));
+    assert_int_equal(before, after);
     /* another process is refused as well */
     pid_t pid = fork();
     if (pid == 0) {
