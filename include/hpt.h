@@ -448,14 +448,18 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *
  * Faults. A last record torn by a crash (no newline, or a checksum that
  * does not match) is dropped on reopen and the file cut back to the last
- * complete record; hpt_study_journal_info says so. Damage anywhere else is
+ * complete record; hpt_study_journal_info says so (a warm start whose
+ * block of records was cut short is dropped whole, likewise). A record is
+ * small and goes out in one write(), so killing the process tears none in
+ * practice; power loss or a full disk can. Damage anywhere else is
  * HPT_E_CORRUPT with the line number in the message; the file is left as
  * it is. A journal of another space, strategy, direction or seed, or of a
  * newer format, is refused with HPT_E_MISMATCH saying what differs.
  * Only one open study may write a journal: it holds a lock on the file
  * (an open-file-description lock: two opens conflict even within one
  * process); a second hpt_study_open gets HPT_E_LOCKED until the first
- * study is destroyed. When a write fails (disk full ...) the call returns
+ * study is destroyed (hpt_study_load reads a journal in use). When a
+ * write fails (disk full ...) the call returns
  * HPT_E_IO: its change is in memory only, the journal is closed, and
  * every later ask (and write) fails with HPT_E_IO; reopen the journal to
  * resume from what it holds.
