@@ -1,6 +1,7 @@
 /* test_journal.c -- the journal format: checksum, number round-trip, the
  * records written, damage (torn, bit-flipped, truncated), mismatch, lock. */
 #include <math.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -615,6 +616,34 @@ static void test_fuzz_records(void **state)
     free(b);
 }
 
+/* A full disk: the call says HPT_E_IO, the journal refuses further
+ * changes, and a reopen resumes from what reached the file. */
+static void test_disk_full(void **state)
+{
+    (void)state;
+    int full = open("/dev/full", O_WRONLY);
+    if (full < 0)
+        skip();
+    const char *path = tmp("full.jnl");
+    make_journal(path, 1);
+    hpt_study *st = reopen(path);
+    int64_t id;
+    assert_ok(hpt_study_ask(st, &id)); /* trial 4 */
+    assert_true(dup2(full, st->journal->fd) >= 0); /* writes now fail: ENOSPC */
+    close(full);
+    assert_status(hpt_study_tell(st, id, 1.5), HPT_E_IO);
+    assert_non_null(strstr(hpt_study_errmsg(st), "reopen"));
+    assert_status(hpt_study_ask(st, &id), HPT_E_IO);
+    assert_int_equal(id, -1);
+    hpt_study_destroy(st);
+    st = reopen(path);
+    int32_t s4;
+    assert_ok(hpt_trial_state(st, 4, &s4));
+    assert_int_equal(s4, HPT_TRIAL_RUNNING); /* its tell never reached the file */
+    assert_ok(hpt_study_tell(st, 4, 1.5));
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_fsync_option),
         cmocka_unit_test(test_semantic_errors),
         cmocka_unit_test(test_fuzz_records),
+        cmocka_unit_test(test_disk_full),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
