@@ -514,6 +514,241 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
 /* Persistence: journal, resume, warm start, completion, export            */
 /* ---------------------------------------------------------------------- */
 
+/* ---- Journal and resume ----
+ *
+ * A journaled study appends every change to a journal file before the call
+ * that made it returns: its creation (space, strategy, direction, seed),
+ * options, warm starts, and every ask, report, tell, tell_failed and prune.
+ * Opening the journal again rebuilds the study exactly, and the next asks
+ * are those the process would have made had it never stopped.
+ *
+ * Format (version 1). Text, one record per line, fields separated by one
+ * space, the last field the CRC-32 (IEEE, as Python's zlib.crc32) of the
+ * bytes before that last space, in 8 lowercase hex digits:
+ *
+ *   hpt-journal 1 libhpt-0.1.0                    header (format version)
+ *   create <strategy> <minimize|maximize> <seed> <n_params>
+ *   param <name> float|int <linear|log|reverse_log> <lo> <hi>
+ *   param <name> categorical <n> <choice_0> ... <choice_n-1>
+ *   begin                                         end of the creation
+ *   option <name> <value>        option_str <name> <value>
+ *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
+ *   warm <identical|transfer> <parent> <used> <skipped> <summary>
+ *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
+ *   report <id> <ms> <step> <value>
+ *   tell <id> <ms> <value>
+ *   fail <id> <ms> [<reason>]
+ *   prune <id> <ms>
+ *
+ * x_i are the trial's values in space order (categoricals as choice
+ * indices), values are in the user's direction, <ms> is the study's active
+ * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
+ * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
+ * digits (up to 17) that read back to the same double: every double
+ * round-trips exactly. A warm start's "prior" lines (loss for this study's
+ * minimization, coordinates in its unit cube) precede its "warm" line,
+ * which commits them. In Python:
+ *
+ *     for line in open(path, "rb"):
+ *         body, crc = line.rstrip(b"\n").rsplit(b" ", 1)
+ *         assert zlib.crc32(body) == int(crc, 16)
+ *         fields = body.decode().split(" ")
+ *
+ * Durability. A record is written with one write() on the file before the
+ * call returns, so it survives the death of the process (kill -9, OOM).
+ * With the option "journal.fsync" = 1 (the default) it is also
+ * fdatasync()ed: it survives a power failure or kernel crash, at the cost
+ * of a disk flush per call (see the figures in the project notes); 0 =
+ * write only. "journal.fsync" is a setting of the open handle: it is not
+ * recorded and may be set at any time (HPT_E_NAME on a study without a
+ * journal).
+ *
+ * Resume by replay. Reopening re-executes the recorded calls against a
+ * fresh study with the same space, strategy, direction and seed, which
+ * rebuilds the strategy's private state (generator, counters, model) along
+ * with the trials; every replayed ask is checked bit for bit against the
+ * recorded configuration (HPT_E_MISMATCH if a strategy of another library
+ * version proposes differently). Reopening costs about as much computation
+ * as the original calls made, minus the training.
+ *
+ * After a resume, options that the journal holds may be set again to the
+ * same value (accepted, not recorded again), so one host program serves a
+ * fresh start and a resume; another value gives HPT_E_STAGE once trials
+ * were asked.
+ *
+ * Trials that were running when the process died are RUNNING again after
+ * a resume (hpt_study_running lists them). The host either trains them
+ * again (same id, same configuration from hpt_trial_params; then reports
+ * and tells as usual) or gives them up with hpt_study_tell_failed.
+ *
+ * Faults. A last record torn by a crash (no newline, or a checksum that
+ * does not match) is dropped on reopen and the file cut back to the last
+ * complete record; hpt_study_journal_info says so (a warm start whose
+ * block of records was cut short is dropped whole, likewise). A record is
+ * small and goes out in one write(), so killing the process tears none in
+ * practice; power loss or a full disk can. Damage anywhere else is
+ * HPT_E_CORRUPT with the line number in the message; the file is left as
+ * it is. A journal of another space, strategy, direction or seed, or of a
+ * newer format, is refused with HPT_E_MISMATCH saying what differs.
+ * Only one open study may write a journal: it holds a lock on the file
+ * (an open-file-description lock: two opens conflict even within one
+ * process); a second hpt_study_open gets HPT_E_LOCKED until the first
+ * study is destroyed (hpt_study_load reads a journal in use). When a
+ * write fails (disk full ...) the call returns
+ * HPT_E_IO: its change is in memory only, the journal is closed, and
+ * every later ask (and write) fails with HPT_E_IO; reopen the journal to
+ * resume from what it holds.
+ *
+ * Threads: as for any study; records are appended in call order. */
+
+/* Create a journaled study in the file `path` (which must not exist, or be
+ * empty, or hold a creation that never finished), or resume the study it
+ * holds: then space, strategy, direction and seed must be those it was
+ * created with. space == NULL and strategy == NULL (both) resume whatever
+ * the journal holds, ignoring direction and seed (for tools). On success
+ * *out is a study the caller owns; hpt_study_destroy closes the journal.
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_NAME (unknown strategy); HPT_E_IO;
+ * HPT_E_LOCKED; HPT_E_CORRUPT (damage, line number in hpt_last_errmsg);
+ * HPT_E_MISMATCH; HPT_E_NOMEM. */
+HPT_API int hpt_study_open(const char *path, const hpt_space *space,
+                           const char *strategy, int32_t direction,
+                           uint64_t seed, hpt_study **out);
+
+/* Read the study a journal holds without taking it over: no lock, nothing
+ * cut or written, a torn last record ignored. The result is a snapshot
+ * (e.g. for exporting the results of a job that is still running): it
+ * holds no journal, and changes made to it are not recorded. On success
+ * *out is a study the caller owns.
+ * @return as hpt_study_open, except HPT_E_LOCKED. */
+HPT_API int hpt_study_load(const char *path, hpt_study **out);
+
+/* What opening the journal found: *records = records in the file now,
+ * *dropped_bytes = bytes of a torn end cut off at reopen (0 normally),
+ * *note = "created" or "resumed: N records replayed, T trials (R running)"
+ * followed by what was dropped, if anything. The note is owned by the
+ * study, valid until it is destroyed. Any out may be NULL.
+ * @return HPT_OK; HPT_E_STATE (no journal); HPT_E_INVALID. */
+HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
+                                   int64_t *dropped_bytes, const char **note);
+
+/* Ids of the running trials, ascending, into ids[0..n) ; *needed = their
+ * number. ids may be NULL when n is 0 (to ask for the size).
+ * @return HPT_OK; HPT_E_RANGE (n < *needed: the first n are written);
+ * HPT_E_INVALID. */
+HPT_API int hpt_study_running(const hpt_study *study, int64_t *ids, size_t n,
+                              size_t *needed);
+
+/* ---- Warm start ----
+ *
+ * hpt_study_warm_start reads the complete trials of a parent study from
+ * its journal (which may still be in use by a running job) and gives them
+ * to this one, before its first ask, for up to 5 parents:
+ *  - HPT_WARM_IDENTICAL (same objective and data): parent trials become
+ *    observations of this study: models (bayes) fit them like its own
+ *    trials; they never become trials (no id) and never count for
+ *    max_trials, target_value or patience; hpt_study_best_overall includes
+ *    them. Strategies without a model (grid, random, sobol) do not use them.
+ *  - HPT_WARM_TRANSFER (a related objective: new data, another task):
+ *    parent results only inform a prior. The bayes strategy fits a GP on
+ *    each parent in turn (stacked on the residuals of the previous one) and
+ *    uses it as the prior mean of the GP on this study's own trials, so the
+ *    new data always dominates. Without a model, transfer has no effect.
+ * Parameters are matched by name. Allowed differences: changed ranges
+ * (parent points outside the new range still inform the model: their unit
+ * coordinates lie outside [0, 1]), parameters made fixed, parameters new
+ * here (their value in the parent trials comes from hpt_study_warm_default),
+ * parameters dropped here (ignored). Types may not change. A parent trial
+ * whose categorical value is not a choice here, or whose value lies outside
+ * the domain of this scale (<= 0 for log), is skipped; only the parent's
+ * complete trials at its largest budget are used (all of them when it is
+ * single-fidelity). The imported points are recorded in this study's
+ * journal: a resume does not need the parent files. */
+
+/* Value that the parameter `name` (new in this space) had in parent
+ * trials: a valid value of it (categorical: the choice index). Call before
+ * hpt_study_warm_start; kept for every later parent.
+ * @return HPT_OK; HPT_E_NAME; HPT_E_INVALID; HPT_E_STAGE (after the first
+ * ask); HPT_E_NOMEM. */
+HPT_API int hpt_study_warm_default(hpt_study *study, const char *name,
+                                   double value);
+
+/* Warm-start from the journal `parent_journal` with kind HPT_WARM_*; all
+ * or nothing. What could not be mapped is reported by hpt_study_warm_info.
+ * @return HPT_OK; HPT_E_STAGE (after the first ask); HPT_E_INVALID (bad
+ * kind, a 6th parent); HPT_E_TYPE (a parameter changed type); HPT_E_NAME
+ * (a new parameter without default); HPT_E_IO; HPT_E_CORRUPT (parent
+ * damaged or holding no study); HPT_E_MISMATCH; HPT_E_NOMEM. */
+HPT_API int hpt_study_warm_start(hpt_study *study, const char *parent_journal,
+                                 int32_t kind);
+
+/* Totals over all warm starts: parent trials used and skipped, and a
+ * summary per parent ("parent 'p.jnl' (identical): 40 of 45 complete
+ * trials used; 5 skipped: a choice not in this space; parent parameter
+ * 'dropout' is not here (ignored)", joined by "; "), owned by the study,
+ * valid until its next warm start or its destruction. Any out may be NULL.
+ * @return HPT_OK, HPT_E_INVALID. */
+HPT_API int hpt_study_warm_info(const hpt_study *study, int64_t *used,
+                                int64_t *skipped, const char **summary);
+
+/* ---- Completion criteria (numeric options, before the first ask) ----
+ *
+ *   "max_trials"    (above) trials asked, running and finished alike.
+ *   "target_value"  done once the best complete trial reached it (value <=
+ *                   target when minimizing, >= when maximizing). Any
+ *                   finite value; unset = NaN (default).
+ *   "patience"      done once this many complete trials in a row did not
+ *                   improve the best (strictly); 0 = off (default).
+ *   "max_seconds"   done once the study's active time reaches it: wall
+ *                   clock (CLOCK_MONOTONIC) from the first ask, carried
+ *                   across resumes through the journal; the time a job
+ *                   was down does not count. 0 = no limit (default).
+ *   convergence     strategies with a model may end the study themselves
+ *                   (bayes: when the expected improvement of its best
+ *                   candidate stays below a threshold, see its options):
+ *                   reason "converged".
+ * Checked at every ask, in the order above, before the strategy proposes;
+ * only this study's own trials count (not warm-start data). Trials still
+ * running when a criterion fires may still be told. */
+
+/* Why the last ask returned HPT_DONE: "max_trials", "target_value",
+ * "patience", "max_seconds", "converged" (the strategy's own test) or
+ * "exhausted" (the strategy has nothing left, e.g. a finished grid); ""
+ * when no ask returned HPT_DONE. A static string; never NULL. */
+HPT_API const char *hpt_study_done_reason(const hpt_study *study);
+
+/* ---- Results ---- */
+
+/* Write every trial to a CSV file (RFC 4180, CRLF line ends, UTF-8), one
+ * row per trial in id order, columns: id, state (running, complete,
+ * failed, pruned), each parameter by name (categoricals as their choice
+ * string), budget, value (empty unless complete or pruned), reports (their
+ * number), fail_reason. The file is written beside `path` and renamed over
+ * it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
+HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
+
+/* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
+ * when one of those is strictly better than every complete trial,
+ * *trial_id = -1 and *value is its value (user's direction). Either out
+ * may be NULL.
+ * @return HPT_OK; HPT_E_STATE (nothing observed yet); HPT_E_INVALID. */
+HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
+                                   double *value);
+
+/* The k best complete trials, best first (ties: lower id first), into
+ * ids[0..*n) with *n = min(k, complete trials).
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
+HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
+                            size_t *n);
+
+/* Relative importance of each parameter (n = space size), summing to 1,
+ * from the strategy's fitted model: for bayes, the inverse of the fitted
+ * ARD lengthscales of its GP (a parameter along which the objective varies
+ * fast has a short lengthscale); a heuristic of the model, not a variance
+ * decomposition.
+ * @return HPT_OK; HPT_E_STATE (the strategy has no model, or none is
+ * fitted yet); HPT_E_INVALID; HPT_E_NUMERIC; HPT_E_NOMEM. */
+HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
+
 /* ---------------------------------------------------------------------- */
 /* Allocation                                                              */
 /* ---------------------------------------------------------------------- */

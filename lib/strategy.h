@@ -39,7 +39,12 @@ typedef struct hpti_strategy_type {
     int (*start)(void *state, const struct hpt_study *study, char *msg);
     /* Propose the next trial. @return HPT_OK, HPT_DONE, HPT_WAIT or an
      * error. Called with the study locked; the new trial is not yet in the
-     * table. */
+     * table. Journaled studies are resumed by replaying every call against
+     * a fresh state, and asks that returned HPT_DONE or HPT_WAIT are not
+     * recorded: a propose that does not return HPT_OK must leave the state
+     * as a repeated call would find it (no rng draws kept, no counters
+     * advanced), or a resumed study diverges (reopen then fails with
+     * HPT_E_MISMATCH rather than silently). */
     int (*propose)(void *state, const struct hpt_study *study,
                    hpti_proposal *out, char *msg);
     /* Trial `id` just finished (complete, failed or pruned). Cannot fail:
@@ -47,6 +52,25 @@ typedef struct hpti_strategy_type {
     void (*observe)(void *state, const struct hpt_study *study, int64_t id);
     /* Release what the state owns (not the state itself). May be NULL. */
     void (*free)(void *state);
+
+    /* ---- optional hooks for durable studies (journal.c, completion.c,
+     * export.c); NULL where a strategy has nothing to say ---- */
+    /* Why the last propose returned HPT_DONE: a static string, "exhausted"
+     * (no point left, e.g. a finished grid; the default when NULL) or
+     * "converged" (the strategy's own stopping test: for bayes, the
+     * expected improvement of its best candidate stayed below a threshold
+     * of its options, relative to the spread of observed losses, for a
+     * number of proposals in a row). Shown by hpt_study_done_reason. */
+    const char *(*done_reason)(const void *state);
+    /* Relative importance of each of the study's dim parameters from the
+     * strategy's fitted model, written to out[0..dim-1] as non-negative
+     * weights (the study normalizes them to sum 1). For bayes: the inverse
+     * of the fitted ARD lengthscales (a short lengthscale means the
+     * objective varies fast along that parameter). @return HPT_OK, or
+     * HPT_E_STATE with a message when no model is fitted yet. NULL: the
+     * strategy has no model (hpt_study_importance says HPT_E_STATE). */
+    int (*importance)(void *state, const struct hpt_study *study, double *out,
+                      char *msg);
 } hpti_strategy_type;
 
 /* registry.c */

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "durable.h"
 #include "study.h"
 
 #define MAX_REASON 255
@@ -101,6 +102,7 @@ void hpt_study_destroy(hpt_study *s)
     hpti_free(s->trials);
     hpti_free(s->prior_u);
     hpti_free(s->prior_loss);
+    hpti_durable_free(s); /* journal, warm start, transfer data */
     hpt_space_destroy(s->space);
     pthread_mutex_destroy(&s->lock);
     hpti_free(s);
@@ -148,6 +150,8 @@ static int set_locked(hpt_study *s, const char *option, double value)
 {
     const char *fn = "hpt_study_set", *key;
     int rc;
+    if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.c */
+        return rc;
     if (s->started)
         return hpti_fail(s->errmsg, HPT_E_STAGE,
                          "%s: options are fixed once the first trial was asked ('%.64s')",
@@ -187,6 +191,8 @@ int hpt_study_set(hpt_study *s, const char *option, double value)
                          "hpt_study_set: NULL argument");
     lock(s);
     int rc = set_locked(s, option, value);
+    if (!rc)
+        rc = hpti_journal_set(s, option, value);
     unlock(s);
     return rc;
 }
@@ -225,7 +231,9 @@ int hpt_study_set_str(hpt_study *s, const char *option, const char *value)
         return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
     lock(s);
     int rc;
-    if (s->started)
+    if (hpti_durable_same_str(s, option, value)) /* resumed: same value */
+        rc = HPT_OK;
+    else if (s->started)
         rc = hpti_fail(s->errmsg, HPT_E_STAGE,
                        "%s: options are fixed once the first trial was asked ('%.64s')",
                        fn, option);
@@ -240,6 +248,8 @@ int hpt_study_set_str(hpt_study *s, const char *option, const char *value)
             rc = hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
     } else
         rc = foreign_option(s, fn, option);
+    if (!rc)
+        rc = hpti_journal_set_str(s, option, value);
     unlock(s);
     return rc;
 }
@@ -260,6 +270,8 @@ int hpt_study_get(const hpt_study *s, const char *option, double *value)
         rc = s->type->get_option(s->sstate, key, value);
     else if ((key = after_prefix(option, "pruner")) && s->ptype && s->ptype->get_option)
         rc = s->ptype->get_option(s->pstate, key, value);
+    else
+        rc = hpti_durable_get(s, option, value);
     if (rc)
         FAIL(s, rc, "%s: unknown option '%.64s'", fn, option);
     unlock(s);
@@ -277,6 +289,8 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
             return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
         s->started = 1;
     }
+    if ((rc = hpti_completion_check(s)) != HPT_OK) /* completion.c */
+        return rc;
     if (s->max_trials && (int64_t)s->n_trials >= s->max_trials) {
         hpti_fail(s->errmsg, HPT_DONE, "%s: max_trials (%lld) reached", fn,
                   (long long)s->max_trials);
@@ -295,6 +309,8 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         hpti_free(t.x);
         if (rc < 0)
             return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+        if (rc == HPT_DONE)
+            hpti_completion_strategy_done(s);
         hpti_fail(s->errmsg, rc, "%s: %s", fn,
                   rc == HPT_DONE ? "the strategy has no more trials"
                                  : "the strategy waits for running trials");
@@ -319,7 +335,9 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     s->trials[s->n_trials] = t;
     *trial_id = (int64_t)s->n_trials++;
     s->n_running++;
-    return HPT_OK;
+    if ((rc = hpti_journal_ask(s, *trial_id)) != HPT_OK)
+        *trial_id = -1;
+    return rc;
 }
 
 int hpt_study_ask(hpt_study *s, int64_t *trial_id)
@@ -373,7 +391,7 @@ static int report_locked(hpt_study *s, int64_t id, double step, double value,
         stop = s->ptype->should_stop(s->pstate, s, id, step, loss) ? 1 : 0;
     if (should_stop)
         *should_stop = stop;
-    return HPT_OK;
+    return hpti_journal_report(s, id, step, value);
 }
 
 int hpt_study_report(hpt_study *s, int64_t id, double step, double value,
@@ -416,6 +434,7 @@ static void finish(hpt_study *s, int64_t id, int32_t state)
         s->n_failed++;
     else
         s->n_pruned++;
+    hpti_completion_finished(s, id);
     if (s->type->observe)
         s->type->observe(s->sstate, s, id);
 }
@@ -437,6 +456,7 @@ int hpt_study_tell(hpt_study *s, int64_t id, double value)
         s->trials[id].value = value;
         s->trials[id].loss = hpti_study_sign(s) * value;
         finish(s, id, HPT_TRIAL_COMPLETE);
+        rc = hpti_journal_tell(s, id, value);
     }
     unlock(s);
     return rc;
@@ -461,8 +481,10 @@ int hpt_study_tell_failed(hpt_study *s, int64_t id, const char *reason)
             s->trials[id].fail_reason = r;
         }
     }
-    if (!rc)
+    if (!rc) {
         finish(s, id, HPT_TRIAL_FAILED);
+        rc = hpti_journal_fail(s, id, s->trials[id].fail_reason);
+    }
     unlock(s);
     return rc;
 }
@@ -484,6 +506,7 @@ int hpt_study_prune(hpt_study *s, int64_t id)
             t->value = hpti_study_sign(s) * t->loss;
             finish(s, id, HPT_TRIAL_PRUNED);
         }
+        rc = hpti_journal_prune(s, id);
     }
     unlock(s);
     return rc;

@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "common.h"
+#include "completion.h"
 #include "pruner.h"
 #include "rng.h"
 #include "space.h"
@@ -52,6 +53,27 @@ struct hpt_study {
     size_t n_prior, cap_prior;
     double *prior_u;     /* owned, n_prior * dim, row-major */
     double *prior_loss;  /* owned, n_prior */
+    /* (Warm-start points are encoded with this study's codec without
+     * clamping: a parent point outside a narrowed range keeps a coordinate
+     * outside [0,1], so models must accept such inputs.) */
+
+    /* ---- durability: journal, warm start, completion (journal.c,
+     * replay.c, warmstart.c, completion.c; study.c only calls the hooks
+     * declared in durable.h) ---- */
+    struct hpti_journal *journal; /* owned; NULL unless made by hpt_study_open */
+    struct hpti_warm *warm;       /* owned; NULL until warm start is used     */
+    hpti_completion done;         /* completion criteria and their state      */
+    /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER):
+     * they inform a prior, never count as observations. Intended use (the
+     * bayes strategy): fit a GP on each parent's points, in order, the
+     * residuals of one on the next (stacked GPs, Golovin et al. 2017,
+     * "Google Vizier", sec. 3.3), and use the stack's mean as the prior mean
+     * of the GP on this study's own trials, so new data always dominates.
+     * Strategies without a model ignore them. */
+    size_t n_transfer, cap_transfer;
+    double *transfer_u;        /* owned, n_transfer * dim, may be outside [0,1] */
+    double *transfer_loss;     /* owned, n_transfer, losses of this direction  */
+    int32_t *transfer_parent;  /* owned, n_transfer: parent 0, 1, ... (call order) */
 
     char errmsg[HPTI_MSG];
 };

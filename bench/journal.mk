@@ -1,0 +1,11 @@
+# journal.mk -- the durable-study benchmark (bench/journal_bench.c).
+#   make bench-journal   [JOURNAL_BENCH_DIR=dir on the disk to measure]
+JOURNAL_BENCH_DIR ?= $(B)
+
+$(B)/bench/journal_bench: bench/journal_bench.c $(B)/libhpt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
+
+.PHONY: bench-journal
+bench-journal: $(B)/bench/journal_bench
+	$(B)/bench/journal_bench $(JOURNAL_BENCH_DIR)

@@ -1,0 +1,47 @@
+/* durable.h -- the hooks study.c calls for the journal, the completion
+ * criteria and warm start. Each is cheap when the feature is unused, so
+ * study.c calls them unconditionally; they run with the study locked. */
+#ifndef HPT_DURABLE_H
+#define HPT_DURABLE_H
+
+#include "study.h"
+
+/* ---- options (durable.c) ---- */
+/* Options owned here ("max_seconds", "target_value", "patience",
+ * "journal.fsync"), and the resume rule: on a started journaled study,
+ * setting an option to the value its journal holds is a no-op that
+ * succeeds. @return HPT_E_NAME when the option is not one of these (the
+ * caller goes on with its own), else the option's status. */
+int hpti_durable_set(hpt_study *s, const char *option, double value);
+/* 1 when a started journaled study already holds option = value (string
+ * options), so that setting it again is an accepted no-op. */
+int hpti_durable_same_str(const hpt_study *s, const char *option, const char *value);
+/* @return HPT_E_NAME when the option is not one of these. */
+int hpti_durable_get(const hpt_study *s, const char *option, double *value);
+
+/* ---- ask (completion.c) ---- */
+/* Before propose: HPT_OK to go on, HPT_DONE (message and reason set) when
+ * a completion criterion is met, HPT_E_IO when the journal failed before. */
+int hpti_completion_check(hpt_study *s);
+/* propose returned HPT_DONE: record the strategy's reason. */
+void hpti_completion_strategy_done(hpt_study *s);
+/* Trial id just finished (from finish(), before the strategy observes). */
+void hpti_completion_finished(hpt_study *s, int64_t id);
+
+/* ---- journal records (journal.c): append after a successful call; no-op
+ * without a journal. @return HPT_OK or HPT_E_IO (the call took effect in
+ * memory but is not on disk: the journal is closed for good, later
+ * changes fail with HPT_E_IO, reopen the journal to resume). ---- */
+int hpti_journal_set(hpt_study *s, const char *option, double value);
+int hpti_journal_set_str(hpt_study *s, const char *option, const char *value);
+int hpti_journal_ask(hpt_study *s, int64_t id);
+int hpti_journal_report(hpt_study *s, int64_t id, double step, double value);
+int hpti_journal_tell(hpt_study *s, int64_t id, double value);
+int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason);
+int hpti_journal_prune(hpt_study *s, int64_t id);
+
+/* Release the journal (closing the file and its lock), warm-start and
+ * transfer data (durable.c). */
+void hpti_durable_free(hpt_study *s);
+
+#endif

@@ -1,0 +1,221 @@
+/* export.c -- results: CSV export, best including warm-start data, top-k,
+ * parameter importance. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "study.h"
+
+static void lock(const hpt_study *s) { pthread_mutex_lock(&((hpt_study *)s)->lock); }
+static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)->lock); }
+#define FAIL(s, st, ...) hpti_fail(((hpt_study *)(s))->errmsg, st, __VA_ARGS__)
+
+/* RFC 4180: a field with a comma, quote, CR, LF or outer blank is quoted,
+ * quotes doubled. */
+static void csv_field(FILE *f, const char *v)
+{
+    size_t n = strlen(v);
+    int q = strpbrk(v, ",\"\r\n") != NULL || (n && (v[0] == ' ' || v[n - 1] == ' '));
+    if (!q) {
+        fputs(v, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', f);
+        fputc(*v, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_double(FILE *f, double x)
+{
+    char b[32];
+    hpti_fmt_double(b, x);
+    fputs(b, f);
+}
+
+static const char *state_name(int32_t st)
+{
+    switch (st) {
+    case HPT_TRIAL_RUNNING: return "running";
+    case HPT_TRIAL_COMPLETE: return "complete";
+    case HPT_TRIAL_FAILED: return "failed";
+    default: return "pruned";
+    }
+}
+
+static void write_csv(const hpt_study *s, FILE *f)
+{
+    fputs("id,state", f);
+    for (size_t i = 0; i < s->dim; i++) {
+        fputc(',', f);
+        csv_field(f, s->space->p[i].name);
+    }
+    fputs(",budget,value,reports,fail_reason\r\n", f);
+    for (size_t k = 0; k < s->n_trials; k++) {
+        const hpti_trial *t = &s->trials[k];
+        fprintf(f, "%zu,%s", k, state_name(t->state));
+        for (size_t i = 0; i < s->dim; i++) {
+            const hpti_param *p = &s->space->p[i];
+            fputc(',', f);
+            if (p->type == HPT_PARAM_CATEGORICAL)
+                csv_field(f, p->choices[(size_t)t->x[i]]);
+            else if (p->type == HPT_PARAM_INT)
+                fprintf(f, "%.0f", t->x[i]);
+            else
+                csv_double(f, t->x[i]);
+        }
+        fputc(',', f);
+        csv_double(f, t->budget);
+        fputc(',', f);
+        if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
+            csv_double(f, t->value);
+        fprintf(f, ",%zu,", t->n_reports);
+        csv_field(f, t->fail_reason ? t->fail_reason : "");
+        fputs("\r\n", f);
+    }
+}
+
+int hpt_study_export_csv(const hpt_study *s, const char *path)
+{
+    const char *fn = "hpt_study_export_csv";
+    hpti_clear_error();
+    if (!s || !path)
+        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
+                         "%s: NULL argument", fn);
+    /* Written beside the target and renamed over it: a reader never sees
+     * half a file. */
+    size_t n = strlen(path);
+    char *tmp = hpti_malloc(n + 16);
+    if (!tmp)
+        return FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
+    snprintf(tmp, n + 16, "%s.tmp%ld", path, (long)getpid());
+    lock(s);
+    int rc = HPT_OK;
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
+    else {
+        write_csv(s, f);
+        int bad = ferror(f);
+        if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+            rc = FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
+            remove(tmp);
+        }
+    }
+    unlock(s);
+    hpti_free(tmp);
+    return rc;
+}
+
+int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
+{
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best_overall: study is NULL");
+    lock(s);
+    int64_t id = s->best;
+    double loss = id >= 0 ? s->trials[id].loss : INFINITY;
+    int found = id >= 0;
+    for (size_t k = 0; k < s->n_prior; k++)
+        if (!found || s->prior_loss[k] < loss) { /* ties: this study's trial */
+            loss = s->prior_loss[k];
+            id = -1;
+            found = 1;
+        }
+    int rc = HPT_OK;
+    if (!found)
+        rc = FAIL(s, HPT_E_STATE,
+                  "hpt_study_best_overall: no complete trial and no warm-start observation");
+    else {
+        if (trial_id)
+            *trial_id = id;
+        if (value)
+            *value = id >= 0 ? s->trials[id].value : hpti_study_sign(s) * loss;
+    }
+    unlock(s);
+    return rc;
+}
+
+typedef struct {
+    double loss;
+    int64_t id;
+} ranked;
+
+static int by_loss(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->loss != y->loss)
+        return x->loss < y->loss ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
+{
+    const char *fn = "hpt_study_top_k";
+    hpti_clear_error();
+    if (!s || !n || (!ids && k))
+        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
+                         "%s: NULL argument", fn);
+    lock(s);
+    int rc = HPT_OK;
+    size_t m = (size_t)s->n_complete, j = 0;
+    ranked *r = hpti_malloc(m * sizeof *r);
+    if (!r)
+        rc = FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
+    else {
+        for (size_t i = 0; i < s->n_trials; i++)
+            if (s->trials[i].state == HPT_TRIAL_COMPLETE)
+                r[j++] = (ranked){s->trials[i].loss, (int64_t)i};
+        qsort(r, m, sizeof *r, by_loss);
+        *n = m < k ? m : k;
+        for (size_t i = 0; i < *n; i++)
+            ids[i] = r[i].id;
+    }
+    hpti_free(r);
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_importance(hpt_study *s, double *out, size_t n)
+{
+    const char *fn = "hpt_study_importance";
+    hpti_clear_error();
+    if (!s || !out)
+        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    int rc = HPT_OK;
+    if (n != s->dim)
+        rc = hpti_fail(s->errmsg, HPT_E_INVALID, "%s: n is %zu, the space has %zu", fn, n,
+                       s->dim);
+    else if (!s->type->importance)
+        rc = hpti_fail(s->errmsg, HPT_E_STATE,
+                       "%s: strategy '%s' has no model to take importance from", fn,
+                       s->type->name);
+    else {
+        double *w = hpti_malloc(n * sizeof *w), sum = 0;
+        if (!w)
+            rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+        else if ((rc = s->type->importance(s->sstate, s, w, s->errmsg)) != HPT_OK)
+            rc = hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+        else {
+            for (size_t i = 0; i < n; i++)
+                sum += w[i] >= 0 && isfinite(w[i]) ? w[i] : 0;
+            if (!(sum > 0))
+                rc = hpti_fail(s->errmsg, HPT_E_NUMERIC, "%s: the model gave no weights",
+                               fn);
+            else
+                for (size_t i = 0; i < n; i++)
+                    out[i] = (w[i] >= 0 && isfinite(w[i]) ? w[i] : 0) / sum;
+        }
+        hpti_free(w);
+    }
+    unlock(s);
+    return rc;
+}

@@ -1,0 +1,378 @@
+/* journal.c -- writing the study journal: record builder, durable append,
+ * and the hooks study.c calls after each successful change.
+ *
+ * Durability: every record is handed to the kernel with write() before the
+ * call that made it returns, so it survives the death of the process (kill
+ * -9, OOM killer). With "journal.fsync" = 1 (the default) it is also
+ * fdatasync()ed, so it survives a power failure or a kernel crash. A
+ * record goes out in one write() on a file opened O_APPEND; a crash can
+ * tear only the last one, which reopening drops (reader.c). When a write
+ * fails the file is cut back to its last complete record and the journal
+ * is marked broken: the change stays in memory but later changes are
+ * refused with HPT_E_IO, since the file is the truth a resume will see. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "journal.h"
+
+/* ---- the record builder ------------------------------------------------- */
+
+static void put(struct hpti_journal *j, const char *p, size_t n)
+{
+    if (j->oom)
+        return;
+    if (hpti_grow((void **)&j->buf, &j->cap, j->len + n + 1, 1)) {
+        j->oom = 1;
+        return;
+    }
+    memcpy(j->buf + j->len, p, n);
+    j->len += n;
+}
+
+void hpti_jrec_begin(struct hpti_journal *j, const char *type)
+{
+    put(j, type, strlen(type));
+}
+
+void hpti_jrec_word(struct hpti_journal *j, const char *w)
+{
+    put(j, " ", 1);
+    put(j, w, strlen(w));
+}
+
+void hpti_jrec_str(struct hpti_journal *j, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    put(j, " ", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p <= 0x20 || *p == '%' || *p == 0x7f) {
+            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            put(j, e, 3);
+        } else
+            put(j, (const char *)p, 1);
+    }
+}
+
+void hpti_jrec_i64(struct hpti_journal *j, int64_t v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld", (long long)v);
+    hpti_jrec_word(j, b);
+}
+
+void hpti_jrec_u64(struct hpti_journal *j, uint64_t v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+    hpti_jrec_word(j, b);
+}
+
+void hpti_fmt_double(char *out, double x)
+{
+    /* %.17g always round-trips (IEEE 754 binary64 needs at most 17
+     * significant digits; glibc's printf and strtod round correctly);
+     * fewer digits are tried first so that 0.1 stays "0.1". */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, x);
+        double y = strtod(out, NULL);
+        if (memcmp(&x, &y, sizeof x) == 0 || prec == 17)
+            return;
+    }
+}
+
+void hpti_jrec_double(struct hpti_journal *j, double v)
+{
+    char b[32];
+    hpti_fmt_double(b, v);
+    hpti_jrec_word(j, b);
+}
+
+/* Close the current line: " <crc>\n". */
+static void end_line(struct hpti_journal *j, size_t start)
+{
+    char b[16];
+    if (j->oom)
+        return;
+    uint32_t crc = hpti_crc32(j->buf + start, j->len - start);
+    snprintf(b, sizeof b, " %08x\n", (unsigned)crc);
+    put(j, b, 10);
+}
+
+static size_t line_start(const struct hpti_journal *j)
+{
+    size_t i = j->len;
+    while (i > 0 && j->buf[i - 1] != '\n')
+        i--;
+    return i;
+}
+
+void hpti_jrec_end(struct hpti_journal *j) { end_line(j, line_start(j)); }
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Finish the current record and write everything built so far (one record,
+ * or a block: the creation, a warm start) in one write(). */
+int hpti_jrec_commit(struct hpti_journal *j, char *msg)
+{
+    end_line(j, line_start(j));
+    size_t n = j->len, lines = 0;
+    j->len = 0;
+    if (j->oom) {
+        j->oom = 0;
+        j->broken = 1;
+        return hpti_fail(msg, HPT_E_NOMEM,
+                         "journal '%s': out of memory building a record; the journal "
+                         "is closed, reopen it to resume",
+                         j->path);
+    }
+    if (j->broken)
+        return hpti_fail(msg, HPT_E_IO,
+                         "journal '%s': an earlier write failed; the journal is closed, "
+                         "reopen it to resume",
+                         j->path);
+    for (size_t i = 0; i < n; i++)
+        lines += j->buf[i] == '\n';
+    if (write_all(j->fd, j->buf, n) != 0 || (j->fsync && fdatasync(j->fd) != 0)) {
+        int e = errno;
+        /* Best effort: leave no torn record behind for the next writer. */
+        if (ftruncate(j->fd, j->size) != 0)
+            HPTI_UNUSED(0);
+        j->broken = 1;
+        return hpti_fail(msg, HPT_E_IO,
+                         "journal '%s': write failed (%s); the change is in memory "
+                         "only, the journal is closed: reopen it to resume",
+                         j->path, strerror(e));
+    }
+    j->size += (off_t)n;
+    j->records += (int64_t)lines;
+    return HPT_OK;
+}
+
+/* ---- creation block --------------------------------------------------- */
+
+static const char *scale_name(int32_t scale)
+{
+    return scale == HPT_SCALE_LOG           ? "log"
+           : scale == HPT_SCALE_REVERSE_LOG ? "reverse_log"
+                                            : "linear";
+}
+
+int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg)
+{
+    char head[64];
+    snprintf(head, sizeof head, "%s %d libhpt-%s", HPTI_JOURNAL_MAGIC,
+             HPTI_JOURNAL_VERSION, hpt_version_string());
+    j->len = 0;
+    hpti_jrec_begin(j, head);
+    end_line(j, 0);
+
+    size_t st = j->len;
+    hpti_jrec_begin(j, "create");
+    hpti_jrec_str(j, s->type->name);
+    hpti_jrec_word(j, s->direction == HPT_MAXIMIZE ? "maximize" : "minimize");
+    hpti_jrec_u64(j, s->seed);
+    hpti_jrec_u64(j, s->dim);
+    end_line(j, st);
+    for (size_t i = 0; i < s->dim; i++) {
+        const hpti_param *p = &s->space->p[i];
+        st = j->len;
+        hpti_jrec_begin(j, "param");
+        hpti_jrec_str(j, p->name);
+        if (p->type == HPT_PARAM_CATEGORICAL) {
+            hpti_jrec_word(j, "categorical");
+            hpti_jrec_u64(j, p->n_choices);
+            for (size_t k = 0; k < p->n_choices; k++)
+                hpti_jrec_str(j, p->choices[k]);
+        } else {
+            hpti_jrec_word(j, p->type == HPT_PARAM_INT ? "int" : "float");
+            hpti_jrec_word(j, scale_name(p->scale));
+            hpti_jrec_double(j, p->lo);
+            hpti_jrec_double(j, p->hi);
+        }
+        end_line(j, st);
+    }
+    hpti_jrec_begin(j, "begin");
+    return hpti_jrec_commit(j, msg);
+}
+
+/* ---- options remembered for the resume rule ----------------------------- */
+
+const hpti_jopt *hpti_journal_option(const struct hpti_journal *j, const char *name)
+{
+    for (size_t i = 0; i < j->n_opt; i++)
+        if (strcmp(j->opt[i].name, name) == 0)
+            return &j->opt[i];
+    return NULL;
+}
+
+int hpti_journal_remember(struct hpti_journal *j, const char *name, double value,
+                          const char *str)
+{
+    hpti_jopt *o = (hpti_jopt *)hpti_journal_option(j, name);
+    char *sv = str ? hpti_strdup(str) : NULL;
+    if (str && !sv)
+        return HPT_E_NOMEM;
+    if (!o) {
+        char *nm = hpti_strdup(name);
+        if (!nm || hpti_grow((void **)&j->opt, &j->cap_opt, j->n_opt + 1, sizeof *j->opt)) {
+            hpti_free(nm);
+            hpti_free(sv);
+            return HPT_E_NOMEM;
+        }
+        o = &j->opt[j->n_opt++];
+        o->name = nm;
+        o->str = NULL;
+    }
+    hpti_free(o->str);
+    o->str = sv;
+    o->value = value;
+    return HPT_OK;
+}
+
+void hpti_journal_close(struct hpti_journal *j)
+{
+    if (!j)
+        return;
+    if (j->fd >= 0)
+        close(j->fd); /* releases the lock */
+    for (size_t i = 0; i < j->n_opt; i++) {
+        hpti_free(j->opt[i].name);
+        hpti_free(j->opt[i].str);
+    }
+    hpti_free(j->opt);
+    hpti_free(j->buf);
+    hpti_free(j->path);
+    hpti_free(j);
+}
+
+int hpti_journal_replaying(const hpt_study *s) { return s->journal && s->journal->replaying; }
+
+int hpti_journal_broken(const hpt_study *s) { return s->journal && s->journal->broken; }
+
+/* ---- hooks ------------------------------------------------------------------ */
+
+/* No journal, or rebuilding from it: nothing to write. */
+static int quiet(const hpt_study *s) { return !s->journal || s->journal->replaying; }
+
+static void stamp(hpt_study *s)
+{
+    hpti_jrec_i64(s->journal, (int64_t)llround(hpti_completion_elapsed(s) * 1000.0));
+}
+
+static int remember(hpt_study *s, const char *option, double value, const char *str)
+{
+    if (hpti_journal_remember(s->journal, option, value, str))
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "journal: out of memory");
+    return HPT_OK;
+}
+
+int hpti_journal_set(hpt_study *s, const char *option, double value)
+{
+    if (!s->journal || strncmp(option, "journal.", 8) == 0)
+        return HPT_OK; /* journal.* options belong to this process, not the study */
+    const hpti_jopt *o = hpti_journal_option(s->journal, option);
+    if (o && !o->str && memcmp(&o->value, &value, sizeof value) == 0)
+        return HPT_OK; /* set again to the value it has: nothing new to record */
+    int rc = remember(s, option, value, NULL);
+    if (rc || s->journal->replaying)
+        return rc;
+    hpti_jrec_begin(s->journal, "option");
+    hpti_jrec_str(s->journal, option);
+    hpti_jrec_double(s->journal, value);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
+int hpti_journal_set_str(hpt_study *s, const char *option, const char *value)
+{
+    if (!s->journal)
+        return HPT_OK;
+    const hpti_jopt *o = hpti_journal_option(s->journal, option);
+    if (o && o->str && strcmp(o->str, value) == 0)
+        return HPT_OK;
+    int rc = remember(s, option, 0.0, value);
+    if (rc || s->journal->replaying)
+        return rc;
+    hpti_jrec_begin(s->journal, "option_str");
+    hpti_jrec_str(s->journal, option);
+    hpti_jrec_str(s->journal, value);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
+int hpti_journal_ask(hpt_study *s, int64_t id)
+{
+    if (quiet(s))
+        return HPT_OK;
+    const hpti_trial *t = &s->trials[id];
+    struct hpti_journal *j = s->journal;
+    hpti_jrec_begin(j, "ask");
+    hpti_jrec_i64(j, id);
+    stamp(s);
+    hpti_jrec_double(j, t->budget);
+    hpti_jrec_i64(j, t->parent);
+    for (size_t i = 0; i < s->dim; i++)
+        hpti_jrec_double(j, t->x[i]);
+    return hpti_jrec_commit(j, s->errmsg);
+}
+
+int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)
+{
+    if (quiet(s))
+        return HPT_OK;
+    hpti_jrec_begin(s->journal, "report");
+    hpti_jrec_i64(s->journal, id);
+    stamp(s);
+    hpti_jrec_double(s->journal, step);
+    hpti_jrec_double(s->journal, value);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
+int hpti_journal_tell(hpt_study *s, int64_t id, double value)
+{
+    if (quiet(s))
+        return HPT_OK;
+    hpti_jrec_begin(s->journal, "tell");
+    hpti_jrec_i64(s->journal, id);
+    stamp(s);
+    hpti_jrec_double(s->journal, value);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
+int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason)
+{
+    if (quiet(s))
+        return HPT_OK;
+    hpti_jrec_begin(s->journal, "fail");
+    hpti_jrec_i64(s->journal, id);
+    stamp(s);
+    if (reason && reason[0])
+        hpti_jrec_str(s->journal, reason);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
+int hpti_journal_prune(hpt_study *s, int64_t id)
+{
+    if (quiet(s))
+        return HPT_OK;
+    hpti_jrec_begin(s->journal, "prune");
+    hpti_jrec_i64(s->journal, id);
+    stamp(s);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}

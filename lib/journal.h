@@ -1,0 +1,131 @@
+/* journal.h -- the study journal: format, writer, reader.
+ *
+ * A journal is a text file of records, one per line, appended as the study
+ * changes (the full format is in include/hpt.h, section Persistence):
+ *
+ *     <type> <field> ... <crc>\n
+ *
+ * Fields are separated by one space; <crc> is the CRC-32 (IEEE 802.3, the
+ * one of zlib.crc32) of the bytes before the last space, as 8 lowercase hex
+ * digits. Strings are %-escaped (bytes <= 0x20, '%' and 0x7f become %XX) so
+ * that no field contains a space; doubles are written with the fewest
+ * significant digits (15 to 17) that strtod reads back to the same bits. */
+#ifndef HPT_JOURNAL_H
+#define HPT_JOURNAL_H
+
+#include <sys/types.h>
+
+#include "study.h"
+
+#define HPTI_JOURNAL_MAGIC "hpt-journal"
+#define HPTI_JOURNAL_VERSION 1
+
+typedef struct {
+    char *name;  /* owned */
+    char *str;   /* owned, string options only */
+    double value;
+} hpti_jopt;
+
+struct hpti_journal {
+    int fd;
+    char *path;        /* owned */
+    int fsync;         /* 1: fdatasync after every record ("journal.fsync") */
+    int replaying;     /* rebuilding the study: hooks record nothing */
+    int broken;        /* a write failed: refuse further records */
+    int64_t records;   /* records in the file */
+    off_t size;        /* bytes of complete records */
+    int64_t dropped;   /* bytes of a torn tail dropped at reopen */
+    char note[HPTI_MSG]; /* what reopening found (torn record ...) */
+    char *buf;         /* the record being built */
+    size_t len, cap;
+    int oom;           /* building the record ran out of memory */
+    hpti_jopt *opt;    /* options as set, last value per name */
+    size_t n_opt, cap_opt;
+};
+
+/* crc32.c: CRC-32/IEEE (reflected, polynomial 0xEDB88320), as zlib. */
+uint32_t hpti_crc32(const void *data, size_t n);
+
+/* ---- writer (journal.c) ---- */
+/* Shortest decimal form of x that strtod reads back bit for bit; out has
+ * at least 32 bytes. */
+void hpti_fmt_double(char *out, double x);
+/* Build a record: begin, add fields, commit (checksum, newline, write,
+ * fdatasync when enabled). commit returns HPT_OK or HPT_E_IO/HPT_E_NOMEM
+ * and then marks the journal broken. */
+void hpti_jrec_begin(struct hpti_journal *j, const char *type);
+void hpti_jrec_word(struct hpti_journal *j, const char *w); /* as is     */
+void hpti_jrec_str(struct hpti_journal *j, const char *s);  /* %-escaped */
+void hpti_jrec_i64(struct hpti_journal *j, int64_t v);
+void hpti_jrec_u64(struct hpti_journal *j, uint64_t v);
+void hpti_jrec_double(struct hpti_journal *j, double v);
+int hpti_jrec_commit(struct hpti_journal *j, char *msg);
+/* Close the current record without writing: several records then go out
+ * in the next commit, in one write(). */
+void hpti_jrec_end(struct hpti_journal *j);
+/* Write the header and creation block of study s (fresh journal). */
+int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg);
+/* Remember an option's value (for the resume no-op rule). */
+int hpti_journal_remember(struct hpti_journal *j, const char *name, double value,
+                          const char *str);
+const hpti_jopt *hpti_journal_option(const struct hpti_journal *j, const char *name);
+void hpti_journal_close(struct hpti_journal *j);
+
+int hpti_journal_replaying(const hpt_study *s);
+int hpti_journal_broken(const hpt_study *s);
+
+/* ---- reader (reader.c) ---- */
+typedef struct {
+    char *p;        /* the record without its checksum, NUL-terminated */
+    size_t lineno;  /* 1-based */
+    off_t end;      /* file offset just past its newline */
+} hpti_jline;
+
+typedef struct {
+    char *data;        /* owned: the file's bytes, NUL-terminated copy */
+    size_t size;
+    hpti_jline *line;  /* owned: every verified line */
+    size_t n_line;
+    off_t good;        /* bytes of verified lines */
+    int torn;          /* the last line was torn and left out */
+    char torn_why[160];
+} hpti_jread;
+
+/* Read and verify a journal from fd (from offset 0). Every line but the
+ * last must end in a newline and carry a matching checksum, else
+ * HPT_E_CORRUPT naming `name` and the line; a last line without newline
+ * or checksum is left out (torn = 1, torn_why says why). */
+int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg);
+void hpti_jread_free(hpti_jread *r);
+
+/* Split a record into fields in place (on single spaces); returns the
+ * number of fields, at most max (more: returns max + 1). */
+size_t hpti_jsplit(char *p, char **field, size_t max);
+/* Undo %-escaping in place. @return 0, or -1 for a bad escape. */
+int hpti_junescape(char *s);
+/* Parse a whole field. @return 0, or -1 when it is not a number. */
+int hpti_jparse_double(const char *f, double *v);
+int hpti_jparse_i64(const char *f, int64_t *v);
+int hpti_jparse_u64(const char *f, uint64_t *v);
+
+/* The creation block: header, "create", one "param" per parameter,
+ * "begin". On HPT_OK *space is a new space (caller owns), strategy points
+ * into r, and *next is the index of the first line after "begin". @return
+ * HPT_OK; 1 when the lines end before "begin" (a creation that never
+ * finished); HPT_E_CORRUPT/HPT_E_MISMATCH/HPT_E_NOMEM with msg. */
+int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space,
+                              const char **strategy, int32_t *direction,
+                              uint64_t *seed, size_t *next, char *msg);
+
+/* ---- warm start (warmstart.c), used by replay ---- */
+/* Add one warm-start observation (kind HPT_WARM_*, parent index, loss, dim
+ * coordinates). @return HPT_OK or HPT_E_NOMEM. */
+int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss,
+                  const double *u);
+/* Record a finished warm-start call (counts and summary). */
+int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
+                   const char *summary);
+
+void hpti_warm_free(struct hpti_warm *w);
+
+#endif

@@ -1,0 +1,557 @@
+/* replay.c -- hpt_study_open: create a journaled study, or resume the one
+ * a journal holds.
+ *
+ * Resuming re-executes the journal's calls (options, warm start, ask,
+ * report, tell, fail, prune) in order against a fresh study made with the
+ * journal's space, strategy, direction and seed. Since the same seed and
+ * the same calls give the same trials bit for bit, this rebuilds the
+ * strategy's private state (generator, counters, model) as well as the
+ * trial table, so the next asks are those the process would have made had
+ * it never stopped. Every replayed ask is checked against the recorded
+ * configuration, bit for bit: a difference means the journal was written
+ * by another version of the strategy, and reopening fails with
+ * HPT_E_MISMATCH rather than resuming a different search. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "journal.h"
+
+/* Take the journal's write lock without waiting. Open-file-description
+ * locks (Linux >= 3.15) conflict between two opens in one process as well
+ * as between processes; classic POSIX locks are the fallback. */
+static int lock_file(int fd)
+{
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+#ifdef F_OFD_SETLK
+    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+        return 0;
+    if (errno != EINVAL)
+        return -1;
+#endif
+    return fcntl(fd, F_SETLK, &fl);
+}
+
+/* Make a new file's directory entry durable. */
+static void sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (n >= sizeof dir)
+        return;
+    if (slash && n == 0)
+        n = 1; /* "/file" */
+    memcpy(dir, slash ? path : ".", slash ? n : 1);
+    dir[slash ? n : 1] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (fsync(fd) != 0)
+            HPTI_UNUSED(0); /* some file systems cannot; the data is synced */
+        close(fd);
+    }
+}
+
+static const char *type_name(int32_t t)
+{
+    return t == HPT_PARAM_FLOAT ? "float" : t == HPT_PARAM_INT ? "int" : "categorical";
+}
+
+/* Is the journal's space the caller's? Names, types, scales, bounds and
+ * choices must all agree. */
+static int same_space(const hpt_space *j, const hpt_space *s, const char *path, char *msg)
+{
+    if (j->n != s->n)
+        return hpti_fail(msg, HPT_E_MISMATCH,
+                         "journal '%s' holds a study of %zu parameters, this space has %zu",
+                         path, j->n, s->n);
+    for (size_t i = 0; i < j->n; i++) {
+        const hpti_param *a = &j->p[i], *b = &s->p[i];
+        const char *what = NULL;
+        if (strcmp(a->name, b->name) != 0)
+            what = "name";
+        else if (a->type != b->type)
+            what = "type";
+        else if (a->scale != b->scale)
+            what = "scale";
+        else if (a->lo != b->lo || a->hi != b->hi)
+            what = "range";
+        else if (a->n_choices != b->n_choices)
+            what = "number of choices";
+        else
+            for (size_t k = 0; k < a->n_choices; k++)
+                if (strcmp(a->choices[k], b->choices[k]) != 0)
+                    what = "choices";
+        if (what)
+            return hpti_fail(msg, HPT_E_MISMATCH,
+                             "journal '%s' was written for another space: parameter %zu "
+                             "differs in %s (journal: '%s' %s [%g, %g], here: '%s' %s "
+                             "[%g, %g])",
+                             path, i, what, a->name, type_name(a->type), a->lo, a->hi,
+                             b->name, type_name(b->type), b->lo, b->hi);
+    }
+    return HPT_OK;
+}
+
+#define MAXF (HPT_MAX_PARAMS + 8)
+
+typedef struct {
+    hpt_study *s;
+    const char *path;
+    const hpti_jline *line;
+    char **f;
+    size_t nf;
+    double seconds; /* active time of the last stamped record */
+} replay_ctx;
+
+static int corrupt(replay_ctx *c, const char *what)
+{
+    return hpti_fail(c->s->errmsg, HPT_E_CORRUPT, "journal '%s' line %zu: %s", c->path,
+                     c->line->lineno, what);
+}
+
+/* A replayed call failed although it succeeded when it was recorded. */
+static int refused(replay_ctx *c, int rc)
+{
+    char m[HPTI_MSG];
+    snprintf(m, sizeof m, "%s", c->s->errmsg);
+    return hpti_fail(c->s->errmsg, rc == HPT_E_NOMEM ? rc : HPT_E_CORRUPT,
+                     "journal '%s' line %zu: replaying \"%s\" failed: %s", c->path,
+                     c->line->lineno, c->f[0], m);
+}
+
+/* id and active milliseconds, the first fields of trial records. */
+static int trial_head(replay_ctx *c, size_t nf_min, size_t nf_max, int64_t *id)
+{
+    int64_t ms;
+    if (c->nf < nf_min || c->nf > nf_max || hpti_jparse_i64(c->f[1], id) ||
+        hpti_jparse_i64(c->f[2], &ms) || ms < 0)
+        return corrupt(c, "malformed trial record");
+    c->seconds = (double)ms / 1000.0;
+    return HPT_OK;
+}
+
+static int replay_ask(replay_ctx *c)
+{
+    hpt_study *s = c->s;
+    int64_t id, want, parent;
+    double budget, x;
+    int rc = trial_head(c, 5 + s->dim, 5 + s->dim, &want);
+    if (rc)
+        return rc;
+    if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent))
+        return corrupt(c, "malformed \"ask\" record");
+    rc = hpt_study_ask(s, &id);
+    if (rc != HPT_OK)
+        return rc < 0 ? refused(c, rc)
+                      : hpti_fail(s->errmsg, HPT_E_MISMATCH,
+                                  "journal '%s' line %zu: the replayed ask returned %s "
+                                  "where the journal holds trial %lld",
+                                  c->path, c->line->lineno, hpt_strerror(rc),
+                                  (long long)want);
+    if (id != want)
+        return corrupt(c, "trial ids are out of order");
+    const hpti_trial *t = &s->trials[id];
+    for (size_t i = 0; i <= s->dim; i++) {
+        int bad;
+        if (i < s->dim) {
+            if (hpti_jparse_double(c->f[5 + i], &x))
+                return corrupt(c, "malformed \"ask\" record");
+            bad = memcmp(&x, &t->x[i], sizeof x) != 0;
+        } else
+            bad = memcmp(&budget, &t->budget, sizeof budget) != 0 || parent != t->parent;
+        if (bad)
+            return hpti_fail(s->errmsg, HPT_E_MISMATCH,
+                             "journal '%s' line %zu: replaying the study proposed another "
+                             "trial %lld than the journal holds (%s%s: journal %.17g, "
+                             "replay %.17g); was it written by another version of "
+                             "strategy '%s'?",
+                             c->path, c->line->lineno, (long long)id,
+                             i < s->dim ? "parameter " : "budget",
+                             i < s->dim ? s->space->p[i].name : "",
+                             i < s->dim ? x : budget, i < s->dim ? t->x[i] : t->budget,
+                             s->type->name);
+    }
+    return HPT_OK;
+}
+
+/* Replay one record. Prior lines are collected until their "warm" line. */
+static int replay_one(replay_ctx *c, size_t *pending, size_t k)
+{
+    hpt_study *s = c->s;
+    const char *t = c->f[0];
+    int64_t id;
+    double a, b;
+    int rc;
+    if (*pending && strcmp(t, "prior") != 0 && strcmp(t, "warm") != 0)
+        return corrupt(c, "a warm start's records are interrupted");
+    if (strcmp(t, "ask") == 0)
+        return replay_ask(c);
+    if (strcmp(t, "report") == 0) {
+        if ((rc = trial_head(c, 5, 5, &id)))
+            return rc;
+        if (hpti_jparse_double(c->f[3], &a) || hpti_jparse_double(c->f[4], &b))
+            return corrupt(c, "malformed \"report\" record");
+        rc = hpt_study_report(s, id, a, b, NULL);
+    } else if (strcmp(t, "tell") == 0) {
+        if ((rc = trial_head(c, 4, 4, &id)))
+            return rc;
+        if (hpti_jparse_double(c->f[3], &a))
+            return corrupt(c, "malformed \"tell\" record");
+        rc = hpt_study_tell(s, id, a);
+    } else if (strcmp(t, "fail") == 0) {
+        if ((rc = trial_head(c, 3, 4, &id)))
+            return rc;
+        if (c->nf == 4 && hpti_junescape(c->f[3]))
+            return corrupt(c, "bad escape in a failure reason");
+        rc = hpt_study_tell_failed(s, id, c->nf == 4 ? c->f[3] : NULL);
+    } else if (strcmp(t, "prune") == 0) {
+        if ((rc = trial_head(c, 3, 3, &id)))
+            return rc;
+        rc = hpt_study_prune(s, id);
+    } else if (strcmp(t, "option") == 0) {
+        if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_jparse_double(c->f[2], &a))
+            return corrupt(c, "malformed \"option\" record");
+        rc = hpt_study_set(s, c->f[1], a);
+    } else if (strcmp(t, "option_str") == 0) {
+        if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_junescape(c->f[2]))
+            return corrupt(c, "malformed \"option_str\" record");
+        rc = hpt_study_set_str(s, c->f[1], c->f[2]);
+    } else if (strcmp(t, "prior") == 0) {
+        if (c->nf != 4 + s->dim)
+            return corrupt(c, "malformed \"prior\" record");
+        if (!*pending)
+            *pending = k + 1; /* 1-based index of the first pending line */
+        return HPT_OK;
+    } else if (strcmp(t, "warm") == 0)
+        return HPT_OK; /* applied by the caller, which sees all its priors */
+    else
+        return corrupt(c, "unknown record type");
+    return rc ? refused(c, rc) : HPT_OK;
+}
+
+/* A "warm" line closes the block of "prior" lines r->line[first..k). */
+static int replay_warm(replay_ctx *c, hpti_jread *r, size_t first, size_t k)
+{
+    hpt_study *s = c->s;
+    int64_t parent, used, skipped;
+    int32_t kind;
+    double loss;
+    if (c->nf != 6 || hpti_jparse_i64(c->f[2], &parent) || hpti_jparse_i64(c->f[3], &used) ||
+        hpti_jparse_i64(c->f[4], &skipped) || hpti_junescape(c->f[5]) ||
+        (strcmp(c->f[1], "identical") != 0 && strcmp(c->f[1], "transfer") != 0) ||
+        used != (int64_t)(k - first))
+        return corrupt(c, "malformed \"warm\" record");
+    kind = strcmp(c->f[1], "transfer") == 0 ? HPT_WARM_TRANSFER : HPT_WARM_IDENTICAL;
+    char *summary = hpti_strdup(c->f[5]);
+    if (!summary)
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
+    double *u = hpti_malloc(s->dim * sizeof *u);
+    int rc = u ? HPT_OK : HPT_E_NOMEM;
+    const hpti_jline *save = c->line;
+    for (size_t i = first; !rc && i < k; i++) {
+        c->line = &r->line[i];
+        char **f = c->f;
+        hpti_jsplit(r->line[i].p, f, MAXF);
+        int32_t pk = strcmp(f[1], "transfer") == 0 ? HPT_WARM_TRANSFER : HPT_WARM_IDENTICAL;
+        int64_t pp;
+        if (pk != kind || hpti_jparse_i64(f[2], &pp) || pp != parent ||
+            hpti_jparse_double(f[3], &loss)) {
+            rc = corrupt(c, "malformed \"prior\" record");
+            break;
+        }
+        for (size_t d = 0; d < s->dim && !rc; d++)
+            if (hpti_jparse_double(f[4 + d], &u[d]) || !isfinite(u[d]))
+                rc = corrupt(c, "malformed \"prior\" record");
+        if (!rc && hpti_warm_add(s, kind, (int32_t)parent, loss, u))
+            rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
+    }
+    c->line = save;
+    if (!rc && hpti_warm_note(s, kind, used, skipped, summary))
+        rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
+    hpti_free(u);
+    hpti_free(summary);
+    return rc;
+}
+
+static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
+                  off_t *keep, char *note)
+{
+    char **f = hpti_malloc(MAXF * sizeof *f);
+    if (!f)
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
+    replay_ctx c = {s, path, NULL, f, 0, 0.0};
+    size_t pending = 0;
+    int rc = HPT_OK;
+    *keep = next ? r->line[next - 1].end : 0;
+    for (size_t k = next; k < r->n_line && !rc; k++) {
+        c.line = &r->line[k];
+        /* Prior lines stay whole (only counted here): replay_warm splits
+         * them when their "warm" line arrives. */
+        if (strncmp(r->line[k].p, "prior ", 6) == 0) {
+            c.nf = 0;
+            for (const char *p = r->line[k].p; p; p = strchr(p + 1, ' '))
+                c.nf++;
+            c.f[0] = "prior";
+            rc = replay_one(&c, &pending, k);
+        } else {
+            c.nf = hpti_jsplit(r->line[k].p, f, MAXF);
+            if (c.nf > MAXF)
+                rc = corrupt(&c, "too many fields");
+            else if (strcmp(f[0], "warm") == 0) {
+                if (!pending) /* a warm start that imported nothing */
+                    pending = k + 1;
+                rc = replay_warm(&c, r, pending - 1, k);
+                pending = 0;
+            } else
+                rc = replay_one(&c, &pending, k);
+        }
+        if (!rc && !pending)
+            *keep = r->line[k].end;
+    }
+    hpti_free(f);
+    if (!rc && pending)
+        snprintf(note, HPTI_MSG,
+                 "an interrupted warm start (lines %zu..%zu) was dropped; ",
+                 r->line[pending - 1].lineno, r->line[r->n_line - 1].lineno);
+    s->done.base = c.seconds;
+    return rc;
+}
+
+static int fresh(int fd, const char *path, const hpt_space *space, const char *strategy,
+                 int32_t direction, uint64_t seed, hpt_study **out)
+{
+    const char *fn = "hpt_study_open";
+    hpt_study *s = NULL;
+    int rc = hpt_study_create(space, strategy, direction, seed, &s);
+    if (rc) {
+        close(fd);
+        return rc; /* message set by hpt_study_create */
+    }
+    struct hpti_journal *j = hpti_calloc(1, sizeof *j);
+    if (!j) {
+        close(fd);
+        hpt_study_destroy(s);
+        return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+    }
+    j->fd = fd;
+    j->fsync = 1;
+    s->journal = j;
+    if (!(j->path = hpti_strdup(path)))
+        rc = hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+    else if (ftruncate(fd, 0) != 0)
+        rc = hpti_fail(NULL, HPT_E_IO, "%s: cannot truncate '%s' (%s)", fn, path,
+                       strerror(errno));
+    else if ((rc = hpti_journal_write_create(j, s, s->errmsg)) != HPT_OK)
+        hpti_fail(NULL, rc, "%s: %s", fn, s->errmsg);
+    if (rc) {
+        hpt_study_destroy(s);
+        return rc;
+    }
+    sync_dir(path);
+    snprintf(j->note, sizeof j->note, "created");
+    *out = s;
+    return HPT_OK;
+}
+
+/* hpt_study_open, or with readonly = 1 hpt_study_load. */
+static int open_study(const char *fn, const char *path, const hpt_space *space,
+                      const char *strategy, int32_t direction, uint64_t seed, int readonly,
+                      hpt_study **out)
+{
+    hpti_clear_error();
+    if (!out)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!path || !path[0] || (!space) != (!strategy))
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: path is NULL/empty, or only one of space and strategy is "
+                         "NULL",
+                         fn);
+    int fd = readonly ? open(path, O_RDONLY | O_CLOEXEC)
+                      : open(path, O_RDWR | O_APPEND | O_CLOEXEC | (space ? O_CREAT : 0), 0644);
+    if (fd < 0)
+        return hpti_fail(NULL, HPT_E_IO, "%s: cannot open '%s' (%s)", fn, path,
+                         strerror(errno));
+    if (!readonly && lock_file(fd) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EAGAIN || e == EACCES)
+            return hpti_fail(NULL, HPT_E_LOCKED,
+                             "%s: journal '%s' is in use by another study (locked)", fn,
+                             path);
+        return hpti_fail(NULL, HPT_E_IO, "%s: cannot lock '%s' (%s)", fn, path,
+                         strerror(e));
+    }
+    hpti_jread r;
+    char msg[HPTI_MSG];
+    int rc = hpti_journal_read(fd, path, &r, msg);
+    if (rc) {
+        close(fd);
+        return hpti_fail(NULL, rc, "%s: %s", fn, msg);
+    }
+    hpt_space *jspace = NULL;
+    const char *jstrategy = NULL;
+    int32_t jdir = 0;
+    uint64_t jseed = 0;
+    size_t next = 0;
+    rc = hpti_journal_parse_create(&r, path, &jspace, &jstrategy, &jdir, &jseed, &next, msg);
+    if (rc == 1) { /* no study yet: empty, or its creation never finished */
+        hpti_jread_free(&r);
+        if (!space || readonly) {
+            close(fd);
+            return hpti_fail(NULL, HPT_E_CORRUPT, "%s: journal '%s' holds no study", fn,
+                             path);
+        }
+        return fresh(fd, path, space, strategy, direction, seed, out);
+    }
+    hpt_study *s = NULL;
+    if (rc)
+        goto fail_msg;
+    if (space && (rc = same_space(jspace, space, path, msg)))
+        goto fail_msg;
+    if (space && strcmp(jstrategy, strategy) != 0) {
+        rc = hpti_fail(msg, HPT_E_MISMATCH,
+                       "journal '%s' belongs to a study with strategy '%.64s', not "
+                       "'%.64s'",
+                       path, jstrategy, strategy);
+        goto fail_msg;
+    }
+    if (space && (jdir != direction || jseed != seed)) {
+        rc = hpti_fail(msg, HPT_E_MISMATCH,
+                       "journal '%s' belongs to a study with direction %s and seed %llu, "
+                       "not %s and %llu",
+                       path, jdir == HPT_MAXIMIZE ? "maximize" : "minimize",
+                       (unsigned long long)jseed,
+                       direction == HPT_MAXIMIZE ? "maximize" : "minimize",
+                       (unsigned long long)seed);
+        goto fail_msg;
+    }
+    rc = hpt_study_create(jspace, jstrategy, jdir, jseed, &s);
+    if (rc) {
+        rc = hpti_fail(msg, rc == HPT_E_NAME ? HPT_E_MISMATCH : rc,
+                       "journal '%s': cannot make its study: %s", path, hpt_last_errmsg());
+        goto fail_msg;
+    }
+    struct hpti_journal *j = hpti_calloc(1, sizeof *j);
+    if (!j || !(j->path = hpti_strdup(path))) {
+        hpti_free(j);
+        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+        goto fail_msg;
+    }
+    j->fd = fd;
+    fd = -1; /* the study owns it now */
+    j->fsync = 1;
+    j->replaying = 1;
+    s->journal = j;
+    off_t keep = 0;
+    char note[HPTI_MSG] = "";
+    rc = replay(s, &r, next, path, &keep, note);
+    if (rc) {
+        snprintf(msg, sizeof msg, "%s", s->errmsg);
+        goto fail_msg;
+    }
+    j->replaying = 0;
+    if (r.torn)
+        snprintf(note + strlen(note), sizeof note - strlen(note), "%s; ", r.torn_why);
+    j->dropped = (int64_t)((off_t)r.size - keep);
+    /* Not synced here: should the cut be lost in a crash, the next open
+     * cuts again, and the next durable append syncs it with its data. */
+    if (keep != (off_t)r.size && !readonly) {
+        if (ftruncate(j->fd, keep) != 0) {
+            rc = hpti_fail(msg, HPT_E_IO, "cannot cut the torn end off '%s' (%s)", path,
+                           strerror(errno));
+            goto fail_msg;
+        }
+    }
+    j->size = keep;
+    for (size_t k = 0; k < r.n_line && r.line[k].end <= keep; k++)
+        j->records++;
+    size_t nn = strlen(note);
+    if (nn >= 2)
+        note[nn - 2] = '\0'; /* the last "; " */
+    snprintf(j->note, sizeof j->note,
+             "resumed: %lld records replayed, %zu trials (%lld running)%s%.400s",
+             (long long)j->records, s->n_trials, (long long)s->n_running,
+             note[0] ? "; " : "", note);
+    if (s->started)
+        hpti_completion_clock_start(s, s->done.base);
+    if (readonly) { /* a snapshot: detach the journal */
+        hpti_journal_close(s->journal);
+        s->journal = NULL;
+    }
+    hpt_space_destroy(jspace);
+    hpti_jread_free(&r);
+    *out = s;
+    return HPT_OK;
+fail_msg:
+    if (fd >= 0)
+        close(fd);
+    hpt_study_destroy(s);
+    hpt_space_destroy(jspace);
+    hpti_jread_free(&r);
+    return hpti_fail(NULL, rc, "%s: %s", fn, msg);
+}
+
+int hpt_study_open(const char *path, const hpt_space *space, const char *strategy,
+                   int32_t direction, uint64_t seed, hpt_study **out)
+{
+    return open_study("hpt_study_open", path, space, strategy, direction, seed, 0, out);
+}
+
+int hpt_study_load(const char *path, hpt_study **out)
+{
+    return open_study("hpt_study_load", path, NULL, NULL, 0, 0, 1, out);
+}
+
+int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *dropped_bytes,
+                           const char **note)
+{
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_journal_info: study is NULL");
+    pthread_mutex_lock(&((hpt_study *)s)->lock);
+    const struct hpti_journal *j = s->journal;
+    if (records)
+        *records = j ? j->records : 0;
+    if (dropped_bytes)
+        *dropped_bytes = j ? j->dropped : 0;
+    if (note)
+        *note = j ? j->note : "";
+    int rc = j ? HPT_OK
+               : hpti_fail(((hpt_study *)s)->errmsg, HPT_E_STATE,
+                           "hpt_study_journal_info: the study has no journal");
+    pthread_mutex_unlock(&((hpt_study *)s)->lock);
+    return rc;
+}
+
+int hpt_study_running(const hpt_study *s, int64_t *ids, size_t n, size_t *needed)
+{
+    hpti_clear_error();
+    if (!s || (!ids && n) || !needed)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_running: NULL argument");
+    pthread_mutex_lock(&((hpt_study *)s)->lock);
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_trials; i++)
+        if (s->trials[i].state == HPT_TRIAL_RUNNING) {
+            if (k < n)
+                ids[k] = (int64_t)i;
+            k++;
+        }
+    *needed = k;
+    int rc = k > n ? hpti_fail(((hpt_study *)s)->errmsg, HPT_E_RANGE,
+                               "hpt_study_running: %zu trials are running, the buffer "
+                               "holds %zu",
+                               k, n)
+                   : HPT_OK;
+    pthread_mutex_unlock(&((hpt_study *)s)->lock);
+    return rc;
+}

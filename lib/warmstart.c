@@ -1,0 +1,495 @@
+/* warmstart.c -- warm start from parent journals (hpt_study_warm_start).
+ *
+ * Parent trials are read from the parent's journal alone (no replay: only
+ * the asked configurations and the told values are needed) and mapped onto
+ * this study's space by parameter name:
+ *  - a changed range is fine: the parent value is encoded with this study's
+ *    codec WITHOUT clamping, so a point outside the new range keeps a
+ *    coordinate outside [0, 1] and still informs a model about the trend
+ *    beyond the edge;
+ *  - a parameter made fixed (lo == hi here) gets coordinate 0.5 for every
+ *    parent point, as its own trials have (a fixed float has no scale to
+ *    extrapolate on; integers are treated alike for consistency);
+ *  - a parameter new in this space takes the value given with
+ *    hpt_study_warm_default in every parent trial (without one the call
+ *    fails with HPT_E_NAME);
+ *  - a parameter of the parent missing here is ignored (reported);
+ *  - a type change is refused (HPT_E_TYPE);
+ *  - a parent trial is skipped (reported) when a categorical value is not
+ *    among this study's choices or a value lies outside the domain of this
+ *    study's scale (x <= 0 on a log scale, x >= 1 on reverse-log).
+ * Only complete trials at the parent's largest budget among complete trials
+ * are used (all of them for single-fidelity studies, whose budget is 0):
+ * results at a partial budget are not the objective. The parent's own
+ * warm-start data is not inherited. The imported points are written to
+ * this study's journal, so a resume needs no parent file. */
+#include <fcntl.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "journal.h"
+
+#define MAX_PARENTS 5
+
+struct hpti_warm {
+    int n_parents;
+    double *def;          /* owned, dim: values for parameters new here */
+    unsigned char *has_def;
+    int64_t used, skipped;
+    char *summary;        /* owned, "" or "; "-joined per parent */
+};
+
+void hpti_warm_free(struct hpti_warm *w)
+{
+    if (!w)
+        return;
+    hpti_free(w->def);
+    hpti_free(w->has_def);
+    hpti_free(w->summary);
+    hpti_free(w);
+}
+
+static struct hpti_warm *warm_of(hpt_study *s)
+{
+    if (s->warm)
+        return s->warm;
+    struct hpti_warm *w = hpti_calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->def = hpti_calloc(s->dim, sizeof *w->def);
+    w->has_def = hpti_calloc(s->dim, 1);
+    w->summary = hpti_strdup("");
+    if (!w->def || !w->has_def || !w->summary) {
+        hpti_warm_free(w);
+        return NULL;
+    }
+    s->warm = w;
+    return w;
+}
+
+/* cap_prior and cap_transfer count points; the coordinate arrays hold dim
+ * doubles per point. */
+static size_t min2(size_t a, size_t b) { return a < b ? a : b; }
+
+int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss, const double *u)
+{
+    size_t d = s->dim;
+    if (kind == HPT_WARM_IDENTICAL) {
+        size_t cu = s->cap_prior * d, cl = s->cap_prior;
+        if (hpti_grow((void **)&s->prior_u, &cu, (s->n_prior + 1) * d, sizeof(double)) ||
+            hpti_grow((void **)&s->prior_loss, &cl, s->n_prior + 1, sizeof(double)))
+            return HPT_E_NOMEM;
+        s->cap_prior = min2(cu / d, cl);
+        memcpy(s->prior_u + s->n_prior * d, u, d * sizeof *u);
+        s->prior_loss[s->n_prior++] = loss;
+        return HPT_OK;
+    }
+    size_t cu = s->cap_transfer * d, cl = s->cap_transfer, cp = s->cap_transfer;
+    if (hpti_grow((void **)&s->transfer_u, &cu, (s->n_transfer + 1) * d, sizeof(double)) ||
+        hpti_grow((void **)&s->transfer_loss, &cl, s->n_transfer + 1, sizeof(double)) ||
+        hpti_grow((void **)&s->transfer_parent, &cp, s->n_transfer + 1, sizeof(int32_t)))
+        return HPT_E_NOMEM;
+    s->cap_transfer = min2(min2(cu / d, cl), cp);
+    memcpy(s->transfer_u + s->n_transfer * d, u, d * sizeof *u);
+    s->transfer_loss[s->n_transfer] = loss;
+    s->transfer_parent[s->n_transfer++] = parent;
+    return HPT_OK;
+}
+
+int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
+                   const char *summary)
+{
+    HPTI_UNUSED(kind);
+    struct hpti_warm *w = warm_of(s);
+    if (!w)
+        return HPT_E_NOMEM;
+    size_t a = strlen(w->summary), b = strlen(summary);
+    char *m = hpti_realloc(w->summary, a + b + 3);
+    if (!m)
+        return HPT_E_NOMEM;
+    if (a)
+        memcpy(m + a, "; ", 2), a += 2;
+    memcpy(m + a, summary, b + 1);
+    w->summary = m;
+    w->n_parents++;
+    w->used += used;
+    w->skipped += skipped;
+    return HPT_OK;
+}
+
+/* ---- the codec without clamping ------------------------------------------ */
+
+static double tf(int32_t scale, double x)
+{
+    return scale == HPT_SCALE_LOG           ? log(x)
+           : scale == HPT_SCALE_REVERSE_LOG ? -log1p(-x)
+                                            : x;
+}
+
+/* Coordinate of x under p, extrapolated outside p's range. Agrees with
+ * hpti_param_encode inside it. @return 0, or -1 when x is outside the
+ * domain of p's scale. */
+static int encode_free(const hpti_param *p, double x, double *u)
+{
+    if (p->type == HPT_PARAM_CATEGORICAL) {
+        *u = (x + 0.5) / (double)p->n_choices;
+        return 0;
+    }
+    if (p->lo == p->hi) { /* fixed: no scale to extrapolate on */
+        *u = 0.5;
+        return 0;
+    }
+    if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR) {
+        *u = (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
+        return 0;
+    }
+    double t;
+    if (p->type == HPT_PARAM_INT) {
+        if (p->scale == HPT_SCALE_LOG && x - 0.5 <= 0)
+            return -1;
+        t = 0.5 * (tf(p->scale, x - 0.5) + tf(p->scale, x + 0.5));
+    } else {
+        if ((p->scale == HPT_SCALE_LOG && x <= 0) ||
+            (p->scale == HPT_SCALE_REVERSE_LOG && x >= 1))
+            return -1;
+        t = tf(p->scale, x);
+    }
+    *u = (t - p->t_lo) / (p->t_hi - p->t_lo);
+    return isfinite(*u) ? 0 : -1;
+}
+
+/* ---- public API --------------------------------------------------------------- */
+
+static const char *ptype(int32_t t)
+{
+    return t == HPT_PARAM_FLOAT ? "a float" : t == HPT_PARAM_INT ? "an integer" : "categorical";
+}
+
+int hpt_study_warm_default(hpt_study *s, const char *name, double value)
+{
+    const char *fn = "hpt_study_warm_default";
+    hpti_clear_error();
+    if (!s || !name)
+        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+    pthread_mutex_lock(&s->lock);
+    int rc = HPT_OK;
+    size_t i;
+    for (i = 0; i < s->dim && strcmp(s->space->p[i].name, name) != 0; i++)
+        ;
+    if (s->started)
+        rc = hpti_fail(s->errmsg, HPT_E_STAGE, "%s: warm start is only before the first ask",
+                       fn);
+    else if (i == s->dim)
+        rc = hpti_fail(s->errmsg, HPT_E_NAME, "%s: no parameter '%.64s'", fn, name);
+    else if (!hpti_param_valid(&s->space->p[i], value))
+        rc = hpti_fail(s->errmsg, HPT_E_INVALID, "%s: %g is not a valid value of '%s'", fn,
+                       value, name);
+    else if (!warm_of(s))
+        rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    else {
+        s->warm->def[i] = value;
+        s->warm->has_def[i] = 1;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+typedef struct {
+    double *x;       /* parent dim values, into one array */
+    double budget;
+    int32_t state;
+    double value;
+} ptrial;
+
+/* Read the parent's trials: "ask" gives the configuration, "tell" the
+ * value, "fail"/"prune" the end; everything else is skipped. */
+static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *path,
+                         ptrial **out, double **xs, size_t *n_out, char *msg)
+{
+    char **f = hpti_malloc((HPT_MAX_PARAMS + 8) * sizeof *f);
+    ptrial *t = NULL;
+    double *x = NULL;
+    size_t n = 0, cap = 0, capx = 0;
+    int rc = f ? HPT_OK : HPT_E_NOMEM;
+    for (size_t k = next; k < r->n_line && !rc; k++) {
+        size_t nf = hpti_jsplit(r->line[k].p, f, HPT_MAX_PARAMS + 6);
+        int64_t id;
+        int is_ask = strcmp(f[0], "ask") == 0;
+        if (!is_ask && strcmp(f[0], "tell") && strcmp(f[0], "fail") && strcmp(f[0], "prune"))
+            continue;
+        if (nf < 3 || hpti_jparse_i64(f[1], &id) || id < 0 ||
+            (is_ask ? (id != (int64_t)n || nf != 5 + pdim) : id >= (int64_t)n)) {
+            rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' line %zu: bad \"%s\" record",
+                           path, r->line[k].lineno, f[0]);
+            break;
+        }
+        if (is_ask) {
+            if (hpti_grow((void **)&t, &cap, n + 1, sizeof *t) ||
+                hpti_grow((void **)&x, &capx, (n + 1) * pdim, sizeof *x)) {
+                rc = HPT_E_NOMEM;
+                break;
+            }
+            t[n].state = HPT_TRIAL_RUNNING;
+            int bad = hpti_jparse_double(f[3], &t[n].budget);
+            for (size_t i = 0; i < pdim; i++)
+                bad |= hpti_jparse_double(f[5 + i], &x[n * pdim + i]);
+            if (bad)
+                rc = hpti_fail(msg, HPT_E_CORRUPT,
+                               "parent journal '%s' line %zu: bad \"ask\" record", path,
+                               r->line[k].lineno);
+            n++;
+        } else if (f[0][0] == 't') {
+            if (nf != 4 || hpti_jparse_double(f[3], &t[id].value))
+                rc = hpti_fail(msg, HPT_E_CORRUPT,
+                               "parent journal '%s' line %zu: bad \"tell\" record", path,
+                               r->line[k].lineno);
+            t[id].state = HPT_TRIAL_COMPLETE;
+        } else
+            t[id].state = HPT_TRIAL_FAILED; /* pruned ones are not used either */
+    }
+    hpti_free(f);
+    if (rc == HPT_E_NOMEM)
+        hpti_fail(msg, rc, "out of memory");
+    if (rc) {
+        hpti_free(t);
+        hpti_free(x);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        t[i].x = x + i * pdim;
+    *out = t;
+    *xs = x;
+    *n_out = n;
+    return HPT_OK;
+}
+
+#define SUMMARY 1024
+
+/* Append a, b, c to the summary (truncating at SUMMARY bytes). */
+static void add_text(char *buf, const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(buf);
+    if (n < SUMMARY - 1)
+        snprintf(buf + n, SUMMARY - n, "%s%s%s", a, b, c);
+}
+
+static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summary)
+{
+    const char *fn = "hpt_study_warm_start";
+    char msg[HPTI_MSG];
+    int rc;
+    if (kind != HPT_WARM_IDENTICAL && kind != HPT_WARM_TRANSFER)
+        return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: kind must be HPT_WARM_IDENTICAL or "
+                         "HPT_WARM_TRANSFER, not %d", fn, (int)kind);
+    if (s->started)
+        return hpti_fail(s->errmsg, HPT_E_STAGE, "%s: warm start is only before the first ask",
+                         fn);
+    if (s->warm && s->warm->n_parents >= MAX_PARENTS)
+        return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: at most %d parent journals", fn,
+                         MAX_PARENTS);
+    if (hpti_journal_broken(s))
+        return hpti_fail(s->errmsg, HPT_E_IO, "%s: an earlier journal write failed", fn);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return hpti_fail(s->errmsg, HPT_E_IO, "%s: cannot open parent journal '%s' (%s)", fn,
+                         path, strerror(errno));
+    hpti_jread r;
+    rc = hpti_journal_read(fd, path, &r, msg);
+    close(fd);
+    if (rc)
+        return hpti_fail(s->errmsg, rc, "%s: %s", fn, msg);
+    hpt_space *ps = NULL;
+    const char *pstrat;
+    int32_t pdir;
+    uint64_t pseed;
+    size_t next = 0, n = 0, *map = NULL;
+    ptrial *t = NULL;
+    double *xs = NULL, *u = NULL;
+    rc = hpti_journal_parse_create(&r, path, &ps, &pstrat, &pdir, &pseed, &next, msg);
+    if (rc == 1)
+        rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' holds no study", path);
+    if (rc)
+        goto out;
+    /* Map this study's parameters onto the parent's by name. */
+    map = hpti_malloc(s->dim * sizeof *map);
+    u = hpti_malloc(s->dim * sizeof *u);
+    if (!map || !u) {
+        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(summary, SUMMARY, "parent '%.200s' (%s): ", path,
+             kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
+    char extra[SUMMARY] = "";
+    for (size_t i = 0; i < s->dim; i++) {
+        const hpti_param *p = &s->space->p[i];
+        size_t j;
+        for (j = 0; j < ps->n && strcmp(ps->p[j].name, p->name) != 0; j++)
+            ;
+        map[i] = j;
+        if (j < ps->n && ps->p[j].type != p->type) {
+            rc = hpti_fail(msg, HPT_E_TYPE,
+                           "parameter '%s' is %s in parent '%s' and %s here: types may not "
+                           "change",
+                           p->name, ptype(ps->p[j].type), path, ptype(p->type));
+            goto out;
+        }
+        if (j == ps->n) {
+            if (!s->warm || !s->warm->has_def[i]) {
+                rc = hpti_fail(msg, HPT_E_NAME,
+                               "parameter '%s' is not in parent '%s': give the value its "
+                               "trials had with hpt_study_warm_default",
+                               p->name, path);
+                goto out;
+            }
+            add_text(extra, "; '", p->name, "' set to its default");
+        }
+    }
+    for (size_t j = 0; j < ps->n; j++) {
+        size_t i;
+        for (i = 0; i < s->dim && strcmp(s->space->p[i].name, ps->p[j].name) != 0; i++)
+            ;
+        if (i == s->dim)
+            add_text(extra, "; parent parameter '", ps->p[j].name, "' is not here (ignored)");
+    }
+    if ((rc = parent_trials(&r, next, ps->n, path, &t, &xs, &n, msg)))
+        goto out;
+    double top = -INFINITY;
+    for (size_t k = 0; k < n; k++)
+        if (t[k].state == HPT_TRIAL_COMPLETE && t[k].budget > top)
+            top = t[k].budget;
+    int64_t used = 0, n_choice = 0, n_domain = 0, n_budget = 0;
+    size_t old_prior = s->n_prior, old_transfer = s->n_transfer;
+    int32_t parent = s->warm ? s->warm->n_parents : 0;
+    double sign = hpti_study_sign(s);
+    struct hpti_journal *j = hpti_journal_replaying(s) ? NULL : s->journal;
+    for (size_t k = 0; k < n && !rc; k++) {
+        if (t[k].state != HPT_TRIAL_COMPLETE)
+            continue;
+        if (t[k].budget != top) {
+            n_budget++;
+            continue;
+        }
+        int skip = 0;
+        for (size_t i = 0; i < s->dim && !skip; i++) {
+            const hpti_param *p = &s->space->p[i];
+            double x;
+            if (map[i] == ps->n)
+                x = s->warm->def[i];
+            else if (p->type == HPT_PARAM_CATEGORICAL) {
+                const char *c = ps->p[map[i]].choices[(size_t)t[k].x[map[i]]];
+                size_t q;
+                for (q = 0; q < p->n_choices && strcmp(p->choices[q], c) != 0; q++)
+                    ;
+                if (q == p->n_choices) {
+                    n_choice++;
+                    skip = 1;
+                    break;
+                }
+                x = (double)q;
+            } else
+                x = t[k].x[map[i]];
+            if (encode_free(p, x, &u[i])) {
+                n_domain++;
+                skip = 1;
+            }
+        }
+        if (skip)
+            continue;
+        double loss = sign * t[k].value;
+        if (hpti_warm_add(s, kind, parent, loss, u)) {
+            rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+            break;
+        }
+        used++;
+        if (j) {
+            hpti_jrec_begin(j, "prior");
+            hpti_jrec_word(j, kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
+            hpti_jrec_i64(j, parent);
+            hpti_jrec_double(j, loss);
+            for (size_t i = 0; i < s->dim; i++)
+                hpti_jrec_double(j, u[i]);
+            hpti_jrec_end(j); /* the block goes out in one write below */
+        }
+    }
+    int64_t skipped = n_choice + n_domain;
+    char counts[256];
+    snprintf(counts, sizeof counts, "%lld of %lld complete trials used",
+             (long long)used, (long long)(used + skipped + n_budget));
+    add_text(summary, counts, "", "");
+    if (n_choice) {
+        snprintf(counts, sizeof counts, "; %lld skipped: a choice not in this space",
+                 (long long)n_choice);
+        add_text(summary, counts, "", "");
+    }
+    if (n_domain) {
+        snprintf(counts, sizeof counts,
+                 "; %lld skipped: a value outside the domain of this space's scale",
+                 (long long)n_domain);
+        add_text(summary, counts, "", "");
+    }
+    if (n_budget) {
+        snprintf(counts, sizeof counts, "; %lld at a partial budget not used",
+                 (long long)n_budget);
+        add_text(summary, counts, "", "");
+    }
+    add_text(summary, extra, "", "");
+    if (!rc && j) {
+        hpti_jrec_begin(j, "warm");
+        hpti_jrec_word(j, kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
+        hpti_jrec_i64(j, parent);
+        hpti_jrec_i64(j, used);
+        hpti_jrec_i64(j, skipped);
+        hpti_jrec_str(j, summary);
+        rc = hpti_jrec_commit(j, msg);
+    } else if (j)
+        j->len = 0;
+    if (!rc && hpti_warm_note(s, kind, used, skipped, summary))
+        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+    if (rc) { /* all or nothing */
+        s->n_prior = old_prior;
+        s->n_transfer = old_transfer;
+    }
+out:
+    hpti_free(map);
+    hpti_free(u);
+    hpti_free(t);
+    hpti_free(xs);
+    hpt_space_destroy(ps);
+    hpti_jread_free(&r);
+    return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, msg) : HPT_OK;
+}
+
+int hpt_study_warm_start(hpt_study *s, const char *parent_journal, int32_t kind)
+{
+    hpti_clear_error();
+    if (!s || !parent_journal)
+        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
+                         "hpt_study_warm_start: NULL argument");
+    char summary[SUMMARY];
+    pthread_mutex_lock(&s->lock);
+    int rc = warm_locked(s, parent_journal, kind, summary);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int hpt_study_warm_info(const hpt_study *s, int64_t *used, int64_t *skipped,
+                        const char **summary)
+{
+    hpti_clear_error();
+    if (!s)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_warm_info: study is NULL");
+    pthread_mutex_lock(&((hpt_study *)s)->lock);
+    const struct hpti_warm *w = s->warm;
+    if (used)
+        *used = w ? w->used : 0;
+    if (skipped)
+        *skipped = w ? w->skipped : 0;
+    if (summary)
+        *summary = w ? w->summary : "";
+    pthread_mutex_unlock(&((hpt_study *)s)->lock);
+    return HPT_OK;
+}

@@ -1,0 +1,396 @@
+/* test_warmstart.c -- warm start from parent journals: mapping by name,
+ * changed ranges, fixed, new and dropped parameters, skipped trials,
+ * resume without the parent, and transfer (with bayes, when built). */
+#include <math.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "study.h"
+
+/* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of
+ * these tests cost nothing there), else /tmp. */
+static const char *tu_tmpdir(void)
+{
+    if (getenv("TMPDIR"))
+        return getenv("TMPDIR");
+    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+static char dir[256];
+
+static const char *tmp(const char *name)
+{
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/hpt-warm-XXXXXX",
+             tu_tmpdir());
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *const acts3[] = {"relu", "tanh", "sigmoid"};
+
+/* The parent: lr log [1e-4, 1e-1], layers 1..8, act of 3. */
+static hpt_space *parent_space(void)
+{
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "lr", 1e-4, 1e-1, HPT_SCALE_LOG));
+    assert_ok(hpt_space_add_int(sp, "layers", 1, 8, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_categorical(sp, "act", acts3, 3));
+    return sp;
+}
+
+static double f(double lr, double layers, double act)
+{
+    return pow(log10(lr) + 2.5, 2) + 0.1 * fabs(layers - 4) + 0.2 * act;
+}
+
+/* Run a parent of n trials; returns its best value. */
+static double run_parent(const char *path, int n, int32_t dir_)
+{
+    hpt_space *sp = parent_space();
+    hpt_study *st;
+    unlink(path);
+    assert_ok(hpt_study_open(path, sp, "random", dir_, 17, &st));
+    assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    int64_t id;
+    double x[3], best;
+    for (int k = 0; k < n; k++) {
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 3));
+        if (k == 3)
+            assert_ok(hpt_study_tell_failed(st, id, NULL)); /* not used */
+        else if (k != 5) /* 5 stays running: not used */
+            assert_ok(hpt_study_tell(st, id, (dir_ == HPT_MAXIMIZE ? -1 : 1) * f(x[0], x[1], x[2])));
+    }
+    assert_ok(hpt_study_best(st, NULL, &best));
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+    return best;
+}
+
+static void test_identical_same_space(void **state)
+{
+    (void)state;
+    const char *pp = tmp("p1.jnl");
+    double pbest = run_parent(pp, 40, HPT_MINIMIZE);
+    hpt_space *sp = parent_space();
+    hpt_study *st;
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 5, &st));
+    assert_ok(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL));
+    int64_t used, skipped, id;
+    const char *summary;
+    assert_ok(hpt_study_warm_info(st, &used, &skipped, &summary));
+    assert_int_equal(used, 38); /* 40 - failed - running */
+    assert_int_equal(skipped, 0);
+    assert_int_equal(st->n_prior, 38);
+    assert_int_equal(st->n_transfer, 0);
+    assert_non_null(strstr(summary, "38 of 38 complete trials used"));
+    /* in the cube, identical to the parent's own encoding */
+    for (size_t k = 0; k < st->n_prior; k++)
+        for (size_t i = 0; i < 3; i++)
+            assert_true(st->prior_u[k * 3 + i] >= 0 && st->prior_u[k * 3 + i] <= 1);
+    /* child's best <= parent's best from the first ask on */
+    double v;
+    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_STATE); /* own trials only */
+    assert_ok(hpt_study_best_overall(st, &id, &v));
+    assert_int_equal(id, -1);
+    assert_true(v <= pbest);
+    assert_ok(hpt_study_ask(st, &id));
+    assert_ok(hpt_study_tell(st, id, 1e9));
+    assert_ok(hpt_study_best_overall(st, &id, &v));
+    assert_true(v <= pbest && id == -1);
+    assert_status(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL), HPT_E_STAGE);
+    hpt_study_destroy(st);
+
+    /* a maximizing parent into a maximizing child: values keep their sign */
+    const char *pm = tmp("pmax.jnl");
+    double mbest = run_parent(pm, 20, HPT_MAXIMIZE);
+    assert_ok(hpt_study_create(sp, "random", HPT_MAXIMIZE, 5, &st));
+    assert_ok(hpt_study_warm_start(st, pm, HPT_WARM_IDENTICAL));
+    assert_ok(hpt_study_best_overall(st, &id, &v));
+    assert_true(v >= mbest);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+static void test_identical_changed_space(void **state)
+{
+    (void)state;
+    const char *pp = tmp("p2.jnl");
+    run_parent(pp, 60, HPT_MINIMIZE);
+    /* lr narrowed, layers fixed, act without "sigmoid", new "wd", and the
+     * child journaled so that a resume is checked too */
+    static const char *const acts2[] = {"relu", "tanh"};
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "wd", 0, 0.1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "lr", 1e-3, 1e-2, HPT_SCALE_LOG));
+    assert_ok(hpt_space_add_int(sp, "layers", 4, 4, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_categorical(sp, "act", acts2, 2));
+    const char *cp = tmp("child.jnl");
+    hpt_study *st;
+    assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 9, &st));
+    assert_status(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL), HPT_E_NAME);
+    assert_non_null(strstr(hpt_study_errmsg(st), "'wd'"));
+    assert_status(hpt_study_warm_default(st, "wd", 0.5), HPT_E_INVALID);
+    assert_status(hpt_study_warm_default(st, "nope", 0.5), HPT_E_NAME);
+    assert_ok(hpt_study_warm_default(st, "wd", 0.01));
+    assert_ok(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL));
+    int64_t used, skipped;
+    const char *summary;
+    assert_ok(hpt_study_warm_info(st, &used, &skipped, &summary));
+    assert_int_equal(used + skipped, 58);
+    assert_true(skipped > 0); /* the sigmoid trials */
+    assert_non_null(strstr(summary, "a choice not in this space"));
+    assert_non_null(strstr(summary, "'wd' set to its default"));
+    assert_int_equal(st->n_prior, (size_t)used);
+    int outside = 0;
+    double wd_u = 0.01 / 0.1;
+    for (size_t k = 0; k < st->n_prior; k++) {
+        const double *u = st->prior_u + k * 4;
+        assert_true(fabs(u[0] - wd_u) < 1e-15);
+        outside += u[1] < 0 || u[1] > 1; /* lr outside the new range */
+        assert_true(u[2] == 0.5);        /* fixed */
+        assert_true(u[3] == 0.25 || u[3] == 0.75);
+    }
+    assert_true(outside > 0);
+    double *saved = malloc(st->n_prior * 4 * sizeof *saved);
+    memcpy(saved, st->prior_u, st->n_prior * 4 * sizeof *saved);
+    size_t n_saved = st->n_prior;
+    int64_t id;
+    assert_ok(hpt_study_ask(st, &id));
+    hpt_study_destroy(st);
+
+    /* resume needs no parent: the points are in the child's journal */
+    assert_int_equal(unlink(pp), 0);
+    assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 9, &st));
+    assert_int_equal(st->n_prior, n_saved);
+    assert_memory_equal(st->prior_u, saved, n_saved * 4 * sizeof *saved);
+    assert_ok(hpt_study_warm_info(st, &used, NULL, &summary));
+    assert_int_equal(used, (int64_t)n_saved);
+    assert_non_null(strstr(summary, "identical"));
+    free(saved);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    const char *pp = tmp("p3.jnl");
+    run_parent(pp, 10, HPT_MINIMIZE);
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "layers", 1, 8, HPT_SCALE_LINEAR));
+    hpt_study *st;
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &st));
+    assert_status(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL), HPT_E_TYPE);
+    assert_non_null(strstr(hpt_study_errmsg(st), "types may not change"));
+    assert_status(hpt_study_warm_start(st, pp, 7), HPT_E_INVALID);
+    assert_status(hpt_study_warm_start(st, tmp("absent.jnl"), HPT_WARM_IDENTICAL), HPT_E_IO);
+    assert_int_equal(st->n_prior, 0);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+    /* at most 5 parents */
+    sp = parent_space();
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &st));
+    for (int k = 0; k < 5; k++)
+        assert_ok(hpt_study_warm_start(st, pp, k % 2 ? HPT_WARM_TRANSFER : HPT_WARM_IDENTICAL));
+    assert_status(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL), HPT_E_INVALID);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+static void test_transfer_storage(void **state)
+{
+    (void)state;
+    const char *pa = tmp("t1.jnl"), *pb = tmp("t2.jnl");
+    run_parent(pa, 12, HPT_MINIMIZE);
+    run_parent(pb, 7, HPT_MINIMIZE);
+    hpt_space *sp = parent_space();
+    hpt_study *st;
+    const char *cp = tmp("tchild.jnl");
+    assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
+    assert_ok(hpt_study_warm_start(st, pa, HPT_WARM_TRANSFER));
+    assert_ok(hpt_study_warm_start(st, pb, HPT_WARM_TRANSFER));
+    assert_int_equal(st->n_prior, 0); /* a prior, not observations */
+    assert_int_equal(st->n_transfer, 10 + 5);
+    assert_int_equal(st->transfer_parent[0], 0);
+    assert_int_equal(st->transfer_parent[14], 1);
+    assert_status(hpt_study_best_overall(st, NULL, NULL), HPT_E_STATE);
+    double first = st->transfer_loss[3];
+    hpt_study_destroy(st);
+    assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
+    assert_int_equal(st->n_transfer, 15);
+    assert_true(st->transfer_loss[3] == first);
+    assert_int_equal(st->transfer_parent[14], 1);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+/* An interrupted warm start (its "warm" line missing) is dropped on
+ * reopen, all of it. */
+static void test_interrupted_warm(void **state)
+{
+    (void)state;
+    const char *pp = tmp("p4.jnl"), *cp = tmp("c4.jnl");
+    run_parent(pp, 10, HPT_MINIMIZE);
+    hpt_space *sp = parent_space();
+    hpt_study *st;
+    unlink(cp);
+    assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
+    assert_ok(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL));
+    hpt_study_destroy(st);
+    /* cut the file inside the warm block: after the 3rd prior line */
+    FILE *fp = fopen(cp, "rb");
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, fp);
+    fclose(fp);
+    char *p = strstr(buf, "\nprior ");
+    for (int k = 0; k < 3; k++)
+        p = strchr(p + 1, '\n');
+    fp = fopen(cp, "wb");
+    fwrite(buf, 1, (size_t)(p + 1 - buf), fp);
+    fclose(fp);
+    assert_true(n > 0);
+    assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
+    assert_int_equal(st->n_prior, 0);
+    const char *note;
+    int64_t dropped;
+    assert_ok(hpt_study_journal_info(st, NULL, &dropped, &note));
+    assert_non_null(strstr(note, "interrupted warm start"));
+    assert_true(dropped > 0);
+    /* and it can be done again */
+    assert_ok(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL));
+    assert_int_equal(st->n_prior, 8);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+/* With bayes: a transfer warm start on a shifted function reaches a regret
+ * target in fewer trials than a cold start (fixed seeds). */
+static int has_strategy(const char *want)
+{
+    const char *name;
+    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+        if (strcmp(name, want) == 0)
+            return 1;
+    return 0;
+}
+
+static double shifted(const double *x, double shift)
+{
+    return pow(x[0] - 0.3 - shift, 2) + pow(x[1] - 0.6 + shift, 2);
+}
+
+static int trials_to_target(const char *parent, double shift, uint64_t seed)
+{
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "a", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "b", 0, 1, HPT_SCALE_LINEAR));
+    hpt_study *st;
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, seed, &st));
+    if (parent)
+        assert_ok(hpt_study_warm_start(st, parent, HPT_WARM_TRANSFER));
+    int k;
+    for (k = 1; k <= 60; k++) {
+        int64_t id;
+        double x[2];
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        double v = shifted(x, shift);
+        assert_ok(hpt_study_tell(st, id, v));
+        if (v < 1e-3)
+            break;
+    }
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+    return k;
+}
+
+static void test_transfer_bayes(void **state)
+{
+    (void)state;
+    if (!has_strategy("bayes"))
+        skip();
+    const char *pp = tmp("bayes-parent.jnl");
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "a", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "b", 0, 1, HPT_SCALE_LINEAR));
+    hpt_study *st;
+    unlink(pp);
+    assert_ok(hpt_study_open(pp, sp, "random", HPT_MINIMIZE, 4, &st));
+    assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    for (int k = 0; k < 60; k++) {
+        int64_t id;
+        double x[2];
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        assert_ok(hpt_study_tell(st, id, shifted(x, 0)));
+    }
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+    /* A bayes that does not read transfer data yet proposes exactly as
+     * a cold start: say so and skip rather than fail on a missing feature. */
+    double xw[2], xc[2];
+    for (int w = 0; w < 2; w++) {
+        hpt_study *t;
+        int64_t id;
+        assert_ok(hpt_space_create(&sp));
+        assert_ok(hpt_space_add_float(sp, "a", 0, 1, HPT_SCALE_LINEAR));
+        assert_ok(hpt_space_add_float(sp, "b", 0, 1, HPT_SCALE_LINEAR));
+        assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 1, &t));
+        if (w)
+            assert_ok(hpt_study_warm_start(t, pp, HPT_WARM_TRANSFER));
+        for (int k = 0; k < 12; k++) { /* past any initial design */
+            assert_ok(hpt_study_ask(t, &id));
+            assert_ok(hpt_trial_params(t, id, w ? xw : xc, 2));
+            assert_ok(hpt_study_tell(t, id, shifted(w ? xw : xc, 0.05)));
+        }
+        hpt_study_destroy(t);
+        hpt_space_destroy(sp);
+    }
+    if (memcmp(xw, xc, sizeof xw) == 0) {
+        print_message("bayes ignores HPT_WARM_TRANSFER data: test skipped\n");
+        skip();
+    }
+    int warm = 0, cold = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        warm += trials_to_target(pp, 0.05, seed);
+        cold += trials_to_target(NULL, 0.05, seed);
+    }
+    print_message("transfer: %d trials warm vs %d cold (3 seeds)\n", warm, cold);
+    assert_true(warm < cold);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identical_same_space),
+        cmocka_unit_test(test_identical_changed_space),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_transfer_storage),
+        cmocka_unit_test(test_interrupted_warm),
+        cmocka_unit_test(test_transfer_bayes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
