@@ -289,13 +289,9 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
             return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
         s->started = 1;
     }
-    if ((rc = hpti_completion_check(s)) != HPT_OK) /* completion.c */
+    /* completion.c decides HPT_DONE, max_trials included */
+    if ((rc = hpti_completion_check(s)) != HPT_OK)
         return rc;
-    if (s->max_trials && (int64_t)s->n_trials >= s->max_trials) {
-        hpti_fail(s->errmsg, HPT_DONE, "%s: max_trials (%lld) reached", fn,
-                  (long long)s->max_trials);
-        return HPT_DONE;
-    }
     if (hpti_grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials))
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     hpti_trial t = {0};
