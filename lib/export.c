@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "journal.h"
@@ -89,24 +90,32 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
     if (!s || !path)
         return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
                          "%s: NULL argument", fn);
-    /* Written beside the target and renamed over it: a reader never sees
-     * half a file. */
+    /* A regular file (or a new one) is written beside the target and renamed
+     * over it, so a reader never sees half a file. Anything else that exists
+     * (a pipe, /dev/stdout, a terminal) is written in place: renaming over
+     * it would replace the device node itself. */
+    struct stat sb;
+    int in_place = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
     size_t n = strlen(path);
-    char *tmp = hpti_malloc(n + 16);
+    char *tmp = hpti_malloc(n + 32);
     if (!tmp)
         return FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
-    snprintf(tmp, n + 16, "%s.tmp%ld", path, (long)getpid());
+    if (in_place)
+        snprintf(tmp, n + 32, "%s", path);
+    else
+        snprintf(tmp, n + 32, "%s.tmp%ld", path, (long)getpid());
     lock(s);
     int rc = HPT_OK;
-    FILE *f = fopen(tmp, "wb");
+    FILE *f = fopen(tmp, in_place ? "w" : "wb");
     if (!f)
         rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
     else {
         write_csv(s, f);
         int bad = ferror(f);
-        if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+        if (fclose(f) != 0 || bad || (!in_place && rename(tmp, path) != 0)) {
             rc = FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
-            remove(tmp);
+            if (!in_place)
+                remove(tmp);
         }
     }
     unlock(s);

@@ -1,6 +1,8 @@
 /* test_export.c -- results: CSV export, top-k, best over warm-start data,
  * parameter importance through the strategy hook. */
 #include <math.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -149,12 +151,50 @@ static void test_importance(void **state)
     hpt_space_destroy(sp);
 }
 
+/* Exporting to something that is not a regular file (a FIFO here, as
+ * /dev/stdout would be) writes through it and leaves the node in place:
+ * the write-beside-and-rename path once replaced /dev/stdout when run as
+ * root. */
+static void test_export_to_fifo(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/hpt_export_fifo_%ld", tu_tmpdir(), (long)getpid());
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    hpt_space *sp = tu_mixed_space();
+    hpt_study *st;
+    int64_t id;
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &st));
+    assert_ok(hpt_study_ask(st, &id));
+    assert_ok(hpt_study_tell(st, id, 2.0));
+    pid_t pid = fork();
+    if (pid == 0) { /* the reader end: drain the FIFO and count lines */
+        FILE *f = fopen(path, "r");
+        int c, lines = 0;
+        while (f && (c = fgetc(f)) != EOF)
+            lines += c == '\n';
+        _exit(lines == 2 ? 0 : 1);
+    }
+    assert_ok(hpt_study_export_csv(st, path));
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode));
+    unlink(path);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_top_k),
         cmocka_unit_test(test_importance),
+        cmocka_unit_test(test_export_to_fifo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
