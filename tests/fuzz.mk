@@ -10,17 +10,23 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
               -std=c11 -D_GNU_SOURCE -Iinclude -Ilib $(BLAS_CFLAGS) -DHPT_BUILDING
 
+# Sources a target needs besides the library (the CLI's parser for "spec").
+FUZZ_EXTRA_spec := $(filter-out cli/main.c,$(sort $(wildcard cli/*.c)))
+
 .PHONY: fuzz
 # The library is compiled straight into each fuzzer with coverage
 # instrumentation; the replay binaries (gcc, no libFuzzer) link libhpt.a.
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+.SECONDEXPANSION:
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(LIB_SRC) -o $@ $(DEP_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Icli -fsanitize=fuzzer $< $(LIB_SRC) $(FUZZ_EXTRA_$*) \
+	    -o $@ $(DEP_LIBS)
 
-$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(B)/libhpt.a
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(B)/libhpt.a \
+                    $$(FUZZ_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $< tests/fuzz/standalone.c -o $@ \
-	    $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Icli $< tests/fuzz/standalone.c \
+	    $(FUZZ_EXTRA_$*) -o $@ $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
 
 tests: $(FUZZ_NAMES:%=$(B)/fuzz/replay_%)
 
