@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
 from . import _lib
-from ._space import Space
+from ._space import Categorical, Space
 
 _lib_ = _lib.lib
 _byref = ctypes.byref
@@ -405,13 +405,15 @@ class Study:
 
     # ---- export ---------------------------------------------------------------------
 
-    def _rows(self):
-        names = list(self.space)
+    def _rows(self, labels=False):
         for t in self.trials:
             row = {"id": t.id, "state": t.state.name.lower(), "value": t.value,
                    "budget": t.budget, "parent": t.parent}
-            for n in names:
-                row["params_" + n] = t.params[n]
+            for n, d in self.space.items():
+                v = t.params[n]
+                if labels and isinstance(d, Categorical):
+                    v = d.labels[d.index(v)]
+                row["params_" + n] = v
             row["n_reports"] = len(t.reports)
             row["fail_reason"] = t.fail_reason
             yield row
@@ -422,19 +424,20 @@ class Study:
 
     def to_csv(self, path):
         """Write one row per trial: id, state, value, budget, parent,
-        params_<name> for each parameter, n_reports, fail_reason (empty
-        cells for None). Floats are written with repr(), which round-trips
-        exactly."""
+        params_<name> for each parameter (categoricals by their label, see
+        hpt.Categorical), n_reports, fail_reason; empty cells for None.
+        Floats are written with repr(), which round-trips exactly."""
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=self._columns())
             w.writeheader()
-            for row in self._rows():
+            for row in self._rows(labels=True):
                 w.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return path
 
     def to_dataframe(self):
-        """The trials as a pandas DataFrame (columns as to_csv); raises
-        ImportError when pandas is not installed."""
+        """The trials as a pandas DataFrame (columns as to_csv, categorical
+        columns holding the original choice objects); raises ImportError when
+        pandas is not installed."""
         import pandas
         return pandas.DataFrame(list(self._rows()), columns=self._columns())
 
