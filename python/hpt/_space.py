@@ -4,6 +4,7 @@ A space is a dict name -> descriptor; its insertion order is the order of
 the parameters in the library (and of a trial's dense parameter array).
 """
 import ctypes
+import inspect
 
 from . import _lib
 
@@ -96,11 +97,19 @@ def _truncate(label):
     return b.decode("utf-8", "ignore")
 
 
+def _plain_label(c):
+    if isinstance(c, str):
+        return c
+    if isinstance(c, type) or inspect.isroutine(c):
+        return getattr(c, "__qualname__", None) or repr(c)
+    return repr(c)
+
+
 class Categorical:
     """A choice among `choices`: any Python objects (strings, numbers, None,
     tuples, classes ...). Trials give back the very objects passed here. The
     library knows each choice by a label: the string itself for strings,
-    repr() otherwise (prefixed by the type name when that is needed to keep
+    the qualified name for classes and functions, repr() otherwise (prefixed by the type name when that is needed to keep
     labels distinct and non-empty); labels appear in journals and exports.
     """
 
@@ -111,7 +120,7 @@ class Categorical:
         self.labels = self._labels()
 
     def _labels(self):
-        plain = [c if isinstance(c, str) else repr(c) for c in self.choices]
+        plain = [_plain_label(c) for c in self.choices]
         if all(_fits(p) for p in plain) and len(set(plain)) == len(plain):
             return plain
         typed = [_truncate("%s:%s" % (type(c).__name__, p))
