@@ -170,6 +170,9 @@ class Space:
             if not isinstance(p, _TYPES):
                 raise TypeError("parameter %r: expected hpt.Float, hpt.Int or "
                                 "hpt.Categorical, not %r" % (n, p))
+        # (name, converter) pairs: to_native runs on every trial's params.
+        self._convert = [(n, float if type(p) is Float else int if type(p) is Int
+                          else p._native) for n, p in zip(self.names, self.params)]
         self.handle = ctypes.c_void_p()
         _lib.check(_lib.lib.hpt_space_create(ctypes.byref(self.handle)))
         try:
@@ -195,4 +198,4 @@ class Space:
 
     def to_native(self, values):
         """Dense doubles in space order -> dict of native Python values."""
-        return {n: p._native(v) for n, p, v in zip(self.names, self.params, values)}
+        return {n: f(v) for (n, f), v in zip(self._convert, values)}

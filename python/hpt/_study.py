@@ -289,7 +289,7 @@ class Study:
     def _params(self, tid):
         buf = self._dense()
         _lib.check(_lib_.hpt_trial_params(self._handle(), tid, buf, self._n))
-        return self._space.to_native(buf)
+        return self._space.to_native(buf[:])
 
     def _budget(self, tid):
         b, p = ctypes.c_double(), ctypes.c_int64()
