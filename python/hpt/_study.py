@@ -339,8 +339,9 @@ class Study:
 
     @property
     def best_trial(self):
-        """The best complete trial (raises hpt.TrialStateError when no trial
-        is complete yet)."""
+        """The best complete trial, as hpt_study_best picks it (among the
+        complete trials of the largest budget, so multi-fidelity values
+        compare); raises hpt.TrialStateError when no trial is complete."""
         return self.trial(self._best()[0])
 
     @property
@@ -378,8 +379,12 @@ class Study:
         if n_jobs < 1:
             raise ValueError("n_jobs must be >= 1 or -1")
         catch = (catch,) if isinstance(catch, type) else tuple(catch)
+        total = n_trials
+        if total is None:   # the bar can still end where max_trials ends the study
+            limit = int(self.get_option("max_trials"))
+            total = max(0, limit - len(self)) if limit else None
         run = _Run(self, fn, n_trials, catch, timeout, callbacks,
-                   _Progress(n_trials, show_progress_bar))
+                   _Progress(total, show_progress_bar))
         try:
             if n_jobs == 1:
                 run.worker()

@@ -225,3 +225,13 @@ def test_bayes_with_two_threads(space):
     study = hpt.Study(space, "bayes", seed=10)
     study.optimize(quad, n_trials=16, n_jobs=2)
     assert sum(t.state is hpt.TrialState.COMPLETE for t in study.trials) == 16
+
+
+def test_forced_progress_bar_counts_to_max_trials(space, capsys):
+    study = hpt.Study(space, "random", seed=11, max_trials=4)
+    study.optimize(quad, show_progress_bar=True)
+    err = capsys.readouterr().err
+    assert "\rhpt [" in err and "4/4" in err and err.endswith("\n")
+    study2 = hpt.Study(space, "random", seed=11)
+    study2.optimize(quad, n_trials=2, show_progress_bar=False)
+    assert capsys.readouterr().err == ""
