@@ -271,8 +271,13 @@ class Study:
         _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial), float(value)))
 
     def tell_failed(self, trial, reason=None):
-        """Finish a running trial as failed; reason is kept (255 bytes)."""
-        r = None if reason is None else _lib.encode(str(reason))
+        """Finish a running trial as failed; reason is kept (the first 255
+        bytes of its UTF-8, cut between characters)."""
+        r = None
+        if reason is not None:
+            r = str(reason).encode("utf-8")
+            if len(r) > 255:
+                r = r[:255].decode("utf-8", "ignore").encode("utf-8")
         _lib.check(_lib_.hpt_study_tell_failed(self._handle(), _trial_id(trial), r))
 
     def prune(self, trial):

@@ -235,3 +235,9 @@ def test_forced_progress_bar_counts_to_max_trials(space, capsys):
     study2 = hpt.Study(space, "random", seed=11)
     study2.optimize(quad, n_trials=2, show_progress_bar=False)
     assert capsys.readouterr().err == ""
+
+
+def test_n_jobs_minus_one_uses_every_cpu(space):
+    study = hpt.Study(space, "random", seed=12)
+    study.optimize(quad, n_trials=6, n_jobs=-1)
+    assert len(study) == 6

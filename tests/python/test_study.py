@@ -178,3 +178,11 @@ def test_strategies_list():
     names = hpt.strategies()
     assert {"grid", "random", "sobol"} <= set(names) and len(set(names)) == len(names)
     assert hpt.has_strategy("random") and not hpt.has_strategy("simplex")
+
+
+def test_long_non_ascii_fail_reason_is_truncated_safely(space):
+    study = hpt.Study(space)
+    t = study.ask()
+    t.tell_failed("é" * 300)
+    reason = study.trial(t.id).fail_reason
+    assert reason == "é" * 127   # 254 bytes: the library keeps 255, cut between characters
