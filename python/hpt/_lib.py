@@ -232,10 +232,28 @@ PROTOTYPES = {
     "hpt_trial_report": (_c.c_int, [_p, _i64, _i64, _P(_dbl), _P(_dbl)]),
     "hpt_trial_fail_reason": (_c.c_int, [_p, _i64, _P(_s)]),
     "hpt_study_best": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
+    # Persistence: journal, resume, warm start, completion, export. Optional:
+    # a library built without them still serves everything else.
+    "hpt_study_open": (_c.c_int, [_s, _p, _s, _i32, _u64, _P(_p)]),
+    "hpt_study_journal_info": (_c.c_int, [_p, _P(_i64), _P(_i64), _P(_s)]),
+    "hpt_study_running": (_c.c_int, [_p, _P(_i64), _sz, _P(_sz)]),
+    "hpt_study_warm_default": (_c.c_int, [_p, _s, _dbl]),
+    "hpt_study_warm_start": (_c.c_int, [_p, _s, _i32]),
+    "hpt_study_warm_info": (_c.c_int, [_p, _P(_i64), _P(_i64), _P(_s)]),
+    "hpt_study_done_reason": (_s, [_p]),
+    "hpt_study_export_csv": (_c.c_int, [_p, _s]),
+    "hpt_study_best_overall": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
+    "hpt_study_top_k": (_c.c_int, [_p, _sz, _P(_i64), _P(_sz)]),
+    "hpt_study_importance": (_c.c_int, [_p, _P(_dbl), _sz]),
 }
 #: Symbols that an older or partial library may lack; features using them
-#: check `has(name)` first.
-OPTIONAL = set()
+#: check `has(name)` first (hpt.Study raises NotImplementedError without).
+OPTIONAL = {
+    "hpt_study_open", "hpt_study_journal_info", "hpt_study_running",
+    "hpt_study_warm_default", "hpt_study_warm_start", "hpt_study_warm_info",
+    "hpt_study_done_reason", "hpt_study_export_csv", "hpt_study_best_overall",
+    "hpt_study_top_k", "hpt_study_importance",
+}
 
 for _name, (_res, _args) in PROTOTYPES.items():
     try:
@@ -251,6 +269,14 @@ for _name, (_res, _args) in PROTOTYPES.items():
 def has(symbol):
     """True when the loaded library exports `symbol` (optional features)."""
     return symbol in PROTOTYPES and hasattr(lib, symbol)
+
+
+def need(symbol, feature):
+    """The function `symbol`, or NotImplementedError naming the feature."""
+    if not has(symbol):
+        raise NotImplementedError("%s needs %s, which libhpt %s (%s) does not have"
+                                  % (feature, symbol, version(), path))
+    return getattr(lib, symbol)
 
 
 def _decode(b):

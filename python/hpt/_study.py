@@ -154,12 +154,19 @@ class Study:
     names ({"hyperband.eta": 3}). "pruner" is applied first so that its own
     options ("pruner.*") find it.
 
+    journal: a file path makes the study durable (hpt_study_open): every
+    change is appended to the journal, and when the file already holds this
+    study it is resumed (same space, strategy, direction and seed; options
+    that the journal holds may be given again with the same values, so one
+    script serves a fresh start and a resume). Trials that were running
+    when the process died are running again: see running_trials().
+
     Every call is forwarded to the C study, which serializes calls from
     several threads itself; the GIL is released during each call. Errors
     raise hpt.Error subclasses carrying the library's message."""
 
     def __init__(self, space, strategy="random", direction="minimize", seed=0,
-                 options=None, **kwargs):
+                 options=None, journal=None, **kwargs):
         if direction in _DIRECTIONS:
             dir_code = _DIRECTIONS[direction]
         elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
@@ -175,9 +182,16 @@ class Study:
         self.direction = "maximize" if dir_code == _lib.MAXIMIZE else "minimize"
         self.seed = int(seed)
         self._h = ctypes.c_void_p()
+        self.journal = None if journal is None else os.fspath(journal)
         try:
-            _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy),
-                                              dir_code, self.seed, _byref(self._h)))
+            if journal is None:
+                _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy),
+                                                  dir_code, self.seed, _byref(self._h)))
+            else:
+                study_open = _lib.need("hpt_study_open", "a journal")
+                _lib.check(study_open(os.fsencode(self.journal), self._space.handle,
+                                      _lib.encode(strategy), dir_code, self.seed,
+                                      _byref(self._h)))
         finally:
             self._space.close()     # the study holds its own copy
         self._n = len(self._space)
@@ -357,6 +371,104 @@ class Study:
     def best_params(self):
         return self._params(self._best()[0])
 
+    # ---- persistence (journal, warm start, completion, C-side results) --------------
+
+    def journal_info(self):
+        """What opening the journal found: dict(records=..., dropped_bytes=...,
+        note="created" | "resumed: ..."). hpt.TrialStateError without a
+        journal."""
+        f = _lib.need("hpt_study_journal_info", "journal_info()")
+        records, dropped, note = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
+        _lib.check(f(self._handle(), _byref(records), _byref(dropped), _byref(note)))
+        return {"records": records.value, "dropped_bytes": dropped.value,
+                "note": _lib._decode(note.value)}
+
+    def running_trials(self):
+        """The running trials (after a resume: those the dead process had
+        asked and not told), as Trial objects to train again or fail."""
+        f = _lib.need("hpt_study_running", "running_trials()")
+        h = self._handle()
+        while True:
+            needed = ctypes.c_size_t()
+            _lib.check(_ok_or_range(f(h, None, 0, _byref(needed))))
+            n = needed.value
+            ids = (ctypes.c_int64 * max(n, 1))()
+            rc = f(h, ids, n, _byref(needed))
+            if rc == _lib.E_RANGE:   # another thread asked in between: again
+                continue
+            _lib.check(rc)
+            return [Trial(self, ids[i]) for i in range(needed.value)]
+
+    def warm_start(self, parent_journal, kind="identical", defaults=None):
+        """Give this study the complete trials of a parent study's journal
+        (before the first ask). kind: "identical" (same objective: they
+        become observations) or "transfer" (a related one: a prior).
+        defaults: {name: value} for parameters new in this space (the value
+        they had in the parent), native values as in trial.params.
+        Returns hpt_study_warm_info: dict(used=..., skipped=..., summary=...)."""
+        kinds = {"identical": _lib.WARM_IDENTICAL, "transfer": _lib.WARM_TRANSFER}
+        if kind not in kinds:
+            raise ValueError("kind must be 'identical' or 'transfer', not %r" % (kind,))
+        h = self._handle()
+        for name, value in (defaults or {}).items():
+            d = self.space.get(name)
+            x = d.index(value) if isinstance(d, Categorical) else value
+            f = _lib.need("hpt_study_warm_default", "warm_start(defaults=...)")
+            _lib.check(f(h, _lib.encode(name), float(x)))
+        f = _lib.need("hpt_study_warm_start", "warm_start()")
+        _lib.check(f(h, os.fsencode(os.fspath(parent_journal)), kinds[kind]))
+        return self.warm_info()
+
+    def warm_info(self):
+        """Totals over all warm starts: dict(used=..., skipped=..., summary=...)."""
+        f = _lib.need("hpt_study_warm_info", "warm_info()")
+        used, skipped, summary = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
+        _lib.check(f(self._handle(), _byref(used), _byref(skipped), _byref(summary)))
+        return {"used": used.value, "skipped": skipped.value,
+                "summary": _lib._decode(summary.value)}
+
+    @property
+    def done_reason(self):
+        """Why the last ask returned None: "max_trials", "target_value",
+        "patience", "max_seconds", "converged", "exhausted"; "" if none did."""
+        f = _lib.need("hpt_study_done_reason", "done_reason")
+        return _lib._decode(f(self._handle()))
+
+    def export_csv(self, path):
+        """The library's own CSV export (hpt_study_export_csv: RFC 4180,
+        columns id, state, parameters by name, budget, value, reports,
+        fail_reason). to_csv is the pure-Python one."""
+        f = _lib.need("hpt_study_export_csv", "export_csv()")
+        _lib.check(f(self._handle(), os.fsencode(os.fspath(path))))
+        return path
+
+    def best_overall(self):
+        """(trial id or None, value): like best_value, but also over the
+        identical warm-start observations (id None when one of those is
+        best)."""
+        f = _lib.need("hpt_study_best_overall", "best_overall()")
+        tid, v = ctypes.c_int64(), ctypes.c_double()
+        _lib.check(f(self._handle(), _byref(tid), _byref(v)))
+        return (tid.value if tid.value >= 0 else None), v.value
+
+    def top_k(self, k):
+        """The k best complete trials, best first, as FrozenTrial records."""
+        f = _lib.need("hpt_study_top_k", "top_k()")
+        k = int(k)
+        if k < 0:
+            raise ValueError("k must be >= 0")
+        ids, n = (ctypes.c_int64 * max(k, 1))(), ctypes.c_size_t()
+        _lib.check(f(self._handle(), k, ids, _byref(n)))
+        return [self.trial(ids[i]) for i in range(n.value)]
+
+    def importance(self):
+        """{name: relative importance} from the strategy's model (sums to
+        1); hpt.TrialStateError when the strategy has no fitted model."""
+        f = _lib.need("hpt_study_importance", "importance()")
+        out = self._dense()
+        _lib.check(f(self._handle(), out, self._n))
+        return dict(zip(self.space, out[:]))
+
     # ---- optimize -----------------------------------------------------------------
 
     def optimize(self, fn, n_trials=None, n_jobs=1, catch=(), timeout=None,
@@ -480,6 +592,12 @@ class Study:
         if path is not None:
             fig.savefig(path)
         return fig
+
+
+def _ok_or_range(rc):
+    """hpt_study_running with n = 0 returns HPT_E_RANGE when there are
+    running trials: that is the size query succeeding."""
+    return _lib.OK if rc == _lib.E_RANGE else rc
 
 
 class _Run:
