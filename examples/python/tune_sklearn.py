@@ -47,7 +47,7 @@ def main():
     space = {
         "C": hpt.Float(1e-2, 1e3, log=True),
         "gamma": hpt.Float(1e-5, 1e-1, log=True),
-        "kernel": hpt.Categorical(["rbf", "poly", "sigmoid"]),
+        "kernel": hpt.Categorical(["rbf", "poly"]),
         "scaler": hpt.Categorical([None, StandardScaler, MinMaxScaler]),
     }
 
