@@ -488,7 +488,10 @@ class Study:
         raised here. A trial fn finished itself (trial.tell, ...) is left
         as it is. callbacks: functions f(study, frozen_trial) called after
         each trial. The progress bar is drawn on stderr when it is a
-        terminal (show_progress_bar=None), or as forced by True/False."""
+        terminal (show_progress_bar=None), or as forced by True/False.
+        Ctrl-C: with one job the running trial is failed ("KeyboardInterrupt")
+        and the interrupt raised; with several, asking stops, the running
+        trials finish, then it is raised."""
         if n_trials is not None and n_trials < 0:
             raise ValueError("n_trials must be >= 0")
         if n_jobs == -1:
