@@ -241,3 +241,17 @@ def test_n_jobs_minus_one_uses_every_cpu(space):
     study = hpt.Study(space, "random", seed=12)
     study.optimize(quad, n_trials=6, n_jobs=-1)
     assert len(study) == 6
+
+
+def test_keyboard_interrupt_fails_the_trial_and_propagates(space):
+    study = hpt.Study(space, "random", seed=13)
+
+    def fn(trial):
+        if trial.id == 1:
+            raise KeyboardInterrupt
+        return 1.0
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(fn, n_trials=5)
+    assert len(study) == 2
+    assert study.trial(1).state is hpt.TrialState.FAILED
+    assert study.trial(1).fail_reason.startswith("KeyboardInterrupt")
