@@ -1,6 +1,5 @@
 """Same seed -> same trials, and the same trials as the C API gives."""
 import ctypes
-import os
 import shutil
 import subprocess
 from pathlib import Path
