@@ -163,8 +163,11 @@ def _candidates():
         return [env], True
     here = Path(__file__).resolve().parent          # <repo>/python/hpt
     local = here.parent.parent / "build" / "libhpt.so"
+    if local.exists():
+        return [str(local)], False
+    # find_library runs ldconfig: only when there is no checkout build.
     found = ctypes.util.find_library("hpt")
-    return [str(p) for p in (local, found) if p and (p == found or p.exists())], False
+    return ([found] if found else []), False
 
 
 def _load():
