@@ -75,3 +75,23 @@ def test_strerror_never_fails():
     assert hpt.strerror(-1) == "invalid argument"
     assert hpt.strerror(-12345)
     assert hpt.strerror(99)
+
+
+def test_system_library_path_is_the_last_resort(env_with_lib, tmp_path):
+    """A copy of the package with no checkout build beside it finds libhpt
+    through ctypes.util.find_library (here via LD_LIBRARY_PATH), and says
+    where it looked when there is none."""
+    import shutil
+    pkg = tmp_path / "site" / "deep"
+    shutil.copytree(PKG, pkg / "hpt")
+    env = dict(env_with_lib, PYTHONPATH=str(pkg))
+    del env["HPT_LIBRARY"]
+    env.pop("LD_LIBRARY_PATH", None)
+    r = run_py("import hpt", env)
+    if r.returncode == 0:   # an installed libhpt exists on this machine
+        return
+    assert "system library path" in r.stderr
+    env["LD_LIBRARY_PATH"] = str(Path(env_with_lib["HPT_LIBRARY"]).resolve().parent)
+    r = run_py("import hpt; print(hpt.library_path, hpt.library_version())", env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("libhpt.so")
