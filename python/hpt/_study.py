@@ -1,0 +1,737 @@
+"""hpt.Study, hpt.Trial and the records of finished trials."""
+import csv
+import ctypes
+import enum
+import math
+import numbers
+import os
+import sys
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional, Tuple
+
+from . import _lib
+from ._space import Categorical, Space
+
+_lib_ = _lib.lib
+_byref = ctypes.byref
+
+
+class TrialState(enum.IntEnum):
+    """A trial's state (the HPT_TRIAL_* constants)."""
+    RUNNING = _lib.TRIAL_RUNNING
+    COMPLETE = _lib.TRIAL_COMPLETE
+    FAILED = _lib.TRIAL_FAILED
+    PRUNED = _lib.TRIAL_PRUNED
+
+
+class TrialPruned(Exception):
+    """Raise from an objective run by Study.optimize to stop the trial early
+    (typically after trial.report() returned True): the study records it as
+    pruned, with its last report as its value."""
+
+
+class Wait(Exception):
+    """Study.ask() raises this for HPT_WAIT: the strategy has no work until
+    some running trials are told (a synchronous Hyperband rung, ...). Tell
+    (or fail, or prune) a running trial, then ask again. Study.optimize
+    handles it by waiting for its other workers."""
+
+
+_DIRECTIONS = {"minimize": _lib.MINIMIZE, "maximize": _lib.MAXIMIZE}
+
+
+def strategies():
+    """Names of the strategies in the loaded library, e.g. ["grid", "random",
+    "sobol", ...]."""
+    return _lib.strategies()
+
+
+def has_strategy(name):
+    """True when the loaded library knows strategy `name`."""
+    return name in _lib.strategies()
+
+
+@dataclass(frozen=True)
+class FrozenTrial:
+    """A snapshot of one trial, as Study.trials and Study.best_trial give it.
+
+    id: 0, 1, 2 ... in ask order; state: TrialState; params: dict name ->
+    native value; value: the told value (pruned: the last report; running or
+    failed: None); budget: the resource the strategy gave (0.0 = full
+    training); parent: the trial it continues (multi-fidelity promotion) or
+    None; reports: tuple of (step, value); fail_reason: a failed trial's
+    reason (None otherwise)."""
+    id: int
+    state: TrialState
+    params: Dict[str, Any]
+    value: Optional[float]
+    budget: float
+    parent: Optional[int]
+    reports: Tuple[Tuple[float, float], ...] = field(default=())
+    fail_reason: Optional[str] = None
+
+
+def _trial_id(t):
+    if isinstance(t, (Trial, FrozenTrial)):
+        return t.id
+    if isinstance(t, numbers.Integral) and not isinstance(t, bool):
+        return int(t)
+    raise TypeError("expected a trial or a trial id, not %r" % (t,))
+
+
+class Trial:
+    """A running trial, handed out by Study.ask().
+
+    params (dict of native values, in space order), id, budget (float; 0.0
+    means full training), parent (id of the trial this one continues, or
+    None). Finish it with study.tell / tell_failed / prune, or the shortcuts
+    here."""
+
+    __slots__ = ("study", "id", "_params", "_budget")
+
+    def __init__(self, study, trial_id):
+        self.study = study
+        self.id = trial_id
+        self._params = None
+        self._budget = None
+
+    @property
+    def params(self):
+        if self._params is None:
+            self._params = self.study._params(self.id)
+        return self._params
+
+    def _read_budget(self):
+        if self._budget is None:
+            self._budget = self.study._budget(self.id)
+        return self._budget
+
+    @property
+    def budget(self):
+        return self._read_budget()[0]
+
+    @property
+    def parent(self):
+        return self._read_budget()[1]
+
+    @property
+    def state(self):
+        return self.study._state(self.id)
+
+    def report(self, step, value):
+        """Report an intermediate value at `step`; True when the study wants
+        this trial stopped (then tell its last value, or prune it)."""
+        return self.study.report(self.id, step, value)
+
+    def prune(self):
+        """Finish as pruned (value = last report; no report: failed)."""
+        self.study.prune(self.id)
+
+    def tell(self, value):
+        self.study.tell(self.id, value)
+
+    def tell_failed(self, reason=None):
+        self.study.tell_failed(self.id, reason)
+
+    def __repr__(self):
+        return "Trial(id=%d, params=%r)" % (self.id, self.params)
+
+
+class Study:
+    """A tuning job over `space` (a dict name -> hpt.Float / hpt.Int /
+    hpt.Categorical, in insertion order).
+
+    strategy: a name from hpt.strategies() ("grid", "random", "sobol",
+    "bayes", "hyperband" ...). direction: "minimize" or "maximize". seed:
+    same seed + same calls = same trials.
+
+    Options go to hpt_study_set (numbers, bools) or hpt_study_set_str
+    (strings): as keywords, where "__" stands for "." (max_trials=50,
+    pruner="median", hyperband__eta=3), or in `options=` under their full
+    names ({"hyperband.eta": 3}). "pruner" is applied first so that its own
+    options ("pruner.*") find it.
+
+    journal: a file path makes the study durable (hpt_study_open): every
+    change is appended to the journal, and when the file already holds this
+    study it is resumed (same space, strategy, direction and seed; options
+    that the journal holds may be given again with the same values, so one
+    script serves a fresh start and a resume). Trials that were running
+    when the process died are running again: see running_trials().
+
+    Every call is forwarded to the C study, which serializes calls from
+    several threads itself; the GIL is released during each call. Errors
+    raise hpt.Error subclasses carrying the library's message."""
+
+    def __init__(self, space, strategy="random", direction="minimize", seed=0,
+                 options=None, journal=None, **kwargs):
+        if direction in _DIRECTIONS:
+            dir_code = _DIRECTIONS[direction]
+        elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
+            dir_code = int(direction)
+        else:
+            raise ValueError("direction must be 'minimize' or 'maximize', not %r"
+                             % (direction,))
+        if not isinstance(seed, numbers.Integral) or not 0 <= seed < 2 ** 64:
+            raise ValueError("seed must be an integer in 0 .. 2^64-1, not %r" % (seed,))
+        self._space = Space(space)
+        self.space = dict(space)
+        self.strategy = strategy
+        self.direction = "maximize" if dir_code == _lib.MAXIMIZE else "minimize"
+        self.seed = int(seed)
+        self._h = ctypes.c_void_p()
+        self.journal = None if journal is None else os.fspath(journal)
+        try:
+            if journal is None:
+                _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy),
+                                                  dir_code, self.seed, _byref(self._h)))
+            else:
+                study_open = _lib.need("hpt_study_open", "a journal")
+                _lib.check(study_open(os.fsencode(self.journal), self._space.handle,
+                                      _lib.encode(strategy), dir_code, self.seed,
+                                      _byref(self._h)))
+        finally:
+            self._space.close()     # the study holds its own copy
+        self._n = len(self._space)
+        self._dense = ctypes.c_double * self._n
+        self.options = {}
+        merged = {k.replace("__", "."): v for k, v in kwargs.items()}
+        merged.update(options or {})
+        for name in sorted(merged, key=lambda k: k != "pruner"):
+            self.set_option(name, merged[name])
+
+    # ---- lifecycle ----------------------------------------------------------
+
+    def _handle(self):
+        h = self._h
+        if not h:
+            raise ValueError("the study is closed")
+        return h
+
+    def close(self):
+        """Release the C study (also done when the object is collected). No
+        other thread may be using it."""
+        if getattr(self, "_h", None):
+            _lib_.hpt_study_destroy(self._h)
+            self._h = ctypes.c_void_p()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return "Study(strategy=%r, direction=%r, seed=%d, trials=%s)" % (
+            self.strategy, self.direction, self.seed,
+            len(self) if self._h else "closed")
+
+    # ---- options ---------------------------------------------------------------
+
+    def set_option(self, name, value):
+        """Set an option by its library name (only before the first ask):
+        numbers and bools through hpt_study_set, strings through
+        hpt_study_set_str."""
+        h = self._handle()
+        if isinstance(value, str):
+            _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name), _lib.encode(value)))
+        elif isinstance(value, numbers.Real):
+            _lib.check(_lib_.hpt_study_set(h, _lib.encode(name), float(value)))
+        else:
+            raise TypeError("option %r: expected a number, bool or str, not %r"
+                            % (name, value))
+        self.options[name] = value
+
+    def get_option(self, name):
+        """Read a numeric option back (its default when never set)."""
+        out = ctypes.c_double()
+        _lib.check(_lib_.hpt_study_get(self._handle(), _lib.encode(name), _byref(out)))
+        return out.value
+
+    # ---- ask / report / tell --------------------------------------------------
+
+    def ask(self):
+        """Start a trial: a Trial, or None when the study is complete
+        (HPT_DONE: max_trials reached, grid exhausted ...). Raises hpt.Wait
+        for HPT_WAIT."""
+        tid = ctypes.c_int64()
+        rc = _lib_.hpt_study_ask(self._handle(), _byref(tid))
+        if rc == _lib.OK:
+            return Trial(self, tid.value)
+        if rc == _lib.DONE:
+            return None
+        if rc == _lib.WAIT:
+            raise Wait(_lib.strerror(rc))
+        raise _lib.error_for(rc)
+
+    def report(self, trial, step, value):
+        """Report an intermediate value of a running trial; returns True
+        when the study wants it stopped."""
+        stop = ctypes.c_int32()
+        _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial), float(step),
+                                          float(value), _byref(stop)))
+        return bool(stop.value)
+
+    def tell(self, trial, value):
+        """Finish a running trial (a Trial or an id) with its value."""
+        _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial), float(value)))
+
+    def tell_failed(self, trial, reason=None):
+        """Finish a running trial as failed; reason is kept (the first 255
+        bytes of its UTF-8, cut between characters)."""
+        r = None
+        if reason is not None:
+            r = str(reason).encode("utf-8")
+            if len(r) > 255:
+                r = r[:255].decode("utf-8", "ignore").encode("utf-8")
+        _lib.check(_lib_.hpt_study_tell_failed(self._handle(), _trial_id(trial), r))
+
+    def prune(self, trial):
+        """Finish a running trial as pruned (value = its last report)."""
+        _lib.check(_lib_.hpt_study_prune(self._handle(), _trial_id(trial)))
+
+    # ---- reading trials ---------------------------------------------------------
+
+    def __len__(self):
+        n = ctypes.c_int64()
+        _lib.check(_lib_.hpt_study_trial_count(self._handle(), _byref(n)))
+        return n.value
+
+    def _params(self, tid):
+        buf = self._dense()
+        _lib.check(_lib_.hpt_trial_params(self._handle(), tid, buf, self._n))
+        return self._space.to_native(buf[:])
+
+    def _budget(self, tid):
+        b, p = ctypes.c_double(), ctypes.c_int64()
+        _lib.check(_lib_.hpt_trial_budget(self._handle(), tid, _byref(b), _byref(p)))
+        return b.value, (p.value if p.value >= 0 else None)
+
+    def _state(self, tid):
+        st = ctypes.c_int32()
+        _lib.check(_lib_.hpt_trial_state(self._handle(), _trial_id(tid), _byref(st)))
+        return TrialState(st.value)
+
+    def trial(self, trial_id):
+        """A FrozenTrial snapshot of trial `trial_id`."""
+        h = self._handle()
+        tid = _trial_id(trial_id)
+        state = self._state(tid)
+        value = None
+        if state in (TrialState.COMPLETE, TrialState.PRUNED):
+            v = ctypes.c_double()
+            _lib.check(_lib_.hpt_trial_value(h, tid, _byref(v)))
+            value = v.value
+        n = ctypes.c_int64()
+        _lib.check(_lib_.hpt_trial_report_count(h, tid, _byref(n)))
+        reports = []
+        step, val = ctypes.c_double(), ctypes.c_double()
+        for k in range(n.value):
+            _lib.check(_lib_.hpt_trial_report(h, tid, k, _byref(step), _byref(val)))
+            reports.append((step.value, val.value))
+        reason = None
+        if state == TrialState.FAILED:
+            r = ctypes.c_char_p()
+            _lib.check(_lib_.hpt_trial_fail_reason(h, tid, _byref(r)))
+            reason = _lib._decode(r.value)
+        budget, parent = self._budget(tid)
+        return FrozenTrial(tid, state, self._params(tid), value, budget, parent,
+                           tuple(reports), reason)
+
+    @property
+    def trials(self):
+        """Every trial so far, as FrozenTrial records in id order."""
+        return [self.trial(i) for i in range(len(self))]
+
+    def _best(self):
+        tid, v = ctypes.c_int64(), ctypes.c_double()
+        _lib.check(_lib_.hpt_study_best(self._handle(), _byref(tid), _byref(v)))
+        return tid.value, v.value
+
+    @property
+    def best_trial(self):
+        """The best complete trial, as hpt_study_best picks it (among the
+        complete trials of the largest budget, so multi-fidelity values
+        compare); raises hpt.TrialStateError when no trial is complete."""
+        return self.trial(self._best()[0])
+
+    @property
+    def best_value(self):
+        return self._best()[1]
+
+    @property
+    def best_params(self):
+        return self._params(self._best()[0])
+
+    # ---- persistence (journal, warm start, completion, C-side results) --------------
+
+    def journal_info(self):
+        """What opening the journal found: dict(records=..., dropped_bytes=...,
+        note="created" | "resumed: ..."). hpt.TrialStateError without a
+        journal."""
+        f = _lib.need("hpt_study_journal_info", "journal_info()")
+        records, dropped, note = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
+        _lib.check(f(self._handle(), _byref(records), _byref(dropped), _byref(note)))
+        return {"records": records.value, "dropped_bytes": dropped.value,
+                "note": _lib._decode(note.value)}
+
+    def running_trials(self):
+        """The running trials (after a resume: those the dead process had
+        asked and not told), as Trial objects to train again or fail."""
+        f = _lib.need("hpt_study_running", "running_trials()")
+        h = self._handle()
+        while True:
+            needed = ctypes.c_size_t()
+            _lib.check(_ok_or_range(f(h, None, 0, _byref(needed))))
+            n = needed.value
+            ids = (ctypes.c_int64 * max(n, 1))()
+            rc = f(h, ids, n, _byref(needed))
+            if rc == _lib.E_RANGE:   # another thread asked in between: again
+                continue
+            _lib.check(rc)
+            return [Trial(self, ids[i]) for i in range(needed.value)]
+
+    def warm_start(self, parent_journal, kind="identical", defaults=None):
+        """Give this study the complete trials of a parent study's journal
+        (before the first ask). kind: "identical" (same objective: they
+        become observations) or "transfer" (a related one: a prior).
+        defaults: {name: value} for parameters new in this space (the value
+        they had in the parent), native values as in trial.params.
+        Returns hpt_study_warm_info: dict(used=..., skipped=..., summary=...)."""
+        kinds = {"identical": _lib.WARM_IDENTICAL, "transfer": _lib.WARM_TRANSFER}
+        if kind not in kinds:
+            raise ValueError("kind must be 'identical' or 'transfer', not %r" % (kind,))
+        h = self._handle()
+        for name, value in (defaults or {}).items():
+            d = self.space.get(name)
+            x = d.index(value) if isinstance(d, Categorical) else value
+            f = _lib.need("hpt_study_warm_default", "warm_start(defaults=...)")
+            _lib.check(f(h, _lib.encode(name), float(x)))
+        f = _lib.need("hpt_study_warm_start", "warm_start()")
+        _lib.check(f(h, os.fsencode(os.fspath(parent_journal)), kinds[kind]))
+        return self.warm_info()
+
+    def warm_info(self):
+        """Totals over all warm starts: dict(used=..., skipped=..., summary=...)."""
+        f = _lib.need("hpt_study_warm_info", "warm_info()")
+        used, skipped, summary = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
+        _lib.check(f(self._handle(), _byref(used), _byref(skipped), _byref(summary)))
+        return {"used": used.value, "skipped": skipped.value,
+                "summary": _lib._decode(summary.value)}
+
+    @property
+    def done_reason(self):
+        """Why the last ask returned None: "max_trials", "target_value",
+        "patience", "max_seconds", "converged", "exhausted"; "" if none did."""
+        f = _lib.need("hpt_study_done_reason", "done_reason")
+        return _lib._decode(f(self._handle()))
+
+    def export_csv(self, path):
+        """The library's own CSV export (hpt_study_export_csv: RFC 4180,
+        columns id, state, parameters by name, budget, value, reports,
+        fail_reason). to_csv is the pure-Python one."""
+        f = _lib.need("hpt_study_export_csv", "export_csv()")
+        _lib.check(f(self._handle(), os.fsencode(os.fspath(path))))
+        return path
+
+    def best_overall(self):
+        """(trial id or None, value): like best_value, but also over the
+        identical warm-start observations (id None when one of those is
+        best)."""
+        f = _lib.need("hpt_study_best_overall", "best_overall()")
+        tid, v = ctypes.c_int64(), ctypes.c_double()
+        _lib.check(f(self._handle(), _byref(tid), _byref(v)))
+        return (tid.value if tid.value >= 0 else None), v.value
+
+    def top_k(self, k):
+        """The k best complete trials, best first, as FrozenTrial records."""
+        f = _lib.need("hpt_study_top_k", "top_k()")
+        k = int(k)
+        if k < 0:
+            raise ValueError("k must be >= 0")
+        ids, n = (ctypes.c_int64 * max(k, 1))(), ctypes.c_size_t()
+        _lib.check(f(self._handle(), k, ids, _byref(n)))
+        return [self.trial(ids[i]) for i in range(n.value)]
+
+    def importance(self):
+        """{name: relative importance} from the strategy's model (sums to
+        1); hpt.TrialStateError when the strategy has no fitted model."""
+        f = _lib.need("hpt_study_importance", "importance()")
+        out = self._dense()
+        _lib.check(f(self._handle(), out, self._n))
+        return dict(zip(self.space, out[:]))
+
+    # ---- optimize -----------------------------------------------------------------
+
+    def optimize(self, fn, n_trials=None, n_jobs=1, catch=(), timeout=None,
+                 callbacks=(), show_progress_bar=None):
+        """Run fn(trial) -> value on asked trials until n_trials were asked
+        by this call, the study is complete, or `timeout` seconds passed
+        (running trials are finished, not interrupted).
+
+        n_jobs threads (-1: one per CPU) share the study; fn runs outside
+        any lock, so it runs in parallel as far as it releases the GIL
+        (numpy, scikit-learn, a subprocess, a libhpt call ...).
+
+        fn's value is told; a value that is not a finite number fails the
+        trial (with a warning). Raising hpt.TrialPruned prunes it. An
+        exception of a class in `catch` fails the trial and the run goes
+        on; any other exception fails the trial, stops the run and is
+        raised here. A trial fn finished itself (trial.tell, ...) is left
+        as it is. callbacks: functions f(study, frozen_trial) called after
+        each trial. The progress bar is drawn on stderr when it is a
+        terminal (show_progress_bar=None), or as forced by True/False.
+        Ctrl-C: with one job the running trial is failed ("KeyboardInterrupt")
+        and the interrupt raised; with several, asking stops, the running
+        trials finish, then it is raised."""
+        if n_trials is not None and n_trials < 0:
+            raise ValueError("n_trials must be >= 0")
+        if n_jobs == -1:
+            n_jobs = os.cpu_count() or 1
+        if n_jobs < 1:
+            raise ValueError("n_jobs must be >= 1 or -1")
+        catch = (catch,) if isinstance(catch, type) else tuple(catch)
+        total = n_trials
+        if total is None:   # the bar can still end where max_trials ends the study
+            limit = int(self.get_option("max_trials"))
+            total = max(0, limit - len(self)) if limit else None
+        run = _Run(self, fn, n_trials, catch, timeout, callbacks,
+                   _Progress(total, show_progress_bar))
+        try:
+            if n_jobs == 1:
+                run.worker()
+            else:
+                threads = [threading.Thread(target=run.worker, daemon=True,
+                                            name="hpt-optimize-%d" % i)
+                           for i in range(n_jobs)]
+                for t in threads:
+                    t.start()
+                try:
+                    for t in threads:
+                        while t.is_alive():
+                            t.join(0.1)   # stays interruptible by Ctrl-C
+                except BaseException:
+                    run.halt()
+                    for t in threads:
+                        t.join()
+                    raise
+        finally:
+            run.progress.close()
+        if run.error is not None:
+            raise run.error
+
+    # ---- export ---------------------------------------------------------------------
+
+    def _rows(self, labels=False):
+        for t in self.trials:
+            row = {"id": t.id, "state": t.state.name.lower(), "value": t.value,
+                   "budget": t.budget, "parent": t.parent}
+            for n, d in self.space.items():
+                v = t.params[n]
+                if labels and isinstance(d, Categorical):
+                    v = d.labels[d.index(v)]
+                row["params_" + n] = v
+            row["n_reports"] = len(t.reports)
+            row["fail_reason"] = t.fail_reason
+            yield row
+
+    def _columns(self):
+        return (["id", "state", "value", "budget", "parent"]
+                + ["params_" + n for n in self.space] + ["n_reports", "fail_reason"])
+
+    def to_csv(self, path):
+        """Write one row per trial: id, state, value, budget, parent,
+        params_<name> for each parameter (categoricals by their label, see
+        hpt.Categorical), n_reports, fail_reason; empty cells for None.
+        Floats are written with repr(), which round-trips exactly."""
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=self._columns())
+            w.writeheader()
+            for row in self._rows(labels=True):
+                w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        return path
+
+    def to_dataframe(self):
+        """The trials as a pandas DataFrame (columns as to_csv, categorical
+        columns holding the original choice objects); raises ImportError when
+        pandas is not installed."""
+        import pandas
+        return pandas.DataFrame(list(self._rows()), columns=self._columns())
+
+    def plot_history(self, path=None, title=None):
+        """Plot each complete trial's value and the best-so-far curve against
+        the trial id; save to `path` (any format matplotlib knows) when given.
+        Uses matplotlib's Agg canvas (never a window, never changes the
+        global backend); returns the matplotlib Figure. ImportError when
+        matplotlib is not installed."""
+        from matplotlib.figure import Figure
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        better = max if self.direction == "maximize" else min
+        xs, ys, best, bx = [], [], [], []
+        for t in self.trials:
+            if t.state == TrialState.COMPLETE:
+                xs.append(t.id)
+                ys.append(t.value)
+                best.append(t.value if not best else better(best[-1], t.value))
+                bx.append(t.id)
+        fig = Figure(figsize=(6.4, 4.0))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot(1, 1, 1)
+        ax.plot(xs, ys, "o", ms=3, alpha=0.5, label="trial value")
+        ax.step(bx, best, where="post", color="C3", label="best so far")
+        ax.set_xlabel("trial")
+        ax.set_ylabel("value (%s)" % self.direction)
+        ax.set_title(title or "hpt: %s, %d trials" % (self.strategy, len(self)))
+        ax.legend(loc="best")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path)
+        return fig
+
+
+def _ok_or_range(rc):
+    """hpt_study_running with n = 0 returns HPT_E_RANGE when there are
+    running trials: that is the size query succeeding."""
+    return _lib.OK if rc == _lib.E_RANGE else rc
+
+
+class _Run:
+    """The shared state of one Study.optimize call."""
+
+    def __init__(self, study, fn, n_trials, catch, timeout, callbacks, progress):
+        self.study, self.fn, self.n_trials, self.catch = study, fn, n_trials, catch
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.callbacks = list(callbacks or ())
+        self.progress = progress
+        self.cond = threading.Condition()
+        self.asked = 0
+        self.in_flight = 0
+        self.finished = 0
+        self.stopped = False
+        self.error = None
+
+    def halt(self, error=None):
+        with self.cond:
+            self.stopped = True
+            if error is not None and self.error is None:
+                self.error = error
+            self.cond.notify_all()
+
+    def _next(self):
+        with self.cond:
+            while True:
+                if self.stopped or (self.n_trials is not None and self.asked >= self.n_trials) \
+                        or (self.deadline is not None and time.monotonic() >= self.deadline):
+                    return None
+                try:
+                    trial = self.study.ask()
+                except Wait:
+                    if self.in_flight == 0:
+                        raise Wait("the strategy waits for running trials that this "
+                                   "optimize() call does not own: tell them first")
+                    self.cond.wait(0.05)
+                    continue
+                if trial is None:
+                    self.stopped = True
+                    return None
+                self.asked += 1
+                self.in_flight += 1
+                return trial
+
+    def worker(self):
+        while True:
+            try:
+                trial = self._next()
+            except BaseException as e:
+                self.halt(e)
+                return
+            if trial is None:
+                return
+            try:
+                self._run_one(trial)
+            except BaseException as e:
+                self.halt(e)
+            finally:
+                with self.cond:
+                    self.in_flight -= 1
+                    self.finished += 1
+                    self.cond.notify_all()
+                self.progress.update(self.finished, self.study)
+
+    def _run_one(self, trial):
+        study = self.study
+        try:
+            value = self.fn(trial)
+        except TrialPruned:
+            if trial.state == TrialState.RUNNING:
+                study.prune(trial)
+        except self.catch as e:
+            if trial.state == TrialState.RUNNING:
+                study.tell_failed(trial, "%s: %s" % (type(e).__name__, e))
+        except BaseException as e:
+            if trial.state == TrialState.RUNNING:
+                study.tell_failed(trial, "%s: %s" % (type(e).__name__, e))
+            raise
+        else:
+            if trial.state == TrialState.RUNNING:
+                try:
+                    v = float(value)
+                except (TypeError, ValueError):
+                    v = math.nan
+                if math.isfinite(v):
+                    study.tell(trial, v)
+                else:
+                    warnings.warn("hpt: trial %d returned %r, not a finite number; "
+                                  "recorded as failed" % (trial.id, value), RuntimeWarning)
+                    study.tell_failed(trial, "objective returned %r" % (value,))
+        if self.callbacks:
+            frozen = study.trial(trial.id)
+            for cb in self.callbacks:
+                cb(study, frozen)
+
+
+class _Progress:
+    """A one-line progress bar on stderr, drawn only on a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, total, enabled=None, stream=None):
+        self.stream = stream or sys.stderr
+        if enabled is None:
+            isatty = getattr(self.stream, "isatty", None)
+            enabled = bool(isatty and isatty())
+        self.enabled = enabled
+        self.total = total
+        self.drawn = False
+        self.lock = threading.Lock()
+
+    def update(self, done, study):
+        if not self.enabled:
+            return
+        try:
+            best = "best %.6g" % study.best_value
+        except _lib.Error:
+            best = "no complete trial"
+        with self.lock:
+            if self.total:
+                k = min(self.WIDTH, self.WIDTH * done // self.total)
+                bar = "[%s%s] %d/%d" % ("#" * k, "." * (self.WIDTH - k), done, self.total)
+            else:
+                bar = "%d trials" % done
+            self.stream.write("\rhpt %s  %s  " % (bar, best))
+            self.stream.flush()
+            self.drawn = True
+
+    def close(self):
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False

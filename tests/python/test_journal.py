@@ -1,0 +1,179 @@
+"""Durable studies, resume, warm start, completion and the C-side results:
+each test skips while the loaded library lacks the function it needs."""
+import csv
+
+import pytest
+
+import hpt
+from hpt import _lib
+
+from conftest import requires_strategy
+
+
+def requires(symbol):
+    return pytest.mark.skipif(not _lib.has(symbol), reason="libhpt has no %s yet" % symbol)
+
+
+SPACE = {"x": hpt.Float(-1.0, 1.0), "k": hpt.Int(0, 4), "c": hpt.Categorical(["a", None])}
+
+
+def f(p):
+    return (p["x"] - 0.3) ** 2 + 0.1 * p["k"] + (p["c"] is None) * 0.05
+
+
+@pytest.mark.skipif(_lib.has("hpt_study_open"), reason="the library has journals")
+def test_without_journal_support_a_clear_error(tmp_path):
+    with pytest.raises(NotImplementedError, match="hpt_study_open"):
+        hpt.Study(SPACE, journal=tmp_path / "j")
+
+
+@requires("hpt_study_open")
+def test_journal_resume_gives_the_same_study(tmp_path):
+    path = tmp_path / "study.jnl"
+    opts = dict(max_trials=12)
+    s1 = hpt.Study(SPACE, "sobol", seed=9, journal=path, **opts)
+    assert s1.journal_info()["note"] == "created" and s1.journal == str(path)
+    asked = [s1.ask() for _ in range(5)]
+    asked[0].report(1, 0.5)
+    for t in asked[:3]:
+        t.tell(f(t.params))
+    asked[3].tell_failed("oom")   # asked[4] stays running: the "crash"
+    before = s1.trials
+    lost = asked[4].params
+    s1.close()
+
+    s2 = hpt.Study(SPACE, "sobol", seed=9, journal=path, **opts)   # same script again
+    info = s2.journal_info()
+    assert info["note"].startswith("resumed") and info["dropped_bytes"] == 0
+    assert s2.trials == before
+    running = s2.running_trials()
+    assert [t.id for t in running] == [4] and running[0].params == lost
+    running[0].tell(f(running[0].params))
+    rest = []
+    while (t := s2.ask()) is not None:
+        rest.append(t.params)
+        t.tell(f(t.params))
+    assert s2.done_reason == "max_trials"
+
+    ref = hpt.Study(SPACE, "sobol", seed=9, **opts)   # never interrupted
+    for _ in range(5):
+        ref.ask()
+    assert [ref.ask().params for _ in range(7)] == rest
+    s2.close()
+
+
+@requires("hpt_study_open")
+def test_journal_refusals(tmp_path):
+    path = tmp_path / "study.jnl"
+    s1 = hpt.Study(SPACE, "random", seed=1, journal=path)
+    s1.ask().tell(1.0)
+    with pytest.raises(hpt.JournalLocked):
+        hpt.Study(SPACE, "random", seed=1, journal=path)
+    s1.close()
+    with pytest.raises(hpt.JournalMismatch) as e:
+        hpt.Study(SPACE, "random", seed=2, journal=path)
+    assert "seed" in str(e.value)
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = b"garbage " + lines[2]
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(hpt.CorruptJournal, match="line"):
+        hpt.Study(SPACE, "random", seed=1, journal=path)
+    with pytest.raises(hpt.TrialStateError):
+        hpt.Study(SPACE).journal_info()
+
+
+@requires("hpt_study_open")
+def test_torn_last_record_is_dropped(tmp_path):
+    path = tmp_path / "study.jnl"
+    with hpt.Study(SPACE, "random", seed=1, journal=path) as s:
+        s.ask().tell(1.0)
+    with open(path, "ab") as fh:
+        fh.write(b"tell 0 12 0.5")        # no checksum, no newline
+    with hpt.Study(SPACE, "random", seed=1, journal=path) as s:
+        assert s.journal_info()["dropped_bytes"] == len(b"tell 0 12 0.5")
+        assert len(s) == 1
+
+
+@requires("hpt_study_export_csv")
+def test_export_csv_by_the_library(tmp_path):
+    s = hpt.Study(SPACE, "random", seed=3)
+    for i in range(4):
+        t = s.ask()
+        t.tell(f(t.params)) if i != 2 else t.tell_failed("boom")
+    out = s.export_csv(tmp_path / "c.csv")
+    with open(out, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4 and rows[2]["state"] == "failed" and rows[2]["fail_reason"] == "boom"
+    assert [float(r["x"]) for r in rows] == [t.params["x"] for t in s.trials]
+
+
+@requires("hpt_study_done_reason")
+def test_completion_criteria_and_done_reason():
+    s = hpt.Study(SPACE, "random", seed=4, target_value=0.2)
+    assert s.done_reason == ""
+    n = 0
+    while (t := s.ask()) is not None:
+        t.tell(f(t.params))
+        n += 1
+        assert n < 10000
+    assert s.done_reason == "target_value" and s.best_value <= 0.2
+    g = hpt.Study({"k": hpt.Int(0, 2)}, "grid")
+    while (t := g.ask()) is not None:
+        t.tell(0.0)
+    assert g.done_reason == "exhausted"
+    p = hpt.Study(SPACE, "random", seed=4, patience=3)
+    for t in iter(p.ask, None):
+        t.tell(5.0)                # never improves after the first
+    assert p.done_reason == "patience" and len(p) == 4
+
+
+@requires("hpt_study_top_k")
+def test_top_k():
+    s = hpt.Study(SPACE, "random", seed=5, direction="maximize")
+    for _ in range(10):
+        t = s.ask()
+        t.tell(f(t.params))
+    top = s.top_k(3)
+    assert [t.value for t in top] == sorted((t.value for t in s.trials), reverse=True)[:3]
+    assert top[0] == s.best_trial and s.top_k(0) == [] and len(s.top_k(50)) == 10
+
+
+@requires("hpt_study_warm_start")
+@requires_strategy("bayes")
+def test_warm_start_and_importance(tmp_path):
+    parent = tmp_path / "parent.jnl"
+    with hpt.Study(SPACE, "random", seed=6, journal=parent) as p:
+        for _ in range(12):
+            t = p.ask()
+            t.tell(f(t.params))
+        best_parent = p.best_value
+    space2 = dict(SPACE, y=hpt.Float(0.0, 1.0))     # a new parameter
+    child = hpt.Study(space2, "bayes", seed=6)
+    with pytest.raises(hpt.UnknownName):
+        child.warm_start(parent, "identical")       # y needs a default
+    info = child.warm_start(parent, "identical", defaults={"y": 0.5})
+    assert info["used"] == 12 and info["skipped"] == 0 and "parent" in info["summary"]
+    assert child.best_overall() == (None, best_parent)
+    for _ in range(3):
+        t = child.ask()
+        t.tell(f(t.params) + 1.0)                   # worse than the parent's
+    assert child.best_overall() == (None, best_parent)
+    with pytest.raises(ValueError):
+        child.warm_start(parent, "sideways")
+
+
+@requires("hpt_study_importance")
+@requires_strategy("bayes")
+def test_importance():
+    with pytest.raises(hpt.TrialStateError):
+        hpt.Study(SPACE, "random").importance()
+    s = hpt.Study(SPACE, "bayes", seed=7)
+    for _ in range(12):
+        t = s.ask()
+        t.tell(f(t.params))
+    try:
+        imp = s.importance()
+    except hpt.TrialStateError as e:
+        pytest.skip("bayes exposes no model yet: %s" % e)
+    assert list(imp) == list(SPACE) and abs(sum(imp.values()) - 1.0) < 1e-9
+    assert all(v >= 0 for v in imp.values())
