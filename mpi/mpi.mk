@@ -26,7 +26,12 @@ install: install-mpi
 uninstall: uninstall-mpi
 endif
 
-MPI_TEST_BIN := $(patsubst tests/mpi/%.c,$(B)/mpi/tests/%,$(wildcard tests/mpi/*.c))
+# The abort + resume test needs the journal (hpt_study_open).
+MPI_TEST_SRC := $(wildcard tests/mpi/*.c)
+ifeq ($(shell grep -q 'hpt_study_open' include/hpt.h && echo y),)
+MPI_TEST_SRC := $(filter-out tests/mpi/resume.c,$(MPI_TEST_SRC))
+endif
+MPI_TEST_BIN := $(patsubst tests/mpi/%.c,$(B)/mpi/tests/%,$(MPI_TEST_SRC))
 MPI_EXAMPLE_BIN := $(patsubst examples/mpi/%.c,$(B)/mpi/examples/%,$(wildcard examples/mpi/*.c))
 
 .PHONY: mpi mpi-tests mpi-examples mpi-throughput install-mpi uninstall-mpi mpi-missing
