@@ -90,20 +90,23 @@ static void copy_text(char *dst, const char *src)
     snprintf(dst, MSG, "%s", src ? src : "");
 }
 
-/* Wait for a request. With max_sleep > 0, poll with naps that start at
- * 20 us and double up to max_sleep: a rank that waits long (a coordinator
- * between requests, a worker held by HPT_WAIT) leaves its core to the
- * training ranks, and a busy one is answered within microseconds. */
+/* Wait for a request. With max_sleep > 0: poll without sleeping for the
+ * first SPIN seconds (a reply, or the next request of a busy worker, comes
+ * within microseconds, and a sleeping process may take milliseconds to be
+ * scheduled again), then with naps that start at 20 us and double up to
+ * max_sleep: a rank that waits long (a coordinator between requests, a
+ * worker held by HPT_WAIT) leaves its core to the training ranks. */
+#define SPIN 2e-4
 static int wait_req(hpt_mpi *h, MPI_Request *r, MPI_Status *st)
 {
     if (h->max_sleep <= 0)
         return MPI_Wait(r, st);
-    double nap = 20e-6;
-    for (int spins = 0;; spins++) {
+    double nap = 20e-6, t0 = MPI_Wtime();
+    for (unsigned spins = 0;; spins++) {
         int flag = 0, e = MPI_Test(r, &flag, st);
         if (e != MPI_SUCCESS || flag)
             return e;
-        if (spins < 64)
+        if (spins % 16 != 15 || MPI_Wtime() - t0 < SPIN)
             continue;
         struct timespec ts = {0, (long)(nap * 1e9)};
         nanosleep(&ts, NULL);

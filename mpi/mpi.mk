@@ -5,6 +5,7 @@
 #   make mpi              build/libhpt_mpi.so, build/libhpt_mpi.a
 #   make mpi-tests        the MPI test programs (run by tests/check_mpi.sh)
 #   make mpi-examples     build/mpi/examples/tune_mpi
+#   make mpi-demo         run it: 1 rank, then 4 ranks (MPI_DEMO_ARGS=...)
 #   make mpi-throughput   build/hpt-mpi-throughput (coordinator asks/s)
 #   make install-mpi / uninstall-mpi   (part of install / uninstall when
 #                         mpicc exists)
@@ -34,7 +35,7 @@ endif
 MPI_TEST_BIN := $(patsubst tests/mpi/%.c,$(B)/mpi/tests/%,$(MPI_TEST_SRC))
 MPI_EXAMPLE_BIN := $(patsubst examples/mpi/%.c,$(B)/mpi/examples/%,$(wildcard examples/mpi/*.c))
 
-.PHONY: mpi mpi-tests mpi-examples mpi-throughput install-mpi uninstall-mpi mpi-missing
+.PHONY: mpi-demo mpi mpi-tests mpi-examples mpi-throughput install-mpi uninstall-mpi mpi-missing
 
 ifeq ($(MPICC),)
 mpi mpi-tests mpi-examples mpi-throughput install-mpi: mpi-missing
@@ -93,3 +94,13 @@ uninstall-mpi:
 	rm -f $(DESTDIR)$(LIBDIR)/libhpt_mpi.so $(DESTDIR)$(LIBDIR)/$(MPI_SONAME) \
 	    $(DESTDIR)$(LIBDIR)/libhpt_mpi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhpt_mpi.a \
 	    $(DESTDIR)$(INCLUDEDIR)/hpt_mpi.h $(DESTDIR)$(PKGCONFIGDIR)/hpt_mpi.pc
+
+# The settings tests/check_mpi.sh uses in a container (shared memory only,
+# root allowed, more ranks than cores).
+MPIRUN_ENV := OMPI_MCA_btl=self,vader OMPI_MCA_pml=ob1 OMPI_MCA_plm=isolated \
+    OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1 \
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPI_DEMO_ARGS ?=
+mpi-demo: $(B)/mpi/examples/tune_mpi
+	$(MPIRUN_ENV) mpirun --oversubscribe -np 1 $< $(MPI_DEMO_ARGS)
+	$(MPIRUN_ENV) mpirun --oversubscribe -np 4 $< $(MPI_DEMO_ARGS)
