@@ -2,7 +2,8 @@
 # check_mpi.sh BUILD -- libhpt_mpi under mpirun: a job runs to completion
 # with every trial accounted for (complete), failures and a worker leaving
 # (faults), HPT_DONE shutdown (done), a trial trained by a group of ranks
-# (group), abort + resume through the journal (resume, when include/hpt.h
+# (group), HPT_WAIT held by the coordinator (wait: needs strategy
+# "hyperband", else it skips itself), abort + resume through the journal (resume, when include/hpt.h
 # has hpt_study_open); the shared library exports only hpt_mpi_*; an
 # outside program builds with `pkg-config hpt_mpi`. Skipped (exit 0) when
 # Open MPI is not installed.
@@ -13,7 +14,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group; do
+for p in complete faults done group wait; do
     [ -x "$t/$p" ] || { echo "check_mpi: $t/$p not built (make tests)"; exit 1; }
 done
 
@@ -47,6 +48,7 @@ run complete 4 "$t/complete"
 run faults 4 "$t/faults"
 run done 4 "$t/done"
 run group 5 "$t/group"
+run wait 4 "$t/wait"
 
 if grep -q 'hpt_study_open' include/hpt.h; then
     if [ ! -x "$t/resume" ]; then
