@@ -4,7 +4,8 @@
 #
 #   make mpi              build/libhpt_mpi.so, build/libhpt_mpi.a
 #   make mpi-tests        the MPI test programs (run by tests/check_mpi.sh)
-#   make mpi-examples     build/mpi/examples/tune_mpi
+#   make mpi-examples     build/mpi/examples/tune_mpi, and tune_digits_mpi
+#                         (the real task) when bench/digits.h exists
 #   make mpi-demo         run it: 1 rank, then 4 ranks (MPI_DEMO_ARGS=...)
 #   make mpi-throughput   build/hpt-mpi-throughput (coordinator asks/s)
 #   make install-mpi / uninstall-mpi   (part of install / uninstall when
@@ -33,7 +34,12 @@ ifeq ($(shell grep -q 'hpt_study_open' include/hpt.h && echo y),)
 MPI_TEST_SRC := $(filter-out tests/mpi/resume.c,$(MPI_TEST_SRC))
 endif
 MPI_TEST_BIN := $(patsubst tests/mpi/%.c,$(B)/mpi/tests/%,$(MPI_TEST_SRC))
-MPI_EXAMPLE_BIN := $(patsubst examples/mpi/%.c,$(B)/mpi/examples/%,$(wildcard examples/mpi/*.c))
+# The real-task example needs the bench's training task (bench/digits.h).
+MPI_EXAMPLE_SRC := $(wildcard examples/mpi/*.c)
+ifeq ($(wildcard bench/digits.h),)
+MPI_EXAMPLE_SRC := $(filter-out examples/mpi/tune_digits_mpi.c,$(MPI_EXAMPLE_SRC))
+endif
+MPI_EXAMPLE_BIN := $(patsubst examples/mpi/%.c,$(B)/mpi/examples/%,$(MPI_EXAMPLE_SRC))
 
 .PHONY: mpi-demo mpi mpi-tests mpi-examples mpi-throughput install-mpi uninstall-mpi mpi-missing
 
@@ -75,6 +81,11 @@ $(B)/mpi/tests/%: tests/mpi/%.c tests/mpi/mpitest.h $(B)/libhpt_mpi.a $(B)/libhp
 $(B)/mpi/examples/%: examples/mpi/%.c $(B)/libhpt_mpi.a $(B)/libhpt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(MPI_CFLAGS) $< -o $@ $(MPI_PROG_LIBS)
+
+$(B)/mpi/examples/tune_digits_mpi: examples/mpi/tune_digits_mpi.c $(B)/obj/bench/digits.o \
+                                  $(B)/libhpt_mpi.a $(B)/libhpt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(MPI_CFLAGS) -Ibench $< $(B)/obj/bench/digits.o -o $@ $(MPI_PROG_LIBS)
 
 $(B)/hpt-mpi-throughput: mpi/throughput.c $(B)/libhpt_mpi.a $(B)/libhpt.a
 	$(CC) $(MPI_CFLAGS) $< -o $@ $(MPI_PROG_LIBS)
