@@ -49,6 +49,7 @@ struct hpt_mpi {
     unsigned char *buf; /* rep_hdr + dim doubles */
     size_t buf_size;
     int got_done, left; /* worker: HPT_DONE received / left */
+    int64_t held;       /* worker: trials asked minus trials it finished */
     /* coordinator */
     hpt_study *study;   /* borrowed */
     int32_t *roles;     /* size entries */
@@ -759,6 +760,7 @@ int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values, size_t n, double 
         return rc;
     memcpy(values, h->buf + sizeof r, n * sizeof *values);
     *trial_id = r.trial;
+    h->held++;
     if (budget)
         *budget = r.budget;
     if (resume_from)
@@ -786,6 +788,8 @@ static int finish(hpt_mpi *h, const char *fn, int32_t op, int64_t id, double ste
     rc = call(h, &q, &r);
     if (should_stop)
         *should_stop = rc == HPT_OK ? r.should_stop : 0;
+    if (rc == HPT_OK && op != OP_REPORT)
+        h->held--;
     return rc;
 }
 
@@ -813,7 +817,10 @@ int hpt_mpi_leave(hpt_mpi *h)
 {
     if (!h)
         return HPT_E_INVALID;
-    if (h->rank == h->coordinator || h->role != HPT_MPI_WORKER || h->left || h->got_done)
+    /* After HPT_DONE the coordinator no longer counts on this worker, but
+     * it still waits for the trials the worker holds: leave for those. */
+    if (h->rank == h->coordinator || h->role != HPT_MPI_WORKER || h->left ||
+        (h->got_done && h->held <= 0))
         return HPT_OK;
     req_msg q = {0};
     q.op = OP_LEAVE;

@@ -7,7 +7,10 @@
  *    still train (slowly). hpt_mpi_serve must not return before their
  *    trials are told: right after it returns, no trial may be running.
  * 3. A study with no workers at all (every other rank joins as a member):
- *    hpt_mpi_serve returns at once with HPT_OK. */
+ *    hpt_mpi_serve returns at once with HPT_OK.
+ * 4. A worker holds both trials of the study, gets HPT_DONE on its next ask
+ *    and is destroyed without telling them: the coordinator records them
+ *    failed and returns instead of waiting forever. */
 #include <time.h>
 
 #include "mpitest.h"
@@ -56,6 +59,35 @@ static void run(const char *strategy, double max_trials, int32_t role, int slow,
     hpt_study_destroy(st);
 }
 
+static void run_abandon(void)
+{
+    hpt_space *sp = line_space();
+    hpt_study *st = NULL;
+    hpt_mpi *h = NULL;
+    if (mt_rank == 0) {
+        MT_OK(hpt_study_create(sp, "random", HPT_MINIMIZE, 5, &st), NULL);
+        MT_OK(hpt_study_set(st, "max_trials", 2), NULL);
+    }
+    /* Rank 1 is the only worker. */
+    MT_OK(hpt_mpi_create(MPI_COMM_WORLD, 0, mt_rank == 1 ? HPT_MPI_WORKER : HPT_MPI_MEMBER, st,
+                         sp, &h), NULL);
+    hpt_space_destroy(sp);
+    if (mt_rank == 0) {
+        MT_STATUS(hpt_mpi_serve(h), HPT_DONE, h);
+        int64_t complete, failed, n = mt_account(st, &complete, &failed);
+        MT_CHECK(n == 2 && failed == 2, "%lld trials, %lld failed", (long long)n,
+                 (long long)failed);
+    } else if (mt_rank == 1) {
+        int64_t id;
+        double x;
+        MT_OK(hpt_mpi_ask(h, &id, &x, 1, NULL, NULL), h);
+        MT_OK(hpt_mpi_ask(h, &id, &x, 1, NULL, NULL), h);
+        MT_STATUS(hpt_mpi_ask(h, &id, &x, 1, NULL, NULL), HPT_DONE, h);
+    }
+    hpt_mpi_destroy(h); /* rank 1: leaves with its two trials */
+    hpt_study_destroy(st);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -66,9 +98,10 @@ int main(int argc, char **argv)
     run("grid", 0, HPT_MPI_WORKER, 0, 5, HPT_DONE);
     run("random", size - 2, HPT_MPI_WORKER, 1, size - 2, HPT_DONE);
     run("random", 10, HPT_MPI_MEMBER, 0, 0, HPT_OK);
+    run_abandon();
     if (mt_rank == 0)
-        printf("done: grid exhausted, fewer trials than workers and no workers all shut "
-               "down cleanly\n");
+        printf("done: grid exhausted, fewer trials than workers, no workers, and a worker "
+               "abandoning its trials after HPT_DONE all shut down cleanly\n");
     MPI_Finalize();
     return 0;
 }
