@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 {
     static char wlist[256] = "1,4,16,64,256";
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows in a log file */
-    config c = {.seeds = 10, .target = 0.3, .max_trials = 5000, .sigma = 1.0, .alpha = 1.5,
+    config c = {.seeds = 10, .target = 0.5, .max_trials = 20000, .sigma = 1.0, .alpha = 1.5,
                 .unit = 60.0, .max_resource = 27};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
