@@ -2,7 +2,7 @@
  *
  * 1. A grid study runs out of points (HPT_DONE from the strategy, no
  *    max_trials): every worker gets HPT_DONE and hpt_mpi_serve returns
- *    HPT_DONE.
+ *    HPT_DONE. The coordinator is the last rank here, not rank 0.
  * 2. Fewer trials than workers: one worker gets HPT_DONE while the others
  *    still train (slowly). hpt_mpi_serve must not return before their
  *    trials are told: right after it returns, no trial may be running.
@@ -23,21 +23,21 @@ static hpt_space *line_space(void)
     return sp;
 }
 
-static void run(const char *strategy, double max_trials, int32_t role, int slow,
+static void run(int coord, const char *strategy, double max_trials, int32_t role, int slow,
                 int64_t want_trials, int want_serve)
 {
     hpt_space *sp = line_space();
     hpt_study *st = NULL;
     hpt_mpi *h = NULL;
-    if (mt_rank == 0) {
+    if (mt_rank == coord) {
         MT_OK(hpt_study_create(sp, strategy, HPT_MINIMIZE, 5, &st), NULL);
         MT_OK(hpt_study_set(st, "max_trials", max_trials), NULL);
         if (strcmp(strategy, "grid") == 0)
             MT_OK(hpt_study_set(st, "grid.points", 5), NULL);
     }
-    MT_OK(hpt_mpi_create(MPI_COMM_WORLD, 0, role, st, sp, &h), NULL);
+    MT_OK(hpt_mpi_create(MPI_COMM_WORLD, coord, role, st, sp, &h), NULL);
     hpt_space_destroy(sp);
-    if (mt_rank == 0) {
+    if (mt_rank == coord) {
         MT_STATUS(hpt_mpi_serve(h), want_serve, h);
         int64_t complete, failed, n = mt_account(st, &complete, &failed);
         MT_CHECK(n == want_trials && complete == n, "%s: %lld trials, %lld complete",
@@ -95,9 +95,9 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &mt_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     MT_CHECK(size >= 3, "run with at least 3 ranks");
-    run("grid", 0, HPT_MPI_WORKER, 0, 5, HPT_DONE);
-    run("random", size - 2, HPT_MPI_WORKER, 1, size - 2, HPT_DONE);
-    run("random", 10, HPT_MPI_MEMBER, 0, 0, HPT_OK);
+    run(size - 1, "grid", 0, HPT_MPI_WORKER, 0, 5, HPT_DONE); /* coordinator: last rank */
+    run(0, "random", size - 2, HPT_MPI_WORKER, 1, size - 2, HPT_DONE);
+    run(0, "random", 10, HPT_MPI_MEMBER, 0, 0, HPT_OK);
     run_abandon();
     if (mt_rank == 0)
         printf("done: grid exhausted, fewer trials than workers, no workers, and a worker "
