@@ -11,8 +11,8 @@
  *
  * The training task is train_epoch() below, a stand-in: a closed-form
  * validation loss (minimum 0.08 near lr = 3e-3, momentum = 0.95, 2 layers,
- * tanh) that decays over epochs, plus --work-ms milliseconds of real
- * arithmetic per trial so that a trial costs CPU time like training does.
+ * tanh) that decays over epochs, plus --work-ms milliseconds of CPU time
+ * per trial (default 50) so that a trial costs compute like training does.
  * To tune a real model, replace train_epoch() (and, if the model has other
  * hyperparameters, build_space()); nothing else changes. */
 #include <math.h>
@@ -52,16 +52,18 @@ static hparams decode(const hpt_space *sp, const double *v)
     return p;
 }
 
-/* Burn `ms` milliseconds of CPU on arithmetic the compiler cannot drop. */
+/* Burn `ms` milliseconds of CPU time (not wall time: a fixed amount of
+ * work, like a training step, however busy the machine) on arithmetic the
+ * compiler cannot drop. */
 static double work(double ms)
 {
     struct timespec t0, t;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
     double acc = 0;
     do {
         for (int i = 1; i < 20000; i++)
             acc += sin((double)i) / i;
-        clock_gettime(CLOCK_MONOTONIC, &t);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     } while ((double)(t.tv_sec - t0.tv_sec) * 1e3 + (double)(t.tv_nsec - t0.tv_nsec) * 1e-6 <
              ms);
     return acc;
