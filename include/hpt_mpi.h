@@ -51,6 +51,9 @@
  *    failures give HPT_E_MPI: the library works on its own duplicate of the
  *    communicator with MPI_ERRORS_RETURN (the caller's communicator and its
  *    error handler are untouched).
+ *  - Threads: a handle is used by one thread at a time (MPI_THREAD_SINGLE
+ *    or FUNNELED suffices). The coordinator's study keeps its own lock, so
+ *    other threads of the coordinator rank may read it while it is served.
  *  - Messages are raw bytes: all ranks must share one binary layout (the
  *    same architecture), as in nearly every MPI job.
  *  - Allocation uses the C library's malloc directly (this library is
