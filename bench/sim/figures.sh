@@ -3,7 +3,8 @@
 # for the strategies this build has (the others print "unavailable"):
 #   1. simulated speedup to target at W = 1, 4, 16, 64, 256 (hpt-sim):
 #      random and hyperband (ASHA) with SEEDS seeds (default 20), bayes with
-#      BAYES_SEEDS (default 5: its asks are costly);
+#      BAYES_SEEDS (default 5: its asks are costly); QUEUE=1 adds a bayes run
+#      whose simulated time includes the coordinator's queueing;
 #   2. coordinator asks/s at 1000 observations, real MPI run, 3 workers
 #      (hpt-mpi-throughput), random and bayes;
 #   3. wall time of the MPI example, 1 rank vs 4 ranks (tune_mpi), and of the
@@ -20,6 +21,8 @@ echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 1. simulation (bench/sim/sim.c)"
 "$b/hpt-sim" --strategy random --strategy hyperband --seeds "$seeds"
 "$b/hpt-sim" --strategy bayes --seeds "$bseeds" | tail -n +2
+# QUEUE=1: bayes again with the coordinator's queueing in the simulated time.
+[ -n "${QUEUE:-}" ] && "$b/hpt-sim" --strategy bayes --seeds "$bseeds" --coordinator-queue
 if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$b/hpt-mpi-throughput" ]; then
     echo "== 2, 3: skipped (no mpirun, or make mpi-throughput mpi-examples not run)"
     exit 0

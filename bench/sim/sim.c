@@ -5,7 +5,8 @@
  *   hpt-sim [--strategy NAME]... [--workers 1,4,16,64,256] [--seeds N]
  *           [--target REGRET] [--max-trials N] [--dist lognormal|pareto]
  *           [--sigma S] [--alpha A] [--unit SECONDS] [--max-resource R]
- *           [--set OPTION=VALUE]... [--csv] [--selftest]
+ *           [--set OPTION=VALUE]... [--coordinator-queue] [--csv]
+ *           [--selftest]
  *
  * Model. W virtual workers share one study (the public API only, as a
  * coordinator would). At simulated time 0 every worker asks; a trial's
@@ -36,6 +37,11 @@
  * (default 60: a one-minute training run). The simulated clock itself does
  * not advance during asks (so runs are deterministic); a share near 1 says
  * the coordinator would be the bottleneck and the speedup is not credible.
+ * With --coordinator-queue it does: the coordinator serves asks and tells
+ * one at a time, each taking its measured wall-clock cost (divided by
+ * --unit), a trial starts when its ask is served and counts when its tell
+ * is; the figures then include the coordinator's queueing, but depend on
+ * this machine's timing (not bit-reproducible).
  *
  * A strategy that this build does not have (hpt_study_create says
  * HPT_E_NAME) is reported "unavailable", so the same command works before
@@ -65,6 +71,7 @@ typedef struct {
     const char *sets[64];
     int n_sets;
     int csv;
+    int queue; /* --coordinator-queue */
 } config;
 
 /* ---- random durations: splitmix64 (Steele, Lea & Flood 2014) ----------- */
@@ -240,7 +247,7 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
         (r->status = configure(st, strategy, c, r->msg)) != HPT_OK)
         goto out;
 
-    double t = 0;
+    double t = 0, cfree = 0; /* cfree: when the coordinator is next free */
     for (;;) {
         /* Every idle worker asks, in worker order. */
         int still = 0;
@@ -249,8 +256,11 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
             int64_t id, parent;
             double t0 = now(), budget, pb = 0;
             int rc = hpt_study_ask(st, &id);
-            r->ask_wall += now() - t0;
+            double cost = now() - t0;
+            r->ask_wall += cost;
             r->asks++;
+            if (c->queue) /* asks wait for the coordinator, one at a time */
+                cfree = fmax(t, cfree) + cost / c->unit;
             if (rc == HPT_WAIT) {
                 idle[still++] = w;
                 continue;
@@ -266,7 +276,8 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
             if (parent >= 0)
                 hpt_trial_budget(st, parent, &pb, NULL);
             double share = budget > 0 ? (budget - pb) / c->max_resource : 1.0;
-            heap_push(&q, (event){t + duration(c, &rng) * fmax(share, 0.0), id, w});
+            double start = c->queue ? cfree : t;
+            heap_push(&q, (event){start + duration(c, &rng) * fmax(share, 0.0), id, w});
         }
         n_idle = still;
         if (q.n == 0)
@@ -279,8 +290,13 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
         double z = budget > 0 ? fmin(budget / c->max_resource, 1.0) : 1.0;
         double t0 = now();
         int rc = hpt_study_tell(st, ev.id, hartmann6_fidelity(x, z));
-        r->tell_wall += now() - t0;
+        double cost = now() - t0;
+        r->tell_wall += cost;
         r->tells++;
+        if (c->queue) {
+            cfree = fmax(t, cfree) + cost / c->unit;
+            t = cfree; /* the result counts once the coordinator has it */
+        }
         if (rc != HPT_OK) {
             r->status = rc;
             snprintf(r->msg, sizeof r->msg, "tell: %s", hpt_study_errmsg(st));
@@ -333,7 +349,8 @@ static void usage(void)
             "usage: hpt-sim [--strategy NAME]... [--workers 1,4,16,64,256] [--seeds N]\n"
             "               [--target REGRET] [--max-trials N] [--dist lognormal|pareto]\n"
             "               [--sigma S] [--alpha A] [--unit SECONDS] [--max-resource R]\n"
-            "               [--set OPTION=VALUE]... [--csv] [--selftest]\n");
+            "               [--set OPTION=VALUE]... [--coordinator-queue] [--csv]\n"
+            "               [--selftest]\n");
 }
 
 int main(int argc, char **argv)
@@ -347,6 +364,8 @@ int main(int argc, char **argv)
         int takes = 1;
         if (strcmp(a, "--selftest") == 0)
             return selftest();
+        else if (strcmp(a, "--coordinator-queue") == 0)
+            c.queue = 1, takes = 0;
         else if (strcmp(a, "--csv") == 0)
             c.csv = 1, takes = 0;
         else if (!v)
@@ -393,9 +412,10 @@ int main(int argc, char **argv)
                "ask_ms,tell_ms,coordinator_share\n");
     else
         printf("hpt-sim: Hartmann6, target regret %g, %s durations (%s %g), median "
-               "evaluation = %g s, %d seeds, at most %lld trials\n",
+               "evaluation = %g s, %d seeds, at most %lld trials%s\n",
                c.target, c.pareto ? "pareto" : "lognormal", c.pareto ? "alpha" : "sigma",
-               c.pareto ? c.alpha : c.sigma, c.unit, c.seeds, (long long)c.max_trials);
+               c.pareto ? c.alpha : c.sigma, c.unit, c.seeds, (long long)c.max_trials,
+               c.queue ? ", coordinator queue modelled" : "");
     int failed = 0;
     for (int s = 0; s < c.n_strategies; s++) {
         const char *name = c.strategies[s];
