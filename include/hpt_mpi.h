@@ -179,7 +179,9 @@ HPT_MPI_API int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values,
  * hpt_study_prune of the coordinator's study, through a message and its
  * answer. `reason` may be NULL and is truncated to 255 bytes.
  * @return the study's status (see hpt.h), or HPT_E_INVALID (NULL handle,
- * not a worker), HPT_E_STAGE (after leave), HPT_E_MPI. */
+ * not a worker), HPT_E_STAGE (after leave, or after HPT_DONE when this
+ * worker holds no trial: the coordinator may have stopped serving),
+ * HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_report(hpt_mpi *h, int64_t trial_id, double step,
                                double value, int32_t *should_stop);
 HPT_MPI_API int hpt_mpi_tell(hpt_mpi *h, int64_t trial_id, double value);

@@ -730,6 +730,11 @@ static int check_worker(hpt_mpi *h, const char *fn, int asking)
     if (h->left || (asking && h->got_done))
         return fail(h, HPT_E_STAGE, "%s: this worker %s", fn,
                     h->left ? "left the study" : "already received HPT_DONE");
+    /* The coordinator may have stopped serving: no request it would not
+     * wait for (a trial this worker does not hold) may block here. */
+    if (h->got_done && h->held <= 0)
+        return fail(h, HPT_E_STAGE, "%s: the study is done and this worker holds no trial",
+                    fn);
     return HPT_OK;
 }
 

@@ -78,6 +78,8 @@ int main(int argc, char **argv)
         MT_STATUS(rc, HPT_DONE, h);
         MT_CHECK(id == -1, "id %lld after HPT_DONE", (long long)id);
         MT_STATUS(hpt_mpi_ask(h, &id, v, MT_DIM, NULL, NULL), HPT_E_STAGE, h);
+        /* Nothing held: a tell must not wait for a coordinator that may be gone. */
+        MT_STATUS(hpt_mpi_tell(h, 0, 1.0), HPT_E_STAGE, h);
     }
     MPI_Reduce(&told, &total, 1, MPI_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
 
