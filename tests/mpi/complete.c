@@ -6,9 +6,10 @@
  * told exactly once (the workers' counts add up), each value is the
  * objective of the configuration the study holds (so configurations crossed
  * the wire bit for bit), the configurations equal those of the same study
- * run in one process (determinism), the space arrives on every rank, a bad
- * argument on one rank fails hpt_mpi_create on all, and a worker asking
- * after HPT_DONE gets HPT_E_STAGE. */
+ * run in one process (determinism), the space arrives on every rank, bad
+ * arguments to hpt_mpi_create are refused (before MPI_Init too) and a bad
+ * one on a single rank fails it on all, and a worker asking after
+ * HPT_DONE gets HPT_E_STAGE. */
 #include "mpitest.h"
 
 enum { TRIALS = 60 };
@@ -29,16 +30,30 @@ static void check_create_agreement(int rank)
 
 int main(int argc, char **argv)
 {
+    hpt_mpi *h = NULL;
+    /* Before MPI_Init: refused, not crashed. */
+    int rc0 = hpt_mpi_create(MPI_COMM_WORLD, 0, HPT_MPI_WORKER, NULL, NULL, &h);
     MPI_Init(&argc, &argv);
     int size;
     MPI_Comm_rank(MPI_COMM_WORLD, &mt_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     MT_CHECK(size >= 2, "run with at least 2 ranks");
+    MT_CHECK(rc0 == HPT_E_INVALID && h == NULL, "create before MPI_Init gave %d", rc0);
+    MT_STATUS(hpt_mpi_create(MPI_COMM_NULL, 0, HPT_MPI_WORKER, NULL, NULL, &h), HPT_E_INVALID,
+              NULL);
+    MT_STATUS(hpt_mpi_create(MPI_COMM_WORLD, size, HPT_MPI_WORKER, NULL, NULL, &h),
+              HPT_E_INVALID, NULL);
+    MT_CHECK(strstr(hpt_mpi_errmsg(NULL), "not a rank") != NULL, "message '%s'",
+             hpt_mpi_errmsg(NULL));
+    MT_STATUS(hpt_mpi_create(MPI_COMM_WORLD, 0, HPT_MPI_WORKER, NULL, NULL, NULL),
+              HPT_E_INVALID, NULL);
+    MT_CHECK(strcmp(hpt_mpi_strerror(HPT_E_MPI), hpt_strerror(HPT_E_MPI)) != 0 &&
+                 strcmp(hpt_mpi_strerror(HPT_E_TRIAL), hpt_strerror(HPT_E_TRIAL)) == 0,
+             "hpt_mpi_strerror");
     check_create_agreement(mt_rank);
 
     hpt_space *sp = mt_space();
     hpt_study *st = mt_rank == 0 ? mt_study(sp, "random", 2026, TRIALS) : NULL;
-    hpt_mpi *h = NULL;
     MT_OK(hpt_mpi_create(MPI_COMM_WORLD, 0, HPT_MPI_WORKER, st, mt_rank == 0 ? sp : NULL,
                          &h), NULL);
     hpt_space_destroy(sp);
