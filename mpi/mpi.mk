@@ -44,7 +44,7 @@ MPI_EXAMPLE_BIN := $(patsubst examples/mpi/%.c,$(B)/mpi/examples/%,$(MPI_EXAMPLE
 .PHONY: mpi-demo mpi mpi-tests mpi-examples mpi-throughput install-mpi uninstall-mpi mpi-missing
 
 ifeq ($(MPICC),)
-mpi mpi-tests mpi-examples mpi-throughput install-mpi: mpi-missing
+mpi mpi-tests mpi-examples mpi-throughput mpi-demo install-mpi: mpi-missing
 mpi-missing:
 	@echo "mpi: mpicc not found (Debian: apt-get install openmpi-bin libopenmpi-dev)" >&2
 	@false
