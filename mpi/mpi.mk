@@ -112,6 +112,8 @@ MPIRUN_ENV := OMPI_MCA_btl=self,vader OMPI_MCA_pml=ob1 OMPI_MCA_plm=isolated \
     OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1 \
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 MPI_DEMO_ARGS ?=
+ifneq ($(MPICC),)
 mpi-demo: $(B)/mpi/examples/tune_mpi
 	$(MPIRUN_ENV) mpirun --oversubscribe -np 1 $< $(MPI_DEMO_ARGS)
 	$(MPIRUN_ENV) mpirun --oversubscribe -np 4 $< $(MPI_DEMO_ARGS)
+endif
