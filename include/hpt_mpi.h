@@ -141,7 +141,7 @@ HPT_MPI_API int hpt_mpi_space(const hpt_mpi *h, const hpt_space **space);
 
 /* How long an idle rank sleeps at most between polls of a pending message,
  * in seconds (default 0.001). A waiting rank polls without sleeping for its
- * first 200 microseconds, then naps, starting at 20 microseconds and
+ * first 50 microseconds, then naps, starting at 20 microseconds and
  * doubling up to this value.
  * 0 = never sleep: wait inside MPI (lowest latency, one busy core per
  * waiting rank with most MPI libraries). Per rank; any time.

@@ -97,7 +97,7 @@ static void copy_text(char *dst, const char *src)
  * scheduled again), then with naps that start at 20 us and double up to
  * max_sleep: a rank that waits long (a coordinator between requests, a
  * worker held by HPT_WAIT) leaves its core to the training ranks. */
-#define SPIN 2e-4
+#define SPIN 5e-5
 static int wait_req(hpt_mpi *h, MPI_Request *r, MPI_Status *st)
 {
     if (h->max_sleep <= 0)

@@ -204,6 +204,21 @@ int main(int argc, char **argv)
             fprintf(stderr, "tune_mpi: rank %d: %s\n", rank, hpt_mpi_errmsg(h));
         rc = rc != HPT_DONE;
     }
+    /* CPU seconds of every rank: on a shared machine the wall time says
+     * little, this says how the work was spread and what coordinating cost. */
+    struct timespec cpu;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    double mine = (double)cpu.tv_sec + 1e-9 * (double)cpu.tv_nsec, *all = NULL;
+    if (rank == 0)
+        all = malloc((size_t)size * sizeof *all);
+    MPI_Gather(&mine, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    if (rank == 0 && all) {
+        printf("tune_mpi: CPU seconds per rank:");
+        for (int i = 0; i < size; i++)
+            printf(" %.2f%s", all[i], i == 0 && size > 1 ? " (coordinator)" : "");
+        printf("\n");
+    }
+    free(all);
     hpt_mpi_destroy(h);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
