@@ -177,5 +177,5 @@ clean:
 	rm -rf build
 
 # Optional parts add their own rules in fragments they own.
--include $(wildcard */*.mk)
+-include $(wildcard */*.mk */*/*.mk)
 -include $(LIB_OBJ:.o=.d)

@@ -1,0 +1,231 @@
+/*
+ * hpt_mpi.h -- libhpt_mpi, one libhpt study shared by the ranks of an MPI
+ * job. Optional: the core library (hpt.h) knows nothing of MPI.
+ *
+ * One rank, the coordinator, owns the study (made with hpt_study_create, or
+ * opened from a journal: the coordinator takes any hpt_study*). Every other
+ * rank is a worker that asks the coordinator for a trial, trains, reports and
+ * tells through MPI point-to-point messages; or a member of a worker's group
+ * that trains data-parallel with it and never talks to the coordinator.
+ * There is no barrier between trials: each worker asks when it is free.
+ *
+ *     MPI_Init(&argc, &argv);
+ *     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+ *     if (rank == 0) { build space sp; hpt_study_create(sp, "random", ...,
+ *                      &st); hpt_study_set(st, "max_trials", 200); }
+ *     hpt_mpi_create(MPI_COMM_WORLD, 0, HPT_MPI_WORKER, st, sp, &h);
+ *     if (rank == 0) {
+ *         hpt_mpi_serve(h);                  // until every worker is done
+ *         hpt_study_best(st, &id, &v);
+ *     } else {
+ *         double x[D]; int64_t id;
+ *         while (hpt_mpi_ask(h, &id, x, D, NULL, NULL) == HPT_OK)
+ *             hpt_mpi_tell(h, id, train(x));  // or hpt_mpi_tell_failed
+ *     }
+ *     hpt_mpi_destroy(h);
+ *     MPI_Finalize();
+ *
+ * Design (why it is this way):
+ *  - The coordinator serves requests in hpt_mpi_serve, a loop on one
+ *    MPI_Irecv(MPI_ANY_SOURCE) at a time, answered in arrival order; no
+ *    thread, so MPI_THREAD_SINGLE is enough (MPI_THREAD_MULTIPLE is often
+ *    slow or missing). The coordinator rank does not train while it serves;
+ *    when idle it sleeps in short, growing naps (hpt_mpi_set_idle) instead
+ *    of spinning, so it can share a node's cores with training ranks.
+ *  - HPT_WAIT (the strategy has no trial until running ones finish) never
+ *    reaches the worker: the coordinator holds the worker's request and
+ *    answers it when a tell makes a trial available (or the study is done).
+ *  - HPT_DONE: once the study is complete every ask is answered HPT_DONE;
+ *    the worker stops asking, hpt_mpi_serve returns when every worker got
+ *    HPT_DONE (or left), and every rank shuts down without a barrier.
+ *  - Faults: a worker's hpt_mpi_tell_failed gives a failed trial. A worker
+ *    that leaves (hpt_mpi_leave, or hpt_mpi_destroy before HPT_DONE) has
+ *    its running trials recorded as failed. A whole-job abort is recovered
+ *    through the study's journal: reopen the study on the coordinator and
+ *    serve again; trials that were running at the abort are handed out
+ *    again first (same id and configuration), so every asked trial is
+ *    finished exactly once.
+ *  - Errors: every function returns an int status as in hpt.h; the library
+ *    never prints, exits or aborts. Statuses of the coordinator's study calls
+ *    travel back to the worker with their message (hpt_mpi_errmsg). MPI
+ *    failures give HPT_E_MPI: the library works on its own duplicate of the
+ *    communicator with MPI_ERRORS_RETURN (the caller's communicator and its
+ *    error handler are untouched).
+ *  - Threads: a handle is used by one thread at a time (MPI_THREAD_SINGLE
+ *    or FUNNELED suffices). The coordinator's study keeps its own lock, so
+ *    other threads of the coordinator rank may read it while it is served.
+ *  - Messages are raw bytes: all ranks must share one binary layout (the
+ *    same architecture), as in nearly every MPI job.
+ *  - Allocation uses the C library's malloc directly (this library is
+ *    outside libhpt's allocation hooks).
+ *
+ * A trial = a group of ranks (data-parallel training of one trial):
+ *
+ *     color = rank == 0 ? MPI_UNDEFINED : (rank - 1) / ranks_per_trial;
+ *     MPI_Comm_split(MPI_COMM_WORLD, color, rank, &group);
+ *     leader = group rank 0;
+ *     hpt_mpi_create(MPI_COMM_WORLD, 0,
+ *                    leader ? HPT_MPI_WORKER : HPT_MPI_MEMBER, st, sp, &h);
+ *     // every rank of the group:
+ *     while (hpt_mpi_ask_group(h, group, &id, x, D, &budget, NULL) == HPT_OK) {
+ *         for (epoch ...) {
+ *             train the shard; MPI_Allreduce the gradients on `group`;
+ *             hpt_mpi_report_group(h, group, id, epoch, val_loss, &stop);
+ *             if (stop) break;                    // all ranks agree
+ *         }
+ *         if (leader) hpt_mpi_tell(h, id, val_loss);
+ *     }
+ *
+ * Only the leader exchanges messages with the coordinator; ask_group and
+ * report_group broadcast its answer over the group, so all ranks of a trial
+ * see the same id, configuration, budget and stop decision.
+ */
+#ifndef HPT_MPI_H
+#define HPT_MPI_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hpt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(HPT_MPI_BUILDING) && defined(__GNUC__)
+#define HPT_MPI_API __attribute__((visibility("default")))
+#else
+#define HPT_MPI_API
+#endif
+
+/* An MPI communication call failed; hpt_mpi_errmsg has MPI's message.
+ * (hpt_strerror does not know this value: use hpt_mpi_strerror.) */
+#define HPT_E_MPI (-100)
+
+/* Roles of the non-coordinator ranks (hpt_mpi_create). */
+#define HPT_MPI_MEMBER 0 /* never talks to the coordinator (group member) */
+#define HPT_MPI_WORKER 1 /* asks, reports and tells                      */
+
+typedef struct hpt_mpi hpt_mpi; /* one rank's end of a distributed study */
+
+/* Join a distributed study. Collective over comm: every rank calls it with
+ * the same `coordinator` rank.
+ *  - On the coordinator: `study` is the study to serve (borrowed: it must
+ *    outlive the handle; the caller destroys it) and `space` the space it
+ *    was made with (read during the call and sent to the other ranks);
+ *    `role` is ignored.
+ *  - Elsewhere: `role` is HPT_MPI_WORKER or HPT_MPI_MEMBER; study and space
+ *    are ignored (may be NULL).
+ * The handle works on a duplicate of comm (MPI_Comm_dup) with
+ * MPI_ERRORS_RETURN. On success *out is a handle the caller owns (release
+ * with hpt_mpi_destroy before MPI_Finalize). All ranks return the same
+ * status: if one rank's arguments are bad, every rank fails.
+ * @return HPT_OK; HPT_E_INVALID (MPI not initialized, comm NULL, coordinator
+ * out of range, bad role, coordinator without study or space); HPT_E_NOMEM;
+ * HPT_E_MPI. */
+HPT_MPI_API int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role,
+                               hpt_study *study, const hpt_space *space,
+                               hpt_mpi **out);
+
+/* Release a handle; NULL is allowed. A worker that has not yet received
+ * HPT_DONE first leaves the study (hpt_mpi_leave). Frees the duplicate
+ * communicator, so call it on every rank, before MPI_Finalize. */
+HPT_MPI_API void hpt_mpi_destroy(hpt_mpi *h);
+
+/* The study's space as every rank sees it (the coordinator's, copied at
+ * create): use it to find a parameter's index (hpt_space_index) or a
+ * categorical's choice name. Owned by the handle, valid until its
+ * destruction. @return HPT_OK, HPT_E_INVALID. */
+HPT_MPI_API int hpt_mpi_space(const hpt_mpi *h, const hpt_space **space);
+
+/* How long an idle rank sleeps at most between polls of a pending message,
+ * in seconds (default 0.001). A waiting rank polls without sleeping for its
+ * first 50 microseconds, then naps, starting at 20 microseconds and
+ * doubling up to this value.
+ * 0 = never sleep: wait inside MPI (lowest latency, one busy core per
+ * waiting rank with most MPI libraries). Per rank; any time.
+ * @return HPT_OK, HPT_E_INVALID (NULL, negative, NaN or > 1). */
+HPT_MPI_API int hpt_mpi_set_idle(hpt_mpi *h, double max_sleep);
+
+/* ---- Coordinator ------------------------------------------------------- */
+
+/* Serve the study until every worker has received HPT_DONE or left.
+ * Trials that are RUNNING in the study when serving starts (left by an
+ * aborted run of a journaled study) are handed out before new ones.
+ * Statuses of the study's calls are answered to the worker that made the
+ * request, not returned here.
+ * @return HPT_DONE when the study completed; HPT_OK when every worker left
+ * before that (or there are no workers); HPT_E_INVALID (NULL, not the
+ * coordinator); HPT_E_STAGE (called twice); HPT_E_NOMEM; HPT_E_MPI. */
+HPT_MPI_API int hpt_mpi_serve(hpt_mpi *h);
+
+/* ---- Workers -------------------------------------------------------------- */
+
+/* Get a trial: blocks until the coordinator has one (a strategy's HPT_WAIT
+ * is waited out) or the study is complete. On HPT_OK: *trial_id, the
+ * configuration in values[0..n-1] (space order, as hpt_trial_params; n must
+ * be hpt_space_size of the space), *budget and *resume_from as
+ * hpt_trial_budget (either may be NULL).
+ * @return HPT_OK; HPT_DONE (complete: stop asking; *trial_id = -1);
+ * HPT_E_INVALID (NULL, wrong n, not a worker); HPT_E_STAGE (after HPT_DONE
+ * or leave); a study status sent by the coordinator (HPT_E_NUMERIC,
+ * HPT_E_NOMEM, HPT_E_STATE when the strategy waits with no trial running);
+ * HPT_E_MPI. */
+HPT_MPI_API int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values,
+                            size_t n, double *budget, int64_t *resume_from);
+
+/* hpt_study_report, hpt_study_tell, hpt_study_tell_failed and
+ * hpt_study_prune of the coordinator's study, through a message and its
+ * answer. `reason` may be NULL and is truncated to 255 bytes.
+ * @return the study's status (see hpt.h), or HPT_E_INVALID (NULL handle,
+ * not a worker), HPT_E_STAGE (after leave, or after HPT_DONE when this
+ * worker holds no trial: the coordinator may have stopped serving),
+ * HPT_E_MPI. */
+HPT_MPI_API int hpt_mpi_report(hpt_mpi *h, int64_t trial_id, double step,
+                               double value, int32_t *should_stop);
+HPT_MPI_API int hpt_mpi_tell(hpt_mpi *h, int64_t trial_id, double value);
+HPT_MPI_API int hpt_mpi_tell_failed(hpt_mpi *h, int64_t trial_id,
+                                    const char *reason);
+HPT_MPI_API int hpt_mpi_prune(hpt_mpi *h, int64_t trial_id);
+
+/* Stop working for the study; the coordinator records the worker's running
+ * trials as failed. No-op after a previous leave, or after HPT_DONE when
+ * the worker holds no trial. (After HPT_DONE a worker may still report and
+ * tell the trials it holds; hpt_mpi_serve waits for them, or for this.) @return HPT_OK, HPT_E_INVALID, HPT_E_MPI. */
+HPT_MPI_API int hpt_mpi_leave(hpt_mpi *h);
+
+/* ---- Groups: a trial trained by several ranks -------------------------------- */
+
+/* hpt_mpi_ask / hpt_mpi_report for a group of ranks training one trial.
+ * Collective over `group`: its rank 0 (the leader) must hold a WORKER
+ * handle and asks/reports; the other ranks hold MEMBER handles (a WORKER
+ * that never asks would keep the coordinator waiting) and receive the
+ * leader's outcome (status, id, configuration, budget,
+ * should_stop) by MPI_Bcast. All ranks of the group return the same status.
+ * For report_group, `value` matters on the leader only. Tell with
+ * hpt_mpi_tell on the leader alone.
+ * @return as hpt_mpi_ask / hpt_mpi_report. */
+HPT_MPI_API int hpt_mpi_ask_group(hpt_mpi *h, MPI_Comm group, int64_t *trial_id,
+                                  double *values, size_t n, double *budget,
+                                  int64_t *resume_from);
+HPT_MPI_API int hpt_mpi_report_group(hpt_mpi *h, MPI_Comm group, int64_t trial_id,
+                                     double step, double value,
+                                     int32_t *should_stop);
+
+/* ---- Errors -------------------------------------------------------------- */
+
+/* The message of this handle's last failure, local or sent by the
+ * coordinator ("" if none). Owned by the handle; valid until its next call.
+ * With h NULL: the message of this thread's last failed hpt_mpi_create
+ * (thread-local). Never NULL. */
+HPT_MPI_API const char *hpt_mpi_errmsg(const hpt_mpi *h);
+
+/* hpt_strerror, plus HPT_E_MPI. A static string, never NULL. */
+HPT_MPI_API const char *hpt_mpi_strerror(int status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HPT_MPI_H */
