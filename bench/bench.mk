@@ -24,9 +24,11 @@ BENCH_OUT := $(B)/bench
 BENCH_BUDGET ?= 100
 BENCH_SEEDS ?= 10
 BENCH_STRATEGIES ?= grid,random,sobol
-# The real-task comparison: seeds and wall-clock seconds per run per side.
-BENCH_DIGITS_SEEDS ?= 3
-BENCH_DIGITS_SECONDS ?= 30
+# The real-task comparison: seeds, and epochs trained (over all trials) per run.
+BENCH_DIGITS_SEEDS ?= 5
+BENCH_DIGITS_EPOCHS ?= 1000
+# Parallel Python workers for the Optuna side (the machine has 2 cores).
+BENCH_JOBS ?= 1
 
 .PHONY: bench bench-run bench-compare demo-digits
 
@@ -82,8 +84,8 @@ bench-run: $(B)/hpt-bench
 bench-compare: bench-run $(BENCH_SO) $(B)/hpt-bench-digits
 	@$(PYTHON) bench/optuna_compare.py --lib $(BENCH_SO) --budget $(BENCH_BUDGET) \
 	    --seeds $(BENCH_SEEDS) --out $(BENCH_OUT) \
-	    --digits-seeds $(BENCH_DIGITS_SEEDS) --digits-seconds $(BENCH_DIGITS_SECONDS) \
-	    --hpt-digits $(B)/hpt-bench-digits
+	    --digits-seeds $(BENCH_DIGITS_SEEDS) --digits-epochs $(BENCH_DIGITS_EPOCHS) \
+	    --hpt-digits $(B)/hpt-bench-digits --jobs $(BENCH_JOBS)
 
 demo-digits: $(B)/hpt-demo-digits
 	$(B)/hpt-demo-digits
