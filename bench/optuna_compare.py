@@ -72,6 +72,13 @@ def machine():
             "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
+def quiet_optuna():
+    import warnings
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+
+
 def make_sampler(kind, seed):
     import optuna
     s = optuna.samplers
@@ -105,7 +112,7 @@ def run_function(task):
     libpath, fname, kind, seed, budget = task
     import optuna
     from optuna.trial import TrialState
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    quiet_optuna()
     fn = lib(libpath).function(fname)
     study = optuna.create_study(direction="minimize", sampler=make_sampler(kind, seed))
     best_obs, best_true = math.inf, None
@@ -155,7 +162,7 @@ def run_digits_optuna(task):
     libpath, data, kind, seed, total_epochs = task
     import optuna
     from optuna.trial import TrialState
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    quiet_optuna()
     digits = hptb.Digits(lib(libpath), data)
     pruner = (optuna.pruners.HyperbandPruner(min_resource=1, max_resource=MAX_EPOCHS,
                                              reduction_factor=3)
