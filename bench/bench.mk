@@ -64,8 +64,8 @@ $(BENCH_SO): $(BENCH_OBJ_DIR)/functions.o $(BENCH_OBJ_DIR)/digits.o
 
 # Tests that need bench code link its objects; these explicit rules win over
 # the Makefile's pattern rule for tests.
-$(B)/tests/test_bench_functions: tests/test_bench_functions.c tests/testutil.h \
-        $(BENCH_OBJ_DIR)/functions.o $(B)/libhpt.a
+$(B)/tests/test_bench_functions $(B)/tests/test_bench_matrix: $(B)/tests/%: \
+        tests/%.c tests/testutil.h $(BENCH_OBJ_DIR)/functions.o $(B)/libhpt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests -Ibench $< -o $@ \
 	    $(BENCH_OBJ_DIR)/functions.o $(B)/libhpt.a $(LDFLAGS) -lcmocka $(DEP_LIBS)
