@@ -6,7 +6,8 @@
  *                   [--json FILE] [--quiet] [--data FILE]
  *
  * Strategy: "hyperband" when this libhpt has it (min resource 1 epoch, max
- * resource R epochs, eta 3), else "random". Every trial trains epoch by
+ * resource R epochs, eta 3; model-guided when "hyperband.sampler" accepts
+ * "bayes" or "tpe", or $HPT_DEMO_SAMPLER), else "random". Every trial trains epoch by
  * epoch, reports the validation error after each epoch (so a pruner can
  * stop it) and is told its last validation error; a promotion (resume_from
  * >= 0) loads the checkpoint of the trial it continues and trains only the
@@ -20,8 +21,9 @@
  *
  * With --json it writes the hpt-bench schema (function "digits"), with two
  * extra per-run arrays: "epochs" (cumulative epochs trained when each trial
- * finished) and "seconds" (elapsed time then); best_so_far is the best
- * validation error among finished (complete) trials. */
+ * finished) and "seconds" (elapsed time then); best_so_far is the value of
+ * the study's best trial (hpt_study_best: for Hyperband among the trials on
+ * the largest budget reached) after each trial, null before the first. */
 #include <dirent.h>
 #include <math.h>
 #include <stdint.h>
@@ -218,15 +220,30 @@ int main(int argc, char **argv)
     }
     if (max_trials > 0)
         try_set(st, "max_trials", max_trials);
+    const char *sampler = NULL;
     if (!strcmp(strategy, "hyperband")) {
         try_set(st, "hyperband.min_resource", 1);
         try_set(st, "hyperband.max_resource", max_epochs);
         try_set(st, "hyperband.eta", 3);
+        /* Model-guided Hyperband when the build offers a model as the
+         * sampler of new configurations; else the strategy's default. */
+        const char *want = getenv("HPT_DEMO_SAMPLER");
+        static const char *const models[] = {"bayes", "tpe"};
+        for (size_t i = 0; i < 2 && !sampler; i++) {
+            const char *m = want && *want ? want : models[i];
+            if (hpt_study_set_str(st, "hyperband.sampler", m) == HPT_OK)
+                sampler = m;
+            else if (want && *want)
+                break;
+        }
+        if (want && *want && !sampler)
+            fprintf(stderr, "hpt-demo-digits: note: hyperband.sampler %s not set: %s\n", want,
+                    hpt_study_errmsg(st));
     }
 
     if (!quiet)
-        printf("tuning the digits network with \"%s\" (max %g epochs a trial, %g s%s)\n",
-               strategy, max_epochs, seconds,
+        printf("tuning the digits network with \"%s\"%s%s (max %g epochs a trial, %g s%s)\n",
+               strategy, sampler ? ", sampler " : "", sampler ? sampler : "", max_epochs, seconds,
                total_epochs > 0 ? ", epoch budget set" : "");
     history h = {0};
     double t_start = hptb_now(), epochs_done = 0, best = INFINITY;
@@ -297,19 +314,23 @@ int main(int argc, char **argv)
             hpt_study_tell(st, id, err);
             ckpt_path(path, sizeof path, dir, id);
             hptb_net_save(n, path);
-            if (err < best) {
+            /* The study's best (for Hyperband: among the trials on the
+             * largest budget reached), not the smallest value seen. */
+            int64_t bid;
+            if (hpt_study_best(st, &bid, &best) != HPT_OK)
+                bid = -1;
+            if (budget <= 0) {
                 /* Single-fidelity trials are never resumed: keep only the
                  * best one's checkpoint (for the test accuracy). */
-                if (budget <= 0 && best_id >= 0) {
+                if (bid == id && best_id >= 0 && best_id != id) {
                     char op[4200];
                     ckpt_path(op, sizeof op, dir, best_id);
                     unlink(op);
+                } else if (bid != id) {
+                    unlink(path);
                 }
-                best = err;
-                best_id = id;
-            } else if (budget <= 0) {
-                unlink(path);
             }
+            best_id = bid;
             what = "done";
         }
         hptb_net_free(n);

@@ -1,8 +1,11 @@
 /* test_bench_matrix.c -- every strategy this build has on every benchmark
- * function (bench/functions.c), two seeds, a short budget, through the
+ * function (bench/functions.c), one seed run twice, a short budget, through the
  * public API: proposals stay in the domain, the same seed gives the same
  * trials bit for bit, failed evaluations are recorded as failed, and
- * hpt_study_best agrees with the host's own bookkeeping. A failure names
+ * hpt_study_best agrees with the host's own bookkeeping (the lowest value
+ * among the complete trials on the largest budget any complete trial
+ * reached, ties to the earliest: for single-fidelity strategies every
+ * budget is 0, so simply the lowest value). A failure names
  * strategy, function, seed and step. New strategies are covered as soon as
  * they are in the registry. */
 #include <math.h>
@@ -49,7 +52,7 @@ static size_t run(const char *strategy, int32_t f, uint64_t seed, double *xs)
     assert_ok(hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st));
     hpt_space_destroy(sp);
     assert_ok(hpt_study_set(st, "max_trials", BUDGET));
-    double best = INFINITY;
+    double best = INFINITY, best_budget = -INFINITY;
     int64_t best_id = -1;
     size_t n = 0;
     for (size_t step = 0; step < BUDGET; step++) {
@@ -75,9 +78,12 @@ static size_t run(const char *strategy, int32_t f, uint64_t seed, double *xs)
             assert_ok(hpt_study_tell(st, id, y));
             assert_ok(hpt_trial_state(st, id, &state));
             assert_int_equal(state, HPT_TRIAL_COMPLETE);
-            if (y < best) {
+            double budget;
+            assert_ok(hpt_trial_budget(st, id, &budget, NULL));
+            if (budget > best_budget || (budget == best_budget && y < best)) {
                 best = y;
                 best_id = id;
+                best_budget = budget;
             }
         }
         n++;
@@ -102,7 +108,7 @@ static void test_matrix(void **state)
     const char *strategy;
     for (size_t s = 0; hpt_strategy_name(s, &strategy) == HPT_OK; s++)
         for (int32_t f = 0; f < hptb_function_count(); f++)
-            for (uint64_t seed = 1; seed <= 2; seed++) {
+            for (uint64_t seed = 1; seed <= 1; seed++) {
                 size_t dim = (size_t)hptb_function_dim(f);
                 size_t na = run(strategy, f, seed, a);
                 size_t nb = run(strategy, f, seed, b);
