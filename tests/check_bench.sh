@@ -90,4 +90,26 @@ for i in range(n):
     assert abs(out.value - lib.hptb_function_optimum(i)) < 1e-9, lib.hptb_function_name(i)
 EOF
 fi
+# 6. The Optuna side, tiny (only when Optuna is installed; not under sanitizers).
+if [ -z "${HPT_SANITIZED:-}" ] && "$py" -c 'import optuna, numpy' 2>/dev/null; then
+    "$b/hpt-bench" --functions branin,mixed,branin_fail --strategies random --budget 6 \
+        --seeds 1 --json "$tmp/h.json" > /dev/null || fail "hpt-bench failed"
+    "$py" bench/optuna_compare.py --lib "$b/libhpt_bench.so" --out "$tmp/cmp" \
+        --hpt-json "$tmp/h.json" --budget 6 --seeds 1 --functions branin,mixed,branin_fail \
+        --samplers optuna_tpe,optuna_cmaes --hpt-digits "$b/hpt-bench-digits" \
+        --hpt-digits-strategies random --digits-seeds 1 --digits-epochs 30 \
+        > "$tmp/cmp.txt" 2>&1 || { cat "$tmp/cmp.txt" >&2; fail "optuna_compare.py failed"; }
+    grep -q '^| mixed | optuna_tpe |' "$tmp/cmp/compare.md" || fail "no Optuna row in compare.md"
+    grep -q '^| optuna_tpe_hyperband |' "$tmp/cmp/compare.md" || fail "no digits row for Optuna"
+    "$py" - "$tmp/cmp/optuna.json" <<'EOF' || fail "Optuna JSON does not follow the schema"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == 1 and isinstance(d["machine"], dict)
+assert len(d["runs"]) == 3 * 2
+for r in d["runs"]:
+    assert set(r) == {"function", "strategy", "seed", "evaluations", "best_so_far",
+                      "ask_seconds"}
+    assert r["evaluations"] == 6 == len(r["best_so_far"]) == len(r["ask_seconds"])
+EOF
+fi
 echo "check_bench: ok"
