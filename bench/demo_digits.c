@@ -36,8 +36,6 @@
 #include "hpt.h"
 #include "util.h"
 
-#define MOMENTUM 0.9
-
 typedef struct {
     double *best, *ask, *epochs, *secs;
     size_t n, cap;
@@ -200,7 +198,9 @@ int main(int argc, char **argv)
     hpt_study *st = NULL;
     int rc = hpt_space_create(&sp);
     if (rc == HPT_OK)
-        rc = hpt_space_add_float(sp, "lr", 1e-3, 1.0, HPT_SCALE_LOG);
+        rc = hpt_space_add_float(sp, "lr", 1e-4, 3.0, HPT_SCALE_LOG);
+    if (rc == HPT_OK) /* 1 - momentum log-uniform in [0.01, 1] */
+        rc = hpt_space_add_float(sp, "momentum", 0.0, 0.99, HPT_SCALE_REVERSE_LOG);
     if (rc == HPT_OK)
         rc = hpt_space_add_float(sp, "weight_decay", 1e-6, 1e-1, HPT_SCALE_LOG);
     if (rc == HPT_OK)
@@ -264,10 +264,11 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
-        double lr, wd, budget;
+        double lr, mom, wd, budget;
         int64_t hidden, batch, parent;
         const char *act;
         hpt_trial_float(st, id, "lr", &lr);
+        hpt_trial_float(st, id, "momentum", &mom);
         hpt_trial_float(st, id, "weight_decay", &wd);
         hpt_trial_int(st, id, "hidden", &hidden);
         hpt_trial_int(st, id, "batch", &batch);
@@ -291,7 +292,7 @@ int main(int argc, char **argv)
         double err = NAN;
         int pruned = 0;
         while (nrc == HPTB_OK && hptb_net_epochs(n) < target) {
-            nrc = hptb_net_train(n, d, lr, MOMENTUM, wd, (int32_t)batch, 1);
+            nrc = hptb_net_train(n, d, lr, mom, wd, (int32_t)batch, 1);
             if (nrc != HPTB_OK)
                 break;
             epochs_done += 1;
@@ -341,9 +342,9 @@ int main(int argc, char **argv)
         }
         if (!quiet)
             printf("trial %4lld  budget %3d%s  %-6s val_error %.4f  best %.4f   "
-                   "lr=%.3g wd=%.2g hidden=%lld batch=%lld %s\n",
+                   "lr=%.3g mom=%.3g wd=%.2g hidden=%lld batch=%lld %s\n",
                    (long long)id, (int)target,
-                   parent >= 0 ? (from > 0 ? "*" : " ") : " ", what, err, best, lr, wd,
+                   parent >= 0 ? (from > 0 ? "*" : " ") : " ", what, err, best, lr, mom, wd,
                    (long long)hidden, (long long)batch, act);
         fflush(stdout);
     }
@@ -351,10 +352,11 @@ int main(int argc, char **argv)
     int64_t bid;
     double bval;
     if (status == 0 && hpt_study_best(st, &bid, &bval) == HPT_OK) {
-        double lr, wd, budget;
+        double lr, mom, wd, budget;
         int64_t hidden, batch;
         const char *act;
         hpt_trial_float(st, bid, "lr", &lr);
+        hpt_trial_float(st, bid, "momentum", &mom);
         hpt_trial_float(st, bid, "weight_decay", &wd);
         hpt_trial_int(st, bid, "hidden", &hidden);
         hpt_trial_int(st, bid, "batch", &batch);
@@ -371,9 +373,10 @@ int main(int argc, char **argv)
             printf("\n%zu trials, %.0f epochs in %.1f s\n", h.n, epochs_done,
                    hptb_now() - t_start);
             printf("best: trial %lld  val_error %.4f  (%d epochs)\n"
-                   "      lr=%.4g weight_decay=%.3g hidden=%lld batch=%lld activation=%s\n",
+                   "      lr=%.4g momentum=%.4g weight_decay=%.3g hidden=%lld batch=%lld "
+                   "activation=%s\n",
                    (long long)bid, bval, budget > 0 ? (int)lround(budget) : (int)max_epochs,
-                   lr, wd, (long long)hidden, (long long)batch, act);
+                   lr, mom, wd, (long long)hidden, (long long)batch, act);
             printf("held-out test accuracy: %.2f%% (%d images)\n", 100 * (1 - test_err),
                    (int)hptb_digits_size(d, HPTB_PART_TEST));
         }

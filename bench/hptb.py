@@ -146,10 +146,16 @@ class Net:
             raise ValueError("hptb_net_train: %d" % rc)
         return rc == OK
 
+    def evaluate(self, part=PART_VALID):
+        """(mean cross-entropy, error rate) on a part of the split."""
+        loss, err = ctypes.c_double(), ctypes.c_double()
+        self.d.c.hptb_net_evaluate(self.h, self.d.h, part, ctypes.byref(loss),
+                                   ctypes.byref(err))
+        return loss.value, err.value
+
     def error(self, part=PART_VALID):
-        err = ctypes.c_double()
-        self.d.c.hptb_net_evaluate(self.h, self.d.h, part, None, ctypes.byref(err))
-        return err.value if math.isfinite(err.value) else None
+        err = self.evaluate(part)[1]
+        return err if math.isfinite(err) else None
 
     @property
     def epochs(self):

@@ -42,7 +42,6 @@ SAMPLERS = ["optuna_tpe", "optuna_tpe_mv", "optuna_random", "optuna_cmaes"]
 CHECKS = [10, 25, 50, 100]
 # The digits space, as in bench/demo_digits.c.
 MAX_EPOCHS = 27
-MOMENTUM = 0.9
 ACTS = ["relu", "tanh", "sigmoid"]
 
 _lib = None
@@ -174,7 +173,9 @@ def run_digits_optuna(task):
     while done < total_epochs:
         t0 = time.perf_counter()
         trial = study.ask()
-        lr = trial.suggest_float("lr", 1e-3, 1.0, log=True)
+        lr = trial.suggest_float("lr", 1e-4, 3.0, log=True)
+        # libhpt's reverse-log momentum in [0, 0.99]: 1 - momentum log-uniform.
+        mom = 1.0 - trial.suggest_float("one_minus_momentum", 0.01, 1.0, log=True)
         wd = trial.suggest_float("weight_decay", 1e-6, 1e-1, log=True)
         hidden = trial.suggest_int("hidden", 8, 256, log=True)
         batch = trial.suggest_int("batch", 8, 256, log=True)
@@ -183,7 +184,7 @@ def run_digits_optuna(task):
         net = digits.net(hidden, act, seed * 1000003 + trial.number)
         state, err = TrialState.COMPLETE, None
         for epoch in range(1, MAX_EPOCHS + 1):
-            if not net.train(lr, MOMENTUM, wd, batch):
+            if not net.train(lr, mom, wd, batch):
                 state = TrialState.FAIL
                 break
             done += 1
