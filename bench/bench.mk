@@ -26,7 +26,7 @@ BENCH_SEEDS ?= 10
 BENCH_STRATEGIES ?= grid,random,sobol
 # The real-task comparison: seeds, and epochs trained (over all trials) per run.
 BENCH_DIGITS_SEEDS ?= 5
-BENCH_DIGITS_EPOCHS ?= 1000
+BENCH_DIGITS_EPOCHS ?= 2000
 # Parallel Python workers for the Optuna side (the machine has 2 cores).
 BENCH_JOBS ?= 1
 

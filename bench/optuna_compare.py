@@ -5,7 +5,7 @@ Run by `make bench-compare` (after `make bench-run` wrote build/bench/hpt.json):
 
   /usr/bin/python3 bench/optuna_compare.py --lib build/libhpt_bench.so \
       --budget 100 --seeds 10 --out build/bench \
-      --hpt-digits build/hpt-bench-digits --digits-seeds 5 --digits-epochs 1000
+      --hpt-digits build/hpt-bench-digits --digits-seeds 5 --digits-epochs 2000
 
 1. Test functions: Optuna's TPE (default and multivariate), random search
    and CMA-ES run on the same C functions (through libhpt_bench.so, ctypes),
@@ -297,6 +297,33 @@ def function_table(runs, fstars, budget, out):
             out.append("| %s | %.2f | %d |" % (s, sum(ranks[s]) / len(ranks[s]), len(ranks[s])))
 
 
+def pivot_table(runs, fstars, budget, out):
+    """Functions x strategies: median final regret, and the median ask time."""
+    import numpy as np
+    g = group(runs)
+    funcs = list(dict.fromkeys(r["function"] for r in runs))
+    strats = list(dict.fromkeys(r["strategy"] for r in runs))
+    out.append("| function | " + " | ".join(strats) + " |")
+    out.append("|---|" + "---|" * len(strats))
+    for f in funcs:
+        meds = {s: quantiles([regret_at(r, budget, fstars[f]) for r in g[(f, s)]])[1]
+                for s in strats if (f, s) in g}
+        best = min(meds.values())
+        cells = []
+        for s in strats:
+            if s not in meds:
+                cells.append("")
+            else:
+                c = "%.3g" % meds[s]
+                cells.append("**%s**" % c if meds[s] == best else c)
+        out.append("| %s | %s |" % (f, " | ".join(cells)))
+    asks = []
+    for s in strats:
+        t = [x for (f, s2), rs in g.items() if s2 == s for r in rs for x in r["ask_seconds"]]
+        asks.append("%.3g" % (1e6 * float(np.median(t))) if t else "")
+    out.append("| *ask median (µs)* | %s |" % " | ".join(asks))
+
+
 def digits_table(runs, total_epochs, out):
     g = group(runs)
     marks = [total_epochs // 4, total_epochs // 2, total_epochs]
@@ -408,7 +435,7 @@ def main():
     ap.add_argument("--hpt-digits", default="build/hpt-bench-digits")
     ap.add_argument("--hpt-digits-strategies", default="hyperband,bayes,random")
     ap.add_argument("--digits-seeds", type=int, default=5)
-    ap.add_argument("--digits-epochs", type=int, default=1000)
+    ap.add_argument("--digits-epochs", type=int, default=2000)
     ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "data", "digits.csv.gz"))
     ap.add_argument("--skip-functions", action="store_true")
@@ -469,6 +496,9 @@ def main():
         report += ["## Test functions", "",
                    "Best-so-far regret, median [25%%, 75%%] over %d seeds, %d evaluations; "
                    "ask latency median in µs." % (a.seeds, a.budget), ""]
+        report += ["Median regret after %d evaluations (best in bold):" % a.budget, ""]
+        pivot_table(allruns, fstars, a.budget, report)
+        report += ["", "In detail:", ""]
         function_table(allruns, fstars, a.budget, report)
         report.append("")
         if have_mpl:
