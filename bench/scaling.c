@@ -1,0 +1,289 @@
+/* scaling.c -- build/hpt-bench-scaling: ask latency and peak memory of a
+ * strategy against the number of observations and the dimension.
+ *
+ *   hpt-bench-scaling [--strategy NAME] [--obs 50,100,...] [--dims 2,5,...]
+ *                     [--asks K] [--time-limit S] [--startup-option NAME]
+ *                     [--seed S] [--json FILE]
+ *
+ * Default strategy "bayes" (an error naming the strategies this libhpt has
+ * when it is missing), observations 50,100,200,500,1000,2000,5000, dims
+ * 2,5,10,20,50. Every (dim, n) point runs in a child process of its own, so
+ * that its peak resident set (getrusage ru_maxrss) is its own: the child
+ * makes a study over [0,1]^dim, fills it with n told observations of a cheap
+ * smooth function, then times K more asks (each told at once). Filling uses the strategy's own asks; to keep
+ * that cheap the strategy's initial-design option is set to n when it has
+ * one (--startup-option NAME, else the first of bayes.n_initial,
+ * bayes.n_startup, bayes.initial_trials, bayes.n_init that the study
+ * accepts), so the timed asks are the first model-based ones at n
+ * observations. Reported: the first timed ask (it fits the model from
+ * scratch) and the median of the K-1 later ones (incremental updates). A
+ * point over --time-limit seconds (default 60) is killed and
+ * reported as such, and larger n of that dim are skipped. */
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hpt.h"
+#include "util.h"
+
+#define MAX_LIST 64
+
+static const char *const startup_names[] = {"bayes.n_initial", "bayes.n_startup",
+                                            "bayes.initial_trials", "bayes.n_init"};
+
+typedef struct {
+    double first, later;   /* first timed ask; median of the others (NaN if none) */
+    long rss_kib;
+    int ok;                /* 1 measured, 0 killed (time limit), -1 error */
+    char startup[64];      /* option used, or "" */
+} point;
+
+static double objective(const double *x, size_t d)
+{
+    double s = 0;
+    for (size_t i = 0; i < d; i++)
+        s += (x[i] - 0.3) * (x[i] - 0.3) + 0.1 * sin(10 * x[i]);
+    return s;
+}
+
+/* In the child: measure one point; write it to fd. */
+static void measure(const char *strategy, size_t d, size_t n, size_t asks, uint64_t seed,
+                    const char *startup, int fd)
+{
+    point pt = {0};
+    pt.ok = -1;
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    double x[64], t[256];
+    char name[32];
+    int rc = hpt_space_create(&sp);
+    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
+        snprintf(name, sizeof name, "x%zu", i + 1);
+        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
+    }
+    if (rc == HPT_OK)
+        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
+    hpt_space_destroy(sp);
+    if (rc == HPT_OK) {
+        if (startup) {
+            if (hpt_study_set(st, startup, (double)n) == HPT_OK)
+                snprintf(pt.startup, sizeof pt.startup, "%s", startup);
+        } else {
+            for (size_t i = 0; i < sizeof startup_names / sizeof *startup_names; i++)
+                if (hpt_study_set(st, startup_names[i], (double)n) == HPT_OK) {
+                    snprintf(pt.startup, sizeof pt.startup, "%s", startup_names[i]);
+                    break;
+                }
+        }
+    }
+    for (size_t i = 0; rc == HPT_OK && i < n + asks; i++) {
+        int64_t id;
+        double t0 = hptb_now();
+        rc = hpt_study_ask(st, &id);
+        double dt = hptb_now() - t0;
+        if (rc != HPT_OK)
+            break;
+        if (i >= n)
+            t[i - n] = dt;
+        rc = hpt_trial_params(st, id, x, d);
+        if (rc == HPT_OK)
+            rc = hpt_study_tell(st, id, objective(x, d));
+    }
+    if (rc == HPT_OK) {
+        /* The first ask after the fill pays for fitting the model from
+         * scratch; the later ones show the incremental cost. */
+        pt.first = t[0];
+        pt.later = asks > 1 ? hptb_quantile(t + 1, asks - 1, 0.5) : NAN;
+        pt.ok = 1;
+    } else {
+        fprintf(stderr, "hpt-bench-scaling: dim %zu, %zu observations: %s\n", d, n,
+                st ? hpt_study_errmsg(st) : hpt_last_errmsg());
+    }
+    hpt_study_destroy(st);
+    pt.rss_kib = hptb_peak_rss_kib();
+    if (write(fd, &pt, sizeof pt) != (ssize_t)sizeof pt)
+        _exit(1);
+}
+
+static point run_point(const char *strategy, size_t d, size_t n, size_t asks, uint64_t seed,
+                       const char *startup, double limit)
+{
+    point pt = {0};
+    pt.ok = -1;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return pt;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return pt;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        alarm((unsigned)ceil(limit)); /* the default action ends the child */
+        measure(strategy, d, n, asks, seed, startup, fds[1]);
+        _exit(0);
+    }
+    close(fds[1]);
+    ssize_t got = read(fds[0], &pt, sizeof pt);
+    close(fds[0]);
+    int wst = 0;
+    waitpid(pid, &wst, 0);
+    if (WIFSIGNALED(wst) && WTERMSIG(wst) == SIGALRM) {
+        memset(&pt, 0, sizeof pt);
+        pt.ok = 0;
+    } else if (got != (ssize_t)sizeof pt) {
+        memset(&pt, 0, sizeof pt);
+        pt.ok = -1;
+    }
+    return pt;
+}
+
+static int strategy_known(const char *s)
+{
+    const char *name;
+    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+        if (strcmp(name, s) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t parse_list(char *arg, size_t *out, size_t lo, size_t hi, const char *what)
+{
+    char *tok[MAX_LIST];
+    size_t n = hptb_split(arg, tok, MAX_LIST);
+    for (size_t i = 0; i < n; i++) {
+        char *end;
+        unsigned long v = strtoul(tok[i], &end, 10);
+        if (*end || end == tok[i] || v < lo || v > hi) {
+            fprintf(stderr, "hpt-bench-scaling: %s: '%s' is not in %zu..%zu\n", what, tok[i],
+                    lo, hi);
+            return 0;
+        }
+        out[i] = v;
+    }
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *strategy = "bayes", *startup = NULL, *json = NULL;
+    char obs_def[] = "50,100,200,500,1000,2000,5000", dims_def[] = "2,5,10,20,50";
+    char *obs_arg = obs_def, *dims_arg = dims_def;
+    double limit = 60, seed = 0, asks_d = 3;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        double x = v ? strtod(v, &end) : 0;
+        int num = v && end != v && !*end;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h") || !v) {
+            fputs("usage: hpt-bench-scaling [--strategy NAME] [--obs LIST] [--dims LIST]\n"
+                  "         [--asks K] [--time-limit S] [--startup-option NAME] [--seed S]\n"
+                  "         [--json FILE]\n",
+                  v ? stdout : stderr);
+            return v ? 0 : 2;
+        }
+        if (!strcmp(a, "--strategy"))
+            strategy = v;
+        else if (!strcmp(a, "--obs"))
+            obs_arg = v;
+        else if (!strcmp(a, "--dims"))
+            dims_arg = v;
+        else if (!strcmp(a, "--startup-option"))
+            startup = v;
+        else if (!strcmp(a, "--json"))
+            json = v;
+        else if (!strcmp(a, "--asks") && num && x >= 1 && x <= 256)
+            asks_d = floor(x);
+        else if (!strcmp(a, "--time-limit") && num && x >= 1 && x <= 86400)
+            limit = x;
+        else if (!strcmp(a, "--seed") && num && x >= 0 && x <= 1e15)
+            seed = floor(x);
+        else {
+            fprintf(stderr, "hpt-bench-scaling: bad argument %s %s\n", a, v);
+            return 2;
+        }
+        i++;
+    }
+    if (!strategy_known(strategy)) {
+        const char *name;
+        fprintf(stderr, "hpt-bench-scaling: this libhpt has no strategy '%s' (it has:", strategy);
+        for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+            fprintf(stderr, " %s", name);
+        fputs("); choose one with --strategy\n", stderr);
+        return 2;
+    }
+    size_t obs[MAX_LIST], dims[MAX_LIST];
+    size_t n_obs = parse_list(obs_arg, obs, 1, 1000000, "--obs");
+    size_t n_dims = parse_list(dims_arg, dims, 1, 64, "--dims");
+    if (!n_obs || !n_dims)
+        return 2;
+    size_t asks = (size_t)asks_d;
+
+    FILE *jf = NULL;
+    if (json) {
+        jf = fopen(json, "w");
+        if (!jf) {
+            perror(json);
+            return 1;
+        }
+        fputs("{\"schema\":1,\"machine\":", jf);
+        hptb_json_machine(jf);
+        fprintf(jf, ",\"strategy\":\"%s\",\"points\":[", strategy);
+    }
+    printf("strategy %s, %zu timed asks per point, time limit %g s per point\n\n", strategy,
+           asks, limit);
+    printf("| dim | observations | first ask (ms) | later asks, median (ms) | peak RSS (MiB) "
+           "| note |\n"
+           "|---|---|---|---|---|---|\n");
+    int status = 0, first = 1;
+    for (size_t di = 0; di < n_dims; di++) {
+        int skip = 0;
+        for (size_t oi = 0; oi < n_obs; oi++) {
+            if (skip) {
+                printf("| %zu | %zu | - | - | - | skipped (smaller n hit the limit) |\n",
+                       dims[di], obs[oi]);
+                continue;
+            }
+            point pt = run_point(strategy, dims[di], obs[oi], asks, (uint64_t)seed, startup,
+                                 limit);
+            if (pt.ok == 1) {
+                printf("| %zu | %zu | %.4g | %.4g | %.1f | %s%s |\n", dims[di], obs[oi],
+                       1e3 * pt.first, 1e3 * pt.later, (double)pt.rss_kib / 1024.0,
+                       pt.startup[0] ? "filled via " : "filled by asking",
+                       pt.startup);
+                if (jf) {
+                    fprintf(jf, "%s\n{\"dim\":%zu,\"observations\":%zu,\"first_ask_seconds\":",
+                            first ? "" : ",", dims[di], obs[oi]);
+                    hptb_json_number(jf, pt.first);
+                    fputs(",\"later_ask_median_seconds\":", jf);
+                    hptb_json_number(jf, pt.later);
+                    fprintf(jf, ",\"peak_rss_kib\":%ld}", pt.rss_kib);
+                    first = 0;
+                }
+            } else if (pt.ok == 0) {
+                printf("| %zu | %zu | - | - | - | over the time limit |\n", dims[di], obs[oi]);
+                skip = 1;
+            } else {
+                printf("| %zu | %zu | - | - | - | error |\n", dims[di], obs[oi]);
+                status = 1;
+                skip = 1;
+            }
+            fflush(stdout);
+        }
+    }
+    if (jf) {
+        fputs("\n]}\n", jf);
+        if (fclose(jf) != 0)
+            status = 1;
+    }
+    return status;
+}
