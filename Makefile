@@ -3,7 +3,7 @@
 #   make                 library (build/libhpt.so, build/libhpt.a)
 #   make check           install missing packages, build, run every test,
 #                        then again under AddressSanitizer + UBSan
-#   make demo            the main job: tune an example
+#   make demo            the main job: tune the real training task (bench/)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make uninstall
 #   make sanitize        only the ASan+UBSan test run
@@ -48,7 +48,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
 
 .PHONY: tsan valgrind coverage
-.PHONY: all lib check check-run sanitize deps demo demo-run install install-shared \
+.PHONY: all lib check check-run sanitize deps demo demo-run demo-closed-form install install-shared \
         install-static install-includes install-pc uninstall clean tests
 
 all: lib
@@ -142,7 +142,12 @@ $(B)/examples/%: examples/%.c $(B)/libhpt.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
 
-demo-run: $(B)/examples/demo_closed_form
+# The main job: tune the real training task (bench/, digits data) with
+# model-guided Hyperband; HPT_DEMO_SECONDS sets its size (default 60).
+demo-run: demo-digits
+
+# The first example: a closed-form stand-in tuned by random and Sobol search.
+demo-closed-form: $(B)/examples/demo_closed_form
 	$(B)/examples/demo_closed_form
 
 # ---- install -------------------------------------------------------------------
