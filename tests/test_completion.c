@@ -6,15 +6,6 @@
 #include "testutil.h"
 #include "study.h"
 
-/* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of
- * these tests cost nothing there), else /tmp. */
-static const char *tu_tmpdir(void)
-{
-    if (getenv("TMPDIR"))
-        return getenv("TMPDIR");
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 static hpt_study *make(const char *strategy, int32_t dir)
 {
     hpt_space *sp = tu_mixed_space();

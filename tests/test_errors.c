@@ -32,7 +32,7 @@ static int teardown(void **state)
 }
 
 static const char *const two[] = {"x", "y"};
-static const char *const dup[] = {"x", "x"};
+static const char *const dup_choices[] = {"x", "x"};
 static const char *const empty_choice[] = {"x", ""};
 static const char *const null_choice[] = {"x", NULL};
 
@@ -63,7 +63,7 @@ static int b15(fixture *f) { return hpt_space_add_int(f->sp, "n", 0, 10, HPT_SCA
 static int b16(fixture *f) { return hpt_space_add_int(f->sp, "n", 0, 1, HPT_SCALE_REVERSE_LOG); }
 static int b17(fixture *f) { return hpt_space_add_int(f->sp, "n", 0, INT64_MAX, 0); }
 static int b18(fixture *f) { return hpt_space_add_categorical(f->sp, "n", two, 0); }
-static int b19(fixture *f) { return hpt_space_add_categorical(f->sp, "n", dup, 2); }
+static int b19(fixture *f) { return hpt_space_add_categorical(f->sp, "n", dup_choices, 2); }
 static int b20(fixture *f) { return hpt_space_add_categorical(f->sp, "n", empty_choice, 2); }
 static int b21(fixture *f) { return hpt_space_add_categorical(f->sp, "n", null_choice, 2); }
 static int b22(fixture *f) { return hpt_space_add_categorical(f->sp, "n", NULL, 2); }

@@ -8,15 +8,6 @@
 #include "testutil.h"
 #include "study.h"
 
-/* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of
- * these tests cost nothing there), else /tmp. */
-static const char *tu_tmpdir(void)
-{
-    if (getenv("TMPDIR"))
-        return getenv("TMPDIR");
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");

@@ -10,43 +10,6 @@
 #include "rng.h"
 #include "study.h"
 
-/* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of
- * these tests cost nothing there), else /tmp. */
-static const char *tu_tmpdir(void)
-{
-    if (getenv("TMPDIR"))
-        return getenv("TMPDIR");
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
-static char dir[256];
-
-/* A path in the scratch directory; four calls may be in use at once. */
-static const char *tmp(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "%s/hpt-journal-XXXXXX",
-             tu_tmpdir());
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 static char *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
@@ -661,5 +624,5 @@ int main(void)
         cmocka_unit_test(test_fuzz_records),
         cmocka_unit_test(test_disk_full),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }

@@ -9,43 +9,6 @@
 
 #include "testutil.h"
 
-/* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of
- * these tests cost nothing there), else /tmp. */
-static const char *tu_tmpdir(void)
-{
-    if (getenv("TMPDIR"))
-        return getenv("TMPDIR");
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
-static char dir[256];
-
-/* A path in the scratch directory; four calls may be in use at once. */
-static const char *tmp(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "%s/hpt-resume-XXXXXX",
-             tu_tmpdir());
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 /* A deterministic objective of a trial's configuration. */
 static double objective(const hpt_study *st, int64_t id)
 {
@@ -455,5 +418,5 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_sigkill),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }

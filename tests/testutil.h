@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "hpt.h"
 
@@ -35,6 +36,50 @@ static inline hpt_space *tu_mixed_space(void)
     assert_ok(hpt_space_add_int(sp, "layers", 1, 4, HPT_SCALE_LINEAR));
     assert_ok(hpt_space_add_categorical(sp, "act", acts, 3));
     return sp;
+}
+
+/* ---- scratch files -------------------------------------------------------- */
+
+/* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of the
+ * journal tests cost nothing there), else /tmp. */
+static inline const char *tu_tmpdir(void)
+{
+    if (getenv("TMPDIR"))
+        return getenv("TMPDIR");
+    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+/* This test program's scratch directory (made by tu_scratch_make). */
+static inline char *tu_scratch_dir(void)
+{
+    static char dir[256];
+    return dir;
+}
+
+/* cmocka group setup/teardown: a fresh directory per program, removed after. */
+static inline int tu_scratch_make(void **state)
+{
+    (void)state;
+    snprintf(tu_scratch_dir(), 256, "%s/hpt-test-XXXXXX", tu_tmpdir());
+    return mkdtemp(tu_scratch_dir()) ? 0 : -1;
+}
+
+static inline int tu_scratch_remove(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tu_scratch_dir());
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A path in the scratch directory; four results may be in use at once. */
+static inline const char *tmp(const char *name)
+{
+    static char p[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", tu_scratch_dir(), name);
+    return p[k];
 }
 
 #endif
