@@ -8,11 +8,13 @@
 extern const hpti_strategy_type hpti_strategy_grid;
 extern const hpti_strategy_type hpti_strategy_random;
 extern const hpti_strategy_type hpti_strategy_sobol;
+extern const hpti_strategy_type hpti_strategy_bayes;
 
 static const hpti_strategy_type *const strategies[] = {
     &hpti_strategy_grid,
     &hpti_strategy_random,
     &hpti_strategy_sobol,
+    &hpti_strategy_bayes,
 };
 
 /* "none" is not listed: it is the absence of a pruner (study.c). */

@@ -1,0 +1,340 @@
+/* acq.c -- log expected improvement and its maximizer (see acq.h).
+ *
+ * GSL's gsl_sf_log_erfc is only called on [0.7, 28.3], where it neither
+ * underflows nor reaches its error handler; further out the asymptotic
+ * series of the Mills ratio is exact to double precision. */
+#include <float.h>
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_sf_erf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acq.h"
+
+#define C1 0.91893853320467274178   /* log(2 pi) / 2 */
+#define C2 (-0.22579135264472743236) /* log(pi / 2) / 2 */
+#define TAIL 40.0                   /* |z| beyond which the series is used */
+#define ZMIN (-1e150)               /* z below this is clamped (z^2 finite) */
+#define SOBOL_MAX_DIM 40
+
+/* log(1 - exp(t)), t < 0 (Maechler 2012) */
+static double log1mexp(double t)
+{
+    return t > -M_LN2 ? log(-expm1(t)) : log1p(-exp(t));
+}
+
+double hpti_log_ncdf(double z)
+{
+    if (z > -1.0)
+        return log1p(-0.5 * erfc(z / M_SQRT2));
+    if (z > -TAIL)
+        return gsl_sf_log_erfc(-z / M_SQRT2) - M_LN2;
+    if (z < ZMIN)
+        z = ZMIN;
+    /* Phi(z) = phi(z)/|z| (1 - 1/z^2 + 3/z^4 - 15/z^6 + ...) */
+    double q = 1.0 / (z * z);
+    return -0.5 * z * z - C1 - log(-z) + log1p(q * (-1.0 + q * (3.0 - 15.0 * q)));
+}
+
+double hpti_log_h(double z)
+{
+    if (z > -1.0) {
+        double cdf = 0.5 * erfc(-z / M_SQRT2);
+        return log(exp(-0.5 * z * z - C1) + z * cdf);
+    }
+    if (z > -TAIL) {
+        /* eq. (9), middle branch: log h = -z^2/2 - c1 +
+         * log1mexp(log(erfcx(-z/sqrt2) |z|) + c2), erfcx(u) = e^{u^2} erfc(u) */
+        double u = -z / M_SQRT2;
+        double t = u * u + gsl_sf_log_erfc(u) + log(-z) + C2;
+        if (t >= 0.0)
+            t = -DBL_EPSILON;
+        return -0.5 * z * z - C1 + log1mexp(t);
+    }
+    if (z < ZMIN)
+        z = ZMIN;
+    /* h(z) = phi(z)/z^2 (1 - 3/z^2 + 15/z^4 - 105/z^6 + ...) */
+    double q = 1.0 / (z * z);
+    return -0.5 * z * z - C1 + log(q) + log1p(q * (-3.0 + q * (15.0 - 105.0 * q)));
+}
+
+double hpti_dlog_h(double z)
+{
+    if (z > -TAIL)
+        return exp(hpti_log_ncdf(z) - hpti_log_h(z));
+    if (z < ZMIN)
+        z = ZMIN;
+    double q = 1.0 / (z * z);
+    return -z * (1.0 + q * (-1.0 + q * (3.0 - 15.0 * q))) /
+           (1.0 + q * (-3.0 + q * (15.0 - 105.0 * q)));
+}
+
+double hpti_log_ei(double mu, double sigma, double best)
+{
+    double z = (best - mu) / sigma;
+    return log(sigma) + hpti_log_h(z);
+}
+
+/* ---- maximizer ------------------------------------------------------------------ */
+
+typedef struct {
+    double s;
+    size_t i;
+} pair;
+
+/* descending score, ties by index: a total order, so sorting is
+ * deterministic */
+static int cmp_pair(const void *pa, const void *pb)
+{
+    const pair *a = pa, *b = pb;
+    if (a->s > b->s)
+        return -1;
+    if (a->s < b->s)
+        return 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int hpti_acq_init(hpti_acq *a, const hpt_space *space)
+{
+    memset(a, 0, sizeof *a);
+    a->space = space;
+    a->dim = space->n;
+    a->free_dim = hpti_calloc(a->dim, 1);
+    a->scratch = hpti_malloc(9 * a->dim * sizeof *a->scratch);
+    if (!a->free_dim || !a->scratch)
+        goto fail;
+    for (size_t j = 0; j < a->dim; j++) {
+        const hpti_param *p = &space->p[j];
+        a->free_dim[j] = p->type == HPT_PARAM_FLOAT && p->lo < p->hi;
+        a->n_free += a->free_dim[j];
+    }
+    a->qdim = a->dim < SOBOL_MAX_DIM ? a->dim : SOBOL_MAX_DIM;
+    /* qdim is 1..40, inside GSL's table: only memory can fail */
+    a->qrng = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)a->qdim);
+    if (!a->qrng)
+        goto fail;
+    return HPT_OK;
+fail:
+    hpti_acq_free(a);
+    return HPT_E_NOMEM;
+}
+
+void hpti_acq_free(hpti_acq *a)
+{
+    hpti_free(a->free_dim);
+    hpti_free(a->scratch);
+    hpti_free(a->C);
+    hpti_free(a->mu);
+    hpti_free(a->var);
+    hpti_free(a->fmu);
+    hpti_free(a->fvar);
+    hpti_free(a->score);
+    hpti_free(a->pairs);
+    if (a->qrng)
+        gsl_qrng_free(a->qrng);
+    memset(a, 0, sizeof *a);
+}
+
+static int reserve(hpti_acq *a, size_t m)
+{
+    if (m <= a->cap)
+        return HPT_OK;
+    double **arr[] = {&a->mu, &a->var, &a->fmu, &a->fvar, &a->score};
+    for (size_t k = 0; k < sizeof arr / sizeof arr[0]; k++) {
+        double *q = hpti_realloc(*arr[k], m * sizeof *q);
+        if (!q)
+            return HPT_E_NOMEM;
+        *arr[k] = q;
+    }
+    double *c = hpti_realloc(a->C, m * a->dim * sizeof *c);
+    if (!c)
+        return HPT_E_NOMEM;
+    a->C = c;
+    pair *pp = hpti_realloc(a->pairs, m * sizeof *pp);
+    if (!pp)
+        return HPT_E_NOMEM;
+    a->pairs = pp;
+    a->cap = m;
+    return HPT_OK;
+}
+
+/* log p(x) of the probit feasibility model and its derivative factor */
+static double log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, double *dlp_dg)
+{
+    double den = sqrt(1.0 + fv);
+    double g = 2.0 * fm / den;
+    double lp = hpti_log_ncdf(g);
+    if (dg_dfm) {
+        *dg_dfm = 2.0 / den;
+        *dg_dfv = -fm / (den * den * den);
+        /* phi(g) / Phi(g) */
+        *dlp_dg = exp(-0.5 * g * g - C1 - lp);
+    }
+    return lp;
+}
+
+double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, double *grad)
+{
+    size_t d = a->dim;
+    double *dmu = a->scratch, *dvar = dmu + d, *fdmu = dvar + d, *fdvar = fdmu + d;
+    double mu, var;
+    hpti_gp_predict_grad(p->gp, x, &mu, &var, dmu, dvar);
+    double s = sqrt(var), z = (p->best - mu) / s;
+    double val = log(s) + hpti_log_h(z);
+    if (grad) {
+        double dlh = hpti_dlog_h(z);
+        for (size_t j = 0; j < d; j++) {
+            double ds = dvar[j] / (2.0 * s);
+            double dz = -dmu[j] / s - z * ds / s;
+            grad[j] = a->free_dim[j] ? ds / s + dlh * dz : 0.0;
+        }
+    }
+    if (p->feas) {
+        double fm, fv, a1, a2, a3;
+        hpti_gp_predict_grad(p->feas, x, &fm, &fv, fdmu, fdvar);
+        val += log_pof(fm, fv, &a1, &a2, &a3);
+        if (grad)
+            for (size_t j = 0; j < d; j++)
+                if (a->free_dim[j])
+                    grad[j] += a3 * (a1 * fdmu[j] + a2 * fdvar[j]);
+    }
+    if (!isfinite(val))
+        val = -DBL_MAX;
+    if (grad)
+        for (size_t j = 0; j < d; j++)
+            if (!isfinite(grad[j]))
+                grad[j] = 0.0;
+    return val;
+}
+
+/* Projected gradient ascent on the continuous coordinates, steps measured
+ * in lengthscales (the kernel's natural unit) with doubling / quartering. */
+static void refine(hpti_acq *a, const hpti_acq_problem *p, double *x, double *f)
+{
+    size_t d = a->dim;
+    double *g = a->scratch + 4 * d, *xt = g + d, *gt = xt + d, *ls = gt + d;
+    for (size_t j = 0; j < d; j++) {
+        double l = exp(p->gp->theta[j]);
+        ls[j] = l < 1.0 ? l : 1.0;
+    }
+    double fx = hpti_acq_value(a, p, x, g), eta = 0.1;
+    for (size_t it = 0; it < p->local_iter; it++) {
+        double scale = 0.0;
+        for (size_t j = 0; j < d; j++)
+            if (a->free_dim[j]) {
+                double m = fabs(g[j]) * ls[j]; /* |g_j ls_j^2| / ls_j */
+                scale = m > scale ? m : scale;
+            }
+        if (!(scale > 0.0))
+            break;
+        for (size_t j = 0; j < d; j++) {
+            xt[j] = x[j];
+            if (a->free_dim[j]) {
+                double t = x[j] + eta * g[j] * ls[j] * ls[j] / scale;
+                xt[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+            }
+        }
+        double ft = hpti_acq_value(a, p, xt, gt);
+        if (ft > fx) {
+            memcpy(x, xt, d * sizeof *x);
+            memcpy(g, gt, d * sizeof *g);
+            fx = ft;
+            eta = eta * 2.0 < 1.0 ? eta * 2.0 : 1.0;
+        } else {
+            eta *= 0.25;
+            if (eta < 1e-5)
+                break;
+        }
+    }
+    *f = fx;
+}
+
+static void score_all(hpti_acq *a, const hpti_acq_problem *p, size_t m)
+{
+    hpti_gp_predict(p->gp, a->C, m, a->mu, a->var);
+    if (p->feas)
+        hpti_gp_predict(p->feas, a->C, m, a->fmu, a->fvar);
+    for (size_t i = 0; i < m; i++) {
+        double s = sqrt(a->var[i]);
+        double v = hpti_log_ei(a->mu[i], s, p->best);
+        if (p->feas)
+            v += log_pof(a->fmu[i], a->fvar[i], NULL, NULL, NULL);
+        a->score[i] = isfinite(v) ? v : -DBL_MAX;
+    }
+}
+
+int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
+                      double *out, double *out_score, size_t *n_out)
+{
+    size_t d = a->dim;
+    size_t n_sob = p->n_cand, n_pert = p->n_centers ? p->n_cand / 2 : 0;
+    size_t m = n_sob + n_pert;
+    if (reserve(a, m))
+        return HPT_E_NOMEM;
+    double *shift = a->scratch; /* dim values, free until refinement */
+    for (size_t j = 0; j < d; j++)
+        shift[j] = hpti_rng_uniform(rng);
+    gsl_qrng_init(a->qrng);
+    for (size_t i = 0; i < n_sob; i++) {
+        double *c = a->C + i * d;
+        gsl_qrng_get(a->qrng, c); /* fills the first qdim coordinates */
+        for (size_t j = 0; j < d; j++) {
+            double v = (j < a->qdim ? c[j] : hpti_rng_uniform(rng)) + shift[j];
+            c[j] = v >= 1.0 ? v - 1.0 : v;
+        }
+    }
+    /* Perturbations of the centers: each coordinate moves with probability
+     * min(1, 4/d) (at least one moves), by a normal step of 0.05, 0.2 or
+     * 0.5 lengthscales (capped at 1) -- local search around the best
+     * points, which Sobol alone covers too sparsely in high dimension. */
+    double pmove = d <= 4 ? 1.0 : 4.0 / (double)d;
+    static const double scales[3] = {0.05, 0.2, 0.5};
+    for (size_t i = 0; i < n_pert; i++) {
+        double *c = a->C + (n_sob + i) * d;
+        memcpy(c, p->centers + (i % p->n_centers) * d, d * sizeof *c);
+        double sc = scales[(i / p->n_centers) % 3];
+        size_t forced = (size_t)hpti_rng_below(rng, d);
+        for (size_t j = 0; j < d; j++) {
+            if (j != forced && hpti_rng_uniform(rng) >= pmove)
+                continue;
+            const hpti_param *pp = &a->space->p[j];
+            if (pp->type == HPT_PARAM_CATEGORICAL) {
+                c[j] = hpti_rng_uniform(rng);
+                continue;
+            }
+            double l = exp(p->gp->theta[j]);
+            double t = c[j] + sc * (l < 1.0 ? l : 1.0) * hpti_rng_normal(rng);
+            c[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        hpti_space_snap(a->space, a->C + i * d, NULL);
+    score_all(a, p, m);
+
+    pair *pr = a->pairs;
+    for (size_t i = 0; i < m; i++) {
+        pr[i].s = a->score[i];
+        pr[i].i = i;
+    }
+    qsort(pr, m, sizeof *pr, cmp_pair);
+    if (a->n_free) {
+        size_t nl = p->n_local < m ? p->n_local : m;
+        for (size_t r = 0; r < nl; r++) {
+            size_t i = pr[r].i;
+            double f;
+            refine(a, p, a->C + i * d, &f);
+            a->score[i] = f > a->score[i] ? f : a->score[i];
+            pr[r].s = a->score[i];
+        }
+        qsort(pr, m, sizeof *pr, cmp_pair);
+    }
+    size_t kk = k < m ? k : m;
+    for (size_t r = 0; r < kk; r++) {
+        memcpy(out + r * d, a->C + pr[r].i * d, d * sizeof *out);
+        if (out_score)
+            out_score[r] = pr[r].s;
+    }
+    *n_out = kk;
+    return HPT_OK;
+}
