@@ -13,7 +13,7 @@
 #include "acq.h"
 
 #define C1 0.91893853320467274178   /* log(2 pi) / 2 */
-#define C2 (-0.22579135264472743236) /* log(pi / 2) / 2 */
+#define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
 #define TAIL 40.0                   /* |z| beyond which the series is used */
 #define ZMIN (-1e150)               /* z below this is clamped (z^2 finite) */
 #define SOBOL_MAX_DIM 40
@@ -39,6 +39,8 @@ double hpti_log_ncdf(double z)
 
 double hpti_log_h(double z)
 {
+    if (z > -ZMIN) /* h(z) = z to double precision */
+        return log(fmin(z, DBL_MAX));
     if (z > -1.0) {
         double cdf = 0.5 * erfc(-z / M_SQRT2);
         return log(exp(-0.5 * z * z - C1) + z * cdf);
@@ -61,6 +63,8 @@ double hpti_log_h(double z)
 
 double hpti_dlog_h(double z)
 {
+    if (z > -ZMIN)
+        return 1.0 / z;
     if (z > -TAIL)
         return exp(hpti_log_ncdf(z) - hpti_log_h(z));
     if (z < ZMIN)
@@ -73,6 +77,8 @@ double hpti_dlog_h(double z)
 double hpti_log_ei(double mu, double sigma, double best)
 {
     double z = (best - mu) / sigma;
+    if (z > -ZMIN) /* EI = best - mu to double precision */
+        return fmin(log(best - mu), DBL_MAX);
     return log(sigma) + hpti_log_h(z);
 }
 
