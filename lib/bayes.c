@@ -14,6 +14,7 @@
 
 #include "bayes.h"
 #include "study.h"
+static double tenv(const char *n, double d) { const char *v = getenv(n); return v ? atof(v) : d; }
 
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
 #define N_OUT 16          /* ranked candidates considered for a proposal */
@@ -26,7 +27,7 @@
 
 void hpti_bayes_defaults(hpti_bayes_opts *o)
 {
-    o->candidates = 1024;
+    o->candidates = (size_t)tenv("T_CAND", 1024);
     o->local_starts = 5;
     o->local_iter = 30;
     o->refit_every = 0;
@@ -412,11 +413,15 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     }
 
     /* pending trials: kriging-believer fantasies */
-    for (size_t i = 0; i < dt->n_pend; i++)
+    for (size_t i = 0; i < dt->n_pend; i++) {
         if ((rc = hpti_gp_append_believer(&b->gp, dt->pend + i * d)) != HPT_OK) {
             hpti_gp_truncate(&b->gp, b->n_real);
             return hpti_fail(msg, rc, "bayes: out of memory");
         }
+        /* a fantasy is an observation: it can become the incumbent */
+        double fy = b->gp.y[b->gp.n - 1];
+        best = fy < best ? fy : best;
+    }
 
     double nn = (double)b->gp.n * (double)b->gp.n;
     size_t ncand = b->opt.candidates;
@@ -533,7 +538,7 @@ static size_t n_initial(const bayes_state *st, size_t dim)
 {
     if (st->initial_trials > 0)
         return (size_t)st->initial_trials;
-    size_t k = 2 * dim + 1;
+    size_t k = (size_t)tenv("T_INIT_A", 2) * dim + (size_t)tenv("T_INIT_B", 1);
     return k < 5 ? 5 : k > 20 ? 20 : k;
 }
 
