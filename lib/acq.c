@@ -108,8 +108,16 @@ int hpti_acq_init(hpti_acq *a, const hpt_space *space)
     a->space = space;
     a->dim = space->n;
     a->free_dim = hpti_calloc(a->dim, 1);
-    a->scratch = hpti_malloc(9 * a->dim * sizeof *a->scratch);
-    if (!a->free_dim || !a->scratch)
+    size_t L = HPTI_ACQ_MAX_LOCAL, d = a->dim;
+    a->scratch = hpti_malloc(d * sizeof *a->scratch);
+    a->b1 = hpti_malloc(4 * L * sizeof *a->b1);
+    a->b2 = hpti_malloc(4 * L * d * sizeof *a->b2);
+    a->lx = hpti_malloc(L * d * sizeof *a->lx);
+    a->lg = hpti_malloc(3 * L * d * sizeof *a->lg);
+    a->lf = hpti_malloc(3 * L * sizeof *a->lf);
+    a->lidx = hpti_malloc(L * sizeof *a->lidx);
+    if (!a->free_dim || !a->scratch || !a->b1 || !a->b2 || !a->lx || !a->lg || !a->lf ||
+        !a->lidx)
         goto fail;
     for (size_t j = 0; j < a->dim; j++) {
         const hpti_param *p = &space->p[j];
@@ -131,6 +139,12 @@ void hpti_acq_free(hpti_acq *a)
 {
     hpti_free(a->free_dim);
     hpti_free(a->scratch);
+    hpti_free(a->b1);
+    hpti_free(a->b2);
+    hpti_free(a->lx);
+    hpti_free(a->lg);
+    hpti_free(a->lf);
+    hpti_free(a->lidx);
     hpti_free(a->C);
     hpti_free(a->mu);
     hpti_free(a->var);
@@ -181,80 +195,106 @@ static double log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, doub
     return lp;
 }
 
-double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, double *grad)
+/* Acquisition values (and gradients, c x dim, zero on fixed coordinates)
+ * of c <= HPTI_ACQ_MAX_LOCAL points in one batch. */
+static void acq_batch(hpti_acq *a, const hpti_acq_problem *p, const double *X, size_t c,
+                      double *val, double *grad)
 {
     size_t d = a->dim;
-    double *dmu = a->scratch, *dvar = dmu + d, *fdmu = dvar + d, *fdvar = fdmu + d;
-    double mu, var;
-    hpti_gp_predict_grad(p->gp, x, &mu, &var, dmu, dvar);
-    double s = sqrt(var), z = (p->best - mu) / s;
-    double val = log(s) + hpti_log_h(z);
-    if (grad) {
-        double dlh = hpti_dlog_h(z);
+    double *mu = a->b1, *var = mu + c, *fm = var + c, *fv = fm + c;
+    double *dmu = a->b2, *dvar = dmu + c * d, *fdmu = dvar + c * d, *fdvar = fdmu + c * d;
+    hpti_gp_predict_grad_batch(p->gp, X, c, mu, var, dmu, dvar);
+    if (p->feas)
+        hpti_gp_predict_grad_batch(p->feas, X, c, fm, fv, fdmu, fdvar);
+    for (size_t i = 0; i < c; i++) {
+        double s = sqrt(var[i]), z = (p->best - mu[i]) / s;
+        double v = log(s) + hpti_log_h(z);
+        double dlh = hpti_dlog_h(z), a1 = 0, a2 = 0, a3 = 0;
+        if (p->feas)
+            v += log_pof(fm[i], fv[i], &a1, &a2, &a3);
+        val[i] = isfinite(v) ? v : -DBL_MAX;
+        double *g = grad + i * d;
         for (size_t j = 0; j < d; j++) {
-            double ds = dvar[j] / (2.0 * s);
-            double dz = -dmu[j] / s - z * ds / s;
-            grad[j] = a->free_dim[j] ? ds / s + dlh * dz : 0.0;
+            size_t q = i * d + j;
+            if (!a->free_dim[j]) {
+                g[j] = 0.0;
+                continue;
+            }
+            double ds = dvar[q] / (2.0 * s);
+            double dz = -dmu[q] / s - z * ds / s;
+            double gj = ds / s + dlh * dz;
+            if (p->feas)
+                gj += a3 * (a1 * fdmu[q] + a2 * fdvar[q]);
+            g[j] = isfinite(gj) ? gj : 0.0;
         }
     }
-    if (p->feas) {
-        double fm, fv, a1, a2, a3;
-        hpti_gp_predict_grad(p->feas, x, &fm, &fv, fdmu, fdvar);
-        val += log_pof(fm, fv, &a1, &a2, &a3);
-        if (grad)
-            for (size_t j = 0; j < d; j++)
-                if (a->free_dim[j])
-                    grad[j] += a3 * (a1 * fdmu[j] + a2 * fdvar[j]);
-    }
-    if (!isfinite(val))
-        val = -DBL_MAX;
-    if (grad)
-        for (size_t j = 0; j < d; j++)
-            if (!isfinite(grad[j]))
-                grad[j] = 0.0;
-    return val;
 }
 
-/* Projected gradient ascent on the continuous coordinates, steps measured
- * in lengthscales (the kernel's natural unit) with doubling / quartering. */
-static void refine(hpti_acq *a, const hpti_acq_problem *p, double *x, double *f)
+double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, double *grad)
+{
+    double v;
+    acq_batch(a, p, x, 1, &v, grad ? grad : a->lg);
+    return v;
+}
+
+/* Projected gradient ascent on the continuous coordinates of r starts in
+ * lockstep (one batched model evaluation per step), steps measured in
+ * lengthscales (the kernel's natural unit), doubling on success and
+ * quartering on failure. X (r x dim) is updated in place, F gets the
+ * values. */
+static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, double *F)
 {
     size_t d = a->dim;
-    double *g = a->scratch + 4 * d, *xt = g + d, *gt = xt + d, *ls = gt + d;
+    double *G = a->lg, *XT = G + r * d, *GT = XT + r * d, *FT = a->lf, *eta = FT + r;
+    double *ls = a->scratch;
+    size_t *idx = a->lidx;
     for (size_t j = 0; j < d; j++) {
         double l = exp(p->gp->theta[j]);
         ls[j] = l < 1.0 ? l : 1.0;
     }
-    double fx = hpti_acq_value(a, p, x, g), eta = 0.1;
+    acq_batch(a, p, X, r, F, G);
+    for (size_t i = 0; i < r; i++)
+        eta[i] = 0.1;
     for (size_t it = 0; it < p->local_iter; it++) {
-        double scale = 0.0;
-        for (size_t j = 0; j < d; j++)
-            if (a->free_dim[j]) {
-                double m = fabs(g[j]) * ls[j]; /* |g_j ls_j^2| / ls_j */
-                scale = m > scale ? m : scale;
+        size_t c = 0;
+        for (size_t i = 0; i < r; i++) {
+            if (!(eta[i] >= 1e-5))
+                continue;
+            const double *x = X + i * d, *g = G + i * d;
+            double scale = 0.0;
+            for (size_t j = 0; j < d; j++)
+                if (a->free_dim[j]) {
+                    double m = fabs(g[j]) * ls[j]; /* |g_j ls_j^2| / ls_j */
+                    scale = m > scale ? m : scale;
+                }
+            if (!(scale > 0.0)) {
+                eta[i] = 0.0;
+                continue;
             }
-        if (!(scale > 0.0))
-            break;
-        for (size_t j = 0; j < d; j++) {
-            xt[j] = x[j];
-            if (a->free_dim[j]) {
-                double t = x[j] + eta * g[j] * ls[j] * ls[j] / scale;
-                xt[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+            double *xt = XT + c * d;
+            for (size_t j = 0; j < d; j++) {
+                xt[j] = x[j];
+                if (a->free_dim[j]) {
+                    double t = x[j] + eta[i] * g[j] * ls[j] * ls[j] / scale;
+                    xt[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+                }
             }
+            idx[c++] = i;
         }
-        double ft = hpti_acq_value(a, p, xt, gt);
-        if (ft > fx) {
-            memcpy(x, xt, d * sizeof *x);
-            memcpy(g, gt, d * sizeof *g);
-            fx = ft;
-            eta = eta * 2.0 < 1.0 ? eta * 2.0 : 1.0;
-        } else {
-            eta *= 0.25;
-            if (eta < 1e-5)
-                break;
+        if (c == 0)
+            break;
+        acq_batch(a, p, XT, c, FT, GT);
+        for (size_t k = 0; k < c; k++) {
+            size_t i = idx[k];
+            if (FT[k] > F[i]) {
+                memcpy(X + i * d, XT + k * d, d * sizeof *X);
+                memcpy(G + i * d, GT + k * d, d * sizeof *G);
+                F[i] = FT[k];
+                eta[i] = eta[i] * 2.0 < 1.0 ? eta[i] * 2.0 : 1.0;
+            } else
+                eta[i] *= 0.25;
         }
     }
-    *f = fx;
 }
 
 static void score_all(hpti_acq *a, const hpti_acq_problem *p, size_t m)
@@ -325,13 +365,19 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
         pr[i].i = i;
     }
     qsort(pr, m, sizeof *pr, cmp_pair);
-    if (a->n_free) {
-        size_t nl = p->n_local < m ? p->n_local : m;
+    size_t nl = p->n_local < m ? p->n_local : m;
+    nl = nl < HPTI_ACQ_MAX_LOCAL ? nl : HPTI_ACQ_MAX_LOCAL;
+    if (a->n_free && nl) {
+        double *X = a->lx, *F = a->lf + 2 * HPTI_ACQ_MAX_LOCAL;
+        for (size_t r = 0; r < nl; r++)
+            memcpy(X + r * d, a->C + pr[r].i * d, d * sizeof *X);
+        refine(a, p, X, nl, F);
         for (size_t r = 0; r < nl; r++) {
             size_t i = pr[r].i;
-            double f;
-            refine(a, p, a->C + i * d, &f);
-            a->score[i] = f > a->score[i] ? f : a->score[i];
+            if (F[r] > a->score[i]) {
+                memcpy(a->C + i * d, X + r * d, d * sizeof *X);
+                a->score[i] = F[r];
+            }
             pr[r].s = a->score[i];
         }
         qsort(pr, m, sizeof *pr, cmp_pair);

@@ -27,6 +27,9 @@ double hpti_dlog_h(double z);
 /* log EI for minimization: mu, sigma > 0 of the prediction, best = f*. */
 double hpti_log_ei(double mu, double sigma, double best);
 
+/* Most starts refined at once (a batch must fit HPTI_GP_CHUNK / 2). */
+#define HPTI_ACQ_MAX_LOCAL 64
+
 /* One acquisition problem: what the maximizer scores. */
 typedef struct {
     hpti_gp *gp;            /* objective model (targets in model units) */
@@ -47,7 +50,10 @@ typedef struct {
     double *C;                  /* cap * dim candidates */
     double *mu, *var, *fmu, *fvar, *score;
     void *pairs;                /* cap (score, index) pairs for sorting */
-    double *scratch;            /* 9 dim */
+    double *scratch;            /* dim */
+    double *b1, *b2;            /* batch predictions: 4 L, 4 L dim (L = HPTI_ACQ_MAX_LOCAL) */
+    double *lx, *lg, *lf;       /* refinement: L dim, 3 L dim, 3 L */
+    size_t *lidx;               /* L */
     void *qrng;                 /* gsl_qrng *, owned */
     size_t qdim;
 } hpti_acq;

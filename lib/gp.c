@@ -441,6 +441,69 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
             dvar[j] = 0.0;
 }
 
+void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double *mu,
+                                double *var, double *dmu, double *dvar)
+{
+    size_t n = gp->n, d = gp->dim;
+    double vfl = VAR_FLOOR * gp->sf2;
+    for (size_t q = 0; q < c * d; q++)
+        dmu[q] = dvar[q] = 0.0;
+    if (n == 0) {
+        for (size_t j = 0; j < c; j++) {
+            mu[j] = gp->mean;
+            var[j] = gp->sf2;
+        }
+        return;
+    }
+    ensure_alpha(gp);
+    /* Q = L^-1 K* and U = L^-T Q = K^-1 K*, c columns side by side: one
+     * pass over L per solve for all points (level-3 BLAS) */
+    double *Q = gp->Ks, *U = gp->Ks + n * c;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < c; j++)
+            Q[i * c + j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, Xs + j * d, gp->X + i * d));
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
+                (int)c, 1.0, gp->L, (int)gp->cap, Q, (int)c);
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)c, 1.0, Q, (int)c, gp->v, 1, 0.0, mu,
+                1);
+    for (size_t j = 0; j < c; j++) {
+        mu[j] += gp->mean;
+        var[j] = 0.0;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < c; j++)
+            var[j] += Q[i * c + j] * Q[i * c + j];
+    memcpy(U, Q, n * c * sizeof *U);
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, (int)n,
+                (int)c, 1.0, gp->L, (int)gp->cap, U, (int)c);
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = gp->X + i * d;
+        for (size_t j = 0; j < c; j++) {
+            const double *x = Xs + j * d;
+            double r2 = dist2(d, gp->cat, gp->w, x, xi);
+            double sr = sqrt(5.0 * r2);
+            /* dk/dx_k = -sf2 (5/3) (1 + s) exp(-s) w_k (x_k - xi_k) */
+            double cc = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
+            double ca = cc * gp->alpha[i], cu = -2.0 * cc * U[i * c + j];
+            double *gm = dmu + j * d, *gv = dvar + j * d;
+            for (size_t k = 0; k < d; k++) {
+                if (gp->cat && gp->cat[k])
+                    continue;
+                double t = gp->w[k] * (x[k] - xi[k]);
+                gm[k] += ca * t;
+                gv[k] += cu * t;
+            }
+        }
+    }
+    for (size_t j = 0; j < c; j++) {
+        double s = gp->sf2 - var[j];
+        var[j] = s > vfl ? s : vfl;
+        if (s <= vfl)
+            for (size_t k = 0; k < d; k++)
+                dvar[j * d + k] = 0.0;
+    }
+}
+
 void hpti_gp_train_mean(hpti_gp *gp, double *mu)
 {
     ensure_alpha(gp);
@@ -578,6 +641,7 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
     double best_f = INFINITY;
     double *start = gp->ft, *bt = gp->ft + np;
     gp->n_eval = 0;
+    gp->n_fit++;
     for (int r = 0; r <= restarts; r++) {
         if (r == 0)
             memcpy(start, gp->theta, np * sizeof *start);

@@ -71,6 +71,7 @@ typedef struct {
     void *minimizer;      /* gsl_multimin_fdfminimizer *, owned */
     void *gx;             /* gsl_vector *, owned */
     unsigned long n_eval; /* objective evaluations of the last fit */
+    unsigned long n_fit;  /* fits so far */
 } hpti_gp;
 
 /* Chunk of candidates predicted per BLAS call (bounds the Ks block). */
@@ -116,6 +117,11 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
  * categorical coordinates). */
 void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
                           double *dmu, double *dvar);
+/* The same for c points at once (Xs: c x dim; dmu, dvar: c x dim),
+ * c <= HPTI_GP_CHUNK / 2: two triangular solves with c right-hand sides,
+ * one pass over the factor each. */
+void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double *mu,
+                                double *var, double *dmu, double *dvar);
 /* Posterior mean at the training rows (mu: n values), i.e.
  * y_i - (sn2 + nug_i) alpha_i. */
 void hpti_gp_train_mean(hpti_gp *gp, double *mu);
