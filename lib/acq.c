@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "acq.h"
-static double tenv(const char *n, double d) { const char *v = getenv(n); return v ? atof(v) : d; }
 
 #define C1 0.91893853320467274178   /* log(2 pi) / 2 */
 #define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
@@ -335,7 +334,7 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
      * min(1, 4/d) (at least one moves), by a normal step of 0.05, 0.2 or
      * 0.5 lengthscales (capped at 1) -- local search around the best
      * points, which Sobol alone covers too sparsely in high dimension. */
-    double pmove = d <= tenv("T_PM", 4) ? 1.0 : tenv("T_PM", 4) / (double)d;
+    double pmove = d <= 4 ? 1.0 : 4.0 / (double)d;
     static const double scales[3] = {0.05, 0.2, 0.5};
     for (size_t i = 0; i < n_pert; i++) {
         double *c = a->C + (n_sob + i) * d;

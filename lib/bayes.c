@@ -14,7 +14,6 @@
 
 #include "bayes.h"
 #include "study.h"
-static double tenv(const char *n, double d) { const char *v = getenv(n); return v ? atof(v) : d; }
 
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
 #define N_OUT 16          /* ranked candidates considered for a proposal */
@@ -27,7 +26,7 @@ static double tenv(const char *n, double d) { const char *v = getenv(n); return 
 
 void hpti_bayes_defaults(hpti_bayes_opts *o)
 {
-    o->candidates = (size_t)tenv("T_CAND", 1024);
+    o->candidates = 1024;
     o->local_starts = 5;
     o->local_iter = 30;
     o->refit_every = 0;
@@ -492,7 +491,7 @@ static const struct {
     {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6},
     {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6},
     {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6},
-    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, 1000},
+    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL},
     {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100},
     {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 1e5},
     {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024},
@@ -540,7 +539,7 @@ static size_t n_initial(const bayes_state *st, size_t dim)
 {
     if (st->initial_trials > 0)
         return (size_t)st->initial_trials;
-    size_t k = (size_t)tenv("T_INIT_A", 2) * dim + (size_t)tenv("T_INIT_B", 1);
+    size_t k = 2 * dim + 1;
     return k < 5 ? 5 : k > 20 ? 20 : k;
 }
 

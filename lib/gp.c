@@ -12,8 +12,6 @@
 #include <string.h>
 
 #include "gp.h"
-#include <stdlib.h> /* TEMP tuning */
-static double tenv(const char *n, double d) { const char *v = getenv(n); return v ? atof(v) : d; }
 
 #define LOG_2PI 1.8378770664093454836
 #define SQRT5 2.2360679774997896964
@@ -27,18 +25,18 @@ static double tenv(const char *n, double d) { const char *v = getenv(n); return 
 static double prior_mu(size_t dim, size_t j)
 {
     if (j < dim)
-        return tenv("T_LSMU", M_SQRT2) + tenv("T_LSD", 0.5) * log((double)dim);
+        return 0.0;                 /* log ls: median 1, the cube's side */
     if (j == dim)
         return 0.0;                 /* log sf2 */
     if (j == dim + 1)
-        return log(tenv("T_SN", 1e-4));           /* log sn2 */
+        return log(1e-6);           /* log sn2 */
     return 0.0;                     /* mean */
 }
 
 static double prior_var(size_t dim, size_t j)
 {
     if (j < dim)
-        return tenv("T_LSV", 3.0);
+        return 1.0;
     if (j == dim)
         return 1.5 * 1.5;
     if (j == dim + 1)
@@ -89,7 +87,6 @@ void hpti_gp_default_theta(size_t dim, double *theta)
 {
     for (size_t j = 0; j < dim + 3; j++)
         theta[j] = prior_mu(dim, j);
-    theta[dim + 1] = log(tenv("T_SN", 1e-4));
 }
 
 /* ---- kernel ------------------------------------------------------------------ */
