@@ -298,8 +298,9 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *                           extends the Cholesky factor by one row, O(n^2).
  *                           Default 0; 0..1e6.
  *   "bayes.fit_restarts"    random starts of the hyperparameter fit besides
- *                           the previous optimum (used at a model's first 20
- *                           fits and every 4th after). Default 2; 0..100.
+ *                           the previous optimum (used while a fit sees at
+ *                           most 50 observations, then at every 4th fit).
+ *                           Default 2; 0..100.
  *   "bayes.fit_max_points"  observations used by a hyperparameter fit (the
  *                           best half and a seeded random sample of the
  *                           rest); the model itself uses all of them.

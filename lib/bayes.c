@@ -265,9 +265,9 @@ static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *
         b->fy[k] = y[i];
     }
     b->n_fits++;
-    /* random restarts at the first 20 fits of a model, then at every 4th:
-     * later fits start from the previous optimum, which moves little */
-    int restarts = gp->n_fit < 20 || gp->n_fit % 4 == 3 ? (int)b->opt.fit_restarts : 0;
+    /* random restarts while the fit sees at most 50 rows, then at every
+     * 4th fit: with more data the previous optimum moves little */
+    int restarts = m <= 50 || gp->n_fit % 4 == 0 ? (int)b->opt.fit_restarts : 0;
     return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, (int)b->opt.fit_iter);
 }
 

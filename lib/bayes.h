@@ -95,7 +95,8 @@ void hpti_bayes_free(hpti_bayes *b);
 int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                        char *msg);
 
-/* The output transform (above) of n losses into y (may alias nothing). */
+/* The output transform (above) of n losses into y; sorted: n doubles of
+ * scratch. */
 void hpti_bayes_transform(const double *loss, size_t n, double *y, double *sorted);
 
 #endif
