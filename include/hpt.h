@@ -299,7 +299,7 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *                           Default 0; 0..1e6.
  *   "bayes.fit_restarts"    random starts of the hyperparameter fit besides
  *                           the previous optimum (used while a fit sees at
- *                           most 50 observations, then at every 4th fit).
+ *                           most 50 observations, then at every 8th fit).
  *                           Default 2; 0..100.
  *   "bayes.fit_max_points"  observations used by a hyperparameter fit (the
  *                           best half and a seeded random sample of the

@@ -7,7 +7,6 @@
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_sf_erf.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "acq.h"
@@ -99,6 +98,21 @@ static int cmp_pair(const void *pa, const void *pb)
     if (a->s < b->s)
         return 1;
     return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Move the k best pairs (cmp_pair order) to the front, in order: O(k m),
+ * allocation-free (glibc's qsort may allocate), and k is small. */
+static void top_k(pair *pr, size_t m, size_t k)
+{
+    for (size_t r = 0; r < k && r < m; r++) {
+        size_t arg = r;
+        for (size_t i = r + 1; i < m; i++)
+            if (cmp_pair(&pr[i], &pr[arg]) < 0)
+                arg = i;
+        pair t = pr[r];
+        pr[r] = pr[arg];
+        pr[arg] = t;
+    }
 }
 
 int hpti_acq_init(hpti_acq *a, const hpt_space *space)
@@ -363,9 +377,10 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
         pr[i].s = a->score[i];
         pr[i].i = i;
     }
-    qsort(pr, m, sizeof *pr, cmp_pair);
     size_t nl = p->n_local < m ? p->n_local : m;
     nl = nl < HPTI_ACQ_MAX_LOCAL ? nl : HPTI_ACQ_MAX_LOCAL;
+    size_t kk = k < m ? k : m;
+    top_k(pr, m, nl > kk ? nl : kk);
     if (a->n_free && nl) {
         double *X = a->lx, *F = a->lf + 2 * HPTI_ACQ_MAX_LOCAL;
         for (size_t r = 0; r < nl; r++)
@@ -379,9 +394,8 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
             }
             pr[r].s = a->score[i];
         }
-        qsort(pr, m, sizeof *pr, cmp_pair);
+        top_k(pr, m, kk);
     }
-    size_t kk = k < m ? k : m;
     for (size_t r = 0; r < kk; r++) {
         memcpy(out + r * d, a->C + pr[r].i * d, d * sizeof *out);
         if (out_score)

@@ -105,10 +105,39 @@ static int cmp_size(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-static int cmp_double(const void *pa, const void *pb)
+/* k-th smallest of a[0..n) (Hoare's selection with a median-of-three
+ * pivot), reordering a; allocation-free. */
+static double kth_smallest(double *a, size_t n, size_t k)
 {
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return a < b ? -1 : a > b;
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi];
+        double piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < piv)
+                i++;
+            while (a[j] > piv)
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return a[k];
+    }
+    return a[k];
 }
 
 static int reserve(hpti_bayes *b, size_t n)
@@ -180,8 +209,10 @@ void hpti_bayes_transform(const double *loss, size_t n, double *y, double *sorte
         double g = skewness(y, n);
         if (g > 1.0) {
             memcpy(sorted, loss, n * sizeof *sorted);
-            qsort(sorted, n, sizeof *sorted, cmp_double);
-            double mn = sorted[0], med = sorted[n / 2], spread = med - mn;
+            double med = kth_smallest(sorted, n, n / 2), mn = sorted[0];
+            for (size_t i = 1; i < n; i++)
+                mn = sorted[i] < mn ? sorted[i] : mn;
+            double spread = med - mn;
             double best_c = 0.0, best_g = g;
             for (int k = 0; k <= 4 && spread > 0.0; k++) {
                 double c = spread * pow(10.0, -k);
@@ -266,8 +297,8 @@ static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *
     }
     b->n_fits++;
     /* random restarts while the fit sees at most 50 rows, then at every
-     * 4th fit: with more data the previous optimum moves little */
-    int restarts = m <= 50 || gp->n_fit % 4 == 0 ? (int)b->opt.fit_restarts : 0;
+     * 8th fit: with more data the previous optimum moves little */
+    int restarts = m <= 50 || gp->n_fit % 8 == 0 ? (int)b->opt.fit_restarts : 0;
     return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, (int)b->opt.fit_iter);
 }
 

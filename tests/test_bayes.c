@@ -259,6 +259,37 @@ static void test_warm_start(void **state)
     hpt_study_destroy(st);
 }
 
+/* The output transform: heavy tails are warped, ranks kept, result
+ * standardized; a constant objective gives zeros. */
+static void test_transform(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    double loss[N], y[N], scratch[N];
+    hpti_rng r;
+    hpti_rng_seed(&r, 4, 0);
+    for (int i = 0; i < N; i++) /* Rosenbrock-like: a few huge values */
+        loss[i] = exp(8.0 * hpti_rng_uniform(&r)) + (i == 7 ? 1e7 : 0.0);
+    hpti_bayes_transform(loss, N, y, scratch);
+    double m = 0, v = 0, m3 = 0;
+    for (int i = 0; i < N; i++)
+        m += y[i] / N;
+    for (int i = 0; i < N; i++) {
+        v += (y[i] - m) * (y[i] - m) / N;
+        m3 += pow(y[i] - m, 3) / N;
+        for (int j = 0; j < N; j++)
+            if (loss[i] < loss[j])
+                assert_true(y[i] < y[j]);
+    }
+    assert_true(fabs(m) < 1e-12 && fabs(v - 1.0) < 1e-12);
+    assert_true(fabs(m3) < 1.0); /* the raw losses' skewness is about 7 */
+    for (int i = 0; i < N; i++)
+        loss[i] = 2.5;
+    hpti_bayes_transform(loss, N, y, scratch);
+    for (int i = 0; i < N; i++)
+        assert_true(y[i] == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_discrete_exhausted),
         cmocka_unit_test(test_mixed_noisy),
         cmocka_unit_test(test_warm_start),
+        cmocka_unit_test(test_transform),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
