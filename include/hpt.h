@@ -304,7 +304,7 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *   "bayes.fit_max_points"  observations used by a hyperparameter fit (the
  *                           best half and a seeded random sample of the
  *                           rest); the model itself uses all of them.
- *                           Default 300; 20..1e5.
+ *                           Default 300; 20..5000.
  *   "bayes.blas_threads"    0 = leave OpenBLAS's thread count alone
  *                           (default); k > 0 = set it to k for the duration
  *                           of each ask and restore it after. OpenBLAS's

@@ -524,7 +524,7 @@ static const struct {
     {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6},
     {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL},
     {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100},
-    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 1e5},
+    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000},
     {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024},
 };
 #define N_OPTS (sizeof OPTS / sizeof OPTS[0])
