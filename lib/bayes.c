@@ -347,6 +347,16 @@ static int same_point(const double *a, const double *b, size_t d)
     return 1;
 }
 
+/* u <- encode(decode(u)) in every coordinate: the exact coordinates the
+ * study will store for the configuration u runs (floats included), so that
+ * comparing with stored points finds every repeat. Returns u. */
+static double *roundtrip(const hpt_space *s, double *u)
+{
+    for (size_t j = 0; j < s->n; j++)
+        u[j] = hpti_param_encode(&s->p[j], hpti_param_decode(&s->p[j], u[j]));
+    return u;
+}
+
 static int taken(const hpti_bayes_data *dt, const double *x, size_t d)
 {
     for (size_t i = 0; i < dt->n; i++)
@@ -472,7 +482,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
     for (size_t r = 0; r < n_out; r++)
-        if (!taken(dt, b->out + r * d, d)) {
+        if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
             memcpy(u, b->out + r * d, d * sizeof *u);
             return HPT_OK;
         }
@@ -483,8 +493,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     for (int t = 0; t < RANDOM_TRIES; t++) {
         for (size_t j = 0; j < d; j++)
             u[j] = hpti_rng_uniform(rng);
-        hpti_space_snap(b->space, u, NULL);
-        if (!taken(dt, u, d))
+        if (!taken(dt, roundtrip(b->space, u), d))
             return HPT_OK;
     }
     memcpy(u, b->out, d * sizeof *u);
