@@ -229,6 +229,35 @@ static void test_mixed_noisy(void **state)
     hpt_study_destroy(st);
 }
 
+/* Pruned trials count with their last report; a trial pruned without
+ * reports is a failure. Nothing breaks and proposals stay distinct. */
+static void test_pruned(void **state)
+{
+    (void)state;
+    hpt_study *st = make_study("bayes", 6, 0);
+    int64_t id;
+    double x[2];
+    for (int i = 0; i < 20; i++) {
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        if (i % 3 == 1) {
+            assert_ok(hpt_study_report(st, id, 1.0, bowl(x) + 1.0, NULL));
+            assert_ok(hpt_study_prune(st, id));
+        } else if (i % 7 == 3)
+            assert_ok(hpt_study_prune(st, id)); /* no report: failed */
+        else
+            assert_ok(hpt_study_tell(st, id, bowl(x)));
+    }
+    int32_t state2;
+    assert_ok(hpt_trial_state(st, 3, &state2));
+    assert_int_equal(state2, HPT_TRIAL_FAILED);
+    double best;
+    assert_ok(hpt_study_best(st, NULL, &best));
+    if (!(best < 0.05)) /* the pruned values (+1) mislead the model on purpose */
+        fail_msg("best %g after 20 trials", best);
+    hpt_study_destroy(st);
+}
+
 /* Warm-start observations replace the initial design: the first ask is
  * already a model proposal near the observed optimum. */
 static void test_warm_start(void **state)
@@ -300,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_constant_objective),
         cmocka_unit_test(test_discrete_exhausted),
         cmocka_unit_test(test_mixed_noisy),
+        cmocka_unit_test(test_pruned),
         cmocka_unit_test(test_warm_start),
         cmocka_unit_test(test_transform),
     };
