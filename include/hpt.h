@@ -317,7 +317,10 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *    When their skewness exceeds 1 they are first replaced by the
  *    rank-preserving log(loss - min + c), c = (median - min) 10^-k with
  *    k in 0..4 chosen to make the result least skewed, so that a few huge
- *    values (e.g. Rosenbrock) do not flatten the model.
+ *    values (e.g. Rosenbrock) do not flatten the model. A run that diverged
+ *    should be told as a failure (hpt_study_tell_failed), not as a huge
+ *    value: a cliff of huge values over much of the space hides every
+ *    ordinary difference from a stationary model.
  *  - Integers and categoricals are scored at the configuration they decode
  *    to (Garrido-Merchan & Hernandez-Lobato 2020). A categorical is one
  *    coordinate whose kernel distance is 0 for equal and 1 for different

@@ -202,9 +202,18 @@ static void standardize(double *y, size_t n)
         y[i] = (y[i] - m) / s;
 }
 
-void hpti_bayes_transform(const double *loss, size_t n, double *y, double *sorted)
+void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
 {
-    memmove(y, loss, n * sizeof *y);
+    /* Extreme magnitudes (|loss| near 1e308 overflows differences and cubes)
+     * are first scaled by a power of two: exact, and the transform below is
+     * scale-invariant. */
+    double amax = 0.0;
+    for (size_t i = 0; i < n; i++)
+        amax = fabs(loss_in[i]) > amax ? fabs(loss_in[i]) : amax;
+    double scale = amax > 1e100 || (amax > 0.0 && amax < 1e-100) ? ldexp(1.0, -ilogb(amax)) : 1.0;
+    for (size_t i = 0; i < n; i++)
+        y[i] = loss_in[i] * scale;
+    const double *loss = y;
     if (n >= 4) {
         double g = skewness(y, n);
         if (g > 1.0) {
@@ -226,7 +235,7 @@ void hpti_bayes_transform(const double *loss, size_t n, double *y, double *sorte
             }
             if (best_c > 0.0)
                 for (size_t i = 0; i < n; i++)
-                    y[i] = log(loss[i] - mn + best_c);
+                    y[i] = log(y[i] - mn + best_c); /* y = loss here: in place */
         }
     }
     standardize(y, n);

@@ -32,7 +32,8 @@
  * values, e.g. Rosenbrock), the losses are replaced by the rank-preserving
  * log(loss - min + c) with c = (median - min) 10^-k, k in {0, ..., 4}
  * chosen to minimize the absolute skewness of the result; the warp is kept
- * only if that skewness is below the original one.
+ * only if that skewness is below the original one. (Losses beyond 1e100 in
+ * magnitude are first scaled by a power of two, exactly.)
  *
  * Cost control: predicting one candidate costs O(n^2), so past a few
  * hundred observations the candidate count shrinks to keep

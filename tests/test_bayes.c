@@ -229,6 +229,28 @@ static void test_mixed_noisy(void **state)
     hpt_study_destroy(st);
 }
 
+static double huge_bowl(const double *x) { return 1e300 * (bowl(x) - 0.05); }
+static double tiny_bowl(const double *x) { return 1e-300 * bowl(x); }
+
+/* Values near the ends of the double range: no failure, and the model
+ * still finds the bowl. */
+static void test_extreme_values(void **state)
+{
+    (void)state;
+    double (*fs[2])(const double *) = {huge_bowl, tiny_bowl};
+    for (int k = 0; k < 2; k++) {
+        hpt_study *st = make_study("bayes", 12, 0);
+        run(st, 20, fs[k]);
+        int64_t id;
+        double x[2];
+        assert_ok(hpt_study_best(st, &id, NULL));
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        if (!(bowl(x) < 0.01))
+            fail_msg("function %d: best at (%g, %g)", k, x[0], x[1]);
+        hpt_study_destroy(st);
+    }
+}
+
 /* Pruned trials count with their last report; a trial pruned without
  * reports is a failure. Nothing breaks and proposals stay distinct. */
 static void test_pruned(void **state)
@@ -330,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_discrete_exhausted),
         cmocka_unit_test(test_mixed_noisy),
         cmocka_unit_test(test_pruned),
+        cmocka_unit_test(test_extreme_values),
         cmocka_unit_test(test_warm_start),
         cmocka_unit_test(test_transform),
     };
