@@ -349,7 +349,11 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *    problems (a few hundred observations) on one thread, and a host that
  *    runs its own worker threads should set OPENBLAS_NUM_THREADS=1 in the
  *    environment (or call openblas_set_num_threads) to avoid
- *    oversubscription.
+ *    oversubscription. Reproducibility: OpenBLAS's Cholesky splits its work
+ *    by thread count, so "same seed + same calls = same trials, bit for bit"
+ *    holds for strategy "bayes" on the same CPU with the same OpenBLAS
+ *    thread count; pin it (OPENBLAS_NUM_THREADS=1, or "bayes.blas_threads")
+ *    to reproduce runs across machines with different core counts.
  *  - GSL. The fit uses GSL's BFGS minimizer (vector_bfgs2) and the
  *    acquisition gsl_sf_log_erfc, only with finite inputs in their domains,
  *    so GSL's error handler is never reached except if GSL itself runs out

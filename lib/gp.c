@@ -373,18 +373,21 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
         /* V = L^-1 K*: the one O(n^2 c) step, level-3 BLAS */
         cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
                     (int)c, 1.0, gp->L, (int)gp->cap, K, (int)c);
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)c, 1.0, K, (int)c, gp->v, 1, 0.0,
-                    mu + off, 1);
-        for (size_t j = 0; j < c; j++) {
-            mu[off + j] += gp->mean;
-            var[off + j] = 0.0;
-        }
+        /* mean and variance in one pass, in a fixed order (a threaded
+         * dgemv would make the sums depend on OpenBLAS's thread count) */
+        double *mm = mu + off, *vv = var + off;
+        for (size_t j = 0; j < c; j++)
+            mm[j] = vv[j] = 0.0;
         for (size_t i = 0; i < n; i++) {
             const double *row = K + i * c;
-            double *vv = var + off;
-            for (size_t j = 0; j < c; j++)
+            double vi = gp->v[i];
+            for (size_t j = 0; j < c; j++) {
+                mm[j] += row[j] * vi;
                 vv[j] += row[j] * row[j];
+            }
         }
+        for (size_t j = 0; j < c; j++)
+            mm[j] += gp->mean;
         for (size_t j = 0; j < c; j++) {
             double s = gp->sf2 - var[off + j];
             var[off + j] = s > vfl ? s : vfl;
@@ -461,15 +464,15 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
             Q[i * c + j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, Xs + j * d, gp->X + i * d));
     cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
                 (int)c, 1.0, gp->L, (int)gp->cap, Q, (int)c);
-    cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)c, 1.0, Q, (int)c, gp->v, 1, 0.0, mu,
-                1);
-    for (size_t j = 0; j < c; j++) {
-        mu[j] += gp->mean;
-        var[j] = 0.0;
-    }
+    for (size_t j = 0; j < c; j++)
+        mu[j] = var[j] = 0.0;
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < c; j++)
+        for (size_t j = 0; j < c; j++) {
+            mu[j] += Q[i * c + j] * gp->v[i];
             var[j] += Q[i * c + j] * Q[i * c + j];
+        }
+    for (size_t j = 0; j < c; j++)
+        mu[j] += gp->mean;
     memcpy(U, Q, n * c * sizeof *U);
     cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, (int)n,
                 (int)c, 1.0, gp->L, (int)gp->cap, U, (int)c);
