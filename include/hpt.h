@@ -345,11 +345,12 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *    nothing; buffers grow geometrically.
  *  - Threads. The O(n^2 m) prediction runs in BLAS level 3 (dtrsm), the
  *    factorization in LAPACK. libhpt never changes OpenBLAS's thread count
- *    unless "bayes.blas_threads" is set: OpenBLAS already runs small
- *    problems (a few hundred observations) on one thread, and a host that
- *    runs its own worker threads should set OPENBLAS_NUM_THREADS=1 in the
- *    environment (or call openblas_set_num_threads) to avoid
- *    oversubscription. Reproducibility: OpenBLAS's Cholesky splits its work
+ *    unless "bayes.blas_threads" is set. The matrices are small (hundreds
+ *    to a few thousand rows), where extra BLAS threads gain little and
+ *    cost synchronization: a host that runs its own worker threads, or
+ *    tunes with fewer than ~1000 trials, should set OPENBLAS_NUM_THREADS=1
+ *    in the environment (or call openblas_set_num_threads) to avoid
+ *    oversubscription; the latency figures of the bench are single-thread. Reproducibility: OpenBLAS's Cholesky splits its work
  *    by thread count, so "same seed + same calls = same trials, bit for bit"
  *    holds for strategy "bayes" on the same CPU with the same OpenBLAS
  *    thread count; pin it (OPENBLAS_NUM_THREADS=1, or "bayes.blas_threads")
