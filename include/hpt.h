@@ -271,6 +271,95 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
 
 /* ---- Options of strategy "bayes" ------------------------------------- */
 
+/* Strategy "bayes": Bayesian optimization. A Gaussian process models the
+ * loss over the unit cube of the space (Matern-5/2 kernel, one lengthscale
+ * per parameter, signal and noise variance, constant mean; hyperparameters
+ * by maximum a posteriori with weak priors), and each ask proposes the
+ * point of highest log expected improvement.
+ *
+ * Options (hpt_study_set; integers; before the first ask):
+ *   "bayes.initial_trials"  Sobol points asked before the model takes over.
+ *                           0 = automatic: 2 d + 1 for d parameters, at
+ *                           least 5, at most 20. Warm-start observations
+ *                           count towards it (a study warm-started with
+ *                           enough of them starts with the model).
+ *                           Default 0; 0..1e6.
+ *   "bayes.candidates"      quasi-random candidates scored per ask (plus
+ *                           half as many perturbations of the best points).
+ *                           Default 1024; 16..1e6. Past a few hundred
+ *                           observations the count shrinks automatically
+ *                           so that candidates x n^2 <= 2.5e8 (at least 64).
+ *   "bayes.local_starts"    best candidates refined by gradient ascent.
+ *                           Default 5; 0..64.
+ *   "bayes.refit_every"     hyperparameter refit schedule: 0 = automatic
+ *                           (after every observation up to 20, then each
+ *                           time their count grew by 10%); k > 0 = every k
+ *                           observations. Between refits a new observation
+ *                           extends the Cholesky factor by one row, O(n^2).
+ *                           Default 0; 0..1e6.
+ *   "bayes.fit_restarts"    random starts of the hyperparameter fit besides
+ *                           the previous optimum (used while a fit sees at
+ *                           most 50 observations, then at every 8th fit).
+ *                           Default 2; 0..100.
+ *   "bayes.fit_max_points"  observations used by a hyperparameter fit (the
+ *                           best half and a seeded random sample of the
+ *                           rest); the model itself uses all of them.
+ *                           Default 300; 20..5000.
+ *   "bayes.blas_threads"    0 = leave OpenBLAS's thread count alone
+ *                           (default); k > 0 = set it to k for the duration
+ *                           of each ask and restore it after. OpenBLAS's
+ *                           count is process-wide, so only use this when no
+ *                           other thread of the host uses OpenBLAS at the
+ *                           same time. 0..1024.
+ *
+ * Behaviour:
+ *  - Outputs. Losses (values, negated when maximizing) are standardized.
+ *    When their skewness exceeds 1 they are first replaced by the
+ *    rank-preserving log(loss - min + c), c = (median - min) 10^-k with
+ *    k in 0..4 chosen to make the result least skewed, so that a few huge
+ *    values (e.g. Rosenbrock) do not flatten the model. A run that diverged
+ *    should be told as a failure (hpt_study_tell_failed), not as a huge
+ *    value: a cliff of huge values over much of the space hides every
+ *    ordinary difference from a stationary model.
+ *  - Integers and categoricals are scored at the configuration they decode
+ *    to (Garrido-Merchan & Hernandez-Lobato 2020). A categorical is one
+ *    coordinate whose kernel distance is 0 for equal and 1 for different
+ *    choices (a scaled one-hot distance), with its own lengthscale.
+ *  - Running trials are fantasized at the model's mean (kriging believer),
+ *    so asks made while trials run are distinct and spread out where the
+ *    model is uncertain. Proposals depend only on the sequence of asks and
+ *    tells, not on timing or the number of workers.
+ *  - Failed trials train a second model of the probability of failure,
+ *    which multiplies EI: asks steer away from where trials failed. Pruned
+ *    trials count as complete with their last reported value.
+ *  - Noisy objectives are modelled by the fitted noise variance; EI's
+ *    incumbent is the lowest posterior mean at an observed point. The best
+ *    trial reported by hpt_study_best stays the best observed value.
+ *  - No ask repeats a configuration that is complete, running or failed,
+ *    unless every candidate and 64 random configurations are all taken
+ *    (a nearly exhausted discrete space); a fully discrete space whose every
+ *    configuration was asked returns HPT_DONE.
+ *  - Cost: an ask is O(n^2) in the number of observations n, plus an
+ *    amortized share of the O(n^3) refactorization at each refit; memory is
+ *    about 8 n^2 bytes (the Cholesky factor). Steady-state asks allocate
+ *    nothing; buffers grow geometrically.
+ *  - Threads. The O(n^2 m) prediction runs in BLAS level 3 (dtrsm), the
+ *    factorization in LAPACK. libhpt never changes OpenBLAS's thread count
+ *    unless "bayes.blas_threads" is set. The matrices are small (hundreds
+ *    to a few thousand rows), where extra BLAS threads gain little and
+ *    cost synchronization: a host that runs its own worker threads, or
+ *    tunes with fewer than ~1000 trials, should set OPENBLAS_NUM_THREADS=1
+ *    in the environment (or call openblas_set_num_threads) to avoid
+ *    oversubscription; the latency figures of the bench are single-thread. Reproducibility: OpenBLAS's Cholesky splits its work
+ *    by thread count, so "same seed + same calls = same trials, bit for bit"
+ *    holds for strategy "bayes" on the same CPU with the same OpenBLAS
+ *    thread count; pin it (OPENBLAS_NUM_THREADS=1, or "bayes.blas_threads")
+ *    to reproduce runs across machines with different core counts.
+ *  - GSL. The fit uses GSL's BFGS minimizer (vector_bfgs2) and the
+ *    acquisition gsl_sf_log_erfc, only with finite inputs in their domains,
+ *    so GSL's error handler is never reached except if GSL itself runs out
+ *    of memory while allocating at the first ask. */
+
 /* ---- Options of strategy "hyperband" and of the pruners --------------- */
 
 /* Strategy "hyperband": multi-fidelity search (Li et al., "Hyperband",

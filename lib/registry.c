@@ -8,6 +8,7 @@
 extern const hpti_strategy_type hpti_strategy_grid;
 extern const hpti_strategy_type hpti_strategy_random;
 extern const hpti_strategy_type hpti_strategy_sobol;
+extern const hpti_strategy_type hpti_strategy_bayes;
 extern const hpti_strategy_type hpti_strategy_hyperband;
 extern const hpti_pruner_type hpti_pruner_median;
 extern const hpti_pruner_type hpti_pruner_asha;
@@ -16,6 +17,7 @@ static const hpti_strategy_type *const strategies[] = {
     &hpti_strategy_grid,
     &hpti_strategy_random,
     &hpti_strategy_sobol,
+    &hpti_strategy_bayes,
     &hpti_strategy_hyperband,
 };
 

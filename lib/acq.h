@@ -1,0 +1,77 @@
+/* acq.h -- acquisition: expected improvement in log space and its
+ * maximizer over the unit cube.
+ *
+ * For minimization with incumbent f*, posterior mean mu and standard
+ * deviation s, EI = s h(z) with z = (f* - mu) / s and
+ * h(z) = phi(z) + z Phi(z). log EI = log s + log h(z) is computed as in
+ * Ament, Daulton, Eriksson, Balandat & Bakshy 2023, "Unexpected
+ * improvements to expected improvement for Bayesian optimization", eq. (9):
+ * finite and accurate for every finite z, where EI itself underflows to 0
+ * near z = -38.
+ *
+ * Failed trials enter through a probability of feasibility p(x) from a GP
+ * regressed on +1 (finished) / -1 (failed) labels, read as a probit:
+ * p = Phi(2 mu_c / sqrt(1 + s_c^2)); the acquisition is log EI + log p. */
+#ifndef HPT_ACQ_H
+#define HPT_ACQ_H
+
+#include "gp.h"
+#include "space.h"
+
+/* log Phi(z), the log standard normal CDF; finite for every finite z. */
+double hpti_log_ncdf(double z);
+/* log h(z), h(z) = phi(z) + z Phi(z) (Ament et al. 2023, eq. 9). */
+double hpti_log_h(double z);
+/* d log h / dz = Phi(z) / h(z), stable in both tails. */
+double hpti_dlog_h(double z);
+/* log EI for minimization: mu, sigma > 0 of the prediction, best = f*. */
+double hpti_log_ei(double mu, double sigma, double best);
+
+/* Most starts refined at once (a batch must fit HPTI_GP_CHUNK / 2). */
+#define HPTI_ACQ_MAX_LOCAL 64
+
+/* One acquisition problem: what the maximizer scores. */
+typedef struct {
+    hpti_gp *gp;            /* objective model (targets in model units) */
+    hpti_gp *feas;          /* feasibility model, or NULL */
+    double best;            /* incumbent f* in model units */
+    const double *centers;  /* n_centers points (row-major) to perturb */
+    size_t n_centers;
+    size_t n_cand;          /* quasi-random candidates (perturbations: half as many) */
+    size_t n_local;         /* best candidates refined by gradient ascent */
+    size_t local_iter;      /* steps per refinement */
+} hpti_acq_problem;
+
+typedef struct {
+    size_t dim, cap;
+    const hpt_space *space;     /* not owned: ints/categoricals are snapped */
+    unsigned char *free_dim;    /* owned: 1 = continuous coordinate */
+    size_t n_free;
+    double *C;                  /* cap * dim candidates */
+    double *mu, *var, *fmu, *fvar, *score;
+    void *pairs;                /* cap (score, index) pairs for sorting */
+    double *scratch;            /* dim */
+    double *b1, *b2;            /* batch predictions: 4 L, 4 L dim (L = HPTI_ACQ_MAX_LOCAL) */
+    double *lx, *lg, *lf;       /* refinement: L dim, 3 L dim, 3 L */
+    size_t *lidx;               /* L */
+    void *qrng;                 /* gsl_qrng *, owned */
+    size_t qdim;
+} hpti_acq;
+
+int hpti_acq_init(hpti_acq *a, const hpt_space *space);
+void hpti_acq_free(hpti_acq *a);
+
+/* Acquisition at one (snapped) point; grad (dim values, zero on fixed
+ * coordinates) may be NULL. */
+double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, double *grad);
+
+/* Maximize: score n_cand Sobol points (random shift) and n_cand / 2
+ * perturbations of the centers, all snapped to the configurations they
+ * encode, refine the n_local best by projected gradient ascent on the
+ * continuous coordinates, and write the k best (best first, row-major,
+ * k * dim) to out with their scores. *n_out = min(k, candidates).
+ * @return HPT_OK or HPT_E_NOMEM. */
+int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
+                      double *out, double *out_score, size_t *n_out);
+
+#endif

@@ -1,0 +1,776 @@
+/* bayes.c -- strategy "bayes": Gaussian-process Bayesian optimization with
+ * log expected improvement; and the proposal engine of bayes.h.
+ *
+ * The strategy: a Sobol initial design (randomly shifted, seed-driven),
+ * then one engine proposal per ask. Finished trials enter the engine in the
+ * order they finished (kept by `observe`), warm-start observations first.
+ * Everything random is seeded from (study seed, trial index), so the same
+ * event sequence gives the same proposals however many workers there are. */
+#include <cblas.h>
+#include <gsl/gsl_qrng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bayes.h"
+#include "study.h"
+
+#define N_CENTERS 5       /* best observations the maximizer perturbs */
+#define N_OUT 16          /* ranked candidates considered for a proposal */
+#define PRED_FLOPS 2.5e8  /* candidates * n^2 budget per proposal */
+#define LOCAL_FLOPS 2e8   /* local_starts * steps * 2 n^2 budget */
+#define RANDOM_TRIES 64   /* random points tried when every candidate is taken */
+#define SOBOL_MAX_DIM 40
+
+/* ---- engine: options, life cycle -------------------------------------------- */
+
+void hpti_bayes_defaults(hpti_bayes_opts *o)
+{
+    o->candidates = 1024;
+    o->local_starts = 5;
+    o->local_iter = 30;
+    o->refit_every = 0;
+    o->fit_restarts = 2;
+    o->fit_max = 300;
+    o->fit_iter = 60;
+}
+
+int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts *o)
+{
+    memset(b, 0, sizeof *b);
+    b->space = space;
+    b->dim = space->n;
+    b->opt = *o;
+    size_t d = b->dim;
+    unsigned char *cat = hpti_malloc(d);
+    if (!cat)
+        return HPT_E_NOMEM;
+    for (size_t j = 0; j < d; j++)
+        cat[j] = space->p[j].type == HPT_PARAM_CATEGORICAL;
+    int rc = hpti_gp_init(&b->gp, d, cat);
+    if (!rc)
+        rc = hpti_gp_init(&b->feas, d, cat);
+    hpti_free(cat);
+    if (!rc)
+        rc = hpti_acq_init(&b->acq, space);
+    if (!rc) {
+        b->centers = hpti_malloc(N_CENTERS * d * sizeof *b->centers);
+        b->out = hpti_malloc(N_OUT * d * sizeof *b->out);
+        b->out_s = hpti_malloc(N_OUT * sizeof *b->out_s);
+        if (!b->centers || !b->out || !b->out_s)
+            rc = HPT_E_NOMEM;
+    }
+    if (rc)
+        hpti_bayes_free(b);
+    return rc;
+}
+
+void hpti_bayes_free(hpti_bayes *b)
+{
+    hpti_gp_free(&b->gp);
+    hpti_gp_free(&b->feas);
+    hpti_acq_free(&b->acq);
+    hpti_free(b->X);
+    hpti_free(b->y);
+    hpti_free(b->tmp);
+    hpti_free(b->lbl);
+    hpti_free(b->pairs);
+    hpti_free(b->sel);
+    hpti_free(b->fX);
+    hpti_free(b->fy);
+    hpti_free(b->centers);
+    hpti_free(b->out);
+    hpti_free(b->out_s);
+    memset(b, 0, sizeof *b);
+}
+
+typedef struct {
+    double key;
+    size_t i;
+} kpair;
+
+static int cmp_kpair(const void *pa, const void *pb)
+{
+    const kpair *a = pa, *b = pb;
+    if (a->key < b->key)
+        return -1;
+    if (a->key > b->key)
+        return 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int cmp_size(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* k-th smallest of a[0..n) (Hoare's selection with a median-of-three
+ * pivot), reordering a; allocation-free. */
+static double kth_smallest(double *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        double x = a[lo], y = a[mid], z = a[hi];
+        double piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < piv)
+                i++;
+            while (a[j] > piv)
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return a[k];
+    }
+    return a[k];
+}
+
+static int reserve(hpti_bayes *b, size_t n)
+{
+    if (n <= b->cap)
+        return HPT_OK;
+    size_t cap = b->cap * 2 > n ? b->cap * 2 : n + 16;
+    double **arr[] = {&b->y, &b->tmp, &b->lbl};
+    for (size_t k = 0; k < 3; k++) {
+        double *q = hpti_realloc(*arr[k], cap * sizeof *q);
+        if (!q)
+            return HPT_E_NOMEM;
+        *arr[k] = q;
+    }
+    double *x = hpti_realloc(b->X, cap * b->dim * sizeof *x);
+    if (!x)
+        return HPT_E_NOMEM;
+    b->X = x;
+    kpair *p = hpti_realloc(b->pairs, cap * sizeof *p);
+    if (!p)
+        return HPT_E_NOMEM;
+    b->pairs = p;
+    size_t *s = hpti_realloc(b->sel, cap * sizeof *s);
+    if (!s)
+        return HPT_E_NOMEM;
+    b->sel = s;
+    b->cap = cap;
+    return HPT_OK;
+}
+
+/* ---- output transform ---------------------------------------------------------- */
+
+static double skewness(const double *y, size_t n)
+{
+    double m = 0, m2 = 0, m3 = 0;
+    for (size_t i = 0; i < n; i++)
+        m += y[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double e = y[i] - m;
+        m2 += e * e;
+        m3 += e * e * e;
+    }
+    m2 /= (double)n;
+    m3 /= (double)n;
+    return m2 > 0 ? m3 / (m2 * sqrt(m2)) : 0.0;
+}
+
+static void standardize(double *y, size_t n)
+{
+    double m = 0, s = 0;
+    for (size_t i = 0; i < n; i++)
+        m += y[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        s += (y[i] - m) * (y[i] - m);
+    s = sqrt(s / (double)n);
+    /* a constant objective (or one point) gets unit scale: all zeros */
+    if (!(s > 1e-12 * (fabs(m) > 1.0 ? fabs(m) : 1.0)))
+        s = 1.0;
+    for (size_t i = 0; i < n; i++)
+        y[i] = (y[i] - m) / s;
+}
+
+void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
+{
+    /* Extreme magnitudes (|loss| near 1e308 overflows differences and cubes)
+     * are first scaled by a power of two: exact, and the transform below is
+     * scale-invariant. */
+    double amax = 0.0;
+    for (size_t i = 0; i < n; i++)
+        amax = fabs(loss_in[i]) > amax ? fabs(loss_in[i]) : amax;
+    double scale = amax > 1e100 || (amax > 0.0 && amax < 1e-100) ? ldexp(1.0, -ilogb(amax)) : 1.0;
+    for (size_t i = 0; i < n; i++)
+        y[i] = loss_in[i] * scale;
+    const double *loss = y;
+    if (n >= 4) {
+        double g = skewness(y, n);
+        if (g > 1.0) {
+            memcpy(sorted, loss, n * sizeof *sorted);
+            double med = kth_smallest(sorted, n, n / 2), mn = sorted[0];
+            for (size_t i = 1; i < n; i++)
+                mn = sorted[i] < mn ? sorted[i] : mn;
+            double spread = med - mn;
+            double best_c = 0.0, best_g = g;
+            for (int k = 0; k <= 4 && spread > 0.0; k++) {
+                double c = spread * pow(10.0, -k);
+                for (size_t i = 0; i < n; i++)
+                    sorted[i] = log(loss[i] - mn + c);
+                double gk = fabs(skewness(sorted, n));
+                if (gk < best_g) {
+                    best_g = gk;
+                    best_c = c;
+                }
+            }
+            if (best_c > 0.0)
+                for (size_t i = 0; i < n; i++)
+                    y[i] = log(y[i] - mn + best_c); /* y = loss here: in place */
+        }
+    }
+    standardize(y, n);
+}
+
+/* ---- engine: model upkeep --------------------------------------------------------- */
+
+/* Hyperparameter refit due? (bayes.h, step 2) */
+static int refit_due(size_t n, size_t last, size_t every)
+{
+    if (last == 0)
+        return 1;
+    if (every)
+        return n >= last + every;
+    size_t gap = last < 20 ? 1 : last / 10;
+    return n >= last + gap;
+}
+
+/* Pick at most fit_max rows: the first half by key (ascending), the rest a
+ * seeded random sample; row indices ascending in b->sel. @return count. */
+static size_t fit_subset(hpti_bayes *b, const double *key, size_t n, hpti_rng *rng)
+{
+    size_t m = b->opt.fit_max;
+    if (n <= m) {
+        for (size_t i = 0; i < n; i++)
+            b->sel[i] = i;
+        return n;
+    }
+    kpair *p = b->pairs;
+    for (size_t i = 0; i < n; i++) {
+        p[i].key = key[i];
+        p[i].i = i;
+    }
+    qsort(p, n, sizeof *p, cmp_kpair);
+    size_t h = m / 2;
+    for (size_t i = 0; i < n; i++)
+        b->sel[i] = p[i].i;
+    /* partial Fisher-Yates over the tail */
+    for (size_t i = h; i < m; i++) {
+        size_t j = i + (size_t)hpti_rng_below(rng, n - i);
+        size_t t = b->sel[i];
+        b->sel[i] = b->sel[j];
+        b->sel[j] = t;
+    }
+    qsort(b->sel, m, sizeof *b->sel, cmp_size);
+    return m;
+}
+
+static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *y,
+                     const double *key, size_t n, hpti_rng *rng)
+{
+    size_t d = b->dim, m = fit_subset(b, key, n, rng);
+    if (m > b->fcap) {
+        double *fx = hpti_realloc(b->fX, m * d * sizeof *fx);
+        if (!fx)
+            return HPT_E_NOMEM;
+        b->fX = fx;
+        double *fy = hpti_realloc(b->fy, m * sizeof *fy);
+        if (!fy)
+            return HPT_E_NOMEM;
+        b->fy = fy;
+        b->fcap = m;
+    }
+    for (size_t k = 0; k < m; k++) {
+        size_t i = b->sel[k];
+        memcpy(b->fX + k * d, X + i * d, d * sizeof *X);
+        b->fy[k] = y[i];
+    }
+    b->n_fits++;
+    /* random restarts while the fit sees at most 50 rows, then at every
+     * 8th fit: with more data the previous optimum moves little */
+    int restarts = m <= 50 || gp->n_fit % 8 == 0 ? (int)b->opt.fit_restarts : 0;
+    return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, (int)b->opt.fit_iter);
+}
+
+/* Bring a model to rows X[0..n) with targets y: append new rows, or refit
+ * and refactor when due or when the stored rows are not a prefix. */
+static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
+                      const double *X, const double *y, const double *key, size_t n,
+                      hpti_rng *rng)
+{
+    size_t d = b->dim;
+    hpti_gp_truncate(gp, *n_real);
+    int prefix = *n_real <= n && (*n_real == 0 ||
+                                  memcmp(gp->X, X, *n_real * d * sizeof *X) == 0);
+    int rc;
+    if (!prefix || !gp->have_theta || refit_due(n, *fit_n, b->opt.refit_every)) {
+        if ((rc = fit_model(b, gp, X, y, key, n, rng)) != HPT_OK)
+            return rc;
+        *n_real = 0;
+        *fit_n = n;
+        rc = hpti_gp_factor(gp, X, n);
+        if (rc == HPT_E_NUMERIC) { /* retry once from the prior medians */
+            double *th = gp->ft;
+            hpti_gp_default_theta(d, th);
+            hpti_gp_set_theta(gp, th);
+            rc = hpti_gp_factor(gp, X, n);
+        }
+        if (rc)
+            return rc;
+    } else {
+        for (size_t i = *n_real; i < n; i++)
+            if ((rc = hpti_gp_append(gp, X + i * d)) != HPT_OK)
+                return rc;
+    }
+    *n_real = n;
+    hpti_gp_set_targets(gp, y);
+    return HPT_OK;
+}
+
+/* ---- engine: proposal ------------------------------------------------------------- */
+
+static int same_point(const double *a, const double *b, size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        if (a[j] != b[j])
+            return 0;
+    return 1;
+}
+
+/* u <- encode(decode(u)) in every coordinate: the exact coordinates the
+ * study will store for the configuration u runs (floats included), so that
+ * comparing with stored points finds every repeat. Returns u. */
+static double *roundtrip(const hpt_space *s, double *u)
+{
+    for (size_t j = 0; j < s->n; j++)
+        u[j] = hpti_param_encode(&s->p[j], hpti_param_decode(&s->p[j], u[j]));
+    return u;
+}
+
+static int taken(const hpti_bayes_data *dt, const double *x, size_t d)
+{
+    for (size_t i = 0; i < dt->n; i++)
+        if (same_point(dt->u + i * d, x, d))
+            return 1;
+    for (size_t i = 0; i < dt->n_pend; i++)
+        if (same_point(dt->pend + i * d, x, d))
+            return 1;
+    return 0;
+}
+
+/* No usable model: the random (snapped) point farthest from everything
+ * known, among 256 draws, preferring points not taken. */
+static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u)
+{
+    size_t d = b->dim;
+    double *x = b->out, best = -1.0;
+    for (int t = 0; t < 256; t++) {
+        for (size_t j = 0; j < d; j++)
+            x[j] = hpti_rng_uniform(rng);
+        hpti_space_snap(b->space, x, NULL);
+        double md = INFINITY;
+        for (size_t i = 0; i < dt->n + dt->n_pend; i++) {
+            const double *p = i < dt->n ? dt->u + i * d : dt->pend + (i - dt->n) * d;
+            double s = 0;
+            for (size_t j = 0; j < d; j++)
+                s += (x[j] - p[j]) * (x[j] - p[j]);
+            md = s < md ? s : md;
+        }
+        if (md > best) {
+            best = md;
+            memcpy(u, x, d * sizeof *u);
+        }
+    }
+}
+
+int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
+                       char *msg)
+{
+    size_t d = b->dim, n = dt->n;
+    int rc;
+    if ((rc = reserve(b, n + 1)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    /* gather the non-failed observations */
+    size_t no = 0, nf = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(dt->loss[i])) {
+            nf++;
+            continue;
+        }
+        memcpy(b->X + no * d, dt->u + i * d, d * sizeof *b->X);
+        b->tmp[no++] = dt->loss[i];
+    }
+    if (no == 0) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
+    hpti_bayes_transform(b->tmp, no, b->y, b->lbl);
+    rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, rng);
+    if (rc == HPT_E_NUMERIC) {
+        b->n_real = 0;
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
+    if (rc)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+
+    /* incumbent and centers: the lowest posterior means at observed points */
+    hpti_gp_train_mean(&b->gp, b->tmp);
+    double best = INFINITY;
+    size_t nc = 0;
+    for (size_t c = 0; c < N_CENTERS && c < no; c++) {
+        size_t arg = SIZE_MAX;
+        for (size_t i = 0; i < no; i++)
+            if (arg == SIZE_MAX || b->tmp[i] < b->tmp[arg])
+                arg = i;
+        if (c == 0)
+            best = b->tmp[arg];
+        memcpy(b->centers + c * d, b->X + arg * d, d * sizeof *b->X);
+        b->tmp[arg] = INFINITY;
+        nc++;
+    }
+
+    /* feasibility model over every finished point */
+    hpti_gp *feas = NULL;
+    if (nf > 0) {
+        for (size_t i = 0; i < n; i++)
+            b->lbl[i] = isnan(dt->loss[i]) ? -1.0 : 1.0;
+        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n, rng);
+        if (rc == HPT_OK)
+            feas = &b->feas;
+        else if (rc != HPT_E_NUMERIC)
+            return hpti_fail(msg, rc, "bayes: out of memory");
+        else
+            b->f_real = 0;
+    }
+
+    /* pending trials: kriging-believer fantasies */
+    for (size_t i = 0; i < dt->n_pend; i++) {
+        if ((rc = hpti_gp_append_believer(&b->gp, dt->pend + i * d)) != HPT_OK) {
+            hpti_gp_truncate(&b->gp, b->n_real);
+            return hpti_fail(msg, rc, "bayes: out of memory");
+        }
+        /* a fantasy is an observation: it can become the incumbent */
+        double fy = b->gp.y[b->gp.n - 1];
+        best = fy < best ? fy : best;
+    }
+
+    double nn = (double)b->gp.n * (double)b->gp.n;
+    size_t ncand = b->opt.candidates;
+    if ((double)ncand * nn > PRED_FLOPS)
+        ncand = PRED_FLOPS / nn > 64.0 ? (size_t)(PRED_FLOPS / nn) : 64;
+    size_t iters = b->opt.local_iter;
+    if (b->opt.local_starts && (double)(b->opt.local_starts * iters) * 2.0 * nn > LOCAL_FLOPS) {
+        double it = LOCAL_FLOPS / ((double)b->opt.local_starts * 2.0 * nn);
+        iters = it > 1.0 ? (size_t)it : 1;
+    }
+    hpti_acq_problem p = {&b->gp, feas, best, b->centers, nc, ncand, b->opt.local_starts,
+                          iters};
+    size_t n_out = 0;
+    rc = hpti_acq_maximize(&b->acq, &p, rng, N_OUT, b->out, b->out_s, &n_out);
+    hpti_gp_truncate(&b->gp, b->n_real);
+    if (rc)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    for (size_t r = 0; r < n_out; r++)
+        if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
+            memcpy(u, b->out + r * d, d * sizeof *u);
+            return HPT_OK;
+        }
+    /* Every ranked candidate is a finished or running point: the model is
+     * sure the optimum is there. Try random points; if all of those are
+     * taken too (a nearly exhausted discrete space), repeat the best
+     * candidate -- for a noisy objective a repeat is still informative. */
+    for (int t = 0; t < RANDOM_TRIES; t++) {
+        for (size_t j = 0; j < d; j++)
+            u[j] = hpti_rng_uniform(rng);
+        if (!taken(dt, roundtrip(b->space, u), d))
+            return HPT_OK;
+    }
+    memcpy(u, b->out, d * sizeof *u);
+    return HPT_OK;
+}
+
+/* ---- the strategy ---------------------------------------------------------------- */
+
+typedef struct {
+    /* options, as set (doubles, validated) */
+    double initial_trials, candidates, refit_every, local_starts, fit_restarts, fit_max,
+        blas_threads;
+    hpti_bayes eng;
+    int eng_ready;
+    gsl_qrng *q;       /* initial design */
+    size_t qdim;
+    double shift[SOBOL_MAX_DIM];
+    size_t design_used; /* Sobol points drawn */
+    /* finished trials in the order they finished */
+    int64_t *order;
+    size_t n_order, cap_order;
+    unsigned char *seen; /* per trial: in `order` */
+    size_t cap_seen;
+    /* engine input */
+    double *du, *dl, *dp; /* finished rows, their losses, running rows */
+    size_t cap_rows;
+    double discrete_total; /* configurations of a fully discrete space, else inf */
+} bayes_state;
+
+static const struct {
+    const char *key;
+    size_t off;
+    double def, lo, hi;
+} OPTS[] = {
+    {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6},
+    {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6},
+    {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6},
+    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL},
+    {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100},
+    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000},
+    {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024},
+};
+#define N_OPTS (sizeof OPTS / sizeof OPTS[0])
+
+static double *opt_ptr(bayes_state *st, size_t k) { return (double *)((char *)st + OPTS[k].off); }
+
+static int bayes_init(void *state, const struct hpt_study *s, char *msg)
+{
+    HPTI_UNUSED(s);
+    HPTI_UNUSED(msg);
+    bayes_state *st = state;
+    for (size_t k = 0; k < N_OPTS; k++)
+        *opt_ptr(st, k) = OPTS[k].def;
+    return HPT_OK;
+}
+
+static int bayes_set(void *state, const char *key, double v, char *msg)
+{
+    bayes_state *st = state;
+    for (size_t k = 0; k < N_OPTS; k++)
+        if (strcmp(key, OPTS[k].key) == 0) {
+            if (!(v >= OPTS[k].lo && v <= OPTS[k].hi) || v != floor(v))
+                return hpti_fail(msg, HPT_E_INVALID, "bayes.%s must be an integer in %g..%g, not %g",
+                                 key, OPTS[k].lo, OPTS[k].hi, v);
+            *opt_ptr(st, k) = v;
+            return HPT_OK;
+        }
+    return HPT_E_NAME;
+}
+
+static int bayes_get(const void *state, const char *key, double *v)
+{
+    for (size_t k = 0; k < N_OPTS; k++)
+        if (strcmp(key, OPTS[k].key) == 0) {
+            *v = *opt_ptr((bayes_state *)state, k);
+            return HPT_OK;
+        }
+    return HPT_E_NAME;
+}
+
+/* Automatic initial design: 2 d + 1 points, at least 5, at most 20. */
+static size_t n_initial(const bayes_state *st, size_t dim)
+{
+    if (st->initial_trials > 0)
+        return (size_t)st->initial_trials;
+    size_t k = 2 * dim + 1;
+    return k < 5 ? 5 : k > 20 ? 20 : k;
+}
+
+static int bayes_start(void *state, const struct hpt_study *s, char *msg)
+{
+    bayes_state *st = state;
+    hpti_bayes_opts o;
+    hpti_bayes_defaults(&o);
+    o.candidates = (size_t)st->candidates;
+    o.refit_every = (size_t)st->refit_every;
+    o.local_starts = (size_t)st->local_starts;
+    o.fit_restarts = (size_t)st->fit_restarts;
+    o.fit_max = (size_t)st->fit_max;
+    if (hpti_bayes_init(&st->eng, s->space, &o))
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    st->eng_ready = 1;
+    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
+    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
+    if (!st->q)
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    hpti_rng r;
+    hpti_rng_seed(&r, s->seed, HPTI_STREAM_STRATEGY);
+    for (size_t j = 0; j < st->qdim; j++)
+        st->shift[j] = hpti_rng_uniform(&r);
+    st->discrete_total = 1.0;
+    for (size_t j = 0; j < s->dim; j++)
+        st->discrete_total *= hpti_param_cardinality(&s->space->p[j]);
+    return HPT_OK;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap ? HPT_OK : hpti_grow(p, cap, need, elem);
+}
+
+/* Record finished trials not yet in `order` (observe normally does it;
+ * this catches trials finished before the strategy saw them). */
+static void catch_up(bayes_state *st, const struct hpt_study *s)
+{
+    for (size_t i = 0; i < s->n_trials; i++)
+        if (!st->seen[i] && s->trials[i].state != HPT_TRIAL_RUNNING) {
+            st->seen[i] = 1;
+            st->order[st->n_order++] = (int64_t)i;
+        }
+}
+
+static void bayes_observe(void *state, const struct hpt_study *s, int64_t id)
+{
+    bayes_state *st = state;
+    /* capacity for every asked trial was reserved at propose time */
+    if (st->eng_ready && (size_t)id < st->cap_seen && !st->seen[id] &&
+        st->n_order < st->cap_order) {
+        st->seen[id] = 1;
+        st->order[st->n_order++] = id;
+    }
+    HPTI_UNUSED(s);
+}
+
+static int propose_model(bayes_state *st, const struct hpt_study *s, hpti_proposal *out,
+                         hpti_rng *rng, char *msg)
+{
+    size_t d = s->dim, nfin = s->n_prior + st->n_order;
+    size_t k = 0;
+    double *dl = st->dl;
+    for (size_t i = 0; i < s->n_prior; i++, k++) {
+        memcpy(st->du + k * d, s->prior_u + i * d, d * sizeof(double));
+        dl[k] = s->prior_loss[i];
+    }
+    for (size_t i = 0; i < st->n_order; i++, k++) {
+        const hpti_trial *t = &s->trials[st->order[i]];
+        memcpy(st->du + k * d, t->u, d * sizeof(double));
+        dl[k] = t->state == HPT_TRIAL_FAILED ? NAN : t->loss;
+    }
+    size_t kp = 0;
+    for (size_t i = 0; i < s->n_trials; i++)
+        if (s->trials[i].state == HPT_TRIAL_RUNNING)
+            memcpy(st->dp + (kp++) * d, s->trials[i].u, d * sizeof(double));
+    hpti_bayes_data dt = {st->du, dl, nfin, st->dp, kp};
+    return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
+}
+
+static int design_point(bayes_state *st, const struct hpt_study *s, double *u, hpti_rng *rng)
+{
+    size_t d = s->dim;
+    double buf[SOBOL_MAX_DIM];
+    /* gsl_qrng_get fails past 2^30 points: far beyond any initial design */
+    gsl_qrng_get(st->q, buf);
+    st->design_used++;
+    for (size_t j = 0; j < d; j++) {
+        double v = j < st->qdim ? buf[j] + st->shift[j] : hpti_rng_uniform(rng);
+        u[j] = v >= 1.0 ? v - 1.0 : v;
+    }
+    return HPT_OK;
+}
+
+static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
+                         char *msg)
+{
+    bayes_state *st = state;
+    size_t n = s->n_trials, d = s->dim;
+    int rc;
+    /* room for every trial to finish without allocating in observe */
+    size_t cs = st->cap_seen;
+    if (grow((void **)&st->order, &st->cap_order, n + 1, sizeof *st->order) ||
+        grow((void **)&st->seen, &cs, n + 1, 1))
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    if (cs > st->cap_seen)
+        memset(st->seen + st->cap_seen, 0, cs - st->cap_seen);
+    st->cap_seen = cs;
+    size_t rows = s->n_prior + n + 1;
+    if (rows > st->cap_rows) {
+        size_t cap = 2 * rows;
+        double *q = hpti_realloc(st->du, cap * d * sizeof *q);
+        if (!q)
+            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+        st->du = q;
+        q = hpti_realloc(st->dl, cap * sizeof *q);
+        if (!q)
+            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+        st->dl = q;
+        q = hpti_realloc(st->dp, cap * d * sizeof *q);
+        if (!q)
+            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+        st->dp = q;
+        st->cap_rows = cap;
+    }
+    catch_up(st, s);
+
+    /* a fully discrete space whose every configuration was asked */
+    if ((double)(n + s->n_prior) >= st->discrete_total)
+        return HPT_DONE;
+
+    hpti_rng rng;
+    hpti_rng_seed(&rng, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
+                  HPTI_STREAM_MODEL);
+    size_t usable = s->n_prior + (size_t)(s->n_complete + s->n_pruned);
+    int threads = (int)st->blas_threads, old = 0;
+    if (n + s->n_prior < n_initial(st, d) || usable == 0) {
+        /* initial design: the next Sobol point not already taken */
+        for (int t = 0; t < 64; t++) {
+            design_point(st, s, out->u, &rng);
+            hpti_space_snap(s->space, out->u, NULL);
+            int dup = 0;
+            for (size_t i = 0; i < n && !dup; i++)
+                dup = memcmp(s->trials[i].u, out->u, d * sizeof(double)) == 0;
+            if (!dup)
+                break;
+        }
+        return HPT_OK;
+    }
+    if (threads) {
+        old = openblas_get_num_threads();
+        openblas_set_num_threads(threads);
+    }
+    rc = propose_model(st, s, out, &rng, msg);
+    if (threads)
+        openblas_set_num_threads(old);
+    return rc;
+}
+
+static void bayes_free(void *state)
+{
+    bayes_state *st = state;
+    if (st->eng_ready)
+        hpti_bayes_free(&st->eng);
+    if (st->q)
+        gsl_qrng_free(st->q);
+    hpti_free(st->order);
+    hpti_free(st->seen);
+    hpti_free(st->du);
+    hpti_free(st->dl);
+    hpti_free(st->dp);
+}
+
+const hpti_strategy_type hpti_strategy_bayes = {
+    .name = "bayes",
+    .state_size = sizeof(bayes_state),
+    .init = bayes_init,
+    .set_option = bayes_set,
+    .get_option = bayes_get,
+    .start = bayes_start,
+    .propose = bayes_propose,
+    .observe = bayes_observe,
+    .free = bayes_free,
+};

@@ -1,0 +1,682 @@
+/* gp.c -- Gaussian-process regression: Matern-5/2 ARD kernel, Cholesky
+ * factor with rank-one append, batched prediction, MAP fit. See gp.h for
+ * the model, the priors and the storage conventions.
+ *
+ * LAPACK is called column-major on the upper triangle: a row-major lower
+ * triangle with leading dimension ld is the same memory as a column-major
+ * upper triangle, so LAPACKE never makes a transposed copy. */
+#include <gsl/gsl_cblas.h> /* same cblas_* symbols; they bind to OpenBLAS */
+#include <gsl/gsl_multimin.h>
+#include <lapacke.h>
+#include <math.h>
+#include <string.h>
+
+#include "gp.h"
+
+#define LOG_2PI 1.8378770664093454836
+#define SQRT5 2.2360679774997896964
+#define BIG_NLP 1e10       /* objective returned where K cannot be factored */
+#define WALL 100.0         /* curvature of the soft box walls */
+#define PIVOT_FLOOR 1e-10  /* smallest appended pivot^2, relative to sf2 */
+#define VAR_FLOOR 1e-14    /* smallest predicted variance, relative to sf2 */
+
+/* ---- priors and box (gp.h) ------------------------------------------------ */
+
+static double prior_mu(size_t dim, size_t j)
+{
+    if (j < dim)
+        return 0.0;                 /* log ls: median 1, the cube's side */
+    if (j == dim)
+        return 0.0;                 /* log sf2 */
+    if (j == dim + 1)
+        return log(1e-6);           /* log sn2 */
+    return 0.0;                     /* mean */
+}
+
+static double prior_var(size_t dim, size_t j)
+{
+    if (j < dim)
+        return 1.0;
+    if (j == dim)
+        return 1.5 * 1.5;
+    if (j == dim + 1)
+        return 3.0 * 3.0;
+    return 1.0;
+}
+
+static void box(size_t dim, size_t j, double *lo, double *hi)
+{
+    if (j < dim) {
+        *lo = log(0.005);
+        *hi = log(100.0);
+    } else if (j == dim) {
+        *lo = log(1e-3);
+        *hi = log(1e3);
+    } else if (j == dim + 1) {
+        *lo = log(1e-9);
+        *hi = 0.0;
+    } else {
+        *lo = -10.0;
+        *hi = 10.0;
+    }
+}
+
+/* log prior (up to a constant) with soft walls, and its gradient added to g */
+static double log_prior(size_t dim, const double *th, double *g)
+{
+    double lp = 0.0;
+    for (size_t j = 0; j < dim + 3; j++) {
+        double mu = prior_mu(dim, j), s2 = prior_var(dim, j), lo, hi;
+        box(dim, j, &lo, &hi);
+        double d = th[j] - mu, gj = -d / s2;
+        lp -= 0.5 * d * d / s2;
+        if (th[j] < lo) {
+            lp -= WALL * (lo - th[j]) * (lo - th[j]);
+            gj += 2.0 * WALL * (lo - th[j]);
+        } else if (th[j] > hi) {
+            lp -= WALL * (th[j] - hi) * (th[j] - hi);
+            gj -= 2.0 * WALL * (th[j] - hi);
+        }
+        if (g)
+            g[j] += gj;
+    }
+    return lp;
+}
+
+void hpti_gp_default_theta(size_t dim, double *theta)
+{
+    for (size_t j = 0; j < dim + 3; j++)
+        theta[j] = prior_mu(dim, j);
+}
+
+/* ---- kernel ------------------------------------------------------------------ */
+
+static inline double dist2(size_t dim, const unsigned char *cat, const double *w,
+                           const double *a, const double *b)
+{
+    double r2 = 0.0;
+    if (cat) {
+        for (size_t j = 0; j < dim; j++) {
+            double d = cat[j] ? (a[j] != b[j] ? 1.0 : 0.0) : a[j] - b[j];
+            r2 += w[j] * d * d;
+        }
+    } else {
+        for (size_t j = 0; j < dim; j++) {
+            double d = a[j] - b[j];
+            r2 += w[j] * d * d;
+        }
+    }
+    return r2;
+}
+
+static inline double matern(double sf2, double r2)
+{
+    double s = sqrt(5.0 * r2);
+    return sf2 * (1.0 + s + s * s / 3.0) * exp(-s);
+}
+
+double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b)
+{
+    return matern(gp->sf2, dist2(gp->dim, gp->cat, gp->w, a, b));
+}
+
+/* ---- life cycle -------------------------------------------------------------- */
+
+int hpti_gp_init(hpti_gp *gp, size_t dim, const unsigned char *cat)
+{
+    memset(gp, 0, sizeof *gp);
+    gp->dim = dim;
+    gp->np = HPTI_GP_NP(dim);
+    gp->theta = hpti_malloc(gp->np * sizeof *gp->theta);
+    gp->w = hpti_malloc(2 * dim * sizeof *gp->w);
+    gp->ft = hpti_malloc(2 * gp->np * sizeof *gp->ft);
+    if (!gp->theta || !gp->w || !gp->ft)
+        goto fail;
+    if (cat) {
+        int any = 0;
+        for (size_t j = 0; j < dim; j++)
+            any |= cat[j] != 0;
+        if (any) {
+            gp->cat = hpti_malloc(dim);
+            if (!gp->cat)
+                goto fail;
+            memcpy(gp->cat, cat, dim);
+        }
+    }
+    gp->minimizer = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2,
+                                                    gp->np);
+    gp->gx = gsl_vector_alloc(gp->np);
+    if (!gp->minimizer || !gp->gx)
+        goto fail;
+    hpti_gp_default_theta(dim, gp->theta);
+    hpti_gp_set_theta(gp, gp->theta);
+    return HPT_OK;
+fail:
+    hpti_gp_free(gp);
+    return HPT_E_NOMEM;
+}
+
+void hpti_gp_free(hpti_gp *gp)
+{
+    hpti_free(gp->cat);
+    hpti_free(gp->theta);
+    hpti_free(gp->w);
+    hpti_free(gp->ft);
+    hpti_free(gp->X);
+    hpti_free(gp->L);
+    hpti_free(gp->nug);
+    hpti_free(gp->v);
+    hpti_free(gp->alpha);
+    hpti_free(gp->y);
+    hpti_free(gp->wk1);
+    hpti_free(gp->wk2);
+    hpti_free(gp->Ks);
+    hpti_free(gp->fK);
+    hpti_free(gp->fa);
+    hpti_free(gp->fX);
+    hpti_free(gp->fy);
+    if (gp->minimizer)
+        gsl_multimin_fdfminimizer_free(gp->minimizer);
+    if (gp->gx)
+        gsl_vector_free(gp->gx);
+    memset(gp, 0, sizeof *gp);
+}
+
+static int grow_array(double **p, size_t n)
+{
+    double *q = hpti_realloc(*p, n * sizeof *q);
+    if (!q)
+        return HPT_E_NOMEM;
+    *p = q;
+    return HPT_OK;
+}
+
+int hpti_gp_reserve(hpti_gp *gp, size_t n)
+{
+    if (n <= gp->cap)
+        return HPT_OK;
+    /* grow by a quarter: the factor is cap^2 doubles, doubling would waste
+     * too much memory at thousands of observations */
+    size_t cap = gp->cap + gp->cap / 4 + 64;
+    if (cap < n)
+        cap = n;
+    if (grow_array(&gp->X, cap * gp->dim) || grow_array(&gp->nug, cap) ||
+        grow_array(&gp->v, cap) || grow_array(&gp->alpha, cap) || grow_array(&gp->y, cap) ||
+        grow_array(&gp->wk1, cap) || grow_array(&gp->wk2, cap) ||
+        grow_array(&gp->Ks, cap * HPTI_GP_CHUNK))
+        return HPT_E_NOMEM;
+    double *L = hpti_malloc(cap * cap * sizeof *L);
+    if (!L)
+        return HPT_E_NOMEM;
+    for (size_t i = 0; i < gp->n; i++)
+        memcpy(L + i * cap, gp->L + i * gp->cap, (i + 1) * sizeof *L);
+    hpti_free(gp->L);
+    gp->L = L;
+    gp->cap = cap;
+    return HPT_OK;
+}
+
+void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
+{
+    size_t d = gp->dim;
+    for (size_t j = 0; j < gp->np; j++) {
+        double lo, hi, t = theta[j];
+        box(d, j, &lo, &hi);
+        gp->theta[j] = isfinite(t) ? (t < lo ? lo : t > hi ? hi : t) : prior_mu(d, j);
+    }
+    for (size_t j = 0; j < d; j++)
+        gp->w[j] = exp(-2.0 * gp->theta[j]);
+    gp->sf2 = exp(gp->theta[d]);
+    gp->sn2 = exp(gp->theta[d + 1]);
+    gp->mean = gp->theta[d + 2];
+}
+
+/* ---- factor -------------------------------------------------------------------- */
+
+/* Fill the lower triangle of K + (sn2 + jit) I (row-major, ld) and factor it
+ * in place. @return LAPACK's info (0 = success). */
+static int build_and_factor(size_t dim, const unsigned char *cat, const double *w,
+                            double sf2, double diag, const double *X, size_t n, double *A,
+                            size_t ld)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = X + i * dim;
+        double *row = A + i * ld;
+        for (size_t j = 0; j < i; j++)
+            row[j] = matern(sf2, dist2(dim, cat, w, xi, X + j * dim));
+        row[i] = sf2 + diag;
+    }
+    return (int)LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A, (lapack_int)ld);
+}
+
+/* Jitter schedule: 0, then 1e-10 .. 1e-2 times (sf2 + sn2), x10 each. */
+static double jitter_at(int k, double scale)
+{
+    return k == 0 ? 0.0 : scale * pow(10.0, -11.0 + k);
+}
+#define JITTER_TRIES 10
+
+int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
+{
+    if (hpti_gp_reserve(gp, n))
+        return HPT_E_NOMEM;
+    if (X != gp->X)
+        memmove(gp->X, X, n * gp->dim * sizeof *X);
+    gp->n = 0;
+    gp->alpha_ok = 0;
+    for (int k = 0; k < JITTER_TRIES; k++) {
+        double jit = jitter_at(k, gp->sf2 + gp->sn2);
+        if (build_and_factor(gp->dim, gp->cat, gp->w, gp->sf2, gp->sn2 + jit, gp->X, n, gp->L,
+                             gp->cap) == 0) {
+            gp->jitter = jit;
+            for (size_t i = 0; i < n; i++)
+                gp->nug[i] = jit;
+            gp->n = n;
+            return HPT_OK;
+        }
+    }
+    return HPT_E_NUMERIC;
+}
+
+int hpti_gp_append(hpti_gp *gp, const double *x)
+{
+    if (hpti_gp_reserve(gp, gp->n + 1))
+        return HPT_E_NOMEM;
+    size_t n = gp->n, d = gp->dim;
+    double *row = gp->L + n * gp->cap;
+    for (size_t i = 0; i < n; i++)
+        row[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
+    if (n)
+        cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
+                    (int)gp->cap, row, 1);
+    double p = gp->sf2 + gp->sn2 + gp->jitter - (n ? cblas_ddot((int)n, row, 1, row, 1) : 0);
+    double fl = PIVOT_FLOOR * gp->sf2;
+    gp->nug[n] = gp->jitter;
+    if (!(p >= fl)) { /* also catches NaN */
+        gp->nug[n] += fl - (isfinite(p) ? p : 0.0);
+        p = fl;
+    }
+    row[n] = sqrt(p);
+    memmove(gp->X + n * d, x, d * sizeof *x);
+    gp->n = n + 1;
+    gp->alpha_ok = 0;
+    return HPT_OK;
+}
+
+void hpti_gp_truncate(hpti_gp *gp, size_t n)
+{
+    if (n < gp->n) {
+        gp->n = n;
+        gp->alpha_ok = 0;
+    }
+}
+
+void hpti_gp_set_targets(hpti_gp *gp, const double *y)
+{
+    size_t n = gp->n;
+    if (y != gp->y)
+        memmove(gp->y, y, n * sizeof *y);
+    for (size_t i = 0; i < n; i++)
+        gp->v[i] = gp->y[i] - gp->mean;
+    if (n)
+        cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
+                    (int)gp->cap, gp->v, 1);
+    gp->alpha_ok = 0;
+}
+
+int hpti_gp_append_believer(hpti_gp *gp, const double *x)
+{
+    size_t n = gp->n;
+    int rc = hpti_gp_append(gp, x);
+    if (rc)
+        return rc;
+    const double *row = gp->L + n * gp->cap;
+    gp->y[n] = gp->mean + (n ? cblas_ddot((int)n, row, 1, gp->v, 1) : 0.0);
+    gp->v[n] = 0.0; /* the target equals the mean: no innovation */
+    return HPT_OK;
+}
+
+static void ensure_alpha(hpti_gp *gp)
+{
+    if (gp->alpha_ok)
+        return;
+    memcpy(gp->alpha, gp->v, gp->n * sizeof *gp->v);
+    if (gp->n)
+        cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)gp->n, gp->L,
+                    (int)gp->cap, gp->alpha, 1);
+    gp->alpha_ok = 1;
+}
+
+/* ---- prediction ---------------------------------------------------------------- */
+
+void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double *var)
+{
+    size_t n = gp->n, d = gp->dim;
+    double vfl = VAR_FLOOR * gp->sf2;
+    for (size_t off = 0; off < m; off += HPTI_GP_CHUNK) {
+        size_t c = m - off < HPTI_GP_CHUNK ? m - off : HPTI_GP_CHUNK;
+        const double *xs = Xs + off * d;
+        if (n == 0) {
+            for (size_t j = 0; j < c; j++) {
+                mu[off + j] = gp->mean;
+                var[off + j] = gp->sf2;
+            }
+            continue;
+        }
+        double *K = gp->Ks;
+        for (size_t i = 0; i < n; i++) {
+            const double *xi = gp->X + i * d;
+            double *row = K + i * c;
+            for (size_t j = 0; j < c; j++)
+                row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
+        }
+        /* V = L^-1 K*: the one O(n^2 c) step, level-3 BLAS */
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
+                    (int)c, 1.0, gp->L, (int)gp->cap, K, (int)c);
+        /* mean and variance in one pass, in a fixed order (a threaded
+         * dgemv would make the sums depend on OpenBLAS's thread count) */
+        double *mm = mu + off, *vv = var + off;
+        for (size_t j = 0; j < c; j++)
+            mm[j] = vv[j] = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            const double *row = K + i * c;
+            double vi = gp->v[i];
+            for (size_t j = 0; j < c; j++) {
+                mm[j] += row[j] * vi;
+                vv[j] += row[j] * row[j];
+            }
+        }
+        for (size_t j = 0; j < c; j++)
+            mm[j] += gp->mean;
+        for (size_t j = 0; j < c; j++) {
+            double s = gp->sf2 - var[off + j];
+            var[off + j] = s > vfl ? s : vfl;
+        }
+    }
+}
+
+void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
+                          double *dmu, double *dvar)
+{
+    size_t n = gp->n, d = gp->dim;
+    double *k = gp->wk1, *u = gp->wk2;
+    for (size_t j = 0; j < d; j++)
+        dmu[j] = dvar[j] = 0.0;
+    if (n == 0) {
+        *mu = gp->mean;
+        *var = gp->sf2;
+        return;
+    }
+    ensure_alpha(gp);
+    for (size_t i = 0; i < n; i++)
+        k[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
+    memcpy(u, k, n * sizeof *u);
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
+                (int)gp->cap, u, 1);
+    double m = gp->mean + cblas_ddot((int)n, u, 1, gp->v, 1);
+    double s = gp->sf2 - cblas_ddot((int)n, u, 1, u, 1);
+    double vfl = VAR_FLOOR * gp->sf2;
+    *mu = m;
+    *var = s > vfl ? s : vfl;
+    /* u = K^-1 k so that d var / dx = -2 (dk/dx)^T u */
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, gp->L,
+                (int)gp->cap, u, 1);
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = gp->X + i * d;
+        double r2 = dist2(d, gp->cat, gp->w, x, xi);
+        double sr = sqrt(5.0 * r2);
+        /* dk/dx_j = -sf2 (5/3) (1 + s) exp(-s) w_j (x_j - xi_j) */
+        double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
+        double ca = c * gp->alpha[i], cu = -2.0 * c * u[i];
+        for (size_t j = 0; j < d; j++) {
+            if (gp->cat && gp->cat[j])
+                continue;
+            double t = gp->w[j] * (x[j] - xi[j]);
+            dmu[j] += ca * t;
+            dvar[j] += cu * t;
+        }
+    }
+    if (s <= vfl)
+        for (size_t j = 0; j < d; j++)
+            dvar[j] = 0.0;
+}
+
+void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double *mu,
+                                double *var, double *dmu, double *dvar)
+{
+    size_t n = gp->n, d = gp->dim;
+    double vfl = VAR_FLOOR * gp->sf2;
+    for (size_t q = 0; q < c * d; q++)
+        dmu[q] = dvar[q] = 0.0;
+    if (n == 0) {
+        for (size_t j = 0; j < c; j++) {
+            mu[j] = gp->mean;
+            var[j] = gp->sf2;
+        }
+        return;
+    }
+    ensure_alpha(gp);
+    /* Q = L^-1 K* and U = L^-T Q = K^-1 K*, c columns side by side: one
+     * pass over L per solve for all points (level-3 BLAS) */
+    double *Q = gp->Ks, *U = gp->Ks + n * c;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < c; j++)
+            Q[i * c + j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, Xs + j * d, gp->X + i * d));
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
+                (int)c, 1.0, gp->L, (int)gp->cap, Q, (int)c);
+    for (size_t j = 0; j < c; j++)
+        mu[j] = var[j] = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < c; j++) {
+            mu[j] += Q[i * c + j] * gp->v[i];
+            var[j] += Q[i * c + j] * Q[i * c + j];
+        }
+    for (size_t j = 0; j < c; j++)
+        mu[j] += gp->mean;
+    memcpy(U, Q, n * c * sizeof *U);
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, (int)n,
+                (int)c, 1.0, gp->L, (int)gp->cap, U, (int)c);
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = gp->X + i * d;
+        for (size_t j = 0; j < c; j++) {
+            const double *x = Xs + j * d;
+            double r2 = dist2(d, gp->cat, gp->w, x, xi);
+            double sr = sqrt(5.0 * r2);
+            /* dk/dx_k = -sf2 (5/3) (1 + s) exp(-s) w_k (x_k - xi_k) */
+            double cc = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
+            double ca = cc * gp->alpha[i], cu = -2.0 * cc * U[i * c + j];
+            double *gm = dmu + j * d, *gv = dvar + j * d;
+            for (size_t k = 0; k < d; k++) {
+                if (gp->cat && gp->cat[k])
+                    continue;
+                double t = gp->w[k] * (x[k] - xi[k]);
+                gm[k] += ca * t;
+                gv[k] += cu * t;
+            }
+        }
+    }
+    for (size_t j = 0; j < c; j++) {
+        double s = gp->sf2 - var[j];
+        var[j] = s > vfl ? s : vfl;
+        if (s <= vfl)
+            for (size_t k = 0; k < d; k++)
+                dvar[j * d + k] = 0.0;
+    }
+}
+
+void hpti_gp_train_mean(hpti_gp *gp, double *mu)
+{
+    ensure_alpha(gp);
+    for (size_t i = 0; i < gp->n; i++)
+        mu[i] = gp->y[i] - (gp->sn2 + gp->nug[i]) * gp->alpha[i];
+}
+
+/* ---- marginal likelihood and fit -------------------------------------------------- */
+
+int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
+{
+    if (n <= gp->fcap)
+        return HPT_OK;
+    if (grow_array(&gp->fa, n) || grow_array(&gp->fX, n * gp->dim) || grow_array(&gp->fy, n) ||
+        grow_array(&gp->fK, n * n))
+        return HPT_E_NOMEM;
+    gp->fcap = n;
+    return HPT_OK;
+}
+
+double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
+                   const double *theta, double *grad)
+{
+    size_t d = gp->dim, np = gp->np;
+    double *w = gp->w + d; /* second half of w: scratch for theta's weights */
+    double *A = gp->fK, *a = gp->fa;
+    if (grad)
+        for (size_t j = 0; j < np; j++)
+            grad[j] = 0.0;
+    for (size_t j = 0; j < np; j++)
+        if (!isfinite(theta[j]) || fabs(theta[j]) > 700.0)
+            return BIG_NLP;
+    for (size_t j = 0; j < d; j++)
+        w[j] = exp(-2.0 * theta[j]);
+    double sf2 = exp(theta[d]), sn2 = exp(theta[d + 1]), m = theta[d + 2];
+    int k, info = 1;
+    for (k = 0; k < JITTER_TRIES && info != 0; k++)
+        info = build_and_factor(d, gp->cat, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, n, A, n);
+    if (info != 0)
+        return BIG_NLP;
+    gp->n_eval++;
+    double logdet = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = y[i] - m;
+        logdet += log(A[i * n + i]);
+    }
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, A, (int)n, a, 1);
+    double quad = cblas_ddot((int)n, a, 1, a, 1);
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, A, (int)n, a, 1);
+    /* R&W eq. 2.30 */
+    double lml = -0.5 * quad - logdet - 0.5 * (double)n * LOG_2PI;
+    double lp = log_prior(d, theta, NULL);
+    if (!isfinite(lml))
+        return BIG_NLP;
+    if (!grad)
+        return -(lml + lp);
+
+    /* R&W eq. 5.9: d lml / d theta_j = 1/2 tr((a a^T - K^-1) dK/dtheta_j) */
+    if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A, (lapack_int)n) != 0)
+        return -(lml + lp); /* gradient left at zero: BFGS stops here */
+    double gsf = 0.0, gsn = 0.0, gm = 0.0;
+    double *gls = grad; /* first d entries accumulate the lengthscale terms */
+    for (size_t i = 0; i < n; i++) {
+        const double *xi = X + i * d;
+        const double *Ai = A + i * n;
+        gm += a[i];
+        double Wii = a[i] * a[i] - Ai[i];
+        gsf += 0.5 * Wii * sf2;
+        gsn += 0.5 * Wii * sn2;
+        for (size_t j = 0; j < i; j++) {
+            const double *xj = X + j * d;
+            double Wij = a[i] * a[j] - Ai[j];
+            double r2 = dist2(d, gp->cat, w, xi, xj);
+            double s = sqrt(5.0 * r2), e = exp(-s);
+            /* off-diagonal pairs count twice, times the 1/2 */
+            gsf += Wij * sf2 * (1.0 + s + s * s / 3.0) * e;
+            /* dk/dlog ls_k = sf2 (5/3) (1 + s) exp(-s) w_k D_k^2 */
+            double c = Wij * sf2 * (5.0 / 3.0) * (1.0 + s) * e;
+            if (c == 0.0)
+                continue;
+            for (size_t q = 0; q < d; q++) {
+                double dd = gp->cat && gp->cat[q] ? (xi[q] != xj[q] ? 1.0 : 0.0) : xi[q] - xj[q];
+                gls[q] += c * w[q] * dd * dd;
+            }
+        }
+    }
+    grad[d] = gsf;
+    grad[d + 1] = gsn;
+    grad[d + 2] = gm;
+    log_prior(d, theta, grad);
+    for (size_t j = 0; j < np; j++) {
+        grad[j] = -grad[j];
+        if (!isfinite(grad[j]))
+            grad[j] = 0.0;
+    }
+    return -(lml + lp);
+}
+
+typedef struct {
+    hpti_gp *gp;
+    const double *X, *y;
+    size_t n;
+} fit_ctx;
+
+static double fit_f(const gsl_vector *x, void *p)
+{
+    fit_ctx *c = p;
+    return hpti_gp_nlp(c->gp, c->X, c->y, c->n, x->data, NULL);
+}
+
+static void fit_fdf(const gsl_vector *x, void *p, double *f, gsl_vector *g)
+{
+    fit_ctx *c = p;
+    *f = hpti_gp_nlp(c->gp, c->X, c->y, c->n, x->data, g->data);
+}
+
+static void fit_df(const gsl_vector *x, void *p, gsl_vector *g)
+{
+    double f;
+    fit_fdf(x, p, &f, g);
+}
+
+int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rng *rng,
+                int restarts, int max_iter)
+{
+    size_t d = gp->dim, np = gp->np;
+    if (n == 0)
+        return HPT_OK;
+    if (hpti_gp_fit_reserve(gp, n))
+        return HPT_E_NOMEM;
+    fit_ctx ctx = {gp, X, y, n};
+    gsl_multimin_function_fdf fdf = {fit_f, fit_df, fit_fdf, np, &ctx};
+    gsl_multimin_fdfminimizer *mz = gp->minimizer;
+    gsl_vector *gx = gp->gx;
+    double best_f = INFINITY;
+    double *start = gp->ft, *bt = gp->ft + np;
+    gp->n_eval = 0;
+    gp->n_fit++;
+    for (int r = 0; r <= restarts; r++) {
+        if (r == 0)
+            memcpy(start, gp->theta, np * sizeof *start);
+        else
+            for (size_t j = 0; j < np; j++) {
+                double lo, hi, t;
+                box(d, j, &lo, &hi);
+                t = prior_mu(d, j) + sqrt(prior_var(d, j)) * 0.7 * hpti_rng_normal(rng);
+                start[j] = t < lo ? lo : t > hi ? hi : t;
+            }
+        memcpy(gx->data, start, np * sizeof *start);
+        double f0 = fit_f(gx, &ctx);
+        if (!(f0 < BIG_NLP))
+            continue;
+        gsl_multimin_fdfminimizer_set(mz, &fdf, gx, 0.1, 0.1);
+        for (int it = 0; it < max_iter; it++) {
+            if (gsl_multimin_fdfminimizer_iterate(mz) != GSL_SUCCESS)
+                break;
+            if (gsl_multimin_test_gradient(mz->gradient, 1e-3) == GSL_SUCCESS)
+                break;
+        }
+        double f = mz->f;
+        const double *xt = mz->x->data;
+        if (!isfinite(f) || f >= f0) {
+            f = f0;
+            xt = start;
+        }
+        if (f < best_f) {
+            best_f = f;
+            memcpy(bt, xt, np * sizeof *bt);
+        }
+    }
+    if (best_f < INFINITY) {
+        hpti_gp_set_theta(gp, bt);
+        gp->have_theta = 1;
+    }
+    return HPT_OK;
+}

@@ -1,0 +1,145 @@
+/* gp.h -- Gaussian-process regression on unit-cube inputs.
+ *
+ * Model: y = m + f(x) + eps, f ~ GP(0, k), eps ~ N(0, sn2), with the
+ * Matern-5/2 ARD kernel (Rasmussen & Williams 2006, eq. 4.17)
+ *
+ *     k(x, x') = sf2 (1 + s + s^2/3) exp(-s),   s = sqrt(5 sum_j w_j D_j^2),
+ *     w_j = 1 / ls_j^2,
+ *
+ * where D_j = x_j - x'_j for ordered coordinates and, for a categorical
+ * coordinate, D_j = 1 when the categories differ and 0 otherwise (the
+ * distance of a one-hot encoding scaled to unit distance, so k stays
+ * positive definite while ARD keeps one lengthscale per parameter).
+ *
+ * Hyperparameters theta (HPTI_GP_NP(dim) values): log ls_1..log ls_d,
+ * log sf2, log sn2, m. They are fitted by MAP (log marginal likelihood, R&W
+ * eq. 2.30, plus the weak priors below) with analytic gradients (R&W eq.
+ * 5.9) and GSL's BFGS (vector_bfgs2) from several starts.
+ *
+ * Priors (targets are standardized by the caller), all weak:
+ *   log ls_j ~ N(0, 1)       lengthscales around the cube's side: a smooth
+ *                            model unless the data say otherwise (in the
+ *                            spirit of Hvarfner, Hellsten & Nardi 2024,
+ *                            "Vanilla Bayesian optimization performs great
+ *                            in high dimensions"; their sqrt(d) growth was
+ *                            worse on our 6-10-D tests at 100 evaluations)
+ *   log sf2  ~ N(0, 1.5^2)
+ *   log sn2  ~ N(log 1e-6, 3^2)  (deterministic objectives are common; a
+ *                            noisy one moves it easily)
+ *   m        ~ N(0, 1)
+ * plus a steep quadratic wall outside the box ls in [0.005, 100],
+ * sf2 in [1e-3, 1e3], sn2 in [1e-9, 1], |m| <= 10.
+ *
+ * The factor L (K + sn2 I = L L^T) is stored row-major with leading
+ * dimension `cap`, so a new observation appends one row (O(n^2)) and rows
+ * past n can be dropped for free (fantasies). Failed factorizations retry
+ * with growing diagonal jitter; appends clamp the new pivot (an extra
+ * nugget on that one observation). Nothing here aborts or prints. */
+#ifndef HPT_GP_H
+#define HPT_GP_H
+
+#include "common.h"
+#include "rng.h"
+
+#define HPTI_GP_NP(dim) ((dim) + 3)
+
+typedef struct {
+    size_t dim, np;
+    unsigned char *cat;   /* owned, dim flags: categorical coordinate */
+    double *theta;        /* owned, np hyperparameters (see above) */
+    double *w;            /* owned, 2 dim: 1 / ls^2, then scratch */
+    double *ft;           /* owned, 2 np: fit scratch */
+    double sf2, sn2, mean;
+    double jitter;        /* diagonal jitter of the last full factorization */
+    int have_theta;       /* theta was fitted at least once */
+
+    size_t n, cap;        /* rows in the factor, capacity */
+    double *X;            /* cap * dim inputs */
+    double *L;            /* cap * cap, lower triangle, ld = cap */
+    double *nug;          /* cap: extra diagonal of each row beyond sn2 */
+    double *v;            /* cap: L^-1 (y - m) */
+    double *alpha;        /* cap: (K + sn2 I)^-1 (y - m) */
+    double *y;            /* cap: targets of the rows */
+    int alpha_ok;
+    double *wk1, *wk2;    /* cap each: work */
+
+    /* batched prediction: cap x chunk kernel block */
+    double *Ks;
+    size_t ks_cap;
+
+    /* fitting workspace (fit subsets are small) */
+    size_t fcap;
+    double *fK, *fa, *fX, *fy;
+    void *minimizer;      /* gsl_multimin_fdfminimizer *, owned */
+    void *gx;             /* gsl_vector *, owned */
+    unsigned long n_eval; /* objective evaluations of the last fit */
+    unsigned long n_fit;  /* fits so far */
+} hpti_gp;
+
+/* Chunk of candidates predicted per BLAS call (bounds the Ks block). */
+#define HPTI_GP_CHUNK 256
+
+/* cat may be NULL (no categorical coordinates). Sets the default theta
+ * (prior medians). @return HPT_OK or HPT_E_NOMEM. */
+int hpti_gp_init(hpti_gp *gp, size_t dim, const unsigned char *cat);
+void hpti_gp_free(hpti_gp *gp);
+/* Room for n rows. @return HPT_OK or HPT_E_NOMEM. */
+int hpti_gp_reserve(hpti_gp *gp, size_t n);
+
+/* Set theta (np values; clamped to the box) and the derived quantities.
+ * The factor must be rebuilt afterwards. */
+void hpti_gp_set_theta(hpti_gp *gp, const double *theta);
+/* The default starting point: prior medians. */
+void hpti_gp_default_theta(size_t dim, double *theta);
+
+/* Kernel value between two inputs (without noise). */
+double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b);
+
+/* Factor K + sn2 I over the n rows of X (n x dim, copied) from scratch.
+ * @return HPT_OK, HPT_E_NOMEM, HPT_E_NUMERIC (no jitter up to 1e-2 sf2
+ * made the matrix positive definite). */
+int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n);
+/* Append one input row (O(n^2)); the targets must be set again.
+ * @return HPT_OK or HPT_E_NOMEM. */
+int hpti_gp_append(hpti_gp *gp, const double *x);
+/* Drop rows past n (n <= gp->n). */
+void hpti_gp_truncate(hpti_gp *gp, size_t n);
+/* Targets of the n rows: computes v = L^-1 (y - m). O(n^2). */
+void hpti_gp_set_targets(hpti_gp *gp, const double *y);
+/* Append one input row whose target is the current posterior mean there
+ * (kriging believer, Ginsbourger et al. 2010): v gets a zero entry.
+ * @return HPT_OK or HPT_E_NOMEM. */
+int hpti_gp_append_believer(hpti_gp *gp, const double *x);
+
+/* Posterior of the latent f at m points (Xs: m x dim, row-major): means
+ * and variances (floored at 1e-12 sf2... never negative). Level-3 BLAS in
+ * chunks of HPTI_GP_CHUNK. */
+void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double *var);
+/* Posterior at one point with gradients (dmu, dvar: dim values, 0 on
+ * categorical coordinates). */
+void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
+                          double *dmu, double *dvar);
+/* The same for c points at once (Xs: c x dim; dmu, dvar: c x dim),
+ * c <= HPTI_GP_CHUNK / 2: two triangular solves with c right-hand sides,
+ * one pass over the factor each. */
+void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double *mu,
+                                double *var, double *dmu, double *dvar);
+/* Posterior mean at the training rows (mu: n values), i.e.
+ * y_i - (sn2 + nug_i) alpha_i. */
+void hpti_gp_train_mean(hpti_gp *gp, double *mu);
+
+/* Negative log posterior of theta (-(log marginal likelihood + log prior))
+ * over the n rows (X, y) and its gradient (grad: np values, may be NULL).
+ * Uses the fitting workspace (reserve with hpti_gp_fit_reserve).
+ * Returns a large finite value when the matrix cannot be factored. */
+double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
+                   const double *theta, double *grad);
+int hpti_gp_fit_reserve(hpti_gp *gp, size_t n);
+/* MAP fit over (X, y), n rows: BFGS from the current theta and from
+ * `restarts` draws of the prior, at most max_iter iterations each; keeps
+ * the best. Sets theta; the factor must be rebuilt afterwards.
+ * @return HPT_OK or HPT_E_NOMEM. */
+int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rng *rng,
+                int restarts, int max_iter);
+
+#endif

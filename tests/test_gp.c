@@ -1,0 +1,244 @@
+/* test_gp.c -- Gaussian-process regression (lib/gp.c): posterior against a
+ * hand-computed case, marginal-likelihood gradient against finite
+ * differences, rank-one append against a full factorization, robustness on
+ * duplicated points and constant targets, fantasies. */
+#include <math.h>
+
+#include "testutil.h"
+
+#include "gp.h"
+
+/* Matern-5/2 written out independently of gp.c */
+static double matern52(double sf2, double r)
+{
+    double s = sqrt(5.0) * r;
+    return sf2 * (1.0 + s + 5.0 * r * r / 3.0) * exp(-s);
+}
+
+static void set_hyper(hpti_gp *gp, const double *ls, double sf2, double sn2, double m)
+{
+    double th[16];
+    for (size_t j = 0; j < gp->dim; j++)
+        th[j] = log(ls[j]);
+    th[gp->dim] = log(sf2);
+    th[gp->dim + 1] = log(sn2);
+    th[gp->dim + 2] = m;
+    hpti_gp_set_theta(gp, th);
+}
+
+/* Two observations in 1-D: the posterior by the 2x2 inverse by hand. */
+static void test_posterior_hand(void **state)
+{
+    (void)state;
+    hpti_gp gp;
+    assert_ok(hpti_gp_init(&gp, 1, NULL));
+    double ls = 0.4, sf2 = 1.5, sn2 = 0.01, m = 0.2;
+    set_hyper(&gp, &ls, sf2, sn2, m);
+    double X[2] = {0.1, 0.7}, y[2] = {1.0, -0.5}, xs = 0.3;
+    assert_ok(hpti_gp_factor(&gp, X, 2));
+    hpti_gp_set_targets(&gp, y);
+
+    double k12 = matern52(sf2, 0.6 / ls);
+    double a = sf2 + sn2, b = k12, c = sf2 + sn2, det = a * c - b * b;
+    double Ki[2][2] = {{c / det, -b / det}, {-b / det, a / det}};
+    double ks[2] = {matern52(sf2, 0.2 / ls), matern52(sf2, 0.4 / ls)};
+    double r[2] = {y[0] - m, y[1] - m};
+    double al[2] = {Ki[0][0] * r[0] + Ki[0][1] * r[1], Ki[1][0] * r[0] + Ki[1][1] * r[1]};
+    double mu_ref = m + ks[0] * al[0] + ks[1] * al[1];
+    double var_ref = sf2 - (ks[0] * (Ki[0][0] * ks[0] + Ki[0][1] * ks[1]) +
+                            ks[1] * (Ki[1][0] * ks[0] + Ki[1][1] * ks[1]));
+
+    double mu, var, dmu, dvar;
+    hpti_gp_predict(&gp, &xs, 1, &mu, &var);
+    assert_true(fabs(mu - mu_ref) < 1e-12);
+    assert_true(fabs(var - var_ref) < 1e-12);
+    hpti_gp_predict_grad(&gp, &xs, &mu, &var, &dmu, &dvar);
+    assert_true(fabs(mu - mu_ref) < 1e-12);
+    assert_true(fabs(var - var_ref) < 1e-12);
+
+    /* gradients of the single-point prediction by central differences */
+    double h = 1e-6, mp, vp, mm, vm, t1, t2;
+    double xp = xs + h, xm = xs - h;
+    hpti_gp_predict_grad(&gp, &xp, &mp, &vp, &t1, &t2);
+    hpti_gp_predict_grad(&gp, &xm, &mm, &vm, &t1, &t2);
+    assert_true(fabs((mp - mm) / (2 * h) - dmu) < 1e-6 * (1 + fabs(dmu)));
+    assert_true(fabs((vp - vm) / (2 * h) - dvar) < 1e-6 * (1 + fabs(dvar)));
+
+    /* posterior mean at the training points: y - sn2 alpha */
+    double tm[2];
+    hpti_gp_train_mean(&gp, tm);
+    double mu0;
+    hpti_gp_predict(&gp, &X[0], 1, &mu0, &var);
+    assert_true(fabs(tm[0] - mu0) < 1e-10);
+    hpti_gp_free(&gp);
+}
+
+static void random_data(hpti_rng *r, size_t n, size_t d, double *X, double *y)
+{
+    for (size_t i = 0; i < n; i++) {
+        double s = 0;
+        for (size_t j = 0; j < d; j++) {
+            X[i * d + j] = hpti_rng_uniform(r);
+            s += sin(3.0 * X[i * d + j] + (double)j);
+        }
+        y[i] = s + 0.1 * hpti_rng_normal(r);
+    }
+}
+
+/* d(-log posterior)/d theta against central differences, with one
+ * categorical coordinate. */
+static void test_lml_gradient(void **state)
+{
+    (void)state;
+    size_t d = 3, n = 25;
+    unsigned char cat[3] = {0, 0, 1};
+    hpti_gp gp;
+    assert_ok(hpti_gp_init(&gp, d, cat));
+    hpti_rng r;
+    hpti_rng_seed(&r, 7, 0);
+    double X[75], y[25];
+    random_data(&r, n, d, X, y);
+    for (size_t i = 0; i < n; i++) /* categorical coordinate: 3 cells */
+        X[i * d + 2] = (floor(X[i * d + 2] * 3.0) + 0.5) / 3.0;
+    assert_ok(hpti_gp_fit_reserve(&gp, n));
+    double th[6] = {log(0.3), log(0.8), log(1.7), log(1.3), log(0.02), 0.1}, g[6], tp[6];
+    double f = hpti_gp_nlp(&gp, X, y, n, th, g);
+    assert_true(isfinite(f));
+    for (size_t j = 0; j < 6; j++) {
+        double h = 1e-5;
+        memcpy(tp, th, sizeof th);
+        tp[j] += h;
+        double fp = hpti_gp_nlp(&gp, X, y, n, tp, NULL);
+        tp[j] -= 2 * h;
+        double fm = hpti_gp_nlp(&gp, X, y, n, tp, NULL);
+        double fd = (fp - fm) / (2 * h);
+        if (fabs(fd - g[j]) > 1e-5 * (1 + fabs(fd)))
+            fail_msg("theta %zu: analytic %.10g, finite difference %.10g", j, g[j], fd);
+    }
+    /* the fit lowers the objective from the default start */
+    double t0[6];
+    hpti_gp_default_theta(d, t0);
+    double f0 = hpti_gp_nlp(&gp, X, y, n, t0, NULL);
+    assert_ok(hpti_gp_fit(&gp, X, y, n, &r, 2, 60));
+    double f1 = hpti_gp_nlp(&gp, X, y, n, gp.theta, NULL);
+    assert_true(f1 < f0);
+    hpti_gp_free(&gp);
+}
+
+/* Appending rows one at a time gives the factor (and predictions) of a full
+ * refactorization. */
+static void test_append_equals_factor(void **state)
+{
+    (void)state;
+    size_t d = 2, n = 40, n0 = 12;
+    hpti_gp a, b;
+    assert_ok(hpti_gp_init(&a, d, NULL));
+    assert_ok(hpti_gp_init(&b, d, NULL));
+    double ls[2] = {0.3, 0.5};
+    set_hyper(&a, ls, 1.2, 1e-3, 0.0);
+    set_hyper(&b, ls, 1.2, 1e-3, 0.0);
+    hpti_rng r;
+    hpti_rng_seed(&r, 3, 0);
+    double X[80], y[40];
+    random_data(&r, n, d, X, y);
+    assert_ok(hpti_gp_factor(&a, X, n0));
+    for (size_t i = n0; i < n; i++) /* crosses a capacity growth too */
+        assert_ok(hpti_gp_append(&a, X + i * d));
+    assert_ok(hpti_gp_factor(&b, X, n));
+    assert_int_equal(a.n, n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++)
+            if (fabs(a.L[i * a.cap + j] - b.L[i * b.cap + j]) > 1e-10)
+                fail_msg("L[%zu][%zu]: append %.15g, full %.15g", i, j, a.L[i * a.cap + j],
+                         b.L[i * b.cap + j]);
+    hpti_gp_set_targets(&a, y);
+    hpti_gp_set_targets(&b, y);
+    double xs[4] = {0.5, 0.5, 0.1, 0.9}, ma[2], va[2], mb[2], vb[2];
+    hpti_gp_predict(&a, xs, 2, ma, va);
+    hpti_gp_predict(&b, xs, 2, mb, vb);
+    for (int k = 0; k < 2; k++) {
+        assert_true(fabs(ma[k] - mb[k]) < 1e-9);
+        assert_true(fabs(va[k] - vb[k]) < 1e-9);
+    }
+    /* truncating back and appending again reproduces the same rows */
+    hpti_gp_truncate(&a, n0);
+    for (size_t i = n0; i < n; i++)
+        assert_ok(hpti_gp_append(&a, X + i * d));
+    hpti_gp_set_targets(&a, y);
+    hpti_gp_predict(&a, xs, 2, ma, va);
+    assert_true(fabs(ma[0] - mb[0]) < 1e-9);
+    hpti_gp_free(&a);
+    hpti_gp_free(&b);
+}
+
+/* Duplicated points at the smallest noise and constant targets: factor,
+ * fit and predictions stay finite; nothing aborts. */
+static void test_duplicates_constant(void **state)
+{
+    (void)state;
+    size_t d = 2, n = 30;
+    hpti_gp gp;
+    assert_ok(hpti_gp_init(&gp, d, NULL));
+    double X[60], y[30];
+    for (size_t i = 0; i < n; i++) {
+        X[i * d] = i < 20 ? 0.5 : 0.25; /* 20 copies of one point */
+        X[i * d + 1] = i < 20 ? 0.5 : 0.75;
+        y[i] = 0.0;
+    }
+    double ls[2] = {2.0, 2.0};
+    set_hyper(&gp, ls, 1.0, 1e-9, 0.0);
+    assert_ok(hpti_gp_factor(&gp, X, n));
+    for (size_t i = 0; i < 10; i++)
+        assert_ok(hpti_gp_append(&gp, X)); /* more copies through append */
+    double yy[40] = {0};
+    hpti_gp_set_targets(&gp, yy);
+    double mu, var, xs[2] = {0.5, 0.5};
+    hpti_gp_predict(&gp, xs, 1, &mu, &var);
+    assert_true(isfinite(mu) && isfinite(var) && var > 0);
+    hpti_rng r;
+    hpti_rng_seed(&r, 1, 0);
+    assert_ok(hpti_gp_fit(&gp, X, y, n, &r, 2, 40));
+    for (size_t j = 0; j < gp.np; j++)
+        assert_true(isfinite(gp.theta[j]));
+    assert_ok(hpti_gp_factor(&gp, X, n));
+    hpti_gp_set_targets(&gp, y);
+    hpti_gp_predict(&gp, xs, 1, &mu, &var);
+    assert_true(isfinite(mu) && isfinite(var));
+    hpti_gp_free(&gp);
+}
+
+/* A kriging-believer fantasy keeps the mean and shrinks the variance. */
+static void test_believer(void **state)
+{
+    (void)state;
+    size_t d = 2;
+    hpti_gp gp;
+    assert_ok(hpti_gp_init(&gp, d, NULL));
+    double X[8] = {0.1, 0.1, 0.9, 0.2, 0.4, 0.8, 0.6, 0.5}, y[4] = {1, 0, -1, 0.5};
+    double ls[2] = {0.2, 0.2};
+    set_hyper(&gp, ls, 1.0, 1e-4, 0.0);
+    assert_ok(hpti_gp_factor(&gp, X, 4));
+    hpti_gp_set_targets(&gp, y);
+    double xs[2] = {0.3, 0.4}, m0, v0, m1, v1;
+    hpti_gp_predict(&gp, xs, 1, &m0, &v0);
+    assert_ok(hpti_gp_append_believer(&gp, xs));
+    hpti_gp_predict(&gp, xs, 1, &m1, &v1);
+    assert_true(fabs(m1 - m0) < 1e-9);
+    assert_true(v1 < 0.1 * v0);
+    hpti_gp_truncate(&gp, 4);
+    hpti_gp_predict(&gp, xs, 1, &m1, &v1);
+    assert_true(fabs(v1 - v0) < 1e-12);
+    hpti_gp_free(&gp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_posterior_hand),
+        cmocka_unit_test(test_lml_gradient),
+        cmocka_unit_test(test_append_equals_factor),
+        cmocka_unit_test(test_duplicates_constant),
+        cmocka_unit_test(test_believer),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
