@@ -116,7 +116,7 @@ void cli_job_init(cli_job *job)
 {
     memset(job, 0, sizeof *job);
     job->mode = CLI_RUN;
-    job->strategy = cli_xstrdup("random");
+    job->strategy = cli_xstrdup("bayes");
     job->direction = HPT_MINIMIZE;
     job->parallel = 1;
     job->grace = 10;
@@ -337,7 +337,7 @@ static const setting settings[] = {
     {"float", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "real parameter; S = linear|log|reverse-log|auto"},
     {"int", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "integer parameter; S = linear|log|auto"},
     {"cat", ARG_ONE, WHERE_ANY, "N=A,B,...", "categorical parameter"},
-    {"strategy", ARG_ONE, WHERE_ANY, "NAME", "grid|random|sobol|bayes|hyperband (default random)"},
+    {"strategy", ARG_ONE, WHERE_ANY, "NAME", "grid|random|sobol|bayes|hyperband (default bayes)"},
     {"direction", ARG_ONE, WHERE_ANY, "min|max", "minimize (default) or maximize the metric"},
     {"seed", ARG_ONE, WHERE_ANY, "N", "seed of the search (default 0)"},
     {"max-trials", ARG_ONE, WHERE_ANY, "N", "stop after N trials (0 = strategy decides)"},
