@@ -74,9 +74,8 @@ static double hartmann3(const double *x, int dim)
 static const double hart3_arg[] = {0.11458886177182075, 0.5556488938258068,
                                    0.8525469830290311};
 
-static double hartmann6(const double *x, int dim)
+double hptb_hartmann6_fidelity(const double *x, double z)
 {
-    (void)dim;
     static const double A[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
                                    {0.05, 10, 17, 0.1, 8, 14},
                                    {3, 3.5, 1.7, 10, 17, 8},
@@ -90,9 +89,15 @@ static double hartmann6(const double *x, int dim)
         double e = 0;
         for (int j = 0; j < 6; j++)
             e += A[i][j] * (x[j] - P[i][j]) * (x[j] - P[i][j]);
-        s -= hart_alpha[i] * exp(-e);
+        s -= (hart_alpha[i] - 0.1 * (1.0 - z)) * exp(-e);
     }
     return s;
+}
+
+static double hartmann6(const double *x, int dim)
+{
+    (void)dim;
+    return hptb_hartmann6_fidelity(x, 1.0);
 }
 static const double hart6_arg[] = {0.2016895139776094, 0.1500106901994652,
                                    0.4768739709136298, 0.2753324302396454,

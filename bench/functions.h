@@ -79,6 +79,13 @@ HPTB_API int32_t hptb_function_eval(int32_t idx, const double *x, double *out);
 HPTB_API int32_t hptb_function_eval_noisy(int32_t idx, const double *x,
                                           uint64_t noise_key, double *out);
 
+/* Hartmann6 at fidelity z in (0, 1] (z = 1: the function itself): alpha_i
+ * becomes alpha_i - 0.1 (1 - z), the multi-fidelity Hartmann of Kandasamy
+ * et al., "Multi-fidelity Bayesian optimisation with continuous
+ * approximations" (ICML 2017): a low-fidelity value is biased but ranks
+ * points much like the real one. x: 6 doubles in [0, 1]. */
+HPTB_API double hptb_hartmann6_fidelity(const double *x, double z);
+
 #ifdef __cplusplus
 }
 #endif

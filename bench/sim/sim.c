@@ -23,7 +23,7 @@
  * A multi-fidelity trial (budget b > 0 out of --max-resource R) takes
  * duration * b / R, and a promotion (resume_from = parent) only the
  * difference, duration * (b - b_parent) / R: time is proportional to
- * budget. Its value is Hartmann6 at fidelity z = b / R (hartmann6.h); only
+ * budget. Its value is Hartmann6 at fidelity z = b / R (hptb_hartmann6_fidelity, bench/functions.h); only
  * full-fidelity trials (budget 0 or R) count towards the regret target.
  *
  * Reported per strategy and W, over seeds 1..N: how many runs reached the
@@ -53,8 +53,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "hartmann6.h"
+#include "functions.h"
 #include "hpt.h"
+
+static double hartmann6(const double *x) { return hptb_hartmann6_fidelity(x, 1.0); }
+
+static double hartmann6_fstar(void)
+{
+    return hptb_function_optimum(hptb_function_find("hartmann6"));
+}
 
 #define MAX_LIST 16
 
@@ -289,7 +296,7 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
         hpt_trial_budget(st, ev.id, &budget, NULL);
         double z = budget > 0 ? fmin(budget / c->max_resource, 1.0) : 1.0;
         double t0 = now();
-        int rc = hpt_study_tell(st, ev.id, hartmann6_fidelity(x, z));
+        int rc = hpt_study_tell(st, ev.id, hptb_hartmann6_fidelity(x, z));
         double cost = now() - t0;
         r->tell_wall += cost;
         r->tells++;
@@ -304,7 +311,7 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
         }
         idle[n_idle++] = ev.worker;
         if (z >= 1.0 - 1e-12) {
-            double regret = hartmann6(x) - HARTMANN6_FSTAR;
+            double regret = hartmann6(x) - hartmann6_fstar();
             if (regret < r->best_regret)
                 r->best_regret = regret;
             if (regret <= c->target) {
@@ -336,10 +343,12 @@ static int parse_list(char *s, int *out, int max)
 
 static int selftest(void)
 {
-    double f = hartmann6(hartmann6_x_star), mid[6] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
-    int ok = fabs(f - HARTMANN6_FSTAR) < 1e-4 && hartmann6(mid) > HARTMANN6_FSTAR &&
-             hartmann6_fidelity(hartmann6_x_star, 0.2) > f;
-    printf("hartmann6(x*) = %.6f (f* = %.5f): %s\n", f, HARTMANN6_FSTAR, ok ? "ok" : "WRONG");
+    double xs[6], mid[6] = {0.5, 0.5, 0.5, 0.5, 0.5, 0.5};
+    hptb_function_argmin(hptb_function_find("hartmann6"), xs);
+    double f = hartmann6(xs), fstar = hartmann6_fstar();
+    int ok = fabs(f - fstar) < 1e-4 && hartmann6(mid) > fstar &&
+             hptb_hartmann6_fidelity(xs, 0.2) > f;
+    printf("hartmann6(x*) = %.6f (f* = %.5f): %s\n", f, fstar, ok ? "ok" : "WRONG");
     return ok ? 0 : 1;
 }
 

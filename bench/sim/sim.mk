@@ -18,9 +18,10 @@ HPT_SIM_MK := 1
 sim: $(B)/hpt-sim
 tests: $(B)/hpt-sim
 
-$(B)/hpt-sim: bench/sim/sim.c bench/sim/hartmann6.h $(B)/libhpt.a
+$(B)/hpt-sim: bench/sim/sim.c $(BENCH_OBJ_DIR)/functions.o $(B)/libhpt.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ibench $< $(BENCH_OBJ_DIR)/functions.o -o $@ $(B)/libhpt.a \
+	    $(LDFLAGS) $(DEP_LIBS)
 
 sim-figures: $(B)/hpt-sim $(if $(MPICC),$(B)/hpt-mpi-throughput mpi-examples)
 	sh bench/sim/figures.sh $(B)
