@@ -65,8 +65,19 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     return rc;
 }
 
+static void free_stack(hpti_bayes *b)
+{
+    hpti_gp_set_prior(&b->gp, NULL);
+    for (size_t k = 0; b->stack && k < b->n_stack; k++)
+        hpti_gp_free(&b->stack[k]);
+    hpti_free(b->stack);
+    b->stack = NULL;
+    b->n_stack = 0;
+}
+
 void hpti_bayes_free(hpti_bayes *b)
 {
+    free_stack(b);
     hpti_gp_free(&b->gp);
     hpti_gp_free(&b->feas);
     hpti_acq_free(&b->acq);
@@ -346,6 +357,72 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
     return HPT_OK;
 }
 
+/* ---- engine: transfer prior -------------------------------------------------------- */
+
+int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
+                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg)
+{
+    size_t d = b->dim;
+    int rc;
+    free_stack(b);
+    b->n_real = 0; /* the engine's GP is refitted on top of the new prior */
+    b->fit_n = 0;
+    int32_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        np = parent[i] + 1 > np ? parent[i] + 1 : np;
+    if (np == 0)
+        return HPT_OK;
+    unsigned char *cat = hpti_malloc(d);
+    b->stack = hpti_calloc((size_t)np, sizeof *b->stack);
+    if (!cat || !b->stack || (rc = reserve(b, n + 1)) != HPT_OK) {
+        hpti_free(cat);
+        hpti_free(b->stack);
+        b->stack = NULL;
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    }
+    for (size_t j = 0; j < d; j++)
+        cat[j] = b->space->p[j].type == HPT_PARAM_CATEGORICAL;
+    rc = HPT_OK;
+    for (int32_t p = 0; p < np && rc == HPT_OK; p++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (parent[i] == p && isfinite(loss[i])) {
+                memcpy(b->X + m * d, u + i * d, d * sizeof *b->X);
+                b->tmp[m++] = loss[i];
+            }
+        if (m == 0)
+            continue;
+        hpti_gp *g = &b->stack[b->n_stack];
+        if ((rc = hpti_gp_init(g, d, cat)) != HPT_OK)
+            break;
+        b->n_stack++;
+        hpti_gp_set_prior(g, b->n_stack > 1 ? &b->stack[b->n_stack - 2] : NULL);
+        hpti_bayes_transform(b->tmp, m, b->y, b->lbl);
+        /* fit_model leaves the fitted rows (at most fit_max) in fX, fy */
+        if ((rc = fit_model(b, g, b->X, b->y, b->y, m, rng)) != HPT_OK)
+            break;
+        size_t k = m < b->opt.fit_max ? m : b->opt.fit_max;
+        rc = hpti_gp_factor(g, b->fX, k);
+        if (rc == HPT_E_NUMERIC) { /* leave this parent out */
+            hpti_gp_free(g);
+            b->n_stack--;
+            rc = HPT_OK;
+            continue;
+        }
+        if (rc == HPT_OK) {
+            hpti_gp_set_targets(g, b->fy);
+            hpti_gp_finalize(g);
+        }
+    }
+    hpti_free(cat);
+    if (rc != HPT_OK) {
+        free_stack(b);
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    }
+    hpti_gp_set_prior(&b->gp, b->n_stack ? &b->stack[b->n_stack - 1] : NULL);
+    return HPT_OK;
+}
+
 /* ---- engine: proposal ------------------------------------------------------------- */
 
 static int same_point(const double *a, const double *b, size_t d)
@@ -419,32 +496,55 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         memcpy(b->X + no * d, dt->u + i * d, d * sizeof *b->X);
         b->tmp[no++] = dt->loss[i];
     }
+    size_t nrow = no; /* rows of b->X whose means b->tmp holds */
+    if (no == 0 && b->n_stack == 0) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
     if (no == 0) {
-        space_filling(b, dt, rng, u);
-        return HPT_OK;
-    }
-    hpti_bayes_transform(b->tmp, no, b->y, b->lbl);
-    rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, rng);
-    if (rc == HPT_E_NUMERIC) {
+        /* Nothing observed yet but a transfer prior: the model is the
+         * prior alone (constant variance), incumbent and centers its
+         * lowest means at the top parent's points. */
+        const hpti_gp *top = &b->stack[b->n_stack - 1];
+        hpti_gp_truncate(&b->gp, 0);
         b->n_real = 0;
-        space_filling(b, dt, rng, u);
-        return HPT_OK;
+        nrow = top->n < b->cap ? top->n : b->cap;
+        memcpy(b->X, top->X, nrow * d * sizeof *b->X);
+        for (size_t i = 0; i < nrow; i++)
+            b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
+    } else {
+        hpti_bayes_transform(b->tmp, no, b->y, b->lbl);
+        rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, rng);
+        if (rc == HPT_E_NUMERIC) {
+            b->n_real = 0;
+            space_filling(b, dt, rng, u);
+            return HPT_OK;
+        }
+        if (rc)
+            return hpti_fail(msg, rc, "bayes: out of memory");
+        /* incumbent and centers: the lowest posterior means at observed
+         * points (warm-start observations included) */
+        hpti_gp_train_mean(&b->gp, b->tmp);
     }
-    if (rc)
-        return hpti_fail(msg, rc, "bayes: out of memory");
-
-    /* incumbent and centers: the lowest posterior means at observed points */
-    hpti_gp_train_mean(&b->gp, b->tmp);
     double best = INFINITY;
     size_t nc = 0;
-    for (size_t c = 0; c < N_CENTERS && c < no; c++) {
+    for (size_t c = 0; c < N_CENTERS && c < nrow; c++) {
         size_t arg = SIZE_MAX;
-        for (size_t i = 0; i < no; i++)
+        for (size_t i = 0; i < nrow; i++)
             if (arg == SIZE_MAX || b->tmp[i] < b->tmp[arg])
                 arg = i;
         if (c == 0)
             best = b->tmp[arg];
-        memcpy(b->centers + c * d, b->X + arg * d, d * sizeof *b->X);
+        /* A warm-start observation may lie outside the cube (a range that
+         * was narrowed): it counts for the incumbent, but the maximizer
+         * perturbs its projection onto the cube, so that every candidate
+         * is a configuration of this space. */
+        double *ctr = b->centers + c * d;
+        for (size_t j = 0; j < d; j++) {
+            double v = b->X[arg * d + j];
+            ctr[j] = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+        }
+        hpti_space_snap(b->space, ctr, NULL);
         b->tmp[arg] = INFINITY;
         nc++;
     }
@@ -530,6 +630,8 @@ typedef struct {
     double *du, *dl, *dp; /* finished rows, their losses, running rows */
     size_t cap_rows;
     double discrete_total; /* configurations of a fully discrete space, else inf */
+    size_t prior_in;       /* warm-start observations inside the cube */
+    size_t prior_distinct; /* ... of which distinct configurations */
 } bayes_state;
 
 static const struct {
@@ -592,9 +694,49 @@ static size_t n_initial(const bayes_state *st, size_t dim)
     return k < 5 ? 5 : k > 20 ? 20 : k;
 }
 
+static int in_cube(const double *u, size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        if (!(u[j] >= 0.0 && u[j] <= 1.0))
+            return 0;
+    return 1;
+}
+
+/* Count the warm-start observations inside the cube, and the distinct
+ * configurations among them (only needed for a fully discrete space,
+ * whose exhaustion they bring closer). */
+static void count_priors(bayes_state *st, const struct hpt_study *s)
+{
+    size_t d = s->dim;
+    st->prior_in = st->prior_distinct = 0;
+    for (size_t i = 0; i < s->n_prior; i++) {
+        const double *u = s->prior_u + i * d;
+        if (!in_cube(u, d))
+            continue;
+        st->prior_in++;
+        if (!isfinite(st->discrete_total))
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = memcmp(s->prior_u + k * d, u, d * sizeof *u) == 0;
+        st->prior_distinct += !dup;
+    }
+}
+
+static void stop_engine(bayes_state *st)
+{
+    if (st->eng_ready)
+        hpti_bayes_free(&st->eng);
+    st->eng_ready = 0;
+    if (st->q)
+        gsl_qrng_free(st->q);
+    st->q = NULL;
+}
+
 static int bayes_start(void *state, const struct hpt_study *s, char *msg)
 {
     bayes_state *st = state;
+    stop_engine(st); /* a start that failed is retried at the next ask */
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
     o.candidates = (size_t)st->candidates;
@@ -616,6 +758,16 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     st->discrete_total = 1.0;
     for (size_t j = 0; j < s->dim; j++)
         st->discrete_total *= hpti_param_cardinality(&s->space->p[j]);
+    count_priors(st, s);
+    if (s->n_transfer) {
+        hpti_rng_seed(&r, s->seed, HPTI_STREAM_MODEL);
+        int rc = hpti_bayes_set_transfer(&st->eng, s->transfer_u, s->transfer_loss,
+                                         s->transfer_parent, s->n_transfer, &r, msg);
+        if (rc) {
+            stop_engine(st);
+            return rc;
+        }
+    }
     return HPT_OK;
 }
 
@@ -684,6 +836,18 @@ static int design_point(bayes_state *st, const struct hpt_study *s, double *u, h
     return HPT_OK;
 }
 
+/* Initial design still running? Warm-start observations inside the cube
+ * replace design points one for one (those outside a narrowed range
+ * inform the model but do not cover this space); a transfer prior
+ * replaces the whole design (bayes.h: the first ask proposes from the
+ * prior alone). */
+static int design_left(const bayes_state *st, const struct hpt_study *s)
+{
+    if (st->eng.n_stack)
+        return 0;
+    return s->n_trials + st->prior_in < n_initial(st, s->dim);
+}
+
 static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
                          char *msg)
 {
@@ -717,8 +881,9 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
     }
     catch_up(st, s);
 
-    /* a fully discrete space whose every configuration was asked */
-    if ((double)(n + s->n_prior) >= st->discrete_total)
+    /* a fully discrete space whose every configuration was asked (or
+     * observed in a warm start) */
+    if ((double)(n + st->prior_distinct) >= st->discrete_total)
         return HPT_DONE;
 
     hpti_rng rng;
@@ -726,7 +891,7 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
                   HPTI_STREAM_MODEL);
     size_t usable = s->n_prior + (size_t)(s->n_complete + s->n_pruned);
     int threads = (int)st->blas_threads, old = 0;
-    if (n + s->n_prior < n_initial(st, d) || usable == 0) {
+    if (design_left(st, s) || (usable == 0 && st->eng.n_stack == 0)) {
         /* initial design: the next Sobol point not already taken */
         for (int t = 0; t < 64; t++) {
             design_point(st, s, out->u, &rng);
@@ -752,10 +917,7 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
 static void bayes_free(void *state)
 {
     bayes_state *st = state;
-    if (st->eng_ready)
-        hpti_bayes_free(&st->eng);
-    if (st->q)
-        gsl_qrng_free(st->q);
+    stop_engine(st);
     hpti_free(st->order);
     hpti_free(st->seen);
     hpti_free(st->du);

@@ -81,6 +81,9 @@ typedef struct {
     double *fX, *fy;                /* fit subset, fcap rows */
     double *centers, *out, *out_s;  /* proposal scratch */
     unsigned long n_fits;           /* statistics: hyperparameter fits so far */
+    hpti_gp *stack;                 /* transfer prior: n_stack GPs, each on the
+                                     * residuals of the one below; owned */
+    size_t n_stack;
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);
@@ -95,6 +98,21 @@ void hpti_bayes_free(hpti_bayes *b);
  * proposal). */
 int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                        char *msg);
+
+/* Transfer prior (stacked GPs, Golovin et al. 2017, "Google Vizier",
+ * sec. 3.3): observations of related studies -- n rows u (dim values each,
+ * possibly outside [0,1]), their losses, and the parent each comes from
+ * (0, 1, ... in the order the parents were given). For each parent in
+ * order, its losses go through the output transform (standardized on
+ * their own), and a GP is fitted (MAP) on them minus the mean of the stack
+ * below (at most fit_max rows: the best half and a random sample); the
+ * top of the stack becomes the prior mean of the engine's GP, which then
+ * models the residuals of the engine's own data: where it has data, its
+ * data decide; elsewhere the parents' shape guides EI. A parent whose
+ * model cannot be factored is left out. Call before proposing; replaces
+ * an earlier prior. @return HPT_OK or HPT_E_NOMEM (no prior then). */
+int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
+                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg);
 
 /* The output transform (above) of n losses into y; sorted: n doubles of
  * scratch. */
