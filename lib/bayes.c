@@ -484,6 +484,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
 {
     size_t d = b->dim, n = dt->n;
     int rc;
+    b->last_ei = NAN;
     if ((rc = reserve(b, n + 1)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     /* gather the non-failed observations */
@@ -590,6 +591,17 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_gp_truncate(&b->gp, b->n_real);
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
+    if (n_out) {
+        /* EI of the best candidate relative to the range of the
+         * (transformed, standardized) observations */
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < no; i++) {
+            lo = b->y[i] < lo ? b->y[i] : lo;
+            hi = b->y[i] > hi ? b->y[i] : hi;
+        }
+        double range = hi > lo ? hi - lo : 1.0;
+        b->last_ei = exp(b->out_s[0]) / range;
+    }
     for (size_t r = 0; r < n_out; r++)
         if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
             memcpy(u, b->out + r * d, d * sizeof *u);
@@ -614,7 +626,11 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
 typedef struct {
     /* options, as set (doubles, validated) */
     double initial_trials, candidates, refit_every, local_starts, fit_restarts, fit_max,
-        blas_threads;
+        blas_threads, convergence, convergence_asks;
+    /* convergence: model proposals in a row (all returned) whose best
+     * candidate's relative EI was below "convergence" */
+    size_t low_ei_streak;
+    const char *done_why; /* reason of the last HPT_DONE (static) */
     hpti_bayes eng;
     int eng_ready;
     gsl_qrng *q;       /* initial design */
@@ -638,14 +654,17 @@ static const struct {
     const char *key;
     size_t off;
     double def, lo, hi;
+    int real; /* any value in lo..hi, not only integers */
 } OPTS[] = {
-    {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6},
-    {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6},
-    {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6},
-    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL},
-    {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100},
-    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000},
-    {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024},
+    {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6, 0},
+    {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6, 0},
+    {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6, 0},
+    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL, 0},
+    {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100, 0},
+    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000, 0},
+    {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024, 0},
+    {"convergence", offsetof(bayes_state, convergence), 0, 0, 1, 1},
+    {"convergence_asks", offsetof(bayes_state, convergence_asks), 5, 1, 1e6, 0},
 };
 #define N_OPTS (sizeof OPTS / sizeof OPTS[0])
 
@@ -666,9 +685,10 @@ static int bayes_set(void *state, const char *key, double v, char *msg)
     bayes_state *st = state;
     for (size_t k = 0; k < N_OPTS; k++)
         if (strcmp(key, OPTS[k].key) == 0) {
-            if (!(v >= OPTS[k].lo && v <= OPTS[k].hi) || v != floor(v))
-                return hpti_fail(msg, HPT_E_INVALID, "bayes.%s must be an integer in %g..%g, not %g",
-                                 key, OPTS[k].lo, OPTS[k].hi, v);
+            if (!(v >= OPTS[k].lo && v <= OPTS[k].hi) || (!OPTS[k].real && v != floor(v)))
+                return hpti_fail(msg, HPT_E_INVALID, "bayes.%s must be %s in %g..%g, not %g",
+                                 key, OPTS[k].real ? "a number" : "an integer", OPTS[k].lo,
+                                 OPTS[k].hi, v);
             *opt_ptr(st, k) = v;
             return HPT_OK;
         }
@@ -883,8 +903,17 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
 
     /* a fully discrete space whose every configuration was asked (or
      * observed in a warm start) */
-    if ((double)(n + st->prior_distinct) >= st->discrete_total)
+    if ((double)(n + st->prior_distinct) >= st->discrete_total) {
+        st->done_why = "exhausted";
         return HPT_DONE;
+    }
+    /* Convergence: decided on the proposals already returned, before any
+     * model work, so that this HPT_DONE changes nothing in the state (a
+     * resumed study, which never replays it, stays identical). */
+    if (st->convergence > 0 && (double)st->low_ei_streak >= st->convergence_asks) {
+        st->done_why = "converged";
+        return HPT_DONE;
+    }
 
     hpti_rng rng;
     hpti_rng_seed(&rng, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
@@ -911,7 +940,34 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
     rc = propose_model(st, s, out, &rng, msg);
     if (threads)
         openblas_set_num_threads(old);
+    if (rc == HPT_OK) {
+        double ei = st->eng.last_ei;
+        st->low_ei_streak = isfinite(ei) && ei < st->convergence ? st->low_ei_streak + 1 : 0;
+    }
     return rc;
+}
+
+static const char *bayes_done_reason(const void *state)
+{
+    const bayes_state *st = state;
+    return st->done_why;
+}
+
+/* Importance: 1 / lengthscale of the fitted ARD kernel per parameter
+ * (hpt.h, hpt_study_importance); 0 for a fixed parameter, whose
+ * lengthscale the data cannot inform. */
+static int bayes_importance(void *state, const struct hpt_study *s, double *out, char *msg)
+{
+    bayes_state *st = state;
+    if (!st->eng_ready || !st->eng.gp.have_theta)
+        return hpti_fail(msg, HPT_E_STATE,
+                         "bayes has not fitted its model yet (it does after the initial "
+                         "design)");
+    for (size_t j = 0; j < s->dim; j++)
+        out[j] = hpti_param_cardinality(&s->space->p[j]) == 1.0
+                     ? 0.0
+                     : exp(-st->eng.gp.theta[j]);
+    return HPT_OK;
 }
 
 static void bayes_free(void *state)
@@ -935,4 +991,6 @@ const hpti_strategy_type hpti_strategy_bayes = {
     .propose = bayes_propose,
     .observe = bayes_observe,
     .free = bayes_free,
+    .done_reason = bayes_done_reason,
+    .importance = bayes_importance,
 };

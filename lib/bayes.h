@@ -84,6 +84,9 @@ typedef struct {
     hpti_gp *stack;                 /* transfer prior: n_stack GPs, each on the
                                      * residuals of the one below; owned */
     size_t n_stack;
+    double last_ei;                 /* last proposal: EI of the best candidate over
+                                     * the range of the model's targets (NaN
+                                     * when no acquisition ran) */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);
