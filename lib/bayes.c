@@ -197,7 +197,14 @@ static double skewness(const double *y, size_t n)
     return m2 > 0 ? m3 / (m2 * sqrt(m2)) : 0.0;
 }
 
-static void standardize(double *y, size_t n)
+/* The transform's parameters, to map model units back to losses:
+ * y = (w - m) / s with w = loss * scale, or w = log(loss * scale - mn + c)
+ * when warped (c > 0). */
+typedef struct {
+    double scale, c, mn, m, s, lo, hi; /* lo, hi: range of loss * scale */
+} xform;
+
+static void standardize(double *y, size_t n, xform *t)
 {
     double m = 0, s = 0;
     for (size_t i = 0; i < n; i++)
@@ -211,9 +218,11 @@ static void standardize(double *y, size_t n)
         s = 1.0;
     for (size_t i = 0; i < n; i++)
         y[i] = (y[i] - m) / s;
+    t->m = m;
+    t->s = s;
 }
 
-void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
+static void transform(const double *loss_in, size_t n, double *y, double *sorted, xform *t)
 {
     /* Extreme magnitudes (|loss| near 1e308 overflows differences and cubes)
      * are first scaled by a power of two: exact, and the transform below is
@@ -222,8 +231,15 @@ void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *so
     for (size_t i = 0; i < n; i++)
         amax = fabs(loss_in[i]) > amax ? fabs(loss_in[i]) : amax;
     double scale = amax > 1e100 || (amax > 0.0 && amax < 1e-100) ? ldexp(1.0, -ilogb(amax)) : 1.0;
-    for (size_t i = 0; i < n; i++)
+    t->scale = scale;
+    t->c = 0.0;
+    t->lo = INFINITY;
+    t->hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
         y[i] = loss_in[i] * scale;
+        t->lo = y[i] < t->lo ? y[i] : t->lo;
+        t->hi = y[i] > t->hi ? y[i] : t->hi;
+    }
     const double *loss = y;
     if (n >= 4) {
         double g = skewness(y, n);
@@ -244,12 +260,36 @@ void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *so
                     best_c = c;
                 }
             }
-            if (best_c > 0.0)
+            if (best_c > 0.0) {
                 for (size_t i = 0; i < n; i++)
                     y[i] = log(y[i] - mn + best_c); /* y = loss here: in place */
+                t->c = best_c;
+                t->mn = mn;
+            }
         }
     }
-    standardize(y, n);
+    standardize(y, n, t);
+}
+
+void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
+{
+    xform t;
+    transform(loss_in, n, y, sorted, &t);
+}
+
+/* Expected improvement in loss units over the range of the losses, from
+ * EI in model units at incumbent `best` (model units). Unwarped, the map
+ * is linear. Warped, an improvement I in model units is one of
+ * e^{w*} (1 - e^{-s I}) in loss units (w* = m + s best), a concave
+ * function of I, so by Jensen's inequality EI in loss units is at most
+ * e^{w*} (1 - e^{-s EI}): the bound is what is returned. */
+static double ei_relative(const xform *t, double ei, double best)
+{
+    double range = t->hi - t->lo;
+    if (!(range > 0.0))
+        return ei; /* constant losses: model units are unit-scaled */
+    double el = t->c > 0.0 ? exp(t->m + t->s * best) * -expm1(-t->s * ei) : t->s * ei;
+    return el / range;
 }
 
 /* ---- engine: model upkeep --------------------------------------------------------- */
@@ -498,6 +538,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         b->tmp[no++] = dt->loss[i];
     }
     size_t nrow = no; /* rows of b->X whose means b->tmp holds */
+    xform b_xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
     if (no == 0 && b->n_stack == 0) {
         space_filling(b, dt, rng, u);
         return HPT_OK;
@@ -514,7 +555,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         for (size_t i = 0; i < nrow; i++)
             b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
     } else {
-        hpti_bayes_transform(b->tmp, no, b->y, b->lbl);
+        transform(b->tmp, no, b->y, b->lbl, &b_xf);
         rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, rng);
         if (rc == HPT_E_NUMERIC) {
             b->n_real = 0;
@@ -591,17 +632,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_gp_truncate(&b->gp, b->n_real);
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
-    if (n_out) {
-        /* EI of the best candidate relative to the range of the
-         * (transformed, standardized) observations */
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t i = 0; i < no; i++) {
-            lo = b->y[i] < lo ? b->y[i] : lo;
-            hi = b->y[i] > hi ? b->y[i] : hi;
-        }
-        double range = hi > lo ? hi - lo : 1.0;
-        b->last_ei = exp(b->out_s[0]) / range;
-    }
+    if (n_out && no)
+        b->last_ei = ei_relative(&b_xf, exp(b->out_s[0]), best);
     for (size_t r = 0; r < n_out; r++)
         if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
             memcpy(u, b->out + r * d, d * sizeof *u);
