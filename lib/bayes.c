@@ -525,6 +525,14 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     size_t d = b->dim, n = dt->n;
     int rc;
     b->last_ei = NAN;
+    /* Each model fit draws from its own generator, seeded here: the draws
+     * of the acquisition never depend on whether a fit happened in this
+     * call. (A call that failed for memory after fitting leaves the fit
+     * done; its retry skips it and must still propose what an unfailed
+     * call -- e.g. the replay of a journal -- proposes.) */
+    hpti_rng fit_rng, feas_rng;
+    hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
+    hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
     if ((rc = reserve(b, n + 1)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     /* gather the non-failed observations */
@@ -556,7 +564,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
             b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
     } else {
         transform(b->tmp, no, b->y, b->lbl, &b_xf);
-        rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, rng);
+        rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, &fit_rng);
         if (rc == HPT_E_NUMERIC) {
             b->n_real = 0;
             space_filling(b, dt, rng, u);
@@ -596,7 +604,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     if (nf > 0) {
         for (size_t i = 0; i < n; i++)
             b->lbl[i] = isnan(dt->loss[i]) ? -1.0 : 1.0;
-        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n, rng);
+        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n,
+                        &feas_rng);
         if (rc == HPT_OK)
             feas = &b->feas;
         else if (rc != HPT_E_NUMERIC)
