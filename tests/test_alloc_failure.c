@@ -206,6 +206,16 @@ static void scenario_journal(const char *strategy)
     hpt_space_destroy(sp);
 }
 
+/* Under valgrind (make valgrind) the bayes scenarios, whose every run
+ * fits GPs, would take minutes: there they fail every 10th allocation
+ * only. ASan (make sanitize) and plain runs fail every one. Valgrind is
+ * recognized by the preload library it puts into the environment. */
+static int under_valgrind(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+    return p && strstr(p, "vgpreload") != NULL;
+}
+
 static void every_allocation(void **state)
 {
     (void)state;
@@ -217,7 +227,8 @@ static void every_allocation(void **state)
     for (size_t s = 0; s < n_strategies; s++) {
         long k;
         int journaled = s == n_strategies - 1;
-        for (k = 1;; k++) {
+        long stride = strcmp(strategies[s], "bayes") == 0 && under_valgrind() ? 10 : 1;
+        for (k = 1;; k += stride) {
             fail_at = k;
             count = live = injected = 0;
             (journaled ? scenario_journal : scenario)(strategies[s]);
@@ -228,7 +239,7 @@ static void every_allocation(void **state)
                 break; /* the scenario needed fewer than k allocations */
         }
         print_message("%s%s: %ld allocation failure points exercised\n", strategies[s],
-                      journaled ? " (journaled, reopened, exported)" : "", k - 1);
+                      journaled ? " (journaled, reopened, exported)" : "", (k - 1) / stride);
         assert_true(k > 20);
     }
     unlink(jpath);
