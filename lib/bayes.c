@@ -1,8 +1,10 @@
 /* bayes.c -- strategy "bayes": Gaussian-process Bayesian optimization with
  * log expected improvement; and the proposal engine of bayes.h.
  *
- * The strategy: a Sobol initial design (randomly shifted, seed-driven),
- * then one engine proposal per ask. Finished trials enter the engine in the
+ * The strategy: a Sobol initial design (randomly shifted, seed-driven;
+ * shortened by warm-start observations, skipped with a transfer prior),
+ * then one engine proposal per ask; options, the convergence test, the
+ * importance hook and the warm-start rules are documented in hpt.h. Finished trials enter the engine in the
  * order they finished (kept by `observe`), warm-start observations first.
  * Everything random is seeded from (study seed, trial index), so the same
  * event sequence gives the same proposals however many workers there are. */

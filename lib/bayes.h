@@ -27,6 +27,14 @@
  *  5. log EI (incumbent: the lowest posterior mean at an observed point,
  *     which is robust to noise) is maximized (acq.h); the best candidate
  *     that is not exactly a finished or running point is returned.
+ *     Finished points may lie outside [0,1] (warm starts over a narrowed
+ *     range): they are fitted as they are, but the centers the maximizer
+ *     perturbs are projected onto the cube, and proposals stay inside it.
+ *     With a transfer prior (hpti_bayes_set_transfer) and no observation
+ *     yet, the model is the prior alone (constant variance), its centers
+ *     and incumbent the lowest prior means at the top parent's points.
+ *  6. last_ei records the best candidate's EI in loss units relative to
+ *     the range of the losses (for a convergence test, hpt.h).
  *
  * Output transform: when the skewness of the losses exceeds 1 (a few huge
  * values, e.g. Rosenbrock), the losses are replaced by the rank-preserving
