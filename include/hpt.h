@@ -280,9 +280,16 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  * Options (hpt_study_set; integers; before the first ask):
  *   "bayes.initial_trials"  Sobol points asked before the model takes over.
  *                           0 = automatic: 2 d + 1 for d parameters, at
- *                           least 5, at most 20. Warm-start observations
- *                           count towards it (a study warm-started with
- *                           enough of them starts with the model).
+ *                           least 5, at most 20. HPT_WARM_IDENTICAL
+ *                           observations inside this space (every
+ *                           coordinate within the current ranges) replace
+ *                           design points one for one, so a study
+ *                           warm-started with enough of them starts with
+ *                           the model; those outside a narrowed range
+ *                           inform the model but replace none. With
+ *                           HPT_WARM_TRANSFER data there is no initial
+ *                           design: the first ask maximizes EI under the
+ *                           parents' model alone (see Warm start below).
  *                           Default 0; 0..1e6.
  *   "bayes.candidates"      quasi-random candidates scored per ask (plus
  *                           half as many perturbations of the best points).
@@ -311,6 +318,25 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *                           count is process-wide, so only use this when no
  *                           other thread of the host uses OpenBLAS at the
  *                           same time. 0..1024.
+ *   "bayes.convergence"     completion criterion on expected improvement
+ *                           (a number; 0 = off, the default; 0..1): ask
+ *                           returns HPT_DONE, hpt_study_done_reason
+ *                           "converged", once the last
+ *                           "bayes.convergence_asks" model proposals in a
+ *                           row each had a best candidate whose expected
+ *                           improvement, in loss units, was below this
+ *                           fraction of the range (max - min) of the
+ *                           observed losses. With the output warp (below)
+ *                           the EI is mapped back to loss units by an
+ *                           upper bound (Jensen's inequality on the concave
+ *                           warp), so the test errs on continuing. The
+ *                           decision uses only proposals already returned:
+ *                           the ask that says HPT_DONE changes nothing, and
+ *                           keeps saying it. E.g. 1e-4: a 3-D bowl stops
+ *                           after about 25 trials within 1e-5 of its
+ *                           minimum.
+ *   "bayes.convergence_asks" proposals in a row for "bayes.convergence".
+ *                           Default 5; 1..1e6.
  *
  * Behaviour:
  *  - Outputs. Losses (values, negated when maximizing) are standardized.
@@ -355,6 +381,28 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *    holds for strategy "bayes" on the same CPU with the same OpenBLAS
  *    thread count; pin it (OPENBLAS_NUM_THREADS=1, or "bayes.blas_threads")
  *    to reproduce runs across machines with different core counts.
+ *  - Warm start (hpt_study_warm_start). HPT_WARM_IDENTICAL observations
+ *    are fitted like complete trials, in their unit coordinates even when
+ *    those lie outside [0, 1] (a narrowed range): the kernel takes any
+ *    coordinates, while candidates, their refinement and every proposal
+ *    stay inside the cube (an incumbent outside it is perturbed from its
+ *    projection onto the cube). EI's incumbent is the best posterior mean
+ *    over trials and observations together; observations are never
+ *    proposed again. HPT_WARM_TRANSFER parents give the GP a prior mean
+ *    (stacked GPs, Golovin et al. 2017, "Google Vizier", sec. 3.3): for
+ *    each parent in order, its losses are transformed and standardized on
+ *    their own, and a GP is fitted (hyperparameters by MAP, at most
+ *    "bayes.fit_max_points" points) on them minus the mean of the GPs
+ *    fitted before; the stack's mean is the prior mean of the GP on this
+ *    study's own trials, which models the residuals: near this study's
+ *    data its data decide, elsewhere the parents' shape guides EI.
+ *  - Importance (hpt_study_importance): 1 / lengthscale of the fitted
+ *    kernel for each parameter, normalized to sum 1; a categorical's
+ *    lengthscale is in units of "another choice" (distance 1), a numeric
+ *    one's in units of its whole range; fixed parameters get 0. Available
+ *    once the model was fitted (after the initial design). It says how
+ *    fast the model varies along each parameter, not how much of the
+ *    variance each explains.
  *  - GSL. The fit uses GSL's BFGS minimizer (vector_bfgs2) and the
  *    acquisition gsl_sf_log_erfc, only with finite inputs in their domains,
  *    so GSL's error handler is never reached except if GSL itself runs out

@@ -1,8 +1,10 @@
 /* bayes.c -- strategy "bayes": Gaussian-process Bayesian optimization with
  * log expected improvement; and the proposal engine of bayes.h.
  *
- * The strategy: a Sobol initial design (randomly shifted, seed-driven),
- * then one engine proposal per ask. Finished trials enter the engine in the
+ * The strategy: a Sobol initial design (randomly shifted, seed-driven;
+ * shortened by warm-start observations, skipped with a transfer prior),
+ * then one engine proposal per ask; options, the convergence test, the
+ * importance hook and the warm-start rules are documented in hpt.h. Finished trials enter the engine in the
  * order they finished (kept by `observe`), warm-start observations first.
  * Everything random is seeded from (study seed, trial index), so the same
  * event sequence gives the same proposals however many workers there are. */
@@ -65,8 +67,19 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     return rc;
 }
 
+static void free_stack(hpti_bayes *b)
+{
+    hpti_gp_set_prior(&b->gp, NULL);
+    for (size_t k = 0; b->stack && k < b->n_stack; k++)
+        hpti_gp_free(&b->stack[k]);
+    hpti_free(b->stack);
+    b->stack = NULL;
+    b->n_stack = 0;
+}
+
 void hpti_bayes_free(hpti_bayes *b)
 {
+    free_stack(b);
     hpti_gp_free(&b->gp);
     hpti_gp_free(&b->feas);
     hpti_acq_free(&b->acq);
@@ -186,7 +199,14 @@ static double skewness(const double *y, size_t n)
     return m2 > 0 ? m3 / (m2 * sqrt(m2)) : 0.0;
 }
 
-static void standardize(double *y, size_t n)
+/* The transform's parameters, to map model units back to losses:
+ * y = (w - m) / s with w = loss * scale, or w = log(loss * scale - mn + c)
+ * when warped (c > 0). */
+typedef struct {
+    double scale, c, mn, m, s, lo, hi; /* lo, hi: range of loss * scale */
+} xform;
+
+static void standardize(double *y, size_t n, xform *t)
 {
     double m = 0, s = 0;
     for (size_t i = 0; i < n; i++)
@@ -200,9 +220,11 @@ static void standardize(double *y, size_t n)
         s = 1.0;
     for (size_t i = 0; i < n; i++)
         y[i] = (y[i] - m) / s;
+    t->m = m;
+    t->s = s;
 }
 
-void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
+static void transform(const double *loss_in, size_t n, double *y, double *sorted, xform *t)
 {
     /* Extreme magnitudes (|loss| near 1e308 overflows differences and cubes)
      * are first scaled by a power of two: exact, and the transform below is
@@ -211,8 +233,15 @@ void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *so
     for (size_t i = 0; i < n; i++)
         amax = fabs(loss_in[i]) > amax ? fabs(loss_in[i]) : amax;
     double scale = amax > 1e100 || (amax > 0.0 && amax < 1e-100) ? ldexp(1.0, -ilogb(amax)) : 1.0;
-    for (size_t i = 0; i < n; i++)
+    t->scale = scale;
+    t->c = 0.0;
+    t->lo = INFINITY;
+    t->hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
         y[i] = loss_in[i] * scale;
+        t->lo = y[i] < t->lo ? y[i] : t->lo;
+        t->hi = y[i] > t->hi ? y[i] : t->hi;
+    }
     const double *loss = y;
     if (n >= 4) {
         double g = skewness(y, n);
@@ -233,12 +262,36 @@ void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *so
                     best_c = c;
                 }
             }
-            if (best_c > 0.0)
+            if (best_c > 0.0) {
                 for (size_t i = 0; i < n; i++)
                     y[i] = log(y[i] - mn + best_c); /* y = loss here: in place */
+                t->c = best_c;
+                t->mn = mn;
+            }
         }
     }
-    standardize(y, n);
+    standardize(y, n, t);
+}
+
+void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
+{
+    xform t;
+    transform(loss_in, n, y, sorted, &t);
+}
+
+/* Expected improvement in loss units over the range of the losses, from
+ * EI in model units at incumbent `best` (model units). Unwarped, the map
+ * is linear. Warped, an improvement I in model units is one of
+ * e^{w*} (1 - e^{-s I}) in loss units (w* = m + s best), a concave
+ * function of I, so by Jensen's inequality EI in loss units is at most
+ * e^{w*} (1 - e^{-s EI}): the bound is what is returned. */
+static double ei_relative(const xform *t, double ei, double best)
+{
+    double range = t->hi - t->lo;
+    if (!(range > 0.0))
+        return ei; /* constant losses: model units are unit-scaled */
+    double el = t->c > 0.0 ? exp(t->m + t->s * best) * -expm1(-t->s * ei) : t->s * ei;
+    return el / range;
 }
 
 /* ---- engine: model upkeep --------------------------------------------------------- */
@@ -346,6 +399,72 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
     return HPT_OK;
 }
 
+/* ---- engine: transfer prior -------------------------------------------------------- */
+
+int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
+                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg)
+{
+    size_t d = b->dim;
+    int rc;
+    free_stack(b);
+    b->n_real = 0; /* the engine's GP is refitted on top of the new prior */
+    b->fit_n = 0;
+    int32_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        np = parent[i] + 1 > np ? parent[i] + 1 : np;
+    if (np == 0)
+        return HPT_OK;
+    unsigned char *cat = hpti_malloc(d);
+    b->stack = hpti_calloc((size_t)np, sizeof *b->stack);
+    if (!cat || !b->stack || (rc = reserve(b, n + 1)) != HPT_OK) {
+        hpti_free(cat);
+        hpti_free(b->stack);
+        b->stack = NULL;
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    }
+    for (size_t j = 0; j < d; j++)
+        cat[j] = b->space->p[j].type == HPT_PARAM_CATEGORICAL;
+    rc = HPT_OK;
+    for (int32_t p = 0; p < np && rc == HPT_OK; p++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (parent[i] == p && isfinite(loss[i])) {
+                memcpy(b->X + m * d, u + i * d, d * sizeof *b->X);
+                b->tmp[m++] = loss[i];
+            }
+        if (m == 0)
+            continue;
+        hpti_gp *g = &b->stack[b->n_stack];
+        if ((rc = hpti_gp_init(g, d, cat)) != HPT_OK)
+            break;
+        b->n_stack++;
+        hpti_gp_set_prior(g, b->n_stack > 1 ? &b->stack[b->n_stack - 2] : NULL);
+        hpti_bayes_transform(b->tmp, m, b->y, b->lbl);
+        /* fit_model leaves the fitted rows (at most fit_max) in fX, fy */
+        if ((rc = fit_model(b, g, b->X, b->y, b->y, m, rng)) != HPT_OK)
+            break;
+        size_t k = m < b->opt.fit_max ? m : b->opt.fit_max;
+        rc = hpti_gp_factor(g, b->fX, k);
+        if (rc == HPT_E_NUMERIC) { /* leave this parent out */
+            hpti_gp_free(g);
+            b->n_stack--;
+            rc = HPT_OK;
+            continue;
+        }
+        if (rc == HPT_OK) {
+            hpti_gp_set_targets(g, b->fy);
+            hpti_gp_finalize(g);
+        }
+    }
+    hpti_free(cat);
+    if (rc != HPT_OK) {
+        free_stack(b);
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    }
+    hpti_gp_set_prior(&b->gp, b->n_stack ? &b->stack[b->n_stack - 1] : NULL);
+    return HPT_OK;
+}
+
 /* ---- engine: proposal ------------------------------------------------------------- */
 
 static int same_point(const double *a, const double *b, size_t d)
@@ -407,6 +526,15 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
 {
     size_t d = b->dim, n = dt->n;
     int rc;
+    b->last_ei = NAN;
+    /* Each model fit draws from its own generator, seeded here: the draws
+     * of the acquisition never depend on whether a fit happened in this
+     * call. (A call that failed for memory after fitting leaves the fit
+     * done; its retry skips it and must still propose what an unfailed
+     * call -- e.g. the replay of a journal -- proposes.) */
+    hpti_rng fit_rng, feas_rng;
+    hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
+    hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
     if ((rc = reserve(b, n + 1)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     /* gather the non-failed observations */
@@ -419,32 +547,56 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         memcpy(b->X + no * d, dt->u + i * d, d * sizeof *b->X);
         b->tmp[no++] = dt->loss[i];
     }
+    size_t nrow = no; /* rows of b->X whose means b->tmp holds */
+    xform b_xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+    if (no == 0 && b->n_stack == 0) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
     if (no == 0) {
-        space_filling(b, dt, rng, u);
-        return HPT_OK;
-    }
-    hpti_bayes_transform(b->tmp, no, b->y, b->lbl);
-    rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, rng);
-    if (rc == HPT_E_NUMERIC) {
+        /* Nothing observed yet but a transfer prior: the model is the
+         * prior alone (constant variance), incumbent and centers its
+         * lowest means at the top parent's points. */
+        const hpti_gp *top = &b->stack[b->n_stack - 1];
+        hpti_gp_truncate(&b->gp, 0);
         b->n_real = 0;
-        space_filling(b, dt, rng, u);
-        return HPT_OK;
+        nrow = top->n < b->cap ? top->n : b->cap;
+        memcpy(b->X, top->X, nrow * d * sizeof *b->X);
+        for (size_t i = 0; i < nrow; i++)
+            b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
+    } else {
+        transform(b->tmp, no, b->y, b->lbl, &b_xf);
+        rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, &fit_rng);
+        if (rc == HPT_E_NUMERIC) {
+            b->n_real = 0;
+            space_filling(b, dt, rng, u);
+            return HPT_OK;
+        }
+        if (rc)
+            return hpti_fail(msg, rc, "bayes: out of memory");
+        /* incumbent and centers: the lowest posterior means at observed
+         * points (warm-start observations included) */
+        hpti_gp_train_mean(&b->gp, b->tmp);
     }
-    if (rc)
-        return hpti_fail(msg, rc, "bayes: out of memory");
-
-    /* incumbent and centers: the lowest posterior means at observed points */
-    hpti_gp_train_mean(&b->gp, b->tmp);
     double best = INFINITY;
     size_t nc = 0;
-    for (size_t c = 0; c < N_CENTERS && c < no; c++) {
+    for (size_t c = 0; c < N_CENTERS && c < nrow; c++) {
         size_t arg = SIZE_MAX;
-        for (size_t i = 0; i < no; i++)
+        for (size_t i = 0; i < nrow; i++)
             if (arg == SIZE_MAX || b->tmp[i] < b->tmp[arg])
                 arg = i;
         if (c == 0)
             best = b->tmp[arg];
-        memcpy(b->centers + c * d, b->X + arg * d, d * sizeof *b->X);
+        /* A warm-start observation may lie outside the cube (a range that
+         * was narrowed): it counts for the incumbent, but the maximizer
+         * perturbs its projection onto the cube, so that every candidate
+         * is a configuration of this space. */
+        double *ctr = b->centers + c * d;
+        for (size_t j = 0; j < d; j++) {
+            double v = b->X[arg * d + j];
+            ctr[j] = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+        }
+        hpti_space_snap(b->space, ctr, NULL);
         b->tmp[arg] = INFINITY;
         nc++;
     }
@@ -454,7 +606,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     if (nf > 0) {
         for (size_t i = 0; i < n; i++)
             b->lbl[i] = isnan(dt->loss[i]) ? -1.0 : 1.0;
-        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n, rng);
+        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n,
+                        &feas_rng);
         if (rc == HPT_OK)
             feas = &b->feas;
         else if (rc != HPT_E_NUMERIC)
@@ -490,6 +643,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_gp_truncate(&b->gp, b->n_real);
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
+    if (n_out && no)
+        b->last_ei = ei_relative(&b_xf, exp(b->out_s[0]), best);
     for (size_t r = 0; r < n_out; r++)
         if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
             memcpy(u, b->out + r * d, d * sizeof *u);
@@ -514,7 +669,11 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
 typedef struct {
     /* options, as set (doubles, validated) */
     double initial_trials, candidates, refit_every, local_starts, fit_restarts, fit_max,
-        blas_threads;
+        blas_threads, convergence, convergence_asks;
+    /* convergence: model proposals in a row (all returned) whose best
+     * candidate's relative EI was below "convergence" */
+    size_t low_ei_streak;
+    const char *done_why; /* reason of the last HPT_DONE (static) */
     hpti_bayes eng;
     int eng_ready;
     gsl_qrng *q;       /* initial design */
@@ -530,20 +689,25 @@ typedef struct {
     double *du, *dl, *dp; /* finished rows, their losses, running rows */
     size_t cap_rows;
     double discrete_total; /* configurations of a fully discrete space, else inf */
+    size_t prior_in;       /* warm-start observations inside the cube */
+    size_t prior_distinct; /* ... of which distinct configurations */
 } bayes_state;
 
 static const struct {
     const char *key;
     size_t off;
     double def, lo, hi;
+    int real; /* any value in lo..hi, not only integers */
 } OPTS[] = {
-    {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6},
-    {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6},
-    {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6},
-    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL},
-    {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100},
-    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000},
-    {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024},
+    {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6, 0},
+    {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6, 0},
+    {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6, 0},
+    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL, 0},
+    {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100, 0},
+    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000, 0},
+    {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024, 0},
+    {"convergence", offsetof(bayes_state, convergence), 0, 0, 1, 1},
+    {"convergence_asks", offsetof(bayes_state, convergence_asks), 5, 1, 1e6, 0},
 };
 #define N_OPTS (sizeof OPTS / sizeof OPTS[0])
 
@@ -564,9 +728,10 @@ static int bayes_set(void *state, const char *key, double v, char *msg)
     bayes_state *st = state;
     for (size_t k = 0; k < N_OPTS; k++)
         if (strcmp(key, OPTS[k].key) == 0) {
-            if (!(v >= OPTS[k].lo && v <= OPTS[k].hi) || v != floor(v))
-                return hpti_fail(msg, HPT_E_INVALID, "bayes.%s must be an integer in %g..%g, not %g",
-                                 key, OPTS[k].lo, OPTS[k].hi, v);
+            if (!(v >= OPTS[k].lo && v <= OPTS[k].hi) || (!OPTS[k].real && v != floor(v)))
+                return hpti_fail(msg, HPT_E_INVALID, "bayes.%s must be %s in %g..%g, not %g",
+                                 key, OPTS[k].real ? "a number" : "an integer", OPTS[k].lo,
+                                 OPTS[k].hi, v);
             *opt_ptr(st, k) = v;
             return HPT_OK;
         }
@@ -592,9 +757,49 @@ static size_t n_initial(const bayes_state *st, size_t dim)
     return k < 5 ? 5 : k > 20 ? 20 : k;
 }
 
+static int in_cube(const double *u, size_t d)
+{
+    for (size_t j = 0; j < d; j++)
+        if (!(u[j] >= 0.0 && u[j] <= 1.0))
+            return 0;
+    return 1;
+}
+
+/* Count the warm-start observations inside the cube, and the distinct
+ * configurations among them (only needed for a fully discrete space,
+ * whose exhaustion they bring closer). */
+static void count_priors(bayes_state *st, const struct hpt_study *s)
+{
+    size_t d = s->dim;
+    st->prior_in = st->prior_distinct = 0;
+    for (size_t i = 0; i < s->n_prior; i++) {
+        const double *u = s->prior_u + i * d;
+        if (!in_cube(u, d))
+            continue;
+        st->prior_in++;
+        if (!isfinite(st->discrete_total))
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = memcmp(s->prior_u + k * d, u, d * sizeof *u) == 0;
+        st->prior_distinct += !dup;
+    }
+}
+
+static void stop_engine(bayes_state *st)
+{
+    if (st->eng_ready)
+        hpti_bayes_free(&st->eng);
+    st->eng_ready = 0;
+    if (st->q)
+        gsl_qrng_free(st->q);
+    st->q = NULL;
+}
+
 static int bayes_start(void *state, const struct hpt_study *s, char *msg)
 {
     bayes_state *st = state;
+    stop_engine(st); /* a start that failed is retried at the next ask */
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
     o.candidates = (size_t)st->candidates;
@@ -616,6 +821,16 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     st->discrete_total = 1.0;
     for (size_t j = 0; j < s->dim; j++)
         st->discrete_total *= hpti_param_cardinality(&s->space->p[j]);
+    count_priors(st, s);
+    if (s->n_transfer) {
+        hpti_rng_seed(&r, s->seed, HPTI_STREAM_MODEL);
+        int rc = hpti_bayes_set_transfer(&st->eng, s->transfer_u, s->transfer_loss,
+                                         s->transfer_parent, s->n_transfer, &r, msg);
+        if (rc) {
+            stop_engine(st);
+            return rc;
+        }
+    }
     return HPT_OK;
 }
 
@@ -684,6 +899,18 @@ static int design_point(bayes_state *st, const struct hpt_study *s, double *u, h
     return HPT_OK;
 }
 
+/* Initial design still running? Warm-start observations inside the cube
+ * replace design points one for one (those outside a narrowed range
+ * inform the model but do not cover this space); a transfer prior
+ * replaces the whole design (bayes.h: the first ask proposes from the
+ * prior alone). */
+static int design_left(const bayes_state *st, const struct hpt_study *s)
+{
+    if (st->eng.n_stack)
+        return 0;
+    return s->n_trials + st->prior_in < n_initial(st, s->dim);
+}
+
 static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
                          char *msg)
 {
@@ -717,16 +944,26 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
     }
     catch_up(st, s);
 
-    /* a fully discrete space whose every configuration was asked */
-    if ((double)(n + s->n_prior) >= st->discrete_total)
+    /* a fully discrete space whose every configuration was asked (or
+     * observed in a warm start) */
+    if ((double)(n + st->prior_distinct) >= st->discrete_total) {
+        st->done_why = "exhausted";
         return HPT_DONE;
+    }
+    /* Convergence: decided on the proposals already returned, before any
+     * model work, so that this HPT_DONE changes nothing in the state (a
+     * resumed study, which never replays it, stays identical). */
+    if (st->convergence > 0 && (double)st->low_ei_streak >= st->convergence_asks) {
+        st->done_why = "converged";
+        return HPT_DONE;
+    }
 
     hpti_rng rng;
     hpti_rng_seed(&rng, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
                   HPTI_STREAM_MODEL);
     size_t usable = s->n_prior + (size_t)(s->n_complete + s->n_pruned);
     int threads = (int)st->blas_threads, old = 0;
-    if (n + s->n_prior < n_initial(st, d) || usable == 0) {
+    if (design_left(st, s) || (usable == 0 && st->eng.n_stack == 0)) {
         /* initial design: the next Sobol point not already taken */
         for (int t = 0; t < 64; t++) {
             design_point(st, s, out->u, &rng);
@@ -746,16 +983,40 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
     rc = propose_model(st, s, out, &rng, msg);
     if (threads)
         openblas_set_num_threads(old);
+    if (rc == HPT_OK) {
+        double ei = st->eng.last_ei;
+        st->low_ei_streak = isfinite(ei) && ei < st->convergence ? st->low_ei_streak + 1 : 0;
+    }
     return rc;
+}
+
+static const char *bayes_done_reason(const void *state)
+{
+    const bayes_state *st = state;
+    return st->done_why;
+}
+
+/* Importance: 1 / lengthscale of the fitted ARD kernel per parameter
+ * (hpt.h, hpt_study_importance); 0 for a fixed parameter, whose
+ * lengthscale the data cannot inform. */
+static int bayes_importance(void *state, const struct hpt_study *s, double *out, char *msg)
+{
+    bayes_state *st = state;
+    if (!st->eng_ready || !st->eng.gp.have_theta)
+        return hpti_fail(msg, HPT_E_STATE,
+                         "bayes has not fitted its model yet (it does after the initial "
+                         "design)");
+    for (size_t j = 0; j < s->dim; j++)
+        out[j] = hpti_param_cardinality(&s->space->p[j]) == 1.0
+                     ? 0.0
+                     : exp(-st->eng.gp.theta[j]);
+    return HPT_OK;
 }
 
 static void bayes_free(void *state)
 {
     bayes_state *st = state;
-    if (st->eng_ready)
-        hpti_bayes_free(&st->eng);
-    if (st->q)
-        gsl_qrng_free(st->q);
+    stop_engine(st);
     hpti_free(st->order);
     hpti_free(st->seen);
     hpti_free(st->du);
@@ -773,4 +1034,6 @@ const hpti_strategy_type hpti_strategy_bayes = {
     .propose = bayes_propose,
     .observe = bayes_observe,
     .free = bayes_free,
+    .done_reason = bayes_done_reason,
+    .importance = bayes_importance,
 };

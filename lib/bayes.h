@@ -27,6 +27,14 @@
  *  5. log EI (incumbent: the lowest posterior mean at an observed point,
  *     which is robust to noise) is maximized (acq.h); the best candidate
  *     that is not exactly a finished or running point is returned.
+ *     Finished points may lie outside [0,1] (warm starts over a narrowed
+ *     range): they are fitted as they are, but the centers the maximizer
+ *     perturbs are projected onto the cube, and proposals stay inside it.
+ *     With a transfer prior (hpti_bayes_set_transfer) and no observation
+ *     yet, the model is the prior alone (constant variance), its centers
+ *     and incumbent the lowest prior means at the top parent's points.
+ *  6. last_ei records the best candidate's EI in loss units relative to
+ *     the range of the losses (for a convergence test, hpt.h).
  *
  * Output transform: when the skewness of the losses exceeds 1 (a few huge
  * values, e.g. Rosenbrock), the losses are replaced by the rank-preserving
@@ -81,6 +89,12 @@ typedef struct {
     double *fX, *fy;                /* fit subset, fcap rows */
     double *centers, *out, *out_s;  /* proposal scratch */
     unsigned long n_fits;           /* statistics: hyperparameter fits so far */
+    hpti_gp *stack;                 /* transfer prior: n_stack GPs, each on the
+                                     * residuals of the one below; owned */
+    size_t n_stack;
+    double last_ei;                 /* last proposal: EI of the best candidate over
+                                     * the range of the model's targets (NaN
+                                     * when no acquisition ran) */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);
@@ -95,6 +109,21 @@ void hpti_bayes_free(hpti_bayes *b);
  * proposal). */
 int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                        char *msg);
+
+/* Transfer prior (stacked GPs, Golovin et al. 2017, "Google Vizier",
+ * sec. 3.3): observations of related studies -- n rows u (dim values each,
+ * possibly outside [0,1]), their losses, and the parent each comes from
+ * (0, 1, ... in the order the parents were given). For each parent in
+ * order, its losses go through the output transform (standardized on
+ * their own), and a GP is fitted (MAP) on them minus the mean of the stack
+ * below (at most fit_max rows: the best half and a random sample); the
+ * top of the stack becomes the prior mean of the engine's GP, which then
+ * models the residuals of the engine's own data: where it has data, its
+ * data decide; elsewhere the parents' shape guides EI. A parent whose
+ * model cannot be factored is left out. Call before proposing; replaces
+ * an earlier prior. @return HPT_OK or HPT_E_NOMEM (no prior then). */
+int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
+                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg);
 
 /* The output transform (above) of n losses into y; sorted: n doubles of
  * scratch. */

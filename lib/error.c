@@ -1,6 +1,7 @@
 /* error.c -- status strings and error messages. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -11,12 +12,17 @@ static _Thread_local char last_msg[HPTI_MSG];
 
 int hpti_fail(char *buf, int status, const char *fmt, ...)
 {
+    /* formatted aside first: an argument may be last_msg or buf itself
+     * (e.g. hpt_last_errmsg() passed on), and vsnprintf's source and
+     * destination must not overlap */
+    char tmp[HPTI_MSG];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_msg, sizeof last_msg, fmt, ap);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
+    memcpy(last_msg, tmp, sizeof tmp);
     if (buf)
-        snprintf(buf, HPTI_MSG, "%s", last_msg);
+        memcpy(buf, tmp, sizeof tmp);
     return status;
 }
 

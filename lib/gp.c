@@ -168,6 +168,7 @@ void hpti_gp_free(hpti_gp *gp)
     hpti_free(gp->v);
     hpti_free(gp->alpha);
     hpti_free(gp->y);
+    hpti_free(gp->pm);
     hpti_free(gp->wk1);
     hpti_free(gp->wk2);
     hpti_free(gp->Ks);
@@ -202,6 +203,7 @@ int hpti_gp_reserve(hpti_gp *gp, size_t n)
         cap = n;
     if (grow_array(&gp->X, cap * gp->dim) || grow_array(&gp->nug, cap) ||
         grow_array(&gp->v, cap) || grow_array(&gp->alpha, cap) || grow_array(&gp->y, cap) ||
+        grow_array(&gp->pm, cap) ||
         grow_array(&gp->wk1, cap) || grow_array(&gp->wk2, cap) ||
         grow_array(&gp->Ks, cap * HPTI_GP_CHUNK))
         return HPT_E_NOMEM;
@@ -269,8 +271,11 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
         if (build_and_factor(gp->dim, gp->cat, gp->w, gp->sf2, gp->sn2 + jit, gp->X, n, gp->L,
                              gp->cap) == 0) {
             gp->jitter = jit;
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++) {
                 gp->nug[i] = jit;
+                gp->pm[i] = gp->prior ? hpti_gp_mean_at(gp->prior, gp->X + i * gp->dim, NULL)
+                                      : 0.0;
+            }
             gp->n = n;
             return HPT_OK;
         }
@@ -298,6 +303,7 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
     }
     row[n] = sqrt(p);
     memmove(gp->X + n * d, x, d * sizeof *x);
+    gp->pm[n] = gp->prior ? hpti_gp_mean_at(gp->prior, gp->X + n * d, NULL) : 0.0;
     gp->n = n + 1;
     gp->alpha_ok = 0;
     return HPT_OK;
@@ -317,7 +323,7 @@ void hpti_gp_set_targets(hpti_gp *gp, const double *y)
     if (y != gp->y)
         memmove(gp->y, y, n * sizeof *y);
     for (size_t i = 0; i < n; i++)
-        gp->v[i] = gp->y[i] - gp->mean;
+        gp->v[i] = gp->y[i] - gp->mean - gp->pm[i];
     if (n)
         cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
                     (int)gp->cap, gp->v, 1);
@@ -331,7 +337,7 @@ int hpti_gp_append_believer(hpti_gp *gp, const double *x)
     if (rc)
         return rc;
     const double *row = gp->L + n * gp->cap;
-    gp->y[n] = gp->mean + (n ? cblas_ddot((int)n, row, 1, gp->v, 1) : 0.0);
+    gp->y[n] = gp->mean + gp->pm[n] + (n ? cblas_ddot((int)n, row, 1, gp->v, 1) : 0.0);
     gp->v[n] = 0.0; /* the target equals the mean: no innovation */
     return HPT_OK;
 }
@@ -347,6 +353,38 @@ static void ensure_alpha(hpti_gp *gp)
     gp->alpha_ok = 1;
 }
 
+void hpti_gp_set_prior(hpti_gp *gp, const hpti_gp *prior)
+{
+    gp->prior = prior;
+    gp->n = 0;
+    gp->alpha_ok = 0;
+}
+
+void hpti_gp_finalize(hpti_gp *gp)
+{
+    ensure_alpha(gp);
+}
+
+double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
+{
+    size_t d = gp->dim;
+    double m = gp->mean;
+    for (size_t i = 0; i < gp->n; i++) {
+        const double *xi = gp->X + i * d;
+        double r2 = dist2(d, gp->cat, gp->w, x, xi);
+        double sr = sqrt(5.0 * r2), e = exp(-sr);
+        m += gp->sf2 * (1.0 + sr + sr * sr / 3.0) * e * gp->alpha[i];
+        if (!grad)
+            continue;
+        /* dk/dx_j = -sf2 (5/3) (1 + s) exp(-s) w_j (x_j - xi_j) */
+        double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * e * gp->alpha[i];
+        for (size_t j = 0; j < d; j++)
+            if (!(gp->cat && gp->cat[j]))
+                grad[j] += c * gp->w[j] * (x[j] - xi[j]);
+    }
+    return gp->prior ? m + hpti_gp_mean_at(gp->prior, x, grad) : m;
+}
+
 /* ---- prediction ---------------------------------------------------------------- */
 
 void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double *var)
@@ -358,7 +396,9 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
         const double *xs = Xs + off * d;
         if (n == 0) {
             for (size_t j = 0; j < c; j++) {
-                mu[off + j] = gp->mean;
+                mu[off + j] = gp->mean + (gp->prior ? hpti_gp_mean_at(gp->prior, xs + j * d,
+                                                                      NULL)
+                                                    : 0.0);
                 var[off + j] = gp->sf2;
             }
             continue;
@@ -387,7 +427,7 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
             }
         }
         for (size_t j = 0; j < c; j++)
-            mm[j] += gp->mean;
+            mm[j] += gp->mean + (gp->prior ? hpti_gp_mean_at(gp->prior, xs + j * d, NULL) : 0.0);
         for (size_t j = 0; j < c; j++) {
             double s = gp->sf2 - var[off + j];
             var[off + j] = s > vfl ? s : vfl;
@@ -402,8 +442,9 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     double *k = gp->wk1, *u = gp->wk2;
     for (size_t j = 0; j < d; j++)
         dmu[j] = dvar[j] = 0.0;
+    double pmx = gp->prior ? hpti_gp_mean_at(gp->prior, x, dmu) : 0.0;
     if (n == 0) {
-        *mu = gp->mean;
+        *mu = gp->mean + pmx;
         *var = gp->sf2;
         return;
     }
@@ -413,7 +454,7 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     memcpy(u, k, n * sizeof *u);
     cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
                 (int)gp->cap, u, 1);
-    double m = gp->mean + cblas_ddot((int)n, u, 1, gp->v, 1);
+    double m = gp->mean + pmx + cblas_ddot((int)n, u, 1, gp->v, 1);
     double s = gp->sf2 - cblas_ddot((int)n, u, 1, u, 1);
     double vfl = VAR_FLOOR * gp->sf2;
     *mu = m;
@@ -450,7 +491,8 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
         dmu[q] = dvar[q] = 0.0;
     if (n == 0) {
         for (size_t j = 0; j < c; j++) {
-            mu[j] = gp->mean;
+            mu[j] = gp->mean +
+                    (gp->prior ? hpti_gp_mean_at(gp->prior, Xs + j * d, dmu + j * d) : 0.0);
             var[j] = gp->sf2;
         }
         return;
@@ -472,7 +514,8 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
             var[j] += Q[i * c + j] * Q[i * c + j];
         }
     for (size_t j = 0; j < c; j++)
-        mu[j] += gp->mean;
+        mu[j] += gp->mean +
+                 (gp->prior ? hpti_gp_mean_at(gp->prior, Xs + j * d, dmu + j * d) : 0.0);
     memcpy(U, Q, n * c * sizeof *U);
     cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, (int)n,
                 (int)c, 1.0, gp->L, (int)gp->cap, U, (int)c);
@@ -634,6 +677,11 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
         return HPT_OK;
     if (hpti_gp_fit_reserve(gp, n))
         return HPT_E_NOMEM;
+    if (gp->prior) { /* the GP models the residuals from its prior mean */
+        for (size_t i = 0; i < n; i++)
+            gp->fy[i] = y[i] - hpti_gp_mean_at(gp->prior, X + i * d, NULL);
+        y = gp->fy;
+    }
     fit_ctx ctx = {gp, X, y, n};
     gsl_multimin_function_fdf fdf = {fit_f, fit_df, fit_fdf, np, &ctx};
     gsl_multimin_fdfminimizer *mz = gp->minimizer;

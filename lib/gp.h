@@ -34,7 +34,15 @@
  * dimension `cap`, so a new observation appends one row (O(n^2)) and rows
  * past n can be dropped for free (fantasies). Failed factorizations retry
  * with growing diagonal jitter; appends clamp the new pivot (an extra
- * nugget on that one observation). Nothing here aborts or prints. */
+ * nugget on that one observation). Nothing here aborts or prints.
+ *
+ * Prior mean (stacked GPs, Golovin et al. 2017, "Google Vizier", sec. 3.3):
+ * a GP may take another, fitted GP's posterior mean as its prior mean,
+ * m(x) = mean + prior(x): it then models the residuals y - prior(x), and
+ * its predictions, gradients and fit include prior(x). The prior GP may
+ * itself have a prior (a stack); it must stay unchanged (no new rows or
+ * targets) while a GP uses it, and hpti_gp_finalize must have been called
+ * on it. */
 #ifndef HPT_GP_H
 #define HPT_GP_H
 
@@ -43,7 +51,7 @@
 
 #define HPTI_GP_NP(dim) ((dim) + 3)
 
-typedef struct {
+typedef struct hpti_gp {
     size_t dim, np;
     unsigned char *cat;   /* owned, dim flags: categorical coordinate */
     double *theta;        /* owned, np hyperparameters (see above) */
@@ -60,6 +68,8 @@ typedef struct {
     double *v;            /* cap: L^-1 (y - m) */
     double *alpha;        /* cap: (K + sn2 I)^-1 (y - m) */
     double *y;            /* cap: targets of the rows */
+    const struct hpti_gp *prior; /* prior mean (stack), or NULL; not owned */
+    double *pm;           /* cap: prior mean at the rows (0 without prior) */
     int alpha_ok;
     double *wk1, *wk2;    /* cap each: work */
 
@@ -110,6 +120,16 @@ void hpti_gp_set_targets(hpti_gp *gp, const double *y);
  * (kriging believer, Ginsbourger et al. 2010): v gets a zero entry.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_gp_append_believer(hpti_gp *gp, const double *x);
+
+/* Use prior's posterior mean as this GP's prior mean (NULL: none); set
+ * before factoring. prior must have the same dim and be finalized. */
+void hpti_gp_set_prior(hpti_gp *gp, const hpti_gp *prior);
+/* Make a factored GP with targets usable as a prior (computes K^-1 r). */
+void hpti_gp_finalize(hpti_gp *gp);
+/* Posterior mean of a finalized GP at x, its own prior included; when
+ * grad is not NULL, the gradient (dim values, 0 on categorical
+ * coordinates) is added to it. O(n dim) per GP of the stack. */
+double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad);
 
 /* Posterior of the latent f at m points (Xs: m x dim, row-major): means
  * and variances (floored at 1e-12 sf2... never negative). Level-3 BLAS in

@@ -341,6 +341,55 @@ static void test_transform(void **state)
         assert_true(y[i] == 0.0);
 }
 
+/* Importance from the fitted ARD lengthscales: none before the model is
+ * fitted; then a parameter the objective varies fast along outranks one
+ * it varies slowly along, which outranks an ignored one; a fixed
+ * parameter gets 0, a categorical gets a share (its own lengthscale). */
+static double ranked(const double *x)
+{
+    return 8 * pow(x[0] - 0.3, 2) + sin(3 * x[1]) + (x[4] == 1 ? 1.0 : 0.0);
+}
+
+static void test_importance(void **state)
+{
+    (void)state;
+    static const char *const ch[] = {"a", "b", "c"};
+    hpt_space *sp;
+    hpt_study *st;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "fast", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "slow", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "ignored", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "fixed", 2, 2, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_categorical(sp, "cat", ch, 3));
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 11, &st));
+    hpt_space_destroy(sp);
+    double w[5], x[5];
+    assert_status(hpt_study_importance(st, w, 5), HPT_E_STATE);
+    assert_status(hpt_study_importance(st, w, 4), HPT_E_INVALID);
+    int64_t id;
+    for (int k = 0; k < 40; k++) {
+        if (k == 3)
+            assert_status(hpt_study_importance(st, w, 5), HPT_E_STATE); /* design */
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 5));
+        assert_ok(hpt_study_tell(st, id, ranked(x)));
+    }
+    assert_ok(hpt_study_importance(st, w, 5));
+    print_message("importance: fast %.3f slow %.3f ignored %.3f fixed %.3f cat %.3f\n", w[0],
+                  w[1], w[2], w[3], w[4]);
+    double sum = 0;
+    for (int j = 0; j < 5; j++) {
+        assert_true(w[j] >= 0);
+        sum += w[j];
+    }
+    assert_true(fabs(sum - 1) < 1e-12);
+    assert_true(w[0] > w[1] && w[1] > w[2]);
+    assert_true(w[3] == 0);
+    assert_true(w[4] > 0); /* categoricals have a lengthscale too */
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_extreme_values),
         cmocka_unit_test(test_warm_start),
         cmocka_unit_test(test_transform),
+        cmocka_unit_test(test_importance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,6 +185,67 @@ static void test_converged_hook(void **state)
     hpt_study_destroy(st);
 }
 
+/* bayes's own convergence test ("bayes.convergence"): on a smooth bowl,
+ * ask returns HPT_DONE with reason "converged" once the expected
+ * improvement stayed low, well before the budget and near the optimum;
+ * it keeps saying so; the option changes no proposal before that; off
+ * (the default), the study runs on. */
+static double bowl3(const double *x)
+{
+    return pow(x[0] - 0.3, 2) + pow(x[1] - 0.6, 2) + pow(x[2] - 0.5, 2);
+}
+
+static int run_bowl(double conv, int budget, double *xs, double *best)
+{
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "a", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "b", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "c", 0, 1, HPT_SCALE_LINEAR));
+    hpt_study *st;
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 4, &st));
+    hpt_space_destroy(sp);
+    assert_status(hpt_study_set(st, "bayes.convergence", -1), HPT_E_INVALID);
+    assert_status(hpt_study_set(st, "bayes.convergence_asks", 0.5), HPT_E_INVALID);
+    if (conv > 0) {
+        assert_ok(hpt_study_set(st, "bayes.convergence", conv));
+        assert_ok(hpt_study_set(st, "bayes.convergence_asks", 3));
+    }
+    int k, rc = HPT_OK;
+    int64_t id;
+    for (k = 0; k < budget; k++) {
+        rc = hpt_study_ask(st, &id);
+        if (rc == HPT_DONE)
+            break;
+        assert_ok(rc);
+        assert_ok(hpt_trial_params(st, id, xs + 3 * k, 3));
+        assert_ok(hpt_study_tell(st, id, bowl3(xs + 3 * k)));
+    }
+    if (rc == HPT_DONE) {
+        assert_string_equal(hpt_study_done_reason(st), "converged");
+        assert_status(hpt_study_ask(st, &id), HPT_DONE); /* and stays so */
+        assert_string_equal(hpt_study_done_reason(st), "converged");
+    } else
+        assert_string_equal(hpt_study_done_reason(st), "");
+    assert_ok(hpt_study_best(st, NULL, best));
+    hpt_study_destroy(st);
+    return k;
+}
+
+static void test_bayes_converged(void **state)
+{
+    (void)state;
+    enum { BUDGET = 60 };
+    double xa[3 * BUDGET], xb[3 * BUDGET], ba, bb;
+    int na = run_bowl(1e-4, BUDGET, xa, &ba);
+    int nb = run_bowl(0, BUDGET, xb, &bb);
+    print_message("converged after %d trials, best %g\n", na, ba);
+    assert_true(na < BUDGET && na > 7); /* past the initial design */
+    assert_true(ba < 1e-3);
+    assert_int_equal(nb, BUDGET);
+    assert_memory_equal(xa, xb, (size_t)na * 3 * sizeof *xa);
+}
+
 /* Criteria and their state come back with a resume: patience counted
  * before the stop still counts, active time carries over. */
 static void test_resume_keeps_state(void **state)
@@ -230,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_max_seconds),
         cmocka_unit_test(test_exhausted),
         cmocka_unit_test(test_converged_hook),
+        cmocka_unit_test(test_bayes_converged),
         cmocka_unit_test(test_resume_keeps_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

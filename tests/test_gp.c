@@ -1,7 +1,8 @@
 /* test_gp.c -- Gaussian-process regression (lib/gp.c): posterior against a
  * hand-computed case, marginal-likelihood gradient against finite
  * differences, rank-one append against a full factorization, robustness on
- * duplicated points and constant targets, fantasies. */
+ * duplicated points and constant targets, fantasies, a GP's prior mean
+ * from another GP (stacked GPs). */
 #include <math.h>
 
 #include "testutil.h"
@@ -231,6 +232,72 @@ static void test_believer(void **state)
     hpti_gp_free(&gp);
 }
 
+/* A prior mean from another GP (stacked GPs): far from its own data the
+ * GP predicts its constant mean plus the prior's mean; at its own data it
+ * follows them; the batched gradient of the mean (prior included) matches
+ * finite differences; the prior's mean at x equals its own prediction. */
+static void test_prior_mean(void **state)
+{
+    (void)state;
+    hpti_gp pr, gp;
+    assert_ok(hpti_gp_init(&pr, 2, NULL));
+    assert_ok(hpti_gp_init(&gp, 2, NULL));
+    double ls[2] = {0.3, 0.5};
+    set_hyper(&pr, ls, 1.0, 1e-6, 0.1);
+    double lsc[2] = {0.1, 0.1}; /* the child's data do not reach (0.1, 0.1) */
+    set_hyper(&gp, lsc, 0.5, 1e-6, -0.2);
+    hpti_rng r;
+    hpti_rng_seed(&r, 7, 0);
+    double X[40], y[20];
+    random_data(&r, 20, 2, X, y);
+    assert_ok(hpti_gp_factor(&pr, X, 20));
+    hpti_gp_set_targets(&pr, y);
+    hpti_gp_finalize(&pr);
+    double xs[2] = {0.37, 0.61}, mu, var, g0[2] = {0, 0};
+    hpti_gp_predict(&pr, xs, 1, &mu, &var);
+    assert_true(fabs(hpti_gp_mean_at(&pr, xs, g0) - mu) < 1e-10);
+
+    /* the child: two points near (0.9, 0.9), targets 3 above the prior */
+    hpti_gp_set_prior(&gp, &pr);
+    double Xc[4] = {0.9, 0.9, 0.85, 0.95}, yc[2];
+    for (int k = 0; k < 2; k++)
+        yc[k] = hpti_gp_mean_at(&pr, Xc + 2 * k, NULL) + 3.0;
+    assert_ok(hpti_gp_factor(&gp, Xc, 2));
+    hpti_gp_set_targets(&gp, yc);
+    double far[2] = {0.1, 0.1}, mf, vf;
+    hpti_gp_predict(&gp, far, 1, &mf, &vf);
+    assert_true(fabs(mf - (-0.2 + hpti_gp_mean_at(&pr, far, NULL))) < 1e-3);
+    double mt[2];
+    hpti_gp_train_mean(&gp, mt);
+    assert_true(fabs(mt[0] - yc[0]) < 1e-3 && fabs(mt[1] - yc[1]) < 1e-3);
+    hpti_gp_predict(&gp, Xc, 1, &mf, &vf);
+    assert_true(fabs(mf - yc[0]) < 1e-3);
+
+    /* gradient of the mean, prior included, against central differences */
+    static const double pts[2][2] = {{0.6, 0.8}, {0.88, 0.86}}; /* far, near the data */
+    for (int q = 0; q < 2; q++) {
+        const double *x = pts[q];
+        double m1, v1, dm[2], dv[2];
+        hpti_gp_predict_grad_batch(&gp, x, 1, &m1, &v1, dm, dv);
+        for (int j = 0; j < 2; j++) {
+            double h = 1e-6, xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]}, mp, mm, vp;
+            xp[j] += h;
+            xm[j] -= h;
+            hpti_gp_predict(&gp, xp, 1, &mp, &vp);
+            hpti_gp_predict(&gp, xm, 1, &mm, &vp);
+            double fd = (mp - mm) / (2 * h);
+            if (!(fabs(fd - dm[j]) < 1e-5 * (1 + fabs(fd))))
+                fail_msg("d mu / d x_%d: analytic %g, finite differences %g", j, dm[j], fd);
+        }
+        double m2, v2, dm2[2], dv2[2];
+        hpti_gp_predict_grad(&gp, x, &m2, &v2, dm2, dv2);
+        assert_true(fabs(m2 - m1) < 1e-10);
+        assert_true(fabs(dm2[0] - dm[0]) < 1e-8 && fabs(dm2[1] - dm[1]) < 1e-8);
+    }
+    hpti_gp_free(&gp);
+    hpti_gp_free(&pr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_append_equals_factor),
         cmocka_unit_test(test_duplicates_constant),
         cmocka_unit_test(test_believer),
+        cmocka_unit_test(test_prior_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
