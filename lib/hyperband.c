@@ -34,12 +34,15 @@
  * ranked or promoted; failed and pruned ones never are.
  *
  * New configurations come from a sampler (hyperband.sampler), a row of
- * samplers[] below: "random" (uniform) or "sobol" (the shifted Sobol points
- * of strategy "sobol"). A model-guided sampler is one more row. */
+ * samplers[] below: "bayes" (default: a GP / log-EI model fitted on the
+ * largest budget with enough complete trials, BOHB-like; see bayes_sample),
+ * "random" (uniform) or "sobol" (the shifted Sobol points of strategy
+ * "sobol"). */
 #include <gsl/gsl_qrng.h>
 #include <math.h>
 #include <string.h>
 
+#include "bayes.h"
 #include "study.h"
 
 #define HB_MAX_S 40          /* brackets s = 0..40 */
@@ -107,6 +110,9 @@ typedef struct hyperband_state {
     size_t qdim;
     unsigned long q_used;
     double shift[SOBOL_MAX_DIM], buf[SOBOL_MAX_DIM];
+    /* sampler "bayes" */
+    double random_fraction; /* option: share of new configurations drawn uniformly */
+    void *model;            /* owned hb_model, made by bayes_start */
 } hyperband_state;
 
 /* ---- samplers ------------------------------------------------------------ */
@@ -168,14 +174,156 @@ static void sobol_free(hyperband_state *st)
     st->q = NULL;
 }
 
-/* hyperband.sampler values; the first is the default. A model-guided
- * sampler (BOHB-like, Falkner et al. 2018) is one more row: its sample fits
- * the model on the complete trials of the largest budget that has enough of
- * them and calls random_sample until some budget does. */
+/* Sampler "bayes": model-guided Hyperband, in the spirit of BOHB (Falkner,
+ * Klein & Hutter, ICML 2018, section 4) with the GP / log-EI engine of
+ * bayes.h in place of BOHB's kernel density estimates.
+ *
+ * Each new configuration: with probability random_fraction (default 1/3,
+ * BOHB's rho) a uniform draw, so the model cannot lock in on a wrong
+ * region; otherwise the engine's proposal from a GP fitted on the largest
+ * budget b (of the rung budgets R eta^-j) that has at least
+ * max(dim + 2, 5) complete trials (BOHB waits for d + 1 points and fits on
+ * the largest budget that has them; a GP with its d + 2 hyperparameters
+ * needs a few more, and at least 5 to say anything). Until some budget has
+ * that many, uniform draws. The rows are the trials of budget b that are
+ * complete (their losses) or failed (NaN: the engine's feasibility model),
+ * in the order the sampler first saw them finished, so the engine extends
+ * its factor instead of refitting; b only grows, and a change of b refits.
+ * Running trials at b, and running new configurations at lower budgets
+ * (they will be observed at b only if promoted, but the model should not
+ * propose next to them again), enter as pending points (kriging-believer
+ * fantasies), so asynchronous workers get distinct proposals. The incumbent
+ * of log EI is taken among b's rows only. Pruned trials (a pruner used with
+ * Hyperband) and warm-start points (no budget) are not used. The model's
+ * random choices come from (seed, trial index) on the model stream. */
+#define HB_RANDOM_FRACTION (1.0 / 3.0)
+
+typedef struct {
+    hpti_bayes eng;
+    double budget;          /* b of the rows below; 0 = none yet */
+    int64_t *rows;          /* trial ids at b, in the order first seen finished */
+    size_t n_rows, cap_rows;
+    unsigned char *seen;    /* per trial id: in rows */
+    size_t cap_seen;
+    double *du, *dl, *dp;   /* engine input: rows, losses, pending points */
+    size_t cap_u, cap_l, cap_p;
+} hb_model;
+
+static int bayes_start(hyperband_state *st, const struct hpt_study *s, char *msg)
+{
+    if (st->model)
+        return HPT_OK; /* a start retried after a failure elsewhere */
+    hb_model *m = hpti_calloc(1, sizeof *m);
+    if (!m)
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    hpti_bayes_opts o;
+    hpti_bayes_defaults(&o);
+    if (hpti_bayes_init(&m->eng, s->space, &o)) {
+        hpti_free(m);
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    }
+    st->model = m;
+    return HPT_OK;
+}
+
+static void bayes_free(hyperband_state *st)
+{
+    hb_model *m = st->model;
+    if (!m)
+        return;
+    hpti_bayes_free(&m->eng);
+    hpti_free(m->rows);
+    hpti_free(m->seen);
+    hpti_free(m->du);
+    hpti_free(m->dl);
+    hpti_free(m->dp);
+    hpti_free(m);
+    st->model = NULL;
+}
+
+/* Minimum complete trials at a budget before the model is fitted on it. */
+static size_t model_threshold(size_t dim)
+{
+    return dim + 2 > 5 ? dim + 2 : 5;
+}
+
+/* The largest rung budget with model_threshold complete trials, or 0. */
+static double model_budget(const hyperband_state *st, const struct hpt_study *s)
+{
+    size_t need = model_threshold(s->dim);
+    for (int j = 0; j <= st->s_max; j++) {
+        double b = st->r_max / pow(st->eta, j); /* as rung_budget computes it */
+        size_t c = 0;
+        for (size_t i = 0; i < s->n_trials && c < need; i++)
+            c += s->trials[i].state == HPT_TRIAL_COMPLETE && s->trials[i].budget == b;
+        if (c >= need)
+            return b;
+    }
+    return 0;
+}
+
+static int grow_to(void **p, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap ? HPT_OK : hpti_grow(p, cap, need, elem);
+}
+
+static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *u, char *msg)
+{
+    hb_model *m = st->model;
+    size_t d = s->dim, n = s->n_trials;
+    double b = model_budget(st, s);
+    if (b == 0)
+        return random_sample(st, s, u, msg);
+    if (hpti_rng_uniform(&st->rng) < st->random_fraction)
+        return random_sample(st, s, u, msg);
+
+    size_t cs = m->cap_seen, cu = m->cap_u, cp = m->cap_p;
+    if (grow_to((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
+        grow_to((void **)&m->seen, &cs, n, 1) ||
+        grow_to((void **)&m->du, &cu, n * d, sizeof *m->du) ||
+        grow_to((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
+        grow_to((void **)&m->dp, &cp, n * d, sizeof *m->dp))
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    if (cs > m->cap_seen)
+        memset(m->seen + m->cap_seen, 0, cs - m->cap_seen);
+    m->cap_seen = cs;
+    m->cap_u = cu;
+    m->cap_p = cp;
+    if (b != m->budget) {
+        memset(m->seen, 0, m->cap_seen);
+        m->n_rows = 0;
+        m->budget = b;
+    }
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hpti_trial *t = &s->trials[i];
+        if (t->state == HPT_TRIAL_RUNNING) {
+            if (t->budget == b || (t->parent < 0 && t->budget < b))
+                memcpy(m->dp + (np++) * d, t->u, d * sizeof *m->dp);
+        } else if (!m->seen[i] && t->budget == b &&
+                   (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_FAILED)) {
+            m->seen[i] = 1;
+            m->rows[m->n_rows++] = (int64_t)i;
+        }
+    }
+    for (size_t k = 0; k < m->n_rows; k++) {
+        const hpti_trial *t = &s->trials[m->rows[k]];
+        memcpy(m->du + k * d, t->u, d * sizeof *m->du);
+        m->dl[k] = t->state == HPT_TRIAL_FAILED ? NAN : t->loss;
+    }
+    hpti_rng rng;
+    hpti_rng_seed(&rng, s->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)), HPTI_STREAM_MODEL);
+    hpti_bayes_data dt = {m->du, m->dl, m->n_rows, m->dp, np};
+    return hpti_bayes_propose(&m->eng, &dt, &rng, u, msg);
+}
+
+/* hyperband.sampler values; DEFAULT_SAMPLER is the default. */
 static const hb_sampler samplers[] = {
     {"random", NULL, random_sample, NULL},
     {"sobol", sobol_start, sobol_sample, sobol_free},
+    {"bayes", bayes_start, bayes_sample, bayes_free},
 };
+#define DEFAULT_SAMPLER 2
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -188,7 +336,8 @@ static int hb_init(void *state, const struct hpt_study *s, char *msg)
     st->r_max = 81;
     st->eta = 3;
     st->async = 1;
-    st->sampler = &samplers[0];
+    st->sampler = &samplers[DEFAULT_SAMPLER];
+    st->random_fraction = HB_RANDOM_FRACTION;
     return HPT_OK;
 }
 
@@ -207,6 +356,13 @@ static int hb_set(void *state, const char *key, double v, char *msg)
             return hpti_fail(msg, HPT_E_INVALID, "hyperband.eta must be in (1, 1e6], not %g",
                              v);
         st->eta = v;
+        return HPT_OK;
+    }
+    if (strcmp(key, "random_fraction") == 0) {
+        if (!(v >= 0 && v <= 1))
+            return hpti_fail(msg, HPT_E_INVALID,
+                             "hyperband.random_fraction must be in [0, 1], not %g", v);
+        st->random_fraction = v;
         return HPT_OK;
     }
     if (strcmp(key, "async") == 0) {
@@ -238,7 +394,7 @@ static int hb_set_str(void *state, const char *key, const char *v, char *msg)
             return HPT_OK;
         }
     return hpti_fail(msg, HPT_E_INVALID,
-                     "hyperband.sampler must be \"random\" or \"sobol\", not '%.64s'", v);
+                     "hyperband.sampler must be \"bayes\", \"random\" or \"sobol\", not '%.64s'", v);
 }
 
 static int hb_get(const void *state, const char *key, double *v)
@@ -252,6 +408,8 @@ static int hb_get(const void *state, const char *key, double *v)
         *v = st->eta;
     else if (strcmp(key, "async") == 0)
         *v = st->async;
+    else if (strcmp(key, "random_fraction") == 0)
+        *v = st->random_fraction;
     else if (strcmp(key, "brackets") == 0)
         *v = st->brackets;
     else if (strcmp(key, "iterations") == 0)
