@@ -189,14 +189,22 @@ static void sobol_free(hyperband_state *st)
  * complete (their losses) or failed (NaN: the engine's feasibility model),
  * in the order the sampler first saw them finished, so the engine extends
  * its factor instead of refitting; b only grows, and a change of b refits.
- * Running trials at b, and running new configurations at lower budgets
- * (they will be observed at b only if promoted, but the model should not
- * propose next to them again), enter as pending points (kriging-believer
- * fantasies), so asynchronous workers get distinct proposals. The incumbent
+ * Pending points (kriging-believer fantasies: the engine shrinks its
+ * variance there) are the running trials at b and the latest 64
+ * configurations that have no trial at b (started at a lower budget and
+ * not promoted, or not yet, to b). Without the latter the model, which
+ * learns nothing at b from a configuration stopped below b, would propose
+ * the same point again and again until b's data changed; with them,
+ * consecutive proposals spread around the EI optimum and asynchronous
+ * workers get distinct points. (The window bounds the GP's size: once a
+ * configuration drops out of it the model may come back to its region,
+ * by then usually with more data at b; a proposal that repeats any earlier
+ * configuration exactly is replaced by a uniform draw.) The incumbent
  * of log EI is taken among b's rows only. Pruned trials (a pruner used with
  * Hyperband) and warm-start points (no budget) are not used. The model's
  * random choices come from (seed, trial index) on the model stream. */
 #define HB_RANDOM_FRACTION (1.0 / 3.0)
+#define HB_MODEL_PENDING 64 /* latest configurations without a trial at b */
 
 typedef struct {
     hpti_bayes eng;
@@ -204,6 +212,9 @@ typedef struct {
     int64_t *rows;          /* trial ids at b, in the order first seen finished */
     size_t n_rows, cap_rows;
     unsigned char *seen;    /* per trial id: in rows */
+    int64_t *root;          /* per trial id: its configuration's first trial */
+    unsigned char *at;      /* per first trial: the configuration has a trial at b */
+    size_t cap_root, cap_at;
     size_t cap_seen;
     double *du, *dl, *dp;   /* engine input: rows, losses, pending points */
     size_t cap_u, cap_l, cap_p;
@@ -234,6 +245,8 @@ static void bayes_free(hyperband_state *st)
     hpti_bayes_free(&m->eng);
     hpti_free(m->rows);
     hpti_free(m->seen);
+    hpti_free(m->root);
+    hpti_free(m->at);
     hpti_free(m->du);
     hpti_free(m->dl);
     hpti_free(m->dp);
@@ -279,6 +292,8 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
 
     size_t cs = m->cap_seen, cu = m->cap_u, cp = m->cap_p;
     if (grow_to((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
+        grow_to((void **)&m->root, &m->cap_root, n, sizeof *m->root) ||
+        grow_to((void **)&m->at, &m->cap_at, n, 1) ||
         grow_to((void **)&m->seen, &cs, n, 1) ||
         grow_to((void **)&m->du, &cu, n * d, sizeof *m->du) ||
         grow_to((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
@@ -294,17 +309,30 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
         m->n_rows = 0;
         m->budget = b;
     }
-    size_t np = 0;
+    /* rows: new finished trials at b; at[r] = configuration r (its first
+     * trial's id) has a trial at b */
     for (size_t i = 0; i < n; i++) {
         const hpti_trial *t = &s->trials[i];
-        if (t->state == HPT_TRIAL_RUNNING) {
-            if (t->budget == b || (t->parent < 0 && t->budget < b))
-                memcpy(m->dp + (np++) * d, t->u, d * sizeof *m->dp);
-        } else if (!m->seen[i] && t->budget == b &&
-                   (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_FAILED)) {
+        m->root[i] = t->parent < 0 ? (int64_t)i : m->root[t->parent];
+        m->at[i] = 0;
+        if (t->budget == b)
+            m->at[m->root[i]] = 1;
+        if (!m->seen[i] && t->budget == b &&
+            (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_FAILED)) {
             m->seen[i] = 1;
             m->rows[m->n_rows++] = (int64_t)i;
         }
+    }
+    /* pending: running trials at b, and the latest configurations that
+     * have no trial at b */
+    size_t np = 0, recent = 0;
+    for (size_t i = n; i-- > 0;) {
+        const hpti_trial *t = &s->trials[i];
+        int run_b = t->state == HPT_TRIAL_RUNNING && t->budget == b;
+        int fresh = t->parent < 0 && !m->at[i] && recent < HB_MODEL_PENDING;
+        recent += (size_t)fresh;
+        if (run_b || fresh)
+            memcpy(m->dp + (np++) * d, t->u, d * sizeof *m->dp);
     }
     for (size_t k = 0; k < m->n_rows; k++) {
         const hpti_trial *t = &s->trials[m->rows[k]];
@@ -314,7 +342,16 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
     hpti_rng rng;
     hpti_rng_seed(&rng, s->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)), HPTI_STREAM_MODEL);
     hpti_bayes_data dt = {m->du, m->dl, m->n_rows, m->dp, np};
-    return hpti_bayes_propose(&m->eng, &dt, &rng, u, msg);
+    int rc = hpti_bayes_propose(&m->eng, &dt, &rng, u, msg);
+    if (rc)
+        return rc;
+    /* The engine avoids the points it was given; a configuration tried
+     * before outside the window (typically a corner of the box, where EI
+     * likes to explore) is replaced by a uniform draw. */
+    for (size_t i = 0; i < n; i++)
+        if (s->trials[i].parent < 0 && memcmp(s->trials[i].u, u, d * sizeof *u) == 0)
+            return random_sample(st, s, u, msg);
+    return HPT_OK;
 }
 
 /* hyperband.sampler values; DEFAULT_SAMPLER is the default. */
