@@ -3,7 +3,7 @@
  *
  *   hpt-hb-figures [--seeds N] [--max-epochs R] [--random-trials T]
  *                  [--eta E] [--samplers LIST] [--async 0|1] [--cap-factor F]
- *                  [--csv FILE] [--data FILE]
+ *                  [--skip-random 1] [--csv FILE] [--data FILE]
  *
  * For each seed s = 0 .. N-1:
  *  - random search: T trials of strategy "random" (seed s), each trained R
@@ -12,6 +12,8 @@
  *    (min 1, max R epochs, eta E, async by default, seed s) until
  *    F * T * R epochs were trained (F default 1: the random search's cost),
  *    promotions resuming their parent's weights.
+ * --skip-random 1 skips the random search (no target; for the
+ * resumed/scratch ratios alone).
  * Every run trains with one worker, sequentially.
  *
  * Epochs are counted two ways for each Hyperband run: "resumed" (what this
@@ -213,7 +215,7 @@ int main(int argc, char **argv)
 {
     long seeds = 5;
     double R = 27, T = 40, eta = 3, cap_factor = 1;
-    int async = 1;
+    int async = 1, skip_random = 0;
     const char *csv_path = NULL, *data = NULL;
     char samplers_buf[256] = "random,bayes";
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -228,6 +230,8 @@ int main(int argc, char **argv)
             eta = strtod(v, NULL);
         else if (!strcmp(a, "--async"))
             async = atoi(v);
+        else if (!strcmp(a, "--skip-random"))
+            skip_random = atoi(v);
         else if (!strcmp(a, "--cap-factor"))
             cap_factor = strtod(v, NULL);
         else if (!strcmp(a, "--samplers"))
@@ -245,7 +249,7 @@ int main(int argc, char **argv)
         !(eta > 1) || !(cap_factor > 0)) {
         fputs("usage: hpt-hb-figures [--seeds N] [--max-epochs R] [--random-trials T] "
               "[--eta E]\n       [--samplers LIST] [--async 0|1] [--cap-factor F] "
-              "[--csv FILE] [--data FILE]\n",
+              "[--skip-random 1] [--csv FILE] [--data FILE]\n",
               stderr);
         return 2;
     }
@@ -292,7 +296,7 @@ int main(int argc, char **argv)
         uint64_t seed = (uint64_t)si;
         run_result r;
         tgt[si] = NAN;
-        if (T > 0) {
+        if (T > 0 && !skip_random) {
             hpt_study *st = make_study("random", seed);
             if (!st || run(st, d, R, INFINITY, (int64_t)T, 0, seed, "random", csv, dir, &r)) {
                 status = 1;

@@ -443,10 +443,33 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  *                             with async = 1, the first ask fails with
  *                             HPT_E_INVALID.
  * String option (hpt_study_set_str):
- *   "hyperband.sampler"       where new configurations come from: "random"
- *                             (default; uniform, as strategy "random") or
+ *   "hyperband.sampler"       where new configurations come from:
+ *                             "bayes" (default; model-guided, below),
+ *                             "random" (uniform, as strategy "random") or
  *                             "sobol" (the points strategy "sobol" gives
  *                             for the same seed, in order).
+ * Numeric option of sampler "bayes":
+ *   "hyperband.random_fraction"  share of new configurations drawn
+ *                             uniformly even when the model is ready;
+ *                             default 1/3 (BOHB's); [0, 1].
+ *
+ * Sampler "bayes" (model-guided Hyperband, in the spirit of BOHB, Falkner,
+ * Klein & Hutter, ICML 2018, with the GP and log expected improvement of
+ * strategy "bayes" instead of BOHB's density estimates): a new
+ * configuration is, with probability random_fraction, a uniform draw (so
+ * the model cannot lock in on a wrong region); otherwise the maximizer of
+ * log EI under a GP fitted on the trials of the largest budget that has at
+ * least max(dim + 2, 5) complete trials (failed trials there feed the
+ * feasibility model; pruned ones and warm-start points are not used).
+ * Until some budget has that many, new configurations are uniform draws:
+ * the same points sampler "random" gives for the same seed. Running trials
+ * at that budget and the latest 64 configurations without a trial there
+ * are pending points (kriging believer), so parallel workers get distinct
+ * configurations and the model does not propose again a configuration
+ * that was stopped below that budget; a proposal equal to an earlier
+ * configuration is replaced by a uniform draw. Each proposal costs a GP
+ * update (milliseconds for hundreds of trials at that budget), small next
+ * to a training run. Deterministic under the seed like the rest.
  *
  * max_trials counts every trial, promotions included. Same seed and same
  * calls in the same order give the same trials, brackets and promotions.

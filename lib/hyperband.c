@@ -187,6 +187,9 @@ static void sobol_free(hyperband_state *st)
  * needs a few more, and at least 5 to say anything). Until some budget has
  * that many, uniform draws. The rows are the trials of budget b that are
  * complete (their losses) or failed (NaN: the engine's feasibility model),
+ * and the trials that failed at a lower budget (a training that diverged
+ * after a few epochs would diverge on more: NaN rows too, so the model
+ * learns where trainings fail from every budget),
  * in the order the sampler first saw them finished, so the engine extends
  * its factor instead of refitting; b only grows, and a change of b refits.
  * Pending points (kriging-believer fantasies: the engine shrinks its
@@ -198,13 +201,17 @@ static void sobol_free(hyperband_state *st)
  * consecutive proposals spread around the EI optimum and asynchronous
  * workers get distinct points. (The window bounds the GP's size: once a
  * configuration drops out of it the model may come back to its region,
- * by then usually with more data at b; a proposal that repeats any earlier
- * configuration exactly is replaced by a uniform draw.) The incumbent
+ * by then usually with more data at b. A proposal that repeats an earlier
+ * configuration exactly makes that configuration pending too and is asked
+ * again, up to 8 times, then replaced by a uniform draw. A window of 16
+ * instead of 64 left the GP, with its few clustered rows at b, exploring
+ * the edges of the box on the 2-D test of test_hyperband.c.) The incumbent
  * of log EI is taken among b's rows only. Pruned trials (a pruner used with
  * Hyperband) and warm-start points (no budget) are not used. The model's
  * random choices come from (seed, trial index) on the model stream. */
 #define HB_RANDOM_FRACTION (1.0 / 3.0)
 #define HB_MODEL_PENDING 64 /* latest configurations without a trial at b */
+#define HB_MODEL_RETRIES 8  /* proposals that repeat a configuration, per sample */
 
 typedef struct {
     hpti_bayes eng;
@@ -297,7 +304,7 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
         grow_to((void **)&m->seen, &cs, n, 1) ||
         grow_to((void **)&m->du, &cu, n * d, sizeof *m->du) ||
         grow_to((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
-        grow_to((void **)&m->dp, &cp, n * d, sizeof *m->dp))
+        grow_to((void **)&m->dp, &cp, (n + HB_MODEL_RETRIES + 1) * d, sizeof *m->dp))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
     if (cs > m->cap_seen)
         memset(m->seen + m->cap_seen, 0, cs - m->cap_seen);
@@ -309,16 +316,19 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
         m->n_rows = 0;
         m->budget = b;
     }
-    /* rows: new finished trials at b; at[r] = configuration r (its first
-     * trial's id) has a trial at b */
+    /* rows: new finished trials at b and failed ones below b; at[r] =
+     * configuration r (its first trial's id) has a row or a trial at b */
     for (size_t i = 0; i < n; i++) {
         const hpti_trial *t = &s->trials[i];
         m->root[i] = t->parent < 0 ? (int64_t)i : m->root[t->parent];
         m->at[i] = 0;
-        if (t->budget == b)
+        /* failed below b: it would fail at b too (a diverged training
+         * stays diverged), so it is a failed row of the model */
+        int failed_below = t->state == HPT_TRIAL_FAILED && t->budget < b;
+        if (t->budget == b || failed_below)
             m->at[m->root[i]] = 1;
-        if (!m->seen[i] && t->budget == b &&
-            (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_FAILED)) {
+        if (!m->seen[i] && (failed_below || (t->budget == b && (t->state == HPT_TRIAL_COMPLETE ||
+                                                                 t->state == HPT_TRIAL_FAILED)))) {
             m->seen[i] = 1;
             m->rows[m->n_rows++] = (int64_t)i;
         }
@@ -342,16 +352,23 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
     hpti_rng rng;
     hpti_rng_seed(&rng, s->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)), HPTI_STREAM_MODEL);
     hpti_bayes_data dt = {m->du, m->dl, m->n_rows, m->dp, np};
-    int rc = hpti_bayes_propose(&m->eng, &dt, &rng, u, msg);
-    if (rc)
-        return rc;
-    /* The engine avoids the points it was given; a configuration tried
-     * before outside the window (typically a corner of the box, where EI
-     * likes to explore) is replaced by a uniform draw. */
-    for (size_t i = 0; i < n; i++)
-        if (s->trials[i].parent < 0 && memcmp(s->trials[i].u, u, d * sizeof *u) == 0)
-            return random_sample(st, s, u, msg);
-    return HPT_OK;
+    /* The engine avoids the points it was given. A proposal equal to an
+     * earlier configuration outside them (the model's favourite, stopped
+     * below b long ago) becomes one more pending point and the engine is
+     * asked again, HB_MODEL_RETRIES times; then a uniform draw. */
+    for (int t = 0; t <= HB_MODEL_RETRIES; t++) {
+        int rc = hpti_bayes_propose(&m->eng, &dt, &rng, u, msg);
+        if (rc)
+            return rc;
+        size_t dup = SIZE_MAX;
+        for (size_t i = 0; i < n && dup == SIZE_MAX; i++)
+            if (s->trials[i].parent < 0 && memcmp(s->trials[i].u, u, d * sizeof *u) == 0)
+                dup = i;
+        if (dup == SIZE_MAX)
+            return HPT_OK;
+        memcpy(m->dp + (dt.n_pend++) * d, s->trials[dup].u, d * sizeof *m->dp);
+    }
+    return random_sample(st, s, u, msg);
 }
 
 /* hyperband.sampler values; DEFAULT_SAMPLER is the default. */
