@@ -180,49 +180,56 @@ static void sobol_free(hyperband_state *st)
  *
  * Each new configuration: with probability random_fraction (default 1/3,
  * BOHB's rho) a uniform draw, so the model cannot lock in on a wrong
- * region; otherwise the engine's proposal from a GP fitted on the largest
- * budget b (of the rung budgets R eta^-j) that has at least
- * max(dim + 2, 5) complete trials (BOHB waits for d + 1 points and fits on
- * the largest budget that has them; a GP with its d + 2 hyperparameters
- * needs a few more, and at least 5 to say anything). Until some budget has
- * that many, uniform draws. The rows are the trials of budget b that are
- * complete (their losses) or failed (NaN: the engine's feasibility model),
- * and the trials that failed at a lower budget (a training that diverged
- * after a few epochs would diverge on more: NaN rows too, so the model
- * learns where trainings fail from every budget),
- * in the order the sampler first saw them finished, so the engine extends
- * its factor instead of refitting; b only grows, and a change of b refits.
- * Pending points (kriging-believer fantasies: the engine shrinks its
- * variance there) are the running trials at b and the latest 64
- * configurations that have no trial at b (started at a lower budget and
- * not promoted, or not yet, to b). Without the latter the model, which
- * learns nothing at b from a configuration stopped below b, would propose
- * the same point again and again until b's data changed; with them,
- * consecutive proposals spread around the EI optimum and asynchronous
- * workers get distinct points. (The window bounds the GP's size: once a
- * configuration drops out of it the model may come back to its region,
- * by then usually with more data at b. A proposal that repeats an earlier
- * configuration exactly makes that configuration pending too and is asked
- * again, up to 8 times, then replaced by a uniform draw. A window of 16
- * instead of 64 left the GP, with its few clustered rows at b, exploring
- * the edges of the box on the 2-D test of test_hyperband.c.) The incumbent
- * of log EI is taken among b's rows only. Pruned trials (a pruner used with
- * Hyperband) and warm-start points (no budget) are not used. The model's
- * random choices come from (seed, trial index) on the model stream. */
+ * region; otherwise the engine's proposal from a GP for the losses at the
+ * largest budget b (of the rung budgets R eta^-j) that has at least
+ * 4 (dim + 1) complete trials. Until some budget has that many, uniform
+ * draws (the points of sampler "random" for the same seed).
+ *
+ * Threshold: BOHB fits its two densities once a budget has d + 1 points
+ * each; a GP fits d + 2 hyperparameters and needs several points per
+ * lengthscale before its EI means more than "far from the data". On the
+ * digits task (bench/hyperband_figures.sh, R = 27, seeds 0-4) max(d + 2,
+ * 5) reached random search's best in a median 551 epochs, 4 (d + 1) in
+ * 205 (random Hyperband: 547).
+ *
+ * Rows: one per configuration, in the order its first trial finished (so
+ * the engine extends its factor instead of refitting; values may change
+ * between calls, positions never). Its value: the loss at b if it has a
+ * complete trial at b; else at the smallest larger budget (a
+ * configuration started above b, synchronous mode); else its loss at the
+ * largest budget it completed below b. That last value is a pessimistic
+ * stand-in (a loss that falls with the budget is higher at fewer epochs),
+ * and it is what lets a GP work here: the trials at b are the few that
+ * were promoted, clustered in the good region, and a GP on them alone
+ * (BOHB's rule) sees the rest of the box as unknown and spends its EI on
+ * the box's edges (measured on the 2-D test of test_hyperband.c), while
+ * the stopped configurations tell it that those regions were tried and
+ * were worse. A configuration with a failed trial is a failed row (NaN:
+ * the engine's feasibility model; a training that diverged after a few
+ * epochs diverges on more). Configurations whose first trial runs are
+ * pending points (kriging believer), so parallel workers get distinct
+ * proposals; pruned first trials (a pruner used with Hyperband) and
+ * warm-start points (no budget) are not used. The incumbent of log EI is
+ * the lowest posterior mean at a row, in practice one at b.
+ *
+ * A proposal equal to an earlier configuration (one with a pruned first
+ * trial) makes it pending and the engine is asked again, up to 8 times,
+ * then a uniform draw. The model's random choices come from (seed, trial
+ * index) on the model stream. Cost: one engine proposal, i.e. a GP append
+ * per new row and a hyperparameter refit when the rows grew by 10%
+ * (bayes.h); milliseconds for hundreds of configurations. */
 #define HB_RANDOM_FRACTION (1.0 / 3.0)
-#define HB_MODEL_PENDING 64 /* latest configurations without a trial at b */
 #define HB_MODEL_RETRIES 8  /* proposals that repeat a configuration, per sample */
 
 typedef struct {
     hpti_bayes eng;
-    double budget;          /* b of the rows below; 0 = none yet */
-    int64_t *rows;          /* trial ids at b, in the order first seen finished */
+    int64_t *rows;          /* configurations (first trial ids), in the order they finished */
     size_t n_rows, cap_rows;
-    unsigned char *seen;    /* per trial id: in rows */
+    unsigned char *seen;    /* per trial id: a row */
     int64_t *root;          /* per trial id: its configuration's first trial */
-    unsigned char *at;      /* per first trial: the configuration has a trial at b */
-    size_t cap_root, cap_at;
-    size_t cap_seen;
+    unsigned char *at;      /* per configuration: some trial of it failed */
+    double *vb, *cv;        /* per configuration: budget and loss of its row value */
+    size_t cap_seen, cap_root, cap_at, cap_vb, cap_cv;
     double *du, *dl, *dp;   /* engine input: rows, losses, pending points */
     size_t cap_u, cap_l, cap_p;
 } hb_model;
@@ -254,6 +261,8 @@ static void bayes_free(hyperband_state *st)
     hpti_free(m->seen);
     hpti_free(m->root);
     hpti_free(m->at);
+    hpti_free(m->vb);
+    hpti_free(m->cv);
     hpti_free(m->du);
     hpti_free(m->dl);
     hpti_free(m->dp);
@@ -264,7 +273,7 @@ static void bayes_free(hyperband_state *st)
 /* Minimum complete trials at a budget before the model is fitted on it. */
 static size_t model_threshold(size_t dim)
 {
-    return dim + 2 > 5 ? dim + 2 : 5;
+    return 4 * (dim + 1);
 }
 
 /* The largest rung budget with model_threshold complete trials, or 0. */
@@ -301,6 +310,8 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
     if (grow_to((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
         grow_to((void **)&m->root, &m->cap_root, n, sizeof *m->root) ||
         grow_to((void **)&m->at, &m->cap_at, n, 1) ||
+        grow_to((void **)&m->vb, &m->cap_vb, n, sizeof *m->vb) ||
+        grow_to((void **)&m->cv, &m->cap_cv, n, sizeof *m->cv) ||
         grow_to((void **)&m->seen, &cs, n, 1) ||
         grow_to((void **)&m->du, &cu, n * d, sizeof *m->du) ||
         grow_to((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
@@ -311,43 +322,42 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
     m->cap_seen = cs;
     m->cap_u = cu;
     m->cap_p = cp;
-    if (b != m->budget) {
-        memset(m->seen, 0, m->cap_seen);
-        m->n_rows = 0;
-        m->budget = b;
-    }
-    /* rows: new finished trials at b and failed ones below b; at[r] =
-     * configuration r (its first trial's id) has a row or a trial at b */
+    /* One row per configuration (indexed by its first trial), appended
+     * when that trial finishes, so the engine extends its factor. Its
+     * value (vb = the budget it comes from, 0 = none yet; at = failed)
+     * follows the rules at the top of this section. */
+    size_t np = 0;
     for (size_t i = 0; i < n; i++) {
         const hpti_trial *t = &s->trials[i];
-        m->root[i] = t->parent < 0 ? (int64_t)i : m->root[t->parent];
-        m->at[i] = 0;
-        /* failed below b: it would fail at b too (a diverged training
-         * stays diverged), so it is a failed row of the model */
-        int failed_below = t->state == HPT_TRIAL_FAILED && t->budget < b;
-        if (t->budget == b || failed_below)
-            m->at[m->root[i]] = 1;
-        if (!m->seen[i] && (failed_below || (t->budget == b && (t->state == HPT_TRIAL_COMPLETE ||
-                                                                 t->state == HPT_TRIAL_FAILED)))) {
-            m->seen[i] = 1;
-            m->rows[m->n_rows++] = (int64_t)i;
+        int64_t r = t->parent < 0 ? (int64_t)i : m->root[t->parent];
+        m->root[i] = r;
+        if (t->parent < 0) {
+            m->at[i] = 0;
+            m->vb[i] = 0;
+            if (t->state == HPT_TRIAL_RUNNING)
+                memcpy(m->dp + (np++) * d, t->u, d * sizeof *m->dp);
+            else if (!m->seen[i] && t->state != HPT_TRIAL_PRUNED) {
+                m->seen[i] = 1;
+                m->rows[m->n_rows++] = (int64_t)i;
+            }
+        }
+        if (t->state == HPT_TRIAL_FAILED)
+            m->at[r] = 1;
+        if (t->state != HPT_TRIAL_COMPLETE)
+            continue;
+        double old = m->vb[r], nb = t->budget;
+        int take = old == 0 || nb == b ||
+                   (old != b && (nb > b ? old < b || nb < old : old < b && nb > old));
+        if (take) {
+            m->vb[r] = nb;
+            m->cv[r] = t->loss;
         }
     }
-    /* pending: running trials at b, and the latest configurations that
-     * have no trial at b */
-    size_t np = 0, recent = 0;
-    for (size_t i = n; i-- > 0;) {
-        const hpti_trial *t = &s->trials[i];
-        int run_b = t->state == HPT_TRIAL_RUNNING && t->budget == b;
-        int fresh = t->parent < 0 && !m->at[i] && recent < HB_MODEL_PENDING;
-        recent += (size_t)fresh;
-        if (run_b || fresh)
-            memcpy(m->dp + (np++) * d, t->u, d * sizeof *m->dp);
-    }
+    for (size_t k = 0; k < m->n_rows; k++)
+        memcpy(m->du + k * d, s->trials[m->rows[k]].u, d * sizeof *m->du);
     for (size_t k = 0; k < m->n_rows; k++) {
-        const hpti_trial *t = &s->trials[m->rows[k]];
-        memcpy(m->du + k * d, t->u, d * sizeof *m->du);
-        m->dl[k] = t->state == HPT_TRIAL_FAILED ? NAN : t->loss;
+        int64_t r = m->rows[k];
+        m->dl[k] = m->at[r] || m->vb[r] == 0 ? NAN : m->cv[r];
     }
     hpti_rng rng;
     hpti_rng_seed(&rng, s->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)), HPTI_STREAM_MODEL);

@@ -511,7 +511,7 @@ static int64_t most_complete(const hpt_study *st, int64_t n)
     return best;
 }
 
-/* Until some budget has max(dim + 2, 5) = 5 complete trials the sampler is
+/* Until some budget has 4 (dim + 1) = 12 complete trials the sampler is
  * the random one (same points for the same seed); from then on, with
  * random_fraction 0, every new configuration comes from the model, which
  * puts them far closer to the optimum than uniform draws. */
@@ -526,7 +526,7 @@ static void bayes_sampler_model(void **state)
     for (int i = 0; i < 160; i++) {
         assert_ok(hpt_study_ask(a, &id));
         check_promotion(a, id, 3);
-        if (parent_of(a, id) < 0 && first_model < 0 && most_complete(a, id) >= 5)
+        if (parent_of(a, id) < 0 && first_model < 0 && most_complete(a, id) >= 12)
             first_model = id;
         assert_ok(hpt_study_tell(a, id, loss_of(a, id)));
         assert_ok(hpt_study_ask(r, &id));
