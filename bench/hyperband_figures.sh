@@ -49,7 +49,7 @@ echo "== (c): resumed vs retrained epochs" >&2
         echo "## eta $1, max $2 epochs, async $3"
         echo
         "$BIN" --seeds "$SEEDS" --max-epochs "$2" --eta "$1" --async "$3" --samplers bayes \
-            --skip-random 1 | grep -E '^\| [0-9]|resumed/scratch epochs'
+            --skip-random 1 | grep -E '^\| (seed|[0-9])|^\|---|resumed/scratch epochs'
         echo
     done
 } | tee "$OUT/hb_resume.md"

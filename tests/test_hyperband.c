@@ -2,8 +2,8 @@
  * (JMLR 2018), promotions (parent, budget, configuration), the synchronous
  * schedule's rung barrier, ASHA's promotion rule and work for every worker,
  * failed/pruned/running trials, determinism and the best trial; the
- * samplers, "bayes" (the default, so every test above also runs it) against
- * "random". */
+ * samplers: "bayes" (the default; the schedule tests use "random", which
+ * is cheaper) against "random", with threads, workers and both modes. */
 #include <math.h>
 #include <pthread.h>
 
@@ -44,6 +44,9 @@ static hpt_study *hb_study(double r_max, double eta, int async, uint64_t seed)
     assert_ok(hpt_study_set(st, "hyperband.max_resource", r_max));
     assert_ok(hpt_study_set(st, "hyperband.eta", eta));
     assert_ok(hpt_study_set(st, "hyperband.async", async));
+    /* The schedule tests use the cheap uniform sampler; the "bayes" tests
+     * below set theirs. */
+    assert_ok(hpt_study_set_str(st, "hyperband.sampler", "random"));
     return st;
 }
 
@@ -361,11 +364,13 @@ static void async_bracket_shares(void **state)
 
 /* Real threads sharing one asynchronous study: every ask gives work.
  * Workers count problems rather than assert (cmocka's failures longjmp). */
+static int worker_asks = 150;
+
 static void *worker(void *arg)
 {
     hpt_study *st = arg;
     intptr_t bad = 0;
-    for (int i = 0; i < 150; i++) {
+    for (int i = 0; i < worker_asks; i++) {
         int64_t id;
         double v[2], b;
         if (hpt_study_ask(st, &id) != HPT_OK || hpt_trial_params(st, id, v, 2) ||
@@ -376,10 +381,11 @@ static void *worker(void *arg)
     return (void *)bad;
 }
 
-static void async_threads(void **state)
+static void run_threads(const char *sampler, int asks)
 {
-    (void)state;
     hpt_study *st = hb_study(27, 3, 1, 16);
+    assert_ok(hpt_study_set_str(st, "hyperband.sampler", sampler));
+    worker_asks = asks;
     pthread_t th[4];
     for (int i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&th[i], NULL, worker, st), 0);
@@ -388,10 +394,17 @@ static void async_threads(void **state)
         pthread_join(th[i], &bad);
         assert_int_equal((intptr_t)bad, 0);
     }
-    assert_int_equal(count_of(st), 600);
-    for (int64_t i = 0; i < 600; i++)
+    assert_int_equal(count_of(st), 4 * asks);
+    for (int64_t i = 0; i < 4 * asks; i++)
         check_promotion(st, i, 3);
     hpt_study_destroy(st);
+}
+
+static void async_threads(void **state)
+{
+    (void)state;
+    run_threads("random", 150);
+    run_threads("bayes", 40); /* the model past its threshold, smaller: slower */
 }
 
 /* ---- determinism, samplers, best trial, options ------------------------------- */
@@ -598,8 +611,8 @@ static void bayes_modes(void **state)
             hpt_study *a = hb_study(27, 3, async, 33), *b = hb_study(27, 3, async, 33);
             assert_ok(hpt_study_set_str(a, "hyperband.sampler", names[k]));
             assert_ok(hpt_study_set_str(b, "hyperband.sampler", names[k]));
-            simulate(a, async, 4, 200, 1, 9);
-            simulate(b, async, 4, 200, 1, 9);
+            simulate(a, async, 4, 120, 1, 9);
+            simulate(b, async, 4, 120, 1, 9);
             same_trials(a, b);
             for (int64_t i = 0; i < count_of(a); i++)
                 for (int64_t j = i + 1; j < count_of(a); j++)
@@ -615,7 +628,11 @@ static void default_sampler(void **state)
 {
     (void)state;
     /* "bayes" is the default: same trials as when set explicitly */
-    hpt_study *a = hb_study(9, 3, 1, 34), *b = hb_study(9, 3, 1, 34);
+    hpt_space *sp = xy_space();
+    hpt_study *a = NULL, *b = hb_study(9, 3, 1, 34);
+    assert_ok(hpt_study_create(sp, "hyperband", HPT_MINIMIZE, 34, &a));
+    hpt_space_destroy(sp);
+    assert_ok(hpt_study_set(a, "hyperband.max_resource", 9));
     assert_ok(hpt_study_set_str(b, "hyperband.sampler", "bayes"));
     run_fixed(a, 80, 2);
     run_fixed(b, 80, 2);
