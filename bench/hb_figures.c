@@ -3,9 +3,9 @@
  *
  *   hpt-hb-figures [--seeds N] [--max-epochs R] [--random-trials T]
  *                  [--eta E] [--samplers LIST] [--async 0|1] [--cap-factor F]
- *                  [--skip-random 1] [--csv FILE] [--data FILE]
+ *                  [--skip-random 1] [--first-seed F] [--csv FILE] [--data FILE]
  *
- * For each seed s = 0 .. N-1:
+ * For each seed s = F .. F+N-1 (--first-seed F, default 0):
  *  - random search: T trials of strategy "random" (seed s), each trained R
  *    epochs from scratch; its best validation error is the target of s;
  *  - for each sampler in LIST (default random,bayes): strategy "hyperband"
@@ -213,7 +213,7 @@ static double median(const double *v, size_t n)
 
 int main(int argc, char **argv)
 {
-    long seeds = 5;
+    long seeds = 5, first_seed = 0;
     double R = 27, T = 40, eta = 3, cap_factor = 1;
     int async = 1, skip_random = 0;
     const char *csv_path = NULL, *data = NULL;
@@ -230,6 +230,8 @@ int main(int argc, char **argv)
             eta = strtod(v, NULL);
         else if (!strcmp(a, "--async"))
             async = atoi(v);
+        else if (!strcmp(a, "--first-seed"))
+            first_seed = strtol(v, NULL, 10);
         else if (!strcmp(a, "--skip-random"))
             skip_random = atoi(v);
         else if (!strcmp(a, "--cap-factor"))
@@ -245,11 +247,11 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc % 2 == 0 || seeds < 1 || seeds > MAX_SEEDS || !(R >= 1) || !(T >= 0) ||
+    if (argc % 2 == 0 || first_seed < 0 || seeds < 1 || seeds > MAX_SEEDS || !(R >= 1) || !(T >= 0) ||
         !(eta > 1) || !(cap_factor > 0)) {
         fputs("usage: hpt-hb-figures [--seeds N] [--max-epochs R] [--random-trials T] "
               "[--eta E]\n       [--samplers LIST] [--async 0|1] [--cap-factor F] "
-              "[--skip-random 1] [--csv FILE] [--data FILE]\n",
+              "[--skip-random 1] [--first-seed F] [--csv FILE] [--data FILE]\n",
               stderr);
         return 2;
     }
@@ -293,7 +295,7 @@ int main(int argc, char **argv)
         printf("---|---|---|");
     printf("\n");
     for (long si = 0; si < seeds && !status; si++) {
-        uint64_t seed = (uint64_t)si;
+        uint64_t seed = (uint64_t)(first_seed + si);
         run_result r;
         tgt[si] = NAN;
         if (T > 0 && !skip_random) {
@@ -306,7 +308,7 @@ int main(int argc, char **argv)
             hpt_study_destroy(st);
             tgt[si] = r.best_full;
         }
-        printf("| %ld | %.4f |", si, tgt[si]);
+        printf("| %llu | %.4f |", (unsigned long long)seed, tgt[si]);
         for (size_t k = 0; k < ns && !status; k++) {
             hpt_study *st = make_study("hyperband", seed);
             char method[64];
