@@ -1,7 +1,9 @@
 /* test_hyperband.c -- strategy "hyperband": the bracket table of Li et al.
  * (JMLR 2018), promotions (parent, budget, configuration), the synchronous
  * schedule's rung barrier, ASHA's promotion rule and work for every worker,
- * failed/pruned/running trials, determinism and the best trial. */
+ * failed/pruned/running trials, determinism and the best trial; the
+ * samplers: "bayes" (the default; the schedule tests use "random", which
+ * is cheaper) against "random", with threads, workers and both modes. */
 #include <math.h>
 #include <pthread.h>
 
@@ -42,6 +44,9 @@ static hpt_study *hb_study(double r_max, double eta, int async, uint64_t seed)
     assert_ok(hpt_study_set(st, "hyperband.max_resource", r_max));
     assert_ok(hpt_study_set(st, "hyperband.eta", eta));
     assert_ok(hpt_study_set(st, "hyperband.async", async));
+    /* The schedule tests use the cheap uniform sampler; the "bayes" tests
+     * below set theirs. */
+    assert_ok(hpt_study_set_str(st, "hyperband.sampler", "random"));
     return st;
 }
 
@@ -359,11 +364,13 @@ static void async_bracket_shares(void **state)
 
 /* Real threads sharing one asynchronous study: every ask gives work.
  * Workers count problems rather than assert (cmocka's failures longjmp). */
+static int worker_asks = 150;
+
 static void *worker(void *arg)
 {
     hpt_study *st = arg;
     intptr_t bad = 0;
-    for (int i = 0; i < 150; i++) {
+    for (int i = 0; i < worker_asks; i++) {
         int64_t id;
         double v[2], b;
         if (hpt_study_ask(st, &id) != HPT_OK || hpt_trial_params(st, id, v, 2) ||
@@ -374,10 +381,11 @@ static void *worker(void *arg)
     return (void *)bad;
 }
 
-static void async_threads(void **state)
+static void run_threads(const char *sampler, int asks)
 {
-    (void)state;
     hpt_study *st = hb_study(27, 3, 1, 16);
+    assert_ok(hpt_study_set_str(st, "hyperband.sampler", sampler));
+    worker_asks = asks;
     pthread_t th[4];
     for (int i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&th[i], NULL, worker, st), 0);
@@ -386,10 +394,17 @@ static void async_threads(void **state)
         pthread_join(th[i], &bad);
         assert_int_equal((intptr_t)bad, 0);
     }
-    assert_int_equal(count_of(st), 600);
-    for (int64_t i = 0; i < 600; i++)
+    assert_int_equal(count_of(st), 4 * asks);
+    for (int64_t i = 0; i < 4 * asks; i++)
         check_promotion(st, i, 3);
     hpt_study_destroy(st);
+}
+
+static void async_threads(void **state)
+{
+    (void)state;
+    run_threads("random", 150);
+    run_threads("bayes", 40); /* the model past its threshold, smaller: slower */
 }
 
 /* ---- determinism, samplers, best trial, options ------------------------------- */
@@ -479,6 +494,153 @@ static void sobol_sampler(void **state)
     hpt_study_destroy(r);
 }
 
+/* ---- sampler "bayes" (model-guided Hyperband) -------------------------------- */
+
+static double dist_opt(const hpt_study *st, int64_t id)
+{
+    double v[2];
+    assert_ok(hpt_trial_params(st, id, v, 2));
+    return hypot(v[0] - 0.3, v[1] - 0.7);
+}
+
+static int same_point(const hpt_study *st, int64_t i, int64_t j)
+{
+    double x[2], y[2];
+    assert_ok(hpt_trial_params(st, i, x, 2));
+    assert_ok(hpt_trial_params(st, j, y, 2));
+    return x[0] == y[0] && x[1] == y[1];
+}
+
+/* Complete trials at the budget that has most of them, among ids < n. */
+static int64_t most_complete(const hpt_study *st, int64_t n)
+{
+    int64_t best = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t c = 0;
+        for (int64_t j = 0; j < n; j++)
+            c += state_of(st, j) == HPT_TRIAL_COMPLETE && budget_of(st, j) == budget_of(st, i);
+        best = c > best ? c : best;
+    }
+    return best;
+}
+
+/* Until some budget has 4 (dim + 1) = 12 complete trials the sampler is
+ * the random one (same points for the same seed); from then on, with
+ * random_fraction 0, every new configuration comes from the model, which
+ * puts them far closer to the optimum than uniform draws. */
+static void bayes_sampler_model(void **state)
+{
+    (void)state;
+    hpt_study *a = hb_study(9, 3, 1, 31), *r = hb_study(9, 3, 1, 31);
+    assert_ok(hpt_study_set_str(a, "hyperband.sampler", "bayes"));
+    assert_ok(hpt_study_set(a, "hyperband.random_fraction", 0));
+    assert_ok(hpt_study_set_str(r, "hyperband.sampler", "random"));
+    int64_t id, first_model = -1;
+    for (int i = 0; i < 160; i++) {
+        assert_ok(hpt_study_ask(a, &id));
+        check_promotion(a, id, 3);
+        if (parent_of(a, id) < 0 && first_model < 0 && most_complete(a, id) >= 12)
+            first_model = id;
+        assert_ok(hpt_study_tell(a, id, loss_of(a, id)));
+        assert_ok(hpt_study_ask(r, &id));
+        assert_ok(hpt_study_tell(r, id, loss_of(r, id)));
+    }
+    assert_true(first_model > 0);
+    /* identical up to the first model proposal, different there */
+    for (int64_t i = 0; i < first_model; i++) {
+        double x[2], y[2];
+        assert_ok(hpt_trial_params(a, i, x, 2));
+        assert_ok(hpt_trial_params(r, i, y, 2));
+        assert_memory_equal(x, y, sizeof x);
+    }
+    assert_true(dist_opt(a, first_model) != dist_opt(r, first_model));
+    /* the new configurations after the threshold: mean distance to the
+     * optimum (uniform on the square: about 0.4) */
+    double da = 0, dr = 0;
+    int na = 0, nr = 0;
+    for (int64_t i = 100; i < 160; i++) {
+        if (parent_of(a, i) < 0)
+            da += dist_opt(a, i), na++;
+        if (parent_of(r, i) < 0)
+            dr += dist_opt(r, i), nr++;
+    }
+    assert_true(na >= 20 && nr >= 20);
+    da /= na;
+    dr /= nr;
+    if (!(da < 0.5 * dr))
+        fail_msg("model mean distance %g, random %g", da, dr);
+    hpt_study_destroy(a);
+    hpt_study_destroy(r);
+}
+
+/* random_fraction 1: the model is never used, so the configurations do not
+ * concentrate; and the option is validated. */
+static void bayes_random_fraction(void **state)
+{
+    (void)state;
+    hpt_study *a = hb_study(9, 3, 1, 32);
+    double v;
+    assert_ok(hpt_study_get(a, "hyperband.random_fraction", &v));
+    assert_near(v, 1.0 / 3.0, 1e-15);
+    assert_status(hpt_study_set(a, "hyperband.random_fraction", 1.5), HPT_E_INVALID);
+    assert_status(hpt_study_set(a, "hyperband.random_fraction", -0.1), HPT_E_INVALID);
+    assert_ok(hpt_study_set(a, "hyperband.random_fraction", 1));
+    int64_t id;
+    double d = 0;
+    int n = 0;
+    for (int i = 0; i < 160; i++) {
+        assert_ok(hpt_study_ask(a, &id));
+        if (i >= 40 && parent_of(a, id) < 0)
+            d += dist_opt(a, id), n++;
+        assert_ok(hpt_study_tell(a, id, loss_of(a, id)));
+    }
+    assert_true(d / n > 0.25); /* uniform draws: about 0.4 */
+    hpt_study_destroy(a);
+}
+
+/* Both samplers in both modes, with parallel workers and failed / pruned
+ * trials: promotions name complete parents at budget / eta (checked by
+ * simulate), and the same seed gives the same trials. With several running
+ * trials the model's proposals are distinct (pending points). */
+static void bayes_modes(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"bayes", "random"};
+    for (int k = 0; k < 2; k++)
+        for (int async = 0; async <= 1; async++) {
+            hpt_study *a = hb_study(27, 3, async, 33), *b = hb_study(27, 3, async, 33);
+            assert_ok(hpt_study_set_str(a, "hyperband.sampler", names[k]));
+            assert_ok(hpt_study_set_str(b, "hyperband.sampler", names[k]));
+            simulate(a, async, 4, 120, 1, 9);
+            simulate(b, async, 4, 120, 1, 9);
+            same_trials(a, b);
+            for (int64_t i = 0; i < count_of(a); i++)
+                for (int64_t j = i + 1; j < count_of(a); j++)
+                    if (parent_of(a, i) < 0 && parent_of(a, j) < 0 && same_point(a, i, j))
+                        fail_msg("%s async %d: trials %lld and %lld are the same point",
+                                 names[k], async, (long long)i, (long long)j);
+            hpt_study_destroy(a);
+            hpt_study_destroy(b);
+        }
+}
+
+static void default_sampler(void **state)
+{
+    (void)state;
+    /* "bayes" is the default: same trials as when set explicitly */
+    hpt_space *sp = xy_space();
+    hpt_study *a = NULL, *b = hb_study(9, 3, 1, 34);
+    assert_ok(hpt_study_create(sp, "hyperband", HPT_MINIMIZE, 34, &a));
+    hpt_space_destroy(sp);
+    assert_ok(hpt_study_set(a, "hyperband.max_resource", 9));
+    assert_ok(hpt_study_set_str(b, "hyperband.sampler", "bayes"));
+    run_fixed(a, 80, 2);
+    run_fixed(b, 80, 2);
+    same_trials(a, b);
+    hpt_study_destroy(a);
+    hpt_study_destroy(b);
+}
+
 /* Values at a low budget do not compete with values at a higher one. */
 static void best_at_largest_budget(void **state)
 {
@@ -561,6 +723,10 @@ int main(void)
         cmocka_unit_test(async_threads),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(sobol_sampler),
+        cmocka_unit_test(bayes_sampler_model),
+        cmocka_unit_test(bayes_random_fraction),
+        cmocka_unit_test(bayes_modes),
+        cmocka_unit_test(default_sampler),
         cmocka_unit_test(best_at_largest_budget),
         cmocka_unit_test(options),
     };
