@@ -27,7 +27,6 @@
  * finished) and "seconds" (elapsed time then); best_so_far is the value of
  * the study's best trial (hpt_study_best: for Hyperband among the trials on
  * the largest budget reached) after each trial, null before the first. */
-#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,15 +82,6 @@ static void json_array(FILE *f, const char *name, const double *v, size_t n)
     fputc(']', f);
 }
 
-static int strategy_known(const char *s)
-{
-    const char *name;
-    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
-        if (strcmp(name, s) == 0)
-            return 1;
-    return 0;
-}
-
 static double env_number(const char *name, double dflt)
 {
     const char *v = getenv(name);
@@ -105,22 +95,6 @@ static double env_number(const char *name, double dflt)
 static void ckpt_path(char *buf, size_t size, const char *dir, int64_t id)
 {
     snprintf(buf, size, "%s/trial-%lld.ckpt", dir, (long long)id);
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char p[4096];
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.') {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        closedir(d);
-    }
-    rmdir(dir);
 }
 
 /* Set an option the strategy may not have; say so when it does not. */
@@ -177,8 +151,8 @@ int main(int argc, char **argv)
         i++;
     }
     if (!strategy)
-        strategy = strategy_known("hyperband") ? "hyperband" : "random";
-    if (!strategy_known(strategy)) {
+        strategy = hptb_strategy_known("hyperband") ? "hyperband" : "random";
+    if (!hptb_strategy_known(strategy)) {
         fprintf(stderr, "hpt-demo-digits: this libhpt has no strategy '%s'\n", strategy);
         return 2;
     }
@@ -217,7 +191,7 @@ int main(int argc, char **argv)
     hpt_space_destroy(sp);
     if (rc != HPT_OK) {
         fprintf(stderr, "hpt-demo-digits: %s\n", hpt_last_errmsg());
-        remove_dir(dir);
+        hptb_remove_dir(dir);
         hptb_digits_free(d);
         return 1;
     }
@@ -412,7 +386,7 @@ int main(int argc, char **argv)
     free(h.epochs);
     free(h.secs);
     hpt_study_destroy(st);
-    remove_dir(dir);
+    hptb_remove_dir(dir);
     hptb_digits_free(d);
     return status;
 }

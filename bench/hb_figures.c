@@ -32,7 +32,6 @@
  * reach it; then the medians over seeds; and the resumed/scratch ratios.
  * --csv: one row per finished trial:
  *   seed,method,trial,budget,epochs_resumed,epochs_scratch,best_full,best_any */
-#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -187,22 +186,6 @@ static int run(hpt_study *st, const hptb_digits *d, double R, double cap, int64_
     return status;
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *dd = opendir(dir);
-    if (dd) {
-        struct dirent *e;
-        char p[4096];
-        while ((e = readdir(dd)))
-            if (e->d_name[0] != '.') {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        closedir(dd);
-    }
-    rmdir(dir);
-}
-
 static double median(const double *v, size_t n)
 {
     double tmp[MAX_SEEDS];
@@ -351,7 +334,7 @@ int main(int argc, char **argv)
     }
     if (csv && fclose(csv) != 0)
         status = 1;
-    remove_dir(dir); /* checkpoints of trials never promoted */
+    hptb_remove_dir(dir); /* checkpoints of trials never promoted */
     hptb_digits_free(d);
     return status;
 }

@@ -76,15 +76,6 @@ static void list_all(FILE *f)
     fputc('\n', f);
 }
 
-static int strategy_known(const char *s)
-{
-    const char *name;
-    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
-        if (strcmp(name, s) == 0)
-            return 1;
-    return 0;
-}
-
 /* The function's parameters as an hpt space (same order as x). */
 static int make_space(int32_t f, hpt_space **out)
 {
@@ -428,7 +419,7 @@ int main(int argc, char **argv)
     } else {
         size_t n = hptb_split(strats_arg, tok, MAX_LIST);
         for (size_t i = 0; i < n; i++) {
-            if (!strategy_known(tok[i])) {
+            if (!hptb_strategy_known(tok[i])) {
                 fprintf(stderr, "hpt-bench: this libhpt has no strategy '%s'\n", tok[i]);
                 list_all(stderr);
                 return 2;

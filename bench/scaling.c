@@ -155,15 +155,6 @@ static point run_point(const char *strategy, size_t d, size_t n, size_t asks, ui
     return pt;
 }
 
-static int strategy_known(const char *s)
-{
-    const char *name;
-    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
-        if (strcmp(name, s) == 0)
-            return 1;
-    return 0;
-}
-
 static size_t parse_list(char *arg, size_t *out, size_t lo, size_t hi, const char *what)
 {
     char *tok[MAX_LIST];
@@ -222,7 +213,7 @@ int main(int argc, char **argv)
         }
         i++;
     }
-    if (!strategy_known(strategy)) {
+    if (!hptb_strategy_known(strategy)) {
         const char *name;
         fprintf(stderr, "hpt-bench-scaling: this libhpt has no strategy '%s' (it has:", strategy);
         for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)

@@ -1,5 +1,7 @@
 /* util.c -- see util.h. */
+#include <dirent.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -151,4 +153,29 @@ long hptb_peak_rss_kib(void)
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return -1;
     return ru.ru_maxrss;
+}
+
+int hptb_strategy_known(const char *s)
+{
+    const char *name;
+    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+        if (strcmp(name, s) == 0)
+            return 1;
+    return 0;
+}
+
+void hptb_remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[4096];
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.') {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
 }

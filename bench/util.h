@@ -29,4 +29,11 @@ void hptb_json_number(FILE *f, double v);
 /* Peak resident set size of this process in KiB (getrusage ru_maxrss). */
 long hptb_peak_rss_kib(void);
 
+/* 1 when this libhpt has a strategy of that name (hpt_strategy_name). */
+int hptb_strategy_known(const char *name);
+
+/* Remove a flat directory of checkpoint files and the directory itself;
+ * errors are ignored (it is scratch space). */
+void hptb_remove_dir(const char *dir);
+
 #endif

@@ -83,9 +83,10 @@ $(B)/mpi/examples/%: examples/mpi/%.c $(B)/libhpt_mpi.a $(B)/libhpt.a
 	$(CC) $(MPI_CFLAGS) $< -o $@ $(MPI_PROG_LIBS)
 
 $(B)/mpi/examples/tune_digits_mpi: examples/mpi/tune_digits_mpi.c $(B)/obj/bench/digits.o \
-                                  $(B)/libhpt_mpi.a $(B)/libhpt.a
+                                  $(B)/obj/bench/util.o $(B)/libhpt_mpi.a $(B)/libhpt.a
 	@mkdir -p $(dir $@)
-	$(CC) $(MPI_CFLAGS) -Ibench $< $(B)/obj/bench/digits.o -o $@ $(MPI_PROG_LIBS)
+	$(CC) $(MPI_CFLAGS) -Ibench $< $(B)/obj/bench/digits.o $(B)/obj/bench/util.o -o $@ \
+	    $(MPI_PROG_LIBS)
 
 $(B)/hpt-mpi-throughput: mpi/throughput.c $(B)/libhpt_mpi.a $(B)/libhpt.a
 	$(CC) $(MPI_CFLAGS) $< -o $@ $(MPI_PROG_LIBS)

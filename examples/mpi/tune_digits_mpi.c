@@ -14,7 +14,6 @@
  * loads the checkpoint its parent left and trains only the missing epochs.
  * Checkpoints go to a directory made by rank 0 and shared by name: all
  * ranks must see the same file system (one node, or a shared one). */
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 
 #include "digits.h"
 #include "hpt_mpi.h"
+#include "util.h"
 
 #define MOMENTUM 0.9
 enum { DIM = 5 };
@@ -117,31 +117,6 @@ static int end_mpi(void *c, int64_t id, int outcome, double v)
                                : hpt_mpi_tell_failed(c, id, "training diverged");
 }
 
-static int has_strategy(const char *s)
-{
-    const char *name;
-    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
-        if (strcmp(name, s) == 0)
-            return 1;
-    return 0;
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *dd = opendir(dir);
-    if (dd) {
-        struct dirent *e;
-        char p[1024];
-        while ((e = readdir(dd)))
-            if (e->d_name[0] != '.') {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        closedir(dd);
-    }
-    rmdir(dir);
-}
-
 static hpt_study *make_study(const options *o, const hpt_space *sp)
 {
     hpt_study *st = NULL;
@@ -196,7 +171,7 @@ int main(int argc, char **argv)
             o.data = argv[i + 1];
     }
     if (!o.strategy)
-        o.strategy = has_strategy("hyperband") ? "hyperband" : "random";
+        o.strategy = hptb_strategy_known("hyperband") ? "hyperband" : "random";
 
     hptb_digits *d = NULL;
     hpt_space *sp = build_space();
@@ -250,7 +225,7 @@ out:
     hpt_mpi_destroy(h);
     MPI_Barrier(MPI_COMM_WORLD); /* every rank is done with the checkpoints */
     if (rank == 0 && o.dir[0])
-        remove_dir(o.dir);
+        hptb_remove_dir(o.dir);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
     hptb_digits_free(d);
