@@ -170,22 +170,9 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    static const char *const acts[] = {"relu", "tanh", "sigmoid"};
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
-    int rc = hpt_space_create(&sp);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_float(sp, "lr", 1e-4, 3.0, HPT_SCALE_LOG);
-    if (rc == HPT_OK) /* 1 - momentum log-uniform in [0.01, 1] */
-        rc = hpt_space_add_float(sp, "momentum", 0.0, 0.99, HPT_SCALE_REVERSE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_float(sp, "weight_decay", 1e-6, 1e-1, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_int(sp, "hidden", 8, 256, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_int(sp, "batch", 8, 256, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_categorical(sp, "activation", acts, 3);
+    int rc = hptb_digits_space(&sp);
     if (rc == HPT_OK)
         rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, (uint64_t)seed, &st);
     hpt_space_destroy(sp);

@@ -52,26 +52,11 @@ typedef struct {
     double reach_full_scratch;    /* scratch epochs then */
 } run_result;
 
-static const char *const ACTS[] = {"relu", "tanh", "sigmoid"};
-
 static hpt_study *make_study(const char *strategy, uint64_t seed)
 {
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
-    int rc = hpt_space_create(&sp);
-    /* the demo's space (bench/demo_digits.c) */
-    if (rc == HPT_OK)
-        rc = hpt_space_add_float(sp, "lr", 1e-4, 3.0, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_float(sp, "momentum", 0.0, 0.99, HPT_SCALE_REVERSE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_float(sp, "weight_decay", 1e-6, 1e-1, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_int(sp, "hidden", 8, 256, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_int(sp, "batch", 8, 256, HPT_SCALE_LOG);
-    if (rc == HPT_OK)
-        rc = hpt_space_add_categorical(sp, "activation", ACTS, 3);
+    int rc = hptb_digits_space(&sp);
     if (rc == HPT_OK)
         rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
     hpt_space_destroy(sp);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "hpt.h"
+
 /* Monotonic time in seconds. */
 double hptb_now(void);
 
@@ -35,5 +37,12 @@ int hptb_strategy_known(const char *name);
 /* Remove a flat directory of checkpoint files and the directory itself;
  * errors are ignored (it is scratch space). */
 void hptb_remove_dir(const char *dir);
+
+/* The search space of the digits task (bench/digits.h), shared by the demo
+ * and the Hyperband figures: lr (log 1e-4..3), momentum (reverse-log
+ * 0..0.99), weight_decay (log 1e-6..0.1), hidden (int, log 8..256), batch
+ * (int, log 8..256), activation (relu, tanh, sigmoid). On success *out is a
+ * space the caller destroys. @return an hpt status. */
+int hptb_digits_space(hpt_space **out);
 
 #endif

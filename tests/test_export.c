@@ -8,20 +8,6 @@
 #include "testutil.h"
 #include "study.h"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    return b;
-}
-
 static void test_csv(void **state)
 {
     (void)state;
@@ -47,7 +33,7 @@ static void test_csv(void **state)
     snprintf(path, sizeof path, "%s/hpt-export-%d.csv",
              tu_tmpdir(), (int)getpid());
     assert_ok(hpt_study_export_csv(st, path));
-    char *csv = slurp(path);
+    char *csv = tu_slurp(path, NULL);
     assert_string_equal(csv,
                         "id,state,lr,layers,opt,budget,value,reports,fail_reason\r\n"
                         "0,complete,0.5,3,adam,0,0.1,2,\r\n"

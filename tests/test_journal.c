@@ -10,21 +10,6 @@
 #include "rng.h"
 #include "study.h"
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)len + 1);
-    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
-    b[len] = '\0';
-    fclose(f);
-    *n = (size_t)len;
-    return b;
-}
-
 static void spit(const char *path, const char *b, size_t n)
 {
     FILE *f = fopen(path, "wb");
@@ -126,7 +111,7 @@ static void test_records_and_reopen(void **state)
     const char *path = tmp("a.jnl");
     make_journal(path, 1);
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     /* Header, then a readable record per event, each with its checksum. */
     assert_memory_equal(b, "hpt-journal 1 libhpt-", 21);
     assert_non_null(strstr(b, "\ncreate random minimize 11 3 "));
@@ -211,7 +196,7 @@ static void test_bit_flips(void **state)
     const char *path = tmp("b.jnl"), *copy = tmp("b2.jnl");
     make_journal(path, 1);
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     size_t nlines = 0;
     for (size_t i = 0; i < n; i++)
         nlines += b[i] == '\n';
@@ -271,7 +256,7 @@ static void test_truncation(void **state)
     const char *path = tmp("c.jnl"), *copy = tmp("c2.jnl");
     make_journal(path, 1);
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     size_t complete_lines = 0, line_end = 0;
     for (size_t cut = 0; cut <= n; cut++) {
         spit(copy, b, cut);
@@ -294,7 +279,7 @@ static void test_truncation(void **state)
         hpt_study_destroy(st);
         /* the file was cut back to its complete records */
         size_t m;
-        char *c = slurp(copy, &m);
+        char *c = tu_slurp(copy, &m);
         assert_true(m == 0 || c[m - 1] == '\n');
         free(c);
     }
@@ -308,7 +293,7 @@ static void test_truncation(void **state)
     /* load ignores a torn end and leaves it in place */
     make_journal(copy, 1);
     size_t m;
-    char *c = slurp(copy, &m);
+    char *c = tu_slurp(copy, &m);
     spit(copy, c, m - 3);
     assert_ok(hpt_study_load(copy, &st));
     int64_t count;
@@ -319,7 +304,7 @@ static void test_truncation(void **state)
     assert_int_equal(state3, HPT_TRIAL_RUNNING);
     hpt_study_destroy(st);
     free(c);
-    c = slurp(copy, &n);
+    c = tu_slurp(copy, &n);
     assert_int_equal(n, m - 3);
     free(c);
 }
@@ -336,7 +321,7 @@ static void test_not_a_journal(void **state)
     spit(path, "\x7f" "ELF", 4); /* no newline: still not a torn header */
     assert_status(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 1, &st), HPT_E_CORRUPT);
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     assert_int_equal(n, 4); /* untouched */
     free(b);
     hpt_space_destroy(sp);
@@ -371,7 +356,7 @@ static void test_mismatch(void **state)
     hpt_study_destroy(st);
     /* A newer format version is refused as such. */
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     char head[64];
     snprintf(head, sizeof head, "hpt-journal 2 x");
     char line[80];
@@ -397,7 +382,7 @@ static void test_lock(void **state)
     assert_null(b);
     /* a snapshot can be read while the job runs, and appends nothing */
     size_t before, after;
-    free(slurp(path, &before));
+    free(tu_slurp(path, &before));
     assert_ok(hpt_study_load(path, &b));
     int64_t count, id;
     assert_ok(hpt_study_trial_count(b, &count));
@@ -406,7 +391,7 @@ static void test_lock(void **state)
     assert_status(hpt_study_journal_info(b, NULL, NULL, NULL), HPT_E_STATE);
     hpt_study_destroy(b);
     b = NULL;
-    free(slurp(path, &after));
+    free(tu_slurp(path, &after));
     assert_int_equal(before, after);
     /* another process is refused as well */
     pid_t pid = fork();
@@ -451,7 +436,7 @@ static void test_fsync_option(void **state)
 static void replace_line(const char *path, const char *out, int k, const char *rec)
 {
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     FILE *f = fopen(out, "wb");
     int line = 0;
     for (char *p = b; *p; line++) {
@@ -520,7 +505,7 @@ static void test_fuzz_records(void **state)
     const char *path = tmp("z.jnl"), *copy = tmp("z2.jnl");
     make_journal(path, 1);
     size_t n;
-    char *b = slurp(path, &n);
+    char *b = tu_slurp(path, &n);
     char *lines[64];
     int nl = 0;
     for (char *p = b; *p && nl < 64;) {

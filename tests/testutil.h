@@ -38,6 +38,24 @@ static inline hpt_space *tu_mixed_space(void)
     return sp;
 }
 
+/* The whole file at path, NUL-terminated, malloc'd (the caller frees);
+ * *n (may be NULL) = its size in bytes. */
+static inline char *tu_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)len + 1);
+    assert_int_equal(fread(b, 1, (size_t)len, f), (size_t)len);
+    b[len] = '\0';
+    fclose(f);
+    if (n)
+        *n = (size_t)len;
+    return b;
+}
+
 /* ---- scratch files -------------------------------------------------------- */
 
 /* Scratch files go to $TMPDIR, else /dev/shm (tmpfs: the many fsyncs of the
