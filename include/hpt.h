@@ -126,6 +126,12 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_PARAM_INT 1
 #define HPT_PARAM_CATEGORICAL 2
 
+/* Option kinds (hpt_study_option_info). */
+#define HPT_OPTION_INT 0    /* an integer, passed as a double             */
+#define HPT_OPTION_REAL 1   /* any number in the bounds                   */
+#define HPT_OPTION_BOOL 2   /* 0 or 1                                     */
+#define HPT_OPTION_STRING 3 /* one of a list of names (hpt_study_set_str) */
+
 /* Documented limits. */
 #define HPT_MAX_PARAMS 1024   /* parameters per space                 */
 #define HPT_MAX_CHOICES 4096  /* choices per categorical parameter     */
@@ -265,9 +271,42 @@ HPT_API int hpt_study_set_str(hpt_study *study, const char *option,
                               const char *value);
 
 /* Read back a numeric option (the default if it was never set).
- * @return HPT_OK, HPT_E_INVALID, HPT_E_NAME. */
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_NAME, HPT_E_TYPE (a string option). */
 HPT_API int hpt_study_get(const hpt_study *study, const char *option,
                           double *value);
+
+/* Read back a string option (the default if it was never set). *value is a
+ * string owned by the library; it lives until the option is set again or
+ * the study is destroyed.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_NAME, HPT_E_TYPE (a numeric option). */
+HPT_API int hpt_study_get_str(const hpt_study *study, const char *option,
+                              const char **value);
+
+/* Number of options this study accepts: its own, its strategy's, its
+ * pruner's (when "pruner" is set; changing the pruner changes the list) and
+ * its journal's (hpt_study_open). Each option hpt_study_set or
+ * hpt_study_set_str accepts appears exactly once, i = 0 .. *n - 1.
+ * @return HPT_OK, HPT_E_INVALID. */
+HPT_API int hpt_study_option_count(const hpt_study *study, size_t *n);
+
+/* Describe option i: its full name (a static string), kind (HPT_OPTION_*),
+ * inclusive bounds and default. The bounds are exactly those the setter
+ * enforces: an option open at its lower end reports the first double above
+ * it (hyperband.eta, (1, 1e6]: lo = 1 + 2^-52); "no bound" is +-DBL_MAX;
+ * INT and BOOL options also need an integer value. A default of NaN means
+ * "unset" (target_value). For string options lo, hi and def are NaN (their
+ * values: hpt_study_option_choice; the default: hpt_study_get_str on a fresh
+ * study). Any out-pointer may be NULL.
+ * @return HPT_OK, HPT_E_INVALID (study NULL), HPT_E_RANGE (i >= count). */
+HPT_API int hpt_study_option_info(const hpt_study *study, size_t i,
+                                  const char **name, int32_t *kind,
+                                  double *lo, double *hi, double *def);
+
+/* Allowed value j (0, 1, ...) of string option i: a static string.
+ * @return HPT_OK, HPT_E_INVALID (NULL), HPT_E_RANGE (i or j past the end),
+ * HPT_E_TYPE (option i is not a string option). */
+HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
+                                    size_t j, const char **value);
 
 /* ---- Options of strategy "bayes" ------------------------------------- */
 

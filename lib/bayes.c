@@ -693,60 +693,22 @@ typedef struct {
     size_t prior_distinct; /* ... of which distinct configurations */
 } bayes_state;
 
-static const struct {
-    const char *key;
-    size_t off;
-    double def, lo, hi;
-    int real; /* any value in lo..hi, not only integers */
-} OPTS[] = {
-    {"initial_trials", offsetof(bayes_state, initial_trials), 0, 0, 1e6, 0},
-    {"candidates", offsetof(bayes_state, candidates), 1024, 16, 1e6, 0},
-    {"refit_every", offsetof(bayes_state, refit_every), 0, 0, 1e6, 0},
-    {"local_starts", offsetof(bayes_state, local_starts), 5, 0, HPTI_ACQ_MAX_LOCAL, 0},
-    {"fit_restarts", offsetof(bayes_state, fit_restarts), 2, 0, 100, 0},
-    {"fit_max_points", offsetof(bayes_state, fit_max), 300, 20, 5000, 0},
-    {"blas_threads", offsetof(bayes_state, blas_threads), 0, 0, 1024, 0},
-    {"convergence", offsetof(bayes_state, convergence), 0, 0, 1, 1},
-    {"convergence_asks", offsetof(bayes_state, convergence_asks), 5, 1, 1e6, 0},
+#define BAYES_INT(key, field, def, lo, hi)                                                  \
+    {"bayes." key, HPT_OPTION_INT, HPTI_STORE_DOUBLE, offsetof(bayes_state, field), def, lo, hi, \
+     0, NULL, NULL}
+
+static const hpti_option bayes_options[] = {
+    BAYES_INT("initial_trials", initial_trials, 0, 0, 1e6),
+    BAYES_INT("candidates", candidates, 1024, 16, 1e6),
+    BAYES_INT("refit_every", refit_every, 0, 0, 1e6),
+    BAYES_INT("local_starts", local_starts, 5, 0, HPTI_ACQ_MAX_LOCAL),
+    BAYES_INT("fit_restarts", fit_restarts, 2, 0, 100),
+    BAYES_INT("fit_max_points", fit_max, 300, 20, 5000),
+    BAYES_INT("blas_threads", blas_threads, 0, 0, 1024),
+    {"bayes.convergence", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, offsetof(bayes_state, convergence),
+     0, 0, 1, 0, NULL, NULL},
+    BAYES_INT("convergence_asks", convergence_asks, 5, 1, 1e6),
 };
-#define N_OPTS (sizeof OPTS / sizeof OPTS[0])
-
-static double *opt_ptr(bayes_state *st, size_t k) { return (double *)((char *)st + OPTS[k].off); }
-
-static int bayes_init(void *state, const struct hpt_study *s, char *msg)
-{
-    HPTI_UNUSED(s);
-    HPTI_UNUSED(msg);
-    bayes_state *st = state;
-    for (size_t k = 0; k < N_OPTS; k++)
-        *opt_ptr(st, k) = OPTS[k].def;
-    return HPT_OK;
-}
-
-static int bayes_set(void *state, const char *key, double v, char *msg)
-{
-    bayes_state *st = state;
-    for (size_t k = 0; k < N_OPTS; k++)
-        if (strcmp(key, OPTS[k].key) == 0) {
-            if (!(v >= OPTS[k].lo && v <= OPTS[k].hi) || (!OPTS[k].real && v != floor(v)))
-                return hpti_fail(msg, HPT_E_INVALID, "bayes.%s must be %s in %g..%g, not %g",
-                                 key, OPTS[k].real ? "a number" : "an integer", OPTS[k].lo,
-                                 OPTS[k].hi, v);
-            *opt_ptr(st, k) = v;
-            return HPT_OK;
-        }
-    return HPT_E_NAME;
-}
-
-static int bayes_get(const void *state, const char *key, double *v)
-{
-    for (size_t k = 0; k < N_OPTS; k++)
-        if (strcmp(key, OPTS[k].key) == 0) {
-            *v = *opt_ptr((bayes_state *)state, k);
-            return HPT_OK;
-        }
-    return HPT_E_NAME;
-}
 
 /* Automatic initial design: 2 d + 1 points, at least 5, at most 20. */
 static size_t n_initial(const bayes_state *st, size_t dim)
@@ -1027,9 +989,7 @@ static void bayes_free(void *state)
 const hpti_strategy_type hpti_strategy_bayes = {
     .name = "bayes",
     .state_size = sizeof(bayes_state),
-    .init = bayes_init,
-    .set_option = bayes_set,
-    .get_option = bayes_get,
+    HPTI_OPTIONS(bayes_options),
     .start = bayes_start,
     .propose = bayes_propose,
     .observe = bayes_observe,

@@ -56,7 +56,7 @@ int hpti_completion_check(hpt_study *s)
                   (long long)s->max_trials);
         return done(s, "max_trials");
     }
-    if (c->has_target && s->best >= 0) {
+    if (!isnan(c->target) && s->best >= 0) {
         double v = s->trials[s->best].value;
         if (s->direction == HPT_MAXIMIZE ? v >= c->target : v <= c->target) {
             hpti_fail(s->errmsg, HPT_DONE,

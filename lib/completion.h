@@ -11,8 +11,7 @@
 
 typedef struct {
     double max_seconds;     /* 0 = no limit                                  */
-    double target;          /* valid when has_target                         */
-    int has_target;
+    double target;          /* NaN = none                                    */
     int64_t patience;       /* 0 = off                                       */
     int64_t since_best;     /* complete trials since the best last improved  */
     /* Active time: seconds accumulated before the clock last (re)started,

@@ -6,18 +6,9 @@
 
 #include "study.h"
 
-/* ---- options (durable.c) ---- */
-/* Options owned here ("max_seconds", "target_value", "patience",
- * "journal.fsync"), and the resume rule: on a started journaled study,
- * setting an option to the value its journal holds is a no-op that
- * succeeds. @return HPT_E_NAME when the option is not one of these (the
- * caller goes on with its own), else the option's status. */
-int hpti_durable_set(hpt_study *s, const char *option, double value);
-/* 1 when a started journaled study already holds option = value (string
- * options), so that setting it again is an accepted no-op. */
-int hpti_durable_same_str(const hpt_study *s, const char *option, const char *value);
-/* @return HPT_E_NAME when the option is not one of these. */
-int hpti_durable_get(const hpt_study *s, const char *option, double *value);
+/* ---- options (study_options.c) ---- */
+/* Store the defaults of the study's own options (at creation). */
+void hpti_study_options_init(hpt_study *s);
 
 /* ---- ask (completion.c) ---- */
 /* Before propose: HPT_OK to go on, HPT_DONE (message and reason set) when

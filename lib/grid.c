@@ -23,43 +23,18 @@ typedef struct {
     uint64_t *count; /* owned: values per parameter */
 } grid_state;
 
+static const hpti_option grid_options[] = {
+    {"grid.points", HPT_OPTION_INT, HPTI_STORE_DOUBLE, offsetof(grid_state, points), 5, 1,
+     GRID_MAX_POINTS, 0, NULL, NULL},
+    {"grid.shuffle", HPT_OPTION_BOOL, HPTI_STORE_INT, offsetof(grid_state, shuffle), 0, 0, 1, 0,
+     NULL, NULL},
+};
+
 static int grid_init(void *state, const struct hpt_study *s, char *msg)
 {
     HPTI_UNUSED(msg);
     grid_state *st = state;
     hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
-    st->points = 5;
-    return HPT_OK;
-}
-
-static int grid_set(void *state, const char *key, double v, char *msg)
-{
-    grid_state *st = state;
-    if (strcmp(key, "points") == 0) {
-        if (!(v >= 1 && v <= GRID_MAX_POINTS) || v != floor(v))
-            return hpti_fail(msg, HPT_E_INVALID,
-                             "grid.points must be an integer in 1..1e6, not %g", v);
-        st->points = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "shuffle") == 0) {
-        if (v != 0 && v != 1)
-            return hpti_fail(msg, HPT_E_INVALID, "grid.shuffle must be 0 or 1, not %g", v);
-        st->shuffle = (int)v;
-        return HPT_OK;
-    }
-    return HPT_E_NAME;
-}
-
-static int grid_get(const void *state, const char *key, double *v)
-{
-    const grid_state *st = state;
-    if (strcmp(key, "points") == 0)
-        *v = st->points;
-    else if (strcmp(key, "shuffle") == 0)
-        *v = st->shuffle;
-    else
-        return HPT_E_NAME;
     return HPT_OK;
 }
 
@@ -130,9 +105,8 @@ static void grid_free(void *state) { hpti_free(((grid_state *)state)->count); }
 const hpti_strategy_type hpti_strategy_grid = {
     .name = "grid",
     .state_size = sizeof(grid_state),
+    HPTI_OPTIONS(grid_options),
     .init = grid_init,
-    .set_option = grid_set,
-    .get_option = grid_get,
     .start = grid_start,
     .propose = grid_propose,
     .free = grid_free,

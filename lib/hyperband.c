@@ -88,7 +88,8 @@ typedef struct hyperband_state {
     int async;
     double brackets;   /* 0 = all (sync) or 1 (async) */
     double iterations; /* sync: stop after this many; 0 = never */
-    const hb_sampler *sampler;
+    int sampler_choice; /* option: index in samplers[] */
+    const hb_sampler *sampler; /* samplers[sampler_choice], from start on */
 
     /* fixed at start */
     int s_max;
@@ -391,95 +392,36 @@ static const hb_sampler samplers[] = {
 
 /* ---- options ------------------------------------------------------------ */
 
+static const char *sampler_name(size_t i)
+{
+    return i < sizeof samplers / sizeof samplers[0] ? samplers[i].name : NULL;
+}
+
+#define IN_HB(field) offsetof(hyperband_state, field)
+
+static const hpti_option hb_options[] = {
+    {"hyperband.min_resource", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_HB(r_min), 1, 0,
+     HB_MAX_RESOURCE, HPTI_OPT_ABOVE_LO, NULL, NULL},
+    {"hyperband.max_resource", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_HB(r_max), 81, 0,
+     HB_MAX_RESOURCE, HPTI_OPT_ABOVE_LO, NULL, NULL},
+    {"hyperband.eta", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_HB(eta), 3, 1, HB_MAX_ETA,
+     HPTI_OPT_ABOVE_LO, NULL, NULL},
+    {"hyperband.async", HPT_OPTION_BOOL, HPTI_STORE_INT, IN_HB(async), 1, 0, 1, 0, NULL, NULL},
+    {"hyperband.brackets", HPT_OPTION_INT, HPTI_STORE_DOUBLE, IN_HB(brackets), 0, 0, HB_MAX_S + 1,
+     0, NULL, NULL},
+    {"hyperband.iterations", HPT_OPTION_INT, HPTI_STORE_DOUBLE, IN_HB(iterations), 0, 0,
+     HPTI_MAX_INT53, 0, NULL, NULL},
+    {"hyperband.sampler", HPT_OPTION_STRING, 0, IN_HB(sampler_choice), DEFAULT_SAMPLER, 0, 0, 0,
+     sampler_name, NULL},
+    {"hyperband.random_fraction", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_HB(random_fraction),
+     HB_RANDOM_FRACTION, 0, 1, 0, NULL, NULL},
+};
+
 static int hb_init(void *state, const struct hpt_study *s, char *msg)
 {
     HPTI_UNUSED(msg);
     hyperband_state *st = state;
     hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
-    st->r_min = 1;
-    st->r_max = 81;
-    st->eta = 3;
-    st->async = 1;
-    st->sampler = &samplers[DEFAULT_SAMPLER];
-    st->random_fraction = HB_RANDOM_FRACTION;
-    return HPT_OK;
-}
-
-static int hb_set(void *state, const char *key, double v, char *msg)
-{
-    hyperband_state *st = state;
-    if (strcmp(key, "min_resource") == 0 || strcmp(key, "max_resource") == 0) {
-        if (!(v > 0 && v <= HB_MAX_RESOURCE))
-            return hpti_fail(msg, HPT_E_INVALID, "hyperband.%s must be in (0, 1e15], not %g",
-                             key, v);
-        *(strcmp(key, "min_resource") == 0 ? &st->r_min : &st->r_max) = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "eta") == 0) {
-        if (!(v > 1 && v <= HB_MAX_ETA))
-            return hpti_fail(msg, HPT_E_INVALID, "hyperband.eta must be in (1, 1e6], not %g",
-                             v);
-        st->eta = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "random_fraction") == 0) {
-        if (!(v >= 0 && v <= 1))
-            return hpti_fail(msg, HPT_E_INVALID,
-                             "hyperband.random_fraction must be in [0, 1], not %g", v);
-        st->random_fraction = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "async") == 0) {
-        if (v != 0 && v != 1)
-            return hpti_fail(msg, HPT_E_INVALID, "hyperband.async must be 0 or 1, not %g", v);
-        st->async = (int)v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "brackets") == 0 || strcmp(key, "iterations") == 0) {
-        int is_brackets = strcmp(key, "brackets") == 0;
-        double max = is_brackets ? HB_MAX_S + 1 : 9007199254740992.0;
-        if (!(v >= 0 && v <= max) || v != floor(v))
-            return hpti_fail(msg, HPT_E_INVALID,
-                             "hyperband.%s must be an integer in 0..%g, not %g", key, max, v);
-        *(is_brackets ? &st->brackets : &st->iterations) = v;
-        return HPT_OK;
-    }
-    return HPT_E_NAME;
-}
-
-static int hb_set_str(void *state, const char *key, const char *v, char *msg)
-{
-    hyperband_state *st = state;
-    if (strcmp(key, "sampler") != 0)
-        return HPT_E_NAME;
-    for (size_t i = 0; i < sizeof samplers / sizeof samplers[0]; i++)
-        if (strcmp(v, samplers[i].name) == 0) {
-            st->sampler = &samplers[i];
-            return HPT_OK;
-        }
-    return hpti_fail(msg, HPT_E_INVALID,
-                     "hyperband.sampler must be \"bayes\", \"random\" or \"sobol\", not '%.64s'", v);
-}
-
-static int hb_get(const void *state, const char *key, double *v)
-{
-    const hyperband_state *st = state;
-    if (strcmp(key, "min_resource") == 0)
-        *v = st->r_min;
-    else if (strcmp(key, "max_resource") == 0)
-        *v = st->r_max;
-    else if (strcmp(key, "eta") == 0)
-        *v = st->eta;
-    else if (strcmp(key, "async") == 0)
-        *v = st->async;
-    else if (strcmp(key, "random_fraction") == 0)
-        *v = st->random_fraction;
-    else if (strcmp(key, "brackets") == 0)
-        *v = st->brackets;
-    else if (strcmp(key, "iterations") == 0)
-        *v = st->iterations;
-    else
-        return HPT_E_NAME;
     return HPT_OK;
 }
 
@@ -560,6 +502,7 @@ static int hb_start(void *state, const struct hpt_study *s, char *msg)
             return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
         }
     }
+    st->sampler = &samplers[st->sampler_choice];
     int rc = st->sampler->start ? st->sampler->start(st, s, msg) : HPT_OK;
     if (rc)
         free_brackets(st);
@@ -733,10 +676,8 @@ static void hb_free(void *state)
 const hpti_strategy_type hpti_strategy_hyperband = {
     .name = "hyperband",
     .state_size = sizeof(hyperband_state),
+    HPTI_OPTIONS(hb_options),
     .init = hb_init,
-    .set_option = hb_set,
-    .set_option_str = hb_set_str,
-    .get_option = hb_get,
     .start = hb_start,
     .propose = hb_propose,
     .free = hb_free,

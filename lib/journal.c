@@ -213,6 +213,17 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *
     return hpti_jrec_commit(j, msg);
 }
 
+/* ---- the journal's options ----------------------------------------------- */
+
+/* "journal.fsync": whether every record waits for the disk. A setting of
+ * this process (how safely it writes), not of the study: never journaled,
+ * may change at any time. */
+const hpti_option hpti_journal_options[] = {
+    {"journal.fsync", HPT_OPTION_BOOL, HPTI_STORE_INT, offsetof(struct hpti_journal, fsync), 1,
+     0, 1, HPTI_OPT_ANY_TIME | HPTI_OPT_LOCAL, NULL, NULL},
+};
+const size_t hpti_journal_n_options = sizeof hpti_journal_options / sizeof hpti_journal_options[0];
+
 /* ---- options remembered for the resume rule ----------------------------- */
 
 const hpti_jopt *hpti_journal_option(const struct hpti_journal *j, const char *name)
@@ -286,8 +297,8 @@ static int remember(hpt_study *s, const char *option, double value, const char *
 
 int hpti_journal_set(hpt_study *s, const char *option, double value)
 {
-    if (!s->journal || strncmp(option, "journal.", 8) == 0)
-        return HPT_OK; /* journal.* options belong to this process, not the study */
+    if (!s->journal)
+        return HPT_OK;
     const hpti_jopt *o = hpti_journal_option(s->journal, option);
     if (o && !o->str && memcmp(&o->value, &value, sizeof value) == 0)
         return HPT_OK; /* set again to the value it has: nothing new to record */

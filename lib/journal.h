@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include "options.h"
 #include "study.h"
 
 #define HPTI_JOURNAL_MAGIC "hpt-journal"
@@ -42,6 +43,10 @@ struct hpti_journal {
     hpti_jopt *opt;    /* options as set, last value per name */
     size_t n_opt, cap_opt;
 };
+
+/* Options of the journal ("journal.fsync"), values in struct hpti_journal. */
+extern const hpti_option hpti_journal_options[];
+extern const size_t hpti_journal_n_options;
 
 /* crc32.c: CRC-32/IEEE (reflected, polynomial 0xEDB88320), as zlib. */
 uint32_t hpti_crc32(const void *data, size_t n);

@@ -8,16 +8,17 @@
 #define HPT_PRUNER_H
 
 #include "common.h"
+#include "options.h"
 
 struct hpt_study;
 
 typedef struct hpti_pruner_type {
     const char *name;
     size_t state_size;
+    /* Options named "pruner.<key>", stored in the state (as strategies'). */
+    const hpti_option *options;
+    size_t n_options;
     int (*init)(void *state, const struct hpt_study *study, char *msg);
-    /* Options named "pruner.<key>"; HPT_E_NAME for unknown keys. */
-    int (*set_option)(void *state, const char *key, double value, char *msg);
-    int (*get_option)(const void *state, const char *key, double *value);
     /* After trial `id` reported (step, loss): 1 = stop it, 0 = go on. */
     int (*should_stop)(void *state, const struct hpt_study *study, int64_t id,
                        double step, double loss);

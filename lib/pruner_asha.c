@@ -26,46 +26,12 @@ typedef struct {
     double min_resource, eta;
 } asha_state;
 
-static int asha_init(void *state, const struct hpt_study *s, char *msg)
-{
-    HPTI_UNUSED(s);
-    HPTI_UNUSED(msg);
-    asha_state *st = state;
-    st->min_resource = 1;
-    st->eta = 3;
-    return HPT_OK;
-}
-
-static int asha_set(void *state, const char *key, double v, char *msg)
-{
-    asha_state *st = state;
-    if (strcmp(key, "min_resource") == 0) {
-        if (!(v > 0 && v <= 1e15))
-            return hpti_fail(msg, HPT_E_INVALID,
-                             "pruner.min_resource must be in (0, 1e15], not %g", v);
-        st->min_resource = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "eta") == 0) {
-        if (!(v > 1 && v <= 1e6))
-            return hpti_fail(msg, HPT_E_INVALID, "pruner.eta must be in (1, 1e6], not %g", v);
-        st->eta = v;
-        return HPT_OK;
-    }
-    return HPT_E_NAME;
-}
-
-static int asha_get(const void *state, const char *key, double *v)
-{
-    const asha_state *st = state;
-    if (strcmp(key, "min_resource") == 0)
-        *v = st->min_resource;
-    else if (strcmp(key, "eta") == 0)
-        *v = st->eta;
-    else
-        return HPT_E_NAME;
-    return HPT_OK;
-}
+static const hpti_option asha_options[] = {
+    {"pruner.min_resource", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, offsetof(asha_state, min_resource),
+     1, 0, 1e15, HPTI_OPT_ABOVE_LO, NULL, NULL},
+    {"pruner.eta", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, offsetof(asha_state, eta), 3, 1, 1e6,
+     HPTI_OPT_ABOVE_LO, NULL, NULL},
+};
 
 /* Index of trial t's first report at a step >= r, or -1. */
 static int64_t reach(const hpti_trial *t, double r)
@@ -108,8 +74,6 @@ static int asha_should_stop(void *state, const struct hpt_study *s, int64_t id, 
 const hpti_pruner_type hpti_pruner_asha = {
     .name = "asha",
     .state_size = sizeof(asha_state),
-    .init = asha_init,
-    .set_option = asha_set,
-    .get_option = asha_get,
+    HPTI_OPTIONS(asha_options),
     .should_stop = asha_should_stop,
 };

@@ -37,58 +37,18 @@ typedef struct {
     size_t n_curve, cap_curve;
 } median_state;
 
-static int median_init(void *state, const struct hpt_study *s, char *msg)
-{
-    HPTI_UNUSED(s);
-    HPTI_UNUSED(msg);
-    median_state *st = state;
-    st->warmup_trials = 5;
-    st->interval = 1;
-    return HPT_OK;
-}
+#define IN_MEDIAN(field) offsetof(median_state, field)
 
-static int median_set(void *state, const char *key, double v, char *msg)
-{
-    median_state *st = state;
-    if (strcmp(key, "warmup_trials") == 0 || strcmp(key, "interval") == 0) {
-        int is_interval = strcmp(key, "interval") == 0;
-        double lo = is_interval ? 1 : 0;
-        if (!(v >= lo && v <= 1e9) || v != floor(v))
-            return hpti_fail(msg, HPT_E_INVALID, "pruner.%s must be an integer in %g..1e9, not %g",
-                             key, lo, v);
-        *(is_interval ? &st->interval : &st->warmup_trials) = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "warmup_steps") == 0) {
-        if (!isfinite(v))
-            return hpti_fail(msg, HPT_E_INVALID, "pruner.warmup_steps must be finite");
-        st->warmup_steps = v;
-        return HPT_OK;
-    }
-    if (strcmp(key, "average") == 0) {
-        if (v != 0 && v != 1)
-            return hpti_fail(msg, HPT_E_INVALID, "pruner.average must be 0 or 1, not %g", v);
-        st->average = (int)v;
-        return HPT_OK;
-    }
-    return HPT_E_NAME;
-}
-
-static int median_get(const void *state, const char *key, double *v)
-{
-    const median_state *st = state;
-    if (strcmp(key, "warmup_trials") == 0)
-        *v = st->warmup_trials;
-    else if (strcmp(key, "warmup_steps") == 0)
-        *v = st->warmup_steps;
-    else if (strcmp(key, "interval") == 0)
-        *v = st->interval;
-    else if (strcmp(key, "average") == 0)
-        *v = st->average;
-    else
-        return HPT_E_NAME;
-    return HPT_OK;
-}
+static const hpti_option median_options[] = {
+    {"pruner.warmup_trials", HPT_OPTION_INT, HPTI_STORE_DOUBLE, IN_MEDIAN(warmup_trials), 5, 0,
+     1e9, 0, NULL, NULL},
+    {"pruner.warmup_steps", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_MEDIAN(warmup_steps), 0,
+     -DBL_MAX, DBL_MAX, 0, NULL, NULL},
+    {"pruner.interval", HPT_OPTION_INT, HPTI_STORE_DOUBLE, IN_MEDIAN(interval), 1, 1, 1e9, 0,
+     NULL, NULL},
+    {"pruner.average", HPT_OPTION_BOOL, HPTI_STORE_INT, IN_MEDIAN(average), 0, 0, 1, 0, NULL,
+     NULL},
+};
 
 /* The k-th smallest of a[0..n-1] (0-based), reordering a so that a[0..k-1]
  * are <= it: Hoare's selection (Wirth's variant), O(n) on average where a
@@ -232,9 +192,7 @@ static void median_free(void *state)
 const hpti_pruner_type hpti_pruner_median = {
     .name = "median",
     .state_size = sizeof(median_state),
-    .init = median_init,
-    .set_option = median_set,
-    .get_option = median_get,
+    HPTI_OPTIONS(median_options),
     .should_stop = median_should_stop,
     .free = median_free,
 };

@@ -343,7 +343,7 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
     }
     j->fd = fd;
-    j->fsync = 1;
+    hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
     s->journal = j;
     if (!(j->path = hpti_strdup(path)))
         rc = hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
@@ -449,7 +449,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     }
     j->fd = fd;
     fd = -1; /* the study owns it now */
-    j->fsync = 1;
+    hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
     j->replaying = 1;
     s->journal = j;
     off_t keep = 0;

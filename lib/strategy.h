@@ -13,6 +13,7 @@
 #define HPT_STRATEGY_H
 
 #include "common.h"
+#include "options.h"
 #include "rng.h"
 
 struct hpt_study;
@@ -26,15 +27,14 @@ typedef struct {
 typedef struct hpti_strategy_type {
     const char *name;
     size_t state_size;
-    /* Set defaults; called once at study creation. rng is seeded for this
-     * strategy's own stream. May be NULL. */
+    /* Options, named "<strategy>.<key>", stored in the state: the study
+     * stores their defaults before init and validates every set against
+     * the table (options.h). n_options 0: none. */
+    const hpti_option *options;
+    size_t n_options;
+    /* Called once at study creation, after the options' defaults were
+     * stored. May be NULL. */
     int (*init)(void *state, const struct hpt_study *study, char *msg);
-    /* Options named "<strategy>.<key>": `key` excludes the prefix. Return
-     * HPT_E_NAME for an unknown key. May be NULL (no options). */
-    int (*set_option)(void *state, const char *key, double value, char *msg);
-    int (*set_option_str)(void *state, const char *key, const char *value,
-                          char *msg);
-    int (*get_option)(const void *state, const char *key, double *value);
     /* Called at the first ask, after options are final. May be NULL. */
     int (*start)(void *state, const struct hpt_study *study, char *msg);
     /* Propose the next trial. @return HPT_OK, HPT_DONE, HPT_WAIT or an

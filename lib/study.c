@@ -66,9 +66,11 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
     if (hpti_space_copy(space, &s->space))
         goto fail;
     s->dim = s->space->n;
+    hpti_study_options_init(s);
     s->sstate = hpti_calloc(1, type->state_size);
     if (!s->sstate)
         goto fail;
+    hpti_option_defaults(type->options, type->n_options, s->sstate);
     if (type->init && (rc = type->init(s->sstate, s, s->errmsg)) != HPT_OK)
         goto fail;
     *out = s;
@@ -117,165 +119,6 @@ int hpt_strategy_name(size_t i, const char **name)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_strategy_name: no strategy %zu", i);
     *name = t->name;
     return HPT_OK;
-}
-
-/* ---- options --------------------------------------------------------------- */
-
-/* Split "prefix.key": returns key when name starts with prefix + '.'. */
-static const char *after_prefix(const char *name, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(name, prefix, n) == 0 && name[n] == '.' ? name + n + 1 : NULL;
-}
-
-/* An option for some other strategy or pruner than the selected one gets a
- * message that says so, rather than a bare "unknown". */
-static int foreign_option(hpt_study *s, const char *fn, const char *option)
-{
-    for (size_t i = 0; hpti_strategy_at(i); i++)
-        if (after_prefix(option, hpti_strategy_at(i)->name))
-            return hpti_fail(s->errmsg, HPT_E_NAME,
-                             "%s: option '%.64s' belongs to strategy '%s', this study "
-                             "uses '%s'",
-                             fn, option, hpti_strategy_at(i)->name, s->type->name);
-    if (after_prefix(option, "pruner"))
-        return hpti_fail(s->errmsg, HPT_E_NAME,
-                         "%s: option '%.64s' needs a pruner that has it (set \"pruner\" "
-                         "first)",
-                         fn, option);
-    return hpti_fail(s->errmsg, HPT_E_NAME, "%s: unknown option '%.64s'", fn, option);
-}
-
-static int set_locked(hpt_study *s, const char *option, double value)
-{
-    const char *fn = "hpt_study_set", *key;
-    int rc;
-    if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.c */
-        return rc;
-    if (s->started)
-        return hpti_fail(s->errmsg, HPT_E_STAGE,
-                         "%s: options are fixed once the first trial was asked ('%.64s')",
-                         fn, option);
-    if (isnan(value))
-        return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: '%.64s' is NaN", fn, option);
-    if (strcmp(option, "max_trials") == 0) {
-        if (!(value >= 0 && value <= 9007199254740992.0) || value != floor(value))
-            return hpti_fail(s->errmsg, HPT_E_INVALID,
-                             "%s: max_trials must be an integer in 0..2^53, not %g", fn,
-                             value);
-        s->max_trials = (int64_t)value;
-        return HPT_OK;
-    }
-    if ((key = after_prefix(option, s->type->name)) && s->type->set_option) {
-        rc = s->type->set_option(s->sstate, key, value, s->errmsg);
-        if (rc == HPT_E_NAME)
-            return hpti_fail(s->errmsg, rc, "%s: strategy '%s' has no option '%.64s'", fn,
-                             s->type->name, key);
-        return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg) : HPT_OK;
-    }
-    if ((key = after_prefix(option, "pruner")) && s->ptype && s->ptype->set_option) {
-        rc = s->ptype->set_option(s->pstate, key, value, s->errmsg);
-        if (rc == HPT_E_NAME)
-            return hpti_fail(s->errmsg, rc, "%s: pruner '%s' has no option '%.64s'", fn,
-                             s->ptype->name, key);
-        return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg) : HPT_OK;
-    }
-    return foreign_option(s, fn, option);
-}
-
-int hpt_study_set(hpt_study *s, const char *option, double value)
-{
-    hpti_clear_error();
-    if (!s || !option)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
-                         "hpt_study_set: NULL argument");
-    lock(s);
-    int rc = set_locked(s, option, value);
-    if (!rc)
-        rc = hpti_journal_set(s, option, value);
-    unlock(s);
-    return rc;
-}
-
-static int set_pruner(hpt_study *s, const char *fn, const char *value)
-{
-    const hpti_pruner_type *pt = NULL;
-    if (strcmp(value, "none") != 0 && !(pt = hpti_pruner_lookup(value)))
-        return hpti_fail(s->errmsg, HPT_E_NAME, "%s: unknown pruner '%.64s'", fn, value);
-    void *st = NULL;
-    if (pt) {
-        st = hpti_calloc(1, pt->state_size);
-        if (!st)
-            return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-        int rc = pt->init ? pt->init(st, s, s->errmsg) : HPT_OK;
-        if (rc) {
-            if (pt->free)
-                pt->free(st);
-            hpti_free(st);
-            return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
-        }
-    }
-    if (s->pstate && s->ptype->free)
-        s->ptype->free(s->pstate);
-    hpti_free(s->pstate);
-    s->ptype = pt;
-    s->pstate = st;
-    return HPT_OK;
-}
-
-int hpt_study_set_str(hpt_study *s, const char *option, const char *value)
-{
-    const char *fn = "hpt_study_set_str", *key;
-    hpti_clear_error();
-    if (!s || !option || !value)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
-    lock(s);
-    int rc;
-    if (hpti_durable_same_str(s, option, value)) /* resumed: same value */
-        rc = HPT_OK;
-    else if (s->started)
-        rc = hpti_fail(s->errmsg, HPT_E_STAGE,
-                       "%s: options are fixed once the first trial was asked ('%.64s')",
-                       fn, option);
-    else if (strcmp(option, "pruner") == 0)
-        rc = set_pruner(s, fn, value);
-    else if ((key = after_prefix(option, s->type->name)) && s->type->set_option_str) {
-        rc = s->type->set_option_str(s->sstate, key, value, s->errmsg);
-        if (rc == HPT_E_NAME)
-            rc = hpti_fail(s->errmsg, rc, "%s: strategy '%s' has no option '%.64s'", fn,
-                           s->type->name, key);
-        else if (rc)
-            rc = hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
-    } else
-        rc = foreign_option(s, fn, option);
-    if (!rc)
-        rc = hpti_journal_set_str(s, option, value);
-    unlock(s);
-    return rc;
-}
-
-int hpt_study_get(const hpt_study *s, const char *option, double *value)
-{
-    const char *fn = "hpt_study_get", *key;
-    hpti_clear_error();
-    if (!s || !option || !value)
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
-                         "%s: NULL argument", fn);
-    lock(s);
-    int rc = HPT_E_NAME;
-    if (strcmp(option, "max_trials") == 0) {
-        *value = (double)s->max_trials;
-        rc = HPT_OK;
-    } else if ((key = after_prefix(option, s->type->name)) && s->type->get_option)
-        rc = s->type->get_option(s->sstate, key, value);
-    else if ((key = after_prefix(option, "pruner")) && s->ptype && s->ptype->get_option)
-        rc = s->ptype->get_option(s->pstate, key, value);
-    else
-        rc = hpti_durable_get(s, option, value);
-    if (rc)
-        FAIL(s, rc, "%s: unknown option '%.64s'", fn, option);
-    unlock(s);
-    return rc;
 }
 
 /* ---- ask / report / tell ------------------------------------------------------ */

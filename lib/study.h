@@ -38,6 +38,7 @@ struct hpt_study {
     void *sstate;        /* owned, type->state_size bytes */
     const hpti_pruner_type *ptype; /* NULL = no pruner */
     void *pstate;
+    int pruner_choice;   /* option "pruner": 0 = none, else ptype's index + 1 */
 
     int64_t max_trials;  /* 0 = unlimited */
 
