@@ -60,13 +60,13 @@ static void describe(const hpti_option *o, char *buf, size_t n)
     if (o->kind == HPT_OPTION_BOOL)
         snprintf(buf, n, "0 or 1");
     else if (o->kind == HPT_OPTION_INT)
-        snprintf(buf, n, "an integer in %g..%g", o->lo, o->hi);
+        snprintf(buf, n, "an integer in %.16g..%.16g", o->lo, o->hi);
     else if (o->lo == -DBL_MAX && o->hi == DBL_MAX)
         snprintf(buf, n, "finite");
     else if (o->hi == DBL_MAX)
-        snprintf(buf, n, "finite and %s %g", open ? ">" : ">=", o->lo);
+        snprintf(buf, n, "finite and %s %.16g", open ? ">" : ">=", o->lo);
     else
-        snprintf(buf, n, "in %c%g, %g]", open ? '(' : '[', o->lo, o->hi);
+        snprintf(buf, n, "in %c%.16g, %.16g]", open ? '(' : '[', o->lo, o->hi);
 }
 
 static int check(const hpti_option *o, double v, char *msg)
@@ -78,7 +78,7 @@ static int check(const hpti_option *o, double v, char *msg)
         return HPT_OK;
     char what[96];
     describe(o, what, sizeof what);
-    return hpti_fail(msg, HPT_E_INVALID, "%s must be %s, not %g", o->name, what, v);
+    return hpti_fail(msg, HPT_E_INVALID, "%s must be %s, not %.16g", o->name, what, v);
 }
 
 int hpti_option_set(const hpti_option *o, void *owner, double value, char *msg)
