@@ -21,7 +21,7 @@ from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal
                    NoMemory, NumericError, ParamTypeError, StageError, TrialStateError,
                    UnknownName, UnknownTrial, strerror)
 from ._space import Categorical, Float, Int
-from ._study import (FrozenTrial, Study, Trial, TrialPruned, TrialState, Wait,
+from ._study import (FrozenTrial, Option, Study, Trial, TrialPruned, TrialState, Wait,
                      has_strategy, strategies)
 
 __version__ = "0.1.0"
@@ -39,7 +39,7 @@ __all__ = [
     "BufferTooSmall", "CONSTANTS", "Categorical", "CorruptJournal", "Error",
     "FileError", "Float", "FrozenTrial", "Int", "InvalidArgument", "JournalLocked",
     "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoMemory", "NumericError",
-    "ParamTypeError", "StageError", "Study", "Trial", "TrialPruned", "TrialState",
+    "Option", "ParamTypeError", "StageError", "Study", "Trial", "TrialPruned", "TrialState",
     "TrialStateError", "UnknownName", "UnknownTrial", "Wait", "has_strategy",
     "library_path", "library_version", "strategies", "strerror",
 ]

@@ -59,6 +59,11 @@ PARAM_FLOAT = 0
 PARAM_INT = 1
 PARAM_CATEGORICAL = 2
 
+OPTION_INT = 0
+OPTION_REAL = 1
+OPTION_BOOL = 2
+OPTION_STRING = 3
+
 MAX_PARAMS = 1024
 MAX_CHOICES = 4096
 MAX_NAME = 255
@@ -114,7 +119,7 @@ class UnknownName(Error, LookupError):
 
 
 class ParamTypeError(Error, TypeError):
-    """HPT_E_TYPE: the parameter exists with another type."""
+    """HPT_E_TYPE: the parameter (or option) exists with another type."""
     status = E_TYPE
 
 
@@ -218,6 +223,11 @@ PROTOTYPES = {
     "hpt_study_set": (_c.c_int, [_p, _s, _dbl]),
     "hpt_study_set_str": (_c.c_int, [_p, _s, _s]),
     "hpt_study_get": (_c.c_int, [_p, _s, _P(_dbl)]),
+    "hpt_study_get_str": (_c.c_int, [_p, _s, _P(_s)]),
+    "hpt_study_option_count": (_c.c_int, [_p, _P(_sz)]),
+    "hpt_study_option_info": (_c.c_int, [_p, _sz, _P(_s), _P(_i32), _P(_dbl), _P(_dbl),
+                                         _P(_dbl)]),
+    "hpt_study_option_choice": (_c.c_int, [_p, _sz, _sz, _P(_s)]),
     "hpt_study_ask": (_c.c_int, [_p, _P(_i64)]),
     "hpt_study_report": (_c.c_int, [_p, _i64, _dbl, _dbl, _P(_i32)]),
     "hpt_study_tell": (_c.c_int, [_p, _i64, _dbl]),

@@ -74,6 +74,26 @@ class FrozenTrial:
     fail_reason: Optional[str] = None
 
 
+_OPTION_KINDS = {_lib.OPTION_INT: "int", _lib.OPTION_REAL: "real", _lib.OPTION_BOOL: "bool",
+                 _lib.OPTION_STRING: "string"}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option a study accepts, as the library's table describes it
+    (hpt_study_option_info). kind: "int", "real", "bool" or "string"; lo,
+    hi: inclusive bounds (None for strings); default: the default (None for
+    strings and for "unset" defaults such as target_value's); value: the
+    current value; choices: a string option's allowed values (else ())."""
+    name: str
+    kind: str
+    lo: Optional[float]
+    hi: Optional[float]
+    default: Any
+    value: Any
+    choices: Tuple[str, ...] = field(default=())
+
+
 def _trial_id(t):
     if isinstance(t, (Trial, FrozenTrial)):
         return t.id
@@ -196,7 +216,6 @@ class Study:
             self._space.close()     # the study holds its own copy
         self._n = len(self._space)
         self._dense = ctypes.c_double * self._n
-        self.options = {}
         merged = {k.replace("__", "."): v for k, v in kwargs.items()}
         merged.update(options or {})
         for name in sorted(merged, key=lambda k: k != "pruner"):
@@ -248,13 +267,47 @@ class Study:
         else:
             raise TypeError("option %r: expected a number, bool or str, not %r"
                             % (name, value))
-        self.options[name] = value
 
     def get_option(self, name):
-        """Read a numeric option back (its default when never set)."""
+        """Read an option back (its default when never set): a float for
+        numeric options, a str for string options."""
+        h, key = self._handle(), _lib.encode(name)
         out = ctypes.c_double()
-        _lib.check(_lib_.hpt_study_get(self._handle(), _lib.encode(name), _byref(out)))
+        rc = _lib_.hpt_study_get(h, key, _byref(out))
+        if rc == _lib.E_TYPE:
+            text = ctypes.c_char_p()
+            _lib.check(_lib_.hpt_study_get_str(h, key, _byref(text)))
+            return text.value.decode("utf-8")
+        _lib.check(rc)
         return out.value
+
+    def options(self):
+        """Every option this study accepts (its own, its strategy's, its
+        pruner's, its journal's), in the library's order: a dict name ->
+        Option with bounds, default and current value."""
+        h = self._handle()
+        n = ctypes.c_size_t()
+        _lib.check(_lib_.hpt_study_option_count(h, _byref(n)))
+        out = {}
+        name, kind = ctypes.c_char_p(), ctypes.c_int32()
+        lo, hi, default = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+        for i in range(n.value):
+            _lib.check(_lib_.hpt_study_option_info(h, i, _byref(name), _byref(kind),
+                                                   _byref(lo), _byref(hi), _byref(default)))
+            key = name.value.decode("utf-8")
+            k = _OPTION_KINDS[kind.value]
+            value = self.get_option(key)
+            if k == "string":
+                choices, c = [], ctypes.c_char_p()
+                while _lib_.hpt_study_option_choice(h, i, len(choices), _byref(c)) == _lib.OK:
+                    choices.append(c.value.decode("utf-8"))
+                out[key] = Option(key, k, None, None, None, value, tuple(choices))
+                continue
+            native = {"int": int, "bool": bool}.get(k, float)
+            d = None if math.isnan(default.value) else native(default.value)
+            v = value if math.isnan(value) else native(value)
+            out[key] = Option(key, k, lo.value, hi.value, d, v)
+        return out
 
     # ---- ask / report / tell --------------------------------------------------
 

@@ -23,7 +23,7 @@ def test_every_python_constant_matches_the_header(root):
 def test_every_status_scale_state_direction_warm_constant_is_bound(root):
     header = header_constants(root)
     families = ("HPT_OK", "HPT_DONE", "HPT_WAIT", "HPT_E_", "HPT_SCALE_", "HPT_TRIAL_",
-                "HPT_MINIMIZE", "HPT_MAXIMIZE", "HPT_WARM_", "HPT_PARAM_")
+                "HPT_MINIMIZE", "HPT_MAXIMIZE", "HPT_WARM_", "HPT_PARAM_", "HPT_OPTION_")
     for name in header:
         if name.startswith(families):
             assert name in _lib.CONSTANTS, "%s of hpt.h is missing in hpt._lib" % name

@@ -136,7 +136,9 @@ def test_options_by_keyword_dict_and_double_underscore(space):
     assert study.get_option("max_trials") == 7
     assert study.get_option("grid.points") == 3
     assert study.get_option("grid.shuffle") == 1
-    assert study.options == {"max_trials": 7, "grid.points": 3, "grid.shuffle": True}
+    opts = study.options()
+    assert {k: opts[k].value for k in ("max_trials", "grid.points", "grid.shuffle")} == \
+        {"max_trials": 7, "grid.points": 3, "grid.shuffle": True}
     with pytest.raises(hpt.UnknownName):
         study.get_option("grid.nothing")
     # The grid is 3 x 4 x 2 = 24 points; max_trials stops it at 7.
