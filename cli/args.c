@@ -337,7 +337,7 @@ static const setting settings[] = {
     {"float", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "real parameter; S = linear|log|reverse-log|auto"},
     {"int", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "integer parameter; S = linear|log|auto"},
     {"cat", ARG_ONE, WHERE_ANY, "N=A,B,...", "categorical parameter"},
-    {"strategy", ARG_ONE, WHERE_ANY, "NAME", "grid|random|sobol|bayes|hyperband (default bayes)"},
+    {"strategy", ARG_ONE, WHERE_ANY, "NAME", "search strategy (default bayes; names below)"},
     {"direction", ARG_ONE, WHERE_ANY, "min|max", "minimize (default) or maximize the metric"},
     {"seed", ARG_ONE, WHERE_ANY, "N", "seed of the search (default 0)"},
     {"max-trials", ARG_ONE, WHERE_ANY, "N", "stop after N trials (0 = strategy decides)"},
@@ -375,6 +375,8 @@ static const setting settings[] = {
     {"no-live", ARG_NONE, WHERE_ANY, NULL, "never draw it (default: when stderr is a terminal)"},
     {"quiet", ARG_NONE, WHERE_ANY, NULL, "no per-trial lines"},
     {"print-spec", ARG_NONE, WHERE_FLAG, NULL, "print the job as a spec file and exit"},
+    {"list-options", ARG_NONE, WHERE_FLAG, NULL,
+     "list the options of --strategy (and --pruner) and exit"},
     {"help", ARG_NONE, WHERE_FLAG, NULL, "this text"},
     {"version", ARG_NONE, WHERE_FLAG, NULL, "print the version"},
 };
@@ -397,6 +399,11 @@ void cli_usage(FILE *f)
                  settings[i].metavar ? settings[i].metavar : "");
         fprintf(f, "  %-30s %s\n", left, settings[i].help);
     }
+    fputs("Strategies:", f);
+    const char *name;
+    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+        fprintf(f, " %s", name);
+    fputs("\nTheir options: hpt-tune --list-options --strategy NAME [--pruner NAME]\n", f);
 }
 
 static const setting *find_setting(const char *name)
@@ -588,6 +595,10 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
     }
     if (!strcmp(n, "print-spec")) {
         job->mode = CLI_PRINT_SPEC;
+        return 0;
+    }
+    if (!strcmp(n, "list-options")) {
+        job->mode = CLI_LIST_OPTIONS;
         return 0;
     }
     if (!strcmp(n, "help")) {

@@ -7,6 +7,7 @@
  *                  output through a pipe (teed to a log), signals, reaping
  *   progress.c     per-trial result lines (stdout), live status line (stderr)
  *   job.c          the tuning loop: ask -> spawn -> report/tell
+ *   list_options.c --list-options: the library's option table, printed
  *   journal_glue.c the journal API glue (journal_none.c: its absence)
  *   main.c         entry point: modes, signals, exit status
  *
@@ -63,7 +64,8 @@ typedef enum {
     CLI_EXPORT,
     CLI_HELP,
     CLI_VERSION,
-    CLI_PRINT_SPEC
+    CLI_PRINT_SPEC,
+    CLI_LIST_OPTIONS
 } cli_mode;
 
 typedef struct {
@@ -280,6 +282,12 @@ extern int cli_wake_fd[2];
 int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir);
 /* Apply strategy options and completion flags to a fresh study. */
 int cli_apply_options(const cli_job *job, hpt_study *study, int resumed);
+
+/* ---- --list-options (list_options.c) ---------------------------------------------------- */
+
+/* Print the options of job's strategy (and pruner) from the library's
+ * table. Returns the exit status. */
+int cli_list_options(FILE *f, const cli_job *job);
 
 /* ---- journal glue (journal_glue.c or journal_none.c) ----------------------------------- */
 

@@ -286,6 +286,10 @@ int main(int argc, char **argv)
         rc = CLI_EXIT_OK;
         goto done;
     }
+    if (job.mode == CLI_LIST_OPTIONS) {
+        rc = cli_list_options(stdout, &job);
+        goto done;
+    }
     if (job.mode == CLI_PRINT_SPEC) {
         cli_print_spec(stdout, &job);
         rc = CLI_EXIT_OK;

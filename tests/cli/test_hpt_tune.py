@@ -452,5 +452,32 @@ def test_bad_spec_line_names_its_location(tmp_path):
 def test_help_and_version(tmp_path):
     h = run(["--help"], tmp_path)
     assert h.returncode == 0 and "--report-metric" in h.stdout
+    assert re.search(r"^Strategies: grid random sobol bayes hyperband$", h.stdout, re.M)
     v = run(["--version"], tmp_path)
     assert v.returncode == 0 and v.stdout.startswith("hpt-tune ")
+
+
+def test_list_options_comes_from_the_library_table(tmp_path):
+    r = run(["--list-options", "--strategy", "hyperband", "--pruner", "asha"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = {l.split()[0]: l.split(None, 3)[1:] for l in r.stdout.splitlines()[1:]}
+    assert rows["hyperband.eta"] == ["real", "3", "(1, 1e+06]"]
+    assert rows["hyperband.sampler"] == ["string", "bayes", "random|sobol|bayes"]
+    assert rows["hyperband.async"] == ["bool", "1", "0 or 1"]
+    assert rows["max_trials"] == ["int", "0", "0..9007199254740992"]
+    assert rows["target_value"] == ["real", "unset", "finite"]
+    assert rows["pruner"][:2] == ["string", "asha"] and "pruner.eta" in rows
+    assert not any(k.startswith("bayes.") for k in rows)
+    # the listed options are accepted by --option: one job with each at its default
+    b = run(["--list-options", "--strategy", "bayes"], tmp_path)
+    opts = [l.split()[:3] for l in b.stdout.splitlines()[1:]]
+    assert {"bayes.candidates", "bayes.convergence"} <= {o[0] for o in opts}
+    flags = []
+    for name, kind, default in opts:
+        if default != "unset":
+            flags += ["--option", "%s=%s" % (name, default)]
+    j = run(["--float", "x=0:1", "--strategy", "bayes", "--max-trials", "1", "--quiet",
+             "--job-dir", "lo"] + flags + ["--", PY, "-c", "print('objective: 1')"], tmp_path)
+    assert j.returncode == 0, j.stderr
+    bad = run(["--list-options", "--strategy", "nope"], tmp_path)
+    assert bad.returncode == 2 and "unknown strategy" in bad.stderr
