@@ -29,6 +29,12 @@
  *    during the call; the caller keeps them. Outputs go into caller-owned
  *    buffers. The only library-owned pointers handed out are `const char *`
  *    strings, each with its lifetime stated next to the function.
+ *  - Output arrays. A list whose length the library decides is written as
+ *    (buf, cap, size_t *needed): *needed is set to the list's length, the
+ *    first min(cap, *needed) items are written, and the call returns
+ *    HPT_E_RANGE when cap < *needed (buf may be NULL when cap is 0: a size
+ *    query). Arrays of one value per parameter take (buf, n) with n =
+ *    hpt_space_size, any other n being HPT_E_INVALID. No other shape.
  *  - Handles. Objects are opaque, made by *_create through a `T **out`
  *    parameter and released by *_destroy, which accepts NULL. Passing NULL
  *    for a handle elsewhere returns HPT_E_INVALID.
@@ -98,6 +104,14 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_E_MISMATCH (-11) /* a journal belongs to another space/setup   */
 #define HPT_E_LOCKED (-12)  /* a journal is in use by another process      */
 #define HPT_E_RANGE (-13)   /* a buffer is too small (see `needed`)        */
+#define HPT_E_EMPTY (-15)   /* no complete trial yet (best, best_overall)  */
+#define HPT_E_NOMODEL (-16) /* the strategy has no fitted model (yet)      */
+/* -14 is taken by another branch's code; the next free value is -17.
+ * Add-on libraries built on libhpt (libhpt_mpi's HPT_E_MPI = -100) define
+ * their own errors in this range, never elsewhere; hpt_strerror describes
+ * any of them as an add-on's error, the add-on's header names them. */
+#define HPT_ADDON_STATUS_MAX (-100)
+#define HPT_ADDON_STATUS_MIN (-199)
 
 /* Parameter scales. */
 #define HPT_SCALE_LINEAR 0      /* uniform in [lo, hi]                         */
@@ -692,7 +706,8 @@ HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
                              double *budget, int64_t *resume_from);
 
 /* Number of reports of a trial, and report k (0-based, in report order).
- * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_RANGE (k too big). */
+ * @return HPT_OK, HPT_E_INVALID (NULL, or k outside 0 .. count - 1),
+ * HPT_E_TRIAL. */
 HPT_API int hpt_trial_report_count(const hpt_study *study, int64_t trial_id,
                                    int64_t *count);
 HPT_API int hpt_trial_report(const hpt_study *study, int64_t trial_id,
@@ -709,7 +724,7 @@ HPT_API int hpt_trial_fail_reason(const hpt_study *study, int64_t trial_id,
  * the complete trials with the largest budget (hpt_trial_budget; 0, full
  * training, is the largest): with single-fidelity strategies, all of them.
  * Pruned trials do not count. Either out may be NULL.
- * @return HPT_OK; HPT_E_STATE when no trial is complete; HPT_E_INVALID. */
+ * @return HPT_OK; HPT_E_EMPTY when no trial is complete; HPT_E_INVALID. */
 HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
                            double *value);
 
@@ -933,12 +948,14 @@ HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
  * when one of those is strictly better than every complete trial,
  * *trial_id = -1 and *value is its value (user's direction). Either out
  * may be NULL.
- * @return HPT_OK; HPT_E_STATE (nothing observed yet); HPT_E_INVALID. */
+ * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_INVALID. */
 HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
                                    double *value);
 
 /* The k best complete trials, best first (ties: lower id first), into
- * ids[0..*n) with *n = min(k, complete trials).
+ * ids[0..*n) with *n = min(k, complete trials): the output-array convention
+ * with cap = k, where the list asked for is never longer than k (so never
+ * HPT_E_RANGE).
  * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
 HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
                             size_t *n);
@@ -948,7 +965,7 @@ HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
  * ARD lengthscales of its GP (a parameter along which the objective varies
  * fast has a short lengthscale); a heuristic of the model, not a variance
  * decomposition.
- * @return HPT_OK; HPT_E_STATE (the strategy has no model, or none is
+ * @return HPT_OK; HPT_E_NOMODEL (the strategy has no model, or none is
  * fitted yet); HPT_E_INVALID; HPT_E_NUMERIC; HPT_E_NOMEM. */
 HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
 

@@ -100,7 +100,9 @@ extern "C" {
 #endif
 
 /* An MPI communication call failed; hpt_mpi_errmsg has MPI's message.
- * (hpt_strerror does not know this value: use hpt_mpi_strerror.) */
+ * The value lies in hpt.h's range for add-on libraries
+ * (HPT_ADDON_STATUS_MIN .. HPT_ADDON_STATUS_MAX): hpt_strerror calls it an
+ * add-on's error, hpt_mpi_strerror names it. */
 #define HPT_E_MPI (-100)
 
 /* Roles of the non-coordinator ranks (hpt_mpi_create). */

@@ -965,7 +965,7 @@ static int bayes_importance(void *state, const struct hpt_study *s, double *out,
 {
     bayes_state *st = state;
     if (!st->eng_ready || !st->eng.gp.have_theta)
-        return hpti_fail(msg, HPT_E_STATE,
+        return hpti_fail(msg, HPT_E_NOMODEL,
                          "bayes has not fitted its model yet (it does after the initial "
                          "design)");
     for (size_t j = 0; j < s->dim; j++)

@@ -49,6 +49,11 @@ const char *hpt_strerror(int status)
     case HPT_E_MISMATCH: return "journal belongs to another study setup";
     case HPT_E_LOCKED: return "journal is locked by another process";
     case HPT_E_RANGE: return "buffer too small";
-    default: return status > 0 ? "unknown non-error status" : "unknown error";
+    case HPT_E_EMPTY: return "no trial is complete yet";
+    case HPT_E_NOMODEL: return "the strategy has no fitted model";
+    default:
+        if (status <= HPT_ADDON_STATUS_MAX && status >= HPT_ADDON_STATUS_MIN)
+            return "error of an add-on library (-100..-199: see its header)";
+        return status > 0 ? "unknown non-error status" : "unknown error";
     }
 }

@@ -140,7 +140,7 @@ int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
         }
     int rc = HPT_OK;
     if (!found)
-        rc = FAIL(s, HPT_E_STATE,
+        rc = FAIL(s, HPT_E_EMPTY,
                   "hpt_study_best_overall: no complete trial and no warm-start observation");
     else {
         if (trial_id)
@@ -204,7 +204,7 @@ int hpt_study_importance(hpt_study *s, double *out, size_t n)
         rc = hpti_fail(s->errmsg, HPT_E_INVALID, "%s: n is %zu, the space has %zu", fn, n,
                        s->dim);
     else if (!s->type->importance)
-        rc = hpti_fail(s->errmsg, HPT_E_STATE,
+        rc = hpti_fail(s->errmsg, HPT_E_NOMODEL,
                        "%s: strategy '%s' has no model to take importance from", fn,
                        s->type->name);
     else {

@@ -67,8 +67,8 @@ typedef struct hpti_strategy_type {
      * weights (the study normalizes them to sum 1). For bayes: the inverse
      * of the fitted ARD lengthscales (a short lengthscale means the
      * objective varies fast along that parameter). @return HPT_OK, or
-     * HPT_E_STATE with a message when no model is fitted yet. NULL: the
-     * strategy has no model (hpt_study_importance says HPT_E_STATE). */
+     * HPT_E_NOMODEL with a message when no model is fitted yet. NULL: the
+     * strategy has no model (hpt_study_importance says HPT_E_NOMODEL). */
     int (*importance)(void *state, const struct hpt_study *study, double *out,
                       char *msg);
 } hpti_strategy_type;

@@ -519,7 +519,7 @@ int hpt_trial_report(const hpt_study *s, int64_t id, int64_t k, double *step,
     lock(s);
     int rc = check_trial(s, fn, id);
     if (!rc && (k < 0 || (uint64_t)k >= s->trials[id].n_reports))
-        rc = FAIL(s, HPT_E_RANGE, "%s: trial %lld has no report %lld", fn, (long long)id,
+        rc = FAIL(s, HPT_E_INVALID, "%s: trial %lld has no report %lld", fn, (long long)id,
                   (long long)k);
     if (!rc) {
         if (step)
@@ -552,7 +552,7 @@ int hpt_study_best(const hpt_study *s, int64_t *id, double *value)
     lock(s);
     int rc = HPT_OK;
     if (s->best < 0)
-        rc = FAIL(s, HPT_E_STATE, "hpt_study_best: no trial is complete yet");
+        rc = FAIL(s, HPT_E_EMPTY, "hpt_study_best: no trial is complete yet");
     else {
         if (id)
             *id = s->best;

@@ -365,12 +365,12 @@ static void test_importance(void **state)
     assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 11, &st));
     hpt_space_destroy(sp);
     double w[5], x[5];
-    assert_status(hpt_study_importance(st, w, 5), HPT_E_STATE);
+    assert_status(hpt_study_importance(st, w, 5), HPT_E_NOMODEL);
     assert_status(hpt_study_importance(st, w, 4), HPT_E_INVALID);
     int64_t id;
     for (int k = 0; k < 40; k++) {
         if (k == 3)
-            assert_status(hpt_study_importance(st, w, 5), HPT_E_STATE); /* design */
+            assert_status(hpt_study_importance(st, w, 5), HPT_E_NOMODEL); /* design */
         assert_ok(hpt_study_ask(st, &id));
         assert_ok(hpt_trial_params(st, id, x, 5));
         assert_ok(hpt_study_tell(st, id, ranked(x)));

@@ -288,12 +288,57 @@ static void strerror_never_null(void **state)
     assert_string_equal(hpt_study_errmsg(NULL), "");
 }
 
+/* Every defined error has its own text (a host may show it), and the
+ * add-on range is named as such, not "unknown". */
+static void statuses_are_distinct_and_addons_named(void **state)
+{
+    (void)state;
+    static const int errors[] = {HPT_E_INVALID, HPT_E_NOMEM, HPT_E_STAGE, HPT_E_TRIAL,
+                                 HPT_E_STATE, HPT_E_NAME, HPT_E_TYPE, HPT_E_NUMERIC,
+                                 HPT_E_IO, HPT_E_CORRUPT, HPT_E_MISMATCH, HPT_E_LOCKED,
+                                 HPT_E_RANGE, HPT_E_EMPTY, HPT_E_NOMODEL};
+    size_t n = sizeof errors / sizeof errors[0];
+    for (size_t i = 0; i < n; i++) {
+        assert_true(errors[i] < 0 && errors[i] > HPT_ADDON_STATUS_MAX);
+        assert_string_not_equal(hpt_strerror(errors[i]), hpt_strerror(-99));
+        for (size_t j = 0; j < i; j++) {
+            assert_int_not_equal(errors[i], errors[j]);
+            assert_string_not_equal(hpt_strerror(errors[i]), hpt_strerror(errors[j]));
+        }
+    }
+    assert_true(HPT_ADDON_STATUS_MIN < HPT_ADDON_STATUS_MAX);
+    for (int s = HPT_ADDON_STATUS_MIN; s <= HPT_ADDON_STATUS_MAX; s++)
+        assert_non_null(strstr(hpt_strerror(s), "add-on"));
+    assert_null(strstr(hpt_strerror(HPT_ADDON_STATUS_MIN - 1), "add-on"));
+    assert_null(strstr(hpt_strerror(HPT_ADDON_STATUS_MAX + 1), "add-on"));
+
+    /* the split codes: no complete trial, no model; a report index is not a buffer */
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "x", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &st));
+    int64_t id;
+    double w[1], step, v;
+    assert_status(hpt_study_best(st, &id, NULL), HPT_E_EMPTY);
+    assert_status(hpt_study_best_overall(st, &id, NULL), HPT_E_EMPTY);
+    assert_status(hpt_study_importance(st, w, 1), HPT_E_NOMODEL);
+    assert_ok(hpt_study_ask(st, &id));
+    assert_ok(hpt_study_report(st, id, 1, 0.5, NULL));
+    assert_status(hpt_trial_report(st, id, 1, &step, &v), HPT_E_INVALID);
+    assert_ok(hpt_study_tell(st, id, 0.5));
+    assert_ok(hpt_study_best(st, &id, &v));
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(study_message_names_the_problem, setup, teardown),
         cmocka_unit_test(strerror_never_null),
+        cmocka_unit_test(statuses_are_distinct_and_addons_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

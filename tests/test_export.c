@@ -112,7 +112,7 @@ static void test_importance(void **state)
     hpt_study *st;
     assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &st));
     double w[3];
-    assert_status(hpt_study_importance(st, w, 3), HPT_E_STATE);
+    assert_status(hpt_study_importance(st, w, 3), HPT_E_NOMODEL);
     assert_non_null(strstr(hpt_study_errmsg(st), "no model"));
     hpti_strategy_type fake = *st->type;
     const hpti_strategy_type *real = st->type;

@@ -232,7 +232,7 @@ static void all_failed(void **state)
                          hpt_study_errmsg(st));
             assert_ok(hpt_study_tell_failed(st, id, "out of memory"));
         }
-        assert_status(hpt_study_best(st, NULL, NULL), HPT_E_STATE);
+        assert_status(hpt_study_best(st, NULL, NULL), HPT_E_EMPTY);
         assert_ok(hpt_study_export_csv(st, "/dev/null"));
         hpt_study_destroy(st);
     }

@@ -34,7 +34,7 @@ static void lifecycle_and_accessors(void **state)
     assert_int_equal(s, HPT_TRIAL_RUNNING);
     assert_ok(hpt_trial_budget(st, id, &budget, &parent));
     assert_true(budget == 0 && parent == -1);
-    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_STATE);
+    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_EMPTY);
     assert_ok(hpt_study_tell(st, id, 0.75));
     assert_ok(hpt_trial_state(st, id, &s));
     assert_int_equal(s, HPT_TRIAL_COMPLETE);
@@ -110,14 +110,14 @@ static void reports_and_prune(void **state)
     assert_int_equal(n, 3);
     assert_ok(hpt_trial_report(st, id, 1, &step, &v));
     assert_true(step == 2 && fabs(v - 0.2) < 1e-15);
-    assert_status(hpt_trial_report(st, id, 3, &step, &v), HPT_E_RANGE);
+    assert_status(hpt_trial_report(st, id, 3, &step, &v), HPT_E_INVALID); /* not a buffer */
     assert_ok(hpt_study_prune(st, id));
     assert_ok(hpt_trial_state(st, id, &s));
     assert_int_equal(s, HPT_TRIAL_PRUNED);
     assert_ok(hpt_trial_value(st, id, &v));
     assert_true(fabs(v - 0.3) < 1e-15);
     /* pruned trials are not the best */
-    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_STATE);
+    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_EMPTY);
     /* a trial pruned before any report has no value: it is failed */
     assert_ok(hpt_study_ask(st, &id));
     assert_ok(hpt_study_prune(st, id));

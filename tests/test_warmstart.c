@@ -72,7 +72,7 @@ static void test_identical_same_space(void **state)
             assert_true(st->prior_u[k * 3 + i] >= 0 && st->prior_u[k * 3 + i] <= 1);
     /* child's best <= parent's best from the first ask on */
     double v;
-    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_STATE); /* own trials only */
+    assert_status(hpt_study_best(st, NULL, NULL), HPT_E_EMPTY); /* own trials only */
     assert_ok(hpt_study_best_overall(st, &id, &v));
     assert_int_equal(id, -1);
     assert_true(v <= pbest);
@@ -198,7 +198,7 @@ static void test_transfer_storage(void **state)
     assert_int_equal(st->n_transfer, 10 + 5);
     assert_int_equal(st->transfer_parent[0], 0);
     assert_int_equal(st->transfer_parent[14], 1);
-    assert_status(hpt_study_best_overall(st, NULL, NULL), HPT_E_STATE);
+    assert_status(hpt_study_best_overall(st, NULL, NULL), HPT_E_EMPTY);
     double first = st->transfer_loss[3];
     hpt_study_destroy(st);
     assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));

@@ -16,10 +16,11 @@ path; its version is checked at import. Failures raise hpt.Error subclasses
 that carry the library's message.
 """
 from . import _lib
-from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal,
-                   Error, FileError, InvalidArgument, JournalLocked, JournalMismatch,
-                   NoMemory, NumericError, ParamTypeError, StageError, TrialStateError,
-                   UnknownName, UnknownTrial, strerror)
+from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, AddonError, BufferTooSmall,
+                   CorruptJournal, Error, FileError, InvalidArgument, JournalLocked,
+                   JournalMismatch, NoCompleteTrial, NoMemory, NoModel, NumericError,
+                   ParamTypeError, StageError, TrialStateError, UnknownName, UnknownTrial,
+                   strerror)
 from ._space import Categorical, Float, Int
 from ._study import (FrozenTrial, Option, Study, Trial, TrialPruned, TrialState, Wait,
                      has_strategy, strategies)
@@ -36,9 +37,9 @@ def library_version():
 
 
 __all__ = [
-    "BufferTooSmall", "CONSTANTS", "Categorical", "CorruptJournal", "Error",
+    "AddonError", "BufferTooSmall", "CONSTANTS", "Categorical", "CorruptJournal", "Error",
     "FileError", "Float", "FrozenTrial", "Int", "InvalidArgument", "JournalLocked",
-    "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoMemory", "NumericError",
+    "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoCompleteTrial", "NoMemory", "NoModel", "NumericError",
     "Option", "ParamTypeError", "StageError", "Study", "Trial", "TrialPruned", "TrialState",
     "TrialStateError", "UnknownName", "UnknownTrial", "Wait", "has_strategy",
     "library_path", "library_version", "strategies", "strerror",

@@ -38,6 +38,10 @@ E_CORRUPT = -10
 E_MISMATCH = -11
 E_LOCKED = -12
 E_RANGE = -13
+E_EMPTY = -15
+E_NOMODEL = -16
+ADDON_STATUS_MAX = -100
+ADDON_STATUS_MIN = -199
 
 SCALE_LINEAR = 0
 SCALE_LOG = 1
@@ -149,14 +153,31 @@ class JournalLocked(Error):
 
 
 class BufferTooSmall(Error):
-    """HPT_E_RANGE: an index or a buffer is out of range."""
+    """HPT_E_RANGE: a buffer is too small (or an option index past the end)."""
     status = E_RANGE
+
+
+class NoCompleteTrial(TrialStateError):
+    """HPT_E_EMPTY: no trial is complete yet (best, best_overall). A
+    TrialStateError, as it was before it had its own code."""
+    status = E_EMPTY
+
+
+class NoModel(TrialStateError):
+    """HPT_E_NOMODEL: the strategy has no fitted model (importance). A
+    TrialStateError, as it was before it had its own code."""
+    status = E_NOMODEL
+
+
+class AddonError(Error):
+    """A status in HPT_ADDON_STATUS_MIN..MAX: an error of an add-on library
+    built on libhpt (libhpt_mpi's HPT_E_MPI); `status` says which."""
 
 
 _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
-    JournalMismatch, JournalLocked, BufferTooSmall)}
+    JournalMismatch, JournalLocked, BufferTooSmall, NoCompleteTrial, NoModel)}
 
 
 # ---- loading --------------------------------------------------------------
@@ -327,8 +348,10 @@ def error_for(status, message=None):
     if message is None:
         message = _decode(lib.hpt_last_errmsg()) or strerror(status)
     cls = _ERRORS.get(status, Error)
+    if cls is Error and ADDON_STATUS_MIN <= status <= ADDON_STATUS_MAX:
+        cls = AddonError
     e = cls(message)
-    if cls is Error:
+    if e.status != status:
         e.status = status
     return e
 

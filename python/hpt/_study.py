@@ -413,7 +413,8 @@ class Study:
     def best_trial(self):
         """The best complete trial, as hpt_study_best picks it (among the
         complete trials of the largest budget, so multi-fidelity values
-        compare); raises hpt.TrialStateError when no trial is complete."""
+        compare); raises hpt.NoCompleteTrial (a TrialStateError) when no trial
+        is complete."""
         return self.trial(self._best()[0])
 
     @property
@@ -516,7 +517,8 @@ class Study:
 
     def importance(self):
         """{name: relative importance} from the strategy's model (sums to
-        1); hpt.TrialStateError when the strategy has no fitted model."""
+        1); hpt.NoModel (a TrialStateError) when the strategy has no fitted
+        model."""
         f = _lib.need("hpt_study_importance", "importance()")
         out = self._dense()
         _lib.check(f(self._handle(), out, self._n))

@@ -64,3 +64,26 @@ def test_version_matches_the_header(root):
     assert _lib.lib.hpt_version_number() == header["HPT_VERSION_MAJOR"] * 10000 + \
         header["HPT_VERSION_MINOR"] * 100 + header["HPT_VERSION_PATCH"]
     assert _lib.EXPECTED_MAJOR == header["HPT_VERSION_MAJOR"]
+
+
+def test_addon_statuses_are_a_range_with_their_own_exception(root):
+    header = header_constants(root)
+    lo, hi = header["HPT_ADDON_STATUS_MIN"], header["HPT_ADDON_STATUS_MAX"]
+    assert lo < hi < min(v for k, v in header.items() if k.startswith("HPT_E_"))
+    for status in (lo, (lo + hi) // 2, hi):
+        e = _lib.error_for(status, "msg")
+        assert type(e) is hpt.AddonError and e.status == status
+        assert "add-on" in hpt.strerror(status)
+    assert type(_lib.error_for(hi + 1, "msg")) is hpt.Error
+
+
+def test_split_statuses_keep_their_old_class_as_a_base():
+    assert issubclass(hpt.NoCompleteTrial, hpt.TrialStateError)
+    assert issubclass(hpt.NoModel, hpt.TrialStateError)
+    study = hpt.Study({"x": hpt.Float(0.0, 1.0)}, "random")
+    try:
+        study.best_trial
+    except hpt.NoCompleteTrial as e:
+        assert e.status == _lib.E_EMPTY
+    else:
+        raise AssertionError("best_trial of an empty study did not raise")
