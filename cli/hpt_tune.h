@@ -8,7 +8,7 @@
  *   progress.c     per-trial result lines (stdout), live status line (stderr)
  *   job.c          the tuning loop: ask -> spawn -> report/tell
  *   list_options.c --list-options: the library's option table, printed
- *   journal_glue.c the journal API glue (journal_none.c: its absence)
+ *   journal_glue.c the journal API glue
  *   main.c         entry point: modes, signals, exit status
  *
  * hpt-tune is a host program: it uses only the public API in hpt.h. */
@@ -289,9 +289,8 @@ int cli_apply_options(const cli_job *job, hpt_study *study, int resumed);
  * table. Returns the exit status. */
 int cli_list_options(FILE *f, const cli_job *job);
 
-/* ---- journal glue (journal_glue.c or journal_none.c) ----------------------------------- */
+/* ---- journal glue (journal_glue.c) ------------------------------------------------------- */
 
-int cli_journal_available(void);
 int cli_journal_open(const char *path, const hpt_space *space, const char *strategy,
                      int32_t direction, uint64_t seed, hpt_study **out);
 int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind);

@@ -8,12 +8,8 @@
  * and the details the journal branch added: hpt_study_warm_default,
  * hpt_study_warm_info, hpt_study_done_reason.
  *
- * cli.mk compiles this file only when include/hpt.h declares hpt_study_open
- * (otherwise journal_none.c). Everything that depends on the journal's
- * exact API is here, so a different final API changes this file only. */
+ * Everything that depends on the journal's exact API is here. */
 #include "hpt_tune.h"
-
-int cli_journal_available(void) { return 1; }
 
 /* space == NULL and strategy == NULL: whatever study the journal holds. */
 int cli_journal_open(const char *path, const hpt_space *space, const char *strategy,

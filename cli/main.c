@@ -299,11 +299,6 @@ int main(int argc, char **argv)
         rc = usage_error("--export needs a journal (--journal, --resume or --status)");
         goto done;
     }
-    if ((job.journal || job.export_format || job.n_warm) && !cli_journal_available()) {
-        rc = usage_error("--journal, --resume, --status, --export and warm starts need "
-                         "libhpt's journal API, missing from this build");
-        goto done;
-    }
     int show_only = job.mode == CLI_STATUS || (job.export_format && !job.n_command &&
                                                job.mode != CLI_RESUME);
     if (show_only && job.mode != CLI_STATUS) {

@@ -2,9 +2,8 @@
 # check_mpi.sh BUILD -- libhpt_mpi under mpirun: a job runs to completion
 # with every trial accounted for (complete), failures and a worker leaving
 # (faults), HPT_DONE shutdown (done), a trial trained by a group of ranks
-# (group), HPT_WAIT held by the coordinator (wait: needs strategy
-# "hyperband", else it skips itself), abort + resume through the journal (resume, when include/hpt.h
-# has hpt_study_open); the shared library exports only hpt_mpi_*; an
+# (group), HPT_WAIT held by the coordinator (wait), abort + resume through
+# the journal (resume); the shared library exports only hpt_mpi_*; an
 # outside program builds with `pkg-config hpt_mpi`. Skipped (exit 0) when
 # Open MPI is not installed.
 set -u
@@ -14,7 +13,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group wait; do
+for p in complete faults done group wait resume; do
     [ -x "$t/$p" ] || { echo "check_mpi: $t/$p not built (make tests)"; exit 1; }
 done
 
@@ -50,19 +49,11 @@ run done 4 "$t/done"
 run group 5 "$t/group"
 run wait 4 "$t/wait"
 
-if grep -q 'hpt_study_open' include/hpt.h; then
-    if [ ! -x "$t/resume" ]; then
-        echo "check_mpi: $t/resume not built (make tests)"; fail=1
-    else
-        # The first run must die by MPI_Abort; the second must finish.
-        if mpirun_ 4 "$t/resume" "$tmp/study.journal" crash >"$tmp/out" 2>&1; then
-            echo "check_mpi: resume: the crash run did not crash"; tail -n 20 "$tmp/out"; fail=1
-        fi
-        run resume 4 "$t/resume" "$tmp/study.journal" finish
-    fi
-else
-    echo "check_mpi: resume skipped: include/hpt.h has no hpt_study_open (journal) yet"
+# The first run must die by MPI_Abort; the second must finish.
+if mpirun_ 4 "$t/resume" "$tmp/study.journal" crash >"$tmp/out" 2>&1; then
+    echo "check_mpi: resume: the crash run did not crash"; tail -n 20 "$tmp/out"; fail=1
 fi
+run resume 4 "$t/resume" "$tmp/study.journal" finish
 
 if [ -z "${HPT_SANITIZED:-}" ]; then
     bad=$(nm -D --defined-only "$b/libhpt_mpi.so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' |

@@ -217,8 +217,8 @@ _i32, _i64, _u64, _dbl, _sz = _c.c_int32, _c.c_int64, _c.c_uint64, _c.c_double, 
 _p, _s = _c.c_void_p, _c.c_char_p
 _P = _c.POINTER
 
-#: name -> (restype, argtypes) of every symbol the binding uses, whatever
-#: the library provides; OPTIONAL ones may be absent from an older library.
+#: name -> (restype, argtypes) of every symbol the binding uses; a library
+#: without one of them is refused at import.
 PROTOTYPES = {
     "hpt_version_string": (_s, []),
     "hpt_version_number": (_i32, []),
@@ -266,8 +266,7 @@ PROTOTYPES = {
     "hpt_trial_report": (_c.c_int, [_p, _i64, _i64, _P(_dbl), _P(_dbl)]),
     "hpt_trial_fail_reason": (_c.c_int, [_p, _i64, _P(_s)]),
     "hpt_study_best": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
-    # Persistence: journal, resume, warm start, completion, export. Optional:
-    # a library built without them still serves everything else.
+    # Persistence: journal, resume, warm start, completion, export.
     "hpt_study_open": (_c.c_int, [_s, _p, _s, _i32, _u64, _P(_p)]),
     "hpt_study_journal_info": (_c.c_int, [_p, _P(_i64), _P(_i64), _P(_s)]),
     "hpt_study_running": (_c.c_int, [_p, _P(_i64), _sz, _P(_sz)]),
@@ -280,37 +279,14 @@ PROTOTYPES = {
     "hpt_study_top_k": (_c.c_int, [_p, _sz, _P(_i64), _P(_sz)]),
     "hpt_study_importance": (_c.c_int, [_p, _P(_dbl), _sz]),
 }
-#: Symbols that an older or partial library may lack; features using them
-#: check `has(name)` first (hpt.Study raises NotImplementedError without).
-OPTIONAL = {
-    "hpt_study_open", "hpt_study_journal_info", "hpt_study_running",
-    "hpt_study_warm_default", "hpt_study_warm_start", "hpt_study_warm_info",
-    "hpt_study_done_reason", "hpt_study_export_csv", "hpt_study_best_overall",
-    "hpt_study_top_k", "hpt_study_importance",
-}
 
 for _name, (_res, _args) in PROTOTYPES.items():
     try:
         _f = getattr(lib, _name)
     except AttributeError:
-        if _name in OPTIONAL:
-            continue
         raise ImportError("hpt: %s lacks the symbol %s (too old?)" % (path, _name))
     _f.restype = _res
     _f.argtypes = _args
-
-
-def has(symbol):
-    """True when the loaded library exports `symbol` (optional features)."""
-    return symbol in PROTOTYPES and hasattr(lib, symbol)
-
-
-def need(symbol, feature):
-    """The function `symbol`, or NotImplementedError naming the feature."""
-    if not has(symbol):
-        raise NotImplementedError("%s needs %s, which libhpt %s (%s) does not have"
-                                  % (feature, symbol, version(), path))
-    return getattr(lib, symbol)
 
 
 def _decode(b):

@@ -208,7 +208,7 @@ class Study:
                 _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy),
                                                   dir_code, self.seed, _byref(self._h)))
             else:
-                study_open = _lib.need("hpt_study_open", "a journal")
+                study_open = _lib_.hpt_study_open
                 _lib.check(study_open(os.fsencode(self.journal), self._space.handle,
                                       _lib.encode(strategy), dir_code, self.seed,
                                       _byref(self._h)))
@@ -431,7 +431,7 @@ class Study:
         """What opening the journal found: dict(records=..., dropped_bytes=...,
         note="created" | "resumed: ..."). hpt.TrialStateError without a
         journal."""
-        f = _lib.need("hpt_study_journal_info", "journal_info()")
+        f = _lib_.hpt_study_journal_info
         records, dropped, note = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
         _lib.check(f(self._handle(), _byref(records), _byref(dropped), _byref(note)))
         return {"records": records.value, "dropped_bytes": dropped.value,
@@ -440,7 +440,7 @@ class Study:
     def running_trials(self):
         """The running trials (after a resume: those the dead process had
         asked and not told), as Trial objects to train again or fail."""
-        f = _lib.need("hpt_study_running", "running_trials()")
+        f = _lib_.hpt_study_running
         h = self._handle()
         while True:
             needed = ctypes.c_size_t()
@@ -467,15 +467,15 @@ class Study:
         for name, value in (defaults or {}).items():
             d = self.space.get(name)
             x = d.index(value) if isinstance(d, Categorical) else value
-            f = _lib.need("hpt_study_warm_default", "warm_start(defaults=...)")
+            f = _lib_.hpt_study_warm_default
             _lib.check(f(h, _lib.encode(name), float(x)))
-        f = _lib.need("hpt_study_warm_start", "warm_start()")
+        f = _lib_.hpt_study_warm_start
         _lib.check(f(h, os.fsencode(os.fspath(parent_journal)), kinds[kind]))
         return self.warm_info()
 
     def warm_info(self):
         """Totals over all warm starts: dict(used=..., skipped=..., summary=...)."""
-        f = _lib.need("hpt_study_warm_info", "warm_info()")
+        f = _lib_.hpt_study_warm_info
         used, skipped, summary = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
         _lib.check(f(self._handle(), _byref(used), _byref(skipped), _byref(summary)))
         return {"used": used.value, "skipped": skipped.value,
@@ -485,14 +485,14 @@ class Study:
     def done_reason(self):
         """Why the last ask returned None: "max_trials", "target_value",
         "patience", "max_seconds", "converged", "exhausted"; "" if none did."""
-        f = _lib.need("hpt_study_done_reason", "done_reason")
+        f = _lib_.hpt_study_done_reason
         return _lib._decode(f(self._handle()))
 
     def export_csv(self, path):
         """The library's own CSV export (hpt_study_export_csv: RFC 4180,
         columns id, state, parameters by name, budget, value, reports,
         fail_reason). to_csv is the pure-Python one."""
-        f = _lib.need("hpt_study_export_csv", "export_csv()")
+        f = _lib_.hpt_study_export_csv
         _lib.check(f(self._handle(), os.fsencode(os.fspath(path))))
         return path
 
@@ -500,14 +500,14 @@ class Study:
         """(trial id or None, value): like best_value, but also over the
         identical warm-start observations (id None when one of those is
         best)."""
-        f = _lib.need("hpt_study_best_overall", "best_overall()")
+        f = _lib_.hpt_study_best_overall
         tid, v = ctypes.c_int64(), ctypes.c_double()
         _lib.check(f(self._handle(), _byref(tid), _byref(v)))
         return (tid.value if tid.value >= 0 else None), v.value
 
     def top_k(self, k):
         """The k best complete trials, best first, as FrozenTrial records."""
-        f = _lib.need("hpt_study_top_k", "top_k()")
+        f = _lib_.hpt_study_top_k
         k = int(k)
         if k < 0:
             raise ValueError("k must be >= 0")
@@ -519,7 +519,7 @@ class Study:
         """{name: relative importance} from the strategy's model (sums to
         1); hpt.NoModel (a TrialStateError) when the strategy has no fitted
         model."""
-        f = _lib.need("hpt_study_importance", "importance()")
+        f = _lib_.hpt_study_importance
         out = self._dense()
         _lib.check(f(self._handle(), out, self._n))
         return dict(zip(self.space, out[:]))

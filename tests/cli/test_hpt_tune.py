@@ -2,8 +2,7 @@
 objective with a fake epoch loop (see its docstring).
 
 Run by tests/check_cli.sh with HPT_TUNE=<build>/hpt-tune; skipped when the
-binary is missing. Features that need parts of libhpt not in this build
-(the journal API, the "median" pruner) are skipped with a reason.
+binary is missing.
 """
 import json
 import math
@@ -52,17 +51,6 @@ def trials(stdout):
 
 def objective(lr, layers, act):
     return (math.log10(lr) + 3) ** 2 + 0.1 * (layers - 2) ** 2 + (0 if act == "tanh" else 0.5)
-
-
-def journal_available(tmp_path):
-    r = run(["--status", str(tmp_path / "none.hptj")], tmp_path)
-    return "journal API" not in r.stderr
-
-
-def has_pruner(tmp_path, name):
-    r = run(["--float", "x=0:1", "--pruner", name, "--max-trials", "1", "--quiet",
-             "--job-dir", "probe", "--", "true"], tmp_path)
-    return r.returncode != 2
 
 
 def no_process_with(marker):
@@ -146,8 +134,6 @@ def test_hyperband_budgets_and_promotions_reach_the_command(tmp_path):
             "--", PY, TRAIN, "--lr", "{lr}", "--epochs", "{budget}",
             "--dump", "{trial_dir}/dump.json"]
     r = run(args, tmp_path)
-    if r.returncode == 2 and "hyperband" in r.stderr:
-        pytest.skip("no strategy 'hyperband' in this libhpt build")
     assert r.returncode == 0, r.stderr
     t = trials(r.stdout)
     promoted = 0
@@ -263,8 +249,6 @@ def test_hanging_trial_is_killed_at_its_timeout(tmp_path):
 
 
 def test_pruned_trial_is_killed_mid_run(tmp_path):
-    if not has_pruner(tmp_path, "median"):
-        pytest.skip("no 'median' pruner in this libhpt build")
     # Half of the configurations report a constant high loss: the median
     # pruner stops some of them; a stopped trial's process is killed before
     # its 20 epochs end.
@@ -316,8 +300,6 @@ def test_sigint_stops_running_trials(tmp_path):
 
 
 def test_kill9_then_resume_loses_nothing(tmp_path):
-    if not journal_available(tmp_path):
-        pytest.skip("libhpt without the journal API (hpt_study_open)")
     marker = f"resume-marker-{os.getpid()}"
     args = ["--float", "lr=1e-4:1e-2:log", "--cat", "act=relu,tanh", "--max-trials", "10",
             "--parallel", "2", "--journal", "job.hptj", "--report-metric", REPORT,
@@ -361,8 +343,6 @@ def test_kill9_then_resume_loses_nothing(tmp_path):
 
 
 def test_warm_start_flags(tmp_path):
-    if not journal_available(tmp_path):
-        pytest.skip("warm starts come with the journal API")
     cmd = ["--", "sh", "-c", "echo objective: $HPT_PARAM_X"]
     r = run(["--float", "x=0:1", "--max-trials", "3", "--journal", "p.hptj"] + cmd, tmp_path)
     assert r.returncode == 0, r.stderr
@@ -380,8 +360,6 @@ def test_warm_start_flags(tmp_path):
 
 
 def test_completion_flags(tmp_path):
-    if not journal_available(tmp_path):
-        pytest.skip("completion criteria come with the journal API")
     r = run(["--int", "k=1:9", "--strategy", "grid", "--direction", "max", "--target", "3",
              "--job-dir", "jd", "--", "sh", "-c", "echo objective: $HPT_PARAM_K"], tmp_path)
     assert r.returncode == 0, r.stderr

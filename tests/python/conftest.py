@@ -15,13 +15,6 @@ if str(ROOT / "python") not in sys.path:
 import hpt  # noqa: E402
 
 
-def requires_strategy(name):
-    """Skip unless the loaded library has strategy `name` (so that tests of
-    strategies landing on other branches start running after the merge)."""
-    return pytest.mark.skipif(not hpt.has_strategy(name),
-                              reason="libhpt has no strategy %r yet" % name)
-
-
 @pytest.fixture
 def root():
     return ROOT

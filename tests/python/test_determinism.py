@@ -9,7 +9,6 @@ import pytest
 import hpt
 from hpt import _lib
 
-from conftest import requires_strategy
 
 SEEDS = [0, 1, 2 ** 64 - 1]
 
@@ -123,7 +122,6 @@ def test_binding_equals_a_c_program(space6, strategy, tmp_path, root):
     assert len(c_rows) == 30 and py == c_rows
 
 
-@requires_strategy("bayes")
 def test_bayes_same_seed_same_trials():
     space = {"x": hpt.Float(-2, 2), "y": hpt.Float(-2, 2)}
 

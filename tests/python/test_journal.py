@@ -1,17 +1,10 @@
-"""Durable studies, resume, warm start, completion and the C-side results:
-each test skips while the loaded library lacks the function it needs."""
+"""Durable studies, resume, warm start, completion and the C-side results."""
 import csv
 
 import pytest
 
 import hpt
 from hpt import _lib
-
-from conftest import requires_strategy
-
-
-def requires(symbol):
-    return pytest.mark.skipif(not _lib.has(symbol), reason="libhpt has no %s yet" % symbol)
 
 
 SPACE = {"x": hpt.Float(-1.0, 1.0), "k": hpt.Int(0, 4), "c": hpt.Categorical(["a", None])}
@@ -21,13 +14,6 @@ def f(p):
     return (p["x"] - 0.3) ** 2 + 0.1 * p["k"] + (p["c"] is None) * 0.05
 
 
-@pytest.mark.skipif(_lib.has("hpt_study_open"), reason="the library has journals")
-def test_without_journal_support_a_clear_error(tmp_path):
-    with pytest.raises(NotImplementedError, match="hpt_study_open"):
-        hpt.Study(SPACE, journal=tmp_path / "j")
-
-
-@requires("hpt_study_open")
 def test_journal_resume_gives_the_same_study(tmp_path):
     path = tmp_path / "study.jnl"
     opts = dict(max_trials=12)
@@ -62,7 +48,6 @@ def test_journal_resume_gives_the_same_study(tmp_path):
     s2.close()
 
 
-@requires("hpt_study_open")
 def test_journal_refusals(tmp_path):
     path = tmp_path / "study.jnl"
     s1 = hpt.Study(SPACE, "random", seed=1, journal=path)
@@ -82,7 +67,6 @@ def test_journal_refusals(tmp_path):
         hpt.Study(SPACE).journal_info()
 
 
-@requires("hpt_study_open")
 def test_torn_last_record_is_dropped(tmp_path):
     path = tmp_path / "study.jnl"
     with hpt.Study(SPACE, "random", seed=1, journal=path) as s:
@@ -94,7 +78,6 @@ def test_torn_last_record_is_dropped(tmp_path):
         assert len(s) == 1
 
 
-@requires("hpt_study_export_csv")
 def test_export_csv_by_the_library(tmp_path):
     s = hpt.Study(SPACE, "random", seed=3)
     for i in range(4):
@@ -107,7 +90,6 @@ def test_export_csv_by_the_library(tmp_path):
     assert [float(r["x"]) for r in rows] == [t.params["x"] for t in s.trials]
 
 
-@requires("hpt_study_done_reason")
 def test_completion_criteria_and_done_reason():
     s = hpt.Study(SPACE, "random", seed=4, target_value=0.2)
     assert s.done_reason == ""
@@ -127,7 +109,6 @@ def test_completion_criteria_and_done_reason():
     assert p.done_reason == "patience" and len(p) == 4
 
 
-@requires("hpt_study_top_k")
 def test_top_k():
     s = hpt.Study(SPACE, "random", seed=5, direction="maximize")
     for _ in range(10):
@@ -138,8 +119,6 @@ def test_top_k():
     assert top[0] == s.best_trial and s.top_k(0) == [] and len(s.top_k(50)) == 10
 
 
-@requires("hpt_study_warm_start")
-@requires_strategy("bayes")
 def test_warm_start_and_importance(tmp_path):
     parent = tmp_path / "parent.jnl"
     with hpt.Study(SPACE, "random", seed=6, journal=parent) as p:
@@ -162,8 +141,6 @@ def test_warm_start_and_importance(tmp_path):
         child.warm_start(parent, "sideways")
 
 
-@requires("hpt_study_importance")
-@requires_strategy("bayes")
 def test_importance():
     with pytest.raises(hpt.TrialStateError):
         hpt.Study(SPACE, "random").importance()
@@ -171,9 +148,6 @@ def test_importance():
     for _ in range(12):
         t = s.ask()
         t.tell(f(t.params))
-    try:
-        imp = s.importance()
-    except hpt.TrialStateError as e:
-        pytest.skip("bayes exposes no model yet: %s" % e)
+    imp = s.importance()
     assert list(imp) == list(SPACE) and abs(sum(imp.values()) - 1.0) < 1e-9
     assert all(v >= 0 for v in imp.values())

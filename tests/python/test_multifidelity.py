@@ -1,20 +1,10 @@
-"""Hyperband budgets and promotions, HPT_WAIT, pruners, bayes: each test
-skips while the loaded library lacks the strategy or pruner it needs."""
+"""Hyperband budgets and promotions, HPT_WAIT, pruners, bayes."""
 import time
 
 import pytest
 
 import hpt
 
-from conftest import requires_strategy
-
-
-def has_pruner(name):
-    try:
-        hpt.Study({"x": hpt.Float(0, 1)}, pruner=name)
-        return True
-    except hpt.UnknownName:
-        return False
 
 
 SPACE = {"x": hpt.Float(-1.0, 1.0), "c": hpt.Categorical(["a", "b", None])}
@@ -24,7 +14,6 @@ def loss(params, budget):
     return (params["x"] - 0.2) ** 2 + (params["c"] is None) * 0.1 + 1.0 / (1.0 + budget)
 
 
-@requires_strategy("hyperband")
 def test_hyperband_budgets_and_promotions():
     study = hpt.Study(SPACE, "hyperband", seed=3, max_trials=60,
                       options={"hyperband.min_resource": 1, "hyperband.max_resource": 9,
@@ -49,7 +38,6 @@ def test_hyperband_budgets_and_promotions():
     assert len(best.reports) == int(best.budget)
 
 
-@requires_strategy("hyperband")
 def test_synchronous_hyperband_waits_and_optimize_copes():
     opts = {"hyperband.max_resource": 9, "hyperband.async": 0, "hyperband.iterations": 1}
     study = hpt.Study(SPACE, "hyperband", seed=1, options=opts)
@@ -69,7 +57,6 @@ def test_synchronous_hyperband_waits_and_optimize_copes():
     assert study2.ask() is None        # one iteration, then done
 
 
-@pytest.mark.skipif(not has_pruner("median"), reason="libhpt has no pruner 'median' yet")
 def test_median_pruner_through_report_and_optimize():
     study = hpt.Study(SPACE, "random", seed=2, pruner="median",
                       options={"pruner.warmup_trials": 3})
@@ -93,7 +80,6 @@ def test_median_pruner_through_report_and_optimize():
     assert [t.state for t in study.trials[-3:]] == [hpt.TrialState.PRUNED] * 3
 
 
-@requires_strategy("bayes")
 def test_bayes_loop_in_bounds_and_improving():
     space = {"x": hpt.Float(-2, 2), "y": hpt.Float(1e-3, 1, log=True), "k": hpt.Int(0, 4)}
     study = hpt.Study(space, "bayes", seed=4)

@@ -8,7 +8,6 @@ import pytest
 import hpt
 from hpt._study import _Progress
 
-from conftest import requires_strategy
 
 
 def quad(trial):
@@ -220,7 +219,6 @@ def test_progress_bar_only_on_a_terminal(space, capsys):
     assert _Progress(None, stream=Tty()).enabled
 
 
-@requires_strategy("bayes")
 def test_bayes_with_two_threads(space):
     study = hpt.Study(space, "bayes", seed=10)
     study.optimize(quad, n_trials=16, n_jobs=2)
