@@ -427,11 +427,14 @@ static int set_mode(cli_job *job, cli_mode mode, const char *path, char *err, si
     return 0;
 }
 
-/* Apply one setting. from_spec: the line came from a spec file. */
-static int apply(cli_job *job, const setting *s, const char *v, const char *where, char *err,
-                 size_t errn)
+/* The settings, by what they describe; each function returns NOT_MINE for
+ * a setting it does not handle, else 0 or -1 (err filled). */
+#define NOT_MINE 1
+
+/* The search: space, strategy, direction, seed, limits, study options. */
+static int apply_search(cli_job *job, const char *n, const char *v, const char *where, char *err,
+                        size_t errn)
 {
-    const char *n = s->name;
     double d;
     int64_t i64;
     if (!strcmp(n, "spec"))
@@ -498,6 +501,15 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
         add_option(job, "pruner", v);
         return 0;
     }
+    return NOT_MINE;
+}
+
+/* How trials run: parallelism, timeouts, metrics, command, folders. */
+static int apply_run(cli_job *job, const char *n, const char *v, const char *where, char *err,
+                     size_t errn)
+{
+    double d;
+    int64_t i64;
     if (!strcmp(n, "parallel")) {
         if (parse_int64(v, 1, 4096, &i64))
             return usage_err(err, errn, "%s: --parallel wants an integer in 1..4096, not '%s'",
@@ -540,6 +552,14 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
         replace(!strcmp(n, "job-dir") ? &job->job_dir : &job->output, v);
         return 0;
     }
+    return NOT_MINE;
+}
+
+/* Durability: journal, resume, status, export, warm starts. */
+static int apply_journal(cli_job *job, const char *n, const char *v, const char *where, char *err,
+                         size_t errn)
+{
+    double d;
     if (!strcmp(n, "journal")) {
         if (!*v)
             return usage_err(err, errn, "%s: --journal: empty path", where);
@@ -585,6 +605,14 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
         job->warm_default_values[k] = d;
         return 0;
     }
+    return NOT_MINE;
+}
+
+/* Output and the modes that only print (help, version, spec, options). */
+static int apply_mode(cli_job *job, const char *n, const char *v, const char *where, char *err,
+                      size_t errn)
+{
+    (void)v, (void)where, (void)err, (void)errn;
     if (!strcmp(n, "live") || !strcmp(n, "no-live")) {
         job->status_line = !strcmp(n, "live");
         return 0;
@@ -609,7 +637,21 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
         job->mode = CLI_VERSION;
         return 0;
     }
-    return usage_err(err, errn, "%s: unhandled setting '%s'", where, n);
+    return NOT_MINE;
+}
+
+/* Apply one setting; `where` names its origin (command line, spec file:line). */
+static int apply(cli_job *job, const setting *s, const char *v, const char *where, char *err,
+                 size_t errn)
+{
+    int (*const groups[])(cli_job *, const char *, const char *, const char *, char *,
+                          size_t) = {apply_search, apply_run, apply_journal, apply_mode};
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        int rc = groups[g](job, s->name, v, where, err, errn);
+        if (rc != NOT_MINE)
+            return rc;
+    }
+    return usage_err(err, errn, "%s: unhandled setting '%s'", where, s->name);
 }
 
 int cli_parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
