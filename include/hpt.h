@@ -21,7 +21,10 @@
  *  - Errors. Every function that can fail returns an int status: 0 (HPT_OK)
  *    on success, a positive value for the two non-error outcomes HPT_DONE and
  *    HPT_WAIT, a negative HPT_E_* code on failure. A failed call changes
- *    nothing in the object it was given. The library never prints, never
+ *    nothing in the object it was given, with one exception: on a
+ *    journaled study, a call whose change could not be written to the
+ *    journal returns HPT_E_IO but keeps the change in memory (the journal
+ *    is then closed; see Persistence). The library never prints, never
  *    exits and never aborts the host. A message describing the last failure
  *    is kept per study (hpt_study_errmsg) and per thread
  *    (hpt_last_errmsg), the latter also for failed constructors.
@@ -241,10 +244,11 @@ HPT_API int hpt_space_decode(const hpt_space *space, const double *unit,
 /* ---------------------------------------------------------------------- */
 
 /* Make a study over a copy of `space` (at least one parameter) using the
- * named strategy: "grid", "random", "sobol" (and the ones listed by
- * hpt_strategy_name). direction: HPT_MINIMIZE or HPT_MAXIMIZE. The seed
- * fixes every random choice: same seed + same calls = same trials, bit for
- * bit. On success *out is a new study the caller owns.
+ * named strategy: "grid", "random", "sobol", "bayes" or "hyperband" (see
+ * the reference section; hpt_strategy_name lists them). direction:
+ * HPT_MINIMIZE or HPT_MAXIMIZE. The seed fixes every random choice: same
+ * seed + same calls = same trials, bit for bit. On success *out is a new
+ * study the caller owns.
  * @return HPT_OK; HPT_E_INVALID (NULL, empty space, bad direction);
  * HPT_E_NAME (unknown strategy); HPT_E_NOMEM. */
 HPT_API int hpt_study_create(const hpt_space *space, const char *strategy,
@@ -263,24 +267,34 @@ HPT_API int hpt_strategy_name(size_t i, const char **name);
 /* Options (only before the first ask; afterwards HPT_E_STAGE)             */
 /* ---------------------------------------------------------------------- */
 
-/* Set a numeric option by name. Options of the study:
+/* Options are named numbers or strings. A study accepts its own (below),
+ * its strategy's ("<strategy>.<name>"), its pruner's once one is chosen
+ * ("pruner.<name>") and its journal's ("journal.fsync"); the reference
+ * section describes the strategies' and pruners'. Every option is fixed at
+ * the first ask (then HPT_E_STAGE) unless it says otherwise.
+ * hpt_study_option_count and hpt_study_option_info list exactly the options
+ * a study accepts, with their kind, default and the bounds the setter
+ * enforces. Options marked "tuning knob" steer implementation details:
+ * their meaning and default may change in a later minor version.
+ *
+ * Options of the study:
  *   "max_trials"    ask returns HPT_DONE once this many trials were asked
- *                   (running and finished alike); 0 = no limit (default).
- *                   1 .. 2^53.
- * Options of the strategies:
- *   "grid.points"   points per float range in the grid, spread evenly under
- *                   the parameter's scale, ends included; default 5, 1..1e6.
- *   "grid.shuffle"  1 = visit the grid in a seed-driven random order,
- *                   0 = lexicographic order (last parameter fastest);
- *                   default 0.
- * Options of other strategies are described where those are.
+ *                   (running and finished alike); 0 = no limit (default);
+ *                   integer 0..2^53.
+ *   "target_value", "patience", "max_seconds"  completion criteria (see
+ *                   Completion criteria).
+ *   "pruner"        string: "none" (default), "median" or "asha": early
+ *                   stopping for any strategy (see Pruners). */
+
+/* Set a numeric option by name (integers and booleans as doubles).
  * @return HPT_OK; HPT_E_NAME (unknown option, or one that belongs to another
- * strategy); HPT_E_INVALID (value NaN or out of bounds); HPT_E_STAGE. */
+ * strategy or to a pruner not chosen); HPT_E_TYPE (a string option);
+ * HPT_E_INVALID (value NaN or out of bounds); HPT_E_STAGE. */
 HPT_API int hpt_study_set(hpt_study *study, const char *option, double value);
 
-/* Set a string option by name (none exist in the base strategies; later
- * ones such as "pruner" are described where they are).
- * @return as hpt_study_set. */
+/* Set a string option by name to one of its values.
+ * @return as hpt_study_set, HPT_E_TYPE meaning a numeric option; an unknown
+ * pruner name is HPT_E_NAME, another unknown value HPT_E_INVALID. */
 HPT_API int hpt_study_set_str(hpt_study *study, const char *option,
                               const char *value);
 
@@ -322,6 +336,26 @@ HPT_API int hpt_study_option_info(const hpt_study *study, size_t i,
 HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
                                     size_t j, const char **value);
 
+/* ---- Strategies "grid", "random", "sobol" ------------------------------ */
+
+/* Strategy "grid": every configuration of the product of the integer and
+ * categorical values and "grid.points" points per float range, each
+ * exactly once, then HPT_DONE (reason "exhausted").
+ *   "grid.points"   points per float range, spread evenly under the
+ *                   parameter's scale, ends included (one point: the
+ *                   middle); default 5; integer 1..1e6.
+ *   "grid.shuffle"  1 = visit the grid in a seed-driven random order,
+ *                   0 = lexicographic order (last parameter fastest);
+ *                   default 0.
+ *
+ * Strategy "random": independent uniform points in the unit cube, i.e.
+ * uniform under each parameter's scale (log-uniform on LOG). No options.
+ *
+ * Strategy "sobol": a Sobol low-discrepancy sequence with a seed-driven
+ * random shift modulo 1, so different seeds give different, equally well
+ * spread designs; coordinates past the 40th are uniform draws. No
+ * options. */
+
 /* ---- Options of strategy "bayes" ------------------------------------- */
 
 /* Strategy "bayes": Bayesian optimization. A Gaussian process models the
@@ -344,26 +378,30 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *                           design: the first ask maximizes EI under the
  *                           parents' model alone (see Warm start below).
  *                           Default 0; 0..1e6.
- *   "bayes.candidates"      quasi-random candidates scored per ask (plus
- *                           half as many perturbations of the best points).
- *                           Default 1024; 16..1e6. Past a few hundred
- *                           observations the count shrinks automatically
- *                           so that candidates x n^2 <= 2.5e8 (at least 64).
- *   "bayes.local_starts"    best candidates refined by gradient ascent.
- *                           Default 5; 0..64.
- *   "bayes.refit_every"     hyperparameter refit schedule: 0 = automatic
- *                           (after every observation up to 20, then each
- *                           time their count grew by 10%); k > 0 = every k
- *                           observations. Between refits a new observation
- *                           extends the Cholesky factor by one row, O(n^2).
+ *   "bayes.candidates"      (tuning knob) quasi-random candidates scored
+ *                           per ask (plus half as many perturbations of
+ *                           the best points). Default 1024; 16..1e6.
+ *                           Past a few hundred observations the count
+ *                           shrinks automatically so that
+ *                           candidates x n^2 <= 2.5e8 (at least 64).
+ *   "bayes.local_starts"    (tuning knob) best candidates refined by
+ *                           gradient ascent. Default 5; 0..64.
+ *   "bayes.refit_every"     (tuning knob) hyperparameter refit schedule:
+ *                           0 = automatic (after every observation up to
+ *                           20, then each time their count grew by 10%);
+ *                           k > 0 = every k observations. Between refits
+ *                           a new observation extends the Cholesky factor
+ *                           by one row, O(n^2).
  *                           Default 0; 0..1e6.
- *   "bayes.fit_restarts"    random starts of the hyperparameter fit besides
- *                           the previous optimum (used while a fit sees at
- *                           most 50 observations, then at every 8th fit).
+ *   "bayes.fit_restarts"    (tuning knob) random starts of the
+ *                           hyperparameter fit besides the previous
+ *                           optimum (used while a fit sees at most 50
+ *                           observations, then at every 8th fit).
  *                           Default 2; 0..100.
- *   "bayes.fit_max_points"  observations used by a hyperparameter fit (the
- *                           best half and a seeded random sample of the
- *                           rest); the model itself uses all of them.
+ *   "bayes.fit_max_points"  (tuning knob) observations used by a
+ *                           hyperparameter fit (the best half and a
+ *                           seeded random sample of the rest); the model
+ *                           itself uses all of them.
  *                           Default 300; 20..5000.
  *   "bayes.blas_threads"    0 = leave OpenBLAS's thread count alone
  *                           (default); k > 0 = set it to k for the duration
@@ -385,9 +423,7 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *                           warp), so the test errs on continuing. The
  *                           decision uses only proposals already returned:
  *                           the ask that says HPT_DONE changes nothing, and
- *                           keeps saying it. E.g. 1e-4: a 3-D bowl stops
- *                           after about 25 trials within 1e-5 of its
- *                           minimum.
+ *                           keeps saying it.
  *   "bayes.convergence_asks" proposals in a row for "bayes.convergence".
  *                           Default 5; 1..1e6.
  *
@@ -429,11 +465,12 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *    cost synchronization: a host that runs its own worker threads, or
  *    tunes with fewer than ~1000 trials, should set OPENBLAS_NUM_THREADS=1
  *    in the environment (or call openblas_set_num_threads) to avoid
- *    oversubscription; the latency figures of the bench are single-thread. Reproducibility: OpenBLAS's Cholesky splits its work
- *    by thread count, so "same seed + same calls = same trials, bit for bit"
- *    holds for strategy "bayes" on the same CPU with the same OpenBLAS
- *    thread count; pin it (OPENBLAS_NUM_THREADS=1, or "bayes.blas_threads")
- *    to reproduce runs across machines with different core counts.
+ *    oversubscription. Reproducibility: OpenBLAS's Cholesky splits its
+ *    work by thread count, so "same seed + same calls = same trials, bit
+ *    for bit" holds for strategy "bayes" on the same CPU with the same
+ *    OpenBLAS thread count; pin it (OPENBLAS_NUM_THREADS=1, or
+ *    "bayes.blas_threads") to reproduce runs across machines with
+ *    different core counts.
  *  - Warm start (hpt_study_warm_start). HPT_WARM_IDENTICAL observations
  *    are fitted like complete trials, in their unit coordinates even when
  *    those lie outside [0, 1] (a narrowed range): the kernel takes any
@@ -550,9 +587,9 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *                             "sobol" (the points strategy "sobol" gives
  *                             for the same seed, in order).
  * Numeric option of sampler "bayes":
- *   "hyperband.random_fraction"  share of new configurations drawn
- *                             uniformly even when the model is ready;
- *                             default 1/3 (BOHB's); [0, 1].
+ *   "hyperband.random_fraction"  (tuning knob) share of new
+ *                             configurations drawn uniformly even when the
+ *                             model is ready; default 1/3 (BOHB's); [0, 1].
  *
  * Sampler "bayes" (model-guided Hyperband, in the spirit of BOHB, Falkner,
  * Klein & Hutter, ICML 2018, with the GP and log expected improvement of
@@ -570,11 +607,9 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  * are pending points (parallel workers get distinct proposals); pruned
  * trials and warm-start points are not used. Each proposal costs a GP
  * update (milliseconds for hundreds of configurations), small next to a
- * training run. Deterministic under the seed like the rest. On the digits
- * task (bench/hyperband_figures.sh, 5 seeds) it reached the best
- * validation error of 40 full random-search trainings in a median 205
- * epochs (max 27 a trial) and 412 (max 81), against 547 and 594 for
- * sampler "random": hence the default.
+ * training run. Deterministic under the seed like the rest. It is the
+ * default because it reaches a given validation error with fewer epochs
+ * than sampler "random" (bench/README.md has the measurements).
  *
  * max_trials counts every trial, promotions included. Same seed and same
  * calls in the same order give the same trials, brackets and promotions.
@@ -776,10 +811,9 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * call returns, so it survives the death of the process (kill -9, OOM).
  * With the option "journal.fsync" = 1 (the default) it is also
  * fdatasync()ed: it survives a power failure or kernel crash, at the cost
- * of a disk flush per call (see the figures in the project notes); 0 =
- * write only. "journal.fsync" is a setting of the open handle: it is not
- * recorded and may be set at any time (HPT_E_NAME on a study without a
- * journal).
+ * of a disk flush per call; 0 = write only. "journal.fsync" is a setting
+ * of the open handle: it is not recorded and may be set at any time
+ * (HPT_E_NAME on a study without a journal).
  *
  * Resume by replay. Reopening re-executes the recorded calls against a
  * fresh study with the same space, strategy, direction and seed, which
