@@ -6,10 +6,6 @@
 
 #include "study.h"
 
-/* ---- options (study_options.c) ---- */
-/* Store the defaults of the study's own options (at creation). */
-void hpti_study_options_init(hpt_study *s);
-
 /* ---- ask (completion.c) ---- */
 /* Before propose: HPT_OK to go on, HPT_DONE (message and reason set) when
  * a completion criterion is met, HPT_E_IO when the journal failed before. */

@@ -66,7 +66,7 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
     if (hpti_space_copy(space, &s->space))
         goto fail;
     s->dim = s->space->n;
-    hpti_study_options_init(s);
+    hpti_option_defaults(hpti_study_options, hpti_study_n_options, s);
     s->sstate = hpti_calloc(1, type->state_size);
     if (!s->sstate)
         goto fail;
@@ -120,6 +120,60 @@ int hpt_strategy_name(size_t i, const char **name)
     *name = t->name;
     return HPT_OK;
 }
+
+/* ---- the study's own options (listed and set by study_options.c) ------------ */
+
+/* "pruner" choices: "none", then the registry's pruners in order. */
+static const char *pruner_choice(size_t i)
+{
+    if (i == 0)
+        return "none";
+    const hpti_pruner_type *t = hpti_pruner_at(i - 1);
+    return t ? t->name : NULL;
+}
+
+/* Swap in a fresh pruner (its options at their defaults), or none. */
+static int set_pruner(void *owner, double choice, char *msg)
+{
+    hpt_study *s = owner;
+    const hpti_pruner_type *pt = choice > 0 ? hpti_pruner_at((size_t)choice - 1) : NULL;
+    void *st = NULL;
+    if (pt) {
+        st = hpti_calloc(1, pt->state_size);
+        if (!st)
+            return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+        hpti_option_defaults(pt->options, pt->n_options, st);
+        int rc = pt->init ? pt->init(st, s, msg) : HPT_OK;
+        if (rc) {
+            if (pt->free)
+                pt->free(st);
+            hpti_free(st);
+            return rc;
+        }
+    }
+    if (s->pstate && s->ptype->free)
+        s->ptype->free(s->pstate);
+    hpti_free(s->pstate);
+    s->ptype = pt;
+    s->pstate = st;
+    return HPT_OK;
+}
+
+#define IN_STUDY(field) offsetof(struct hpt_study, field)
+
+const hpti_option hpti_study_options[] = {
+    {"max_trials", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(max_trials), 0, 0, HPTI_MAX_INT53,
+     0, NULL, NULL},
+    {"max_seconds", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.max_seconds), 0, 0,
+     DBL_MAX, 0, NULL, NULL},
+    {"target_value", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.target), NAN, -DBL_MAX,
+     DBL_MAX, 0, NULL, NULL},
+    {"patience", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(done.patience), 0, 0, HPTI_MAX_INT53,
+     0, NULL, NULL},
+    {"pruner", HPT_OPTION_STRING, 0, IN_STUDY(pruner_choice), 0, 0, 0, HPTI_OPT_NAMES,
+     pruner_choice, set_pruner},
+};
+const size_t hpti_study_n_options = sizeof hpti_study_options / sizeof hpti_study_options[0];
 
 /* ---- ask / report / tell ------------------------------------------------------ */
 

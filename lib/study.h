@@ -79,6 +79,11 @@ struct hpt_study {
     char errmsg[HPTI_MSG];
 };
 
+/* The study's own options ("max_trials", the completion criteria,
+ * "pruner"; study.c), values in struct hpt_study. */
+extern const hpti_option hpti_study_options[];
+extern const size_t hpti_study_n_options;
+
 /* Seed for a component's private generator: every component draws from its
  * own stream of the study seed, so adding draws to one never shifts another. */
 enum { HPTI_STREAM_STRATEGY = 1, HPTI_STREAM_PRUNER = 2, HPTI_STREAM_MODEL = 3 };

@@ -1,7 +1,7 @@
-/* study_options.c -- a study's options: the study's own table, and the
- * public set/get/list calls, which resolve a name in the tables of the
- * study's owners (study, strategy, pruner, journal) and apply the rules of
- * when an option may change.
+/* study_options.c -- the public set/get/list calls of a study's options:
+ * they resolve a name in the tables of the study's owners (the study's own
+ * in study.c, its strategy's, its pruner's, its journal's) and apply the
+ * rules of when an option may change.
  *
  * Rules: an option is fixed at the first ask unless its descriptor says
  * HPTI_OPT_ANY_TIME; on a started journaled study, setting an option to the
@@ -20,65 +20,6 @@ static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)-
 /* Error in a const accessor: the message buffer is the one mutable part. */
 #define FAIL(s, st, ...) hpti_fail(((hpt_study *)(s))->errmsg, st, __VA_ARGS__)
 
-/* ---- the study's own options --------------------------------------------- */
-
-/* "pruner" choices: "none", then the registry's pruners in order. */
-static const char *pruner_choice(size_t i)
-{
-    if (i == 0)
-        return "none";
-    const hpti_pruner_type *t = hpti_pruner_at(i - 1);
-    return t ? t->name : NULL;
-}
-
-/* Swap in a fresh pruner (its options at their defaults), or none. */
-static int set_pruner(void *owner, double choice, char *msg)
-{
-    hpt_study *s = owner;
-    const hpti_pruner_type *pt = choice > 0 ? hpti_pruner_at((size_t)choice - 1) : NULL;
-    void *st = NULL;
-    if (pt) {
-        st = hpti_calloc(1, pt->state_size);
-        if (!st)
-            return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-        hpti_option_defaults(pt->options, pt->n_options, st);
-        int rc = pt->init ? pt->init(st, s, msg) : HPT_OK;
-        if (rc) {
-            if (pt->free)
-                pt->free(st);
-            hpti_free(st);
-            return rc;
-        }
-    }
-    if (s->pstate && s->ptype->free)
-        s->ptype->free(s->pstate);
-    hpti_free(s->pstate);
-    s->ptype = pt;
-    s->pstate = st;
-    return HPT_OK;
-}
-
-#define IN_STUDY(field) offsetof(struct hpt_study, field)
-
-static const hpti_option study_options[] = {
-    {"max_trials", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(max_trials), 0, 0, HPTI_MAX_INT53,
-     0, NULL, NULL},
-    {"max_seconds", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.max_seconds), 0, 0,
-     DBL_MAX, 0, NULL, NULL},
-    {"target_value", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.target), NAN, -DBL_MAX,
-     DBL_MAX, 0, NULL, NULL},
-    {"patience", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(done.patience), 0, 0, HPTI_MAX_INT53,
-     0, NULL, NULL},
-    {"pruner", HPT_OPTION_STRING, 0, IN_STUDY(pruner_choice), 0, 0, 0, HPTI_OPT_NAMES,
-     pruner_choice, set_pruner},
-};
-#define N_STUDY_OPTIONS (sizeof study_options / sizeof study_options[0])
-
-void hpti_study_options_init(hpt_study *s)
-{
-    hpti_option_defaults(study_options, N_STUDY_OPTIONS, s);
-}
-
 /* ---- resolving a name -------------------------------------------------------- */
 
 typedef struct {
@@ -91,7 +32,7 @@ typedef struct {
 static size_t owners(const hpt_study *s, owner o[4])
 {
     size_t k = 0;
-    o[k++] = (owner){study_options, N_STUDY_OPTIONS, (void *)s};
+    o[k++] = (owner){hpti_study_options, hpti_study_n_options, (void *)s};
     o[k++] = (owner){s->type->options, s->type->n_options, s->sstate};
     if (s->ptype)
         o[k++] = (owner){s->ptype->options, s->ptype->n_options, s->pstate};
