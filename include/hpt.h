@@ -913,6 +913,42 @@ HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
  * fitted yet); HPT_E_INVALID; HPT_E_NUMERIC; HPT_E_NOMEM. */
 HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
 
+/* Variance-based importance (functional ANOVA): the first-order Sobol
+ * index first[i] (the share of the objective's variance over the space
+ * explained by parameter i alone) and the total index total[i] (its share
+ * including every interaction it takes part in) of each parameter, n = space
+ * size; either array may be NULL. Indices are in [0, 1]; first-order ones
+ * sum to at most about 1, and total[i] - first[i] measures interactions.
+ * Any strategy: the function fits its own model, a GP as strategy "bayes"
+ * uses (gp.h: Matern-5/2 ARD, MAP hyperparameters) on the standardized
+ * values of the complete trials of one budget -- the largest budget with
+ * at least max(8, 2 d + 2) complete trials (multi-fidelity studies: values
+ * at different budgets do not compare); pruned, failed and running trials
+ * and warm-start data are not used. The indices are those of the model's
+ * posterior mean under the space's own uniform measure on the unit cube
+ * (log-uniform along log scales; each integer value and each categorical
+ * choice equally likely), integrated with N base points of a shifted Sobol
+ * sequence: Saltelli's estimator for first-order indices and Jansen's for
+ * total ones (Saltelli et al. 2010, Comput. Phys. Commun. 181, 259-270).
+ * Deterministic under the study's seed; the same trials give the same
+ * figures.
+ * Accuracy: on 200 Sobol trials of the Ishigami function the first-order
+ * indices are within 0.05 of their exact values (tests/test_fanova.c);
+ * with few trials they are those of a smooth model of the trials, which
+ * can miss effects the trials do not show.
+ * Cost: one hyperparameter fit on at most 300 trials (O(300^3) per
+ * likelihood evaluation, some hundreds of evaluations), one O(n^3) factor
+ * over the n trials used, and N (d + 2) evaluations of the mean at O(n d)
+ * each, N = 4096 halved while N (d + 2) n > 4e8 (at least 256): tens of
+ * milliseconds for 100 trials of 5 parameters, about a second for 1000.
+ * The study's lock is held only while the trials are copied, so its workers
+ * go on meanwhile. Callable at any time.
+ * @return HPT_OK; HPT_E_STATE (too few complete trials); HPT_E_NUMERIC
+ * (all values equal, or the model is flat); HPT_E_INVALID (NULL study, both
+ * arrays NULL, n not the space size); HPT_E_NOMEM. */
+HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
+                                       double *total, size_t n);
+
 /* ---------------------------------------------------------------------- */
 /* Allocation                                                              */
 /* ---------------------------------------------------------------------- */
