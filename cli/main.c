@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hpt_tune.h"
@@ -265,8 +266,42 @@ out:
     return rc;
 }
 
+/* hpt-tune --report JOURNAL [-o FILE] [--title T]: the HTML report is the
+ * Python package's work (python3 -m hpt report); Debian's python3 first,
+ * since the plotting packages are installed for it. */
+static int run_report(int argc, char **argv)
+{
+    const char *py = getenv("HPT_PYTHON");
+    if (!py)
+        py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    char **av = cli_xmalloc(((size_t)argc + 4) * sizeof *av);
+    av[0] = (char *)py, av[1] = "-m", av[2] = "hpt", av[3] = "report";
+    for (int i = 2; i <= argc; i++)
+        av[i + 2] = argv[i]; /* the journal, the options, the NULL */
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(py, av);
+        _exit(127);
+    }
+    int st = 0;
+    free(av);
+    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+        return CLI_EXIT_FAIL;
+    /* 127: no such interpreter; 1 with Python's own message (no package
+     * "hpt", an unreadable journal); 3: a plotting package is missing */
+    if (WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 3) {
+        fprintf(stderr, "hpt-tune: --report runs '%s -m hpt report', which needs libhpt's "
+                "Python package (python/ of the source tree on PYTHONPATH) and matplotlib "
+                "(Debian: apt install python3 python3-matplotlib)\n", py);
+        return CLI_EXIT_FAIL;
+    }
+    return WEXITSTATUS(st) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "--report"))
+        return run_report(argc, argv);
     char err[1024] = "";
     cli_job job;
     int rc;

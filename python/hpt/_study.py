@@ -566,6 +566,12 @@ class Study:
         import pandas
         return pandas.DataFrame(list(self._rows()), columns=self._columns())
 
+    def report(self, path, title=None):
+        """Write one self-contained HTML report of this study to `path`
+        (hpt.report: summary, plots, sortable trial table); needs matplotlib."""
+        from . import report
+        return report.write(self, path, title)
+
     def plot_history(self, path=None, title=None):
         """Plot each complete trial's value and the best-so-far curve against
         the trial id; save to `path` (any format matplotlib knows) when given.
