@@ -272,9 +272,12 @@ class Study:
             raise Wait(_lib.strerror(rc))
         raise _lib.error_for(rc)
 
-    def report(self, trial, step, value):
+    def report(self, trial, step=None, value=None):
         """Report an intermediate value of a running trial; returns True
-        when the study wants it stopped."""
+        when the study wants it stopped. With a file path alone,
+        study.report("report.html") writes the HTML report (write_report)."""
+        if step is None and value is None and isinstance(trial, (str, os.PathLike)):
+            return self.write_report(trial)
         stop = ctypes.c_int32()
         _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial), float(step),
                                           float(value), _byref(stop)))
@@ -566,7 +569,7 @@ class Study:
         import pandas
         return pandas.DataFrame(list(self._rows()), columns=self._columns())
 
-    def report(self, path, title=None):
+    def write_report(self, path, title=None):
         """Write one self-contained HTML report of this study to `path`
         (hpt.report: summary, plots, sortable trial table); needs matplotlib."""
         from . import report

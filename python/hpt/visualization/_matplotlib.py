@@ -61,8 +61,8 @@ def _draw(ax, s, n_bars, k_bar):
 
 
 def _parallel(fig, out):
+    import matplotlib
     import numpy as np
-    from matplotlib import cm
     from matplotlib.colors import Normalize
     ax = out.add_subplot(1, 1, 1)
     dims = fig.dimensions
@@ -78,7 +78,7 @@ def _parallel(fig, out):
     data = np.array(cols).T if cols and len(cols[0]) else np.zeros((0, len(dims)))
     color = np.asarray(fig.color, float) if fig.color else np.zeros(0)
     norm = Normalize(color.min(), color.max()) if len(color) else Normalize(0, 1)
-    cmap = cm.get_cmap("Blues_r")
+    cmap = matplotlib.colormaps["Blues_r"]
     order = np.argsort(-color if len(color) else [])
     for i in order:   # best lines drawn last, on top
         ax.plot(range(len(dims)), data[i], color=cmap(0.85 * norm(color[i])), lw=0.8,
