@@ -234,8 +234,11 @@ def _from_study(study):
             params.append(Param(name, "categorical", 0, len(spec.choices) - 1,
                                 choices=tuple(spec.labels)))
         else:
+            scale = spec.scale
+            if not isinstance(scale, str):   # an HPT_SCALE_* code
+                scale = {1: "log", 2: "reverse_log"}.get(int(scale), "linear")
             params.append(Param(name, "int" if isinstance(spec, Int) else "float",
-                                float(spec.lo), float(spec.hi), spec.scale))
+                                float(spec.lo), float(spec.hi), scale))
     trials = []
     for t in study.trials:
         state = t.state.name.lower() if hasattr(t.state, "name") else str(t.state)
