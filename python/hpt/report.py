@@ -116,10 +116,11 @@ def svg_of(fig, salt):
 
 def _plot_list(sd):
     """(title, builder) of each plot that may apply, in report order."""
+    if any(isinstance(t.value, tuple) for t in sd.trials):
+        # several objectives: the plots of one value do not apply
+        return [("Pareto front", lambda: _plots.pareto(sd)),
+                ("Timeline", lambda: _plots.timeline(sd))]
     items = [("Optimization history", lambda: _plots.history(sd))]
-    multi = any(isinstance(t.value, tuple) for t in sd.trials)
-    if multi:
-        items.append(("Pareto front", lambda: _plots.pareto(sd)))
     items.append(("Parameter importance", lambda: _plots.importance(sd)))
     items.append(("Slice", lambda: _plots.slice_(sd)))
     if len(sd.params) >= 2:

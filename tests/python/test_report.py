@@ -169,3 +169,18 @@ def test_table_sorts_on_click(hb_journal, tmp_path):
     nums = [v for v in vals if v is not None]
     assert nums == sorted(nums) and len(nums) > 20
     assert vals[len(nums):] == [None] * (len(vals) - len(nums))   # empty cells last
+
+
+def test_two_objective_report(tmp_path):
+    """Several objectives (from hand-built data until the core has them):
+    the summary lists the front and the Pareto plot is drawn."""
+    from hpt.visualization import Param, StudyData, TrialData
+    pts = [(0.1, 9.0), (0.2, 4.0), (0.4, 1.0), (0.3, 5.0), (0.5, 2.0)]   # front: 0, 1, 2
+    trials = [TrialData(i, "complete", {"w": float(i)}, v, start=i, end=i + 0.5)
+              for i, v in enumerate(pts)]
+    sd = StudyData([Param("w", "float", 0, 10)], trials, "random",
+                   ("minimize", "minimize"))
+    text = hpt.report.render(sd)
+    assert "<th>Pareto front</th><td>3 trials: 0 (0.1, 9), 1 (0.2, 4), 2 (0.4, 1)" in text
+    assert 'data-title="Pareto front"><svg' in text
+    assert "http://" not in text
