@@ -19,7 +19,7 @@ def _apply_axis(ax, a, which):
 
 
 def _draw(ax, s, n_bars, k_bar):
-    color = COLORS.get(s.role, COLORS["complete"])
+    color = s.color or COLORS.get(s.role, COLORS["complete"])
     marker = MARKERS.get(s.role, "o")
     if s.kind == "markers":
         kw = {"label": s.name, "marker": marker, "s": 14 if marker != "x" else 22}
@@ -33,9 +33,10 @@ def _draw(ax, s, n_bars, k_bar):
             ax.scatter(list(s.x), list(s.y), alpha=0.85, **kw)
     elif s.kind == "line":
         thin = s.role in ("complete", "pruned", "failed", "running")
+        # thin lines (learning curves) get dots: a one-report curve shows
         ax.plot(list(s.x), list(s.y), color=color, lw=0.9 if thin else 1.8,
                 ls=":" if s.role == "pruned" else "-", alpha=0.7 if thin else 1.0,
-                label=s.name)
+                marker="." if thin else None, ms=3, label=s.name)
     elif s.kind == "step":
         ax.step(list(s.x), list(s.y), where="post", color=color, lw=1.6, label=s.name)
     elif s.kind == "segments":

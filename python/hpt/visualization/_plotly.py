@@ -20,7 +20,7 @@ def _axis(ax):
 
 
 def _trace(go, s, three_d):
-    color = COLORS.get(s.role, COLORS["complete"])
+    color = s.color or COLORS.get(s.role, COLORS["complete"])
     marker = {"color": color, "size": 6,
               "symbol": _SYMBOL[MARKERS.get(s.role, "o")]}
     if s.c is not None:
@@ -36,7 +36,9 @@ def _trace(go, s, three_d):
                                                              "failed", "running") else 2}
         if s.role == "pruned":
             line["dash"] = "dot"
-        return go.Scatter(x=list(s.x), y=list(s.y), mode="lines", line=line,
+        thin = s.role in ("complete", "pruned", "failed", "running")
+        return go.Scatter(x=list(s.x), y=list(s.y), mode="lines+markers" if thin else "lines",
+                          line=line, marker={"size": 3, "color": color},
                           line_shape="hv" if s.kind == "step" else "linear", opacity=0.8,
                           **common)
     if s.kind == "segments":

@@ -3,7 +3,7 @@ import itertools
 import math
 
 from ._data import StudyData, load
-from ._spec import Axis, Dimension, Figure, Panel, Series
+from ._spec import BUDGET_COLORS, Axis, Dimension, Figure, Panel, Series
 from . import _data
 
 
@@ -44,7 +44,17 @@ def history(source):
     pruned = [t for t in sd.trials if t.state == "pruned" and _value_ok(t.value)]
     failed = sd.by_state("failed")
     p = Panel(title="", x=Axis("trial"), y=Axis(_direction_label(sd)))
-    if done:
+    budgets = sorted({t.budget for t in done})
+    if len(budgets) > 1:   # values at different budgets differ: one colour each
+        for k, b in enumerate(budgets):
+            ts = [t for t in done if t.budget == b]
+            p.series.append(Series("markers", [t.id for t in ts], [t.value for t in ts],
+                                   "complete, budget %g" % b, "complete",
+                                   ["trial %d, budget %g" % (t.id, b) for t in ts],
+                                   color=BUDGET_COLORS[min(k + max(0, len(BUDGET_COLORS)
+                                                                   - len(budgets)),
+                                                           len(BUDGET_COLORS) - 1)]))
+    elif done:
         p.series.append(Series("markers", [t.id for t in done], [t.value for t in done],
                                "complete", "complete",
                                ["trial %d, budget %g" % (t.id, t.budget) for t in done]))
@@ -245,14 +255,18 @@ def timeline(source):
     for t in sorted(sd.trials, key=lambda t: (t.start, t.id)):
         end = t.end if t.end is not None else now
         for k, free in enumerate(lanes_end):
-            if free <= t.start:
+            # times are whole milliseconds: a trial asked in the very
+            # millisecond another ended may have overlapped it
+            if free < t.start:
                 lanes_end[k] = end
                 rows[t.id] = k
                 break
         else:
             rows[t.id] = len(lanes_end)
             lanes_end.append(end)
-    p = Panel(x=Axis("seconds of the study's active time"), y=Axis("slot"))
+    n = len(lanes_end)
+    p = Panel(x=Axis("seconds of the study's active time"),
+              y=Axis("slot", ticks=(list(range(n)), [str(k) for k in range(n)])))
     for state in ("complete", "pruned", "failed", "running"):
         ts = sd.by_state(state)
         if not ts:

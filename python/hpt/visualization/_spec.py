@@ -16,6 +16,9 @@ COLORS = {
     "front": "#d62728", "dominated": "#1f77b4", "first": "#1f77b4",
     "total": "#aec7e8", "point": "#222222",
 }
+#: Colours of the budgets of a multi-fidelity study, smallest first.
+BUDGET_COLORS = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+
 #: Marker of each role (matplotlib codes; the plotly renderer maps them).
 MARKERS = {"pruned": "s", "failed": "x", "running": "^", "front": "D"}
 
@@ -37,6 +40,7 @@ class Series:
     z: Optional[Sequence[Sequence[Optional[float]]]] = None
     base: Optional[Sequence[float]] = None
     zs: Optional[Sequence[float]] = None      # third coordinate (3-D panels)
+    color: Optional[str] = None               # instead of the role's colour
 
 
 @dataclass
