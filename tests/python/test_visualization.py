@@ -295,6 +295,16 @@ def test_timeline_shows_parallel_slots(tmp_path):
         assert "2 parallel slots" in fig.layout.title.text
 
 
+def test_timeline_of_sequential_trials_has_one_slot(tmp_path):
+    """Fast trials share their millisecond: the journal's order decides."""
+    s = hpt.Study(SPACE, strategy="random", max_trials=20, journal=tmp_path / "q.hptj")
+    while (t := s.ask()) is not None:
+        t.tell(1.0)
+    sd = vis.load(s)
+    assert any(a.end == b.start for a, b in zip(sd.trials, sd.trials[1:]))
+    assert vis._plots.timeline(s).title.endswith("on 1 parallel slot")
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_hyperband_rungs(hyperband, single, backend):
     trials = hyperband.trials

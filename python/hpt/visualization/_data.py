@@ -57,6 +57,9 @@ class TrialData:
     fail_reason: Optional[str] = None
     start: Optional[float] = None
     end: Optional[float] = None
+    # journal line numbers of the ask and of the end: the order of events
+    # when the millisecond times tie
+    seq: Optional[Tuple[int, Optional[int]]] = None
 
 
 @dataclass
@@ -73,6 +76,7 @@ class StudyData:
     journal: Optional[str] = None
     name: str = ""
     importance: Optional[Dict[str, Tuple[float, float]]] = None
+    objectives: Tuple[str, ...] = ()    # names of several objectives, if any
 
     @property
     def direction(self):
@@ -184,19 +188,23 @@ def read_journal(path):
                 else:
                     p[prm.name] = float(x)
             trials[tid] = TrialData(tid, "running", p, None, budget,
-                                    parent if parent >= 0 else None, [], None, ms / 1000.0)
+                                    parent if parent >= 0 else None, [], None, ms / 1000.0,
+                                    seq=(no, None))
         elif kind == "report":
             trials[int(f[1])].reports.append((float(f[3]), float(f[4])))
         elif kind == "tell":
             t = trials[int(f[1])]
             t.state, t.value, t.end = "complete", float(f[3]), int(f[2]) / 1000.0
+            t.seq = (t.seq[0], no)
         elif kind == "fail":
             t = trials[int(f[1])]
             t.state, t.end = "failed", int(f[2]) / 1000.0
+            t.seq = (t.seq[0], no)
             t.fail_reason = _unescape(f[3]) if len(f) > 3 else ""
         elif kind == "prune":
             t = trials[int(f[1])]
             t.end = int(f[2]) / 1000.0
+            t.seq = (t.seq[0], no)
             if t.reports:
                 t.state, t.value = "pruned", t.reports[-1][1]
             else:                    # hpt_study_prune without reports fails the trial

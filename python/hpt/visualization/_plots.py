@@ -244,27 +244,33 @@ def edf(sources, names=None):
 
 # ---- timeline --------------------------------------------------------------------------
 
+def _ended_before(prev, t):
+    """prev finished before t was asked: by the journal's order of records
+    when both have one (millisecond times tie for fast trials), else by
+    time."""
+    if prev.seq and t.seq:
+        return prev.seq[1] is not None and prev.seq[1] < t.seq[0]
+    return prev.end is not None and prev.end <= t.start
+
+
 def timeline(source):
     sd = load(source)
     if not sd.has_times:
         raise ValueError("the timeline needs the trials' times, which only a journal "
                          "records: open the study with journal=..., or plot the journal")
     now = max([t.end or 0 for t in sd.trials] + [t.start or 0 for t in sd.trials])
-    lanes_end = []          # when each parallel slot frees up
+    lanes = []              # the last trial placed on each slot
     rows = {}
-    for t in sorted(sd.trials, key=lambda t: (t.start, t.id)):
-        end = t.end if t.end is not None else now
-        for k, free in enumerate(lanes_end):
-            # times are whole milliseconds: a trial asked in the very
-            # millisecond another ended may have overlapped it
-            if free < t.start:
-                lanes_end[k] = end
+    for t in sorted(sd.trials, key=lambda t: (t.start, t.seq[0] if t.seq else 0, t.id)):
+        for k, prev in enumerate(lanes):
+            if _ended_before(prev, t):
+                lanes[k] = t
                 rows[t.id] = k
                 break
         else:
-            rows[t.id] = len(lanes_end)
-            lanes_end.append(end)
-    n = len(lanes_end)
+            rows[t.id] = len(lanes)
+            lanes.append(t)
+    n = len(lanes)
     p = Panel(x=Axis("seconds of the study's active time"),
               y=Axis("slot", ticks=(list(range(n)), [str(k) for k in range(n)])))
     for state in ("complete", "pruned", "failed", "running"):
@@ -276,8 +282,8 @@ def timeline(source):
                                [rows[t.id] for t in ts], state, state,
                                ["trial %d (%s) %.3g-%.3g s" % (t.id, state, t.start, e)
                                 for t, e in zip(ts, ends)], base=[t.start for t in ts]))
-    return Figure("Timeline: %d trials on %d parallel slots" % (len(sd.trials),
-                                                               len(lanes_end)), [p])
+    return Figure("Timeline: %d trials on %d parallel slot%s" % (
+        len(sd.trials), n, "" if n == 1 else "s"), [p])
 
 
 # ---- Hyperband rungs and promotions ----------------------------------------------------
@@ -333,6 +339,7 @@ def pareto(points, directions=None, names=None, labels=None):
         done = [t for t in sd.trials if t.state == "complete" and isinstance(t.value, tuple)]
         labels = labels or ["trial %d" % t.id for t in done]
         directions = directions or sd.directions
+        names = names or (list(sd.objectives) if sd.objectives else None)
         points = [t.value for t in done]
     points = [tuple(float(v) for v in p) for p in points]
     if not points:
