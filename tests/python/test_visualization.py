@@ -300,9 +300,21 @@ def test_timeline_of_sequential_trials_has_one_slot(tmp_path):
     s = hpt.Study(SPACE, strategy="random", max_trials=20, journal=tmp_path / "q.hptj")
     while (t := s.ask()) is not None:
         t.tell(1.0)
-    sd = vis.load(s)
-    assert any(a.end == b.start for a, b in zip(sd.trials, sd.trials[1:]))
     assert vis._plots.timeline(s).title.endswith("on 1 parallel slot")
+    # the same journal with every time in one millisecond (checksums redone)
+    import zlib
+    out = []
+    for line in open(s.journal, "rb").read().splitlines():
+        f = line.rsplit(b" ", 1)[0].split(b" ")
+        if f[0] in (b"ask", b"report", b"tell", b"fail", b"prune"):
+            f[2] = b"0"
+        body = b" ".join(f)
+        out.append(body + b" %08x\n" % zlib.crc32(body))
+    tied = tmp_path / "tied.hptj"
+    tied.write_bytes(b"".join(out))
+    sd = vis.read_journal(tied)
+    assert {t.start for t in sd.trials} == {0.0} and len(sd.trials) == 20
+    assert vis._plots.timeline(sd).title.endswith("on 1 parallel slot")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
