@@ -157,6 +157,66 @@ static void test_budget_choice(void **state)
     hpt_space_destroy(sp);
 }
 
+/* ---- allocation failures: fail the k-th allocation of the call, for every k ---- */
+
+static long fail_at, n_alloc, n_live;
+
+static void *t_malloc(size_t n, void *ctx)
+{
+    (void)ctx;
+    if (++n_alloc == fail_at)
+        return NULL;
+    void *p = malloc(n);
+    n_live += p != NULL;
+    return p;
+}
+
+static void *t_realloc(void *p, size_t n, void *ctx)
+{
+    (void)ctx;
+    if (++n_alloc == fail_at)
+        return NULL;
+    void *q = realloc(p, n);
+    n_live += q && !p;
+    return q;
+}
+
+static void t_free(void *p, void *ctx)
+{
+    (void)ctx;
+    n_live -= p != NULL;
+    free(p);
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    assert_ok(hpt_set_allocator(t_malloc, t_realloc, t_free, NULL));
+    hpt_space *sp = tu_mixed_space();
+    hpt_study *st = told_study(sp, "random", 12, additive, 3);
+    double want[3], got[3];
+    long before = n_alloc;
+    assert_ok(hpt_study_importance_sobol(st, want, NULL, 3));
+    long per_call = n_alloc - before;
+    assert_true(per_call > 5);
+    for (long k = 1; k <= per_call; k++) {
+        long live = n_live;
+        fail_at = n_alloc + k;
+        int rc = hpt_study_importance_sobol(st, got, NULL, 3);
+        fail_at = 0;
+        if (rc != HPT_E_NOMEM)
+            fail_msg("allocation %ld of %ld failed: status %d (%s)", k, per_call, rc,
+                     hpt_study_errmsg(st));
+        assert_int_equal(n_live, live); /* nothing leaked */
+        assert_ok(hpt_study_importance_sobol(st, got, NULL, 3)); /* still usable */
+        assert_memory_equal(got, want, sizeof want);
+    }
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+    assert_int_equal(n_live, 0);
+    assert_ok(hpt_set_allocator(NULL, NULL, NULL, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_irrelevant_parameter),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_budget_choice),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
