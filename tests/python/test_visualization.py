@@ -222,7 +222,13 @@ def test_importance_plot(hyperband, backend):
     imp = vis.importance(vis.load(hyperband))
     fig = vis.plot_param_importances(hyperband, backend=backend)
     order = sorted(imp, key=lambda k: (imp[k][1], imp[k][0]))
+    # the title names the trials modelled: the largest budget with >= 8
+    done = [t for t in hyperband.trials if t.state == hpt.TrialState.COMPLETE]
+    b = max(x.budget for x in done if sum(y.budget == x.budget for y in done) >= 8)
+    n = sum(t.budget == b for t in done)
+    title = "of the %d complete trials at budget %g" % (n, b)
     if backend == "plotly":
+        assert title in fig.layout.title.text
         assert [tr.name for tr in fig.data] == ["total", "first-order"]
         assert list(fig.data[1].x) == pytest.approx([imp[k][0] for k in order])
         assert list(fig.layout.yaxis.ticktext) == order

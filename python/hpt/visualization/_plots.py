@@ -205,8 +205,26 @@ def importance(source):
     st = Series("bar", [imp[n][1] for n in names], pos, "total", "total")
     p = Panel([st, s1], "", Axis("Sobol index (share of the model's variance)"),
               Axis("", ticks=(pos, names)))
-    return Figure("Parameter importance (functional ANOVA of a GP of the trials)", [p],
-                  height=max(2.5, 0.45 * len(names) + 1.5))
+    used = _importance_rows(sd)
+    title = "Parameter importance: Sobol indices of a GP of %s" % used
+    return Figure(title, [p], height=max(2.5, 0.45 * len(names) + 1.5))
+
+
+def _importance_rows(sd):
+    """Which trials hpt_study_importance_sobol models (its rule, hpt.h): the
+    complete ones of the largest budget with at least max(8, 2 d + 2)."""
+    need = max(8, 2 * len(sd.params) + 2)
+    count = {}
+    for t in sd.trials:
+        if t.state == "complete":
+            count[t.budget] = count.get(t.budget, 0) + 1
+    ok = [b for b, c in count.items() if c >= need]
+    if not ok:
+        return "the trials"
+    b = max(ok)
+    if len(count) == 1:
+        return "the %d complete trials" % count[b]
+    return "the %d complete trials at budget %g" % (count[b], b)
 
 
 # ---- intermediate values ---------------------------------------------------------------
