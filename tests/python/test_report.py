@@ -50,6 +50,14 @@ def hb_journal(tmp_path_factory):
     return str(path)
 
 
+@pytest.fixture(scope="module")
+def hb_report(hb_journal, tmp_path_factory):
+    """The report of hb_journal, written once for the tests that read it."""
+    out = tmp_path_factory.mktemp("rep") / "r.html"
+    hpt.report.write(hb_journal, out)
+    return out
+
+
 def _chromium(url, out_dir, *extra):
     """Run headless Chromium on url; (returncode, stderr)."""
     args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -68,10 +76,8 @@ def _console_errors(stderr):
         "Uncaught" in ln or ":ERROR:" in ln or "Error" in ln)]
 
 
-def test_report_content(hb_journal, tmp_path):
-    out = tmp_path / "r.html"
-    hpt.report.write(hb_journal, out)
-    text = out.read_text(encoding="utf-8")
+def test_report_content(hb_report):
+    text = hb_report.read_text(encoding="utf-8")
     # self-contained: nothing to fetch, no URL at all
     assert "http://" not in text and "https://" not in text
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", text)
@@ -125,11 +131,9 @@ def test_command_line(hb_journal, tmp_path, env_with_lib):
 
 
 @needs_chromium
-def test_opens_in_chromium(hb_journal, tmp_path):
-    out = tmp_path / "r.html"
-    hpt.report.write(hb_journal, out)
+def test_opens_in_chromium(hb_report, tmp_path):
     shot = tmp_path / "shot.png"
-    rc, _, err = _chromium(out.as_uri(), tmp_path, "--window-size=1200,1600",
+    rc, _, err = _chromium(hb_report.as_uri(), tmp_path, "--window-size=1200,1600",
                            "--screenshot=%s" % shot)
     assert rc == 0, err[-2000:]
     assert _console_errors(err) == []
@@ -152,8 +156,8 @@ def test_console_check_catches_errors(tmp_path):
 
 
 @needs_chromium
-def test_table_sorts_on_click(hb_journal, tmp_path):
-    text = hpt.report.render(hb_journal)
+def test_table_sorts_on_click(hb_report, tmp_path):
+    text = hb_report.read_text(encoding="utf-8")
     # click the "value" header once (ascending), then dump the DOM
     click = ("<script>document.querySelectorAll('#trials th')[2].click();</script>"
              "</body>")
