@@ -1,6 +1,7 @@
 /* test_fanova.c -- variance-based importance (hpt_study_importance_sobol)
  * against functions whose Sobol indices are known in closed form. */
 #include <math.h>
+#include <pthread.h>
 
 #include "testutil.h"
 
@@ -157,6 +158,47 @@ static void test_budget_choice(void **state)
     hpt_space_destroy(sp);
 }
 
+/* ---- threads: the study's lock is let go during the computation ---- */
+
+typedef struct {
+    hpt_study *st;
+    int rc[3];
+} imp_job;
+
+static void *importance_thread(void *arg)
+{
+    imp_job *j = arg;
+    double a[3], b[3];
+    for (int k = 0; k < 3; k++)
+        j->rc[k] = hpt_study_importance_sobol(j->st, a, b, 3);
+    return NULL;
+}
+
+static void test_workers_go_on(void **state)
+{
+    (void)state;
+    hpt_space *sp = tu_mixed_space();
+    hpt_study *st = told_study(sp, "random", 20, additive, 3);
+    imp_job j = {st, {0}};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, importance_thread, &j), 0);
+    double x[3];
+    for (int k = 0; k < 40; k++) { /* asks and tells while it computes */
+        int64_t id;
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 3));
+        assert_ok(hpt_study_tell(st, id, additive(x)));
+    }
+    assert_int_equal(pthread_join(th, NULL), 0);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(j.rc[k], HPT_OK);
+    int64_t n;
+    assert_ok(hpt_study_trial_count(st, &n));
+    assert_int_equal(n, 60);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 /* ---- allocation failures: fail the k-th allocation of the call, for every k ---- */
 
 static long fail_at, n_alloc, n_live;
@@ -224,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_irrelevant_parameter),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_budget_choice),
+        cmocka_unit_test(test_workers_go_on),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
