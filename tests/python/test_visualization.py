@@ -125,6 +125,18 @@ def test_history_marks_pruned_and_failed(pruned, backend):
         assert ax.lines[-1].get_ydata()[-1] == pytest.approx(pruned.best_value)
 
 
+@pytest.mark.skipif(not HAVE["matplotlib"], reason="matplotlib missing")
+def test_study_plot_history_shows_pruned_and_failed(pruned):
+    """Study.plot_history left pruned trials out while its title counted them."""
+    ax = pruned.plot_history().axes[0]
+    pr = [t.id for t in _states(pruned, hpt.TrialState.PRUNED)]
+    fa = [t.id for t in _states(pruned, hpt.TrialState.FAILED)]
+    shown = [[int(x) for x, _ in c.get_offsets()] for c in ax.collections]
+    assert shown == [pr, fa]
+    n_marked = len(ax.lines[0].get_xdata()) + len(pr) + len(fa)
+    assert n_marked == len(pruned) == int(ax.get_title().split(", ")[1].split()[0])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_history_single_and_hyperband(single, hyperband, backend):
     fig = vis.plot_optimization_history(single, backend=backend)
