@@ -10,8 +10,10 @@ when a trial was asked or finished. Read-only: GET and HEAD of "/" and
 without its lock, as hpt_study_load does, so the job is never disturbed.
 """
 import http.server
+import math
 import os
 import threading
+import time
 
 from . import report
 
@@ -26,17 +28,21 @@ def _state(path):
 
 
 class _Page:
-    """The rendered page, rebuilt at most once per journal state."""
+    """The rendered page, rebuilt when the journal changed, at most once per
+    `every` seconds (a busy job appends records many times a second, and a
+    render costs a second or so of CPU)."""
 
-    def __init__(self, journal, poll_ms):
-        self.journal, self.poll_ms = journal, poll_ms
+    def __init__(self, journal, poll_ms, every=3.0):
+        self.journal, self.poll_ms, self.every = journal, poll_ms, every
         self.lock = threading.Lock()
-        self.key, self.body = None, b""
+        self.key, self.body, self.at = None, b"", -math.inf
 
     def get(self):
+        """(key, body) of the current page; the key is what /state says, so
+        a browser reloads only once a newer page exists."""
         with self.lock:
             key = _state(self.journal)
-            if key != self.key:
+            if key != self.key and time.monotonic() - self.at >= self.every:
                 try:
                     text = report.render(self.journal, poll=(key, "/state", self.poll_ms))
                 except Exception as e:   # a journal being created, a torn read ...
@@ -44,15 +50,16 @@ class _Page:
                             "<meta http-equiv=\"refresh\" content=\"2\"></head><body>"
                             "<p>hpt dashboard: cannot read %s yet (%s); retrying.</p>"
                             "</body></html>" % (report._esc(self.journal), report._esc(e)))
-                self.key, self.body = key, text.encode("utf-8")
-            return self.body
+                self.key, self.body, self.at = key, text.encode("utf-8"), time.monotonic()
+            return self.key, self.body
 
 
-def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000):
+def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000, every=3.0):
     """An http.server.ThreadingHTTPServer serving the dashboard of `journal`
-    (port 0: any free port, see server.server_address). Call
-    serve_forever() on it, shutdown() from another thread to stop."""
-    page = _Page(os.fspath(journal), poll_ms)
+    (port 0: any free port, see server.server_address); the page is rebuilt
+    at most every `every` seconds. Call serve_forever() on it, shutdown()
+    from another thread to stop."""
+    page = _Page(os.fspath(journal), poll_ms, every)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "hpt-dashboard"
@@ -69,9 +76,9 @@ def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000):
         def do_GET(self):
             path = self.path.split("?", 1)[0]
             if path == "/":
-                self._send(200, page.get(), "text/html; charset=utf-8")
+                self._send(200, page.get()[1], "text/html; charset=utf-8")
             elif path == "/state":
-                self._send(200, _state(page.journal).encode(), "text/plain")
+                self._send(200, page.get()[0].encode(), "text/plain")
             else:
                 self._send(404, b"not found\n", "text/plain")
 

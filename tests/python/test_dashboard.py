@@ -31,7 +31,7 @@ def served(tmp_path):
     for _ in range(3):
         t = study.ask()
         t.tell(t.params["a"])
-    server = dashboard.make_server(path, port=0, poll_ms=500)
+    server = dashboard.make_server(path, port=0, poll_ms=500, every=0)
     th = threading.Thread(target=server.serve_forever, daemon=True)
     th.start()
     host, port = server.server_address[:2]
@@ -59,6 +59,27 @@ def test_follows_the_job(served):
     page = _get(url + "/")[1]
     assert page.count('<tr class="complete">') == 4 and '<tr class="running">' not in page
     assert ">0.123456<" in page
+
+
+def test_rebuilds_at_most_every_few_seconds(tmp_path):
+    path = tmp_path / "busy.hptj"
+    study = hpt.Study(SPACE, strategy="random", max_trials=50, journal=path)
+    study.ask().tell(1.0)
+    server = dashboard.make_server(path, port=0, every=3600)
+    th = threading.Thread(target=server.serve_forever, daemon=True)
+    th.start()
+    url = "http://%s:%d" % server.server_address[:2]
+    try:
+        _, first = _get(url + "/state")
+        study.ask().tell(2.0)
+        # the journal changed, but the page is not due: /state and / agree
+        # on the page already built, so a browser does not reload for nothing
+        assert _get(url + "/state")[1] == first
+        assert _get(url + "/")[1].count('<tr class="complete">') == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+        study.close()
 
 
 def test_read_only(served):

@@ -3,8 +3,17 @@
 The Figure is made on an Agg canvas directly, never through pyplot: no
 window opens and the host's global backend is left alone."""
 import math
+import warnings
 
 from ._spec import COLORS, MARKERS
+
+
+def _tight(fig):
+    # tiny figures (one or two trials) cannot always fit their labels:
+    # matplotlib then draws them as they are, which is fine here
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
 
 
 def _apply_axis(ax, a, which):
@@ -113,7 +122,7 @@ def render(fig):
     FigureCanvasAgg(out)
     if fig.dimensions is not None:
         _parallel(fig, out)
-        out.tight_layout()
+        _tight(out)
         return out
     n = len(fig.panels)
     cols = fig.ncols
@@ -140,5 +149,5 @@ def render(fig):
         out.axes[0].set_title(fig.title, fontsize=10)
     else:
         out.suptitle(fig.title, fontsize=10)
-    out.tight_layout()
+    _tight(out)
     return out
