@@ -3,7 +3,7 @@
     python3 -m hpt dashboard job.hptj --port 8080     # http://127.0.0.1:8080/
 
 Serves the report (hpt.report) of the journal, rebuilt when the journal
-changed, with Python's standard-library HTTP server, bound to 127.0.0.1
+changed (at most every 3 seconds: a render costs about a second), with Python's standard-library HTTP server, bound to 127.0.0.1
 unless told otherwise. The page polls /state every few seconds and reloads
 when a trial was asked or finished. Read-only: GET and HEAD of "/" and
 "/state" only; every other method is refused (405). The journal is read

@@ -20,6 +20,11 @@ and total Sobol indices, hpt_study_importance_sobol), intermediate values,
 empirical distribution, timeline (from the journal's per-trial times),
 Hyperband rungs and promotions, Pareto front (2 or 3 objectives, from a
 list of value tuples).
+
+Multi-fidelity studies: slice, contour and parallel coordinates show every
+complete trial at its own budget (the history colours them by budget);
+the best-so-far curve and the importance use one budget, as hpt_study_best
+and hpt_study_importance_sobol do.
 """
 import importlib.util
 
