@@ -107,7 +107,7 @@ static int do_export(const cli_job *job, const hpt_study *study, const char *dfl
     struct stat st;
     int special = out && stat(out, &st) == 0 && !S_ISREG(st.st_mode);
     if (out && !special) {
-        if (cli_journal_export_csv(study, out))
+        if (cli_journal_export(study, job->export_format, out))
             return -1;
         fprintf(stderr, "hpt-tune: trials exported to %s\n", out);
         return 0;
@@ -123,7 +123,8 @@ static int do_export(const cli_job *job, const hpt_study *study, const char *dfl
         FILE *f = NULL, *o = out ? fopen(out, "wb") : stdout;
         if (!o)
             fprintf(stderr, "hpt-tune: cannot write %s: %s\n", out, strerror(errno));
-        else if (cli_journal_export_csv(study, tmp) == HPT_OK && (f = fopen(tmp, "rb"))) {
+        else if (cli_journal_export(study, job->export_format, tmp) == HPT_OK &&
+                 (f = fopen(tmp, "rb"))) {
             char buf[65536];
             size_t n;
             while ((n = fread(buf, 1, sizeof buf, f)) > 0)
@@ -151,9 +152,9 @@ static int show(const cli_job *job, hpt_space *space)
         return CLI_EXIT_FAIL;
     int rc = CLI_EXIT_OK;
     if (job->mode == CLI_STATUS) {
-        cli_print_table(stdout, job, study);
-        cli_print_best(stdout, job, study);
-        fflush(stdout);
+        cli_print_table(cli_human(), job, study);
+        cli_print_best(cli_human(), job, study);
+        fflush(cli_human());
     }
     if (do_export(job, study, NULL))
         rc = CLI_EXIT_FAIL;
@@ -255,7 +256,7 @@ static int run(cli_job *job, hpt_space *space)
     }
     rc = cli_run_job(job, study, dir);
     if ((rc == CLI_EXIT_OK || rc == CLI_EXIT_FAIL) && job->export_format) {
-        char *dflt = cli_xasprintf("%s/trials.csv", dir);
+        char *dflt = cli_xasprintf("%s/trials.%s", dir, job->export_format);
         if (do_export(job, study, dflt))
             rc = CLI_EXIT_FAIL;
         free(dflt);
@@ -382,6 +383,11 @@ int main(int argc, char **argv)
         rc = usage_error(err);
         goto done;
     }
+    /* stdout carries the export alone when it is the export's output: the
+     * table, per-trial lines and best go to stderr then. */
+    if (job.export_format && (job.output ? !strcmp(job.output, "-") : show_only))
+        cli_human_out = stderr;
+    cli_digits = job.digits;
     hpt_space *space = cli_make_space(&job, err, sizeof err);
     if (!space) {
         rc = usage_error(err);

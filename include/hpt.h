@@ -890,6 +890,18 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
  * it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
 HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
 
+/* Write every trial to a JSON file (RFC 8259, UTF-8), for tools that do not
+ * read CSV: {"direction": "minimize"|"maximize", "trials": [...]}, one object
+ * per trial in id order with "id", "state" (as in the CSV), "params" (an
+ * object by parameter name: numbers, categoricals as their choice string),
+ * "value" (null unless complete or pruned), "budget", "parent" (the trial a
+ * promotion continues, or -1), "reports" ([step, value] pairs in the user's
+ * direction) and "fail_reason" (null unless given). Numbers are written with
+ * the fewest digits that read back exactly; non-finite ones as null. Written
+ * like the CSV (beside `path`, then renamed). @return as
+ * hpt_study_export_csv. */
+HPT_API int hpt_study_export_json(const hpt_study *study, const char *path);
+
 /* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
  * when one of those is strictly better than every complete trial,
  * *trial_id = -1 and *value is its value (user's direction). Either out
