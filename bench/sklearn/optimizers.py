@@ -15,6 +15,7 @@ builds without HPT_SCALE_LOGIT); a failed evaluation (a non-finite loss) is
 told as a failure.
 """
 import math
+import warnings
 
 METHODS = ("hpt-bayes", "hpt-random", "optuna-tpe", "optuna-tpe-mv-cl", "optuna-cmaes")
 
@@ -82,6 +83,7 @@ class _Optuna:
     def __init__(self, space, seed, kind):
         import optuna
         optuna.logging.set_verbosity(optuna.logging.ERROR)
+        warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
         self.optuna = optuna
         self.space = space
         if kind == "optuna-tpe":
