@@ -55,19 +55,25 @@ mpi-examples: $(MPI_EXAMPLE_BIN)
 mpi-throughput: $(B)/hpt-mpi-throughput
 endif
 
-$(B)/mpi/obj/hpt_mpi.o: mpi/hpt_mpi.c include/hpt_mpi.h include/hpt.h
+# The library: every mpi/*.c but the throughput tool, one concept a file.
+MPI_LIB_SRC := $(filter-out mpi/throughput.c,$(wildcard mpi/*.c))
+MPI_LIB_OBJ := $(patsubst mpi/%.c,$(B)/mpi/obj/%.o,$(MPI_LIB_SRC))
+
+$(B)/mpi/obj/%.o: mpi/%.c mpi/impl.h include/hpt_mpi.h include/hpt.h
 	@mkdir -p $(dir $@)
 	$(CC) $(MPI_CFLAGS) -fPIC -fvisibility=hidden -DHPT_MPI_BUILDING -c $< -o $@
 
-$(B)/libhpt_mpi.so.$(VERSION): $(B)/mpi/obj/hpt_mpi.o $(B)/libhpt.so
+$(B)/libhpt_mpi.so.$(VERSION): $(MPI_LIB_OBJ) $(B)/libhpt.so
 	$(CC) -shared -Wl,-soname,$(MPI_SONAME) -Wl,--no-undefined $(LDFLAGS) -o $@ \
-	    $(B)/mpi/obj/hpt_mpi.o -L$(B) -lhpt $(MPI_LIBS) -lm
+	    $(MPI_LIB_OBJ) -L$(B) -lhpt $(MPI_LIBS) -lm
 
 $(B)/libhpt_mpi.so: $(B)/libhpt_mpi.so.$(VERSION)
 	ln -sf libhpt_mpi.so.$(VERSION) $(B)/$(MPI_SONAME)
 	ln -sf $(MPI_SONAME) $@
 
-$(B)/libhpt_mpi.a: $(B)/mpi/obj/hpt_mpi.o
+-include $(MPI_LIB_OBJ:.o=.d)
+
+$(B)/libhpt_mpi.a: $(MPI_LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 

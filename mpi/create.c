@@ -1,0 +1,154 @@
+/* create.c -- a rank joins a distributed study (hpt_mpi_create) and leaves
+ * it (hpt_mpi_destroy); the space every rank sees. */
+#include <stdlib.h>
+
+#include "impl.h"
+
+static void release(hpt_mpi *h)
+{
+    if (h->comm != MPI_COMM_NULL)
+        MPI_Comm_free(&h->comm);
+    hpt_space_destroy(h->space);
+    free(h->buf);
+    free(h->roles);
+    free(h);
+}
+
+/* Agree on a status over the handle's communicator: every rank gets the
+ * lowest (the worst) one. */
+static int agree(hpt_mpi *h, int local, int *all)
+{
+    int e = MPI_Allreduce(&local, all, 1, MPI_INT, MPI_MIN, h->comm);
+    return e == MPI_SUCCESS ? HPT_OK : hptm_mpi_fail(h, e, "MPI_Allreduce");
+}
+
+int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *study,
+                   const hpt_space *space, hpt_mpi **out)
+{
+    const char *fn = "hpt_mpi_create";
+    hptm_create_msg[0] = '\0';
+    if (!out)
+        return hptm_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
+    *out = NULL;
+    int init = 0, fin = 0;
+    MPI_Initialized(&init);
+    MPI_Finalized(&fin);
+    if (!init || fin)
+        return hptm_fail(NULL, HPT_E_INVALID, "%s: MPI is not initialized (or finalized)", fn);
+    if (comm == MPI_COMM_NULL)
+        return hptm_fail(NULL, HPT_E_INVALID, "%s: comm is MPI_COMM_NULL", fn);
+    int rank, size;
+    if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
+        return hptm_fail(NULL, HPT_E_INVALID, "%s: comm is not a valid communicator", fn);
+    if (coordinator < 0 || coordinator >= size)
+        return hptm_fail(NULL, HPT_E_INVALID, "%s: coordinator %d is not a rank of comm (size %d)",
+                    fn, coordinator, size);
+
+    hpt_mpi *h = calloc(1, sizeof *h);
+    if (!h)
+        return hptm_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+    h->comm = MPI_COMM_NULL;
+    h->rank = rank;
+    h->size = size;
+    h->coordinator = coordinator;
+    h->max_sleep = 1e-3;
+    int e = MPI_Comm_dup(comm, &h->comm);
+    if (e != MPI_SUCCESS) {
+        h->comm = MPI_COMM_NULL;
+        hptm_mpi_fail(h, e, "MPI_Comm_dup");
+        hptm_fail(NULL, HPT_E_MPI, "%s: %s", fn, h->errmsg);
+        release(h);
+        return HPT_E_MPI;
+    }
+    MPI_Comm_set_errhandler(h->comm, MPI_ERRORS_RETURN);
+
+    int is_coord = rank == coordinator, local = HPT_OK, all, rc;
+    hptm_blob b = {0};
+    h->role = is_coord ? HPT_MPI_MEMBER : role;
+    if (is_coord) {
+        h->study = study;
+        if (!study || !space)
+            local = hptm_fail(h, HPT_E_INVALID, "%s: the coordinator needs its study and space",
+                         fn);
+        else if (hpt_space_size(space) == 0)
+            local = hptm_fail(h, HPT_E_INVALID, "%s: the space has no parameters", fn);
+        else if ((local = hptm_space_pack(space, &b)) != HPT_OK)
+            hptm_fail(h, local, "%s: cannot describe the space (%s)", fn, hpt_strerror(local));
+        else if (!(h->roles = calloc((size_t)size, sizeof *h->roles)))
+            local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
+    } else if (role != HPT_MPI_WORKER && role != HPT_MPI_MEMBER)
+        local = hptm_fail(h, HPT_E_INVALID, "%s: role must be HPT_MPI_WORKER or HPT_MPI_MEMBER, "
+                     "not %d", fn, (int)role);
+
+    if ((rc = agree(h, local, &all)) != HPT_OK)
+        goto fail;
+    if (all != HPT_OK) {
+        rc = all;
+        if (local == HPT_OK)
+            hptm_fail(h, all, "%s: failed on another rank (%s)", fn, hpt_strerror(all));
+        goto fail;
+    }
+    /* Roles to the coordinator; the space description from it. */
+    if ((e = MPI_Gather(&h->role, 1, MPI_INT32_T, h->roles, 1, MPI_INT32_T, coordinator,
+                        h->comm)) != MPI_SUCCESS) {
+        rc = hptm_mpi_fail(h, e, "MPI_Gather");
+        goto fail;
+    }
+    uint64_t len = b.n;
+    if ((e = MPI_Bcast(&len, 1, MPI_UINT64_T, coordinator, h->comm)) != MPI_SUCCESS) {
+        rc = hptm_mpi_fail(h, e, "MPI_Bcast");
+        goto fail;
+    }
+    if (!is_coord && len > 0 && !(b.p = malloc((size_t)len)))
+        local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
+    if ((rc = agree(h, local, &all)) != HPT_OK)
+        goto fail;
+    if (all != HPT_OK) {
+        rc = all;
+        goto fail;
+    }
+    if ((e = MPI_Bcast(b.p, (int)len, MPI_BYTE, coordinator, h->comm)) != MPI_SUCCESS) {
+        rc = hptm_mpi_fail(h, e, "MPI_Bcast");
+        goto fail;
+    }
+    if ((local = hptm_space_unpack(b.p, (size_t)len, &h->space)) != HPT_OK)
+        hptm_fail(h, local, "%s: cannot rebuild the space (%s)", fn, hpt_strerror(local));
+    if (!local) {
+        h->dim = hpt_space_size(h->space);
+        h->buf_size = sizeof(rep_hdr) + h->dim * sizeof(double);
+        if (!(h->buf = calloc(1, h->buf_size)))
+            local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
+    }
+    if ((rc = agree(h, local, &all)) != HPT_OK)
+        goto fail;
+    if (all != HPT_OK) {
+        rc = all;
+        goto fail;
+    }
+    free(b.p);
+    *out = h;
+    return HPT_OK;
+fail:
+    free(b.p);
+    hptm_copy_text(hptm_create_msg, h->errmsg[0] ? h->errmsg : "hpt_mpi_create failed");
+    release(h);
+    return rc;
+}
+
+void hpt_mpi_destroy(hpt_mpi *h)
+{
+    if (!h)
+        return;
+    hpt_mpi_leave(h);
+    release(h);
+}
+
+int hpt_mpi_space(const hpt_mpi *h, const hpt_space **space)
+{
+    if (!h || !space)
+        return h ? hptm_fail((hpt_mpi *)h, HPT_E_INVALID, "hpt_mpi_space: space is NULL")
+                 : HPT_E_INVALID;
+    *space = h->space;
+    return HPT_OK;
+}
+
