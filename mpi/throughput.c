@@ -4,7 +4,7 @@
  *   mpirun -np 4 build/hpt-mpi-throughput [--strategy NAME] [--observations N]
  *          [--asks M] [--idle SECONDS] [--set OPTION=VALUE]...
  *
- * Rank 0 makes a study over Hartmann6's space [0,1]^6, fills it with N
+ * Rank 0 makes a study over Hartmann6's space [0,1]^6 (bench/functions.h), fills it with N
  * observations in-process (ask + tell, default 1000), then serves M more
  * trials (default 500) to the other ranks, which ask and tell at once
  * without training: the coordinator is the only bottleneck. Printed: served
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/sim/hartmann6.h"
+#include "functions.h"
 #include "hpt_mpi.h"
 
 static int set_option(hpt_study *st, const char *spec)
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
                 n_local++;
             }
             hpt_trial_params(st, id, x, 6);
-            hpt_study_tell(st, id, hartmann6(x));
+            hpt_study_tell(st, id, hptb_hartmann6_fidelity(x, 1.0));
         }
     }
     if ((rc = hpt_mpi_create(MPI_COMM_WORLD, 0, HPT_MPI_WORKER, st, sp, &h)) != HPT_OK) {
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
         int64_t id;
         double x[6];
         while ((rc = hpt_mpi_ask(h, &id, x, 6, NULL, NULL)) == HPT_OK)
-            hpt_mpi_tell(h, id, hartmann6(x));
+            hpt_mpi_tell(h, id, hptb_hartmann6_fidelity(x, 1.0));
         rc = rc != HPT_DONE;
     }
     hpt_mpi_destroy(h);

@@ -14,8 +14,8 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group wait; do
-    [ -x "$t/$p" ] || { echo "check_mpi: $t/$p not built (make tests)"; exit 1; }
+for p in "$t/complete" "$t/faults" "$t/done" "$t/group" "$t/wait" "$b/hpt-mpi-throughput"; do
+    [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
 
 # Open MPI in a container without a network, possibly as root (CI): shared
@@ -49,6 +49,8 @@ run faults 4 "$t/faults"
 run done 4 "$t/done"
 run group 5 "$t/group"
 run wait 4 "$t/wait"
+# The throughput tool (bench/sim/README.md's figure) still runs end to end.
+run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 
 if grep -q 'hpt_study_open' include/hpt.h; then
     if [ ! -x "$t/resume" ]; then
@@ -65,6 +67,7 @@ else
 fi
 
 if [ -z "${HPT_SANITIZED:-}" ]; then
+    [ -f "$b/libhpt_mpi.so" ] || { echo "check_mpi: $b/libhpt_mpi.so not built (make tests)"; fail=1; }
     bad=$(nm -D --defined-only "$b/libhpt_mpi.so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' |
         grep -v '^hpt_mpi_' || true)
     [ -z "$bad" ] || { echo "check_mpi: libhpt_mpi exports non-hpt_mpi_ symbols: $bad"; fail=1; }
