@@ -103,6 +103,11 @@ extern "C" {
  * (hpt_strerror does not know this value: use hpt_mpi_strerror.) */
 #define HPT_E_MPI (-100)
 
+/* A worker reported on, told, failed or pruned a running trial that the
+ * coordinator did not hand to it (another rank holds it, or none does yet):
+ * refused, the study is unchanged. */
+#define HPT_E_MPI_NOT_HELD (-101)
+
 /* Roles of the non-coordinator ranks (hpt_mpi_create). */
 #define HPT_MPI_MEMBER 0 /* never talks to the coordinator (group member) */
 #define HPT_MPI_WORKER 1 /* asks, reports and tells                      */
@@ -129,7 +134,7 @@ HPT_MPI_API int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role,
                                hpt_mpi **out);
 
 /* Release a handle; NULL is allowed. A worker that has not yet received
- * HPT_DONE first leaves the study (hpt_mpi_leave). Frees the duplicate
+ * HPT_DONE, or still holds trials, first leaves the study (hpt_mpi_leave). Frees the duplicate
  * communicator, so call it on every rank, before MPI_Finalize. */
 HPT_MPI_API void hpt_mpi_destroy(hpt_mpi *h);
 
@@ -177,10 +182,14 @@ HPT_MPI_API int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values,
 
 /* hpt_study_report, hpt_study_tell, hpt_study_tell_failed and
  * hpt_study_prune of the coordinator's study, through a message and its
- * answer. `reason` may be NULL and is truncated to 255 bytes.
- * @return the study's status (see hpt.h), or HPT_E_INVALID (NULL handle,
- * not a worker), HPT_E_STAGE (after leave, or after HPT_DONE when this
- * worker holds no trial: the coordinator may have stopped serving),
+ * answer. A worker may only do this for the trials it holds (that its own
+ * ask returned and it has not finished); a trial that is not running gets
+ * the study's answer (HPT_E_TRIAL, HPT_E_STATE). `reason` may be NULL and
+ * is truncated to 255 bytes.
+ * @return the study's status (see hpt.h); HPT_E_MPI_NOT_HELD (the trial
+ * runs, but not for this worker: nothing changes); HPT_E_INVALID (NULL
+ * handle, not a worker); HPT_E_STAGE (after leave, or after HPT_DONE when
+ * this worker holds no trial: the coordinator may have stopped serving);
  * HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_report(hpt_mpi *h, int64_t trial_id, double step,
                                double value, int32_t *should_stop);
@@ -221,7 +230,8 @@ HPT_MPI_API int hpt_mpi_report_group(hpt_mpi *h, MPI_Comm group, int64_t trial_i
  * (thread-local). Never NULL. */
 HPT_MPI_API const char *hpt_mpi_errmsg(const hpt_mpi *h);
 
-/* hpt_strerror, plus HPT_E_MPI. A static string, never NULL. */
+/* hpt_strerror, plus HPT_E_MPI and HPT_E_MPI_NOT_HELD. A static string,
+ * never NULL. */
 HPT_MPI_API const char *hpt_mpi_strerror(int status);
 
 #ifdef __cplusplus

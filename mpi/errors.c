@@ -33,5 +33,9 @@ const char *hpt_mpi_errmsg(const hpt_mpi *h) { return h ? h->errmsg : hptm_creat
 
 const char *hpt_mpi_strerror(int status)
 {
-    return status == HPT_E_MPI ? "an MPI communication call failed" : hpt_strerror(status);
+    if (status == HPT_E_MPI)
+        return "an MPI communication call failed";
+    if (status == HPT_E_MPI_NOT_HELD)
+        return "the trial is running, but was not handed to this worker";
+    return hpt_strerror(status);
 }

@@ -39,6 +39,7 @@ typedef struct {
     int64_t trial;
     int64_t resume_from;
     double budget;
+    int64_t held;  /* trials the coordinator counts as run by the receiver */
     char msg[MSG]; /* the study's message when status != HPT_OK */
 } rep_hdr;
 
@@ -52,7 +53,7 @@ struct hpt_mpi {
     unsigned char *buf; /* rep_hdr + dim doubles */
     size_t buf_size;
     int got_done, left; /* worker: HPT_DONE received / left */
-    int64_t held;       /* worker: trials asked minus trials it finished */
+    int64_t held;       /* worker: trials it runs, as the coordinator counts */
     /* coordinator */
     hpt_study *study;   /* borrowed */
     int32_t *roles;     /* size entries */

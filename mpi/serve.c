@@ -13,6 +13,7 @@ typedef struct {
     int active;           /* clients that may still ask */
     int32_t *owner;       /* per trial id: the rank running it, or -1 */
     size_t n_owner;
+    int64_t *held;        /* per rank: trials it runs (owner == rank) */
     int64_t outstanding;  /* trials handed out and not yet finished */
     int *waiting;         /* ranks held by HPT_WAIT, FIFO */
     int n_waiting;
@@ -21,8 +22,13 @@ typedef struct {
     int done;             /* the study answered HPT_DONE */
 } server;
 
-static int send_reply(hpt_mpi *h, int dst, const rep_hdr *r, int with_values)
+/* Every reply carries the count of trials the coordinator holds the worker
+ * responsible for: the worker's own count could only guess it, and serve
+ * waits on exactly this count before it may return. */
+static int send_reply(server *sv, int dst, rep_hdr *r, int with_values)
 {
+    hpt_mpi *h = sv->h;
+    r->held = sv->held[dst];
     memcpy(h->buf, r, sizeof *r);
     size_t n = sizeof *r + (with_values ? h->dim * sizeof(double) : 0);
     int e = MPI_Send(h->buf, (int)n, MPI_BYTE, dst, TAG_REP, h->comm);
@@ -44,6 +50,8 @@ static int own(server *sv, int64_t id, int32_t rank)
         sv->n_owner = n;
     }
     sv->owner[id] = rank;
+    sv->held[rank]++;
+    sv->outstanding++;
     return HPT_OK;
 }
 
@@ -51,9 +59,21 @@ static int own(server *sv, int64_t id, int32_t rank)
 static void disown(server *sv, int64_t id)
 {
     if (id >= 0 && (uint64_t)id < sv->n_owner && sv->owner[id] >= 0) {
+        sv->held[sv->owner[id]]--;
         sv->owner[id] = -1;
         sv->outstanding--;
     }
+}
+
+static int32_t owner_of(const server *sv, int64_t id)
+{
+    return id >= 0 && (uint64_t)id < sv->n_owner ? sv->owner[id] : -1;
+}
+
+static int running(const server *sv, int64_t id)
+{
+    int32_t state = -1;
+    return hpt_trial_state(sv->h->study, id, &state) == HPT_OK && state == HPT_TRIAL_RUNNING;
 }
 
 /* Answer an ask from src, or hold it (HPT_WAIT): at the back of the queue,
@@ -98,10 +118,8 @@ static int serve_ask(server *sv, int src, int front, int *held)
         } else if ((rc = own(sv, id, src)) != HPT_OK) {
             hptm_copy_text(r.msg, "hpt_mpi_ask: coordinator out of memory");
             hpt_study_tell_failed(h->study, id, "hpt_mpi: coordinator out of memory");
-        } else {
-            sv->outstanding++;
+        } else
             r.trial = id;
-        }
     } else if (rc == HPT_DONE) {
         sv->done = 1;
         if (sv->client[src] == CLIENT_ACTIVE) {
@@ -111,7 +129,7 @@ static int serve_ask(server *sv, int src, int front, int *held)
     } else
         hptm_copy_text(r.msg, hpt_study_errmsg(h->study));
     r.status = rc;
-    return send_reply(h, src, &r, rc == HPT_OK);
+    return send_reply(sv, src, &r, rc == HPT_OK);
 }
 
 /* After a trial finished: held asks may now get a trial (or HPT_DONE). */
@@ -136,6 +154,19 @@ static int serve_finish(server *sv, int src, const req_msg *q)
     int rc;
     hptm_reply_init(&r, HPT_OK);
     r.trial = q->trial;
+    /* Only the rank that asked a running trial may finish it (or report on
+     * it); trials that are not running get the study's own answer. */
+    int32_t holder = owner_of(sv, q->trial);
+    if (holder != src && running(sv, q->trial)) {
+        r.status = HPT_E_MPI_NOT_HELD;
+        if (holder >= 0)
+            snprintf(r.msg, MSG, "hpt_mpi: trial %lld is held by rank %d, not by rank %d",
+                     (long long)q->trial, (int)holder, src);
+        else
+            snprintf(r.msg, MSG, "hpt_mpi: trial %lld was not handed to rank %d",
+                     (long long)q->trial, src);
+        return send_reply(sv, src, &r, 0);
+    }
     switch (q->op) {
     case OP_REPORT:
         rc = hpt_study_report(h->study, q->trial, q->step, q->value, &r.should_stop);
@@ -146,10 +177,12 @@ static int serve_finish(server *sv, int src, const req_msg *q)
     }
     if (rc != HPT_OK)
         hptm_copy_text(r.msg, hpt_study_errmsg(h->study));
-    else if (q->op != OP_REPORT)
+    /* A trial that is no longer running (finished here, or by another
+     * thread of this rank) no longer keeps serve waiting for this worker. */
+    if (q->op != OP_REPORT && holder == src && (rc == HPT_OK || !running(sv, q->trial)))
         disown(sv, q->trial);
     r.status = rc;
-    if ((rc = send_reply(h, src, &r, 0)) != HPT_OK)
+    if ((rc = send_reply(sv, src, &r, 0)) != HPT_OK)
         return rc;
     return q->op == OP_REPORT ? HPT_OK : serve_waiting(sv);
 }
@@ -192,7 +225,7 @@ static int serve_loop(server *sv)
             rep_hdr r;
             hptm_reply_init(&r, HPT_E_INVALID);
             snprintf(r.msg, MSG, "hpt_mpi: rank %d did not join as HPT_MPI_WORKER", src);
-            rc = send_reply(h, src, &r, 0);
+            rc = send_reply(sv, src, &r, 0);
         } else if (q.op == OP_ASK)
             rc = serve_ask(sv, src, 0, &held);
         else if (q.op == OP_LEAVE)
@@ -203,7 +236,7 @@ static int serve_loop(server *sv)
             rep_hdr r;
             hptm_reply_init(&r, HPT_E_INVALID);
             snprintf(r.msg, MSG, "hpt_mpi: unknown request %d from rank %d", (int)q.op, src);
-            rc = send_reply(h, src, &r, 0);
+            rc = send_reply(sv, src, &r, 0);
         }
         if (rc != HPT_OK)
             return rc;
@@ -230,7 +263,8 @@ int hpt_mpi_serve(hpt_mpi *h)
     int64_t n = 0;
     sv.client = calloc((size_t)h->size, 1);
     sv.waiting = calloc((size_t)h->size, sizeof *sv.waiting);
-    if (!sv.client || !sv.waiting)
+    sv.held = calloc((size_t)h->size, sizeof *sv.held);
+    if (!sv.client || !sv.waiting || !sv.held)
         goto out;
     for (int i = 0; i < h->size; i++)
         if (i != h->coordinator && h->roles[i] == HPT_MPI_WORKER) {
@@ -257,6 +291,7 @@ out:
         hptm_fail(h, rc, "%s: out of memory", fn);
     free(sv.client);
     free(sv.waiting);
+    free(sv.held);
     free(sv.owner);
     free(sv.orphans);
     return rc;

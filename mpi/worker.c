@@ -28,6 +28,7 @@ static int call(hpt_mpi *h, const req_msg *q, rep_hdr *r)
         return hptm_fail(h, HPT_E_MPI, "short reply from the coordinator (%d bytes)", count);
     memcpy(r, h->buf, sizeof *r);
     r->msg[MSG - 1] = '\0';
+    h->held = r->held;
     if (r->status == HPT_OK && q->op == OP_ASK && (size_t)count != h->buf_size)
         return hptm_fail(h, HPT_E_MPI, "reply of %d bytes to an ask, want %zu", count, h->buf_size);
     if (r->status != HPT_OK && r->status != HPT_DONE)
@@ -77,7 +78,6 @@ int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values, size_t n, double 
         return rc;
     memcpy(values, h->buf + sizeof r, n * sizeof *values);
     *trial_id = r.trial;
-    h->held++;
     if (budget)
         *budget = r.budget;
     if (resume_from)
@@ -105,8 +105,6 @@ static int finish(hpt_mpi *h, const char *fn, int32_t op, int64_t id, double ste
     rc = call(h, &q, &r);
     if (should_stop)
         *should_stop = rc == HPT_OK ? r.should_stop : 0;
-    if (rc == HPT_OK && op != OP_REPORT)
-        h->held--;
     return rc;
 }
 

@@ -14,7 +14,8 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in "$t/complete" "$t/faults" "$t/done" "$t/group" "$t/wait" "$b/hpt-mpi-throughput"; do
+for p in "$t/complete" "$t/faults" "$t/done" "$t/group" "$t/wait" "$t/own" \
+    "$b/hpt-mpi-throughput"; do
     [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
 
@@ -49,6 +50,7 @@ run faults 4 "$t/faults"
 run done 4 "$t/done"
 run group 5 "$t/group"
 run wait 4 "$t/wait"
+run own 3 "$t/own"
 # The throughput tool (bench/sim/README.md's figure) still runs end to end.
 run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 
