@@ -117,17 +117,25 @@ typedef struct hpt_mpi hpt_mpi; /* one rank's end of a distributed study */
 /* Join a distributed study. Collective over comm: every rank calls it with
  * the same `coordinator` rank.
  *  - On the coordinator: `study` is the study to serve (borrowed: it must
- *    outlive the handle; the caller destroys it) and `space` the space it
- *    was made with (read during the call and sent to the other ranks);
- *    `role` is ignored.
+ *    outlive the handle; the caller destroys it). Its space
+ *    (hpt_study_space) is what every rank receives. `space` is NULL, or a
+ *    space that must equal the study's in every parameter's name, type,
+ *    scale, bounds and choices (a check that the program holds the space it
+ *    thinks it does); `role` is ignored.
  *  - Elsewhere: `role` is HPT_MPI_WORKER or HPT_MPI_MEMBER; study and space
  *    are ignored (may be NULL).
  * The handle works on a duplicate of comm (MPI_Comm_dup) with
  * MPI_ERRORS_RETURN. On success *out is a handle the caller owns (release
  * with hpt_mpi_destroy before MPI_Finalize). All ranks return the same
- * status: if one rank's arguments are bad, every rank fails.
- * @return HPT_OK; HPT_E_INVALID (MPI not initialized, comm NULL, coordinator
- * out of range, bad role, coordinator without study or space); HPT_E_NOMEM;
+ * status: every rank's arguments are checked and the verdict agreed on
+ * before anything else, so if one rank's arguments are bad (out NULL,
+ * coordinator out of range or not the same on every rank, bad role, no
+ * study, a space other than the study's), every rank fails and none is
+ * left waiting. The exception: a rank that cannot take part in a
+ * collective at all (MPI not initialized, comm MPI_COMM_NULL) fails alone,
+ * and the others then wait for it as in any MPI collective.
+ * @return HPT_OK; HPT_E_INVALID (the cases above, on the bad rank with its
+ * reason, elsewhere with "failed on another rank"); HPT_E_NOMEM;
  * HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role,
                                hpt_study *study, const hpt_space *space,

@@ -22,14 +22,67 @@ static int agree(hpt_mpi *h, int local, int *all)
     return e == MPI_SUCCESS ? HPT_OK : hptm_mpi_fail(h, e, "MPI_Allreduce");
 }
 
+/* The coordinator's own checks, and the space it will send: the study's,
+ * which `space` (if given) must equal, so that what workers receive and
+ * hpt_mpi_space reports is what the study hands out. */
+static int check_coordinator(hpt_mpi *h, hpt_study *study, const hpt_space *space,
+                             hptm_blob *b)
+{
+    const char *fn = "hpt_mpi_create";
+    hpt_space *own = NULL;
+    int rc, differ = 0;
+    char why[MSG];
+    if (!study)
+        return hptm_fail(h, HPT_E_INVALID, "%s: the coordinator needs its study", fn);
+    if ((rc = hpt_study_space(study, &own)) != HPT_OK)
+        return hptm_fail(h, rc, "%s: cannot read the study's space: %s", fn,
+                         hpt_study_errmsg(study));
+    if (space && (rc = hptm_space_compare(space, own, &differ, why)) == HPT_OK && differ)
+        rc = hptm_fail(h, HPT_E_INVALID, "%s: `space` is not the study's space: %s", fn, why);
+    else if (rc == HPT_OK && (rc = hptm_space_pack(own, b)) != HPT_OK)
+        hptm_fail(h, rc, "%s: cannot describe the space (%s)", fn, hpt_strerror(rc));
+    else if (rc != HPT_OK)
+        hptm_fail(h, rc, "%s: out of memory", fn);
+    hpt_space_destroy(own);
+    if (!rc) {
+        h->study = study;
+        if (!(h->roles = calloc((size_t)h->size, sizeof *h->roles)))
+            rc = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
+    }
+    return rc;
+}
+
+/* Every rank's arguments are checked before the first collective that
+ * depends on them, and the outcome is agreed on (with the coordinator's
+ * rank: all ranks must name the same one), so that one rank's bad argument
+ * fails every rank instead of leaving the others blocked in a collective
+ * it never joins. Only a rank that cannot take part in any collective at
+ * all (MPI not initialized, comm not a communicator) fails alone. */
+static int agree_on_arguments(hpt_mpi *h, int coordinator, int local)
+{
+    int mine[3] = {local, coordinator, -coordinator}, all[3];
+    int e = MPI_Allreduce(mine, all, 3, MPI_INT, MPI_MIN, h->comm);
+    if (e != MPI_SUCCESS)
+        return hptm_mpi_fail(h, e, "MPI_Allreduce");
+    if (all[0] != HPT_OK) {
+        if (local == HPT_OK)
+            hptm_fail(h, all[0], "hpt_mpi_create: failed on another rank (%s)",
+                      hpt_strerror(all[0]));
+        return all[0];
+    }
+    if (all[1] != -all[2])
+        return hptm_fail(h, HPT_E_INVALID, "hpt_mpi_create: the ranks name different "
+                         "coordinators (from %d to %d)", all[1], -all[2]);
+    return HPT_OK;
+}
+
 int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *study,
                    const hpt_space *space, hpt_mpi **out)
 {
     const char *fn = "hpt_mpi_create";
     hptm_create_msg[0] = '\0';
-    if (!out)
-        return hptm_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
-    *out = NULL;
+    if (out)
+        *out = NULL;
     int init = 0, fin = 0;
     MPI_Initialized(&init);
     MPI_Finalized(&fin);
@@ -40,10 +93,9 @@ int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *stud
     int rank, size;
     if (MPI_Comm_rank(comm, &rank) != MPI_SUCCESS || MPI_Comm_size(comm, &size) != MPI_SUCCESS)
         return hptm_fail(NULL, HPT_E_INVALID, "%s: comm is not a valid communicator", fn);
-    if (coordinator < 0 || coordinator >= size)
-        return hptm_fail(NULL, HPT_E_INVALID, "%s: coordinator %d is not a rank of comm (size %d)",
-                    fn, coordinator, size);
 
+    /* The handle exists on every rank, even one with bad arguments: it
+     * carries that rank through the collectives to the common verdict. */
     hpt_mpi *h = calloc(1, sizeof *h);
     if (!h)
         return hptm_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
@@ -65,29 +117,19 @@ int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *stud
     int is_coord = rank == coordinator, local = HPT_OK, all, rc;
     hptm_blob b = {0};
     h->role = is_coord ? HPT_MPI_MEMBER : role;
-    if (is_coord) {
-        h->study = study;
-        if (!study || !space)
-            local = hptm_fail(h, HPT_E_INVALID, "%s: the coordinator needs its study and space",
-                         fn);
-        else if (hpt_space_size(space) == 0)
-            local = hptm_fail(h, HPT_E_INVALID, "%s: the space has no parameters", fn);
-        else if ((local = hptm_space_pack(space, &b)) != HPT_OK)
-            hptm_fail(h, local, "%s: cannot describe the space (%s)", fn, hpt_strerror(local));
-        else if (!(h->roles = calloc((size_t)size, sizeof *h->roles)))
-            local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
-    } else if (role != HPT_MPI_WORKER && role != HPT_MPI_MEMBER)
-        local = hptm_fail(h, HPT_E_INVALID, "%s: role must be HPT_MPI_WORKER or HPT_MPI_MEMBER, "
-                     "not %d", fn, (int)role);
+    if (!out)
+        local = hptm_fail(h, HPT_E_INVALID, "%s: out is NULL", fn);
+    else if (coordinator < 0 || coordinator >= size)
+        local = hptm_fail(h, HPT_E_INVALID, "%s: coordinator %d is not a rank of comm "
+                          "(size %d)", fn, coordinator, size);
+    else if (is_coord)
+        local = check_coordinator(h, study, space, &b);
+    else if (role != HPT_MPI_WORKER && role != HPT_MPI_MEMBER)
+        local = hptm_fail(h, HPT_E_INVALID, "%s: role must be HPT_MPI_WORKER or "
+                          "HPT_MPI_MEMBER, not %d", fn, (int)role);
+    if ((rc = agree_on_arguments(h, coordinator, local)) != HPT_OK)
+        goto fail;
 
-    if ((rc = agree(h, local, &all)) != HPT_OK)
-        goto fail;
-    if (all != HPT_OK) {
-        rc = all;
-        if (local == HPT_OK)
-            hptm_fail(h, all, "%s: failed on another rank (%s)", fn, hpt_strerror(all));
-        goto fail;
-    }
     /* Roles to the coordinator; the space description from it. */
     if ((e = MPI_Gather(&h->role, 1, MPI_INT32_T, h->roles, 1, MPI_INT32_T, coordinator,
                         h->comm)) != MPI_SUCCESS) {

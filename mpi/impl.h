@@ -91,6 +91,10 @@ typedef struct {
 /* Append a description of sp to b, enough to rebuild it exactly.
  * @return HPT_OK, HPT_E_NOMEM or the status of a failed space query. */
 int hptm_space_pack(const hpt_space *sp, hptm_blob *b);
+/* *differ = 1 when a and b differ in a parameter's name, type, scale,
+ * bounds or choices (or in size), with the first difference in why (MSG
+ * bytes), b being the study's space. @return HPT_OK or HPT_E_NOMEM. */
+int hptm_space_compare(const hpt_space *a, const hpt_space *b, int *differ, char *why);
 /* Rebuild a space from hptm_space_pack's bytes into *out (caller owns).
  * @return HPT_OK, HPT_E_NOMEM, HPT_E_CORRUPT, or a space status. */
 int hptm_space_unpack(const unsigned char *p, size_t n, hpt_space **out);

@@ -1,5 +1,6 @@
 /* wire_space.c -- a space as bytes, so the coordinator can send its study's
  * space to every rank and each rebuilds it exactly. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "impl.h"
@@ -26,38 +27,77 @@ static void put(hptm_blob *b, const void *src, size_t n)
 
 static void put_str(hptm_blob *b, const char *s) { put(b, s, strlen(s) + 1); }
 
-/* The space as a byte string: per parameter its type, resolved scale,
- * bounds, choice count, name and choices, enough to rebuild it exactly. */
+/* One parameter as bytes: its type, resolved scale, bounds, choice count,
+ * name and choices. */
+static int pack_param(const hpt_space *sp, size_t i, hptm_blob *b)
+{
+    int32_t type, scale;
+    double lo, hi;
+    size_t nc;
+    const char *name;
+    int rc = hpt_space_param_info(sp, i, &type, &scale, &lo, &hi, &nc);
+    if (!rc)
+        rc = hpt_space_param_name(sp, i, &name);
+    if (rc)
+        return rc;
+    uint64_t nc64 = nc;
+    put(b, &type, sizeof type);
+    put(b, &scale, sizeof scale);
+    put(b, &lo, sizeof lo);
+    put(b, &hi, sizeof hi);
+    put(b, &nc64, sizeof nc64);
+    put_str(b, name);
+    for (size_t j = 0; j < nc; j++) {
+        const char *c;
+        if ((rc = hpt_space_choice_name(sp, i, j, &c)) != HPT_OK)
+            return rc;
+        put_str(b, c);
+    }
+    return b->nomem ? HPT_E_NOMEM : HPT_OK;
+}
+
+/* The space as a byte string: its size, then every parameter, enough to
+ * rebuild it exactly. */
 int hptm_space_pack(const hpt_space *sp, hptm_blob *b)
 {
     size_t n = hpt_space_size(sp);
     uint64_t n64 = n;
     put(b, &n64, sizeof n64);
     for (size_t i = 0; i < n; i++) {
-        int32_t type, scale;
-        double lo, hi;
-        size_t nc;
-        const char *name;
-        int rc = hpt_space_param_info(sp, i, &type, &scale, &lo, &hi, &nc);
-        if (!rc)
-            rc = hpt_space_param_name(sp, i, &name);
+        int rc = pack_param(sp, i, b);
         if (rc)
             return rc;
-        uint64_t nc64 = nc;
-        put(b, &type, sizeof type);
-        put(b, &scale, sizeof scale);
-        put(b, &lo, sizeof lo);
-        put(b, &hi, sizeof hi);
-        put(b, &nc64, sizeof nc64);
-        put_str(b, name);
-        for (size_t j = 0; j < nc; j++) {
-            const char *c;
-            if ((rc = hpt_space_choice_name(sp, i, j, &c)) != HPT_OK)
-                return rc;
-            put_str(b, c);
-        }
     }
     return b->nomem ? HPT_E_NOMEM : HPT_OK;
+}
+
+/* Two parameters are the same when their bytes are: the bytes are all a
+ * worker learns of a parameter. */
+int hptm_space_compare(const hpt_space *a, const hpt_space *b, int *differ, char *why)
+{
+    size_t na = hpt_space_size(a), nb = hpt_space_size(b);
+    *differ = na != nb;
+    if (*differ) {
+        snprintf(why, MSG, "it has %zu parameters, the study's space %zu", na, nb);
+        return HPT_OK;
+    }
+    int rc = HPT_OK;
+    for (size_t i = 0; i < na && !rc && !*differ; i++) {
+        hptm_blob pa = {0}, pb = {0};
+        if ((rc = pack_param(a, i, &pa)) == HPT_OK && (rc = pack_param(b, i, &pb)) == HPT_OK &&
+            (pa.n != pb.n || memcmp(pa.p, pb.p, pa.n) != 0)) {
+            const char *name = "";
+            double lo = 0, hi = 0;
+            hpt_space_param_name(b, i, &name);
+            hpt_space_param_info(b, i, NULL, NULL, &lo, &hi, NULL);
+            *differ = 1;
+            snprintf(why, MSG, "its parameter %zu differs from the study's '%s' in [%g, %g] "
+                     "(name, type, scale, bounds or choices)", i, name, lo, hi);
+        }
+        free(pa.p);
+        free(pb.p);
+    }
+    return rc;
 }
 
 typedef struct {

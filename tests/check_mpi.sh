@@ -14,7 +14,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in "$t/complete" "$t/faults" "$t/done" "$t/group" "$t/wait" "$t/own" \
+for p in "$t/complete" "$t/faults" "$t/done" "$t/group" "$t/wait" "$t/own" "$t/agree" "$t/space" \
     "$b/hpt-mpi-throughput"; do
     [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
@@ -51,6 +51,8 @@ run done 4 "$t/done"
 run group 5 "$t/group"
 run wait 4 "$t/wait"
 run own 3 "$t/own"
+run agree 3 "$t/agree"
+run space 3 "$t/space"
 # The throughput tool (bench/sim/README.md's figure) still runs end to end.
 run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 
