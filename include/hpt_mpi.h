@@ -219,7 +219,11 @@ HPT_MPI_API int hpt_mpi_leave(hpt_mpi *h);
  * handle and asks/reports; the other ranks hold MEMBER handles (a WORKER
  * that never asks would keep the coordinator waiting) and receive the
  * leader's outcome (status, id, configuration, budget,
- * should_stop) by MPI_Bcast. All ranks of the group return the same status.
+ * should_stop) by MPI_Bcast. All ranks of the group return the same status:
+ * ask_group first agrees on every rank's arguments (MPI_Allreduce over the
+ * group), and if one rank's are bad (NULL, wrong n) no trial is asked and
+ * every rank returns HPT_E_INVALID (that rank with its reason, the others
+ * with "failed on another rank of the group"), *trial_id = -1 where given.
  * For report_group, `value` matters on the leader only. Tell with
  * hpt_mpi_tell on the leader alone.
  * @return as hpt_mpi_ask / hpt_mpi_report. */

@@ -34,27 +34,32 @@ int hpt_mpi_ask_group(hpt_mpi *h, MPI_Comm group, int64_t *trial_id, double *val
         return rc;
     rep_hdr r;
     hptm_reply_init(&r, HPT_OK);
-    /* Every rank must take part in the broadcast, even with bad arguments:
-     * a local error is returned after it. */
-    int mine = HPT_OK;
+    int mine = HPT_OK, all;
+    if (trial_id)
+        *trial_id = -1;
     if (!trial_id || (!values && n > 0) || n != h->dim)
         mine = hptm_fail(h, HPT_E_INVALID, "hpt_mpi_ask_group: NULL argument or n is %zu, the "
-                    "space has %zu parameters", n, h->dim);
+                         "space has %zu parameters", n, h->dim);
+    /* Every rank's checks before the leader asks: a trial the leader took
+     * for a group whose member refused would be trained by part of the
+     * group, and the next group call would block. */
+    int e = MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, group);
+    if (e != MPI_SUCCESS)
+        return hptm_mpi_fail(h, e, "MPI_Allreduce (group)");
+    if (all != HPT_OK)
+        return mine != HPT_OK ? mine
+                              : hptm_fail(h, all, "hpt_mpi_ask_group: failed on another rank "
+                                          "of the group (%s)", hpt_strerror(all));
     double *x = (double *)(void *)(h->buf + sizeof r);
     if (gr == 0) {
-        r.status = mine;
-        if (mine == HPT_OK) {
-            r.status = hpt_mpi_ask(h, &r.trial, values, n, &r.budget, &r.resume_from);
-            if (r.status == HPT_OK)
-                memmove(x, values, n * sizeof *values);
-        }
-        if (r.status != HPT_OK)
+        r.status = hpt_mpi_ask(h, &r.trial, values, n, &r.budget, &r.resume_from);
+        if (r.status == HPT_OK)
+            memmove(x, values, n * sizeof *values);
+        else
             hptm_copy_text(r.msg, h->errmsg);
     }
     if ((rc = group_bcast(h, group, &r, 1)) != HPT_OK)
         return rc;
-    if (mine != HPT_OK)
-        return mine;
     if (r.status != HPT_OK && r.status != HPT_DONE)
         hptm_copy_text(h->errmsg, r.msg);
     *trial_id = r.status == HPT_OK ? r.trial : -1;

@@ -112,8 +112,7 @@ static int serve_ask(server *sv, int src, int front, int *held)
         double *x = (double *)(void *)(h->buf + sizeof r);
         if ((rc = hpt_trial_params(h->study, id, x, h->dim)) != HPT_OK ||
             (rc = hpt_trial_budget(h->study, id, &r.budget, &r.resume_from)) != HPT_OK) {
-            snprintf(r.msg, MSG, "hpt_mpi_ask: %s",
-                     hpt_study_errmsg(h->study));
+            snprintf(r.msg, MSG, "hpt_mpi_ask: %s", hpt_study_errmsg(h->study));
             hpt_study_tell_failed(h->study, id, "hpt_mpi: cannot send the configuration");
         } else if ((rc = own(sv, id, src)) != HPT_OK) {
             hptm_copy_text(r.msg, "hpt_mpi_ask: coordinator out of memory");

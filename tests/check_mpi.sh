@@ -15,7 +15,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
 fi
 t="$b/mpi/tests"
 for p in "$t/complete" "$t/faults" "$t/done" "$t/group" "$t/wait" "$t/own" "$t/agree" "$t/space" \
-    "$b/hpt-mpi-throughput"; do
+    "$t/group_agree"     "$b/hpt-mpi-throughput"; do
     [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
 
@@ -53,6 +53,7 @@ run wait 4 "$t/wait"
 run own 3 "$t/own"
 run agree 3 "$t/agree"
 run space 3 "$t/space"
+run group_agree 4 "$t/group_agree"
 # The throughput tool (bench/sim/README.md's figure) still runs end to end.
 run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 
