@@ -37,7 +37,13 @@
  *    answers it when a tell makes a trial available (or the study is done).
  *  - HPT_DONE: once the study is complete every ask is answered HPT_DONE;
  *    the worker stops asking, hpt_mpi_serve returns when every worker got
- *    HPT_DONE (or left), and every rank shuts down without a barrier.
+ *    HPT_DONE (or left) and no worker holds a trial, and every rank shuts
+ *    down without a barrier.
+ *  - Ownership: the coordinator records which worker holds each running
+ *    trial; only that worker may report on or finish it (another gets
+ *    HPT_E_MPI_NOT_HELD and the study is unchanged), and each reply tells
+ *    the worker how many trials it holds, so that its hpt_mpi_destroy
+ *    leaves whenever hpt_mpi_serve still waits for it.
  *  - Faults: a worker's hpt_mpi_tell_failed gives a failed trial. A worker
  *    that leaves (hpt_mpi_leave, or hpt_mpi_destroy before HPT_DONE) has
  *    its running trials recorded as failed. A whole-job abort is recovered
@@ -168,9 +174,15 @@ HPT_MPI_API int hpt_mpi_set_idle(hpt_mpi *h, double max_sleep);
  * aborted run of a journaled study) are handed out before new ones.
  * Statuses of the study's calls are answered to the worker that made the
  * request, not returned here.
- * @return HPT_DONE when the study completed; HPT_OK when every worker left
- * before that (or there are no workers); HPT_E_INVALID (NULL, not the
- * coordinator); HPT_E_STAGE (called twice); HPT_E_NOMEM; HPT_E_MPI. */
+ * @return HPT_DONE when the study answered HPT_DONE to a worker's ask;
+ * HPT_OK when every worker left (or there are no workers) before any ask
+ * got HPT_DONE. HPT_OK does not say the study is incomplete: when the last
+ * worker tells the last trial that max_trials (or another criterion)
+ * allows and then leaves without asking again, no ask has found the study
+ * complete, so serve returns HPT_OK and hpt_study_done_reason is still "";
+ * the coordinator's own next hpt_study_ask returns HPT_DONE then (and
+ * otherwise starts a trial). HPT_E_INVALID (NULL, not the coordinator);
+ * HPT_E_STAGE (called twice); HPT_E_NOMEM; HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_serve(hpt_mpi *h);
 
 /* ---- Workers -------------------------------------------------------------- */

@@ -30,11 +30,7 @@ install: install-mpi
 uninstall: uninstall-mpi
 endif
 
-# The abort + resume test needs the journal (hpt_study_open).
 MPI_TEST_SRC := $(wildcard tests/mpi/*.c)
-ifeq ($(shell grep -q 'hpt_study_open' include/hpt.h && echo y),)
-MPI_TEST_SRC := $(filter-out tests/mpi/resume.c,$(MPI_TEST_SRC))
-endif
 MPI_TEST_BIN := $(patsubst tests/mpi/%.c,$(B)/mpi/tests/%,$(MPI_TEST_SRC))
 # The real-task example needs the bench's training task (bench/digits.h).
 MPI_EXAMPLE_SRC := $(wildcard examples/mpi/*.c)
