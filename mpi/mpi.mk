@@ -7,7 +7,8 @@
 #   make mpi-examples     build/mpi/examples/tune_mpi, and tune_digits_mpi
 #                         (the real task) when bench/digits.h exists
 #   make mpi-demo         run it: 1 rank, then 4 ranks (MPI_DEMO_ARGS=...)
-#   make mpi-throughput   build/hpt-mpi-throughput (coordinator asks/s)
+#   make mpi-throughput   build/hpt-mpi-throughput (coordinator asks/s;
+#                         built and smoke-run with the tests)
 #   make install-mpi / uninstall-mpi   (part of install / uninstall when
 #                         mpicc exists)
 #
