@@ -60,7 +60,10 @@ static int check_coordinator(hpt_mpi *h, hpt_study *study, const hpt_space *spac
  * all (MPI not initialized, comm not a communicator) fails alone. */
 static int agree_on_arguments(hpt_mpi *h, int coordinator, int local)
 {
-    int mine[3] = {local, coordinator, -coordinator}, all[3];
+    /* An out-of-range rank has failed `local` already; 0 keeps the
+     * negation below from overflowing. */
+    int c = coordinator >= 0 && coordinator < h->size ? coordinator : 0;
+    int mine[3] = {local, c, -c}, all[3];
     int e = MPI_Allreduce(mine, all, 3, MPI_INT, MPI_MIN, h->comm);
     if (e != MPI_SUCCESS)
         return hptm_mpi_fail(h, e, "MPI_Allreduce");
@@ -74,6 +77,42 @@ static int agree_on_arguments(hpt_mpi *h, int coordinator, int local)
         return hptm_fail(h, HPT_E_INVALID, "hpt_mpi_create: the ranks name different "
                          "coordinators (from %d to %d)", all[1], -all[2]);
     return HPT_OK;
+}
+
+/* After the arguments are agreed on: the roles to the coordinator, the
+ * space description (b, on the coordinator) from it, and every rank
+ * rebuilds the space and its reply buffer; each step's failure is agreed
+ * on too. */
+static int share(hpt_mpi *h, hptm_blob *b)
+{
+    const char *fn = "hpt_mpi_create";
+    int is_coord = h->rank == h->coordinator, local = HPT_OK, all, rc;
+    int e = MPI_Gather(&h->role, 1, MPI_INT32_T, h->roles, 1, MPI_INT32_T, h->coordinator,
+                       h->comm);
+    if (e != MPI_SUCCESS)
+        return hptm_mpi_fail(h, e, "MPI_Gather");
+    uint64_t len = b->n;
+    if ((e = MPI_Bcast(&len, 1, MPI_UINT64_T, h->coordinator, h->comm)) != MPI_SUCCESS)
+        return hptm_mpi_fail(h, e, "MPI_Bcast");
+    if (!is_coord && len > 0 && !(b->p = malloc((size_t)len)))
+        local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
+    if ((rc = agree(h, local, &all)) != HPT_OK)
+        return rc;
+    if (all != HPT_OK)
+        return all;
+    if ((e = MPI_Bcast(b->p, (int)len, MPI_BYTE, h->coordinator, h->comm)) != MPI_SUCCESS)
+        return hptm_mpi_fail(h, e, "MPI_Bcast");
+    if ((local = hptm_space_unpack(b->p, (size_t)len, &h->space)) != HPT_OK)
+        hptm_fail(h, local, "%s: cannot rebuild the space (%s)", fn, hpt_strerror(local));
+    if (!local) {
+        h->dim = hpt_space_size(h->space);
+        h->buf_size = sizeof(rep_hdr) + h->dim * sizeof(double);
+        if (!(h->buf = calloc(1, h->buf_size)))
+            local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
+    }
+    if ((rc = agree(h, local, &all)) != HPT_OK)
+        return rc;
+    return all;
 }
 
 int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *study,
@@ -114,7 +153,7 @@ int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *stud
     }
     MPI_Comm_set_errhandler(h->comm, MPI_ERRORS_RETURN);
 
-    int is_coord = rank == coordinator, local = HPT_OK, all, rc;
+    int is_coord = rank == coordinator, local = HPT_OK, rc;
     hptm_blob b = {0};
     h->role = is_coord ? HPT_MPI_MEMBER : role;
     if (!out)
@@ -129,44 +168,8 @@ int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role, hpt_study *stud
                           "HPT_MPI_MEMBER, not %d", fn, (int)role);
     if ((rc = agree_on_arguments(h, coordinator, local)) != HPT_OK)
         goto fail;
-
-    /* Roles to the coordinator; the space description from it. */
-    if ((e = MPI_Gather(&h->role, 1, MPI_INT32_T, h->roles, 1, MPI_INT32_T, coordinator,
-                        h->comm)) != MPI_SUCCESS) {
-        rc = hptm_mpi_fail(h, e, "MPI_Gather");
+    if ((rc = share(h, &b)) != HPT_OK)
         goto fail;
-    }
-    uint64_t len = b.n;
-    if ((e = MPI_Bcast(&len, 1, MPI_UINT64_T, coordinator, h->comm)) != MPI_SUCCESS) {
-        rc = hptm_mpi_fail(h, e, "MPI_Bcast");
-        goto fail;
-    }
-    if (!is_coord && len > 0 && !(b.p = malloc((size_t)len)))
-        local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
-    if ((rc = agree(h, local, &all)) != HPT_OK)
-        goto fail;
-    if (all != HPT_OK) {
-        rc = all;
-        goto fail;
-    }
-    if ((e = MPI_Bcast(b.p, (int)len, MPI_BYTE, coordinator, h->comm)) != MPI_SUCCESS) {
-        rc = hptm_mpi_fail(h, e, "MPI_Bcast");
-        goto fail;
-    }
-    if ((local = hptm_space_unpack(b.p, (size_t)len, &h->space)) != HPT_OK)
-        hptm_fail(h, local, "%s: cannot rebuild the space (%s)", fn, hpt_strerror(local));
-    if (!local) {
-        h->dim = hpt_space_size(h->space);
-        h->buf_size = sizeof(rep_hdr) + h->dim * sizeof(double);
-        if (!(h->buf = calloc(1, h->buf_size)))
-            local = hptm_fail(h, HPT_E_NOMEM, "%s: out of memory", fn);
-    }
-    if ((rc = agree(h, local, &all)) != HPT_OK)
-        goto fail;
-    if (all != HPT_OK) {
-        rc = all;
-        goto fail;
-    }
     free(b.p);
     *out = h;
     return HPT_OK;
