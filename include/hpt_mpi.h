@@ -45,12 +45,12 @@
  *    the worker how many trials it holds, so that its hpt_mpi_destroy
  *    leaves whenever hpt_mpi_serve still waits for it.
  *  - Faults: a worker's hpt_mpi_tell_failed gives a failed trial. A worker
- *    that leaves (hpt_mpi_leave, or hpt_mpi_destroy before HPT_DONE) has
- *    its running trials recorded as failed. A whole-job abort is recovered
- *    through the study's journal: reopen the study on the coordinator and
- *    serve again; trials that were running at the abort are handed out
- *    again first (same id and configuration), so every asked trial is
- *    finished exactly once.
+ *    that leaves (hpt_mpi_leave, or hpt_mpi_destroy before HPT_DONE or
+ *    while it holds trials) has its running trials recorded as failed. A
+ *    whole-job abort is recovered through the study's journal: reopen the
+ *    study on the coordinator and serve again; trials that were running at
+ *    the abort are handed out again first (same id and configuration), so
+ *    every asked trial is finished exactly once.
  *  - Errors: every function returns an int status as in hpt.h; the library
  *    never prints, exits or aborts. Statuses of the coordinator's study calls
  *    travel back to the worker with their message (hpt_mpi_errmsg). MPI
@@ -148,8 +148,9 @@ HPT_MPI_API int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role,
                                hpt_mpi **out);
 
 /* Release a handle; NULL is allowed. A worker that has not yet received
- * HPT_DONE, or still holds trials, first leaves the study (hpt_mpi_leave). Frees the duplicate
- * communicator, so call it on every rank, before MPI_Finalize. */
+ * HPT_DONE, or still holds trials, first leaves the study (hpt_mpi_leave).
+ * Frees the duplicate communicator, so call it on every rank, before
+ * MPI_Finalize. */
 HPT_MPI_API void hpt_mpi_destroy(hpt_mpi *h);
 
 /* The study's space as every rank sees it (the coordinator's, copied at

@@ -107,7 +107,7 @@ static int serve_ask(server *sv, int src, int front, int *held)
         }
         rc = HPT_E_STATE;
         hptm_copy_text(r.msg, "hpt_mpi_ask: the strategy waits for running trials, but no "
-                         "trial is running");
+                              "trial is running");
     } else if (rc == HPT_OK) {
         double *x = (double *)(void *)(h->buf + sizeof r);
         if ((rc = hpt_trial_params(h->study, id, x, h->dim)) != HPT_OK ||
@@ -249,8 +249,8 @@ int hpt_mpi_serve(hpt_mpi *h)
     if (!h)
         return HPT_E_INVALID;
     if (h->rank != h->coordinator)
-        return hptm_fail(h, HPT_E_INVALID, "%s: rank %d is not the coordinator (%d)", fn, h->rank,
-                    h->coordinator);
+        return hptm_fail(h, HPT_E_INVALID, "%s: rank %d is not the coordinator (%d)", fn,
+                         h->rank, h->coordinator);
     if (h->served)
         return hptm_fail(h, HPT_E_STAGE, "%s: already served", fn);
     h->served = 1;

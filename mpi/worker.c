@@ -30,7 +30,8 @@ static int call(hpt_mpi *h, const req_msg *q, rep_hdr *r)
     r->msg[MSG - 1] = '\0';
     h->held = r->held;
     if (r->status == HPT_OK && q->op == OP_ASK && (size_t)count != h->buf_size)
-        return hptm_fail(h, HPT_E_MPI, "reply of %d bytes to an ask, want %zu", count, h->buf_size);
+        return hptm_fail(h, HPT_E_MPI, "reply of %d bytes to an ask, want %zu", count,
+                         h->buf_size);
     if (r->status != HPT_OK && r->status != HPT_DONE)
         hptm_copy_text(h->errmsg, r->msg);
     return r->status;
@@ -42,12 +43,12 @@ static int check_worker(hpt_mpi *h, const char *fn, int asking)
         return hptm_fail(h, HPT_E_INVALID, "%s: rank %d is not a worker", fn, h->rank);
     if (h->left || (asking && h->got_done))
         return hptm_fail(h, HPT_E_STAGE, "%s: this worker %s", fn,
-                    h->left ? "left the study" : "already received HPT_DONE");
+                         h->left ? "left the study" : "already received HPT_DONE");
     /* The coordinator may have stopped serving: no request it would not
      * wait for (a trial this worker does not hold) may block here. */
     if (h->got_done && h->held <= 0)
-        return hptm_fail(h, HPT_E_STAGE, "%s: the study is done and this worker holds no trial",
-                    fn);
+        return hptm_fail(h, HPT_E_STAGE,
+                         "%s: the study is done and this worker holds no trial", fn);
     return HPT_OK;
 }
 
@@ -62,8 +63,8 @@ int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values, size_t n, double 
         return hptm_fail(h, HPT_E_INVALID, "%s: NULL argument", fn);
     *trial_id = -1;
     if (n != h->dim)
-        return hptm_fail(h, HPT_E_INVALID, "%s: n is %zu, the space has %zu parameters", fn, n,
-                    h->dim);
+        return hptm_fail(h, HPT_E_INVALID, "%s: n is %zu, the space has %zu parameters", fn,
+                         n, h->dim);
     int rc = check_worker(h, fn, 1);
     if (rc)
         return rc;
