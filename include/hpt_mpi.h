@@ -222,7 +222,8 @@ HPT_MPI_API int hpt_mpi_prune(hpt_mpi *h, int64_t trial_id);
 /* Stop working for the study; the coordinator records the worker's running
  * trials as failed. No-op after a previous leave, or after HPT_DONE when
  * the worker holds no trial. (After HPT_DONE a worker may still report and
- * tell the trials it holds; hpt_mpi_serve waits for them, or for this.) @return HPT_OK, HPT_E_INVALID, HPT_E_MPI. */
+ * tell the trials it holds; hpt_mpi_serve waits for them, or for this.)
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_leave(hpt_mpi *h);
 
 /* ---- Groups: a trial trained by several ranks -------------------------------- */
