@@ -235,6 +235,12 @@ HPT_API int hpt_study_create(const hpt_space *space, const char *strategy,
  * may be using it. */
 HPT_API void hpt_study_destroy(hpt_study *study);
 
+/* A copy of the study's space (the one it was made or opened with) into
+ * *copy_out, which the caller owns (hpt_space_destroy): e.g. to check that
+ * a space held elsewhere is the study's, parameter for parameter. Any time.
+ * @return HPT_OK; HPT_E_INVALID (NULL); HPT_E_NOMEM (*copy_out = NULL). */
+HPT_API int hpt_study_space(const hpt_study *study, hpt_space **copy_out);
+
 /* Strategy names known to this build, i = 0, 1, ...: *name is a static
  * string. @return HPT_OK, or HPT_E_INVALID when i is past the last one. */
 HPT_API int hpt_strategy_name(size_t i, const char **name);
