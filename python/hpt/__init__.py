@@ -24,7 +24,7 @@ from ._space import Categorical, Float, Int
 from ._study import (FrozenTrial, Study, Trial, TrialPruned, TrialState, Wait,
                      has_strategy, strategies)
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 #: Path of the loaded shared library.
 library_path = _lib.path

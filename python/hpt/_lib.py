@@ -11,6 +11,7 @@ serializes its own calls with its lock.
 import ctypes
 import ctypes.util
 import os
+import subprocess
 from pathlib import Path
 
 #: The major version of libhpt this binding is written against. The library
@@ -156,32 +157,82 @@ _ERRORS = {cls.status: cls for cls in (
 
 # ---- loading --------------------------------------------------------------
 
+def _decode(b):
+    return b.decode("utf-8", "replace") if b is not None else ""
+
+
+def _compatible(v):
+    try:
+        major, minor = (int(x) for x in v.split(".")[:2])
+    except ValueError:
+        return False
+    # Before 1.0 a minor release may break the ABI; after, only a major one.
+    return major == EXPECTED_MAJOR and (major > 0 or minor == EXPECTED_MINOR)
+
+
+def _pkgconfig_libdir():
+    try:
+        out = subprocess.run(["pkg-config", "--variable=libdir", "hpt"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (out.stdout.strip() or None) if out.returncode == 0 else None
+
+
 def _candidates():
+    """(where, how) pairs to try in order: `how` is a path or a soname for
+    the dynamic loader."""
     env = os.environ.get("HPT_LIBRARY")
     if env:
         # An explicit choice is never silently replaced by another library.
-        return [env], True
-    here = Path(__file__).resolve().parent          # <repo>/python/hpt
-    local = here.parent.parent / "build" / "libhpt.so"
-    if local.exists():
-        return [str(local)], False
-    # find_library runs ldconfig: only when there is no checkout build.
+        return [("HPT_LIBRARY", env)]
+    here = Path(__file__).resolve().parent
+    soname = "libhpt.so.%d" % EXPECTED_MAJOR
+    out = []
+    # `make install-python` records the LIBDIR it installed the library to.
+    hint = here / "libdir.txt"
+    if hint.is_file():
+        out.append(("libdir.txt", str(Path(hint.read_text().strip()) / soname)))
+    libdir = _pkgconfig_libdir()
+    if libdir:
+        out.append(("pkg-config", str(Path(libdir) / soname)))
+    out.append(("dynamic loader", soname))
     found = ctypes.util.find_library("hpt")
-    return ([found] if found else []), False
+    if found and found != soname:
+        out.append(("ldconfig", found))
+    # A checkout: <repo>/python/hpt/_lib.py -> <repo>/build/libhpt.so.
+    out.append(("checkout", str(here.parent.parent / "build" / "libhpt.so")))
+    return out
 
 
 def _load():
-    paths, explicit = _candidates()
     errors = []
-    for path in paths:
+    seen = set()
+    for where, how in _candidates():
+        if how in seen:
+            continue
+        seen.add(how)
         try:
-            return ctypes.CDLL(path), path
+            dll = ctypes.CDLL(how)
         except OSError as e:
-            errors.append("%s: %s" % (path, e))
-    where = "HPT_LIBRARY" if explicit else \
-        "HPT_LIBRARY, <checkout>/build/libhpt.so or the system library path"
-    raise ImportError("hpt: cannot load libhpt (looked in %s)%s" % (
-        where, "".join("\n  " + e for e in errors)))
+            errors.append("%s: %s" % (where, e))
+            continue
+        try:
+            vf = dll.hpt_version_string
+        except AttributeError:
+            errors.append("%s: %s is not libhpt (no hpt_version_string)" % (where, how))
+            continue
+        vf.restype, vf.argtypes = ctypes.c_char_p, []
+        v = _decode(vf())
+        if not _compatible(v):
+            errors.append("%s: %s is libhpt %s; this binding needs %d.%d.x"
+                          % (where, how, v, EXPECTED_MAJOR, EXPECTED_MINOR))
+            continue
+        return dll, getattr(dll, "_name", how)
+    raise ImportError("hpt: cannot load libhpt; tried, in order:%s\n"
+                      "Set HPT_LIBRARY to the path of libhpt.so, install libhpt "
+                      "(make install), or build a checkout (make)."
+                      % "".join("\n  " + e for e in errors))
 
 
 lib, path = _load()
@@ -282,27 +333,9 @@ def need(symbol, feature):
     return getattr(lib, symbol)
 
 
-def _decode(b):
-    return b.decode("utf-8", "replace") if b is not None else ""
-
-
 def version():
     """The loaded library's version string, e.g. "0.1.0"."""
     return _decode(lib.hpt_version_string())
-
-
-def _compatible(v):
-    try:
-        major, minor = (int(x) for x in v.split(".")[:2])
-    except ValueError:
-        return False
-    # Before 1.0 a minor release may break the ABI; after, only a major one.
-    return major == EXPECTED_MAJOR and (major > 0 or minor == EXPECTED_MINOR)
-
-
-if not _compatible(version()):
-    raise ImportError("hpt: %s is libhpt %s; this binding needs %d.%d.x" % (
-        path, version(), EXPECTED_MAJOR, EXPECTED_MINOR))
 
 
 def strerror(status):
