@@ -18,7 +18,7 @@ that carry the library's message.
 from . import _lib
 from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal,
                    Error, FileError, InvalidArgument, JournalLocked, JournalMismatch,
-                   NoMemory, NumericError, ParamTypeError, StageError, TrialStateError,
+                   NoMemory, NotCopyable, NumericError, ParamTypeError, StageError, TrialStateError,
                    UnknownName, UnknownTrial, strerror)
 from ._space import Categorical, Float, Int
 from ._study import (FrozenTrial, Study, Trial, TrialPruned, TrialState, Wait,
@@ -38,7 +38,7 @@ def library_version():
 __all__ = [
     "BufferTooSmall", "CONSTANTS", "Categorical", "CorruptJournal", "Error",
     "FileError", "Float", "FrozenTrial", "Int", "InvalidArgument", "JournalLocked",
-    "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoMemory", "NumericError",
+    "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoMemory", "NotCopyable", "NumericError",
     "ParamTypeError", "StageError", "Study", "Trial", "TrialPruned", "TrialState",
     "TrialStateError", "UnknownName", "UnknownTrial", "Wait", "has_strategy",
     "library_path", "library_version", "strategies", "strerror",

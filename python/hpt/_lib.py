@@ -149,6 +149,11 @@ class BufferTooSmall(Error):
     status = E_RANGE
 
 
+class NotCopyable(Error, TypeError):
+    """copy.copy, copy.deepcopy or pickle of an object that owns a C handle
+    (hpt.Study): two owners would free it twice. No library status."""
+
+
 _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
@@ -365,13 +370,46 @@ def check(status):
     return status
 
 
-def encode(s):
-    """str -> UTF-8 bytes for a `const char *` argument."""
-    if isinstance(s, bytes):
-        return s
-    if not isinstance(s, str):
-        raise TypeError("expected a str, not %s" % type(s).__name__)
-    return s.encode("utf-8")
+def encode(s, what="a string"):
+    """str -> UTF-8 bytes for a `const char *` argument. A NUL byte would
+    silently cut the string in C, so it is refused (InvalidArgument)."""
+    if isinstance(s, str):
+        b = s.encode("utf-8")
+    elif isinstance(s, bytes):
+        b = s
+    else:
+        raise TypeError("%s: expected a str, not %s" % (what, type(s).__name__))
+    if b"\0" in b:
+        raise InvalidArgument("%s contains a NUL byte: %r" % (what, s))
+    return b
+
+
+def encode_path(p):
+    """A path (str, bytes, os.PathLike) -> bytes; NUL refused as in encode."""
+    b = os.fsencode(os.fspath(p))
+    if b"\0" in b:
+        raise InvalidArgument("path contains a NUL byte: %r" % (p,))
+    return b
+
+
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
+
+def int64(v, what):
+    """A Python int checked to fit int64_t, which ctypes would otherwise
+    wrap silently (2**64 becomes 0)."""
+    if not INT64_MIN <= v <= INT64_MAX:
+        raise InvalidArgument("%s %d does not fit a 64-bit signed integer" % (what, v))
+    return int(v)
+
+
+def real(v, what):
+    """float(v), with a number too large for a double (10**400) reported as
+    InvalidArgument instead of a bare OverflowError."""
+    try:
+        return float(v)
+    except OverflowError:
+        raise InvalidArgument("%s is too large for a double: %.40s..." % (what, v)) from None
 
 
 def strategies():

@@ -45,8 +45,8 @@ class Float:
     Trial values are Python floats."""
 
     def __init__(self, lo, hi, log=False, scale=None):
-        self.lo = float(lo)
-        self.hi = float(hi)
+        self.lo = _lib.real(lo, "Float lower bound")
+        self.hi = _lib.real(hi, "Float upper bound")
         self.scale = _scale(log, scale)
 
     def _add(self, space, name):
@@ -71,8 +71,8 @@ class Int:
         for v in (lo, hi):
             if isinstance(v, float) and not v.is_integer():
                 raise ValueError("Int bounds must be integers, not %r" % (v,))
-        self.lo = int(lo)
-        self.hi = int(hi)
+        self.lo = _lib.int64(int(lo), "Int lower bound")
+        self.hi = _lib.int64(int(hi), "Int upper bound")
         self.scale = _scale(log, scale)
 
     def _add(self, space, name):
@@ -133,7 +133,7 @@ class Categorical:
 
     def _add(self, space, name):
         arr = (ctypes.c_char_p * len(self.labels))(
-            *[l.encode("utf-8") for l in self.labels])
+            *[_lib.encode(l, "choice label %r" % l) for l in self.labels])
         return _lib.lib.hpt_space_add_categorical(space, name, arr,
                                                   len(self.labels))
 
@@ -177,7 +177,7 @@ class Space:
         _lib.check(_lib.lib.hpt_space_create(ctypes.byref(self.handle)))
         try:
             for n, p in zip(self.names, self.params):
-                _lib.check(p._add(self.handle, _lib.encode(n)))
+                _lib.check(p._add(self.handle, _lib.encode(n, "parameter name %r" % n)))
         except BaseException:
             self.close()
             raise

@@ -78,6 +78,9 @@ def _trial_id(t):
     if isinstance(t, (Trial, FrozenTrial)):
         return t.id
     if isinstance(t, numbers.Integral) and not isinstance(t, bool):
+        if not 0 <= t <= _lib.INT64_MAX:
+            # ctypes would wrap 2**64 to 0 and finish another trial.
+            raise _lib.UnknownTrial("no trial with id %d" % t)
         return int(t)
     raise TypeError("expected a trial or a trial id, not %r" % (t,))
 
@@ -185,12 +188,12 @@ class Study:
         self.journal = None if journal is None else os.fspath(journal)
         try:
             if journal is None:
-                _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy),
+                _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy, 'strategy name'),
                                                   dir_code, self.seed, _byref(self._h)))
             else:
                 study_open = _lib.need("hpt_study_open", "a journal")
-                _lib.check(study_open(os.fsencode(self.journal), self._space.handle,
-                                      _lib.encode(strategy), dir_code, self.seed,
+                _lib.check(study_open(_lib.encode_path(self.journal), self._space.handle,
+                                      _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
                                       _byref(self._h)))
         finally:
             self._space.close()     # the study holds its own copy
@@ -223,6 +226,18 @@ class Study:
         except Exception:  # interpreter shutdown
             pass
 
+    def __copy__(self):
+        # Two objects owning one C handle would destroy it twice.
+        raise _lib.NotCopyable("an hpt.Study owns a C study and cannot be copied; "
+                               "share the object itself (it is thread-safe)")
+
+    def __deepcopy__(self, memo):
+        self.__copy__()
+
+    def __reduce_ex__(self, protocol):
+        raise _lib.NotCopyable("an hpt.Study cannot be pickled; give it a journal= "
+                               "and reopen the journal in the other process")
+
     def __enter__(self):
         return self
 
@@ -242,9 +257,11 @@ class Study:
         hpt_study_set_str."""
         h = self._handle()
         if isinstance(value, str):
-            _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name), _lib.encode(value)))
+            _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name, "option name"),
+                                               _lib.encode(value, "option %r" % name)))
         elif isinstance(value, numbers.Real):
-            _lib.check(_lib_.hpt_study_set(h, _lib.encode(name), float(value)))
+            _lib.check(_lib_.hpt_study_set(h, _lib.encode(name, "option name"),
+                                           _lib.real(value, "option %r" % name)))
         else:
             raise TypeError("option %r: expected a number, bool or str, not %r"
                             % (name, value))
@@ -253,7 +270,8 @@ class Study:
     def get_option(self, name):
         """Read a numeric option back (its default when never set)."""
         out = ctypes.c_double()
-        _lib.check(_lib_.hpt_study_get(self._handle(), _lib.encode(name), _byref(out)))
+        _lib.check(_lib_.hpt_study_get(self._handle(), _lib.encode(name, "option name"),
+                                       _byref(out)))
         return out.value
 
     # ---- ask / report / tell --------------------------------------------------
@@ -276,20 +294,23 @@ class Study:
         """Report an intermediate value of a running trial; returns True
         when the study wants it stopped."""
         stop = ctypes.c_int32()
-        _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial), float(step),
-                                          float(value), _byref(stop)))
+        _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial),
+                                          _lib.real(step, "step"), _lib.real(value, "value"),
+                                          _byref(stop)))
         return bool(stop.value)
 
     def tell(self, trial, value):
         """Finish a running trial (a Trial or an id) with its value."""
-        _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial), float(value)))
+        _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial),
+                                        _lib.real(value, "value")))
 
     def tell_failed(self, trial, reason=None):
         """Finish a running trial as failed; reason is kept (the first 255
         bytes of its UTF-8, cut between characters)."""
         r = None
         if reason is not None:
-            r = str(reason).encode("utf-8")
+            # A NUL would cut the reason short in C: keep it visible instead.
+            r = str(reason).replace("\0", "\\x00").encode("utf-8")
             if len(r) > 255:
                 r = r[:255].decode("utf-8", "ignore").encode("utf-8")
         _lib.check(_lib_.hpt_study_tell_failed(self._handle(), _trial_id(trial), r))
@@ -414,9 +435,9 @@ class Study:
             d = self.space.get(name)
             x = d.index(value) if isinstance(d, Categorical) else value
             f = _lib.need("hpt_study_warm_default", "warm_start(defaults=...)")
-            _lib.check(f(h, _lib.encode(name), float(x)))
+            _lib.check(f(h, _lib.encode(name, "parameter name"), _lib.real(x, name)))
         f = _lib.need("hpt_study_warm_start", "warm_start()")
-        _lib.check(f(h, os.fsencode(os.fspath(parent_journal)), kinds[kind]))
+        _lib.check(f(h, _lib.encode_path(parent_journal), kinds[kind]))
         return self.warm_info()
 
     def warm_info(self):
@@ -439,7 +460,7 @@ class Study:
         columns id, state, parameters by name, budget, value, reports,
         fail_reason). to_csv is the pure-Python one."""
         f = _lib.need("hpt_study_export_csv", "export_csv()")
-        _lib.check(f(self._handle(), os.fsencode(os.fspath(path))))
+        _lib.check(f(self._handle(), _lib.encode_path(path)))
         return path
 
     def best_overall(self):
@@ -684,18 +705,28 @@ class _Run:
             if trial.state == TrialState.RUNNING:
                 try:
                     v = float(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     v = math.nan
                 if math.isfinite(v):
                     study.tell(trial, v)
                 else:
-                    warnings.warn("hpt: trial %d returned %r, not a finite number; "
-                                  "recorded as failed" % (trial.id, value), RuntimeWarning)
-                    study.tell_failed(trial, "objective returned %r" % (value,))
+                    warnings.warn("hpt: trial %d returned %s, not a finite number; "
+                                  "recorded as failed" % (trial.id, _short(value)),
+                                  RuntimeWarning)
+                    study.tell_failed(trial, "objective returned %s" % _short(value))
         if self.callbacks:
             frozen = study.trial(trial.id)
             for cb in self.callbacks:
                 cb(study, frozen)
+
+
+def _short(value):
+    """A bounded repr for messages (repr of a 10**5000 int itself raises)."""
+    try:
+        r = repr(value)
+    except Exception:
+        r = "<%s>" % type(value).__name__
+    return r if len(r) <= 60 else r[:57] + "..."
 
 
 class _Progress:
