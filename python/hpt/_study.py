@@ -1,6 +1,8 @@
 """hpt.Study, hpt.Trial and the records of finished trials."""
+import collections
 import csv
 import ctypes
+import datetime
 import enum
 import math
 import numbers
@@ -10,9 +12,9 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from . import _lib
+from . import _handles, _lib
 from ._space import Categorical, Space
 
 _lib_ = _lib.lib
@@ -25,6 +27,12 @@ class TrialState(enum.IntEnum):
     COMPLETE = _lib.TRIAL_COMPLETE
     FAILED = _lib.TRIAL_FAILED
     PRUNED = _lib.TRIAL_PRUNED
+    #: Optuna's name for FAILED.
+    FAIL = _lib.TRIAL_FAILED
+
+    def is_finished(self) -> bool:
+        """True for COMPLETE, FAILED and PRUNED."""
+        return self != TrialState.RUNNING
 
 
 class TrialPruned(Exception):
@@ -63,7 +71,14 @@ class FrozenTrial:
     failed: None); budget: the resource the strategy gave (0.0 = full
     training); parent: the trial it continues (multi-fidelity promotion) or
     None; reports: tuple of (step, value); fail_reason: a failed trial's
-    reason (None otherwise)."""
+    reason (None otherwise).
+
+    The define-by-run front end (hpt.create_study) also fills, as Optuna
+    names them: distributions (name -> hpt.Float/Int/Categorical the trial
+    suggested), user_attrs, system_attrs, datetime_start and
+    datetime_complete (datetime.datetime or None); `number` is `id`,
+    `values` is [value] (None while running or failed), `intermediate_values`
+    is {step: value} of the reports and `duration` a datetime.timedelta."""
     id: int
     state: TrialState
     params: Dict[str, Any]
@@ -72,6 +87,36 @@ class FrozenTrial:
     parent: Optional[int]
     reports: Tuple[Tuple[float, float], ...] = field(default=())
     fail_reason: Optional[str] = None
+    distributions: Dict[str, Any] = field(default_factory=dict)
+    user_attrs: Dict[str, Any] = field(default_factory=dict)
+    system_attrs: Dict[str, Any] = field(default_factory=dict)
+    datetime_start: Optional[datetime.datetime] = None
+    datetime_complete: Optional[datetime.datetime] = None
+
+    @property
+    def number(self) -> int:
+        """Optuna's name for id."""
+        return self.id
+
+    @property
+    def values(self) -> Optional[List[float]]:
+        return None if self.value is None else [self.value]
+
+    @property
+    def intermediate_values(self) -> Dict[int, float]:
+        """{step: value} of the reports (steps as ints when integral)."""
+        return {(int(k) if float(k).is_integer() else k): v  # type: ignore[misc]
+                for k, v in self.reports}
+
+    @property
+    def last_step(self) -> Optional[float]:
+        return self.reports[-1][0] if self.reports else None
+
+    @property
+    def duration(self) -> Optional[datetime.timedelta]:
+        if self.datetime_start is None or self.datetime_complete is None:
+            return None
+        return self.datetime_complete - self.datetime_start
 
 
 def _trial_id(t):
@@ -162,14 +207,21 @@ class Study:
     study it is resumed (same space, strategy, direction and seed; options
     that the journal holds may be given again with the same values, so one
     script serves a fresh start and a resume). Trials that were running
-    when the process died are running again: see running_trials().
+    when the process died are handled by `resume`: "rerun" (default: the
+    next asks hand them out again, same id and configuration, before any
+    new trial, so they do not eat into max_trials), "fail" (failed with
+    the reason "interrupted"), or "keep" (left running: see
+    running_trials()). Opening
+    a journal that another hpt object of this process holds closes that
+    object first (instead of failing with hpt.JournalLocked); another
+    process holding it still gives JournalLocked.
 
     Every call is forwarded to the C study, which serializes calls from
     several threads itself; the GIL is released during each call. Errors
     raise hpt.Error subclasses carrying the library's message."""
 
     def __init__(self, space, strategy="random", direction="minimize", seed=0,
-                 options=None, journal=None, **kwargs):
+                 options=None, journal=None, resume="rerun", **kwargs):
         if direction in _DIRECTIONS:
             dir_code = _DIRECTIONS[direction]
         elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
@@ -192,6 +244,9 @@ class Study:
                                                   dir_code, self.seed, _byref(self._h)))
             else:
                 study_open = _lib.need("hpt_study_open", "a journal")
+                # This process's previous object on the same journal (a
+                # re-run notebook cell) is closed, not left holding the lock.
+                _handles.take(self.journal, self)
                 _lib.check(study_open(_lib.encode_path(self.journal), self._space.handle,
                                       _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
                                       _byref(self._h)))
@@ -200,6 +255,16 @@ class Study:
         self._n = len(self._space)
         self._dense = ctypes.c_double * self._n
         self.options = {}
+        self._rerun = collections.deque()
+        if resume not in ("rerun", "fail", "keep"):
+            self.close()
+            raise ValueError("resume must be 'rerun', 'fail' or 'keep', not %r" % (resume,))
+        if journal is not None and self.journal_info()["note"].startswith("resumed"):
+            for t in self.running_trials():
+                if resume == "rerun":
+                    self._rerun.append(t.id)
+                elif resume == "fail":
+                    self.tell_failed(t, "interrupted: the process running it ended")
         merged = {k.replace("__", "."): v for k, v in kwargs.items()}
         merged.update(options or {})
         for name in sorted(merged, key=lambda k: k != "pruner"):
@@ -219,6 +284,8 @@ class Study:
         if getattr(self, "_h", None):
             _lib_.hpt_study_destroy(self._h)
             self._h = ctypes.c_void_p()
+            if self.journal is not None:
+                _handles.release(self.journal, self)
 
     def __del__(self):
         try:
@@ -279,7 +346,15 @@ class Study:
     def ask(self):
         """Start a trial: a Trial, or None when the study is complete
         (HPT_DONE: max_trials reached, grid exhausted ...). Raises hpt.Wait
-        for HPT_WAIT."""
+        for HPT_WAIT. After a resume with resume="rerun", the trials the
+        dead process left running come first."""
+        while self._rerun:
+            try:
+                old = self._rerun.popleft()
+            except IndexError:     # another thread took the last one
+                break
+            if self._state(old) == TrialState.RUNNING:
+                return Trial(self, old)
         tid = ctypes.c_int64()
         rc = _lib_.hpt_study_ask(self._handle(), _byref(tid))
         if rc == _lib.OK:
