@@ -21,6 +21,7 @@ from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal
                    NoMemory, NotCopyable, NumericError, ParamTypeError, StageError, TrialStateError,
                    UnknownName, UnknownTrial, strerror)
 from ._space import Categorical, Float, Int
+from ._frontend import DefineByRunStudy, DefineByRunTrial, create_study, load_study
 from ._study import (FrozenTrial, Study, Trial, TrialPruned, TrialState, Wait,
                      has_strategy, strategies)
 
@@ -36,12 +37,14 @@ def library_version():
 
 
 __all__ = [
-    "BufferTooSmall", "CONSTANTS", "Categorical", "CorruptJournal", "Error",
+    "BufferTooSmall", "CONSTANTS", "Categorical", "CorruptJournal", "DefineByRunStudy",
+    "DefineByRunTrial", "Error",
     "FileError", "Float", "FrozenTrial", "Int", "InvalidArgument", "JournalLocked",
     "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoMemory", "NotCopyable", "NumericError",
     "ParamTypeError", "StageError", "Study", "Trial", "TrialPruned", "TrialState",
     "TrialStateError", "UnknownName", "UnknownTrial", "Wait", "has_strategy",
-    "library_path", "library_version", "strategies", "strerror",
+    "create_study", "library_path", "library_version", "load_study", "strategies",
+    "strerror",
 ]
 
 # Public classes show as hpt.X in tracebacks and reprs.

@@ -221,7 +221,7 @@ class Study:
     raise hpt.Error subclasses carrying the library's message."""
 
     def __init__(self, space, strategy="random", direction="minimize", seed=0,
-                 options=None, journal=None, resume="rerun", **kwargs):
+                 options=None, journal=None, resume="rerun", *, _owner=None, **kwargs):
         if direction in _DIRECTIONS:
             dir_code = _DIRECTIONS[direction]
         elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
@@ -238,6 +238,8 @@ class Study:
         self.seed = int(seed)
         self._h = ctypes.c_void_p()
         self.journal = None if journal is None else os.fspath(journal)
+        # A front-end study that owns this one holds the journal in its name.
+        owner = _owner
         try:
             if journal is None:
                 _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy, 'strategy name'),
@@ -246,7 +248,7 @@ class Study:
                 study_open = _lib.need("hpt_study_open", "a journal")
                 # This process's previous object on the same journal (a
                 # re-run notebook cell) is closed, not left holding the lock.
-                _handles.take(self.journal, self)
+                _handles.take(self.journal, owner or self)
                 _lib.check(study_open(_lib.encode_path(self.journal), self._space.handle,
                                       _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
                                       _byref(self._h)))
