@@ -31,7 +31,7 @@ from ._version import __version__
 library_path = _lib.path
 
 
-def library_version():
+def library_version() -> str:
     """The loaded libhpt's version string ("MAJOR.MINOR.PATCH")."""
     return _lib.version()
 

@@ -258,29 +258,30 @@ class DefineByRunStudy:
         if strategy not in _lib.strategies():
             raise _lib.UnknownName("unknown strategy %r (hpt.strategies(): %s)"
                                    % (strategy, ", ".join(_lib.strategies())))
-        self.direction = _direction(direction)
-        self.strategy = strategy
-        self.seed = int(seed)
-        self.pruner = _pruner_name(pruner)
-        self.resume = resume
-        self.study_name = study_name
-        self.options = dict(options or {})
-        self.storage = None if storage is None else os.fspath(storage)
+        self.direction: str = _direction(direction)
+        self.strategy: str = strategy
+        self.seed: int = int(seed)
+        self.pruner: str = _pruner_name(pruner)
+        self.resume: str = resume
+        self.study_name: Optional[str] = study_name
+        self.options: Dict[str, Any] = dict(options or {})
+        self.storage: Optional[str] = None if storage is None else os.fspath(storage)
         self.user_attrs: Dict[str, Any] = {}
         self.system_attrs: Dict[str, Any] = {}
-        self._lock = threading.RLock()
+        self._lock: "threading.RLock" = threading.RLock()
         self._records: List[_Record] = []
         self._space: Dict[str, Descriptor] = {}
         self._core: Optional[Study] = None
         self._core_space: Dict[str, Descriptor] = {}
         self._core_ids: Dict[int, int] = {}
         self._known: Set[int] = set()
-        self._gen = -1
+        self._gen: int = -1
         self._enqueued: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
-        self._done_reason = ""
-        self._closed = False
-        self._hist = _history.History(None)
+        self._done_reason: str = ""
+        self._closed: bool = False
+        self._hist: _history.History = _history.History(None)
         if self.storage is not None:
+            _lib.encode_path(self.storage)        # a NUL is refused before any use
             _handles.take(self.storage, self)
             self._hist = _history.History(self.storage + _history.SUFFIX)
         if _records is not None:
@@ -902,7 +903,7 @@ class _Run:
             self.asked += 1
         while True:
             try:
-                t = self.study.ask()
+                t: Optional[DefineByRunTrial] = self.study._ask_one()
             except Wait:
                 time.sleep(0.01)
                 if self.stopped:

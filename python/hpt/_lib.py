@@ -10,6 +10,7 @@ serializes its own calls with its lock.
 """
 import ctypes
 import ctypes.util
+from typing import Any, Dict, List, Optional, Tuple, Union
 import os
 import subprocess
 from pathlib import Path
@@ -76,10 +77,10 @@ class Error(Exception):
     """A libhpt call failed. `status` is the negative HPT_E_* code and the
     message is the library's own (hpt_last_errmsg of the calling thread)."""
 
-    status = None
+    status: Optional[int] = None
 
     @property
-    def message(self):
+    def message(self) -> str:
         return str(self)
 
 
@@ -162,11 +163,11 @@ _ERRORS = {cls.status: cls for cls in (
 
 # ---- loading --------------------------------------------------------------
 
-def _decode(b):
+def _decode(b: Optional[bytes]) -> str:
     return b.decode("utf-8", "replace") if b is not None else ""
 
 
-def _compatible(v):
+def _compatible(v: str) -> bool:
     try:
         major, minor = (int(x) for x in v.split(".")[:2])
     except ValueError:
@@ -175,7 +176,7 @@ def _compatible(v):
     return major == EXPECTED_MAJOR and (major > 0 or minor == EXPECTED_MINOR)
 
 
-def _pkgconfig_libdir():
+def _pkgconfig_libdir() -> Optional[str]:
     try:
         out = subprocess.run(["pkg-config", "--variable=libdir", "hpt"],
                              capture_output=True, text=True, timeout=10)
@@ -184,7 +185,7 @@ def _pkgconfig_libdir():
     return (out.stdout.strip() or None) if out.returncode == 0 else None
 
 
-def _candidates():
+def _candidates() -> List[Tuple[str, str]]:
     """(where, how) pairs to try in order: `how` is a path or a soname for
     the dynamic loader."""
     env = os.environ.get("HPT_LIBRARY")
@@ -210,7 +211,7 @@ def _candidates():
     return out
 
 
-def _load():
+def _load() -> Tuple[ctypes.CDLL, str]:
     errors = []
     seen = set()
     for where, how in _candidates():
@@ -325,12 +326,12 @@ for _name, (_res, _args) in PROTOTYPES.items():
     _f.argtypes = _args
 
 
-def has(symbol):
+def has(symbol: str) -> bool:
     """True when the loaded library exports `symbol` (optional features)."""
     return symbol in PROTOTYPES and hasattr(lib, symbol)
 
 
-def need(symbol, feature):
+def need(symbol: str, feature: str) -> Any:
     """The function `symbol`, or NotImplementedError naming the feature."""
     if not has(symbol):
         raise NotImplementedError("%s needs %s, which libhpt %s (%s) does not have"
@@ -338,17 +339,17 @@ def need(symbol, feature):
     return getattr(lib, symbol)
 
 
-def version():
+def version() -> str:
     """The loaded library's version string, e.g. "0.1.0"."""
     return _decode(lib.hpt_version_string())
 
 
-def strerror(status):
+def strerror(status: int) -> str:
     """hpt_strerror: a short description of any status value."""
     return _decode(lib.hpt_strerror(int(status)))
 
 
-def error_for(status, message=None):
+def error_for(status: int, message: Optional[str] = None) -> Error:
     """The exception for a negative status, with the calling thread's last
     libhpt message (hpt_last_errmsg is thread-local, so it is the right one
     even when other threads use the same study)."""
@@ -361,7 +362,7 @@ def error_for(status, message=None):
     return e
 
 
-def check(status):
+def check(status: int) -> int:
     """Raise for a negative status; return non-negative ones (OK, DONE,
     WAIT) to the caller. Call it right after the failing call, on the same
     thread, before any other libhpt call."""
@@ -370,7 +371,7 @@ def check(status):
     return status
 
 
-def encode(s, what="a string"):
+def encode(s: Union[str, bytes], what: str = "a string") -> bytes:
     """str -> UTF-8 bytes for a `const char *` argument. A NUL byte would
     silently cut the string in C, so it is refused (InvalidArgument)."""
     if isinstance(s, str):
@@ -384,7 +385,7 @@ def encode(s, what="a string"):
     return b
 
 
-def encode_path(p):
+def encode_path(p: "str | bytes | os.PathLike[str]") -> bytes:
     """A path (str, bytes, os.PathLike) -> bytes; NUL refused as in encode."""
     b = os.fsencode(os.fspath(p))
     if b"\0" in b:
@@ -395,7 +396,7 @@ def encode_path(p):
 INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
 
 
-def int64(v, what):
+def int64(v: int, what: str) -> int:
     """A Python int checked to fit int64_t, which ctypes would otherwise
     wrap silently (2**64 becomes 0)."""
     if not INT64_MIN <= v <= INT64_MAX:
@@ -403,7 +404,7 @@ def int64(v, what):
     return int(v)
 
 
-def real(v, what):
+def real(v: Any, what: str) -> float:
     """float(v), with a number too large for a double (10**400) reported as
     InvalidArgument instead of a bare OverflowError."""
     try:
@@ -412,9 +413,9 @@ def real(v, what):
         raise InvalidArgument("%s is too large for a double: %.40s..." % (what, v)) from None
 
 
-def strategies():
+def strategies() -> List[str]:
     """The strategy names this library knows, in registry order."""
-    names = []
+    names: List[str] = []
     name = ctypes.c_char_p()
     while lib.hpt_strategy_name(len(names), ctypes.byref(name)) == OK:
         names.append(_decode(name.value))

@@ -8,7 +8,7 @@ import inspect
 import math
 import numbers
 import random
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 
@@ -21,7 +21,7 @@ _SCALES = {
 _SCALE_NAMES = {v: k for k, v in _SCALES.items()}
 
 
-def _scale(log, scale):
+def _scale(log: bool, scale: Union[str, int, None]) -> int:
     if scale is None:
         return _lib.SCALE_LOG if log else _lib.SCALE_LINEAR
     if isinstance(scale, str):
@@ -86,7 +86,7 @@ class Float:
         return float(x)
 
     def _converter(self) -> Callable[[float], Any]:
-        return float if self.step is None else self._native
+        return float if self.step is None else self._native  # type: ignore[return-value]
 
     def _core(self, value: Any) -> float:
         if self.step is not None:
@@ -162,7 +162,7 @@ class Int:
     def __init__(self, lo: int, hi: int, log: bool = False,
                  scale: "str | int | None" = None, step: int = 1) -> None:
         for v in (lo, hi, step):
-            if isinstance(v, float) and not v.is_integer():
+            if isinstance(v, float) and not float(v).is_integer():
                 raise ValueError("Int bounds and step must be integers, not %r" % (v,))
         self.lo = _lib.int64(int(lo), "Int lower bound")
         self.hi = _lib.int64(int(hi), "Int upper bound")
@@ -185,7 +185,7 @@ class Int:
         return int(x)
 
     def _converter(self) -> Callable[[float], Any]:
-        return int if self.step == 1 else self._native
+        return int if self.step == 1 else self._native  # type: ignore[return-value]
 
     def _core(self, value: Any) -> float:
         if self.step > 1:
@@ -195,7 +195,8 @@ class Int:
     def _contains(self, value: Any) -> bool:
         if not isinstance(value, numbers.Integral) or isinstance(value, bool):
             return False
-        return self.lo <= value <= self.hi and (value - self.lo) % self.step == 0
+        v = int(value)
+        return self.lo <= v <= self.hi and (v - self.lo) % self.step == 0
 
     def _filler(self) -> float:
         if self.step > 1:
@@ -238,17 +239,17 @@ class Int:
         return "Int(%r, %r, scale=%r%s)" % (self.lo, self.hi, _SCALE_NAMES[self.scale], extra)
 
 
-def _fits(label):
+def _fits(label: str) -> bool:
     b = label.encode("utf-8")
     return 0 < len(b) <= _lib.MAX_NAME
 
 
-def _truncate(label):
+def _truncate(label: str) -> str:
     b = label.encode("utf-8")[:_lib.MAX_NAME]
     return b.decode("utf-8", "ignore")
 
 
-def _plain_label(c):
+def _plain_label(c: Any) -> str:
     if isinstance(c, str):
         return c
     if isinstance(c, type) or inspect.isroutine(c):
@@ -264,13 +265,13 @@ class Categorical:
     labels distinct and non-empty); labels appear in journals and exports.
     """
 
-    def __init__(self, choices):
+    def __init__(self, choices: Iterable[Any]) -> None:
         self.choices = list(choices)
         if not self.choices:
             raise ValueError("Categorical needs at least one choice")
         self.labels = self._labels()
 
-    def _labels(self):
+    def _labels(self) -> List[str]:
         plain = [_plain_label(c) for c in self.choices]
         if all(_fits(p) for p in plain) and len(set(plain)) == len(plain):
             return plain
@@ -282,13 +283,12 @@ class Categorical:
         # refuses the duplicates with its own message.
         return [_truncate(p) for p in plain]
 
-    def _add(self, space, name):
+    def _add(self, space: Any, name: bytes) -> int:
         arr = (ctypes.c_char_p * len(self.labels))(
             *[_lib.encode(l, "choice label %r" % l) for l in self.labels])
-        return _lib.lib.hpt_space_add_categorical(space, name, arr,
-                                                  len(self.labels))
+        return int(_lib.lib.hpt_space_add_categorical(space, name, arr, len(self.labels)))
 
-    def _native(self, x):
+    def _native(self, x: float) -> Any:
         return self.choices[int(x)]
 
     def index(self, value: Any) -> int:
@@ -378,7 +378,7 @@ class Space:
     """The binding's view of a space dict: names, descriptors, and a C space
     handle built from them (owned; released by close() or when collected)."""
 
-    def __init__(self, space):
+    def __init__(self, space: Dict[str, Any]) -> None:
         if not isinstance(space, dict) or not space:
             raise ValueError("a space is a non-empty dict name -> "
                              "hpt.Float/hpt.Int/hpt.Categorical")
@@ -401,20 +401,20 @@ class Space:
             self.close()
             raise
 
-    def close(self):
+    def close(self) -> None:
         if self.handle:
             _lib.lib.hpt_space_destroy(self.handle)
             self.handle = ctypes.c_void_p()
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:  # interpreter shutdown
             pass
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.names)
 
-    def to_native(self, values):
+    def to_native(self, values: Sequence[float]) -> Dict[str, Any]:
         """Dense doubles in space order -> dict of native Python values."""
         return {n: f(v) for (n, f), v in zip(self._convert, values)}

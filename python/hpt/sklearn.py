@@ -180,8 +180,7 @@ class HptHalvingSearchCV(HalvingRandomSearchCV):  # type: ignore[misc]
         if n == "exhaust":
             n = self.max_resources_ // self.min_resources_
         out: List[Dict[str, Any]] = []
-        seed = self.random_state if isinstance(self.random_state, numbers.Integral) \
-            else _seed(self.random_state)
+        seed = _seed(self.random_state)
         with Study(_space(self.param_distributions), self.strategy, "maximize", int(seed),
                    options=dict(self.options or {})) as study:
             while len(out) < n:

@@ -21,7 +21,7 @@ the core (not observations). Needs Optuna >= 3.0 (tested with Debian's 3.1).
 import os
 import tempfile
 import threading
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Set, Tuple
 
 import optuna
 from optuna.distributions import (BaseDistribution, CategoricalDistribution,
@@ -49,7 +49,7 @@ def _descriptor(d: BaseDistribution) -> Descriptor:
     raise TypeError("HptSampler: unsupported distribution %r" % (d,))
 
 
-class HptSampler(BaseSampler):  # type: ignore[misc]
+class HptSampler(BaseSampler):
     """An Optuna sampler proposing with libhpt.
 
     seed: seeds libhpt and the independent sampler (None: drawn from the
@@ -72,7 +72,7 @@ class HptSampler(BaseSampler):  # type: ignore[misc]
         self._core: Optional[Study] = None
         self._space: Dict[str, Descriptor] = {}
         self._gen = 0
-        self._known: set = set()
+        self._known: Set[int] = set()
         self._asked: Dict[int, Tuple[int, int]] = {}   # Optuna number -> (gen, core id)
         self.rebuilds = 0
 
