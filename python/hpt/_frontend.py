@@ -275,6 +275,10 @@ class DefineByRunStudy:
         self._core_space: Dict[str, Descriptor] = {}
         self._core_ids: Dict[int, int] = {}
         self._known: Set[int] = set()
+        # Counters that keep ask O(1): complete trials the core has not
+        # seen, and running trials of the current core.
+        self._unknown: int = 0
+        self._live: int = 0
         self._gen: int = -1
         self._enqueued: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
         self._done_reason: str = ""
@@ -364,12 +368,10 @@ class DefineByRunStudy:
     def _stale(self) -> bool:
         if self._core is None or self._space != self._core_space:
             return bool(self._space)
-        return any(r.state == TrialState.COMPLETE and r.number not in self._known
-                   for r in self._records)
+        return self._unknown > 0
 
     def _core_running(self) -> bool:
-        return any(r.state == TrialState.RUNNING and r.core_id is not None
-                   and r.gen == self._gen for r in self._records)
+        return self._live > 0
 
     def _core_seed(self, gen: int) -> int:
         return (self.seed + gen * _GOLDEN) % 2 ** 64
@@ -408,6 +410,7 @@ class DefineByRunStudy:
         self._core, self._core_space, self._gen = core, space, gen
         self._core_ids = {}
         self._known = {r.number for r in rows}
+        self._unknown = self._live = 0
         self._hist.add({"t": "gen", "gen": gen, "known": sorted(self._known),
                         "space": {n: d._to_json() for n, d in space.items()}})
 
@@ -459,12 +462,14 @@ class DefineByRunStudy:
                     return None
                 core_id, core_params = t.id, t.params
                 self._core_ids[core_id] = number
+                self._live += 1
             r = _Record(number, self._gen, core_id, core_params, fixed, _now())
             _set_attrs(r, sys_attrs)
             self._records.append(r)
-            self._hist.add({"t": "start", "n": number, "gen": self._gen, "core": core_id,
-                            "fixed": fixed is not None, "sys": sys_attrs,
-                            "time": _iso(r.start)})
+            if self._hist.on:
+                self._hist.add({"t": "start", "n": number, "gen": self._gen, "core": core_id,
+                                "fixed": fixed is not None, "sys": sys_attrs,
+                                "time": _iso(r.start)})
             return DefineByRunTrial(self, r)
 
     def _suggest(self, r: _Record, name: str, d: Descriptor) -> Any:
@@ -500,8 +505,9 @@ class DefineByRunStudy:
                 self._space[name] = d
             r.params[name] = v
             r.dists[name] = d
-            self._hist.add({"t": "suggest", "n": r.number, "name": name,
-                            "dist": d._to_json(), "x": d._core(v)})
+            if self._hist.on:
+                self._hist.add({"t": "suggest", "n": r.number, "name": name,
+                                "dist": d._to_json(), "x": d._core(v)})
             return v
 
     def _report(self, r: _Record, value: float, step: int) -> None:
@@ -543,6 +549,7 @@ class DefineByRunStudy:
             core = (self._core if r.core_id is not None and r.gen == self._gen
                     and self._core is not None else None)
             if core is not None and r.core_id is not None:
+                self._live -= 1
                 if state == TrialState.COMPLETE:
                     core.tell(r.core_id, float(value))   # type: ignore[arg-type]
                     self._known.add(r.number)
@@ -551,6 +558,8 @@ class DefineByRunStudy:
                 else:
                     core.tell_failed(r.core_id, reason)
             r.state, r.value, r.reason, r.complete = state, value, reason, _now()
+            if state == TrialState.COMPLETE and r.number not in self._known:
+                self._unknown += 1
             self._hist.add({"t": "finish", "n": r.number, "state": state.name,
                             "value": value, "reason": reason, "time": _iso(r.complete)})
 
@@ -817,8 +826,12 @@ class DefineByRunStudy:
             self._core = self._open_core(self._gen, gen_space)
             self._core_space = gen_space
             self._settle()
+        self._live = sum(r.state == TrialState.RUNNING and r.core_id is not None
+                         and r.gen == self._gen for r in self._records)
+        self._unknown = sum(r.state == TrialState.COMPLETE and r.number not in self._known
+                            for r in self._records)
         for r in self._records:
-            if r.state == TrialState.RUNNING:     # not the core's: a Python-only trial
+            if r.state == TrialState.RUNNING:     # left by the dead process
                 self._interrupted(r)
 
     def _settle(self) -> None:

@@ -30,6 +30,11 @@ class History:
             self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
                                0o644)
 
+    @property
+    def on(self) -> bool:
+        """Whether records go anywhere (callers skip building them if not)."""
+        return self._fd is not None
+
     def add(self, record: Dict[str, Any]) -> None:
         if self._fd is None:
             return
