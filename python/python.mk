@@ -2,6 +2,7 @@
 #
 #   make python-check    the binding's pytest suite against $(B)/libhpt.so
 #   make python-bench    ask+tell round-trip overhead from Python (python/bench_overhead.py)
+#   make python-bench-frontend  the same through hpt.create_study and HptSampler, next to Optuna
 #   make python-examples run both examples in examples/python with small budgets
 #
 # `make check` already runs tests/python through scripts/run-tests.
@@ -46,3 +47,8 @@ uninstall-python:
 	for f in $(PY_FILES) hpt/libdir.txt; do rm -f $(DESTDIR)$(PYTHONDIR)/$$f; done
 	-find $(DESTDIR)$(PYTHONDIR)/hpt -name __pycache__ -type d -exec rm -rf {} + 2>/dev/null
 	-find $(DESTDIR)$(PYTHONDIR)/hpt -depth -type d -empty -delete 2>/dev/null
+
+# Optuna-style front end and HptSampler next to Optuna's samplers (bench/README.md).
+.PHONY: python-bench-frontend
+python-bench-frontend: $(B)/libhpt.so
+	$(PY_ENV) $(PYTHON) python/bench_frontend.py --n 4000 --k 20
