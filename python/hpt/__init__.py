@@ -1,19 +1,29 @@
 """hpt -- libhpt's hyperparameter tuning from Python, through ctypes.
 
+Define-by-run, with Optuna's API (an Optuna objective runs unchanged):
+
     import hpt
-    space = {"lr": hpt.Float(1e-5, 1e-1, log=True),
-             "layers": hpt.Int(1, 4),
-             "act": hpt.Categorical(["relu", "tanh"])}
-    study = hpt.Study(space, strategy="sobol", direction="minimize", seed=0,
-                      max_trials=50)
-    while (trial := study.ask()) is not None:
-        study.tell(trial, train(**trial.params))
+    def objective(trial):
+        lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+        layers = trial.suggest_int("layers", 1, 4)
+        return train(lr, layers)
+    study = hpt.create_study(direction="minimize")     # bayes, a seed from the OS
+    study.optimize(objective, n_trials=50)
     print(study.best_params, study.best_value)
 
-or study.optimize(objective, n_trials=50, n_jobs=2). The library is loaded
-from $HPT_LIBRARY, else <checkout>/build/libhpt.so, else the system library
-path; its version is checked at import. Failures raise hpt.Error subclasses
-that carry the library's message.
+Ask/tell over a declared space (the library's own model of a study):
+
+    space = {"lr": hpt.Float(1e-5, 1e-1, log=True), "layers": hpt.Int(1, 4),
+             "act": hpt.Categorical(["relu", "tanh"])}
+    study = hpt.Study(space, strategy="sobol", seed=0, max_trials=50)
+    while (trial := study.ask()) is not None:
+        study.tell(trial, train(**trial.params))
+
+Also hpt.load_study, hpt.integration.optuna.HptSampler (libhpt inside
+Optuna) and hpt.sklearn.HptSearchCV. The library is loaded from
+$HPT_LIBRARY, else the installed libhpt (libdir.txt, pkg-config, the
+dynamic loader), else <checkout>/build/libhpt.so; its version is checked.
+Failures raise hpt.Error subclasses that carry the library's message.
 """
 from . import _lib
 from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal,
