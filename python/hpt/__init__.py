@@ -60,6 +60,7 @@ __all__ = [
 # Public classes show as hpt.X in tracebacks and reprs.
 for _name in __all__:
     _obj = globals()[_name]
-    if isinstance(_obj, type):
+    if isinstance(_obj, type) or callable(_obj) and getattr(_obj, "__module__", "").startswith(
+            "hpt._"):
         _obj.__module__ = "hpt"
 del _name, _obj

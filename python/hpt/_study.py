@@ -49,7 +49,23 @@ class Wait(Exception):
     handles it by waiting for its other workers."""
 
 
-_DIRECTIONS = {"minimize": _lib.MINIMIZE, "maximize": _lib.MAXIMIZE}
+_DIRECTIONS = {"minimize": _lib.MINIMIZE, "maximize": _lib.MAXIMIZE,
+               "min": _lib.MINIMIZE, "max": _lib.MAXIMIZE}
+
+
+def _journal_seed(journal: "str | os.PathLike[str] | None") -> Optional[int]:
+    """The seed a journal was created with (None: no journal, or nothing in it yet)."""
+    if journal is None:
+        return None
+    try:
+        with open(journal, "rb") as f:
+            for k, line in zip(range(3), f):
+                fields = line.split(b" ")
+                if fields[0] == b"create" and len(fields) > 3:
+                    return int(fields[3])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def strategies() -> List[str]:
@@ -194,8 +210,11 @@ class Study:
     hpt.Categorical, in insertion order).
 
     strategy: a name from hpt.strategies() ("grid", "random", "sobol",
-    "bayes", "hyperband" ...). direction: "minimize" or "maximize". seed:
-    same seed + same calls = same trials.
+    "bayes", "hyperband" ...; "bayes" by default, as in hpt-tune and
+    hpt.create_study). direction: "minimize" or "maximize" ("min", "max").
+    seed: same seed + same calls = same trials; None (default) draws one
+    from the OS, so independent runs differ, and self.seed records it (a
+    journal being resumed gives its own seed).
 
     Options go to hpt_study_set (numbers, bools) or hpt_study_set_str
     (strings): as keywords, where "__" stands for "." (max_trials=50,
@@ -221,18 +240,22 @@ class Study:
     several threads itself; the GIL is released during each call. Errors
     raise hpt.Error subclasses carrying the library's message."""
 
-    def __init__(self, space: Dict[str, Any], strategy: str = "random",
-                 direction: Union[str, int] = "minimize", seed: int = 0,
+    def __init__(self, space: Dict[str, Any], strategy: str = "bayes",
+                 direction: Union[str, int] = "minimize", seed: Optional[int] = None,
                  options: Optional[Dict[str, Any]] = None,
                  journal: "str | os.PathLike[str] | None" = None, resume: str = "rerun", *,
                  _owner: Any = None, **kwargs: Any) -> None:
-        if isinstance(direction, str) and direction in _DIRECTIONS:
-            dir_code = _DIRECTIONS[direction]
+        if isinstance(direction, str) and direction.lower() in _DIRECTIONS:
+            dir_code = _DIRECTIONS[direction.lower()]
         elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
             dir_code = int(direction)
         else:
             raise ValueError("direction must be 'minimize' or 'maximize', not %r"
                              % (direction,))
+        if seed is None:
+            seed = _journal_seed(journal)
+        if seed is None:
+            seed = int.from_bytes(os.urandom(8), "little")
         if not isinstance(seed, numbers.Integral) or not 0 <= int(seed) < 2 ** 64:
             raise ValueError("seed must be an integer in 0 .. 2^64-1, not %r" % (seed,))
         self._space: Space = Space(space)
