@@ -31,7 +31,8 @@ from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal
                    NoMemory, NotCopyable, NumericError, ParamTypeError, StageError, TrialStateError,
                    UnknownName, UnknownTrial, strerror)
 from ._space import Categorical, Float, Int
-from ._frontend import DefineByRunStudy, DefineByRunTrial, create_study, load_study
+from ._frontend import DefineByRunStudy, DefineByRunTrial
+from ._frontend_open import create_study, load_study
 from ._study import (FrozenTrial, Study, Trial, TrialPruned, TrialState, Wait,
                      has_strategy, strategies)
 

@@ -32,24 +32,19 @@ not know (suggested subsets, attributes, timestamps, enqueued trials).
 """
 import collections
 import datetime
-import logging
 import math
 import numbers
 import os
 import random
-import sys
 import tempfile
 import threading
-import time
 import warnings
 from typing import (Any, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Set,
                     Tuple, Type, Union)
 
-from . import _handles, _history, _journalfile, _lib
+from . import _frontend_run, _handles, _history, _journalfile, _lib
 from ._space import Categorical, Descriptor, Float, Int, from_json
-from ._study import FrozenTrial, Study, TrialPruned, TrialState, Wait, _Progress, _short
-
-_log = logging.getLogger("hpt")
+from ._study import FrozenTrial, Study, TrialState, _Progress, _short
 
 _ALIASES = {"minimize": "minimize", "min": "minimize", "maximize": "maximize",
             "max": "maximize"}
@@ -92,16 +87,6 @@ def _iso(t: Optional[datetime.datetime]) -> Optional[str]:
 
 def _parse_time(s: Optional[str]) -> Optional[datetime.datetime]:
     return None if s is None else datetime.datetime.fromisoformat(s)
-
-
-def _is_pruned(e: BaseException) -> bool:
-    """hpt.TrialPruned, or Optuna's (an objective written for Optuna raises
-    optuna.TrialPruned; optuna is then imported already)."""
-    if isinstance(e, TrialPruned):
-        return True
-    exc = sys.modules.get("optuna.exceptions")
-    cls = getattr(exc, "TrialPruned", None) if exc is not None else None
-    return cls is not None and isinstance(e, cls)
 
 
 class _Record:
@@ -751,7 +736,7 @@ class DefineByRunStudy:
             raise ValueError("retry_failed must be >= 0")
         catch_t = (catch,) if isinstance(catch, type) else tuple(catch)
         progress = _Progress(n_trials, show_progress_bar)
-        run = _Run(self, func, n_trials, timeout, catch_t, list(callbacks or ()),
+        run = _frontend_run._Run(self, func, n_trials, timeout, catch_t, list(callbacks or ()),
                    progress, retry_failed, log=not progress.enabled)
         try:
             if n_jobs == 1:
@@ -883,232 +868,3 @@ def _as_value(v: Any) -> Optional[float]:
     except (TypeError, ValueError, OverflowError):
         return None
     return f if math.isfinite(f) else None
-
-
-class _Run:
-    """The shared state of one DefineByRunStudy.optimize call."""
-
-    def __init__(self, study: DefineByRunStudy, fn: Callable[[DefineByRunTrial], Any],
-                 n_trials: Optional[int], timeout: Optional[float],
-                 catch: Tuple[Type[BaseException], ...],
-                 callbacks: List[Callable[[DefineByRunStudy, FrozenTrial], Any]],
-                 progress: _Progress, retry_failed: int, log: bool) -> None:
-        self.study, self.fn, self.n_trials, self.catch = study, fn, n_trials, catch
-        self.deadline = None if timeout is None else time.monotonic() + timeout
-        self.callbacks, self.progress = callbacks, progress
-        self.retry_failed, self.log = retry_failed, log
-        self.lock = threading.Lock()
-        self.asked = self.finished = 0
-        self.stopped = False
-        self.error: Optional[BaseException] = None
-
-    def halt(self, error: Optional[BaseException]) -> None:
-        with self.lock:
-            self.stopped = True
-            if error is not None and self.error is None:
-                self.error = error
-
-    def _next(self) -> Optional[DefineByRunTrial]:
-        with self.lock:
-            if self.stopped or (self.n_trials is not None and self.asked >= self.n_trials) \
-                    or (self.deadline is not None and time.monotonic() >= self.deadline):
-                return None
-            self.asked += 1
-        while True:
-            try:
-                t: Optional[DefineByRunTrial] = self.study._ask_one()
-            except Wait:
-                time.sleep(0.01)
-                if self.stopped:
-                    return None
-                continue
-            if t is None:
-                self.halt(None)
-            return t
-
-    def worker(self) -> None:
-        while True:
-            try:
-                trial = self._next()
-            except BaseException as e:
-                self.halt(e)
-                return
-            if trial is None:
-                return
-            try:
-                self._run_one(trial)
-            except BaseException as e:
-                self.halt(e)
-            with self.lock:
-                self.finished += 1
-                done = self.finished
-            self.progress.update(done, self.study)
-
-    def _run_one(self, trial: DefineByRunTrial) -> None:
-        study = self.study
-        r = trial._r
-        raise_after: Optional[BaseException] = None
-        try:
-            value = self.fn(trial)
-        except BaseException as e:
-            if r.state == TrialState.RUNNING:
-                if _is_pruned(e):
-                    study._finish(r, TrialState.PRUNED)
-                else:
-                    study._finish(r, TrialState.FAILED, reason="%s: %s" % (type(e).__name__, e))
-            if not _is_pruned(e) and not isinstance(e, self.catch):
-                raise_after = e
-        else:
-            if r.state == TrialState.RUNNING:
-                study.tell(trial, value)
-        if r.state == TrialState.FAILED and self.retry_failed:
-            tries = int(r.system_attrs.get("retry", 0))
-            if tries < self.retry_failed and raise_after is None:
-                with study._lock:
-                    attrs = {"fixed_params": dict(r.params), "retry": tries + 1,
-                             "retry_of": r.number}
-                    study._enqueued.append((dict(r.params), attrs))
-                    study._hist.add({"t": "enqueue", "params": r.params, "sys": attrs})
-        frozen = r.frozen()
-        if self.log:
-            self._log(frozen)
-        for cb in self.callbacks:
-            cb(study, frozen)
-        if raise_after is not None:
-            raise raise_after
-
-    def _log(self, t: FrozenTrial) -> None:
-        try:
-            b = self.study._best_record()
-            best = " Best is trial %d with value %.6g." % (b.number, float(b.value or 0.0))
-        except _lib.Error:
-            best = ""
-        if t.state == TrialState.COMPLETE:
-            what = "finished with value %.6g" % float(t.value or 0.0)
-        elif t.state == TrialState.PRUNED:
-            what = "pruned"
-        else:
-            what = "failed (%s)" % (t.fail_reason or "")
-        _log.info("Trial %d %s and parameters %r.%s", t.number, what, t.params, best)
-
-
-def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any = None,
-                 pruner: Any = "median", study_name: Optional[str] = None,
-                 direction: Any = None, load_if_exists: bool = False,
-                 directions: Optional[Sequence[Any]] = None, *, strategy: str = "bayes",
-                 seed: Optional[int] = None, resume: str = "rerun",
-                 **options: Any) -> DefineByRunStudy:
-    """A define-by-run study with Optuna's create_study arguments.
-
-    direction: "minimize" (default) / "maximize", or "min" / "max";
-    directions=[d] is the same with one objective (several: the core has
-    no vector values yet, NotImplementedError). strategy: any of
-    hpt.strategies(), "bayes" by default (as hpt-tune). seed: None draws one
-    from the OS (recorded in study.seed and the storage, so a resume
-    continues exactly). pruner: "median" (default, like Optuna's
-    MedianPruner), "asha", None, or an Optuna MedianPruner /
-    SuccessiveHalvingPruner object. storage: a file path (the core journal;
-    <path>.hpt-run keeps the rest) or None (in memory). load_if_exists: an
-    existing storage is resumed, else it is an error (FileExistsError).
-    resume: what happens to trials a crash left running: "rerun" (failed,
-    and their parameters enqueued again) or "fail". Other keywords are
-    library options for each core study (with "__" for ".": pruner__warmup_trials=3).
-    sampler must be None (the strategy chooses; Optuna users keep their
-    samplers with optuna.create_study(sampler=hpt.integration.optuna.HptSampler()))."""
-    if sampler is not None:
-        raise TypeError("hpt.create_study takes strategy=, not an Optuna sampler; to use "
-                        "libhpt inside Optuna: optuna.create_study(sampler="
-                        "hpt.integration.optuna.HptSampler())")
-    if directions is not None:
-        if direction is not None:
-            raise ValueError("give direction or directions, not both")
-        dirs = list(directions)
-        if len(dirs) != 1:
-            raise NotImplementedError("%d objectives: libhpt's core tells one value per "
-                                      "trial for now (multi-objective comes with its "
-                                      "vector tell)" % len(dirs))
-        direction = dirs[0]
-    opts = {k.replace("__", "."): v for k, v in options.items()}
-    if storage is not None:
-        path = os.fspath(storage)
-        exists = (os.path.exists(path + _history.SUFFIX)
-                  or (os.path.exists(path) and os.path.getsize(path) > 0))
-        if exists:
-            if not load_if_exists:
-                raise FileExistsError("%s already holds a study (load_if_exists=True "
-                                      "resumes it)" % path)
-            return load_study(path, resume=resume)
-    return DefineByRunStudy(_direction(direction or "minimize"), strategy, seed, storage,
-                            pruner, resume, opts, study_name)
-
-
-def load_study(storage: "str | os.PathLike[str] | None" = None,
-               study_name: Optional[str] = None, *, path: Any = None,
-               resume: str = "rerun") -> DefineByRunStudy:
-    """Resume the study stored at `storage` (a path): one made by
-    hpt.create_study(storage=...), or any hpt journal (hpt.Study(journal=),
-    hpt-tune): its space, strategy, direction and seed are read from the
-    journal itself. Trials a crash left running are settled by `resume`
-    (see create_study). study_name is accepted for Optuna's signature."""
-    p = os.fspath(storage if storage is not None else path)
-    if p is None:
-        raise TypeError("load_study needs the storage path")
-    side = p + _history.SUFFIX
-    if os.path.exists(side):
-        recs = _history.read(side)
-        if not recs or recs[0].get("t") != "study":
-            raise _lib.CorruptJournal("%s is not an hpt front-end history" % side)
-        head = recs[0]
-        return DefineByRunStudy(head["direction"], head["strategy"], head["seed"], p,
-                                head["pruner"], resume, head.get("options") or {},
-                                head.get("study_name") or study_name, _records=recs)
-    if not os.path.exists(p):
-        raise FileNotFoundError("no study stored at %s" % p)
-    return _adopt_journal(p, resume)
-
-
-def _adopt_journal(path: str, resume: str) -> DefineByRunStudy:
-    """A plain hpt journal becomes generation 0 of a front-end study: its
-    trials are the core's, with every parameter of its space suggested."""
-    head = _journalfile.read_header(path)
-    space: Dict[str, Descriptor] = head["space"]
-    gen_seed = head["seed"]
-    recs: List[Dict[str, Any]] = [
-        {"t": "study", "direction": head["direction"], "strategy": head["strategy"],
-         "seed": gen_seed, "pruner": "none", "options": {}},
-        {"t": "gen", "gen": 0, "known": [],
-         "space": {n: d._to_json() for n, d in space.items()}}]
-    probe = Study(space, head["strategy"], head["direction"], gen_seed, journal=path,
-                  resume="keep")
-    try:
-        pruner = _pruner_from(probe)
-        for t in probe.trials:
-            recs.append({"t": "start", "n": t.id, "gen": 0, "core": t.id, "fixed": False,
-                         "time": None})
-            for n, d in space.items():
-                recs.append({"t": "suggest", "n": t.id, "name": n, "dist": d._to_json(),
-                             "x": d._core(t.params[n])})
-            for step, v in t.reports:
-                recs.append({"t": "report", "n": t.id, "step": step, "value": v})
-            if t.state != TrialState.RUNNING:
-                recs.append({"t": "finish", "n": t.id, "state": t.state.name,
-                             "value": t.value, "reason": t.fail_reason, "time": None})
-    finally:
-        probe.close()
-    recs[0]["pruner"] = pruner
-    with open(path + _history.SUFFIX, "w", encoding="utf-8") as f:
-        import json
-        for rec in recs:
-            f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-    # The journal's seed is generation 0's: the study seed that gives it.
-    study_seed = gen_seed
-    return DefineByRunStudy(head["direction"], head["strategy"], study_seed, path, pruner,
-                            resume, {}, None, _records=_history.read(path + _history.SUFFIX))
-
-
-def _pruner_from(study: Study) -> str:
-    for line in open(study.journal or "", "rb"):
-        f = line.split(b" ")
-        if f[0] == b"option_str" and f[1] == b"pruner":
-            return f[2].decode()
-    return "none"

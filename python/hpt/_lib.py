@@ -10,7 +10,7 @@ serializes its own calls with its lock.
 """
 import ctypes
 import ctypes.util
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, List, Optional, Tuple, Union
 import os
 import subprocess
 from pathlib import Path
