@@ -4,6 +4,7 @@ import csv
 import ctypes
 import datetime
 import enum
+import logging
 import math
 import numbers
 import os
@@ -20,6 +21,7 @@ from ._space import Categorical, Space
 
 _lib_ = _lib.lib
 _byref = ctypes.byref
+_log = logging.getLogger("hpt")
 
 
 class TrialState(enum.IntEnum):
@@ -620,7 +622,8 @@ class Study:
         raised here. A trial fn finished itself (trial.tell, ...) is left
         as it is. callbacks: functions f(study, frozen_trial) called after
         each trial. The progress bar is drawn on stderr when it is a
-        terminal (show_progress_bar=None), or as forced by True/False.
+        terminal (show_progress_bar=None), or as forced by True/False;
+        without it, each finished trial is logged on the "hpt" logger (INFO).
         Ctrl-C: with one job the running trial is failed ("KeyboardInterrupt")
         and the interrupt raised; with several, asking stops, the running
         trials finish, then it is raised."""
@@ -802,6 +805,8 @@ class _Run:
                     self.finished += 1
                     self.cond.notify_all()
                 self.progress.update(self.finished, self.study)
+                if not self.progress.enabled:
+                    _log_trial(self.study, trial.id)
 
     def _run_one(self, trial: Trial) -> None:
         study = self.study
@@ -834,6 +839,26 @@ class _Run:
             frozen = study.trial(trial.id)
             for cb in self.callbacks:
                 cb(study, frozen)
+
+
+def _log_trial(study: Study, tid: int) -> None:
+    """One INFO line on the "hpt" logger per finished trial (what a job
+    without a terminal, a log file, keeps instead of the progress bar)."""
+    if not _log.isEnabledFor(logging.INFO):
+        return
+    try:
+        t = study.trial(tid)
+    except _lib.Error:
+        return
+    try:
+        bid, bv = study._best()
+        best = " Best is trial %d with value %.6g." % (bid, bv)
+    except _lib.Error:
+        best = ""
+    what = {TrialState.COMPLETE: "finished with value %.6g" % (t.value or 0.0),
+            TrialState.PRUNED: "pruned", TrialState.RUNNING: "still running"}.get(
+                t.state, "failed (%s)" % (t.fail_reason or ""))
+    _log.info("Trial %d %s and parameters %r.%s", t.id, what, t.params, best)
 
 
 def _short(value: Any) -> str:
