@@ -14,7 +14,9 @@ sampled at random:
   from a generator seeded by (seed, trial number, name).
 - When the known space has grown, or results exist that the core did not
   ask for (enqueued trials), the core study is *rebuilt* as soon as none of
-  its trials is running: a new core study over the known space, warm-started
+  its trials is running (at once for a grown space, or after UNSEEN_MAX
+  such results, when parallel workers keep some running): a new core
+  study over the known space, warm-started
   (HPT_WARM_IDENTICAL) with every complete trial so far, so bayes' model
   starts from all the evidence. A space that stops growing stops rebuilding.
 - Branches (``if classifier == "SVC": ...``) suggest different parameters
@@ -49,6 +51,9 @@ from ._study import FrozenTrial, Study, TrialState, _Progress, _short
 _ALIASES = {"minimize": "minimize", "min": "minimize", "maximize": "maximize",
             "max": "maximize"}
 _RESUME = ("rerun", "fail")
+#: Complete trials the core did not see that force a rebuild even while
+#: core trials run (see DefineByRunStudy._may_rebuild).
+UNSEEN_MAX = 5
 #: Distinct seeds for the core studies of successive generations.
 _GOLDEN = 0x9E3779B97F4A7C15
 
@@ -355,8 +360,14 @@ class DefineByRunStudy:
             return bool(self._space)
         return self._unknown > 0
 
-    def _core_running(self) -> bool:
-        return self._live > 0
+    def _may_rebuild(self) -> bool:
+        """Rebuild when no core trial runs; with parallel workers that moment
+        may never come, so a grown space, or UNSEEN_MAX results the core has
+        not seen, rebuild anyway: the running core trials are then orphaned
+        (their reports no longer reach a pruner, their results reach the
+        model through the next rebuild's warm start)."""
+        return (self._live == 0 or self._space != self._core_space
+                or self._unknown >= UNSEEN_MAX)
 
     def _core_seed(self, gen: int) -> int:
         return (self.seed + gen * _GOLDEN) % 2 ** 64
@@ -435,7 +446,7 @@ class DefineByRunStudy:
     def _ask_one(self) -> Optional[DefineByRunTrial]:
         with self._lock:
             self._check_open()
-            if self._stale() and not self._core_running():
+            if self._stale() and self._may_rebuild():
                 self._rebuild()
             number = len(self._records)
             fixed, sys_attrs = self._enqueued.popleft() if self._enqueued else (None, {})

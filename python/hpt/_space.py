@@ -172,6 +172,8 @@ class Int:
             raise ValueError("step must be an integer >= 1, not %r" % (step,))
         if self.step > 1 and self.scale != _lib.SCALE_LINEAR:
             raise ValueError("step needs the linear scale")
+        if self.step > 1 and self.lo > self.hi:
+            raise ValueError("Int lo %d > hi %d" % (self.lo, self.hi))
         self._kmax = max(0, (self.hi - self.lo) // self.step)
 
     def _add(self, space: Any, name: bytes) -> int:

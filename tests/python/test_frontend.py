@@ -327,3 +327,14 @@ def test_load_study_reads_the_space_from_a_plain_journal(tmp_path):
     s.close()
     with pytest.raises(FileNotFoundError):
         hpt.load_study(tmp_path / "none.jnl")
+
+
+def test_parallel_workers_still_bring_a_grown_space_into_the_model():
+    s = hpt.create_study(seed=4)
+    s.optimize(branchy, n_trials=40, n_jobs=3)
+    assert len(s.trials) == 40
+    assert all(t.state == hpt.TrialState.COMPLETE for t in s.trials)
+    assert s.generation >= 1 and set(s._core_space) == set(s.space)
+    late = [t for t in s.trials[-10:] if t.params["classifier"] == "SVC"]
+    assert s.best_value < 0.5
+    assert late, "the model should favour the better branch late on"
