@@ -66,8 +66,10 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
     """Resume the study stored at `storage` (a path): one made by
     hpt.create_study(storage=...), or any hpt journal (hpt.Study(journal=),
     hpt-tune): its space, strategy, direction and seed are read from the
-    journal itself. Trials a crash left running are settled by `resume`
-    (see create_study). study_name is accepted for Optuna's signature."""
+    journal itself (a plain journal gets its <path>.hpt-run history file
+    then, and is continued as generation 0 of a front-end study). Trials a
+    crash left running are settled by `resume` (see create_study).
+    study_name is accepted for Optuna's signature."""
     p = os.fspath(storage if storage is not None else path)
     if p is None:
         raise TypeError("load_study needs the storage path")
