@@ -587,6 +587,7 @@ class Study:
         k = int(k)
         if k < 0:
             raise ValueError("k must be >= 0")
+        k = min(k, len(self))     # a huge k would size the id buffer
         ids, n = (ctypes.c_int64 * max(k, 1))(), ctypes.c_size_t()
         _lib.check(f(self._handle(), k, ids, _byref(n)))
         return [self.trial(ids[i]) for i in range(n.value)]

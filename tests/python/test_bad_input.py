@@ -109,3 +109,10 @@ def test_a_nul_in_a_fail_reason_is_kept_visible_not_cut():
     s = hpt.Study({"x": hpt.Float(0, 1)}, "random")
     s.tell_failed(s.ask(), "before\0after")
     assert s.trials[0].fail_reason == "before\\x00after"
+
+
+def test_top_k_with_a_huge_k_gives_every_complete_trial():
+    s = hpt.Study({"x": hpt.Float(0, 1)}, "random", seed=1)
+    for v in (3.0, 1.0, 2.0):
+        s.tell(s.ask(), v)
+    assert [t.value for t in s.top_k(2 ** 64)] == [1.0, 2.0, 3.0]
