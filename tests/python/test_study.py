@@ -186,3 +186,19 @@ def test_long_non_ascii_fail_reason_is_truncated_safely(space):
     t.tell_failed("é" * 300)
     reason = study.trial(t.id).fail_reason
     assert reason == "é" * 127   # 254 bytes: the library keeps 255, cut between characters
+
+
+def test_defaults_are_bayes_and_a_seed_from_the_os(tmp_path):
+    sp = {"x": hpt.Float(0, 1)}
+    a, b = hpt.Study(sp), hpt.Study(sp)
+    assert a.strategy == "bayes" and a.seed != b.seed
+    assert a.ask().params != b.ask().params
+    assert hpt.Study(sp, direction="max").direction == "maximize"
+    path = tmp_path / "s.jnl"
+    j = hpt.Study(sp, journal=path)
+    seed = j.seed
+    j.ask().tell(0.5)
+    j.close()
+    r = hpt.Study(sp, journal=path)          # seed=None resumes with the journal's seed
+    assert r.seed == seed and len(r) == 1
+    r.close()
