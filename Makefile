@@ -4,7 +4,8 @@
 #   make check           install missing packages, build, run every test,
 #                        then again under AddressSanitizer + UBSan
 #   make demo            the main job: tune the real training task (bench/)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (C library, hpt.pc, CMake package, Python package)
+#   make install-python                       (the Python package alone)
 #   make uninstall
 #   make sanitize        only the ASan+UBSan test run
 
@@ -151,7 +152,7 @@ demo-closed-form: $(B)/examples/demo_closed_form
 	$(B)/examples/demo_closed_form
 
 # ---- install -------------------------------------------------------------------
-install: install-shared install-static install-includes install-pc
+install: install-shared install-static install-includes install-pc install-cmake install-python
 
 install-shared: $(B)/libhpt.so
 	install -d $(DESTDIR)$(LIBDIR)
@@ -173,7 +174,7 @@ install-pc: pkgconfig/hpt.pc.in
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    pkgconfig/hpt.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/hpt.pc
 
-uninstall:
+uninstall: uninstall-cmake uninstall-python
 	rm -f $(DESTDIR)$(LIBDIR)/libhpt.so $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/libhpt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhpt.a \
 	    $(DESTDIR)$(INCLUDEDIR)/hpt.h $(DESTDIR)$(PKGCONFIGDIR)/hpt.pc

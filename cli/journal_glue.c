@@ -9,6 +9,8 @@
  * hpt_study_warm_info, hpt_study_done_reason.
  *
  * Everything that depends on the journal's exact API is here. */
+#include <string.h>
+
 #include "hpt_tune.h"
 
 /* space == NULL and strategy == NULL: whatever study the journal holds. */
@@ -33,6 +35,15 @@ int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind)
 int cli_journal_export_csv(const hpt_study *study, const char *path)
 {
     int rc = hpt_study_export_csv(study, path);
+    if (rc)
+        fprintf(stderr, "hpt-tune: export to %s: %s\n", path, hpt_study_errmsg(study));
+    return rc;
+}
+
+int cli_journal_export(const hpt_study *study, const char *format, const char *path)
+{
+    int json = format && !strcmp(format, "json");
+    int rc = json ? hpt_study_export_json(study, path) : hpt_study_export_csv(study, path);
     if (rc)
         fprintf(stderr, "hpt-tune: export to %s: %s\n", path, hpt_study_errmsg(study));
     return rc;

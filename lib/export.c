@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "journal.h"
 #include "study.h"
 
@@ -83,17 +84,17 @@ static void write_csv(const hpt_study *s, FILE *f)
     }
 }
 
-int hpt_study_export_csv(const hpt_study *s, const char *path)
+/* A regular file (or a new one) is written beside the target and renamed
+ * over it, so a reader never sees half a file. Anything else that exists
+ * (a pipe, /dev/stdout, a terminal) is written in place: renaming over it
+ * would replace the device node itself. Takes the study's lock. */
+int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
+                     void (*write)(const hpt_study *, FILE *))
 {
-    const char *fn = "hpt_study_export_csv";
     hpti_clear_error();
     if (!s || !path)
         return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
                          "%s: NULL argument", fn);
-    /* A regular file (or a new one) is written beside the target and renamed
-     * over it, so a reader never sees half a file. Anything else that exists
-     * (a pipe, /dev/stdout, a terminal) is written in place: renaming over
-     * it would replace the device node itself. */
     struct stat sb;
     int in_place = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
     size_t n = strlen(path);
@@ -110,7 +111,7 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
     if (!f)
         rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
     else {
-        write_csv(s, f);
+        write(s, f);
         int bad = ferror(f);
         if (fclose(f) != 0 || bad || (!in_place && rename(tmp, path) != 0)) {
             rc = FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
@@ -121,6 +122,11 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
     unlock(s);
     hpti_free(tmp);
     return rc;
+}
+
+int hpt_study_export_csv(const hpt_study *s, const char *path)
+{
+    return hpti_export_file(s, path, "hpt_study_export_csv", write_csv);
 }
 
 int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)

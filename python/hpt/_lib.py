@@ -10,7 +10,9 @@ serializes its own calls with its lock.
 """
 import ctypes
 import ctypes.util
+from typing import Any, List, Optional, Tuple, Union
 import os
+import subprocess
 from pathlib import Path
 
 #: The major version of libhpt this binding is written against. The library
@@ -84,10 +86,10 @@ class Error(Exception):
     """A libhpt call failed. `status` is the negative HPT_E_* code and the
     message is the library's own (hpt_last_errmsg of the calling thread)."""
 
-    status = None
+    status: Optional[int] = None
 
     @property
-    def message(self):
+    def message(self) -> str:
         return str(self)
 
 
@@ -174,6 +176,11 @@ class AddonError(Error):
     built on libhpt (libhpt_mpi's HPT_E_MPI); `status` says which."""
 
 
+class NotCopyable(Error, TypeError):
+    """copy.copy, copy.deepcopy or pickle of an object that owns a C handle
+    (hpt.Study): two owners would free it twice. No library status."""
+
+
 _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
@@ -182,32 +189,82 @@ _ERRORS = {cls.status: cls for cls in (
 
 # ---- loading --------------------------------------------------------------
 
-def _candidates():
+def _decode(b: Optional[bytes]) -> str:
+    return b.decode("utf-8", "replace") if b is not None else ""
+
+
+def _compatible(v: str) -> bool:
+    try:
+        major, minor = (int(x) for x in v.split(".")[:2])
+    except ValueError:
+        return False
+    # Before 1.0 a minor release may break the ABI; after, only a major one.
+    return major == EXPECTED_MAJOR and (major > 0 or minor == EXPECTED_MINOR)
+
+
+def _pkgconfig_libdir() -> Optional[str]:
+    try:
+        out = subprocess.run(["pkg-config", "--variable=libdir", "hpt"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (out.stdout.strip() or None) if out.returncode == 0 else None
+
+
+def _candidates() -> List[Tuple[str, str]]:
+    """(where, how) pairs to try in order: `how` is a path or a soname for
+    the dynamic loader."""
     env = os.environ.get("HPT_LIBRARY")
     if env:
         # An explicit choice is never silently replaced by another library.
-        return [env], True
-    here = Path(__file__).resolve().parent          # <repo>/python/hpt
-    local = here.parent.parent / "build" / "libhpt.so"
-    if local.exists():
-        return [str(local)], False
-    # find_library runs ldconfig: only when there is no checkout build.
+        return [("HPT_LIBRARY", env)]
+    here = Path(__file__).resolve().parent
+    soname = "libhpt.so.%d" % EXPECTED_MAJOR
+    out = []
+    # `make install-python` records the LIBDIR it installed the library to.
+    hint = here / "libdir.txt"
+    if hint.is_file():
+        out.append(("libdir.txt", str(Path(hint.read_text().strip()) / soname)))
+    libdir = _pkgconfig_libdir()
+    if libdir:
+        out.append(("pkg-config", str(Path(libdir) / soname)))
+    out.append(("dynamic loader", soname))
     found = ctypes.util.find_library("hpt")
-    return ([found] if found else []), False
+    if found and found != soname:
+        out.append(("ldconfig", found))
+    # A checkout: <repo>/python/hpt/_lib.py -> <repo>/build/libhpt.so.
+    out.append(("checkout", str(here.parent.parent / "build" / "libhpt.so")))
+    return out
 
 
-def _load():
-    paths, explicit = _candidates()
+def _load() -> Tuple[ctypes.CDLL, str]:
     errors = []
-    for path in paths:
+    seen = set()
+    for where, how in _candidates():
+        if how in seen:
+            continue
+        seen.add(how)
         try:
-            return ctypes.CDLL(path), path
+            dll = ctypes.CDLL(how)
         except OSError as e:
-            errors.append("%s: %s" % (path, e))
-    where = "HPT_LIBRARY" if explicit else \
-        "HPT_LIBRARY, <checkout>/build/libhpt.so or the system library path"
-    raise ImportError("hpt: cannot load libhpt (looked in %s)%s" % (
-        where, "".join("\n  " + e for e in errors)))
+            errors.append("%s: %s" % (where, e))
+            continue
+        try:
+            vf = dll.hpt_version_string
+        except AttributeError:
+            errors.append("%s: %s is not libhpt (no hpt_version_string)" % (where, how))
+            continue
+        vf.restype, vf.argtypes = ctypes.c_char_p, []
+        v = _decode(vf())
+        if not _compatible(v):
+            errors.append("%s: %s is libhpt %s; this binding needs %d.%d.x"
+                          % (where, how, v, EXPECTED_MAJOR, EXPECTED_MINOR))
+            continue
+        return dll, getattr(dll, "_name", how)
+    raise ImportError("hpt: cannot load libhpt; tried, in order:%s\n"
+                      "Set HPT_LIBRARY to the path of libhpt.so, install libhpt "
+                      "(make install), or build a checkout (make)."
+                      % "".join("\n  " + e for e in errors))
 
 
 lib, path = _load()
@@ -278,6 +335,7 @@ PROTOTYPES = {
     "hpt_study_best_overall": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
     "hpt_study_top_k": (_c.c_int, [_p, _sz, _P(_i64), _P(_sz)]),
     "hpt_study_importance": (_c.c_int, [_p, _P(_dbl), _sz]),
+    "hpt_study_importance_sobol": (_c.c_int, [_p, _P(_dbl), _P(_dbl), _sz]),
 }
 
 for _name, (_res, _args) in PROTOTYPES.items():
@@ -289,35 +347,17 @@ for _name, (_res, _args) in PROTOTYPES.items():
     _f.argtypes = _args
 
 
-def _decode(b):
-    return b.decode("utf-8", "replace") if b is not None else ""
-
-
-def version():
+def version() -> str:
     """The loaded library's version string, e.g. "0.1.0"."""
     return _decode(lib.hpt_version_string())
 
 
-def _compatible(v):
-    try:
-        major, minor = (int(x) for x in v.split(".")[:2])
-    except ValueError:
-        return False
-    # Before 1.0 a minor release may break the ABI; after, only a major one.
-    return major == EXPECTED_MAJOR and (major > 0 or minor == EXPECTED_MINOR)
-
-
-if not _compatible(version()):
-    raise ImportError("hpt: %s is libhpt %s; this binding needs %d.%d.x" % (
-        path, version(), EXPECTED_MAJOR, EXPECTED_MINOR))
-
-
-def strerror(status):
+def strerror(status: int) -> str:
     """hpt_strerror: a short description of any status value."""
     return _decode(lib.hpt_strerror(int(status)))
 
 
-def error_for(status, message=None):
+def error_for(status: int, message: Optional[str] = None) -> Error:
     """The exception for a negative status, with the calling thread's last
     libhpt message (hpt_last_errmsg is thread-local, so it is the right one
     even when other threads use the same study)."""
@@ -332,7 +372,7 @@ def error_for(status, message=None):
     return e
 
 
-def check(status):
+def check(status: int) -> int:
     """Raise for a negative status; return non-negative ones (OK, DONE,
     WAIT) to the caller. Call it right after the failing call, on the same
     thread, before any other libhpt call."""
@@ -341,18 +381,51 @@ def check(status):
     return status
 
 
-def encode(s):
-    """str -> UTF-8 bytes for a `const char *` argument."""
-    if isinstance(s, bytes):
-        return s
-    if not isinstance(s, str):
-        raise TypeError("expected a str, not %s" % type(s).__name__)
-    return s.encode("utf-8")
+def encode(s: Union[str, bytes], what: str = "a string") -> bytes:
+    """str -> UTF-8 bytes for a `const char *` argument. A NUL byte would
+    silently cut the string in C, so it is refused (InvalidArgument)."""
+    if isinstance(s, str):
+        b = s.encode("utf-8")
+    elif isinstance(s, bytes):
+        b = s
+    else:
+        raise TypeError("%s: expected a str, not %s" % (what, type(s).__name__))
+    if b"\0" in b:
+        raise InvalidArgument("%s contains a NUL byte: %r" % (what, s))
+    return b
 
 
-def strategies():
+def encode_path(p: "str | bytes | os.PathLike[str]") -> bytes:
+    """A path (str, bytes, os.PathLike) -> bytes; NUL refused as in encode."""
+    b = os.fsencode(os.fspath(p))
+    if b"\0" in b:
+        raise InvalidArgument("path contains a NUL byte: %r" % (p,))
+    return b
+
+
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+
+
+def int64(v: int, what: str) -> int:
+    """A Python int checked to fit int64_t, which ctypes would otherwise
+    wrap silently (2**64 becomes 0)."""
+    if not INT64_MIN <= v <= INT64_MAX:
+        raise InvalidArgument("%s %d does not fit a 64-bit signed integer" % (what, v))
+    return int(v)
+
+
+def real(v: Any, what: str) -> float:
+    """float(v), with a number too large for a double (10**400) reported as
+    InvalidArgument instead of a bare OverflowError."""
+    try:
+        return float(v)
+    except OverflowError:
+        raise InvalidArgument("%s is too large for a double: %.40s..." % (what, v)) from None
+
+
+def strategies() -> List[str]:
     """The strategy names this library knows, in registry order."""
-    names = []
+    names: List[str] = []
     name = ctypes.c_char_p()
     while lib.hpt_strategy_name(len(names), ctypes.byref(name)) == OK:
         names.append(_decode(name.value))

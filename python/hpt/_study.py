@@ -1,7 +1,10 @@
 """hpt.Study, hpt.Trial and the records of finished trials."""
+import collections
 import csv
 import ctypes
+import datetime
 import enum
+import logging
 import math
 import numbers
 import os
@@ -10,13 +13,15 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import (Any, Callable, Deque, Dict, Iterator, List, NoReturn, Optional, Sequence,
+                    Tuple, Type, Union)
 
-from . import _lib
+from . import _handles, _lib
 from ._space import Categorical, Space
 
 _lib_ = _lib.lib
 _byref = ctypes.byref
+_log = logging.getLogger("hpt")
 
 
 class TrialState(enum.IntEnum):
@@ -25,6 +30,12 @@ class TrialState(enum.IntEnum):
     COMPLETE = _lib.TRIAL_COMPLETE
     FAILED = _lib.TRIAL_FAILED
     PRUNED = _lib.TRIAL_PRUNED
+    #: Optuna's name for FAILED.
+    FAIL = _lib.TRIAL_FAILED
+
+    def is_finished(self) -> bool:
+        """True for COMPLETE, FAILED and PRUNED."""
+        return self != TrialState.RUNNING
 
 
 class TrialPruned(Exception):
@@ -40,16 +51,32 @@ class Wait(Exception):
     handles it by waiting for its other workers."""
 
 
-_DIRECTIONS = {"minimize": _lib.MINIMIZE, "maximize": _lib.MAXIMIZE}
+_DIRECTIONS = {"minimize": _lib.MINIMIZE, "maximize": _lib.MAXIMIZE,
+               "min": _lib.MINIMIZE, "max": _lib.MAXIMIZE}
 
 
-def strategies():
+def _journal_seed(journal: "str | os.PathLike[str] | None") -> Optional[int]:
+    """The seed a journal was created with (None: no journal, or nothing in it yet)."""
+    if journal is None:
+        return None
+    try:
+        with open(journal, "rb") as f:
+            for k, line in zip(range(3), f):
+                fields = line.split(b" ")
+                if fields[0] == b"create" and len(fields) > 3:
+                    return int(fields[3])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def strategies() -> List[str]:
     """Names of the strategies in the loaded library, e.g. ["grid", "random",
     "sobol", ...]."""
     return _lib.strategies()
 
 
-def has_strategy(name):
+def has_strategy(name: str) -> bool:
     """True when the loaded library knows strategy `name`."""
     return name in _lib.strategies()
 
@@ -63,7 +90,14 @@ class FrozenTrial:
     failed: None); budget: the resource the strategy gave (0.0 = full
     training); parent: the trial it continues (multi-fidelity promotion) or
     None; reports: tuple of (step, value); fail_reason: a failed trial's
-    reason (None otherwise)."""
+    reason (None otherwise).
+
+    The define-by-run front end (hpt.create_study) also fills, as Optuna
+    names them: distributions (name -> hpt.Float/Int/Categorical the trial
+    suggested), user_attrs, system_attrs, datetime_start and
+    datetime_complete (datetime.datetime or None); `number` is `id`,
+    `values` is [value] (None while running or failed), `intermediate_values`
+    is {step: value} of the reports and `duration` a datetime.timedelta."""
     id: int
     state: TrialState
     params: Dict[str, Any]
@@ -72,6 +106,36 @@ class FrozenTrial:
     parent: Optional[int]
     reports: Tuple[Tuple[float, float], ...] = field(default=())
     fail_reason: Optional[str] = None
+    distributions: Dict[str, Any] = field(default_factory=dict)
+    user_attrs: Dict[str, Any] = field(default_factory=dict)
+    system_attrs: Dict[str, Any] = field(default_factory=dict)
+    datetime_start: Optional[datetime.datetime] = None
+    datetime_complete: Optional[datetime.datetime] = None
+
+    @property
+    def number(self) -> int:
+        """Optuna's name for id."""
+        return self.id
+
+    @property
+    def values(self) -> Optional[List[float]]:
+        return None if self.value is None else [self.value]
+
+    @property
+    def intermediate_values(self) -> Dict[int, float]:
+        """{step: value} of the reports (steps as ints when integral)."""
+        return {(int(k) if float(k).is_integer() else k): v  # type: ignore[misc]
+                for k, v in self.reports}
+
+    @property
+    def last_step(self) -> Optional[float]:
+        return self.reports[-1][0] if self.reports else None
+
+    @property
+    def duration(self) -> Optional[datetime.timedelta]:
+        if self.datetime_start is None or self.datetime_complete is None:
+            return None
+        return self.datetime_complete - self.datetime_start
 
 
 _OPTION_KINDS = {_lib.OPTION_INT: "int", _lib.OPTION_REAL: "real", _lib.OPTION_BOOL: "bool",
@@ -94,10 +158,29 @@ class Option:
     choices: Tuple[str, ...] = field(default=())
 
 
-def _trial_id(t):
+class _Options(Dict[str, Any]):
+    """What Study.options gives: a copy of the options set on the study
+    (name -> value as given) that, called, lists every option the study
+    accepts from the library's table (study.options() -> {name: Option}).
+    One name for both, so that code reading the dict of set options keeps
+    working. A fresh object per access: the study never holds it, so no
+    reference cycle keeps a journaled study (and its lock) alive."""
+
+    def __init__(self, study: "Study", given: Dict[str, Any]) -> None:
+        super().__init__(given)
+        self._study = study
+
+    def __call__(self) -> Dict[str, Option]:
+        return self._study._option_table()
+
+
+def _trial_id(t: Any) -> int:
     if isinstance(t, (Trial, FrozenTrial)):
         return t.id
     if isinstance(t, numbers.Integral) and not isinstance(t, bool):
+        if not 0 <= int(t) <= _lib.INT64_MAX:
+            # ctypes would wrap 2**64 to 0 and finish another trial.
+            raise _lib.UnknownTrial("no trial with id %d" % t)
         return int(t)
     raise TypeError("expected a trial or a trial id, not %r" % (t,))
 
@@ -112,51 +195,51 @@ class Trial:
 
     __slots__ = ("study", "id", "_params", "_budget")
 
-    def __init__(self, study, trial_id):
+    def __init__(self, study: "Study", trial_id: int) -> None:
         self.study = study
         self.id = trial_id
-        self._params = None
-        self._budget = None
+        self._params: Optional[Dict[str, Any]] = None
+        self._budget: Optional[Tuple[float, Optional[int]]] = None
 
     @property
-    def params(self):
+    def params(self) -> Dict[str, Any]:
         if self._params is None:
             self._params = self.study._params(self.id)
         return self._params
 
-    def _read_budget(self):
+    def _read_budget(self) -> Tuple[float, Optional[int]]:
         if self._budget is None:
             self._budget = self.study._budget(self.id)
         return self._budget
 
     @property
-    def budget(self):
+    def budget(self) -> float:
         return self._read_budget()[0]
 
     @property
-    def parent(self):
+    def parent(self) -> Optional[int]:
         return self._read_budget()[1]
 
     @property
-    def state(self):
+    def state(self) -> TrialState:
         return self.study._state(self.id)
 
-    def report(self, step, value):
+    def report(self, step: float, value: float) -> bool:
         """Report an intermediate value at `step`; True when the study wants
         this trial stopped (then tell its last value, or prune it)."""
         return self.study.report(self.id, step, value)
 
-    def prune(self):
+    def prune(self) -> None:
         """Finish as pruned (value = last report; no report: failed)."""
         self.study.prune(self.id)
 
-    def tell(self, value):
+    def tell(self, value: float) -> None:
         self.study.tell(self.id, value)
 
-    def tell_failed(self, reason=None):
+    def tell_failed(self, reason: Optional[str] = None) -> None:
         self.study.tell_failed(self.id, reason)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Trial(id=%d, params=%r)" % (self.id, self.params)
 
 
@@ -165,8 +248,11 @@ class Study:
     hpt.Categorical, in insertion order).
 
     strategy: a name from hpt.strategies() ("grid", "random", "sobol",
-    "bayes", "hyperband" ...). direction: "minimize" or "maximize". seed:
-    same seed + same calls = same trials.
+    "bayes", "hyperband" ...; "bayes" by default, as in hpt-tune and
+    hpt.create_study). direction: "minimize" or "maximize" ("min", "max").
+    seed: same seed + same calls = same trials; None (default) draws one
+    from the OS, so independent runs differ, and self.seed records it (a
+    journal being resumed gives its own seed).
 
     Options go to hpt_study_set (numbers, bools) or hpt_study_set_str
     (strings): as keywords, where "__" stands for "." (max_trials=50,
@@ -179,43 +265,75 @@ class Study:
     study it is resumed (same space, strategy, direction and seed; options
     that the journal holds may be given again with the same values, so one
     script serves a fresh start and a resume). Trials that were running
-    when the process died are running again: see running_trials().
+    when the process died are handled by `resume`: "rerun" (default: the
+    next asks hand them out again, same id and configuration, before any
+    new trial, so they do not eat into max_trials), "fail" (failed with
+    the reason "interrupted"), or "keep" (left running: see
+    running_trials()). Opening
+    a journal that another hpt object of this process holds closes that
+    object first (instead of failing with hpt.JournalLocked); another
+    process holding it still gives JournalLocked.
 
     Every call is forwarded to the C study, which serializes calls from
     several threads itself; the GIL is released during each call. Errors
     raise hpt.Error subclasses carrying the library's message."""
 
-    def __init__(self, space, strategy="random", direction="minimize", seed=0,
-                 options=None, journal=None, **kwargs):
-        if direction in _DIRECTIONS:
-            dir_code = _DIRECTIONS[direction]
+    def __init__(self, space: Dict[str, Any], strategy: str = "bayes",
+                 direction: Union[str, int] = "minimize", seed: Optional[int] = None,
+                 options: Optional[Dict[str, Any]] = None,
+                 journal: "str | os.PathLike[str] | None" = None, resume: str = "rerun", *,
+                 _owner: Any = None, **kwargs: Any) -> None:
+        if isinstance(direction, str) and direction.lower() in _DIRECTIONS:
+            dir_code = _DIRECTIONS[direction.lower()]
         elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
             dir_code = int(direction)
         else:
             raise ValueError("direction must be 'minimize' or 'maximize', not %r"
                              % (direction,))
-        if not isinstance(seed, numbers.Integral) or not 0 <= seed < 2 ** 64:
+        if seed is None:
+            seed = _journal_seed(journal)
+        if seed is None:
+            seed = int.from_bytes(os.urandom(8), "little")
+        if not isinstance(seed, numbers.Integral) or not 0 <= int(seed) < 2 ** 64:
             raise ValueError("seed must be an integer in 0 .. 2^64-1, not %r" % (seed,))
-        self._space = Space(space)
-        self.space = dict(space)
-        self.strategy = strategy
-        self.direction = "maximize" if dir_code == _lib.MAXIMIZE else "minimize"
-        self.seed = int(seed)
-        self._h = ctypes.c_void_p()
-        self.journal = None if journal is None else os.fspath(journal)
+        self._space: Space = Space(space)
+        self.space: Dict[str, Any] = dict(space)
+        self.strategy: str = strategy
+        self.direction: str = "maximize" if dir_code == _lib.MAXIMIZE else "minimize"
+        self.seed: int = int(seed)
+        self._h: ctypes.c_void_p = ctypes.c_void_p()
+        self.journal: Optional[str] = None if journal is None else os.fspath(journal)
+        # A front-end study that owns this one holds the journal in its name.
+        owner = _owner
         try:
             if journal is None:
-                _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy),
+                _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy, 'strategy name'),
                                                   dir_code, self.seed, _byref(self._h)))
             else:
+                assert self.journal is not None
+                jpath = _lib.encode_path(self.journal)
                 study_open = _lib_.hpt_study_open
-                _lib.check(study_open(os.fsencode(self.journal), self._space.handle,
-                                      _lib.encode(strategy), dir_code, self.seed,
+                # This process's previous object on the same journal (a
+                # re-run notebook cell) is closed, not left holding the lock.
+                _handles.take(self.journal, owner or self)
+                _lib.check(study_open(jpath, self._space.handle,
+                                      _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
                                       _byref(self._h)))
         finally:
             self._space.close()     # the study holds its own copy
-        self._n = len(self._space)
-        self._dense = ctypes.c_double * self._n
+        self._n: int = len(self._space)
+        self._dense: Any = ctypes.c_double * self._n
+        self._options_set: Dict[str, Any] = {}
+        self._rerun: Deque[int] = collections.deque()
+        if resume not in ("rerun", "fail", "keep"):
+            self.close()
+            raise ValueError("resume must be 'rerun', 'fail' or 'keep', not %r" % (resume,))
+        if journal is not None and self.journal_info()["note"].startswith("resumed"):
+            for t in self.running_trials():
+                if resume == "rerun":
+                    self._rerun.append(t.id)
+                elif resume == "fail":
+                    self.tell_failed(t, "interrupted: the process running it ended")
         merged = {k.replace("__", "."): v for k, v in kwargs.items()}
         merged.update(options or {})
         for name in sorted(merged, key=lambda k: k != "pruner"):
@@ -223,72 +341,94 @@ class Study:
 
     # ---- lifecycle ----------------------------------------------------------
 
-    def _handle(self):
+    def _handle(self) -> ctypes.c_void_p:
         h = self._h
         if not h:
             raise ValueError("the study is closed")
         return h
 
-    def close(self):
+    def close(self) -> None:
         """Release the C study (also done when the object is collected). No
         other thread may be using it."""
         if getattr(self, "_h", None):
             _lib_.hpt_study_destroy(self._h)
             self._h = ctypes.c_void_p()
+            if self.journal is not None:
+                _handles.release(self.journal, self)
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:  # interpreter shutdown
             pass
 
-    def __enter__(self):
+    def __copy__(self) -> NoReturn:
+        # Two objects owning one C handle would destroy it twice.
+        raise _lib.NotCopyable("an hpt.Study owns a C study and cannot be copied; "
+                               "share the object itself (it is thread-safe)")
+
+    def __deepcopy__(self, memo: Any) -> NoReturn:
+        self.__copy__()
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise _lib.NotCopyable("an hpt.Study cannot be pickled; give it a journal= "
+                               "and reopen the journal in the other process")
+
+    def __enter__(self) -> "Study":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Study(strategy=%r, direction=%r, seed=%d, trials=%s)" % (
             self.strategy, self.direction, self.seed,
             len(self) if self._h else "closed")
 
     # ---- options ---------------------------------------------------------------
 
-    def set_option(self, name, value):
+    def set_option(self, name: str, value: Union[float, bool, str]) -> None:
         """Set an option by its library name (only before the first ask):
         numbers and bools through hpt_study_set, strings through
         hpt_study_set_str."""
         h = self._handle()
         if isinstance(value, str):
-            _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name), _lib.encode(value)))
+            _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name, "option name"),
+                                               _lib.encode(value, "option %r" % name)))
         elif isinstance(value, numbers.Real):
-            _lib.check(_lib_.hpt_study_set(h, _lib.encode(name), float(value)))
+            _lib.check(_lib_.hpt_study_set(h, _lib.encode(name, "option name"),
+                                           _lib.real(value, "option %r" % name)))
         else:
             raise TypeError("option %r: expected a number, bool or str, not %r"
                             % (name, value))
+        self._options_set[name] = value
 
-    def get_option(self, name):
+    @property
+    def options(self) -> _Options:
+        """The options set on this study (name -> value, as given); called,
+        every option it accepts, from the library's own table:
+        study.options() -> {name: hpt.Option} (kind, lo, hi, default,
+        current value, a string option's choices)."""
+        return _Options(self, self._options_set)
+
+    def get_option(self, name: str) -> Any:
         """Read an option back (its default when never set): a float for
         numeric options, a str for string options."""
-        h, key = self._handle(), _lib.encode(name)
+        h, key = self._handle(), _lib.encode(name, "option name")
         out = ctypes.c_double()
         rc = _lib_.hpt_study_get(h, key, _byref(out))
         if rc == _lib.E_TYPE:
             text = ctypes.c_char_p()
             _lib.check(_lib_.hpt_study_get_str(h, key, _byref(text)))
-            return text.value.decode("utf-8")
+            return _lib._decode(text.value)
         _lib.check(rc)
         return out.value
 
-    def options(self):
-        """Every option this study accepts (its own, its strategy's, its
-        pruner's, its journal's), in the library's order: a dict name ->
-        Option with bounds, default and current value."""
+    def _option_table(self) -> Dict[str, Option]:
         h = self._handle()
         n = ctypes.c_size_t()
         _lib.check(_lib_.hpt_study_option_count(h, _byref(n)))
-        out = {}
+        out: Dict[str, Option] = {}
         name, kind = ctypes.c_char_p(), ctypes.c_int32()
         lo, hi, default = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         for i in range(n.value):
@@ -311,10 +451,18 @@ class Study:
 
     # ---- ask / report / tell --------------------------------------------------
 
-    def ask(self):
+    def ask(self) -> Optional[Trial]:
         """Start a trial: a Trial, or None when the study is complete
         (HPT_DONE: max_trials reached, grid exhausted ...). Raises hpt.Wait
-        for HPT_WAIT."""
+        for HPT_WAIT. After a resume with resume="rerun", the trials the
+        dead process left running come first."""
+        while self._rerun:
+            try:
+                old = self._rerun.popleft()
+            except IndexError:     # another thread took the last one
+                break
+            if self._state(old) == TrialState.RUNNING:
+                return Trial(self, old)
         tid = ctypes.c_int64()
         rc = _lib_.hpt_study_ask(self._handle(), _byref(tid))
         if rc == _lib.OK:
@@ -325,55 +473,62 @@ class Study:
             raise Wait(_lib.strerror(rc))
         raise _lib.error_for(rc)
 
-    def report(self, trial, step, value):
+    def report(self, trial: Union[Trial, FrozenTrial, int, str, "os.PathLike[str]"],
+               step: Optional[float] = None, value: Optional[float] = None) -> Any:
         """Report an intermediate value of a running trial; returns True
-        when the study wants it stopped."""
+        when the study wants it stopped. With a file path alone,
+        study.report("report.html") writes the HTML report (write_report)."""
+        if step is None and value is None and isinstance(trial, (str, os.PathLike)):
+            return self.write_report(trial)
         stop = ctypes.c_int32()
-        _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial), float(step),
-                                          float(value), _byref(stop)))
+        _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial),
+                                          _lib.real(step, "step"), _lib.real(value, "value"),
+                                          _byref(stop)))
         return bool(stop.value)
 
-    def tell(self, trial, value):
+    def tell(self, trial: Union[Trial, FrozenTrial, int], value: float) -> None:
         """Finish a running trial (a Trial or an id) with its value."""
-        _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial), float(value)))
+        _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial),
+                                        _lib.real(value, "value")))
 
-    def tell_failed(self, trial, reason=None):
+    def tell_failed(self, trial: Union[Trial, FrozenTrial, int], reason: Optional[str] = None) -> None:
         """Finish a running trial as failed; reason is kept (the first 255
         bytes of its UTF-8, cut between characters)."""
         r = None
         if reason is not None:
-            r = str(reason).encode("utf-8")
+            # A NUL would cut the reason short in C: keep it visible instead.
+            r = str(reason).replace("\0", "\\x00").encode("utf-8")
             if len(r) > 255:
                 r = r[:255].decode("utf-8", "ignore").encode("utf-8")
         _lib.check(_lib_.hpt_study_tell_failed(self._handle(), _trial_id(trial), r))
 
-    def prune(self, trial):
+    def prune(self, trial: Union[Trial, FrozenTrial, int]) -> None:
         """Finish a running trial as pruned (value = its last report)."""
         _lib.check(_lib_.hpt_study_prune(self._handle(), _trial_id(trial)))
 
     # ---- reading trials ---------------------------------------------------------
 
-    def __len__(self):
+    def __len__(self) -> int:
         n = ctypes.c_int64()
         _lib.check(_lib_.hpt_study_trial_count(self._handle(), _byref(n)))
         return n.value
 
-    def _params(self, tid):
+    def _params(self, tid: int) -> Dict[str, Any]:
         buf = self._dense()
         _lib.check(_lib_.hpt_trial_params(self._handle(), tid, buf, self._n))
         return self._space.to_native(buf[:])
 
-    def _budget(self, tid):
+    def _budget(self, tid: int) -> Tuple[float, Optional[int]]:
         b, p = ctypes.c_double(), ctypes.c_int64()
         _lib.check(_lib_.hpt_trial_budget(self._handle(), tid, _byref(b), _byref(p)))
         return b.value, (p.value if p.value >= 0 else None)
 
-    def _state(self, tid):
+    def _state(self, tid: Any) -> TrialState:
         st = ctypes.c_int32()
         _lib.check(_lib_.hpt_trial_state(self._handle(), _trial_id(tid), _byref(st)))
         return TrialState(st.value)
 
-    def trial(self, trial_id):
+    def trial(self, trial_id: Union[Trial, FrozenTrial, int]) -> FrozenTrial:
         """A FrozenTrial snapshot of trial `trial_id`."""
         h = self._handle()
         tid = _trial_id(trial_id)
@@ -400,17 +555,17 @@ class Study:
                            tuple(reports), reason)
 
     @property
-    def trials(self):
+    def trials(self) -> List[FrozenTrial]:
         """Every trial so far, as FrozenTrial records in id order."""
         return [self.trial(i) for i in range(len(self))]
 
-    def _best(self):
+    def _best(self) -> Tuple[int, float]:
         tid, v = ctypes.c_int64(), ctypes.c_double()
         _lib.check(_lib_.hpt_study_best(self._handle(), _byref(tid), _byref(v)))
         return tid.value, v.value
 
     @property
-    def best_trial(self):
+    def best_trial(self) -> FrozenTrial:
         """The best complete trial, as hpt_study_best picks it (among the
         complete trials of the largest budget, so multi-fidelity values
         compare); raises hpt.NoCompleteTrial (a TrialStateError) when no trial
@@ -418,16 +573,16 @@ class Study:
         return self.trial(self._best()[0])
 
     @property
-    def best_value(self):
+    def best_value(self) -> float:
         return self._best()[1]
 
     @property
-    def best_params(self):
+    def best_params(self) -> Dict[str, Any]:
         return self._params(self._best()[0])
 
     # ---- persistence (journal, warm start, completion, C-side results) --------------
 
-    def journal_info(self):
+    def journal_info(self) -> Dict[str, Any]:
         """What opening the journal found: dict(records=..., dropped_bytes=...,
         note="created" | "resumed: ..."). hpt.TrialStateError without a
         journal."""
@@ -437,7 +592,7 @@ class Study:
         return {"records": records.value, "dropped_bytes": dropped.value,
                 "note": _lib._decode(note.value)}
 
-    def running_trials(self):
+    def running_trials(self) -> List[Trial]:
         """The running trials (after a resume: those the dead process had
         asked and not told), as Trial objects to train again or fail."""
         f = _lib_.hpt_study_running
@@ -453,7 +608,8 @@ class Study:
             _lib.check(rc)
             return [Trial(self, ids[i]) for i in range(needed.value)]
 
-    def warm_start(self, parent_journal, kind="identical", defaults=None):
+    def warm_start(self, parent_journal: "str | os.PathLike[str]", kind: str = "identical",
+                   defaults: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Give this study the complete trials of a parent study's journal
         (before the first ask). kind: "identical" (same objective: they
         become observations) or "transfer" (a related one: a prior).
@@ -468,12 +624,12 @@ class Study:
             d = self.space.get(name)
             x = d.index(value) if isinstance(d, Categorical) else value
             f = _lib_.hpt_study_warm_default
-            _lib.check(f(h, _lib.encode(name), float(x)))
+            _lib.check(f(h, _lib.encode(name, "parameter name"), _lib.real(x, name)))
         f = _lib_.hpt_study_warm_start
-        _lib.check(f(h, os.fsencode(os.fspath(parent_journal)), kinds[kind]))
+        _lib.check(f(h, _lib.encode_path(parent_journal), kinds[kind]))
         return self.warm_info()
 
-    def warm_info(self):
+    def warm_info(self) -> Dict[str, Any]:
         """Totals over all warm starts: dict(used=..., skipped=..., summary=...)."""
         f = _lib_.hpt_study_warm_info
         used, skipped, summary = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_char_p()
@@ -482,21 +638,21 @@ class Study:
                 "summary": _lib._decode(summary.value)}
 
     @property
-    def done_reason(self):
+    def done_reason(self) -> str:
         """Why the last ask returned None: "max_trials", "target_value",
         "patience", "max_seconds", "converged", "exhausted"; "" if none did."""
         f = _lib_.hpt_study_done_reason
         return _lib._decode(f(self._handle()))
 
-    def export_csv(self, path):
+    def export_csv(self, path: "str | os.PathLike[str]") -> "str | os.PathLike[str]":
         """The library's own CSV export (hpt_study_export_csv: RFC 4180,
         columns id, state, parameters by name, budget, value, reports,
         fail_reason). to_csv is the pure-Python one."""
         f = _lib_.hpt_study_export_csv
-        _lib.check(f(self._handle(), os.fsencode(os.fspath(path))))
+        _lib.check(f(self._handle(), _lib.encode_path(path)))
         return path
 
-    def best_overall(self):
+    def best_overall(self) -> Tuple[Optional[int], float]:
         """(trial id or None, value): like best_value, but also over the
         identical warm-start observations (id None when one of those is
         best)."""
@@ -505,17 +661,18 @@ class Study:
         _lib.check(f(self._handle(), _byref(tid), _byref(v)))
         return (tid.value if tid.value >= 0 else None), v.value
 
-    def top_k(self, k):
+    def top_k(self, k: int) -> List[FrozenTrial]:
         """The k best complete trials, best first, as FrozenTrial records."""
         f = _lib_.hpt_study_top_k
         k = int(k)
         if k < 0:
             raise ValueError("k must be >= 0")
+        k = min(k, len(self))     # a huge k would size the id buffer
         ids, n = (ctypes.c_int64 * max(k, 1))(), ctypes.c_size_t()
         _lib.check(f(self._handle(), k, ids, _byref(n)))
         return [self.trial(ids[i]) for i in range(n.value)]
 
-    def importance(self):
+    def importance(self) -> Dict[str, float]:
         """{name: relative importance} from the strategy's model (sums to
         1); hpt.NoModel (a TrialStateError) when the strategy has no fitted
         model."""
@@ -526,8 +683,12 @@ class Study:
 
     # ---- optimize -----------------------------------------------------------------
 
-    def optimize(self, fn, n_trials=None, n_jobs=1, catch=(), timeout=None,
-                 callbacks=(), show_progress_bar=None):
+    def optimize(self, fn: Callable[[Trial], Any], n_trials: Optional[int] = None,
+                 n_jobs: int = 1,
+                 catch: Union[Type[BaseException], Tuple[Type[BaseException], ...]] = (),
+                 timeout: Optional[float] = None,
+                 callbacks: Sequence[Callable[["Study", FrozenTrial], Any]] = (),
+                 show_progress_bar: Optional[bool] = None) -> None:
         """Run fn(trial) -> value on asked trials until n_trials were asked
         by this call, the study is complete, or `timeout` seconds passed
         (running trials are finished, not interrupted).
@@ -543,7 +704,8 @@ class Study:
         raised here. A trial fn finished itself (trial.tell, ...) is left
         as it is. callbacks: functions f(study, frozen_trial) called after
         each trial. The progress bar is drawn on stderr when it is a
-        terminal (show_progress_bar=None), or as forced by True/False.
+        terminal (show_progress_bar=None), or as forced by True/False;
+        without it, each finished trial is logged on the "hpt" logger (INFO).
         Ctrl-C: with one job the running trial is failed ("KeyboardInterrupt")
         and the interrupt raised; with several, asking stops, the running
         trials finish, then it is raised."""
@@ -585,7 +747,7 @@ class Study:
 
     # ---- export ---------------------------------------------------------------------
 
-    def _rows(self, labels=False):
+    def _rows(self, labels: bool = False) -> Iterator[Dict[str, Any]]:
         for t in self.trials:
             row = {"id": t.id, "state": t.state.name.lower(), "value": t.value,
                    "budget": t.budget, "parent": t.parent}
@@ -598,11 +760,11 @@ class Study:
             row["fail_reason"] = t.fail_reason
             yield row
 
-    def _columns(self):
+    def _columns(self) -> List[str]:
         return (["id", "state", "value", "budget", "parent"]
                 + ["params_" + n for n in self.space] + ["n_reports", "fail_reason"])
 
-    def to_csv(self, path):
+    def to_csv(self, path: "str | os.PathLike[str]") -> "str | os.PathLike[str]":
         """Write one row per trial: id, state, value, budget, parent,
         params_<name> for each parameter (categoricals by their label, see
         hpt.Categorical), n_reports, fail_reason; empty cells for None.
@@ -614,25 +776,35 @@ class Study:
                 w.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return path
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> Any:
         """The trials as a pandas DataFrame (columns as to_csv, categorical
         columns holding the original choice objects); raises ImportError when
         pandas is not installed."""
         import pandas
         return pandas.DataFrame(list(self._rows()), columns=self._columns())
 
-    def plot_history(self, path=None, title=None):
+    def write_report(self, path: Any, title: Optional[str] = None) -> Any:
+        """Write one self-contained HTML report of this study to `path`
+        (hpt.report: summary, plots, sortable trial table); needs matplotlib."""
+        from . import report
+        return report.write(self, path, title)
+
+    def plot_history(self, path: Any = None, title: Optional[str] = None) -> Any:
         """Plot each complete trial's value and the best-so-far curve against
-        the trial id; save to `path` (any format matplotlib knows) when given.
+        the trial id, pruned and failed trials marked (hpt.visualization has
+        this plot and more, in plotly too); save to `path` (any format matplotlib knows) when given.
         Uses matplotlib's Agg canvas (never a window, never changes the
         global backend); returns the matplotlib Figure. ImportError when
         matplotlib is not installed."""
         from matplotlib.figure import Figure
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         better = max if self.direction == "maximize" else min
-        xs, ys, best, bx = [], [], [], []
+        xs: List[int] = []
+        ys: List[float] = []
+        best: List[float] = []
+        bx: List[int] = []
         for t in self.trials:
-            if t.state == TrialState.COMPLETE:
+            if t.state == TrialState.COMPLETE and t.value is not None:
                 xs.append(t.id)
                 ys.append(t.value)
                 best.append(t.value if not best else better(best[-1], t.value))
@@ -642,6 +814,19 @@ class Study:
         ax = fig.add_subplot(1, 1, 1)
         ax.plot(xs, ys, "o", ms=3, alpha=0.5, label="trial value")
         ax.step(bx, best, where="post", color="C3", label="best so far")
+        # the title counts every trial: show the pruned (last report) and
+        # failed ones (no value: on the worst edge) too
+        done = self.trials
+        pr = [t for t in done if t.state == TrialState.PRUNED]
+        fa = [t for t in done if t.state == TrialState.FAILED]
+        if pr:
+            ax.scatter([t.id for t in pr], [t.value for t in pr], marker="s", s=12,
+                       color="C1", label="pruned (last report)")
+        if fa:
+            vals = ys + [t.value for t in pr]
+            edge = (min(vals) if self.direction == "maximize" else max(vals)) if vals else 0
+            ax.scatter([t.id for t in fa], [edge] * len(fa), marker="x", s=20, color="0.5",
+                       label="failed (no value)")
         ax.set_xlabel("trial")
         ax.set_ylabel("value (%s)" % self.direction)
         ax.set_title(title or "hpt: %s, %d trials" % (self.strategy, len(self)))
@@ -652,7 +837,7 @@ class Study:
         return fig
 
 
-def _ok_or_range(rc):
+def _ok_or_range(rc: int) -> int:
     """hpt_study_running with n = 0 returns HPT_E_RANGE when there are
     running trials: that is the size query succeeding."""
     return _lib.OK if rc == _lib.E_RANGE else rc
@@ -661,7 +846,9 @@ def _ok_or_range(rc):
 class _Run:
     """The shared state of one Study.optimize call."""
 
-    def __init__(self, study, fn, n_trials, catch, timeout, callbacks, progress):
+    def __init__(self, study: Study, fn: Callable[[Trial], Any], n_trials: Optional[int],
+                 catch: Tuple[Type[BaseException], ...], timeout: Optional[float],
+                 callbacks: Any, progress: "_Progress") -> None:
         self.study, self.fn, self.n_trials, self.catch = study, fn, n_trials, catch
         self.deadline = None if timeout is None else time.monotonic() + timeout
         self.callbacks = list(callbacks or ())
@@ -671,16 +858,16 @@ class _Run:
         self.in_flight = 0
         self.finished = 0
         self.stopped = False
-        self.error = None
+        self.error: Optional[BaseException] = None
 
-    def halt(self, error=None):
+    def halt(self, error: Optional[BaseException] = None) -> None:
         with self.cond:
             self.stopped = True
             if error is not None and self.error is None:
                 self.error = error
             self.cond.notify_all()
 
-    def _next(self):
+    def _next(self) -> Optional[Trial]:
         with self.cond:
             while True:
                 if self.stopped or (self.n_trials is not None and self.asked >= self.n_trials) \
@@ -701,7 +888,7 @@ class _Run:
                 self.in_flight += 1
                 return trial
 
-    def worker(self):
+    def worker(self) -> None:
         while True:
             try:
                 trial = self._next()
@@ -720,8 +907,10 @@ class _Run:
                     self.finished += 1
                     self.cond.notify_all()
                 self.progress.update(self.finished, self.study)
+                if not self.progress.enabled:
+                    _log_trial(self.study, trial.id)
 
-    def _run_one(self, trial):
+    def _run_one(self, trial: Trial) -> None:
         study = self.study
         try:
             value = self.fn(trial)
@@ -739,18 +928,48 @@ class _Run:
             if trial.state == TrialState.RUNNING:
                 try:
                     v = float(value)
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     v = math.nan
                 if math.isfinite(v):
                     study.tell(trial, v)
                 else:
-                    warnings.warn("hpt: trial %d returned %r, not a finite number; "
-                                  "recorded as failed" % (trial.id, value), RuntimeWarning)
-                    study.tell_failed(trial, "objective returned %r" % (value,))
+                    warnings.warn("hpt: trial %d returned %s, not a finite number; "
+                                  "recorded as failed" % (trial.id, _short(value)),
+                                  RuntimeWarning)
+                    study.tell_failed(trial, "objective returned %s" % _short(value))
         if self.callbacks:
             frozen = study.trial(trial.id)
             for cb in self.callbacks:
                 cb(study, frozen)
+
+
+def _log_trial(study: Study, tid: int) -> None:
+    """One INFO line on the "hpt" logger per finished trial (what a job
+    without a terminal, a log file, keeps instead of the progress bar)."""
+    if not _log.isEnabledFor(logging.INFO):
+        return
+    try:
+        t = study.trial(tid)
+    except _lib.Error:
+        return
+    try:
+        bid, bv = study._best()
+        best = " Best is trial %d with value %.6g." % (bid, bv)
+    except _lib.Error:
+        best = ""
+    what = {TrialState.COMPLETE: "finished with value %.6g" % (t.value or 0.0),
+            TrialState.PRUNED: "pruned", TrialState.RUNNING: "still running"}.get(
+                t.state, "failed (%s)" % (t.fail_reason or ""))
+    _log.info("Trial %d %s and parameters %r.%s", t.id, what, t.params, best)
+
+
+def _short(value: Any) -> str:
+    """A bounded repr for messages (repr of a 10**5000 int itself raises)."""
+    try:
+        r = repr(value)
+    except Exception:
+        r = "<%s>" % type(value).__name__
+    return r if len(r) <= 60 else r[:57] + "..."
 
 
 class _Progress:
@@ -758,7 +977,8 @@ class _Progress:
 
     WIDTH = 30
 
-    def __init__(self, total, enabled=None, stream=None):
+    def __init__(self, total: Optional[int], enabled: Optional[bool] = None,
+                 stream: Any = None) -> None:
         self.stream = stream or sys.stderr
         if enabled is None:
             isatty = getattr(self.stream, "isatty", None)
@@ -768,7 +988,7 @@ class _Progress:
         self.drawn = False
         self.lock = threading.Lock()
 
-    def update(self, done, study):
+    def update(self, done: int, study: Any) -> None:
         if not self.enabled:
             return
         try:
@@ -785,7 +1005,7 @@ class _Progress:
             self.stream.flush()
             self.drawn = True
 
-    def close(self):
+    def close(self) -> None:
         if self.drawn:
             self.stream.write("\n")
             self.stream.flush()

@@ -52,8 +52,6 @@ def test_journal_refusals(tmp_path):
     path = tmp_path / "study.jnl"
     s1 = hpt.Study(SPACE, "random", seed=1, journal=path)
     s1.ask().tell(1.0)
-    with pytest.raises(hpt.JournalLocked):
-        hpt.Study(SPACE, "random", seed=1, journal=path)
     s1.close()
     with pytest.raises(hpt.JournalMismatch) as e:
         hpt.Study(SPACE, "random", seed=2, journal=path)
@@ -65,6 +63,42 @@ def test_journal_refusals(tmp_path):
         hpt.Study(SPACE, "random", seed=1, journal=path)
     with pytest.raises(hpt.TrialStateError):
         hpt.Study(SPACE).journal_info()
+
+
+def test_reopening_a_journal_this_process_holds_replaces_the_old_object(tmp_path):
+    """A re-run notebook cell: the new object takes the journal over, the
+    stale one is closed instead of the new one failing with JournalLocked."""
+    path = tmp_path / "study.jnl"
+    s1 = hpt.Study(SPACE, "random", seed=1, journal=path)
+    s1.ask().tell(1.0)
+    s2 = hpt.Study(SPACE, "random", seed=1, journal=str(tmp_path / "." / "study.jnl"))
+    assert len(s2) == 1 and s2.trial(0).value == 1.0
+    with pytest.raises(ValueError, match="closed"):
+        s1.ask()
+    s2.ask().tell(2.0)
+    s1.close()                       # closing the stale object leaves s2 alone
+    s3 = hpt.Study(SPACE, "random", seed=1, journal=path)
+    assert len(s3) == 2
+    s3.close()
+
+
+def test_another_process_holding_the_journal_still_gives_journal_locked(tmp_path,
+                                                                          env_with_lib):
+    import subprocess
+    import sys
+    path = tmp_path / "study.jnl"
+    code = ("import hpt, sys\n"
+            "s = hpt.Study({'x': hpt.Float(0, 1)}, 'random', seed=1, journal=sys.argv[1])\n"
+            "print('open', flush=True)\nsys.stdin.read()\n")
+    p = subprocess.Popen([sys.executable, "-c", code, str(path)], env=env_with_lib,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "open"
+        with pytest.raises(hpt.JournalLocked):
+            hpt.Study(SPACE, "random", seed=1, journal=path)
+    finally:
+        p.stdin.close()
+        p.wait(timeout=60)
 
 
 def test_torn_last_record_is_dropped(tmp_path):
@@ -151,3 +185,48 @@ def test_importance():
     imp = s.importance()
     assert list(imp) == list(SPACE) and abs(sum(imp.values()) - 1.0) < 1e-9
     assert all(v >= 0 for v in imp.values())
+
+
+def _crashed_journal(path):
+    s = hpt.Study(SPACE, "sobol", seed=4, journal=path, max_trials=6)
+    done = s.ask()
+    done.tell(0.5)
+    left = [s.ask(), s.ask()]            # never told: the process "dies"
+    params = [t.params for t in left]
+    s.close()
+    return params
+
+
+def test_resume_rerun_hands_out_the_interrupted_trials_first(tmp_path):
+    path = tmp_path / "j.jnl"
+    params = _crashed_journal(path)
+    s = hpt.Study(SPACE, "sobol", seed=4, journal=path, max_trials=6)
+    again = [s.ask(), s.ask()]
+    assert [t.id for t in again] == [1, 2] and [t.params for t in again] == params
+    for t in again:
+        t.tell(1.0)
+    n = 0
+    while (t := s.ask()) is not None:
+        t.tell(2.0)
+        n += 1
+    assert n == 3                          # the interrupted two did not eat max_trials
+    assert all(t.state != hpt.TrialState.RUNNING for t in s.trials)
+    s.close()
+
+
+def test_resume_fail_and_keep(tmp_path):
+    path = tmp_path / "j.jnl"
+    _crashed_journal(path)
+    s = hpt.Study(SPACE, "sobol", seed=4, journal=path, max_trials=6, resume="fail")
+    states = [t.state for t in s.trials]
+    assert states == [hpt.TrialState.COMPLETE, hpt.TrialState.FAILED, hpt.TrialState.FAILED]
+    assert "interrupted" in s.trials[1].fail_reason
+    assert s.ask().id == 3
+    s.close()
+    path2 = tmp_path / "k.jnl"
+    _crashed_journal(path2)
+    s = hpt.Study(SPACE, "sobol", seed=4, journal=path2, max_trials=6, resume="keep")
+    assert [t.id for t in s.running_trials()] == [1, 2]
+    assert s.ask().id == 3
+    with pytest.raises(ValueError, match="resume"):
+        hpt.Study(SPACE, "sobol", seed=4, resume="later")

@@ -28,14 +28,22 @@ def test_bad_hpt_library_is_an_import_error_naming_it(env_with_lib, tmp_path):
     assert "ImportError" in r.stderr and "nope.so" in r.stderr
 
 
-def test_without_hpt_library_the_checkout_build_is_used(env_with_lib, root):
+def test_without_hpt_library_a_checkout_build_is_the_last_resort(env_with_lib, root):
     env = dict(env_with_lib)
     del env["HPT_LIBRARY"]
+    env.pop("LD_LIBRARY_PATH", None)
+    env["PKG_CONFIG_PATH"] = "/nonexistent"
+    env["PKG_CONFIG_LIBDIR"] = "/nonexistent"
     r = run_py("import hpt; print(hpt.library_path)", env)
     local = root / "build" / "libhpt.so"
-    if local.exists():
+    if local.exists() and not _installed_elsewhere(env):
         assert r.returncode == 0, r.stderr
         assert r.stdout.strip() == str(local)
+
+
+def _installed_elsewhere(env):
+    probe = "import ctypes; ctypes.CDLL('libhpt.so.%d')" % _lib.EXPECTED_MAJOR
+    return run_py(probe, env).returncode == 0
 
 
 def test_version_check_refuses_another_major():
@@ -73,21 +81,82 @@ def test_strerror_never_fails():
     assert hpt.strerror(99)
 
 
-def test_system_library_path_is_the_last_resort(env_with_lib, tmp_path):
-    """A copy of the package with no checkout build beside it finds libhpt
-    through ctypes.util.find_library (here via LD_LIBRARY_PATH), and says
-    where it looked when there is none."""
+def _copy_package(tmp_path):
     import shutil
     pkg = tmp_path / "site" / "deep"
-    shutil.copytree(PKG, pkg / "hpt")
+    shutil.copytree(PKG, pkg / "hpt", ignore=shutil.ignore_patterns("__pycache__", "libdir.txt"))
+    return pkg
+
+
+def _env_without_library(env_with_lib, pkg):
     env = dict(env_with_lib, PYTHONPATH=str(pkg))
     del env["HPT_LIBRARY"]
     env.pop("LD_LIBRARY_PATH", None)
-    r = run_py("import hpt", env)
-    if r.returncode == 0:   # an installed libhpt exists on this machine
+    env["PKG_CONFIG_PATH"] = "/nonexistent"
+    env["PKG_CONFIG_LIBDIR"] = "/nonexistent"
+    return env
+
+
+def test_no_library_anywhere_lists_every_place_tried(env_with_lib, tmp_path):
+    env = _env_without_library(env_with_lib, _copy_package(tmp_path))
+    if _installed_elsewhere(env):   # an installed libhpt exists on this machine
         return
-    assert "system library path" in r.stderr
+    r = run_py("import hpt", env)
+    assert r.returncode != 0
+    assert "tried, in order" in r.stderr
+    for where in ("dynamic loader", "checkout", "HPT_LIBRARY"):
+        assert where in r.stderr, where
+
+
+def test_dynamic_loader_finds_the_soname(env_with_lib, tmp_path):
+    """No HPT_LIBRARY, no checkout: the loader resolves libhpt.so.MAJOR
+    (here through LD_LIBRARY_PATH, as for a library in /usr/local/lib)."""
+    env = _env_without_library(env_with_lib, _copy_package(tmp_path))
     env["LD_LIBRARY_PATH"] = str(Path(env_with_lib["HPT_LIBRARY"]).resolve().parent)
     r = run_py("import hpt; print(hpt.library_path, hpt.library_version())", env)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("libhpt.so")
+    assert r.stdout.startswith("libhpt.so.%d " % _lib.EXPECTED_MAJOR)
+
+
+def test_libdir_hint_and_pkg_config_come_before_the_loader(env_with_lib, tmp_path):
+    """An installed package's libdir.txt (written by make install-python),
+    then pkg-config's libdir, name the library's directory."""
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    real = Path(env_with_lib["HPT_LIBRARY"]).resolve()
+    target = libdir / ("libhpt.so.%d" % _lib.EXPECTED_MAJOR)
+    target.symlink_to(real)
+    pkg = _copy_package(tmp_path)
+    (pkg / "hpt" / "libdir.txt").write_text(str(libdir) + "\n")
+    env = _env_without_library(env_with_lib, pkg)
+    r = run_py("import hpt; print(hpt.library_path)", env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(target)
+    (pkg / "hpt" / "libdir.txt").unlink()
+    pc = tmp_path / "pc"
+    pc.mkdir()
+    (pc / "hpt.pc").write_text("libdir=%s\nName: hpt\nDescription: x\nVersion: 0\n"
+                               "Libs: -L${libdir} -lhpt\n" % libdir)
+    env["PKG_CONFIG_PATH"] = env["PKG_CONFIG_LIBDIR"] = str(pc)
+    r = run_py("import hpt; print(hpt.library_path)", env)
+    if r.returncode != 0 and "pkg-config" not in r.stderr:
+        return   # no pkg-config program on this machine
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(target)
+
+
+def test_library_of_another_version_is_skipped_with_its_reason(env_with_lib, tmp_path):
+    env = _env_without_library(env_with_lib, _copy_package(tmp_path))
+    if _installed_elsewhere(env):
+        return
+    fake = tmp_path / "libfake.so"
+    src = tmp_path / "fake.c"
+    src.write_text('const char *hpt_version_string(void) { return "9.9.9"; }\n')
+    cc = subprocess.run(["cc", "-shared", "-fPIC", str(src), "-o", str(fake)],
+                        capture_output=True, text=True)
+    assert cc.returncode == 0, cc.stderr
+    env["HPT_LIBRARY"] = str(fake)
+    r = run_py("import hpt", env)
+    assert r.returncode != 0
+    assert "9.9.9" in r.stderr and "needs %d.%d.x" % (_lib.EXPECTED_MAJOR,
+                                                      _lib.EXPECTED_MINOR) in r.stderr

@@ -253,3 +253,13 @@ def test_keyboard_interrupt_fails_the_trial_and_propagates(space):
     assert len(study) == 2
     assert study.trial(1).state is hpt.TrialState.FAILED
     assert study.trial(1).fail_reason.startswith("KeyboardInterrupt")
+
+
+def test_one_log_line_per_finished_trial_without_a_terminal(caplog):
+    import logging
+    study = hpt.Study({"x": hpt.Float(0, 1)}, "random", seed=1)
+    with caplog.at_level(logging.INFO, logger="hpt"):
+        study.optimize(lambda t: t.params["x"], n_trials=5, show_progress_bar=False)
+    lines = [r.getMessage() for r in caplog.records if r.name == "hpt"]
+    assert len(lines) == 5 and all("finished with value" in m for m in lines)
+    assert "Best is trial" in lines[-1]

@@ -104,3 +104,18 @@ def test_fixed_float_and_auto_scale():
         small += t.params["b"] < 100
         study.tell(t, 0)
     assert small > 60   # log-uniform: half the mass below 100; linear: 1%
+
+
+def test_steps_are_an_exact_lattice_and_bad_steps_are_refused():
+    f = hpt.Float(0.0, 1.0, step=0.1)
+    s = hpt.Study({"f": f, "i": hpt.Int(3, 11, step=4)}, "grid", seed=0)
+    seen = []
+    while (t := s.ask()) is not None:
+        seen.append((t.params["f"], t.params["i"]))
+        t.tell(0.0)
+    assert sorted(seen) == sorted((k / 10, i) for k in range(11) for i in (3, 7, 11))
+    for bad in (lambda: hpt.Float(0, 1, step=0), lambda: hpt.Float(1, 10, log=True, step=1),
+                lambda: hpt.Int(1, 10, log=True, step=2), lambda: hpt.Int(5, 1, step=2),
+                lambda: hpt.Int(0, 4, step=0)):
+        with pytest.raises(ValueError):
+            bad()

@@ -136,8 +136,9 @@ def test_options_by_keyword_dict_and_double_underscore(space):
     assert study.get_option("max_trials") == 7
     assert study.get_option("grid.points") == 3
     assert study.get_option("grid.shuffle") == 1
-    opts = study.options()
-    assert {k: opts[k].value for k in ("max_trials", "grid.points", "grid.shuffle")} == \
+    assert study.options == {"max_trials": 7, "grid.points": 3, "grid.shuffle": True}
+    table = study.options()     # called: every option, from the library's table
+    assert {k: table[k].value for k in ("max_trials", "grid.points", "grid.shuffle")} == \
         {"max_trials": 7, "grid.points": 3, "grid.shuffle": True}
     with pytest.raises(hpt.UnknownName):
         study.get_option("grid.nothing")
@@ -188,3 +189,19 @@ def test_long_non_ascii_fail_reason_is_truncated_safely(space):
     t.tell_failed("é" * 300)
     reason = study.trial(t.id).fail_reason
     assert reason == "é" * 127   # 254 bytes: the library keeps 255, cut between characters
+
+
+def test_defaults_are_bayes_and_a_seed_from_the_os(tmp_path):
+    sp = {"x": hpt.Float(0, 1)}
+    a, b = hpt.Study(sp), hpt.Study(sp)
+    assert a.strategy == "bayes" and a.seed != b.seed
+    assert a.ask().params != b.ask().params
+    assert hpt.Study(sp, direction="max").direction == "maximize"
+    path = tmp_path / "s.jnl"
+    j = hpt.Study(sp, journal=path)
+    seed = j.seed
+    j.ask().tell(0.5)
+    j.close()
+    r = hpt.Study(sp, journal=path)          # seed=None resumes with the journal's seed
+    assert r.seed == seed and len(r) == 1
+    r.close()

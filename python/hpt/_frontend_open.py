@@ -1,0 +1,133 @@
+"""hpt.create_study and hpt.load_study: making, resuming and adopting
+define-by-run studies (see _frontend for what they are)."""
+import json
+import os
+from typing import Any, Dict, List, Optional, Sequence
+
+from . import _history, _journalfile, _lib
+from ._frontend import DefineByRunStudy, _direction
+from ._space import Descriptor
+from ._study import Study, TrialState
+
+
+def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any = None,
+                 pruner: Any = "median", study_name: Optional[str] = None,
+                 direction: Any = None, load_if_exists: bool = False,
+                 directions: Optional[Sequence[Any]] = None, *, strategy: str = "bayes",
+                 seed: Optional[int] = None, resume: str = "rerun",
+                 **options: Any) -> DefineByRunStudy:
+    """A define-by-run study with Optuna's create_study arguments.
+
+    direction: "minimize" (default) / "maximize", or "min" / "max";
+    directions=[d] is the same with one objective (several: the core has
+    no vector values yet, NotImplementedError). strategy: any of
+    hpt.strategies(), "bayes" by default (as hpt-tune). seed: None draws one
+    from the OS (recorded in study.seed and the storage, so a resume
+    continues exactly). pruner: "median" (default, like Optuna's
+    MedianPruner), "asha", None, or an Optuna MedianPruner /
+    SuccessiveHalvingPruner object. storage: a file path (the core journal;
+    <path>.hpt-run keeps the rest) or None (in memory). load_if_exists: an
+    existing storage is resumed, else it is an error (FileExistsError).
+    resume: what happens to trials a crash left running: "rerun" (failed,
+    and their parameters enqueued again) or "fail". Other keywords are
+    library options for each core study (with "__" for ".": pruner__warmup_trials=3).
+    sampler must be None (the strategy chooses; Optuna users keep their
+    samplers with optuna.create_study(sampler=hpt.integration.optuna.HptSampler()))."""
+    if sampler is not None:
+        raise TypeError("hpt.create_study takes strategy=, not an Optuna sampler; to use "
+                        "libhpt inside Optuna: optuna.create_study(sampler="
+                        "hpt.integration.optuna.HptSampler())")
+    if directions is not None:
+        if direction is not None:
+            raise ValueError("give direction or directions, not both")
+        dirs = list(directions)
+        if len(dirs) != 1:
+            raise NotImplementedError("%d objectives: libhpt's core tells one value per "
+                                      "trial for now (multi-objective comes with its "
+                                      "vector tell)" % len(dirs))
+        direction = dirs[0]
+    opts = {k.replace("__", "."): v for k, v in options.items()}
+    if storage is not None:
+        path = os.fspath(storage)
+        exists = (os.path.exists(path + _history.SUFFIX)
+                  or (os.path.exists(path) and os.path.getsize(path) > 0))
+        if exists:
+            if not load_if_exists:
+                raise FileExistsError("%s already holds a study (load_if_exists=True "
+                                      "resumes it)" % path)
+            return load_study(path, resume=resume)
+    return DefineByRunStudy(_direction(direction or "minimize"), strategy, seed, storage,
+                            pruner, resume, opts, study_name)
+
+
+def load_study(storage: "str | os.PathLike[str] | None" = None,
+               study_name: Optional[str] = None, *, path: Any = None,
+               resume: str = "rerun") -> DefineByRunStudy:
+    """Resume the study stored at `storage` (a path): one made by
+    hpt.create_study(storage=...), or any hpt journal (hpt.Study(journal=),
+    hpt-tune): its space, strategy, direction and seed are read from the
+    journal itself (a plain journal gets its <path>.hpt-run history file
+    then, and is continued as generation 0 of a front-end study). Trials a
+    crash left running are settled by `resume` (see create_study).
+    study_name is accepted for Optuna's signature."""
+    p = os.fspath(storage if storage is not None else path)
+    if p is None:
+        raise TypeError("load_study needs the storage path")
+    side = p + _history.SUFFIX
+    if os.path.exists(side):
+        recs = _history.read(side)
+        if not recs or recs[0].get("t") != "study":
+            raise _lib.CorruptJournal("%s is not an hpt front-end history" % side)
+        head = recs[0]
+        return DefineByRunStudy(head["direction"], head["strategy"], head["seed"], p,
+                                head["pruner"], resume, head.get("options") or {},
+                                head.get("study_name") or study_name, _records=recs)
+    if not os.path.exists(p):
+        raise FileNotFoundError("no study stored at %s" % p)
+    return _adopt_journal(p, resume)
+
+
+def _adopt_journal(path: str, resume: str) -> DefineByRunStudy:
+    """A plain hpt journal becomes generation 0 of a front-end study: its
+    trials are the core's, with every parameter of its space suggested."""
+    head = _journalfile.read_header(path)
+    space: Dict[str, Descriptor] = head["space"]
+    gen_seed = head["seed"]
+    recs: List[Dict[str, Any]] = [
+        {"t": "study", "direction": head["direction"], "strategy": head["strategy"],
+         "seed": gen_seed, "pruner": "none", "options": {}},
+        {"t": "gen", "gen": 0, "known": [],
+         "space": {n: d._to_json() for n, d in space.items()}}]
+    probe = Study(space, head["strategy"], head["direction"], gen_seed, journal=path,
+                  resume="keep")
+    try:
+        pruner = _pruner_from(probe)
+        for t in probe.trials:
+            recs.append({"t": "start", "n": t.id, "gen": 0, "core": t.id, "fixed": False,
+                         "time": None})
+            for n, d in space.items():
+                recs.append({"t": "suggest", "n": t.id, "name": n, "dist": d._to_json(),
+                             "x": d._core(t.params[n])})
+            for step, v in t.reports:
+                recs.append({"t": "report", "n": t.id, "step": step, "value": v})
+            if t.state != TrialState.RUNNING:
+                recs.append({"t": "finish", "n": t.id, "state": t.state.name,
+                             "value": t.value, "reason": t.fail_reason, "time": None})
+    finally:
+        probe.close()
+    recs[0]["pruner"] = pruner
+    with open(path + _history.SUFFIX, "w", encoding="utf-8") as f:
+        for rec in recs:
+            f.write(json.dumps(rec, separators=(",", ":")) + "\n")
+    # The journal's seed is generation 0's: the study seed that gives it.
+    study_seed = gen_seed
+    return DefineByRunStudy(head["direction"], head["strategy"], study_seed, path, pruner,
+                            resume, {}, None, _records=_history.read(path + _history.SUFFIX))
+
+
+def _pruner_from(study: Study) -> str:
+    for line in open(study.journal or "", "rb"):
+        f = line.split(b" ")
+        if f[0] == b"option_str" and f[1] == b"pruner":
+            return f[2].decode()
+    return "none"

@@ -1,0 +1,65 @@
+"""The define-by-run front end's own record, next to the core journal.
+
+<storage>.hpt-run holds, one JSON object per line, what the core journal
+cannot: the parameters each trial actually suggested (a branch may leave
+some of the core's parameters unused), their distributions, the spaces of
+earlier generations, user and system attributes, wall-clock timestamps,
+enqueued configurations and the seed drawn when none was given. The core
+journal at <storage> stays the authority on what the strategy asked and was
+told; on load the two are reconciled (see DefineByRunStudy). Until the core
+has attributes and conditional parameters this file is where they live.
+
+Lines are written with one write() each (O_APPEND) before the call returns,
+so they survive the death of the process; they are not fsynced.
+"""
+import json
+import os
+from typing import Any, Dict, List, Optional
+
+SUFFIX = ".hpt-run"
+FORMAT = 1
+
+
+class History:
+    """An append-only JSON-lines file (or nothing, for in-memory studies)."""
+
+    def __init__(self, path: Optional[str]) -> None:
+        self.path = path
+        self._fd: Optional[int] = None
+        if path is not None:
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
+                               0o644)
+
+    @property
+    def on(self) -> bool:
+        """Whether records go anywhere (callers skip building them if not)."""
+        return self._fd is not None
+
+    def add(self, record: Dict[str, Any]) -> None:
+        if self._fd is None:
+            return
+        line = json.dumps(record, separators=(",", ":"), allow_nan=True) + "\n"
+        os.write(self._fd, line.encode("utf-8"))
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def read(path: str) -> List[Dict[str, Any]]:
+    """Every complete record of a history file (a torn last line, from a
+    crash in the middle of a write, is ignored)."""
+    out: List[Dict[str, Any]] = []
+    with open(path, "rb") as f:
+        for raw in f:
+            if not raw.endswith(b"\n"):
+                break
+            out.append(json.loads(raw))
+    return out
+
+
+def jsonable(value: Any) -> bool:
+    """Whether `value` round-trips through the history file unchanged
+    (None, bool, int, float, str: Optuna's categorical choices)."""
+    return value is None or isinstance(value, (bool, int, float, str))

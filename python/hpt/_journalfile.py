@@ -1,0 +1,93 @@
+"""The journal's text format read and written from Python (format version 1,
+documented in include/hpt.h under "Journal and resume").
+
+Two uses: hpt.load_study reads the space, strategy, direction and seed a
+journal was created with (so the caller need not repeat them), and the
+define-by-run front end writes a *parent journal* holding trials that the
+current core study did not ask itself (earlier spaces, enqueued trials),
+which hpt_study_warm_start then gives to the model of a rebuilt study.
+"""
+import math
+import os
+import zlib
+from typing import Any, Dict, Iterable, List, Mapping, Tuple
+
+from . import _lib
+from ._space import Categorical, Descriptor, Float, Int, escape, unescape
+
+FORMAT = 1
+
+
+def _line(body: str) -> bytes:
+    b = body.encode("utf-8")
+    return b + b" %08x\n" % zlib.crc32(b)
+
+
+def _num(x: float) -> str:
+    # repr gives the shortest text that reads back to the same double, as
+    # the library writes; integral values are written without ".0".
+    if x == int(x) and abs(x) < 2 ** 53:
+        return "%d" % int(x)
+    return repr(x)
+
+
+def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor],
+                 direction: str, rows: Iterable[Tuple[Dict[str, float], float]]) -> int:
+    """Write a journal of complete trials over `space`: each row is (core
+    values by name, as Descriptor._core gives them, for every parameter;
+    value in the user's direction). Returns the number of trials written."""
+    out = [_line("hpt-journal %d libhpt-%s" % (FORMAT, _lib.version())),
+           _line("create random %s 0 %d" % (direction, len(space)))]
+    for name, d in space.items():
+        out.append(_line("param %s %s" % (escape(name), d._journal())))
+    out.append(_line("begin"))
+    n = 0
+    for xs, value in rows:
+        if not math.isfinite(value):
+            continue
+        out.append(_line("ask %d 0 0 -1 %s" % (n, " ".join(_num(xs[k]) for k in space))))
+        out.append(_line("tell %d 0 %s" % (n, _num(value))))
+        n += 1
+    with open(path, "wb") as f:
+        f.write(b"".join(out))
+    return n
+
+
+def read_header(path: "str | os.PathLike[str]") -> Dict[str, Any]:
+    """The creation records of a journal: dict(strategy=, direction=, seed=,
+    space={name: descriptor}) with the space as the library holds it
+    (a stepped parameter reads back as the Int of its step index).
+    Raises hpt.CorruptJournal for a file that is not a journal."""
+    space: Dict[str, Descriptor] = {}
+    head: Dict[str, Any] = {}
+    with open(path, "rb") as f:
+        for k, raw in enumerate(f, 1):
+            try:
+                body, crc = raw.rstrip(b"\n").rsplit(b" ", 1)
+                ok = zlib.crc32(body) == int(crc, 16)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise _lib.CorruptJournal("%s: line %d is not a journal record" % (path, k))
+            f_ = body.decode("utf-8").split(" ")
+            if k == 1:
+                if f_[0] != "hpt-journal":
+                    raise _lib.CorruptJournal("%s is not an hpt journal" % (path,))
+                continue
+            if f_[0] == "create":
+                head = {"strategy": unescape(f_[1]), "direction": f_[2], "seed": int(f_[3])}
+            elif f_[0] == "param":
+                space[unescape(f_[1])] = _param(f_[2:])
+            elif f_[0] == "begin":
+                head["space"] = space
+                return head
+    raise _lib.CorruptJournal("%s: the study's creation is incomplete" % (path,))
+
+
+def _param(f: List[str]) -> Descriptor:
+    if f[0] == "float":
+        return Float(float(f[2]), float(f[3]), scale=f[1])
+    if f[0] == "int":
+        return Int(int(f[2]), int(f[3]), scale=f[1])
+    n = int(f[1])
+    return Categorical([unescape(c) for c in f[2:2 + n]])
