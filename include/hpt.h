@@ -152,7 +152,8 @@ HPT_API void hpt_space_destroy(hpt_space *space);
 
 /* Add a real-valued parameter on [lo, hi] (both included) with one of the
  * HPT_SCALE_* rules. name: 1..HPT_MAX_NAME bytes, unique in the space,
- * copied. lo == hi is allowed (a fixed parameter).
+ * copied. lo == hi is allowed (a fixed parameter); any finite bounds are,
+ * even when hi - lo exceeds DBL_MAX.
  * @return HPT_OK; HPT_E_INVALID for a NULL/empty/long/duplicate name,
  * non-finite or inverted bounds, LOG with lo <= 0, REVERSE_LOG outside
  * 0 <= lo <= hi < 1, an unknown scale, or more than HPT_MAX_PARAMS
@@ -164,7 +165,9 @@ HPT_API int hpt_space_add_float(hpt_space *space, const char *name,
  * Scales: LINEAR, LOG (lo >= 1) or AUTO; REVERSE_LOG is refused. Every
  * integer gets the share of the unit interval that its neighbourhood
  * [k - 1/2, k + 1/2] has under the scale, so LINEAR is uniform over the
- * integers and LOG is log-uniform.
+ * integers and LOG is log-uniform. A LOG range whose largest integer would
+ * get less than 2^-50 of the unit interval (e.g. [1, 2^51]; [1, 10^13] is
+ * fine) is refused, because its cell could not be told apart in [0, 1].
  * @return as hpt_space_add_float. */
 HPT_API int hpt_space_add_int(hpt_space *space, const char *name,
                               int64_t lo, int64_t hi, int32_t scale);

@@ -13,6 +13,7 @@
 
 #define MAX_INT_MAG 2251799813685248.0 /* 2^51: a range of 2^52 cells still
                                           * resolves every cell in [0, 1] */
+#define MIN_CELL_SHARE 8.881784197001252e-16 /* 2^-50: 8 ulps of u near 1 */
 
 static double tf(int32_t scale, double x)
 {
@@ -126,7 +127,14 @@ static void set_cells(hpti_param *p)
     double half = p->type == HPT_PARAM_INT ? 0.5 : 0.0;
     p->t_lo = tf(p->scale, p->lo - half);
     p->t_hi = tf(p->scale, p->hi + half);
+    if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LOG) {
+        p->ra = p->lo - 0.5; /* exact: |lo| <= 2^51 leaves room for halves */
+        p->rspan = log1p((p->hi + 0.5 - p->ra) / p->ra);
+    }
 }
+
+/* log(y / ra) for integer LOG, see hpti_param.ra */
+static double rel_log(const hpti_param *p, double y) { return log1p((y - p->ra) / p->ra); }
 
 static int32_t resolve_auto(double lo, double hi)
 {
@@ -201,14 +209,23 @@ int hpt_space_add_int(hpt_space *s, const char *name, int64_t lo, int64_t hi,
         return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' has unknown scale %d", fn, name,
                          (int)scale);
     hpti_param p = {0};
-    p.name = hpti_strdup(name);
-    if (!p.name)
-        return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
     p.type = HPT_PARAM_INT;
     p.scale = scale;
     p.lo = dlo;
     p.hi = dhi;
     set_cells(&p);
+    /* A coordinate near 1 has ulps of 2^-53; the top integer's cell must span
+     * several of them for encode and decode to round-trip it. */
+    if (scale == HPT_SCALE_LOG && lo < hi &&
+        log1p(1.0 / (dhi - 0.5)) / p.rspan < MIN_CELL_SHARE)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: '%s': a log scale on [%lld, %lld] makes the cells of the "
+                         "largest integers too narrow to resolve in [0, 1]; raise lo, "
+                         "lower hi or use a linear scale",
+                         fn, name, (long long)lo, (long long)hi);
+    p.name = hpti_strdup(name);
+    if (!p.name)
+        return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
     s->p[s->n++] = p;
     return HPT_OK;
 }
@@ -334,16 +351,16 @@ double hpti_param_encode(const hpti_param *p, double x)
 {
     if (p->type == HPT_PARAM_CATEGORICAL)
         return (x + 0.5) / (double)p->n_choices;
-    if (p->t_hi == p->t_lo)
+    if (p->lo == p->hi || (p->type == HPT_PARAM_FLOAT && p->t_hi == p->t_lo))
         return 0.5;
     if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR)
         return (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
-    double t;
     if (p->type == HPT_PARAM_INT) /* centre of the cell in transformed space */
-        t = 0.5 * (tf(p->scale, x - 0.5) + tf(p->scale, x + 0.5));
-    else
-        t = tf(p->scale, x);
-    return clamp01((t - p->t_lo) / (p->t_hi - p->t_lo));
+        return clamp01(0.5 * (rel_log(p, x - 0.5) + rel_log(p, x + 0.5)) / p->rspan);
+    if (p->scale == HPT_SCALE_LINEAR && !isfinite(p->hi - p->lo))
+        /* a range wider than DBL_MAX: halves cannot overflow */
+        return clamp01((0.5 * x - 0.5 * p->lo) / (0.5 * p->hi - 0.5 * p->lo));
+    return clamp01((tf(p->scale, x) - p->t_lo) / (p->t_hi - p->t_lo));
 }
 
 double hpti_param_decode(const hpti_param *p, double u)
@@ -359,15 +376,19 @@ double hpti_param_decode(const hpti_param *p, double u)
         double k;
         if (p->scale == HPT_SCALE_LINEAR)
             k = p->lo + floor(u * (p->hi - p->lo + 1.0));
-        else
-            k = floor(tinv(p->scale, p->t_lo + u * (p->t_hi - p->t_lo)) + 0.5);
+        else /* round(ra + d) = lo + floor(d), with d measured from ra */
+            k = p->lo + floor(p->ra * expm1(u * p->rspan));
         return k < p->lo ? p->lo : (k > p->hi ? p->hi : k);
     }
     if (u == 0)
         return p->lo;
     if (u == 1)
         return p->hi;
-    double x = tinv(p->scale, p->t_lo + u * (p->t_hi - p->t_lo));
+    double x;
+    if (p->scale == HPT_SCALE_LINEAR && !isfinite(p->hi - p->lo))
+        x = 2.0 * (0.5 * p->lo + u * (0.5 * p->hi - 0.5 * p->lo));
+    else
+        x = tinv(p->scale, p->t_lo + u * (p->t_hi - p->t_lo));
     return x < p->lo ? p->lo : (x > p->hi ? p->hi : x);
 }
 

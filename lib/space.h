@@ -16,6 +16,10 @@ typedef struct {
     /* cached transform of the cell edges: t(lo'), t(hi') where lo', hi' are
      * lo, hi for floats and lo - 1/2, hi + 1/2 for integers */
     double t_lo, t_hi;
+    /* integer LOG only: the cells measured from ra = lo - 1/2 as
+     * log(y / ra) = log1p((y - ra) / ra), exact however close lo and hi are
+     * (t_hi - t_lo cancels near 2^51); rspan = log((hi + 1/2) / ra) */
+    double ra, rspan;
 } hpti_param;
 
 struct hpt_space {
