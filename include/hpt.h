@@ -106,6 +106,9 @@ HPT_API int32_t hpt_version_number(void);
                                    dense near 1 (momentum 0.9 .. 0.999)       */
 #define HPT_SCALE_AUTO 3        /* LOG when lo > 0 and hi / lo >= 100,
                                    LINEAR otherwise                           */
+#define HPT_SCALE_LOGIT 4       /* uniform in log(x / (1 - x)); floats only,
+                                   0 < lo <= hi < 1; dense near both 0 and 1
+                                   (fractions, Adam's betas)                */
 
 /* Directions. */
 #define HPT_MINIMIZE 0
@@ -156,13 +159,15 @@ HPT_API void hpt_space_destroy(hpt_space *space);
  * even when hi - lo exceeds DBL_MAX.
  * @return HPT_OK; HPT_E_INVALID for a NULL/empty/long/duplicate name,
  * non-finite or inverted bounds, LOG with lo <= 0, REVERSE_LOG outside
- * 0 <= lo <= hi < 1, an unknown scale, or more than HPT_MAX_PARAMS
+ * 0 <= lo <= hi < 1, LOGIT outside 0 < lo <= hi < 1, an unknown scale, or
+ * more than HPT_MAX_PARAMS
  * parameters; HPT_E_NOMEM. On failure the space is unchanged. */
 HPT_API int hpt_space_add_float(hpt_space *space, const char *name,
                                 double lo, double hi, int32_t scale);
 
 /* Add an integer parameter on [lo, hi] (both included), |lo|, |hi| <= 2^51.
- * Scales: LINEAR, LOG (lo >= 1) or AUTO; REVERSE_LOG is refused. Every
+ * Scales: LINEAR, LOG (lo >= 1) or AUTO; REVERSE_LOG and LOGIT are refused
+ * (they are for fractions). Every
  * integer gets the share of the unit interval that its neighbourhood
  * [k - 1/2, k + 1/2] has under the scale, so LINEAR is uniform over the
  * integers and LOG is log-uniform. A LOG range whose largest integer would
@@ -186,7 +191,7 @@ HPT_API int hpt_space_add_categorical(hpt_space *space, const char *name,
 HPT_API size_t hpt_space_size(const hpt_space *space);
 
 /* Describe parameter i: its type (HPT_PARAM_*), scale after AUTO was
- * resolved (HPT_SCALE_LINEAR or _LOG or _REVERSE_LOG; categoricals report
+ * resolved (HPT_SCALE_LINEAR, _LOG, _REVERSE_LOG or _LOGIT; categoricals report
  * LINEAR), bounds (categoricals: 0 and n-1) and number of choices (0 unless
  * categorical). Any out-pointer may be NULL.
  * @return HPT_OK, HPT_E_INVALID (space NULL or i out of range). */

@@ -172,6 +172,7 @@ static const char *scale_name(int32_t scale)
 {
     return scale == HPT_SCALE_LOG           ? "log"
            : scale == HPT_SCALE_REVERSE_LOG ? "reverse_log"
+           : scale == HPT_SCALE_LOGIT       ? "logit"
                                             : "linear";
 }
 

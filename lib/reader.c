@@ -182,6 +182,8 @@ static int parse_scale(const char *f, int32_t *scale)
         *scale = HPT_SCALE_LOG;
     else if (strcmp(f, "reverse_log") == 0)
         *scale = HPT_SCALE_REVERSE_LOG;
+    else if (strcmp(f, "logit") == 0)
+        *scale = HPT_SCALE_LOGIT;
     else
         return -1;
     return 0;

@@ -20,6 +20,7 @@ static double tf(int32_t scale, double x)
     switch (scale) {
     case HPT_SCALE_LOG: return log(x);
     case HPT_SCALE_REVERSE_LOG: return -log1p(-x);
+    case HPT_SCALE_LOGIT: return log(x) - log1p(-x); /* keeps x near 1 exact */
     default: return x;
     }
 }
@@ -29,6 +30,7 @@ static double tinv(int32_t scale, double t)
     switch (scale) {
     case HPT_SCALE_LOG: return exp(t);
     case HPT_SCALE_REVERSE_LOG: return -expm1(-t);
+    case HPT_SCALE_LOGIT: return 1.0 / (1.0 + exp(-t));
     default: return t;
     }
 }
@@ -164,7 +166,11 @@ int hpt_space_add_float(hpt_space *s, const char *name, double lo, double hi,
         return hpti_fail(NULL, HPT_E_INVALID,
                          "%s: '%s' uses a reverse-log scale, which needs 0 <= lo <= hi < 1",
                          fn, name);
-    if (scale < HPT_SCALE_LINEAR || scale > HPT_SCALE_REVERSE_LOG)
+    if (scale == HPT_SCALE_LOGIT && !(lo > 0 && hi < 1))
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: '%s' uses a logit scale, which needs 0 < lo <= hi < 1", fn,
+                         name);
+    if (scale < HPT_SCALE_LINEAR || scale > HPT_SCALE_LOGIT || scale == HPT_SCALE_AUTO)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' has unknown scale %d", fn, name,
                          (int)scale);
     hpti_param p = {0};
@@ -197,10 +203,10 @@ int hpt_space_add_int(hpt_space *s, const char *name, int64_t lo, int64_t hi,
                          fn, name);
     if (scale == HPT_SCALE_AUTO)
         scale = resolve_auto(dlo, dhi);
-    if (scale == HPT_SCALE_REVERSE_LOG)
+    if (scale == HPT_SCALE_REVERSE_LOG || scale == HPT_SCALE_LOGIT)
         return hpti_fail(NULL, HPT_E_INVALID,
-                         "%s: '%s': reverse-log is for floats in [0, 1), not integers",
-                         fn, name);
+                         "%s: '%s': %s is for floats inside (0, 1), not integers", fn,
+                         name, scale == HPT_SCALE_LOGIT ? "logit" : "reverse-log");
     if (scale == HPT_SCALE_LOG && lo < 1)
         return hpti_fail(NULL, HPT_E_INVALID,
                          "%s: '%s' uses a log scale, which needs lo >= 1 (lo = %lld)", fn,

@@ -9,7 +9,7 @@
 typedef struct {
     char *name;      /* owned */
     int32_t type;    /* HPT_PARAM_* */
-    int32_t scale;   /* resolved: LINEAR, LOG or REVERSE_LOG */
+    int32_t scale;   /* resolved: LINEAR, LOG, REVERSE_LOG or LOGIT */
     double lo, hi;   /* categorical: 0, n-1 */
     size_t n_choices;
     char **choices;  /* owned, categorical only */

@@ -299,6 +299,43 @@ static void int_log_near_2p51(void **state)
     hpt_space_destroy(sp);
 }
 
+/* Logit: uniform in log(x / (1 - x)), symmetric about 1/2, refused outside
+ * (0, 1) and for integers. */
+static void logit_scale(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "f", 0.01, 0.99, HPT_SCALE_LOGIT));
+    assert_ok(hpt_space_add_float(sp, "b", 0.9, 0.9999, HPT_SCALE_LOGIT));
+    assert_ok(hpt_space_add_float(sp, "fixed", 0.3, 0.3, HPT_SCALE_LOGIT));
+    double lf = log(0.01 / 0.99), hf = log(0.99 / 0.01);
+    double lb = log(0.9 / 0.1), hb = log(0.9999 / 0.0001);
+    for (int k = 0; k <= 40; k++) {
+        double u[3] = {k / 40.0, k / 40.0, k / 40.0}, x[3], v[3];
+        assert_ok(hpt_space_decode(sp, u, x, 3));
+        assert_true(x[0] >= 0.01 && x[0] <= 0.99 && x[1] >= 0.9 && x[1] <= 0.9999);
+        assert_true(x[2] == 0.3);
+        assert_true(fabs(log(x[0] / (1 - x[0])) - (lf + u[0] * (hf - lf))) < 1e-9);
+        assert_true(fabs(log(x[1] / (1 - x[1])) - (lb + u[1] * (hb - lb))) < 1e-9);
+        assert_ok(hpt_space_encode(sp, x, v, 3));
+        assert_true(fabs(v[0] - u[0]) < 1e-12 && fabs(v[1] - u[1]) < 1e-12);
+    }
+    double u[3] = {0.5, 0, 1}, x[3];
+    assert_ok(hpt_space_decode(sp, u, x, 3));
+    assert_true(fabs(x[0] - 0.5) < 1e-15 && x[1] == 0.9);
+    int32_t scale;
+    assert_ok(hpt_space_param_info(sp, 1, NULL, &scale, NULL, NULL, NULL));
+    assert_int_equal(scale, HPT_SCALE_LOGIT);
+    assert_status(hpt_space_add_float(sp, "z", 0.0, 0.5, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_float(sp, "z", 0.5, 1.0, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_float(sp, "z", -0.5, 0.5, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_int(sp, "z", 1, 5, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_float(sp, "z", 0.1, 0.5, 5), HPT_E_INVALID);
+    assert_int_equal(hpt_space_size(sp), 3);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +349,7 @@ int main(void)
         cmocka_unit_test(huge_integer_range),
         cmocka_unit_test(wider_than_dbl_max),
         cmocka_unit_test(int_log_near_2p51),
+        cmocka_unit_test(logit_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
