@@ -186,6 +186,28 @@ HPT_API int hpt_space_add_int(hpt_space *space, const char *name,
 HPT_API int hpt_space_add_categorical(hpt_space *space, const char *name,
                                       const char *const *choices, size_t n);
 
+/* Restrict the integer or float parameter `name` to lo + k * step,
+ * k = 0, 1, ... while the value is <= hi (k's count is floor((hi - lo) /
+ * step) + 1, with a relative slack of 1e-9 so that [0, 1] in steps of 0.1
+ * ends at 1). Every point gets an equal share of the unit interval, every
+ * strategy returns values on the step (decoding snaps to the nearest
+ * point) and the grid visits each point once (grid.points does not apply).
+ * Float points are lo + k * step rounded to 15 significant digits, so that
+ * a step of 0.1 gives 0.3 rather than 0.30000000000000004; those exact
+ * doubles are the valid values (hpt_space_encode refuses others). For
+ * integers step is a whole number >= 1. Steps need a LINEAR scale
+ * (resolved AUTO included): points on a log-type scale would need cells of
+ * unequal width, so a step on LOG, REVERSE_LOG or LOGIT is refused, except
+ * step 1 on an integer, which is what an integer already is. A later call
+ * replaces the step. Callable until the space is used by a study (the
+ * study keeps its own copy).
+ * @return HPT_OK; HPT_E_INVALID (NULL, step not finite or <= 0, not a whole
+ * number for an integer, a log-type scale, more than 2^52 points);
+ * HPT_E_NAME (no such parameter); HPT_E_TYPE (a categorical). On failure
+ * the space is unchanged. */
+HPT_API int hpt_space_set_step(hpt_space *space, const char *name,
+                               double step);
+
 /* Number of parameters, in the order they were added. Cannot fail:
  * returns 0 for NULL. */
 HPT_API size_t hpt_space_size(const hpt_space *space);
@@ -198,6 +220,11 @@ HPT_API size_t hpt_space_size(const hpt_space *space);
 HPT_API int hpt_space_param_info(const hpt_space *space, size_t i,
                                  int32_t *type, int32_t *scale, double *lo,
                                  double *hi, size_t *n_choices);
+
+/* Step of parameter i: 1 for an integer without hpt_space_set_step, 0 for
+ * a float without one and for a categorical. Cannot fail: 0 for a NULL
+ * space or i out of range. */
+HPT_API double hpt_space_param_step(const hpt_space *space, size_t i);
 
 /* Name of parameter i, or choice j of categorical parameter i. The string
  * is owned by the space and lives until it is destroyed.
@@ -256,8 +283,10 @@ HPT_API int hpt_strategy_name(size_t i, const char **name);
  *                   (running and finished alike); 0 = no limit (default).
  *                   1 .. 2^53.
  * Options of the strategies:
- *   "grid.points"   points per float range in the grid, spread evenly under
- *                   the parameter's scale, ends included; default 5, 1..1e6.
+ *   "grid.points"   points per float range without a step in the grid,
+ *                   spread evenly under the parameter's scale, ends
+ *                   included; default 5, 1..1e6. Stepped floats and
+ *                   integers use all their points.
  *   "grid.shuffle"  1 = visit the grid in a seed-driven random order,
  *                   0 = lexicographic order (last parameter fastest);
  *                   default 0.
@@ -700,8 +729,9 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *
  *   hpt-journal 1 libhpt-0.1.0                    header (format version)
  *   create <strategy> <minimize|maximize> <seed> <n_params>
- *   param <name> float|int <linear|log|reverse_log> <lo> <hi>
+ *   param <name> float|int <linear|log|reverse_log|logit> <lo> <hi>
  *   param <name> categorical <n> <choice_0> ... <choice_n-1>
+ *   step <name> <step>                            only when set
  *   begin                                         end of the creation
  *   option <name> <value>        option_str <name> <value>
  *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>

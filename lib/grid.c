@@ -1,7 +1,7 @@
-/* grid.c -- strategy "grid": the full product of every integer and
- * categorical value and "grid.points" points per float range (evenly spread
- * under the parameter's scale, ends included; one point = the middle), each
- * configuration exactly once, then HPT_DONE.
+/* grid.c -- strategy "grid": the full product of every integer, stepped
+ * float and categorical value and "grid.points" points per other float range
+ * (evenly spread under the parameter's scale, ends included; one point = the
+ * middle), each configuration exactly once, then HPT_DONE.
  *
  * Configurations are numbered in mixed radix (last parameter fastest). With
  * "grid.shuffle" = 1 the visit order is the affine bijection
@@ -117,10 +117,10 @@ static int grid_propose(void *state, const struct hpt_study *s, hpti_proposal *o
         const hpti_param *p = &s->space->p[i];
         uint64_t k = idx % st->count[i];
         idx /= st->count[i];
-        if (p->type == HPT_PARAM_FLOAT)
+        if (isinf(hpti_param_cardinality(p)))
             out->u[i] = st->count[i] == 1 ? 0.5 : (double)k / (double)(st->count[i] - 1);
         else
-            out->u[i] = hpti_param_encode(p, p->lo + (double)k);
+            out->u[i] = hpti_param_encode(p, hpti_param_point(p, (double)k));
     }
     return HPT_OK;
 }

@@ -210,6 +210,19 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *
         }
         end_line(j, st);
     }
+    /* Refinements follow every parameter, so that a condition may name a
+     * parent listed after its child; a space without any is written as
+     * before they existed. */
+    for (size_t i = 0; i < s->dim; i++) {
+        const hpti_param *p = &s->space->p[i];
+        if (p->step == (p->type == HPT_PARAM_INT ? 1.0 : 0.0))
+            continue;
+        st = j->len;
+        hpti_jrec_begin(j, "step");
+        hpti_jrec_str(j, p->name);
+        hpti_jrec_double(j, p->step);
+        end_line(j, st);
+    }
     hpti_jrec_begin(j, "begin");
     return hpti_jrec_commit(j, msg);
 }

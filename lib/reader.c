@@ -230,6 +230,27 @@ static int parse_param(hpt_space *sp, char *rec, const char *name, size_t lineno
     return HPT_OK;
 }
 
+/* A refinement of the space after the parameters: "step name step". */
+static int parse_extra(hpt_space *sp, char *rec, const char *name, size_t lineno,
+                       char *msg)
+{
+    char *f[8];
+    size_t n = hpti_jsplit(rec, f, 7);
+    double v;
+    int rc;
+    if (n == 3 && strcmp(f[0], "step") == 0 && !hpti_junescape(f[1]) &&
+        !hpti_jparse_double(f[2], &v))
+        rc = hpt_space_set_step(sp, f[1], v);
+    else
+        return BAD("journal '%s' line %zu: expected \"begin\"", name, lineno);
+    if (rc == HPT_E_NOMEM)
+        return hpti_fail(msg, rc, "journal '%s': out of memory", name);
+    if (rc)
+        return BAD("journal '%s' line %zu: invalid %s record: %s", name, lineno, f[0],
+                   hpt_last_errmsg());
+    return HPT_OK;
+}
+
 int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space,
                               const char **strategy, int32_t *direction, uint64_t *seed,
                               size_t *next, char *msg)
@@ -266,12 +287,16 @@ int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space
     for (size_t i = 0; i < n_params; i++)
         if ((rc = parse_param(*space, r->line[2 + i].p, name, r->line[2 + i].lineno, msg)))
             goto fail;
-    const hpti_jline *b = &r->line[2 + n_params];
-    if (strcmp(b->p, "begin") != 0) {
-        rc = BAD("journal '%s' line %zu: expected \"begin\"", name, b->lineno);
-        goto fail;
+    size_t at = 2 + n_params;
+    for (; at < r->n_line && strcmp(r->line[at].p, "begin") != 0; at++)
+        if ((rc = parse_extra(*space, r->line[at].p, name, r->line[at].lineno, msg)))
+            goto fail;
+    if (at == r->n_line) { /* torn before "begin" */
+        hpt_space_destroy(*space);
+        *space = NULL;
+        return 1;
     }
-    *next = 3 + n_params;
+    *next = at + 1;
     return HPT_OK;
 fail:
     hpt_space_destroy(*space);

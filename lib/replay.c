@@ -84,6 +84,8 @@ static int same_space(const hpt_space *j, const hpt_space *s, const char *path, 
             what = "scale";
         else if (a->lo != b->lo || a->hi != b->hi)
             what = "range";
+        else if (a->step != b->step)
+            what = "step";
         else if (a->n_choices != b->n_choices)
             what = "number of choices";
         else

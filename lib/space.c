@@ -7,6 +7,8 @@
  * gets the share of the unit interval that its cell has under the scale
  * (uniform for linear, log-uniform for log). Categoricals get n equal cells. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "space.h"
@@ -219,6 +221,8 @@ int hpt_space_add_int(hpt_space *s, const char *name, int64_t lo, int64_t hi,
     p.scale = scale;
     p.lo = dlo;
     p.hi = dhi;
+    p.step = 1;
+    p.n_steps = dhi - dlo + 1;
     set_cells(&p);
     /* A coordinate near 1 has ulps of 2^-53; the top integer's cell must span
      * several of them for encode and decode to round-trip it. */
@@ -284,11 +288,59 @@ int hpt_space_add_categorical(hpt_space *s, const char *name,
     p.scale = HPT_SCALE_LINEAR;
     p.lo = 0;
     p.hi = (double)(n - 1);
+    p.n_steps = (double)n;
     s->p[s->n++] = p;
     return HPT_OK;
 nomem:
     param_clear(&p);
     return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+}
+
+/* Points of a stepped range: floor((hi - lo) / step) + 1, with a relative
+ * slack of 1e-9 so that [0, 1] in steps of 0.1 ends at 1, not 0.9, although
+ * 1 / 0.1 may round below 10. */
+static double count_steps(double lo, double hi, double step, int integer)
+{
+    double q = (hi - lo) / step;
+    if (!isfinite(q)) /* hi - lo overflowed */
+        q = (0.5 * hi - 0.5 * lo) / (0.5 * step);
+    return floor(integer ? q : q * (1 + 1e-9)) + 1;
+}
+
+int hpt_space_set_step(hpt_space *s, const char *name, double step)
+{
+    const char *fn = "hpt_space_set_step";
+    size_t i;
+    hpti_clear_error();
+    if (!s || !name)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: space or name is NULL", fn);
+    if (!find(s, name, &i))
+        return hpti_fail(NULL, HPT_E_NAME, "%s: no parameter '%.64s'", fn, name);
+    hpti_param *p = &s->p[i];
+    int integer = p->type == HPT_PARAM_INT;
+    if (p->type == HPT_PARAM_CATEGORICAL)
+        return hpti_fail(NULL, HPT_E_TYPE, "%s: '%s' is categorical; steps are for "
+                         "integers and floats", fn, name);
+    if (!(isfinite(step) && step > 0))
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s': step must be finite and > 0, "
+                         "not %g", fn, name, step);
+    if (integer && (step != floor(step) || step > 4503599627370496.0))
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' is an integer: its step must be "
+                         "a whole number, not %g", fn, name, step);
+    /* A step on a log-type scale would need cells of unequal width around
+     * each point; integers already are step 1 under any scale. */
+    if (p->scale != HPT_SCALE_LINEAR && !(integer && step == 1))
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' has a %s scale; steps need a "
+                         "linear one", fn, name,
+                         p->scale == HPT_SCALE_LOG ? "log"
+                         : p->scale == HPT_SCALE_LOGIT ? "logit" : "reverse-log");
+    double n = count_steps(p->lo, p->hi, step, integer);
+    if (n > 4503599627370496.0)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s': more than 2^52 steps of %g",
+                         fn, name, step);
+    p->step = step;
+    p->n_steps = n;
+    return HPT_OK;
 }
 
 size_t hpt_space_size(const hpt_space *s) { return s ? s->n : 0; }
@@ -311,6 +363,11 @@ int hpt_space_param_info(const hpt_space *s, size_t i, int32_t *type, int32_t *s
     if (n_choices)
         *n_choices = p->n_choices;
     return HPT_OK;
+}
+
+double hpt_space_param_step(const hpt_space *s, size_t i)
+{
+    return s && i < s->n ? s->p[i].step : 0.0;
 }
 
 int hpt_space_param_name(const hpt_space *s, size_t i, const char **name)
@@ -342,11 +399,43 @@ int hpt_space_index(const hpt_space *s, const char *name, size_t *index)
     return HPT_OK;
 }
 
+/* Stepped floats round lo + k step to 15 significant digits, so that steps
+ * such as 0.1 give 0.3 and not 0.30000000000000004, the value a host types
+ * and prints; the result is kept inside [lo, hi]. */
+double hpti_param_point(const hpti_param *p, double k)
+{
+    if (p->type == HPT_PARAM_CATEGORICAL)
+        return k;
+    double x = p->lo + k * p->step;
+    if (!isfinite(x)) /* k step overflowed on a range wider than DBL_MAX */
+        x = 2.0 * (0.5 * p->lo + k * (0.5 * p->step));
+    if (p->type == HPT_PARAM_FLOAT && k > 0) {
+        char b[32];
+        snprintf(b, sizeof b, "%.15g", x);
+        x = strtod(b, NULL);
+    }
+    return x < p->lo ? p->lo : (x > p->hi ? p->hi : x);
+}
+
+/* Index of the discrete value nearest to x (x inside [lo, hi]). */
+static double step_index(const hpti_param *p, double x)
+{
+    double q = (x - p->lo) / p->step;
+    if (!isfinite(q))
+        q = (0.5 * x - 0.5 * p->lo) / (0.5 * p->step);
+    double k = floor(q + 0.5);
+    return k < 0 ? 0 : (k > p->n_steps - 1 ? p->n_steps - 1 : k);
+}
+
 int hpti_param_valid(const hpti_param *p, double x)
 {
     if (!isfinite(x) || x < p->lo || x > p->hi)
         return 0;
     if (p->type != HPT_PARAM_FLOAT && x != floor(x))
+        return 0;
+    if (p->n_steps > 0 && p->type != HPT_PARAM_CATEGORICAL &&
+        (p->type == HPT_PARAM_FLOAT || p->step != 1) &&
+        hpti_param_point(p, step_index(p, x)) != x)
         return 0;
     return 1;
 }
@@ -359,8 +448,8 @@ double hpti_param_encode(const hpti_param *p, double x)
         return (x + 0.5) / (double)p->n_choices;
     if (p->lo == p->hi || (p->type == HPT_PARAM_FLOAT && p->t_hi == p->t_lo))
         return 0.5;
-    if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR)
-        return (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
+    if (p->n_steps > 0 && p->scale == HPT_SCALE_LINEAR) /* equal cells */
+        return (step_index(p, x) + 0.5) / p->n_steps;
     if (p->type == HPT_PARAM_INT) /* centre of the cell in transformed space */
         return clamp01(0.5 * (rel_log(p, x - 0.5) + rel_log(p, x + 0.5)) / p->rspan);
     if (p->scale == HPT_SCALE_LINEAR && !isfinite(p->hi - p->lo))
@@ -378,12 +467,13 @@ double hpti_param_decode(const hpti_param *p, double u)
     }
     if (p->lo == p->hi)
         return p->lo;
-    if (p->type == HPT_PARAM_INT) {
-        double k;
-        if (p->scale == HPT_SCALE_LINEAR)
-            k = p->lo + floor(u * (p->hi - p->lo + 1.0));
-        else /* round(ra + d) = lo + floor(d), with d measured from ra */
-            k = p->lo + floor(p->ra * expm1(u * p->rspan));
+    if (p->n_steps > 0 && p->scale == HPT_SCALE_LINEAR) {
+        double k = floor(u * p->n_steps);
+        return hpti_param_point(p, k > p->n_steps - 1 ? p->n_steps - 1 : k);
+    }
+    if (p->type == HPT_PARAM_INT) { /* LOG */
+        /* round(ra + d) = lo + floor(d), with d measured from ra */
+        double k = p->lo + floor(p->ra * expm1(u * p->rspan));
         return k < p->lo ? p->lo : (k > p->hi ? p->hi : k);
     }
     if (u == 0)
@@ -400,10 +490,8 @@ double hpti_param_decode(const hpti_param *p, double u)
 
 double hpti_param_cardinality(const hpti_param *p)
 {
-    if (p->type == HPT_PARAM_CATEGORICAL)
-        return (double)p->n_choices;
-    if (p->type == HPT_PARAM_INT)
-        return p->hi - p->lo + 1.0;
+    if (p->n_steps > 0)
+        return p->n_steps;
     return p->lo == p->hi ? 1.0 : INFINITY;
 }
 
@@ -413,7 +501,7 @@ void hpti_space_snap(const hpt_space *s, double *u, double *x)
         double v = hpti_param_decode(&s->p[i], u[i]);
         if (x)
             x[i] = v;
-        if (s->p[i].type != HPT_PARAM_FLOAT)
+        if (s->p[i].n_steps > 0)
             u[i] = hpti_param_encode(&s->p[i], v);
     }
 }

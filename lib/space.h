@@ -20,6 +20,10 @@ typedef struct {
      * log(y / ra) = log1p((y - ra) / ra), exact however close lo and hi are
      * (t_hi - t_lo cancels near 2^51); rspan = log((hi + 1/2) / ra) */
     double ra, rspan;
+    /* Discrete values: the k-th is lo + k * step, k = 0 .. n_steps - 1.
+     * step is 1 for integers unless set, 0 for floats without a step (then
+     * n_steps is 0) and for categoricals (n_steps = n_choices there). */
+    double step, n_steps;
 } hpti_param;
 
 struct hpt_space {
@@ -41,6 +45,10 @@ int hpti_param_valid(const hpti_param *p, double x);
  * NULL) with the decoded configuration. Used by models so that they score
  * the configuration that would actually run. */
 void hpti_space_snap(const hpt_space *s, double *u, double *x);
+
+/* The k-th discrete value of an integer, stepped float or categorical
+ * (its index), 0 <= k < hpti_param_cardinality(p). */
+double hpti_param_point(const hpti_param *p, double k);
 
 /* Number of distinct values of an integer or categorical parameter (as a
  * double: integer ranges can exceed 2^32); +inf for a float with lo < hi,
