@@ -98,6 +98,7 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_E_MISMATCH (-11) /* a journal belongs to another space/setup   */
 #define HPT_E_LOCKED (-12)  /* a journal is in use by another process      */
 #define HPT_E_RANGE (-13)   /* a buffer is too small (see `needed`)        */
+#define HPT_E_INACTIVE (-14) /* parameter not active in that trial         */
 
 /* Parameter scales. */
 #define HPT_SCALE_LINEAR 0      /* uniform in [lo, hi]                         */
@@ -207,6 +208,42 @@ HPT_API int hpt_space_add_categorical(hpt_space *space, const char *name,
  * the space is unchanged. */
 HPT_API int hpt_space_set_step(hpt_space *space, const char *name,
                                double step);
+
+/* Conditional parameters. hpt_space_add_condition makes `child` active
+ * only in configurations where the categorical `parent` takes one of the n
+ * choices (strings, copied); hpt_space_add_condition_range only where the
+ * integer or float `parent` lies in [lo, hi] (either end may be infinite,
+ * e.g. [3, INFINITY] for "at least 3 layers"). A parameter may have several
+ * conditions, all of which must hold; a parent may be conditional itself,
+ * and a child is inactive whenever one of its parents is. Parameters can be
+ * added in any order (a parent after its child is fine), but both must
+ * exist when the condition is added.
+ *
+ * What inactive means: the trial has no value for the parameter.
+ * hpt_trial_float/int/categorical return HPT_E_INACTIVE, hpt_trial_active
+ * says 0 and hpt_trial_params writes NaN there. Internally the parameter
+ * keeps a unit coordinate: the canonical 1/2, the same for every trial in
+ * which it is inactive, so that two trials running the same configuration
+ * are the same point to the models (and the journal stores the value it
+ * decodes to, with the other values of the trial). The codec
+ * (hpt_space_encode/decode) ignores conditions. Strategies: grid visits
+ * the union of the sub-grids of the active sets, each configuration once
+ * (inactive parameters never multiply the count); random and sobol draw
+ * every coordinate and ignore the inactive ones, so the active ones keep
+ * the balance of the full design; model-based strategies see the
+ * canonical coordinate.
+ * @return HPT_OK; HPT_E_INVALID (NULL, a condition of a parameter on
+ * itself or one that would close a cycle, a parent of the wrong kind (a
+ * numeric parent for hpt_space_add_condition, a categorical one for the
+ * range form), n == 0, a choice given twice, lo > hi or NaN, a range that
+ * misses the parent's range entirely); HPT_E_NAME (no such parameter or no
+ * such choice); HPT_E_NOMEM. On failure the space is unchanged. */
+HPT_API int hpt_space_add_condition(hpt_space *space, const char *child,
+                                    const char *parent,
+                                    const char *const *choices, size_t n);
+HPT_API int hpt_space_add_condition_range(hpt_space *space, const char *child,
+                                          const char *parent, double lo,
+                                          double hi);
 
 /* Number of parameters, in the order they were added. Cannot fail:
  * returns 0 for NULL. */
@@ -654,7 +691,9 @@ HPT_API int hpt_study_prune(hpt_study *study, int64_t trial_id);
 HPT_API int hpt_study_trial_count(const hpt_study *study, int64_t *count);
 
 /* A trial's configuration as n doubles in space order (integers exactly,
- * categoricals as choice indices). n must be hpt_space_size of the space.
+ * categoricals as choice indices, NaN for a parameter that is inactive in
+ * the trial, see hpt_space_add_condition). n must be hpt_space_size of the
+ * space.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_params(const hpt_study *study, int64_t trial_id,
                              double *values, size_t n);
@@ -662,13 +701,20 @@ HPT_API int hpt_trial_params(const hpt_study *study, int64_t trial_id,
 /* One parameter of a trial by name. For hpt_trial_categorical *out points
  * to the choice string, owned by the study, valid until it is destroyed.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME (no parameter of
- * that name), HPT_E_TYPE (the parameter has another type). */
+ * that name), HPT_E_TYPE (the parameter has another type), HPT_E_INACTIVE
+ * (its conditions do not hold in this trial; *out is untouched). */
 HPT_API int hpt_trial_float(const hpt_study *study, int64_t trial_id,
                             const char *name, double *out);
 HPT_API int hpt_trial_int(const hpt_study *study, int64_t trial_id,
                           const char *name, int64_t *out);
 HPT_API int hpt_trial_categorical(const hpt_study *study, int64_t trial_id,
                                   const char *name, const char **out);
+
+/* *active = 1 when parameter `name` is active in the trial (its
+ * conditions hold; always 1 in a space without conditions), else 0.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME. */
+HPT_API int hpt_trial_active(const hpt_study *study, int64_t trial_id,
+                             const char *name, int32_t *active);
 
 /* A trial's state (HPT_TRIAL_*). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_state(const hpt_study *study, int64_t trial_id,
@@ -732,6 +778,8 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *   param <name> float|int <linear|log|reverse_log|logit> <lo> <hi>
  *   param <name> categorical <n> <choice_0> ... <choice_n-1>
  *   step <name> <step>                            only when set
+ *   cond <child> <parent> in <n> <choice_1> ... <choice_n>
+ *   cond <child> <parent> range <lo> <hi>         one per condition
  *   begin                                         end of the creation
  *   option <name> <value>        option_str <name> <value>
  *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>

@@ -223,6 +223,25 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *
         hpti_jrec_double(j, p->step);
         end_line(j, st);
     }
+    for (size_t c = 0; c < s->space->n_cond; c++) {
+        const hpti_cond *k = &s->space->cond[c];
+        const hpti_param *parent = &s->space->p[k->parent];
+        st = j->len;
+        hpti_jrec_begin(j, "cond");
+        hpti_jrec_str(j, s->space->p[k->child].name);
+        hpti_jrec_str(j, parent->name);
+        if (k->n_in) {
+            hpti_jrec_word(j, "in");
+            hpti_jrec_u64(j, k->n_in);
+            for (size_t q = 0; q < k->n_in; q++)
+                hpti_jrec_str(j, parent->choices[k->in[q]]);
+        } else {
+            hpti_jrec_word(j, "range");
+            hpti_jrec_double(j, k->lo);
+            hpti_jrec_double(j, k->hi);
+        }
+        end_line(j, st);
+    }
     hpti_jrec_begin(j, "begin");
     return hpti_jrec_commit(j, msg);
 }

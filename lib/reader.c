@@ -230,17 +230,30 @@ static int parse_param(hpt_space *sp, char *rec, const char *name, size_t lineno
     return HPT_OK;
 }
 
-/* A refinement of the space after the parameters: "step name step". */
+/* A refinement of the space after the parameters: "step <name> <step>",
+ * "cond <child> <parent> in <n> <choice>..." or
+ * "cond <child> <parent> range <lo> <hi>". */
 static int parse_extra(hpt_space *sp, char *rec, const char *name, size_t lineno,
                        char *msg)
 {
-    char *f[8];
-    size_t n = hpti_jsplit(rec, f, 7);
-    double v;
-    int rc;
-    if (n == 3 && strcmp(f[0], "step") == 0 && !hpti_junescape(f[1]) &&
-        !hpti_jparse_double(f[2], &v))
+    char *f[HPT_MAX_CHOICES + 8];
+    size_t n = hpti_jsplit(rec, f, HPT_MAX_CHOICES + 6);
+    double v, w;
+    uint64_t k;
+    int rc, esc = 0;
+    for (size_t i = 1; i < n && i < HPT_MAX_CHOICES + 6; i++)
+        if (i != 3 || strcmp(f[0], "cond") != 0) /* the kind word needs none */
+            esc |= hpti_junescape(f[i]);
+    if (esc)
+        return BAD("journal '%s' line %zu: bad escape", name, lineno);
+    if (n == 3 && strcmp(f[0], "step") == 0 && !hpti_jparse_double(f[2], &v))
         rc = hpt_space_set_step(sp, f[1], v);
+    else if (n >= 6 && strcmp(f[0], "cond") == 0 && strcmp(f[3], "in") == 0 &&
+             !hpti_jparse_u64(f[4], &k) && k >= 1 && k <= HPT_MAX_CHOICES && n == 5 + k)
+        rc = hpt_space_add_condition(sp, f[1], f[2], (const char *const *)(f + 5), k);
+    else if (n == 6 && strcmp(f[0], "cond") == 0 && strcmp(f[3], "range") == 0 &&
+             !hpti_jparse_double(f[4], &v) && !hpti_jparse_double(f[5], &w))
+        rc = hpt_space_add_condition_range(sp, f[1], f[2], v, w);
     else
         return BAD("journal '%s' line %zu: expected \"begin\"", name, lineno);
     if (rc == HPT_E_NOMEM)

@@ -100,6 +100,11 @@ static int same_space(const hpt_space *j, const hpt_space *s, const char *path, 
                              path, i, what, a->name, type_name(a->type), a->lo, a->hi,
                              b->name, type_name(b->type), b->lo, b->hi);
     }
+    if (!hpti_space_same_conditions(j, s))
+        return hpti_fail(msg, HPT_E_MISMATCH,
+                         "journal '%s' was written for another space: its conditions "
+                         "differ",
+                         path);
     return HPT_OK;
 }
 

@@ -64,6 +64,9 @@ void hpt_space_destroy(hpt_space *s)
     for (size_t i = 0; i < s->n; i++)
         param_clear(&s->p[i]);
     hpti_free(s->p);
+    for (size_t c = 0; c < s->n_cond; c++)
+        hpti_free(s->cond[c].in);
+    hpti_free(s->cond);
     hpti_free(s);
     hpti_object_died();
 }
@@ -577,9 +580,220 @@ int hpti_space_copy(const hpt_space *src, hpt_space **out)
             }
         }
     }
+    if (src->n_cond) {
+        s->cond = hpti_calloc(src->n_cond, sizeof *s->cond);
+        if (!s->cond)
+            goto fail;
+        s->cap_cond = src->n_cond;
+        for (size_t c = 0; c < src->n_cond; c++) {
+            s->cond[c] = src->cond[c];
+            s->cond[c].in = NULL;
+            s->n_cond = c + 1;
+            if (src->cond[c].n_in) {
+                s->cond[c].in = hpti_malloc(src->cond[c].n_in * sizeof *s->cond[c].in);
+                if (!s->cond[c].in)
+                    goto fail;
+                memcpy(s->cond[c].in, src->cond[c].in,
+                       src->cond[c].n_in * sizeof *s->cond[c].in);
+            }
+        }
+    }
     *out = s;
     return HPT_OK;
 fail:
     hpt_space_destroy(s);
     return HPT_E_NOMEM;
+}
+
+/* ---- conditions ------------------------------------------------------------ */
+
+static int cond_holds(const hpti_cond *c, double v)
+{
+    if (c->n_in == 0)
+        return v >= c->lo && v <= c->hi;
+    for (size_t k = 0; k < c->n_in; k++)
+        if (c->in[k] == (size_t)v)
+            return 1;
+    return 0;
+}
+
+/* st[i]: 0 not yet known, 1 active, 2 inactive. The conditions form a DAG
+ * (add refuses cycles), so the recursion ends; memoised, so every
+ * parameter is resolved once. */
+static unsigned char resolve(const hpt_space *s, const double *x, unsigned char *st,
+                             size_t i)
+{
+    if (st[i])
+        return st[i];
+    unsigned char r = 1;
+    for (size_t c = 0; c < s->n_cond && r == 1; c++) {
+        const hpti_cond *k = &s->cond[c];
+        if (k->child == i &&
+            (resolve(s, x, st, k->parent) != 1 || !cond_holds(k, x[k->parent])))
+            r = 2;
+    }
+    return st[i] = r;
+}
+
+void hpti_space_active(const hpt_space *s, const double *x, unsigned char *active)
+{
+    memset(active, 0, s->n);
+    for (size_t i = 0; i < s->n; i++)
+        resolve(s, x, active, i);
+    for (size_t i = 0; i < s->n; i++)
+        active[i] = active[i] == 1;
+}
+
+int hpti_space_is_parent(const hpt_space *s, size_t i)
+{
+    for (size_t c = 0; c < s->n_cond; c++)
+        if (s->cond[c].parent == i)
+            return 1;
+    return 0;
+}
+
+int hpti_space_same_conditions(const hpt_space *a, const hpt_space *b)
+{
+    if (a->n_cond != b->n_cond)
+        return 0;
+    for (size_t c = 0; c < a->n_cond; c++) {
+        const hpti_cond *x = &a->cond[c], *y = &b->cond[c];
+        if (x->child != y->child || x->parent != y->parent || x->n_in != y->n_in ||
+            (x->n_in == 0 && (x->lo != y->lo || x->hi != y->hi)) ||
+            (x->n_in && memcmp(x->in, y->in, x->n_in * sizeof *x->in) != 0))
+            return 0;
+    }
+    return 1;
+}
+
+void hpti_space_canonical(const hpt_space *s, double *u, double *x)
+{
+    unsigned char active[HPT_MAX_PARAMS];
+    if (!s->n_cond)
+        return;
+    hpti_space_active(s, x, active);
+    for (size_t i = 0; i < s->n; i++)
+        if (!active[i]) {
+            x[i] = hpti_param_decode(&s->p[i], 0.5);
+            u[i] = hpti_param_encode(&s->p[i], x[i]);
+        }
+}
+
+/* Is `target` among `from` and its ancestors? seen[] marks visited ones. */
+static int reaches(const hpt_space *s, size_t from, size_t target, unsigned char *seen)
+{
+    if (from == target)
+        return 1;
+    seen[from] = 1;
+    for (size_t c = 0; c < s->n_cond; c++)
+        if (s->cond[c].child == from && !seen[s->cond[c].parent] &&
+            reaches(s, s->cond[c].parent, target, seen))
+            return 1;
+    return 0;
+}
+
+/* Checks shared by both kinds; *ci, *pi get the indices. */
+static int check_cond(hpt_space *s, const char *fn, const char *child, const char *parent,
+                      size_t *ci, size_t *pi)
+{
+    if (!s || !child || !parent)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+    if (!find(s, child, ci))
+        return hpti_fail(NULL, HPT_E_NAME, "%s: no parameter '%.64s'", fn, child);
+    if (!find(s, parent, pi))
+        return hpti_fail(NULL, HPT_E_NAME, "%s: no parameter '%.64s'", fn, parent);
+    if (*ci == *pi)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' cannot be conditional on itself",
+                         fn, child);
+    unsigned char seen[HPT_MAX_PARAMS] = {0};
+    if (reaches(s, *pi, *ci, seen))
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: '%s' already decides whether '%s' is active: a condition "
+                         "of '%s' on '%s' would make a cycle",
+                         fn, child, parent, child, parent);
+    if (hpti_grow((void **)&s->cond, &s->cap_cond, s->n_cond + 1, sizeof *s->cond))
+        return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+    return HPT_OK;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+int hpt_space_add_condition(hpt_space *s, const char *child, const char *parent,
+                            const char *const *choices, size_t n)
+{
+    const char *fn = "hpt_space_add_condition";
+    size_t ci, pi;
+    hpti_clear_error();
+    int rc = check_cond(s, fn, child, parent, &ci, &pi);
+    if (rc)
+        return rc;
+    const hpti_param *p = &s->p[pi];
+    if (p->type != HPT_PARAM_CATEGORICAL)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: '%s' is not categorical; use "
+                         "hpt_space_add_condition_range for a numeric parent",
+                         fn, parent);
+    if (!choices || n == 0)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' needs at least one choice of '%s'",
+                         fn, child, parent);
+    if (n > p->n_choices)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s' has %zu choices, not %zu", fn,
+                         parent, p->n_choices, n);
+    size_t *in = hpti_malloc(n * sizeof *in);
+    if (!in)
+        return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
+    for (size_t k = 0; k < n; k++) {
+        size_t j = 0;
+        while (j < p->n_choices && choices[k] && strcmp(p->choices[j], choices[k]) != 0)
+            j++;
+        if (!choices[k] || j == p->n_choices) {
+            hpti_free(in);
+            if (!choices[k])
+                return hpti_fail(NULL, HPT_E_INVALID, "%s: choice %zu is NULL", fn, k);
+            return hpti_fail(NULL, HPT_E_NAME, "%s: '%s' has no choice '%.64s'", fn,
+                             parent, choices[k]);
+        }
+        in[k] = j;
+    }
+    qsort(in, n, sizeof *in, cmp_size);
+    for (size_t k = 1; k < n; k++)
+        if (in[k] == in[k - 1]) {
+            const char *twice = p->choices[in[k]];
+            hpti_free(in);
+            return hpti_fail(NULL, HPT_E_INVALID, "%s: choice '%s' of '%s' is given twice",
+                             fn, twice, parent);
+        }
+    hpti_cond c = {ci, pi, n, in, 0, 0};
+    s->cond[s->n_cond++] = c;
+    return HPT_OK;
+}
+
+int hpt_space_add_condition_range(hpt_space *s, const char *child, const char *parent,
+                                  double lo, double hi)
+{
+    const char *fn = "hpt_space_add_condition_range";
+    size_t ci, pi;
+    hpti_clear_error();
+    int rc = check_cond(s, fn, child, parent, &ci, &pi);
+    if (rc)
+        return rc;
+    const hpti_param *p = &s->p[pi];
+    if (p->type == HPT_PARAM_CATEGORICAL)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: '%s' is categorical; use hpt_space_add_condition", fn, parent);
+    if (isnan(lo) || isnan(hi) || lo > hi)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: '%s': bad range [%g, %g]", fn, child,
+                         lo, hi);
+    if (hi < p->lo || lo > p->hi)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: '%s' would never be active: [%g, %g] misses '%s' range "
+                         "[%g, %g]",
+                         fn, child, lo, hi, parent, p->lo, p->hi);
+    hpti_cond c = {ci, pi, 0, NULL, lo, hi};
+    s->cond[s->n_cond++] = c;
+    return HPT_OK;
 }

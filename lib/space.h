@@ -26,9 +26,19 @@ typedef struct {
     double step, n_steps;
 } hpti_param;
 
+/* "child is active only if parent ..." (hpt_space_add_condition*). */
+typedef struct {
+    size_t child, parent; /* parameter indices */
+    size_t n_in;          /* > 0: parent's choice index is one of in[] */
+    size_t *in;           /* owned, n_in sorted distinct indices      */
+    double lo, hi;        /* n_in == 0: lo <= parent's value <= hi     */
+} hpti_cond;
+
 struct hpt_space {
     size_t n, cap;
     hpti_param *p;
+    size_t n_cond, cap_cond; /* a parameter is active when all its      */
+    hpti_cond *cond;         /* conditions hold and their parents are   */
 };
 
 /* Deep copy. @return HPT_OK or HPT_E_NOMEM (*out untouched). */
@@ -54,5 +64,22 @@ double hpti_param_point(const hpti_param *p, double k);
  * double: integer ranges can exceed 2^32); +inf for a float with lo < hi,
  * 1 for a fixed float. */
 double hpti_param_cardinality(const hpti_param *p);
+
+/* Which parameters configuration x (all dim values, in space order)
+ * activates: active[i] = 1 when every condition on i holds and names an
+ * active parent, else 0. Values of inactive parameters are not read. */
+void hpti_space_active(const hpt_space *s, const double *x, unsigned char *active);
+
+/* 1 when parameter i is the parent of some condition. */
+int hpti_space_is_parent(const hpt_space *s, size_t i);
+
+/* 1 when a and b (same parameters) have the same conditions in the same
+ * order. */
+int hpti_space_same_conditions(const hpt_space *a, const hpt_space *b);
+
+/* Give the inactive parameters of (u, x) one canonical value: u = 1/2 and
+ * its decoding, so that trials running the same configuration are the same
+ * point to every model. No-op without conditions. */
+void hpti_space_canonical(const hpt_space *s, double *u, double *x);
 
 #endif

@@ -38,6 +38,7 @@ E_CORRUPT = -10
 E_MISMATCH = -11
 E_LOCKED = -12
 E_RANGE = -13
+E_INACTIVE = -14
 
 SCALE_LINEAR = 0
 SCALE_LOG = 1
@@ -149,10 +150,15 @@ class BufferTooSmall(Error):
     status = E_RANGE
 
 
+class InactiveParameter(Error):
+    """HPT_E_INACTIVE: the parameter is not active in that trial."""
+    status = E_INACTIVE
+
+
 _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
-    JournalMismatch, JournalLocked, BufferTooSmall)}
+    JournalMismatch, JournalLocked, BufferTooSmall, InactiveParameter)}
 
 
 # ---- loading --------------------------------------------------------------
