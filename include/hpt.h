@@ -971,7 +971,7 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
 /* Write every trial to a CSV file (RFC 4180, CRLF line ends, UTF-8), one
  * row per trial in id order, columns: id, state (running, complete,
  * failed, pruned), each parameter by name (categoricals as their choice
- * string), budget, value (empty unless complete or pruned), reports (their
+ * string, empty where the parameter is inactive), budget, value (empty unless complete or pruned), reports (their
  * number), fail_reason. The file is written beside `path` and renamed over
  * it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
 HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);

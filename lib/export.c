@@ -61,10 +61,14 @@ static void write_csv(const hpt_study *s, FILE *f)
     fputs(",budget,value,reports,fail_reason\r\n", f);
     for (size_t k = 0; k < s->n_trials; k++) {
         const hpti_trial *t = &s->trials[k];
+        unsigned char active[HPT_MAX_PARAMS];
+        hpti_space_active(s->space, t->x, active);
         fprintf(f, "%zu,%s", k, state_name(t->state));
         for (size_t i = 0; i < s->dim; i++) {
             const hpti_param *p = &s->space->p[i];
             fputc(',', f);
+            if (!active[i])
+                continue; /* an inactive parameter has no value */
             if (p->type == HPT_PARAM_CATEGORICAL)
                 csv_field(f, p->choices[(size_t)t->x[i]]);
             else if (p->type == HPT_PARAM_INT)

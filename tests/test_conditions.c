@@ -419,6 +419,35 @@ static void journal_round_trip(void **state)
     hpt_space_destroy(sp);
 }
 
+/* The CSV export leaves inactive parameters empty. */
+static void csv_leaves_inactive_empty(void **state)
+{
+    (void)state;
+    static const char *const ab[] = {"a", "b"};
+    const char *a[] = {"a"};
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_categorical(sp, "c", ab, 2));
+    assert_ok(hpt_space_add_int(sp, "n", 1, 3, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_condition(sp, "n", "c", a, 1));
+    hpt_study *st = NULL;
+    assert_ok(hpt_study_create(sp, "grid", HPT_MINIMIZE, 1, &st));
+    int64_t id;
+    while (hpt_study_ask(st, &id) == HPT_OK)
+        assert_ok(hpt_study_tell(st, id, (double)id));
+    const char *path = tmp("cond.csv");
+    assert_ok(hpt_study_export_csv(st, path));
+    char *csv = tu_slurp(path, NULL);
+    assert_string_equal(csv, "id,state,c,n,budget,value,reports,fail_reason\r\n"
+                             "0,complete,a,1,0,0,0,\r\n"
+                             "1,complete,a,2,0,1,0,\r\n"
+                             "2,complete,a,3,0,2,0,\r\n"
+                             "3,complete,b,,0,3,0,\r\n");
+    free(csv);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +457,7 @@ int main(void)
         cmocka_unit_test(grid_float_parent),
         cmocka_unit_test(inactive_coordinates_are_canonical),
         cmocka_unit_test(journal_round_trip),
+        cmocka_unit_test(csv_leaves_inactive_empty),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
