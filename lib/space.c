@@ -500,6 +500,9 @@ double hpti_param_cardinality(const hpti_param *p)
 
 void hpti_space_snap(const hpt_space *s, double *u, double *x)
 {
+    double own[HPT_MAX_PARAMS];
+    if (!x && s->n_cond)
+        x = own;
     for (size_t i = 0; i < s->n; i++) {
         double v = hpti_param_decode(&s->p[i], u[i]);
         if (x)
@@ -507,6 +510,8 @@ void hpti_space_snap(const hpt_space *s, double *u, double *x)
         if (s->p[i].n_steps > 0)
             u[i] = hpti_param_encode(&s->p[i], v);
     }
+    if (x)
+        hpti_space_canonical(s, u, x);
 }
 
 int hpt_space_encode(const hpt_space *s, const double *values, double *unit, size_t n)
@@ -796,4 +801,44 @@ int hpt_space_add_condition_range(hpt_space *s, const char *child, const char *p
     hpti_cond c = {ci, pi, 0, NULL, lo, hi};
     s->cond[s->n_cond++] = c;
     return HPT_OK;
+}
+
+double hpti_space_configurations(const hpt_space *s)
+{
+    double product = 1, combos = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        double c = hpti_param_cardinality(&s->p[i]);
+        product *= c;
+        if (hpti_space_is_parent(s, i))
+            combos *= c;
+    }
+    if (isinf(product) || !s->n_cond || combos > 1048576.0)
+        return product;
+    /* as grid.c numbers them: one sub-product per combination of the
+     * parents' values, none for a combination that only differs from
+     * another in an inactive parent */
+    double x[HPT_MAX_PARAMS] = {0}, total = 0;
+    unsigned char active[HPT_MAX_PARAMS], first[HPT_MAX_PARAMS];
+    for (double c = 0; c < combos; c++) {
+        double rest = c;
+        for (size_t i = s->n; i-- > 0;) {
+            if (!hpti_space_is_parent(s, i))
+                continue;
+            double n = hpti_param_cardinality(&s->p[i]), k = fmod(rest, n);
+            rest = floor(rest / n);
+            x[i] = hpti_param_point(&s->p[i], k);
+            first[i] = k == 0;
+        }
+        hpti_space_active(s, x, active);
+        double w = 1;
+        for (size_t i = 0; i < s->n && w > 0; i++) {
+            int parent = hpti_space_is_parent(s, i);
+            if (parent && !active[i] && !first[i])
+                w = 0;
+            else if (!parent && active[i])
+                w *= hpti_param_cardinality(&s->p[i]);
+        }
+        total += w;
+    }
+    return total;
 }

@@ -51,8 +51,9 @@ double hpti_param_decode(const hpti_param *p, double u);
 int hpti_param_valid(const hpti_param *p, double x);
 
 /* Snap a unit point to the centre of the cell its configuration occupies:
- * u <- encode(decode(u)), dimension by dimension, also filling x (may be
- * NULL) with the decoded configuration. Used by models so that they score
+ * u <- encode(decode(u)), dimension by dimension, inactive coordinates
+ * made canonical (hpti_space_canonical), also filling x (may be NULL) with
+ * the decoded configuration. Used by models so that they score
  * the configuration that would actually run. */
 void hpti_space_snap(const hpt_space *s, double *u, double *x);
 
@@ -76,6 +77,13 @@ int hpti_space_is_parent(const hpt_space *s, size_t i);
 /* 1 when a and b (same parameters) have the same conditions in the same
  * order. */
 int hpti_space_same_conditions(const hpt_space *a, const hpt_space *b);
+
+/* Number of distinct configurations of a space whose parameters all take
+ * finitely many values, counting each active set's sub-product once (the
+ * plain product without conditions); +inf when a float has no step. When
+ * the parents of conditions take more than 2^20 combinations of values the
+ * plain product is returned, an upper bound. */
+double hpti_space_configurations(const hpt_space *s);
 
 /* Give the inactive parameters of (u, x) one canonical value: u = 1/2 and
  * its decoding, so that trials running the same configuration are the same

@@ -264,6 +264,37 @@ static void inactive_coordinates_are_canonical(void **state)
     hpt_space_destroy(sp);
 }
 
+/* A fully discrete conditional space has (a, 1..3) and (b): four
+ * configurations, not 2 x 3. bayes proposes each once, then says done. */
+static void bayes_exhausts_active_sets(void **state)
+{
+    (void)state;
+    static const char *const ab[] = {"a", "b"};
+    const char *a[] = {"a"};
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_categorical(sp, "c", ab, 2));
+    assert_ok(hpt_space_add_int(sp, "n", 1, 3, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_condition(sp, "n", "c", a, 1));
+    hpt_study *st = NULL;
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 5, &st));
+    double seen[8][2];
+    int n = 0, rc;
+    int64_t id;
+    while ((rc = hpt_study_ask(st, &id)) == HPT_OK && n < 8) {
+        assert_ok(hpt_trial_params(st, id, seen[n], 2));
+        for (int k = 0; k < n; k++)
+            assert_false(seen[k][0] == seen[n][0] &&
+                         (seen[k][1] == seen[n][1] || isnan(seen[n][1])));
+        n++;
+        assert_ok(hpt_study_tell(st, id, seen[n - 1][0]));
+    }
+    assert_int_equal(rc, HPT_DONE);
+    assert_int_equal(n, 4);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 static void api_errors(void **state)
 {
     (void)state;
@@ -458,6 +489,7 @@ int main(void)
         cmocka_unit_test(inactive_coordinates_are_canonical),
         cmocka_unit_test(journal_round_trip),
         cmocka_unit_test(csv_leaves_inactive_empty),
+        cmocka_unit_test(bayes_exhausts_active_sets),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
