@@ -656,6 +656,29 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  * HPT_E_NOMEM; HPT_E_NUMERIC. */
 HPT_API int hpt_study_ask(hpt_study *study, int64_t *trial_id);
 
+/* Queue a configuration to be asked before the strategy's own: n values in
+ * hpt_trial_params order (categoricals by index), copied. The next asks
+ * return the enqueued configurations first, in order (max_trials and the
+ * other completion criteria still apply). NaN means "the strategy chooses
+ * this one": the strategy proposes as usual and the given values replace
+ * its choice in the other coordinates. (For now that holds for every
+ * strategy, bayes and hyperband's sampler included: they propose over the
+ * whole space and keep the free coordinates of that proposal; optimizing
+ * the free coordinates alone, given the fixed ones, is to come.) A
+ * configuration that gives every active parameter does not consult the
+ * strategy: a grid still visits all its points, and under hyperband it
+ * runs at budget 0 (full training) outside the brackets. When the
+ * strategy is done or waits (grid exhausted, hyperband synchronous), the
+ * free coordinates take their middle (unit coordinate 1/2); a hyperband
+ * promotion keeps its parent's configuration and the entry waits for the
+ * next ask. Journaled; callable at any stage.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n != hpt_space_size, a value that
+ * is infinite, outside its range, not an integer or choice index, off its
+ * step, or given for a parameter that the given values make inactive);
+ * HPT_E_NOMEM; HPT_E_IO (journal write failed: queued in memory only). */
+HPT_API int hpt_study_enqueue(hpt_study *study, const double *values,
+                              size_t n);
+
 /* Report an intermediate result of a running trial at `step` (an epoch, a
  * number of samples; steps should increase). *should_stop (may be NULL) is
  * set to 1 when the study wants the trial stopped early, in which case the
@@ -784,6 +807,7 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *   option <name> <value>        option_str <name> <value>
  *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
+ *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
  *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
  *   report <id> <ms> <step> <value>
  *   tell <id> <ms> <value>

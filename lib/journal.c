@@ -365,6 +365,20 @@ int hpti_journal_ask(hpt_study *s, int64_t id)
     return hpti_jrec_commit(j, s->errmsg);
 }
 
+int hpti_journal_enqueue(hpt_study *s, const double *values)
+{
+    if (quiet(s))
+        return HPT_OK;
+    hpti_jrec_begin(s->journal, "enqueue");
+    for (size_t i = 0; i < s->dim; i++) {
+        if (isnan(values[i]))
+            hpti_jrec_word(s->journal, "nan");
+        else
+            hpti_jrec_double(s->journal, values[i]);
+    }
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
 int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)
 {
     if (quiet(s))

@@ -224,6 +224,16 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
         if ((rc = trial_head(c, 3, 3, &id)))
             return rc;
         rc = hpt_study_prune(s, id);
+    } else if (strcmp(t, "enqueue") == 0) {
+        double v[HPT_MAX_PARAMS];
+        if (c->nf != 1 + s->dim)
+            return corrupt(c, "malformed \"enqueue\" record");
+        for (size_t i = 0; i < s->dim; i++)
+            if (strcmp(c->f[1 + i], "nan") == 0)
+                v[i] = NAN;
+            else if (hpti_jparse_double(c->f[1 + i], &v[i]))
+                return corrupt(c, "malformed \"enqueue\" record");
+        rc = hpt_study_enqueue(s, v, s->dim);
     } else if (strcmp(t, "option") == 0) {
         if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_jparse_double(c->f[2], &a))
             return corrupt(c, "malformed \"option\" record");

@@ -640,6 +640,37 @@ static unsigned char resolve(const hpt_space *s, const double *x, unsigned char 
     return st[i] = r;
 }
 
+/* As resolve, with 3 = unknown: a condition on an undecided (NaN) active
+ * parent, or on a parent whose activity is unknown, is unknown; a parameter
+ * is inactive as soon as one of its conditions surely fails. */
+static unsigned char resolve3(const hpt_space *s, const double *x, unsigned char *st,
+                              size_t i)
+{
+    if (st[i])
+        return st[i];
+    unsigned char r = 1;
+    for (size_t c = 0; c < s->n_cond && r != 2; c++) {
+        const hpti_cond *k = &s->cond[c];
+        if (k->child != i)
+            continue;
+        unsigned char p = resolve3(s, x, st, k->parent);
+        if (p == 2)
+            r = 2;
+        else if (p == 3 || isnan(x[k->parent]))
+            r = 3;
+        else if (!cond_holds(k, x[k->parent]))
+            r = 2;
+    }
+    return st[i] = r;
+}
+
+void hpti_space_active_partial(const hpt_space *s, const double *x, unsigned char *state)
+{
+    memset(state, 0, s->n);
+    for (size_t i = 0; i < s->n; i++)
+        resolve3(s, x, state, i);
+}
+
 void hpti_space_active(const hpt_space *s, const double *x, unsigned char *active)
 {
     memset(active, 0, s->n);

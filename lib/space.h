@@ -71,6 +71,10 @@ double hpti_param_cardinality(const hpti_param *p);
  * active parent, else 0. Values of inactive parameters are not read. */
 void hpti_space_active(const hpt_space *s, const double *x, unsigned char *active);
 
+/* Like hpti_space_active for a partial configuration, NaN = not decided:
+ * state[i] = 1 active, 2 inactive, 3 depends on an undecided value. */
+void hpti_space_active_partial(const hpt_space *s, const double *x, unsigned char *state);
+
 /* 1 when parameter i is the parent of some condition. */
 int hpti_space_is_parent(const hpt_space *s, size_t i);
 

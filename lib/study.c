@@ -100,6 +100,7 @@ void hpt_study_destroy(hpt_study *s)
         hpti_free(t->fail_reason);
     }
     hpti_free(s->trials);
+    hpti_free(s->queue);
     hpti_free(s->prior_u);
     hpti_free(s->prior_loss);
     hpti_durable_free(s); /* journal, warm start, transfer data */
@@ -300,7 +301,10 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     t.u = t.x + s->dim;
     hpti_proposal p = {t.u, 0.0, -1};
-    rc = s->type->propose(s->sstate, s, &p, s->errmsg);
+    int fixed = hpti_queue_fixed(s); /* enqueue.c */
+    const double *given = NULL;
+    rc = fixed ? HPT_OK : s->type->propose(s->sstate, s, &p, s->errmsg);
+    rc = hpti_queue_apply(s, &p, rc, !fixed, &given);
     if (rc != HPT_OK) {
         hpti_free(t.x);
         if (rc < 0)
@@ -320,8 +324,9 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
                              fn, s->type->name, i, t.u[i]);
         }
     /* The stored coordinates are those of the configuration that will run. */
-    for (size_t i = 0; i < s->dim; i++) {
-        t.x[i] = hpti_param_decode(&s->space->p[i], t.u[i]);
+    for (size_t i = 0; i < s->dim; i++) { /* enqueued values exactly as given */
+        t.x[i] = given && !isnan(given[i]) ? given[i]
+                                            : hpti_param_decode(&s->space->p[i], t.u[i]);
         t.u[i] = hpti_param_encode(&s->space->p[i], t.x[i]);
     }
     hpti_space_canonical(s->space, t.u, t.x);

@@ -46,6 +46,11 @@ struct hpt_study {
     int64_t n_running, n_complete, n_failed, n_pruned;
     int64_t best;        /* id of the best complete trial, or -1 */
 
+    /* hpt_study_enqueue (enqueue.c): configurations asked before the
+     * strategy's own, first in first out; dim values each, NaN = free */
+    double *queue;       /* owned, rows queue_head .. queue_n - 1 pending */
+    size_t queue_head, queue_n, queue_cap;
+
     /* Observations that are not trials of this study (warm start from
      * parent studies): n_prior points in this space's unit cube with their
      * losses. Models treat them like complete trials; they never count as
