@@ -134,6 +134,8 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_MAX_PARAMS 1024   /* parameters per space                 */
 #define HPT_MAX_CHOICES 4096  /* choices per categorical parameter     */
 #define HPT_MAX_NAME 255      /* bytes in a name or a choice           */
+#define HPT_MAX_ATTRS 64      /* attributes per trial, and per study   */
+#define HPT_MAX_ATTR_VALUE 4096 /* bytes in an attribute's value       */
 
 /* ---------------------------------------------------------------------- */
 /* Opaque types                                                            */
@@ -739,6 +741,39 @@ HPT_API int hpt_trial_categorical(const hpt_study *study, int64_t trial_id,
 HPT_API int hpt_trial_active(const hpt_study *study, int64_t trial_id,
                              const char *name, int32_t *active);
 
+/* Attributes: string pairs the host attaches to a trial or to the study
+ * (the git commit that ran a trial, the dataset version), journaled and
+ * written to the CSV export (trial attributes, one "attr.<key>" column per
+ * key). key: 1..HPT_MAX_NAME bytes of [A-Za-z0-9_.:/-]; value: 1..
+ * HPT_MAX_ATTR_VALUE bytes of UTF-8 (any byte but NUL); both copied. At
+ * most HPT_MAX_ATTRS keys per trial and per study; setting a key again
+ * replaces its value. Callable at any stage and in any trial state.
+ * @return HPT_OK; HPT_E_INVALID (NULL, bad key or value, too many keys);
+ * HPT_E_TRIAL; HPT_E_NOMEM; HPT_E_IO (journal write failed: set in memory
+ * only). */
+HPT_API int hpt_trial_set_attr(hpt_study *study, int64_t trial_id,
+                               const char *key, const char *value);
+HPT_API int hpt_study_set_attr(hpt_study *study, const char *key,
+                               const char *value);
+
+/* The value of attribute key: *value is owned by the study and valid until
+ * the key is set again or the study is destroyed.
+ * @return HPT_OK; HPT_E_INVALID (NULL); HPT_E_TRIAL; HPT_E_NAME (no such
+ * attribute). */
+HPT_API int hpt_trial_attr(const hpt_study *study, int64_t trial_id,
+                           const char *key, const char **value);
+HPT_API int hpt_study_attr(const hpt_study *study, const char *key,
+                           const char **value);
+
+/* The i-th attribute (i = 0, 1, ... in the order keys were first set):
+ * *key and *value (value may be NULL) as for hpt_trial_attr.
+ * @return HPT_OK; HPT_E_RANGE when i is past the last one; HPT_E_INVALID;
+ * HPT_E_TRIAL. */
+HPT_API int hpt_trial_attr_at(const hpt_study *study, int64_t trial_id,
+                              size_t i, const char **key, const char **value);
+HPT_API int hpt_study_attr_at(const hpt_study *study, size_t i,
+                              const char **key, const char **value);
+
 /* A trial's state (HPT_TRIAL_*). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_state(const hpt_study *study, int64_t trial_id,
                             int32_t *state);
@@ -808,6 +843,7 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
  *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
+ *   attr <id> <key> <value>      study_attr <key> <value>
  *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
  *   report <id> <ms> <step> <value>
  *   tell <id> <ms> <value>
@@ -995,9 +1031,11 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
 /* Write every trial to a CSV file (RFC 4180, CRLF line ends, UTF-8), one
  * row per trial in id order, columns: id, state (running, complete,
  * failed, pruned), each parameter by name (categoricals as their choice
- * string, empty where the parameter is inactive), budget, value (empty unless complete or pruned), reports (their
- * number), fail_reason. The file is written beside `path` and renamed over
- * it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
+ * string, empty where the parameter is inactive), budget, value (empty
+ * unless complete or pruned), reports (their number), fail_reason, then
+ * "attr.<key>" for each trial attribute key in the order first set (empty
+ * where a trial lacks it). The file is written beside `path` and renamed
+ * over it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
 HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
 
 /* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:

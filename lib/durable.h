@@ -40,6 +40,8 @@ int hpti_journal_tell(hpt_study *s, int64_t id, double value);
 int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason);
 int hpti_journal_prune(hpt_study *s, int64_t id);
 int hpti_journal_enqueue(hpt_study *s, const double *values);
+/* id -1: the study's attribute */
+int hpti_journal_attr(hpt_study *s, int64_t id, const char *key, const char *value);
 
 /* ---- ask (enqueue.c) ---- */
 /* 1 when the next enqueued configuration decides every active parameter:

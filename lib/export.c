@@ -51,14 +51,43 @@ static const char *state_name(int32_t st)
     }
 }
 
-static void write_csv(const hpt_study *s, FILE *f)
+/* The distinct trial attribute keys in the order first set (trial by
+ * trial): *keys (owned, the strings are the trials'). @return 0 or -1
+ * (out of memory). */
+static int attr_keys(const hpt_study *s, const char ***keys, size_t *n)
+{
+    size_t cap = 0;
+    *keys = NULL;
+    *n = 0;
+    for (size_t k = 0; k < s->n_trials; k++) {
+        const hpti_attrs *a = &s->trials[k].attrs;
+        for (size_t j = 0; j < a->n; j++) {
+            size_t q = 0;
+            while (q < *n && strcmp((*keys)[q], a->key[j]) != 0)
+                q++;
+            if (q < *n)
+                continue;
+            if (hpti_grow((void **)keys, &cap, *n + 1, sizeof **keys))
+                return -1;
+            (*keys)[(*n)++] = a->key[j];
+        }
+    }
+    return 0;
+}
+
+static void write_csv(const hpt_study *s, FILE *f, const char **keys, size_t n_keys)
 {
     fputs("id,state", f);
     for (size_t i = 0; i < s->dim; i++) {
         fputc(',', f);
         csv_field(f, s->space->p[i].name);
     }
-    fputs(",budget,value,reports,fail_reason\r\n", f);
+    fputs(",budget,value,reports,fail_reason", f);
+    for (size_t q = 0; q < n_keys; q++) {
+        fputs(",attr.", f);
+        fputs(keys[q], f); /* keys need no quoting (attr.c) */
+    }
+    fputs("\r\n", f);
     for (size_t k = 0; k < s->n_trials; k++) {
         const hpti_trial *t = &s->trials[k];
         unsigned char active[HPT_MAX_PARAMS];
@@ -83,6 +112,11 @@ static void write_csv(const hpt_study *s, FILE *f)
             csv_double(f, t->value);
         fprintf(f, ",%zu,", t->n_reports);
         csv_field(f, t->fail_reason ? t->fail_reason : "");
+        for (size_t q = 0; q < n_keys; q++) {
+            const char *v = hpti_attrs_get(&t->attrs, keys[q]);
+            fputc(',', f);
+            csv_field(f, v ? v : "");
+        }
         fputs("\r\n", f);
     }
 }
@@ -110,11 +144,15 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
         snprintf(tmp, n + 32, "%s.tmp%ld", path, (long)getpid());
     lock(s);
     int rc = HPT_OK;
-    FILE *f = fopen(tmp, in_place ? "w" : "wb");
-    if (!f)
+    const char **keys;
+    size_t n_keys;
+    FILE *f = NULL;
+    if (attr_keys(s, &keys, &n_keys))
+        rc = FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
+    else if (!(f = fopen(tmp, in_place ? "w" : "wb")))
         rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
     else {
-        write_csv(s, f);
+        write_csv(s, f, keys, n_keys);
         int bad = ferror(f);
         if (fclose(f) != 0 || bad || (!in_place && rename(tmp, path) != 0)) {
             rc = FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
@@ -123,6 +161,7 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
         }
     }
     unlock(s);
+    hpti_free(keys);
     hpti_free(tmp);
     return rc;
 }

@@ -379,6 +379,20 @@ int hpti_journal_enqueue(hpt_study *s, const double *values)
     return hpti_jrec_commit(s->journal, s->errmsg);
 }
 
+int hpti_journal_attr(hpt_study *s, int64_t id, const char *key, const char *value)
+{
+    if (quiet(s))
+        return HPT_OK;
+    if (id >= 0) {
+        hpti_jrec_begin(s->journal, "attr");
+        hpti_jrec_i64(s->journal, id);
+    } else
+        hpti_jrec_begin(s->journal, "study_attr");
+    hpti_jrec_str(s->journal, key);
+    hpti_jrec_str(s->journal, value);
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
 int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)
 {
     if (quiet(s))

@@ -234,6 +234,15 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
             else if (hpti_jparse_double(c->f[1 + i], &v[i]))
                 return corrupt(c, "malformed \"enqueue\" record");
         rc = hpt_study_enqueue(s, v, s->dim);
+    } else if (strcmp(t, "attr") == 0) {
+        if (c->nf != 4 || hpti_jparse_i64(c->f[1], &id) || hpti_junescape(c->f[2]) ||
+            hpti_junescape(c->f[3]))
+            return corrupt(c, "malformed \"attr\" record");
+        rc = hpt_trial_set_attr(s, id, c->f[2], c->f[3]);
+    } else if (strcmp(t, "study_attr") == 0) {
+        if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_junescape(c->f[2]))
+            return corrupt(c, "malformed \"study_attr\" record");
+        rc = hpt_study_set_attr(s, c->f[1], c->f[2]);
     } else if (strcmp(t, "option") == 0) {
         if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_jparse_double(c->f[2], &a))
             return corrupt(c, "malformed \"option\" record");

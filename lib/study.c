@@ -98,8 +98,10 @@ void hpt_study_destroy(hpt_study *s)
         hpti_free(t->rep_step);
         hpti_free(t->rep_loss);
         hpti_free(t->fail_reason);
+        hpti_attrs_free(&t->attrs);
     }
     hpti_free(s->trials);
+    hpti_attrs_free(&s->attrs);
     hpti_free(s->queue);
     hpti_free(s->prior_u);
     hpti_free(s->prior_loss);
