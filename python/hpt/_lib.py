@@ -40,11 +40,13 @@ E_CORRUPT = -10
 E_MISMATCH = -11
 E_LOCKED = -12
 E_RANGE = -13
+E_INACTIVE = -14
 
 SCALE_LINEAR = 0
 SCALE_LOG = 1
 SCALE_REVERSE_LOG = 2
 SCALE_AUTO = 3
+SCALE_LOGIT = 4
 
 MINIMIZE = 0
 MAXIMIZE = 1
@@ -155,10 +157,15 @@ class NotCopyable(Error, TypeError):
     (hpt.Study): two owners would free it twice. No library status."""
 
 
+class InactiveParameter(Error):
+    """HPT_E_INACTIVE: the parameter is not active in that trial."""
+    status = E_INACTIVE
+
+
 _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
-    JournalMismatch, JournalLocked, BufferTooSmall)}
+    JournalMismatch, JournalLocked, BufferTooSmall, InactiveParameter)}
 
 
 # ---- loading --------------------------------------------------------------
