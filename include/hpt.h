@@ -107,10 +107,10 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_E_MISMATCH (-11) /* a journal belongs to another space/setup   */
 #define HPT_E_LOCKED (-12)  /* a journal is in use by another process      */
 #define HPT_E_RANGE (-13)   /* a buffer is too small (see `needed`)        */
+#define HPT_E_INACTIVE (-14) /* parameter not active in that trial         */
 #define HPT_E_EMPTY (-15)   /* no complete trial yet (best, best_overall)  */
 #define HPT_E_NOMODEL (-16) /* the strategy has no fitted model (yet)      */
-/* -14 is taken by another branch's code; the next free value is -17.
- * Add-on libraries built on libhpt (libhpt_mpi's HPT_E_MPI = -100) define
+/* Add-on libraries built on libhpt (libhpt_mpi's HPT_E_MPI = -100) define
  * their own errors in this range, never elsewhere; hpt_strerror describes
  * any of them as an add-on's error, the add-on's header names them. */
 #define HPT_ADDON_STATUS_MAX (-100)
@@ -123,6 +123,9 @@ HPT_API int32_t hpt_version_number(void);
                                    dense near 1 (momentum 0.9 .. 0.999)       */
 #define HPT_SCALE_AUTO 3        /* LOG when lo > 0 and hi / lo >= 100,
                                    LINEAR otherwise                           */
+#define HPT_SCALE_LOGIT 4       /* uniform in log(x / (1 - x)); floats only,
+                                   0 < lo <= hi < 1; dense near both 0 and 1
+                                   (fractions, Adam's betas)                */
 
 /* Directions. */
 #define HPT_MINIMIZE 0
@@ -153,6 +156,8 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_MAX_PARAMS 1024   /* parameters per space                 */
 #define HPT_MAX_CHOICES 4096  /* choices per categorical parameter     */
 #define HPT_MAX_NAME 255      /* bytes in a name or a choice           */
+#define HPT_MAX_ATTRS 64      /* attributes per trial, and per study   */
+#define HPT_MAX_ATTR_VALUE 4096 /* bytes in an attribute's value       */
 
 /* ---------------------------------------------------------------------- */
 /* Opaque types                                                            */
@@ -175,19 +180,24 @@ HPT_API void hpt_space_destroy(hpt_space *space);
 
 /* Add a real-valued parameter on [lo, hi] (both included) with one of the
  * HPT_SCALE_* rules. name: 1..HPT_MAX_NAME bytes, unique in the space,
- * copied. lo == hi is allowed (a fixed parameter).
+ * copied. lo == hi is allowed (a fixed parameter); any finite bounds are,
+ * even when hi - lo exceeds DBL_MAX.
  * @return HPT_OK; HPT_E_INVALID for a NULL/empty/long/duplicate name,
  * non-finite or inverted bounds, LOG with lo <= 0, REVERSE_LOG outside
- * 0 <= lo <= hi < 1, an unknown scale, or more than HPT_MAX_PARAMS
+ * 0 <= lo <= hi < 1, LOGIT outside 0 < lo <= hi < 1, an unknown scale, or
+ * more than HPT_MAX_PARAMS
  * parameters; HPT_E_NOMEM. On failure the space is unchanged. */
 HPT_API int hpt_space_add_float(hpt_space *space, const char *name,
                                 double lo, double hi, int32_t scale);
 
 /* Add an integer parameter on [lo, hi] (both included), |lo|, |hi| <= 2^51.
- * Scales: LINEAR, LOG (lo >= 1) or AUTO; REVERSE_LOG is refused. Every
+ * Scales: LINEAR, LOG (lo >= 1) or AUTO; REVERSE_LOG and LOGIT are refused
+ * (they are for fractions). Every
  * integer gets the share of the unit interval that its neighbourhood
  * [k - 1/2, k + 1/2] has under the scale, so LINEAR is uniform over the
- * integers and LOG is log-uniform.
+ * integers and LOG is log-uniform. A LOG range whose largest integer would
+ * get less than 2^-50 of the unit interval (e.g. [1, 2^51]; [1, 10^13] is
+ * fine) is refused, because its cell could not be told apart in [0, 1].
  * @return as hpt_space_add_float. */
 HPT_API int hpt_space_add_int(hpt_space *space, const char *name,
                               int64_t lo, int64_t hi, int32_t scale);
@@ -201,18 +211,81 @@ HPT_API int hpt_space_add_int(hpt_space *space, const char *name,
 HPT_API int hpt_space_add_categorical(hpt_space *space, const char *name,
                                       const char *const *choices, size_t n);
 
+/* Restrict the integer or float parameter `name` to lo + k * step,
+ * k = 0, 1, ... while the value is <= hi (k's count is floor((hi - lo) /
+ * step) + 1, with a relative slack of 1e-9 so that [0, 1] in steps of 0.1
+ * ends at 1). Every point gets an equal share of the unit interval, every
+ * strategy returns values on the step (decoding snaps to the nearest
+ * point) and the grid visits each point once (grid.points does not apply).
+ * Float points are lo + k * step rounded to 15 significant digits, so that
+ * a step of 0.1 gives 0.3 rather than 0.30000000000000004; those exact
+ * doubles are the valid values (hpt_space_encode refuses others). For
+ * integers step is a whole number >= 1. Steps need a LINEAR scale
+ * (resolved AUTO included): points on a log-type scale would need cells of
+ * unequal width, so a step on LOG, REVERSE_LOG or LOGIT is refused, except
+ * step 1 on an integer, which is what an integer already is. A later call
+ * replaces the step. Callable until the space is used by a study (the
+ * study keeps its own copy).
+ * @return HPT_OK; HPT_E_INVALID (NULL, step not finite or <= 0, not a whole
+ * number for an integer, a log-type scale, more than 2^52 points);
+ * HPT_E_NAME (no such parameter); HPT_E_TYPE (a categorical). On failure
+ * the space is unchanged. */
+HPT_API int hpt_space_set_step(hpt_space *space, const char *name,
+                               double step);
+
+/* Conditional parameters. hpt_space_add_condition makes `child` active
+ * only in configurations where the categorical `parent` takes one of the n
+ * choices (strings, copied); hpt_space_add_condition_range only where the
+ * integer or float `parent` lies in [lo, hi] (either end may be infinite,
+ * e.g. [3, INFINITY] for "at least 3 layers"). A parameter may have several
+ * conditions, all of which must hold; a parent may be conditional itself,
+ * and a child is inactive whenever one of its parents is. Parameters can be
+ * added in any order (a parent after its child is fine), but both must
+ * exist when the condition is added.
+ *
+ * What inactive means: the trial has no value for the parameter.
+ * hpt_trial_float/int/categorical return HPT_E_INACTIVE, hpt_trial_active
+ * says 0 and hpt_trial_params writes NaN there. Internally the parameter
+ * keeps a unit coordinate: the canonical 1/2, the same for every trial in
+ * which it is inactive, so that two trials running the same configuration
+ * are the same point to the models (and the journal stores the value it
+ * decodes to, with the other values of the trial). The codec
+ * (hpt_space_encode/decode) ignores conditions. Strategies: grid visits
+ * the union of the sub-grids of the active sets, each configuration once
+ * (inactive parameters never multiply the count); random and sobol draw
+ * every coordinate and ignore the inactive ones, so the active ones keep
+ * the balance of the full design; model-based strategies see the
+ * canonical coordinate.
+ * @return HPT_OK; HPT_E_INVALID (NULL, a condition of a parameter on
+ * itself or one that would close a cycle, a parent of the wrong kind (a
+ * numeric parent for hpt_space_add_condition, a categorical one for the
+ * range form), n == 0, a choice given twice, lo > hi or NaN, a range that
+ * misses the parent's range entirely); HPT_E_NAME (no such parameter or no
+ * such choice); HPT_E_NOMEM. On failure the space is unchanged. */
+HPT_API int hpt_space_add_condition(hpt_space *space, const char *child,
+                                    const char *parent,
+                                    const char *const *choices, size_t n);
+HPT_API int hpt_space_add_condition_range(hpt_space *space, const char *child,
+                                          const char *parent, double lo,
+                                          double hi);
+
 /* Number of parameters, in the order they were added. Cannot fail:
  * returns 0 for NULL. */
 HPT_API size_t hpt_space_size(const hpt_space *space);
 
 /* Describe parameter i: its type (HPT_PARAM_*), scale after AUTO was
- * resolved (HPT_SCALE_LINEAR or _LOG or _REVERSE_LOG; categoricals report
+ * resolved (HPT_SCALE_LINEAR, _LOG, _REVERSE_LOG or _LOGIT; categoricals report
  * LINEAR), bounds (categoricals: 0 and n-1) and number of choices (0 unless
  * categorical). Any out-pointer may be NULL.
  * @return HPT_OK, HPT_E_INVALID (space NULL or i out of range). */
 HPT_API int hpt_space_param_info(const hpt_space *space, size_t i,
                                  int32_t *type, int32_t *scale, double *lo,
                                  double *hi, size_t *n_choices);
+
+/* Step of parameter i: 1 for an integer without hpt_space_set_step, 0 for
+ * a float without one and for a categorical. Cannot fail: 0 for a NULL
+ * space or i out of range. */
+HPT_API double hpt_space_param_step(const hpt_space *space, size_t i);
 
 /* Name of parameter i, or choice j of categorical parameter i. The string
  * is owned by the space and lives until it is destroyed.
@@ -347,9 +420,10 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
 /* Strategy "grid": every configuration of the product of the integer and
  * categorical values and "grid.points" points per float range, each
  * exactly once, then HPT_DONE (reason "exhausted").
- *   "grid.points"   points per float range, spread evenly under the
- *                   parameter's scale, ends included (one point: the
- *                   middle); default 5; integer 1..1e6.
+ *   "grid.points"   points per float range without a step, spread evenly
+ *                   under the parameter's scale, ends included (one point:
+ *                   the middle); default 5; integer 1..1e6. Stepped floats
+ *                   and integers use all their points.
  *   "grid.shuffle"  1 = visit the grid in a seed-driven random order,
  *                   0 = lexicographic order (last parameter fastest);
  *                   default 0.
@@ -676,6 +750,29 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  * HPT_E_NOMEM; HPT_E_NUMERIC. */
 HPT_API int hpt_study_ask(hpt_study *study, int64_t *trial_id);
 
+/* Queue a configuration to be asked before the strategy's own: n values in
+ * hpt_trial_params order (categoricals by index), copied. The next asks
+ * return the enqueued configurations first, in order (max_trials and the
+ * other completion criteria still apply). NaN means "the strategy chooses
+ * this one": the strategy proposes as usual and the given values replace
+ * its choice in the other coordinates. (For now that holds for every
+ * strategy, bayes and hyperband's sampler included: they propose over the
+ * whole space and keep the free coordinates of that proposal; optimizing
+ * the free coordinates alone, given the fixed ones, is to come.) A
+ * configuration that gives every active parameter does not consult the
+ * strategy: a grid still visits all its points, and under hyperband it
+ * runs at budget 0 (full training) outside the brackets. When the
+ * strategy is done or waits (grid exhausted, hyperband synchronous), the
+ * free coordinates take their middle (unit coordinate 1/2); a hyperband
+ * promotion keeps its parent's configuration and the entry waits for the
+ * next ask. Journaled; callable at any stage.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n != hpt_space_size, a value that
+ * is infinite, outside its range, not an integer or choice index, off its
+ * step, or given for a parameter that the given values make inactive);
+ * HPT_E_NOMEM; HPT_E_IO (journal write failed: queued in memory only). */
+HPT_API int hpt_study_enqueue(hpt_study *study, const double *values,
+                              size_t n);
+
 /* Report an intermediate result of a running trial at `step` (an epoch, a
  * number of samples; steps should increase). *should_stop (may be NULL) is
  * set to 1 when the study wants the trial stopped early, in which case the
@@ -711,7 +808,9 @@ HPT_API int hpt_study_prune(hpt_study *study, int64_t trial_id);
 HPT_API int hpt_study_trial_count(const hpt_study *study, int64_t *count);
 
 /* A trial's configuration as n doubles in space order (integers exactly,
- * categoricals as choice indices). n must be hpt_space_size of the space.
+ * categoricals as choice indices, NaN for a parameter that is inactive in
+ * the trial, see hpt_space_add_condition). n must be hpt_space_size of the
+ * space.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_params(const hpt_study *study, int64_t trial_id,
                              double *values, size_t n);
@@ -719,13 +818,53 @@ HPT_API int hpt_trial_params(const hpt_study *study, int64_t trial_id,
 /* One parameter of a trial by name. For hpt_trial_categorical *out points
  * to the choice string, owned by the study, valid until it is destroyed.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME (no parameter of
- * that name), HPT_E_TYPE (the parameter has another type). */
+ * that name), HPT_E_TYPE (the parameter has another type), HPT_E_INACTIVE
+ * (its conditions do not hold in this trial; *out is untouched). */
 HPT_API int hpt_trial_float(const hpt_study *study, int64_t trial_id,
                             const char *name, double *out);
 HPT_API int hpt_trial_int(const hpt_study *study, int64_t trial_id,
                           const char *name, int64_t *out);
 HPT_API int hpt_trial_categorical(const hpt_study *study, int64_t trial_id,
                                   const char *name, const char **out);
+
+/* *active = 1 when parameter `name` is active in the trial (its
+ * conditions hold; always 1 in a space without conditions), else 0.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME. */
+HPT_API int hpt_trial_active(const hpt_study *study, int64_t trial_id,
+                             const char *name, int32_t *active);
+
+/* Attributes: string pairs the host attaches to a trial or to the study
+ * (the git commit that ran a trial, the dataset version), journaled and
+ * written to the CSV export (trial attributes, one "attr.<key>" column per
+ * key). key: 1..HPT_MAX_NAME bytes of [A-Za-z0-9_.:/-]; value: 1..
+ * HPT_MAX_ATTR_VALUE bytes of UTF-8 (any byte but NUL); both copied. At
+ * most HPT_MAX_ATTRS keys per trial and per study; setting a key again
+ * replaces its value. Callable at any stage and in any trial state.
+ * @return HPT_OK; HPT_E_INVALID (NULL, bad key or value, too many keys);
+ * HPT_E_TRIAL; HPT_E_NOMEM; HPT_E_IO (journal write failed: set in memory
+ * only). */
+HPT_API int hpt_trial_set_attr(hpt_study *study, int64_t trial_id,
+                               const char *key, const char *value);
+HPT_API int hpt_study_set_attr(hpt_study *study, const char *key,
+                               const char *value);
+
+/* The value of attribute key: *value is owned by the study and valid until
+ * the key is set again or the study is destroyed.
+ * @return HPT_OK; HPT_E_INVALID (NULL); HPT_E_TRIAL; HPT_E_NAME (no such
+ * attribute). */
+HPT_API int hpt_trial_attr(const hpt_study *study, int64_t trial_id,
+                           const char *key, const char **value);
+HPT_API int hpt_study_attr(const hpt_study *study, const char *key,
+                           const char **value);
+
+/* The i-th attribute (i = 0, 1, ... in the order keys were first set):
+ * *key and *value (value may be NULL) as for hpt_trial_attr.
+ * @return HPT_OK; HPT_E_RANGE when i is past the last one; HPT_E_INVALID;
+ * HPT_E_TRIAL. */
+HPT_API int hpt_trial_attr_at(const hpt_study *study, int64_t trial_id,
+                              size_t i, const char **key, const char **value);
+HPT_API int hpt_study_attr_at(const hpt_study *study, size_t i,
+                              const char **key, const char **value);
 
 /* A trial's state (HPT_TRIAL_*). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_state(const hpt_study *study, int64_t trial_id,
@@ -787,12 +926,17 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *
  *   hpt-journal 1 libhpt-0.1.0                    header (format version)
  *   create <strategy> <minimize|maximize> <seed> <n_params>
- *   param <name> float|int <linear|log|reverse_log> <lo> <hi>
+ *   param <name> float|int <linear|log|reverse_log|logit> <lo> <hi>
  *   param <name> categorical <n> <choice_0> ... <choice_n-1>
+ *   step <name> <step>                            only when set
+ *   cond <child> <parent> in <n> <choice_1> ... <choice_n>
+ *   cond <child> <parent> range <lo> <hi>         one per condition
  *   begin                                         end of the creation
  *   option <name> <value>        option_str <name> <value>
  *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
+ *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
+ *   attr <id> <key> <value>      study_attr <key> <value>
  *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
  *   report <id> <ms> <step> <value>
  *   tell <id> <ms> <value>
@@ -979,9 +1123,11 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
 /* Write every trial to a CSV file (RFC 4180, CRLF line ends, UTF-8), one
  * row per trial in id order, columns: id, state (running, complete,
  * failed, pruned), each parameter by name (categoricals as their choice
- * string), budget, value (empty unless complete or pruned), reports (their
- * number), fail_reason. The file is written beside `path` and renamed over
- * it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
+ * string, empty where the parameter is inactive), budget, value (empty
+ * unless complete or pruned), reports (their number), fail_reason, then
+ * "attr.<key>" for each trial attribute key in the order first set (empty
+ * where a trial lacks it). The file is written beside `path` and renamed
+ * over it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
 HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
 
 /* Write every trial to a JSON file (RFC 8259, UTF-8), for tools that do not

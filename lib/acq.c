@@ -134,7 +134,7 @@ int hpti_acq_init(hpti_acq *a, const hpt_space *space)
         goto fail;
     for (size_t j = 0; j < a->dim; j++) {
         const hpti_param *p = &space->p[j];
-        a->free_dim[j] = p->type == HPT_PARAM_FLOAT && p->lo < p->hi;
+        a->free_dim[j] = isinf(hpti_param_cardinality(p));
         a->n_free += a->free_dim[j];
     }
     a->qdim = a->dim < SOBOL_MAX_DIM ? a->dim : SOBOL_MAX_DIM;

@@ -475,13 +475,18 @@ static int same_point(const double *a, const double *b, size_t d)
     return 1;
 }
 
-/* u <- encode(decode(u)) in every coordinate: the exact coordinates the
- * study will store for the configuration u runs (floats included), so that
- * comparing with stored points finds every repeat. Returns u. */
+/* u <- encode(decode(u)) in every coordinate, inactive ones made
+ * canonical: the exact coordinates the study will store for the
+ * configuration u runs (floats included), so that comparing with stored
+ * points finds every repeat. Returns u. */
 static double *roundtrip(const hpt_space *s, double *u)
 {
-    for (size_t j = 0; j < s->n; j++)
-        u[j] = hpti_param_encode(&s->p[j], hpti_param_decode(&s->p[j], u[j]));
+    double x[HPT_MAX_PARAMS];
+    for (size_t j = 0; j < s->n; j++) {
+        x[j] = hpti_param_decode(&s->p[j], u[j]);
+        u[j] = hpti_param_encode(&s->p[j], x[j]);
+    }
+    hpti_space_canonical(s, u, x);
     return u;
 }
 
@@ -780,9 +785,7 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     hpti_rng_seed(&r, s->seed, HPTI_STREAM_STRATEGY);
     for (size_t j = 0; j < st->qdim; j++)
         st->shift[j] = hpti_rng_uniform(&r);
-    st->discrete_total = 1.0;
-    for (size_t j = 0; j < s->dim; j++)
-        st->discrete_total *= hpti_param_cardinality(&s->space->p[j]);
+    st->discrete_total = hpti_space_configurations(s->space);
     count_priors(st, s);
     if (s->n_transfer) {
         hpti_rng_seed(&r, s->seed, HPTI_STREAM_MODEL);

@@ -26,6 +26,21 @@ int hpti_journal_report(hpt_study *s, int64_t id, double step, double value);
 int hpti_journal_tell(hpt_study *s, int64_t id, double value);
 int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason);
 int hpti_journal_prune(hpt_study *s, int64_t id);
+int hpti_journal_enqueue(hpt_study *s, const double *values);
+/* id -1: the study's attribute */
+int hpti_journal_attr(hpt_study *s, int64_t id, const char *key, const char *value);
+
+/* ---- ask (enqueue.c) ---- */
+/* 1 when the next enqueued configuration decides every active parameter:
+ * ask does not call propose. */
+int hpti_queue_fixed(const hpt_study *s);
+/* After propose (proposed = 1, rc its status) or instead of it: put the
+ * next enqueued configuration into *p and drop it from the queue; *given =
+ * its values (NaN = free; valid until the study is unlocked), or NULL.
+ * @return rc unchanged when the queue is empty, rc < 0 or p continues a
+ * trial; else HPT_OK. */
+int hpti_queue_apply(hpt_study *s, hpti_proposal *p, int rc, int proposed,
+                     const double **given);
 
 /* Release the journal (closing the file and its lock), warm-start and
  * transfer data (durable.c). */

@@ -49,6 +49,7 @@ const char *hpt_strerror(int status)
     case HPT_E_MISMATCH: return "journal belongs to another study setup";
     case HPT_E_LOCKED: return "journal is locked by another process";
     case HPT_E_RANGE: return "buffer too small";
+    case HPT_E_INACTIVE: return "parameter is not active in this trial";
     case HPT_E_EMPTY: return "no trial is complete yet";
     case HPT_E_NOMODEL: return "the strategy has no fitted model";
     default:

@@ -52,20 +52,58 @@ static const char *state_name(int32_t st)
     }
 }
 
-static void write_csv(const hpt_study *s, FILE *f)
+/* The distinct trial attribute keys in the order first set (trial by
+ * trial): *keys (owned, the strings are the trials'). @return 0 or -1
+ * (out of memory). */
+static int attr_keys(const hpt_study *s, const char ***keys, size_t *n)
 {
+    size_t cap = 0;
+    *keys = NULL;
+    *n = 0;
+    for (size_t k = 0; k < s->n_trials; k++) {
+        const hpti_attrs *a = &s->trials[k].attrs;
+        for (size_t j = 0; j < a->n; j++) {
+            size_t q = 0;
+            while (q < *n && strcmp((*keys)[q], a->key[j]) != 0)
+                q++;
+            if (q < *n)
+                continue;
+            if (hpti_grow((void **)keys, &cap, *n + 1, sizeof **keys))
+                return -1;
+            (*keys)[(*n)++] = a->key[j];
+        }
+    }
+    return 0;
+}
+
+/* -1 when out of memory (nothing written) */
+static int write_csv(const hpt_study *s, FILE *f)
+{
+    const char **keys;
+    size_t n_keys;
+    if (attr_keys(s, &keys, &n_keys))
+        return -1;
     fputs("id,state", f);
     for (size_t i = 0; i < s->dim; i++) {
         fputc(',', f);
         csv_field(f, s->space->p[i].name);
     }
-    fputs(",budget,value,reports,fail_reason\r\n", f);
+    fputs(",budget,value,reports,fail_reason", f);
+    for (size_t q = 0; q < n_keys; q++) {
+        fputs(",attr.", f);
+        fputs(keys[q], f); /* keys need no quoting (attr.c) */
+    }
+    fputs("\r\n", f);
     for (size_t k = 0; k < s->n_trials; k++) {
         const hpti_trial *t = &s->trials[k];
+        unsigned char active[HPT_MAX_PARAMS];
+        hpti_space_active(s->space, t->x, active);
         fprintf(f, "%zu,%s", k, state_name(t->state));
         for (size_t i = 0; i < s->dim; i++) {
             const hpti_param *p = &s->space->p[i];
             fputc(',', f);
+            if (!active[i])
+                continue; /* an inactive parameter has no value */
             if (p->type == HPT_PARAM_CATEGORICAL)
                 csv_field(f, p->choices[(size_t)t->x[i]]);
             else if (p->type == HPT_PARAM_INT)
@@ -80,8 +118,15 @@ static void write_csv(const hpt_study *s, FILE *f)
             csv_double(f, t->value);
         fprintf(f, ",%zu,", t->n_reports);
         csv_field(f, t->fail_reason ? t->fail_reason : "");
+        for (size_t q = 0; q < n_keys; q++) {
+            const char *v = hpti_attrs_get(&t->attrs, keys[q]);
+            fputc(',', f);
+            csv_field(f, v ? v : "");
+        }
         fputs("\r\n", f);
     }
+    hpti_free(keys);
+    return 0;
 }
 
 /* A regular file (or a new one) is written beside the target and renamed
@@ -89,7 +134,7 @@ static void write_csv(const hpt_study *s, FILE *f)
  * (a pipe, /dev/stdout, a terminal) is written in place: renaming over it
  * would replace the device node itself. Takes the study's lock. */
 int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
-                     void (*write)(const hpt_study *, FILE *))
+                     int (*write)(const hpt_study *, FILE *))
 {
     hpti_clear_error();
     if (!s || !path)
@@ -111,10 +156,11 @@ int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
     if (!f)
         rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
     else {
-        write(s, f);
+        int oom = write(s, f);
         int bad = ferror(f);
-        if (fclose(f) != 0 || bad || (!in_place && rename(tmp, path) != 0)) {
-            rc = FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
+        if (fclose(f) != 0 || bad || oom || (!in_place && rename(tmp, path) != 0)) {
+            rc = oom ? FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn)
+                     : FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
             if (!in_place)
                 remove(tmp);
         }

@@ -9,8 +9,9 @@
 
 /* Write path with write(s, f) under the study's lock: aside and renamed over
  * a regular file, in place for anything else that exists (a pipe,
- * /dev/stdout). fn names the public function in messages. */
+ * /dev/stdout). write returns 0, or -1 when out of memory (HPT_E_NOMEM).
+ * fn names the public function in messages. */
 int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
-                     void (*write)(const hpt_study *, FILE *));
+                     int (*write)(const hpt_study *, FILE *));
 
 #endif

@@ -1,8 +1,9 @@
 /* export_json.c -- the trials as one JSON document, for tools that do not
- * read CSV: {"trials": [{"id", "state", "params", "value", "budget",
- * "parent", "reports", "fail_reason"}, ...]}. Numbers round-trip exactly;
- * what JSON cannot hold (a non-finite value, a value a trial does not have)
- * is null. Strings are UTF-8 as given, with the escapes RFC 8259 requires. */
+ * read CSV: {"direction", "attrs", "trials": [{"id", "state", "params",
+ * "value", "budget", "parent", "reports", "fail_reason", "attrs"}, ...]}.
+ * Numbers round-trip exactly; what JSON cannot hold (a non-finite value, a
+ * value a trial does not have, an inactive parameter) is null. Strings are
+ * UTF-8 as given, with the escapes RFC 8259 requires. */
 #include <math.h>
 #include <stdio.h>
 
@@ -51,13 +52,30 @@ static const char *state_name(int32_t st)
     }
 }
 
-static void write_json(const hpt_study *s, FILE *f)
+static void json_attrs(FILE *f, const hpti_attrs *a)
+{
+    fputc('{', f);
+    for (size_t j = 0; j < a->n; j++) {
+        if (j)
+            fputs(", ", f);
+        json_string(f, a->key[j]);
+        fputs(": ", f);
+        json_string(f, a->value[j]);
+    }
+    fputc('}', f);
+}
+
+static int write_json(const hpt_study *s, FILE *f)
 {
     fputs("{\"direction\": ", f);
     json_string(f, s->direction == HPT_MAXIMIZE ? "maximize" : "minimize");
+    fputs(", \"attrs\": ", f);
+    json_attrs(f, &s->attrs);
     fputs(", \"trials\": [", f);
     for (size_t k = 0; k < s->n_trials; k++) {
         const hpti_trial *t = &s->trials[k];
+        unsigned char active[HPT_MAX_PARAMS];
+        hpti_space_active(s->space, t->x, active);
         fprintf(f, "%s\n  {\"id\": %zu, \"state\": \"%s\", \"params\": {", k ? "," : "", k,
                 state_name(t->state));
         for (size_t i = 0; i < s->dim; i++) {
@@ -66,7 +84,9 @@ static void write_json(const hpt_study *s, FILE *f)
                 fputs(", ", f);
             json_string(f, p->name);
             fputs(": ", f);
-            if (p->type == HPT_PARAM_CATEGORICAL)
+            if (!active[i])
+                fputs("null", f);
+            else if (p->type == HPT_PARAM_CATEGORICAL)
                 json_string(f, p->choices[(size_t)t->x[i]]);
             else if (p->type == HPT_PARAM_INT)
                 fprintf(f, "%.0f", t->x[i]);
@@ -94,9 +114,12 @@ static void write_json(const hpt_study *s, FILE *f)
             json_string(f, t->fail_reason);
         else
             fputs("null", f);
+        fputs(", \"attrs\": ", f);
+        json_attrs(f, &t->attrs);
         fputc('}', f);
     }
     fputs("\n]}\n", f);
+    return 0;
 }
 
 int hpt_study_export_json(const hpt_study *s, const char *path)

@@ -172,6 +172,7 @@ static const char *scale_name(int32_t scale)
 {
     return scale == HPT_SCALE_LOG           ? "log"
            : scale == HPT_SCALE_REVERSE_LOG ? "reverse_log"
+           : scale == HPT_SCALE_LOGIT       ? "logit"
                                             : "linear";
 }
 
@@ -206,6 +207,38 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *
             hpti_jrec_word(j, scale_name(p->scale));
             hpti_jrec_double(j, p->lo);
             hpti_jrec_double(j, p->hi);
+        }
+        end_line(j, st);
+    }
+    /* Refinements follow every parameter, so that a condition may name a
+     * parent listed after its child; a space without any is written as
+     * before they existed. */
+    for (size_t i = 0; i < s->dim; i++) {
+        const hpti_param *p = &s->space->p[i];
+        if (p->step == (p->type == HPT_PARAM_INT ? 1.0 : 0.0))
+            continue;
+        st = j->len;
+        hpti_jrec_begin(j, "step");
+        hpti_jrec_str(j, p->name);
+        hpti_jrec_double(j, p->step);
+        end_line(j, st);
+    }
+    for (size_t c = 0; c < s->space->n_cond; c++) {
+        const hpti_cond *k = &s->space->cond[c];
+        const hpti_param *parent = &s->space->p[k->parent];
+        st = j->len;
+        hpti_jrec_begin(j, "cond");
+        hpti_jrec_str(j, s->space->p[k->child].name);
+        hpti_jrec_str(j, parent->name);
+        if (k->n_in) {
+            hpti_jrec_word(j, "in");
+            hpti_jrec_u64(j, k->n_in);
+            for (size_t q = 0; q < k->n_in; q++)
+                hpti_jrec_str(j, parent->choices[k->in[q]]);
+        } else {
+            hpti_jrec_word(j, "range");
+            hpti_jrec_double(j, k->lo);
+            hpti_jrec_double(j, k->hi);
         }
         end_line(j, st);
     }
@@ -341,6 +374,34 @@ int hpti_journal_ask(hpt_study *s, int64_t id)
     for (size_t i = 0; i < s->dim; i++)
         hpti_jrec_double(j, t->x[i]);
     return hpti_jrec_commit(j, s->errmsg);
+}
+
+int hpti_journal_enqueue(hpt_study *s, const double *values)
+{
+    if (quiet(s))
+        return HPT_OK;
+    hpti_jrec_begin(s->journal, "enqueue");
+    for (size_t i = 0; i < s->dim; i++) {
+        if (isnan(values[i]))
+            hpti_jrec_word(s->journal, "nan");
+        else
+            hpti_jrec_double(s->journal, values[i]);
+    }
+    return hpti_jrec_commit(s->journal, s->errmsg);
+}
+
+int hpti_journal_attr(hpt_study *s, int64_t id, const char *key, const char *value)
+{
+    if (quiet(s))
+        return HPT_OK;
+    if (id >= 0) {
+        hpti_jrec_begin(s->journal, "attr");
+        hpti_jrec_i64(s->journal, id);
+    } else
+        hpti_jrec_begin(s->journal, "study_attr");
+    hpti_jrec_str(s->journal, key);
+    hpti_jrec_str(s->journal, value);
+    return hpti_jrec_commit(s->journal, s->errmsg);
 }
 
 int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)

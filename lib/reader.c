@@ -182,6 +182,8 @@ static int parse_scale(const char *f, int32_t *scale)
         *scale = HPT_SCALE_LOG;
     else if (strcmp(f, "reverse_log") == 0)
         *scale = HPT_SCALE_REVERSE_LOG;
+    else if (strcmp(f, "logit") == 0)
+        *scale = HPT_SCALE_LOGIT;
     else
         return -1;
     return 0;
@@ -228,6 +230,40 @@ static int parse_param(hpt_space *sp, char *rec, const char *name, size_t lineno
     return HPT_OK;
 }
 
+/* A refinement of the space after the parameters: "step <name> <step>",
+ * "cond <child> <parent> in <n> <choice>..." or
+ * "cond <child> <parent> range <lo> <hi>". */
+static int parse_extra(hpt_space *sp, char *rec, const char *name, size_t lineno,
+                       char *msg)
+{
+    char *f[HPT_MAX_CHOICES + 8];
+    size_t n = hpti_jsplit(rec, f, HPT_MAX_CHOICES + 6);
+    double v, w;
+    uint64_t k;
+    int rc, esc = 0;
+    for (size_t i = 1; i < n && i < HPT_MAX_CHOICES + 6; i++)
+        if (i != 3 || strcmp(f[0], "cond") != 0) /* the kind word needs none */
+            esc |= hpti_junescape(f[i]);
+    if (esc)
+        return BAD("journal '%s' line %zu: bad escape", name, lineno);
+    if (n == 3 && strcmp(f[0], "step") == 0 && !hpti_jparse_double(f[2], &v))
+        rc = hpt_space_set_step(sp, f[1], v);
+    else if (n >= 6 && strcmp(f[0], "cond") == 0 && strcmp(f[3], "in") == 0 &&
+             !hpti_jparse_u64(f[4], &k) && k >= 1 && k <= HPT_MAX_CHOICES && n == 5 + k)
+        rc = hpt_space_add_condition(sp, f[1], f[2], (const char *const *)(f + 5), k);
+    else if (n == 6 && strcmp(f[0], "cond") == 0 && strcmp(f[3], "range") == 0 &&
+             !hpti_jparse_double(f[4], &v) && !hpti_jparse_double(f[5], &w))
+        rc = hpt_space_add_condition_range(sp, f[1], f[2], v, w);
+    else
+        return BAD("journal '%s' line %zu: expected \"begin\"", name, lineno);
+    if (rc == HPT_E_NOMEM)
+        return hpti_fail(msg, rc, "journal '%s': out of memory", name);
+    if (rc)
+        return BAD("journal '%s' line %zu: invalid %s record: %s", name, lineno, f[0],
+                   hpt_last_errmsg());
+    return HPT_OK;
+}
+
 int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space,
                               const char **strategy, int32_t *direction, uint64_t *seed,
                               size_t *next, char *msg)
@@ -264,12 +300,16 @@ int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space
     for (size_t i = 0; i < n_params; i++)
         if ((rc = parse_param(*space, r->line[2 + i].p, name, r->line[2 + i].lineno, msg)))
             goto fail;
-    const hpti_jline *b = &r->line[2 + n_params];
-    if (strcmp(b->p, "begin") != 0) {
-        rc = BAD("journal '%s' line %zu: expected \"begin\"", name, b->lineno);
-        goto fail;
+    size_t at = 2 + n_params;
+    for (; at < r->n_line && strcmp(r->line[at].p, "begin") != 0; at++)
+        if ((rc = parse_extra(*space, r->line[at].p, name, r->line[at].lineno, msg)))
+            goto fail;
+    if (at == r->n_line) { /* torn before "begin" */
+        hpt_space_destroy(*space);
+        *space = NULL;
+        return 1;
     }
-    *next = 3 + n_params;
+    *next = at + 1;
     return HPT_OK;
 fail:
     hpt_space_destroy(*space);

@@ -84,6 +84,8 @@ static int same_space(const hpt_space *j, const hpt_space *s, const char *path, 
             what = "scale";
         else if (a->lo != b->lo || a->hi != b->hi)
             what = "range";
+        else if (a->step != b->step)
+            what = "step";
         else if (a->n_choices != b->n_choices)
             what = "number of choices";
         else
@@ -102,6 +104,11 @@ static int same_space(const hpt_space *j, const hpt_space *s, const char *path, 
                              path, i, what, a->name, type_name(a->type), a->lo, a->hi,
                              b->name, type_name(b->type), b->lo, b->hi);
     }
+    if (!hpti_space_same_conditions(j, s))
+        return hpti_fail(msg, HPT_E_MISMATCH,
+                         "journal '%s' was written for another space: its conditions "
+                         "differ",
+                         path);
     return HPT_OK;
 }
 
@@ -221,6 +228,25 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
         if ((rc = trial_head(c, 3, 3, &id)))
             return rc;
         rc = hpt_study_prune(s, id);
+    } else if (strcmp(t, "enqueue") == 0) {
+        double v[HPT_MAX_PARAMS];
+        if (c->nf != 1 + s->dim)
+            return corrupt(c, "malformed \"enqueue\" record");
+        for (size_t i = 0; i < s->dim; i++)
+            if (strcmp(c->f[1 + i], "nan") == 0)
+                v[i] = NAN;
+            else if (hpti_jparse_double(c->f[1 + i], &v[i]))
+                return corrupt(c, "malformed \"enqueue\" record");
+        rc = hpt_study_enqueue(s, v, s->dim);
+    } else if (strcmp(t, "attr") == 0) {
+        if (c->nf != 4 || hpti_jparse_i64(c->f[1], &id) || hpti_junescape(c->f[2]) ||
+            hpti_junescape(c->f[3]))
+            return corrupt(c, "malformed \"attr\" record");
+        rc = hpt_trial_set_attr(s, id, c->f[2], c->f[3]);
+    } else if (strcmp(t, "study_attr") == 0) {
+        if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_junescape(c->f[2]))
+            return corrupt(c, "malformed \"study_attr\" record");
+        rc = hpt_study_set_attr(s, c->f[1], c->f[2]);
     } else if (strcmp(t, "option") == 0) {
         if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_jparse_double(c->f[2], &a))
             return corrupt(c, "malformed \"option\" record");

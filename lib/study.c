@@ -100,8 +100,11 @@ void hpt_study_destroy(hpt_study *s)
         hpti_free(t->rep_step);
         hpti_free(t->rep_loss);
         hpti_free(t->fail_reason);
+        hpti_attrs_free(&t->attrs);
     }
     hpti_free(s->trials);
+    hpti_attrs_free(&s->attrs);
+    hpti_free(s->queue);
     hpti_free(s->prior_u);
     hpti_free(s->prior_loss);
     hpti_durable_free(s); /* journal, warm start, transfer data */
@@ -211,7 +214,10 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     t.u = t.x + s->dim;
     hpti_proposal p = {t.u, 0.0, -1};
-    rc = s->type->propose(s->sstate, s, &p, s->errmsg);
+    int fixed = hpti_queue_fixed(s); /* enqueue.c */
+    const double *given = NULL;
+    rc = fixed ? HPT_OK : s->type->propose(s->sstate, s, &p, s->errmsg);
+    rc = hpti_queue_apply(s, &p, rc, !fixed, &given);
     if (rc != HPT_OK) {
         hpti_free(t.x);
         if (rc < 0)
@@ -231,10 +237,12 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
                              fn, s->type->name, i, t.u[i]);
         }
     /* The stored coordinates are those of the configuration that will run. */
-    for (size_t i = 0; i < s->dim; i++) {
-        t.x[i] = hpti_param_decode(&s->space->p[i], t.u[i]);
+    for (size_t i = 0; i < s->dim; i++) { /* enqueued values exactly as given */
+        t.x[i] = given && !isnan(given[i]) ? given[i]
+                                            : hpti_param_decode(&s->space->p[i], t.u[i]);
         t.u[i] = hpti_param_encode(&s->space->p[i], t.x[i]);
     }
+    hpti_space_canonical(s->space, t.u, t.x);
     t.state = HPT_TRIAL_RUNNING;
     t.budget = p.budget;
     t.parent = p.parent;
@@ -443,13 +451,18 @@ int hpt_trial_params(const hpt_study *s, int64_t id, double *values, size_t n)
     if (!rc && n != s->dim)
         rc = FAIL(s, HPT_E_INVALID, "%s: n is %zu, the space has %zu parameters", fn, n,
                   s->dim);
-    if (!rc)
-        memcpy(values, s->trials[id].x, n * sizeof *values);
+    if (!rc) {
+        unsigned char active[HPT_MAX_PARAMS];
+        hpti_space_active(s->space, s->trials[id].x, active);
+        for (size_t i = 0; i < n; i++)
+            values[i] = active[i] ? s->trials[id].x[i] : NAN;
+    }
     unlock(s);
     return rc;
 }
 
-/* Shared by the typed getters: find the parameter and check its type. */
+/* Shared by the typed getters: find the parameter, check its type and that
+ * it is active. type -1 (hpt_trial_active): any type, *x = 1 if active. */
 static int named(const hpt_study *s, const char *fn, int64_t id, const char *name,
                  int32_t type, double *x)
 {
@@ -462,13 +475,37 @@ static int named(const hpt_study *s, const char *fn, int64_t id, const char *nam
             break;
     if (i == s->dim)
         return FAIL(s, HPT_E_NAME, "%s: no parameter '%.64s'", fn, name);
-    if (s->space->p[i].type != type)
+    if (type >= 0 && s->space->p[i].type != type)
         return FAIL(s, HPT_E_TYPE, "%s: parameter '%s' is not a%s", fn, name,
                     type == HPT_PARAM_FLOAT ? " float"
                     : type == HPT_PARAM_INT ? "n integer"
                                             : " categorical");
-    *x = s->trials[id].x[i];
+    unsigned char active[HPT_MAX_PARAMS];
+    hpti_space_active(s->space, s->trials[id].x, active);
+    if (type < 0) /* hpt_trial_active */
+        *x = active[i];
+    else if (!active[i])
+        return FAIL(s, HPT_E_INACTIVE,
+                    "%s: parameter '%s' is not active in trial %lld (its conditions do "
+                    "not hold)",
+                    fn, name, (long long)id);
+    else
+        *x = s->trials[id].x[i];
     return HPT_OK;
+}
+
+int hpt_trial_active(const hpt_study *s, int64_t id, const char *name, int32_t *active)
+{
+    double a;
+    hpti_clear_error();
+    if (!s || !name || !active)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_active: NULL argument");
+    lock(s);
+    int rc = named(s, "hpt_trial_active", id, name, -1, &a);
+    if (!rc)
+        *active = (int32_t)a;
+    unlock(s);
+    return rc;
 }
 
 int hpt_trial_float(const hpt_study *s, int64_t id, const char *name, double *out)

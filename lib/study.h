@@ -12,6 +12,15 @@
 #include "space.h"
 #include "strategy.h"
 
+/* User attributes (attr.c): n keys and values, owned. */
+typedef struct {
+    size_t n, cap;
+    char **key, **value;
+} hpti_attrs;
+void hpti_attrs_free(hpti_attrs *a);
+/* The value of key, or NULL. */
+const char *hpti_attrs_get(const hpti_attrs *a, const char *key);
+
 typedef struct {
     int32_t state;       /* HPT_TRIAL_* */
     double *x;           /* dim values in space order (owned)            */
@@ -24,6 +33,7 @@ typedef struct {
     double *rep_step;    /* owned, n_reports steps                       */
     double *rep_loss;    /* owned, reported values as losses             */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
+    hpti_attrs attrs;    /* hpt_trial_set_attr                           */
 } hpti_trial;
 
 struct hpt_study {
@@ -46,6 +56,12 @@ struct hpt_study {
     size_t n_trials, cap_trials;
     int64_t n_running, n_complete, n_failed, n_pruned;
     int64_t best;        /* id of the best complete trial, or -1 */
+
+    /* hpt_study_enqueue (enqueue.c): configurations asked before the
+     * strategy's own, first in first out; dim values each, NaN = free */
+    double *queue;       /* owned, rows queue_head .. queue_n - 1 pending */
+    size_t queue_head, queue_n, queue_cap;
+    hpti_attrs attrs;    /* hpt_study_set_attr (attr.c) */
 
     /* Observations that are not trials of this study (warm start from
      * parent studies): n_prior points in this space's unit cube with their

@@ -296,7 +296,7 @@ static void statuses_are_distinct_and_addons_named(void **state)
     static const int errors[] = {HPT_E_INVALID, HPT_E_NOMEM, HPT_E_STAGE, HPT_E_TRIAL,
                                  HPT_E_STATE, HPT_E_NAME, HPT_E_TYPE, HPT_E_NUMERIC,
                                  HPT_E_IO, HPT_E_CORRUPT, HPT_E_MISMATCH, HPT_E_LOCKED,
-                                 HPT_E_RANGE, HPT_E_EMPTY, HPT_E_NOMODEL};
+                                 HPT_E_RANGE, HPT_E_INACTIVE, HPT_E_EMPTY, HPT_E_NOMODEL};
     size_t n = sizeof errors / sizeof errors[0];
     for (size_t i = 0; i < n; i++) {
         assert_true(errors[i] < 0 && errors[i] > HPT_ADDON_STATUS_MAX);

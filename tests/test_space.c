@@ -1,4 +1,5 @@
 /* test_space.c -- search spaces: the codec's round trips, scales, cells. */
+#include <float.h>
 #include <math.h>
 
 #include "space.h"
@@ -187,6 +188,154 @@ static void huge_integer_range(void **state)
     hpt_space_destroy(sp);
 }
 
+/* Regression: a float range wider than DBL_MAX (hi - lo overflows) used to
+ * decode every coordinate to hi, so every strategy drew 1e308 and the grid
+ * repeated one point. */
+static void wider_than_dbl_max(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "x", -1e308, 1e308, HPT_SCALE_LINEAR));
+    double u = 0.5, x, v;
+    assert_ok(hpt_space_decode(sp, &u, &x, 1));
+    assert_true(fabs(x) < 1e293);
+    u = 0.25;
+    assert_ok(hpt_space_decode(sp, &u, &x, 1));
+    assert_true(fabs(x + 5e307) < 1e293);
+    for (int k = 0; k <= 64; k++) {
+        u = k / 64.0;
+        assert_ok(hpt_space_decode(sp, &u, &x, 1));
+        assert_true(isfinite(x) && x >= -1e308 && x <= 1e308);
+        assert_ok(hpt_space_encode(sp, &x, &v, 1));
+        assert_true(fabs(v - u) < 1e-12);
+    }
+    /* the extremes of the double range itself */
+    assert_ok(hpt_space_add_float(sp, "y", -DBL_MAX, DBL_MAX, HPT_SCALE_LINEAR));
+    double uu[2] = {0.5, 0.75}, xx[2];
+    assert_ok(hpt_space_decode(sp, uu, xx, 2));
+    assert_true(fabs(xx[1] - DBL_MAX / 2) < DBL_MAX * 1e-12);
+
+    const char *strategies[] = {"random", "sobol", "grid"};
+    for (size_t s = 0; s < 3; s++) {
+        hpt_study *st = NULL;
+        assert_ok(hpt_study_create(sp, strategies[s], HPT_MINIMIZE, 7, &st));
+        int neg = 0, pos = 0, distinct = 0;
+        double prev = NAN;
+        for (int i = 0; i < 25; i++) {
+            int64_t id;
+            assert_ok(hpt_study_ask(st, &id));
+            assert_ok(hpt_trial_float(st, id, "x", &x));
+            assert_true(x >= -1e308 && x <= 1e308);
+            neg += x < -1e300;
+            pos += x > 1e300;
+            distinct += x != prev;
+            prev = x;
+            assert_ok(hpt_study_tell(st, id, 0.0));
+        }
+        if (s < 2) { /* spread over both halves, not stuck at an end */
+            assert_true(neg >= 5 && pos >= 5);
+            assert_true(distinct == 25);
+        } else { /* 5 x 5 grid: x takes 5 values, -1e308 .. 1e308 */
+            assert_true(neg == 10 && pos == 10);
+        }
+        hpt_study_destroy(st);
+    }
+    hpt_space_destroy(sp);
+}
+
+/* Regression: integer LOG on [2^51 - 1, 2^51] never drew lo and
+ * decode(encode(lo)) was lo + 1 (log(lo) and log(hi) differ by less than an
+ * ulp). Every documented integer must round-trip and get its share. */
+static void int_log_near_2p51(void **state)
+{
+    (void)state;
+    const int64_t top = 1LL << 51;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_int(sp, "n", top - 1, top, HPT_SCALE_LOG));
+    assert_ok(hpt_space_add_int(sp, "w", top - 1000, top, HPT_SCALE_LOG));
+    /* log-uniform on [1, 2^51] would give 2^51 a cell of 2^-56: refused */
+    assert_status(hpt_space_add_int(sp, "all", 1, top, HPT_SCALE_LOG), HPT_E_INVALID);
+    assert_ok(hpt_space_add_int(sp, "all", 1, 10000000000000LL, HPT_SCALE_LOG));
+    for (int64_t k = top - 1000; k <= top; k++) {
+        double x[3] = {k >= top - 1 ? (double)k : (double)top, (double)k,
+                       (double)(k - top + 1001)}, u[3], y[3];
+        assert_ok(hpt_space_encode(sp, x, u, 3));
+        assert_ok(hpt_space_decode(sp, u, y, 3));
+        assert_memory_equal(x, y, sizeof x);
+    }
+    double big[] = {1, 2, 3, 1e6, 4503599627.0, 9999999999999.0, 1e13};
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+        double x[3] = {(double)top, (double)top, big[i]}, u[3], y[3];
+        assert_ok(hpt_space_encode(sp, x, u, 3));
+        assert_ok(hpt_space_decode(sp, u, y, 3));
+        assert_true(y[2] == big[i]);
+    }
+    /* lo and hi each own about half of the unit interval */
+    double u = 0.49, y;
+    hpt_space *one = NULL;
+    assert_ok(hpt_space_create(&one));
+    assert_ok(hpt_space_add_int(one, "n", top - 1, top, HPT_SCALE_LOG));
+    assert_ok(hpt_space_decode(one, &u, &y, 1));
+    assert_true(y == (double)(top - 1));
+    u = 0.51;
+    assert_ok(hpt_space_decode(one, &u, &y, 1));
+    assert_true(y == (double)top);
+    hpt_study *st = NULL;
+    assert_ok(hpt_study_create(one, "random", HPT_MINIMIZE, 3, &st));
+    int hits = 0;
+    for (int i = 0; i < 1000; i++) {
+        int64_t id, v;
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_int(st, id, "n", &v));
+        assert_true(v == top - 1 || v == top);
+        hits += v == top - 1;
+        assert_ok(hpt_study_tell(st, id, 0.0));
+    }
+    assert_true(hits > 400 && hits < 600);
+    hpt_study_destroy(st);
+    hpt_space_destroy(one);
+    hpt_space_destroy(sp);
+}
+
+/* Logit: uniform in log(x / (1 - x)), symmetric about 1/2, refused outside
+ * (0, 1) and for integers. */
+static void logit_scale(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "f", 0.01, 0.99, HPT_SCALE_LOGIT));
+    assert_ok(hpt_space_add_float(sp, "b", 0.9, 0.9999, HPT_SCALE_LOGIT));
+    assert_ok(hpt_space_add_float(sp, "fixed", 0.3, 0.3, HPT_SCALE_LOGIT));
+    double lf = log(0.01 / 0.99), hf = log(0.99 / 0.01);
+    double lb = log(0.9 / 0.1), hb = log(0.9999 / 0.0001);
+    for (int k = 0; k <= 40; k++) {
+        double u[3] = {k / 40.0, k / 40.0, k / 40.0}, x[3], v[3];
+        assert_ok(hpt_space_decode(sp, u, x, 3));
+        assert_true(x[0] >= 0.01 && x[0] <= 0.99 && x[1] >= 0.9 && x[1] <= 0.9999);
+        assert_true(x[2] == 0.3);
+        assert_true(fabs(log(x[0] / (1 - x[0])) - (lf + u[0] * (hf - lf))) < 1e-9);
+        assert_true(fabs(log(x[1] / (1 - x[1])) - (lb + u[1] * (hb - lb))) < 1e-9);
+        assert_ok(hpt_space_encode(sp, x, v, 3));
+        assert_true(fabs(v[0] - u[0]) < 1e-12 && fabs(v[1] - u[1]) < 1e-12);
+    }
+    double u[3] = {0.5, 0, 1}, x[3];
+    assert_ok(hpt_space_decode(sp, u, x, 3));
+    assert_true(fabs(x[0] - 0.5) < 1e-15 && x[1] == 0.9);
+    int32_t scale;
+    assert_ok(hpt_space_param_info(sp, 1, NULL, &scale, NULL, NULL, NULL));
+    assert_int_equal(scale, HPT_SCALE_LOGIT);
+    assert_status(hpt_space_add_float(sp, "z", 0.0, 0.5, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_float(sp, "z", 0.5, 1.0, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_float(sp, "z", -0.5, 0.5, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_int(sp, "z", 1, 5, HPT_SCALE_LOGIT), HPT_E_INVALID);
+    assert_status(hpt_space_add_float(sp, "z", 0.1, 0.5, 5), HPT_E_INVALID);
+    assert_int_equal(hpt_space_size(sp), 3);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +347,9 @@ int main(void)
         cmocka_unit_test(introspection),
         cmocka_unit_test(snap_is_idempotent),
         cmocka_unit_test(huge_integer_range),
+        cmocka_unit_test(wider_than_dbl_max),
+        cmocka_unit_test(int_log_near_2p51),
+        cmocka_unit_test(logit_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,14 @@ def interval(v):
 def report(runs, out, methods):
     norm = normalize(runs)
     methods = [m for m in methods if any(m in norm[c] for c in norm)]
+    # Compare on the test cases every method has run, with as many runs each.
+    full = {}
+    for c, by in norm.items():
+        if all(m in by for m in methods):
+            k = min(len(by[m]) for m in methods)
+            full[c] = {m: by[m][:k] for m in methods}
+    dropped = len(norm) - len(full)
+    norm = full
     if not norm or not methods:
         return None
     draws = bootstrap(norm, methods)
@@ -183,7 +191,9 @@ def report(runs, out, methods):
                      " | ".join(f"{score(norm, m, cases=cs):.1f}" for m in methods) + " |")
     n_runs = {m: sum(len(norm[c].get(m, [])) for c in norm) for m in methods}
     lines += ["", f"{len(norm)} test cases; runs per method: " +
-              ", ".join(f"{m} {n_runs[m]}" for m in methods)]
+              ", ".join(f"{m} {n_runs[m]}" for m in methods) +
+              (f" ({dropped} test cases left out: not every method has run them)"
+               if dropped else "")]
     text = "\n".join(lines) + "\n"
     (out / "score.md").write_text(text)
     plot(norm, methods, out / "score.png")

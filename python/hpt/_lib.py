@@ -40,6 +40,7 @@ E_CORRUPT = -10
 E_MISMATCH = -11
 E_LOCKED = -12
 E_RANGE = -13
+E_INACTIVE = -14
 E_EMPTY = -15
 E_NOMODEL = -16
 ADDON_STATUS_MAX = -100
@@ -49,6 +50,7 @@ SCALE_LINEAR = 0
 SCALE_LOG = 1
 SCALE_REVERSE_LOG = 2
 SCALE_AUTO = 3
+SCALE_LOGIT = 4
 
 MINIMIZE = 0
 MAXIMIZE = 1
@@ -181,10 +183,16 @@ class NotCopyable(Error, TypeError):
     (hpt.Study): two owners would free it twice. No library status."""
 
 
+class InactiveParameter(Error):
+    """HPT_E_INACTIVE: the parameter is not active in that trial."""
+    status = E_INACTIVE
+
+
 _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
-    JournalMismatch, JournalLocked, BufferTooSmall, NoCompleteTrial, NoModel)}
+    JournalMismatch, JournalLocked, BufferTooSmall, InactiveParameter, NoCompleteTrial,
+    NoModel)}
 
 
 # ---- loading --------------------------------------------------------------
