@@ -763,6 +763,10 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * every later ask (and write) fails with HPT_E_IO; reopen the journal to
  * resume from what it holds.
  *
+ * Files. A journal or parent journal must be a regular file (or a
+ * symbolic link to one): a FIFO, device or directory is refused at once
+ * with HPT_E_IO, never waited on or read without end.
+ *
  * Threads: as for any study; records are appended in call order. */
 
 /* Create a journaled study in the file `path` (which must not exist, or be
@@ -886,8 +890,13 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
  * row per trial in id order, columns: id, state (running, complete,
  * failed, pruned), each parameter by name (categoricals as their choice
  * string), budget, value (empty unless complete or pruned), reports (their
- * number), fail_reason. The file is written beside `path` and renamed over
- * it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
+ * number), fail_reason. The file is written beside `path` under a name
+ * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW: a file or symbolic link already there is
+ * never written through) and renamed over it, so concurrent exports to one
+ * path each leave a whole file. An existing `path` that is not a regular
+ * file (a pipe, /dev/stdout) is written in place.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
 HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
 
 /* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:

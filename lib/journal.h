@@ -75,6 +75,12 @@ int hpti_journal_replaying(const hpt_study *s);
 int hpti_journal_broken(const hpt_study *s);
 
 /* ---- reader (reader.c) ---- */
+/* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular
+ * one: a FIFO, device or directory is refused at once (never waited on or
+ * read without end). @return the descriptor, or -1 with *why (static)
+ * saying why. */
+int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why);
+
 typedef struct {
     char *p;        /* the record without its checksum, NUL-terminated */
     size_t lineno;  /* 1-based */

@@ -376,11 +376,11 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
                          "%s: path is NULL/empty, or only one of space and strategy is "
                          "NULL",
                          fn);
-    int fd = readonly ? open(path, O_RDONLY | O_CLOEXEC)
-                      : open(path, O_RDWR | O_APPEND | O_CLOEXEC | (space ? O_CREAT : 0), 0644);
+    const char *why = NULL;
+    int fd = hpti_open_regular(path, readonly ? O_RDONLY : O_RDWR | O_APPEND | (space ? O_CREAT : 0),
+                               0644, &why);
     if (fd < 0)
-        return hpti_fail(NULL, HPT_E_IO, "%s: cannot open '%s' (%s)", fn, path,
-                         strerror(errno));
+        return hpti_fail(NULL, HPT_E_IO, "%s: cannot open '%s' (%s)", fn, path, why);
     if (!readonly && lock_file(fd) != 0) {
         int e = errno;
         close(fd);

@@ -293,10 +293,11 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
                          MAX_PARENTS);
     if (hpti_journal_broken(s))
         return hpti_fail(s->errmsg, HPT_E_IO, "%s: an earlier journal write failed", fn);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *why = NULL;
+    int fd = hpti_open_regular(path, O_RDONLY, 0, &why);
     if (fd < 0)
         return hpti_fail(s->errmsg, HPT_E_IO, "%s: cannot open parent journal '%s' (%s)", fn,
-                         path, strerror(errno));
+                         path, why);
     hpti_jread r;
     rc = hpti_journal_read(fd, path, &r, msg);
     close(fd);
