@@ -686,11 +686,13 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * Opening the journal again rebuilds the study exactly, and the next asks
  * are those the process would have made had it never stopped.
  *
- * Format (version 1). Text, one record per line, fields separated by one
- * space, the last field the CRC-32 (IEEE, as Python's zlib.crc32) of the
- * bytes before that last space, in 8 lowercase hex digits:
+ * Format (version 2). Text, one record per line, fields separated by one
+ * space; the last two fields of every line are its sequence number (its
+ * line number in the file, 1 for the header) and the CRC-32 (IEEE, as
+ * Python's zlib.crc32) of the bytes before that last space, in 8 lowercase
+ * hex digits. Below, records are shown without these two fields:
  *
- *   hpt-journal 1 libhpt-0.1.0                    header (format version)
+ *   hpt-journal 2 libhpt-0.1.0                    header (format version)
  *   create <strategy> <minimize|maximize> <seed> <n_params>
  *   param <name> float|int <linear|log|reverse_log> <lo> <hi>
  *   param <name> categorical <n> <choice_0> ... <choice_n-1>
@@ -713,10 +715,11 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * minimization, coordinates in its unit cube) precede its "warm" line,
  * which commits them. In Python:
  *
- *     for line in open(path, "rb"):
+ *     for n, line in enumerate(open(path, "rb"), 1):
  *         body, crc = line.rstrip(b"\n").rsplit(b" ", 1)
  *         assert zlib.crc32(body) == int(crc, 16)
- *         fields = body.decode().split(" ")
+ *         *fields, seq = body.decode().split(" ")
+ *         assert int(seq) == n
  *
  * Durability. A record is written with one write() on the file before the
  * call returns, so it survives the death of the process (kill -9, OOM).
@@ -752,12 +755,20 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * small and goes out in one write(), so killing the process tears none in
  * practice; power loss or a full disk can. Damage anywhere else is
  * HPT_E_CORRUPT with the line number in the message; the file is left as
- * it is. A journal of another space, strategy, direction or seed, or of a
+ * it is. That includes a whole record deleted or moved (each line still
+ * with a right checksum): the first line whose sequence number is not its
+ * line number is named. A journal of another space, strategy, direction or seed, or of a
  * newer format, is refused with HPT_E_MISMATCH saying what differs.
  * Only one open study may write a journal: it holds a lock on the file
  * (an open-file-description lock: two opens conflict even within one
  * process); a second hpt_study_open gets HPT_E_LOCKED until the first
- * study is destroyed (hpt_study_load reads a journal in use). When a
+ * study is destroyed (hpt_study_load reads a journal in use). The
+ * descriptor is close-on-exec, so a program started with exec() never
+ * holds it; a child made by fork() shares it (and the lock, which an OFD
+ * lock is not released by the child's exit) but cannot write: the study
+ * remembers the pid that opened the journal, and in any other process
+ * every change fails with HPT_E_LOCKED before it reaches the file (the
+ * child may open the journal itself once the parent closed it). When a
  * write fails (disk full ...) the call returns
  * HPT_E_IO: its change is in memory only, the journal is closed, and
  * every later ask (and write) fails with HPT_E_IO; reopen the journal to

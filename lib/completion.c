@@ -45,10 +45,9 @@ int hpti_completion_check(hpt_study *s)
 {
     const hpti_completion *c = &s->done;
     int replaying = hpti_journal_replaying(s);
-    if (!replaying && hpti_journal_broken(s))
-        return hpti_fail(s->errmsg, HPT_E_IO,
-                         "hpt_study_ask: an earlier journal write failed; reopen the "
-                         "journal to resume");
+    int rc = hpti_journal_check(s, "hpt_study_ask");
+    if (rc)
+        return rc;
     if (!c->clock_on && !replaying)
         hpti_completion_clock_start(s, c->base);
     if (s->max_trials && (int64_t)s->n_trials >= s->max_trials) {

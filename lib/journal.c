@@ -92,10 +92,16 @@ void hpti_jrec_double(struct hpti_journal *j, double v)
     hpti_jrec_word(j, b);
 }
 
-/* Close the current line: " <crc>\n". */
+/* Close the current line: " <seq> <crc>\n". The sequence number is the
+ * line's number in the file: the lines on disk plus those built before
+ * this one in the buffer. */
 static void end_line(struct hpti_journal *j, size_t start)
 {
-    char b[16];
+    char b[32];
+    int64_t seq = j->records + 1;
+    for (size_t i = 0; i < start; i++)
+        seq += j->buf[i] == '\n';
+    hpti_jrec_i64(j, seq);
     if (j->oom)
         return;
     uint32_t crc = hpti_crc32(j->buf + start, j->len - start);
@@ -135,6 +141,12 @@ int hpti_jrec_commit(struct hpti_journal *j, char *msg)
     end_line(j, line_start(j));
     size_t n = j->len, lines = 0;
     j->len = 0;
+    if (getpid() != j->pid)
+        return hpti_fail(msg, HPT_E_LOCKED,
+                         "journal '%s' belongs to process %ld; this process (a child made "
+                         "by fork()) cannot write it: open the journal in this process "
+                         "(hpt_study_open) once the parent closed it",
+                         j->path, (long)j->pid);
     if (j->oom) {
         j->oom = 0;
         j->broken = 1;
@@ -265,7 +277,24 @@ void hpti_journal_close(struct hpti_journal *j)
 
 int hpti_journal_replaying(const hpt_study *s) { return s->journal && s->journal->replaying; }
 
-int hpti_journal_broken(const hpt_study *s) { return s->journal && s->journal->broken; }
+int hpti_journal_check(hpt_study *s, const char *fn)
+{
+    const struct hpti_journal *j = s->journal;
+    if (!j || j->replaying)
+        return HPT_OK;
+    if (j->pid != getpid())
+        return hpti_fail(s->errmsg, HPT_E_LOCKED,
+                         "%s: journal '%s' belongs to process %ld; a child made by fork() "
+                         "cannot write it (open the journal in this process once the "
+                         "parent closed it)",
+                         fn, j->path, (long)j->pid);
+    if (j->broken)
+        return hpti_fail(s->errmsg, HPT_E_IO,
+                         "%s: an earlier journal write failed; reopen the journal to "
+                         "resume",
+                         fn);
+    return HPT_OK;
+}
 
 /* ---- hooks ------------------------------------------------------------------ */
 

@@ -3,11 +3,13 @@
  * A journal is a text file of records, one per line, appended as the study
  * changes (the full format is in include/hpt.h, section Persistence):
  *
- *     <type> <field> ... <crc>\n
+ *     <type> <field> ... <seq> <crc>\n
  *
- * Fields are separated by one space; <crc> is the CRC-32 (IEEE 802.3, the
- * one of zlib.crc32) of the bytes before the last space, as 8 lowercase hex
- * digits. Strings are %-escaped (bytes <= 0x20, '%' and 0x7f become %XX) so
+ * Fields are separated by one space; <seq> is the line's number in the
+ * file (1 for the header), so that a line deleted or moved anywhere is
+ * found; <crc> is the CRC-32 (IEEE 802.3, the one of zlib.crc32) of the
+ * bytes before the last space, as 8 lowercase hex digits. Format 1 (no
+ * <seq>) is still read. Strings are %-escaped (bytes <= 0x20, '%' and 0x7f become %XX) so
  * that no field contains a space; doubles are written with the fewest
  * significant digits (15 to 17) that strtod reads back to the same bits. */
 #ifndef HPT_JOURNAL_H
@@ -18,7 +20,8 @@
 #include "study.h"
 
 #define HPTI_JOURNAL_MAGIC "hpt-journal"
-#define HPTI_JOURNAL_VERSION 1
+#define HPTI_JOURNAL_VERSION 2
+#define HPTI_JOURNAL_V1 1 /* the format before sequence numbers */
 
 typedef struct {
     char *name;  /* owned */
@@ -39,6 +42,9 @@ struct hpti_journal {
     char *buf;         /* the record being built */
     size_t len, cap;
     int oom;           /* building the record ran out of memory */
+    pid_t pid;         /* the process that opened it: a child made by
+                          fork() shares the descriptor (and an OFD lock)
+                          but must not write */
     hpti_jopt *opt;    /* options as set, last value per name */
     size_t n_opt, cap_opt;
 };
@@ -72,7 +78,10 @@ const hpti_jopt *hpti_journal_option(const struct hpti_journal *j, const char *n
 void hpti_journal_close(struct hpti_journal *j);
 
 int hpti_journal_replaying(const hpt_study *s);
-int hpti_journal_broken(const hpt_study *s);
+/* Before a change: HPT_OK when the journal (if any) can record it, else
+ * HPT_E_IO (an earlier write failed) or HPT_E_LOCKED (this process is a
+ * fork()ed child of the one that opened it), message in s->errmsg. */
+int hpti_journal_check(hpt_study *s, const char *fn);
 
 /* ---- reader (reader.c) ---- */
 /* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular
@@ -93,14 +102,17 @@ typedef struct {
     hpti_jline *line;  /* owned: every verified line */
     size_t n_line;
     off_t good;        /* bytes of verified lines */
+    int version;       /* format of the header, 0 when unreadable */
     int torn;          /* the last line was torn and left out */
     char torn_why[160];
 } hpti_jread;
 
 /* Read and verify a journal from fd (from offset 0). Every line but the
- * last must end in a newline and carry a matching checksum, else
+ * last must end in a newline and carry a matching checksum, and (format 2)
+ * every line's sequence number must be its line number, else
  * HPT_E_CORRUPT naming `name` and the line; a last line without newline
- * or checksum is left out (torn = 1, torn_why says why). */
+ * or checksum is left out (torn = 1, torn_why says why). Lines are given
+ * without sequence number and checksum. */
 int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg);
 void hpti_jread_free(hpti_jread *r);
 

@@ -344,6 +344,7 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
     }
     j->fd = fd;
     j->fsync = 1;
+    j->pid = getpid();
     s->journal = j;
     if (!(j->path = hpti_strdup(path)))
         rc = hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
@@ -416,6 +417,13 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     hpt_study *s = NULL;
     if (rc)
         goto fail_msg;
+    if (r.version == HPTI_JOURNAL_V1 && !readonly) {
+        rc = hpti_fail(msg, HPT_E_MISMATCH,
+                       "journal '%s' has format version 1, which is read but not "
+                       "appended to",
+                       path);
+        goto fail_msg;
+    }
     if (space && (rc = same_space(jspace, space, path, msg)))
         goto fail_msg;
     if (space && strcmp(jstrategy, strategy) != 0) {
@@ -450,6 +458,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     j->fd = fd;
     fd = -1; /* the study owns it now */
     j->fsync = 1;
+    j->pid = getpid();
     j->replaying = 1;
     s->journal = j;
     off_t keep = 0;

@@ -291,8 +291,8 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
     if (s->warm && s->warm->n_parents >= MAX_PARENTS)
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: at most %d parent journals", fn,
                          MAX_PARENTS);
-    if (hpti_journal_broken(s))
-        return hpti_fail(s->errmsg, HPT_E_IO, "%s: an earlier journal write failed", fn);
+    if ((rc = hpti_journal_check(s, fn)) != HPT_OK)
+        return rc;
     const char *why = NULL;
     int fd = hpti_open_regular(path, O_RDONLY, 0, &why);
     if (fd < 0)
