@@ -759,6 +759,13 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * with a right checksum): the first line whose sequence number is not its
  * line number is named. A journal of another space, strategy, direction or seed, or of a
  * newer format, is refused with HPT_E_MISMATCH saying what differs.
+ * A journal of format 1 (libhpt 0.1.0 before sequence numbers) is read as
+ * it is by hpt_study_load and warm start; hpt_study_open converts it to
+ * the current format: the converted file is written beside it, synced and
+ * renamed over it, and the original is kept as "<path>.v1" (".v1.2" ...
+ * ".v1.9" if taken); hpt_study_journal_info's note says so. When that
+ * cannot be done (no room, no write permission on the directory) the open
+ * fails with HPT_E_IO, the journal untouched, and the message says so.
  * Only one open study may write a journal: it holds a lock on the file
  * (an open-file-description lock: two opens conflict even within one
  * process); a second hpt_study_open gets HPT_E_LOCKED until the first

@@ -187,11 +187,16 @@ static const char *scale_name(int32_t scale)
                                             : "linear";
 }
 
+void hpti_journal_header(char *out, size_t cap)
+{
+    snprintf(out, cap, "%s %d libhpt-%s", HPTI_JOURNAL_MAGIC, HPTI_JOURNAL_VERSION,
+             hpt_version_string());
+}
+
 int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg)
 {
     char head[64];
-    snprintf(head, sizeof head, "%s %d libhpt-%s", HPTI_JOURNAL_MAGIC,
-             HPTI_JOURNAL_VERSION, hpt_version_string());
+    hpti_journal_header(head, sizeof head);
     j->len = 0;
     hpti_jrec_begin(j, head);
     end_line(j, 0);

@@ -69,6 +69,8 @@ int hpti_jrec_commit(struct hpti_journal *j, char *msg);
 /* Close the current record without writing: several records then go out
  * in the next commit, in one write(). */
 void hpti_jrec_end(struct hpti_journal *j);
+/* The header line of a new journal (without sequence number and checksum). */
+void hpti_journal_header(char *out, size_t cap);
 /* Write the header and creation block of study s (fresh journal). */
 int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg);
 /* Remember an option's value (for the resume no-op rule). */
@@ -82,6 +84,32 @@ int hpti_journal_replaying(const hpt_study *s);
  * HPT_E_IO (an earlier write failed) or HPT_E_LOCKED (this process is a
  * fork()ed child of the one that opened it), message in s->errmsg. */
 int hpti_journal_check(hpt_study *s, const char *fn);
+
+/* ---- files (jfile.c) ---- */
+/* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular
+ * one: a FIFO, device or directory is refused at once (never waited on or
+ * read without end). @return the descriptor, or -1 with *why (static)
+ * saying why. */
+int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why);
+/* Take the writer's lock on fd without waiting. @return 0, or -1 with
+ * errno (EAGAIN/EACCES: held by another open). */
+int hpti_journal_lock(int fd);
+/* Open the journal at path for fn (hpt_study_open/load): read-only, or
+ * for appending (created when create is set) under the writer's lock.
+ * @return HPT_OK with *fd; HPT_E_IO, HPT_E_LOCKED with the thread's
+ * message. */
+int hpti_journal_open_file(const char *fn, const char *path, int readonly, int create,
+                           int *fd);
+/* Make a new file's directory entry durable (best effort). */
+void hpti_sync_dir(const char *path);
+
+/* ---- format 1 (upgrade.c) ---- */
+/* j is a journal of format 1, open and locked, of j->size bytes of
+ * complete records: rewrite it in the current format under its name (the
+ * old bytes kept as "<path>.v1...", named in backup) and make j write the
+ * new file. @return HPT_OK; HPT_E_IO (msg says how to convert it), the
+ * old file untouched and still j's. */
+int hpti_journal_upgrade(struct hpti_journal *j, char *backup, size_t cap, char *msg);
 
 /* ---- reader (reader.c) ---- */
 /* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular

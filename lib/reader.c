@@ -2,47 +2,13 @@
  * last line aside, split records into fields, parse numbers, and read the
  * creation block (shared by resume, replay.c, and warm start). */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "journal.h"
-
-/* O_NONBLOCK so that opening a FIFO returns at once instead of waiting for
- * a writer; it is cleared again since it means nothing for regular files. */
-int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why)
-{
-    int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, mode);
-    if (fd < 0) {
-        *why = strerror(errno);
-        return -1;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        *why = strerror(errno);
-        close(fd);
-        return -1;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        *why = S_ISDIR(sb.st_mode)                         ? "a directory, not a file"
-               : S_ISFIFO(sb.st_mode)                      ? "a FIFO, not a regular file"
-               : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) ? "a device, not a regular file"
-                                                           : "not a regular file";
-        close(fd);
-        return -1;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
-        *why = strerror(errno);
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 static int hexval(int c)
 {

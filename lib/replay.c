@@ -22,44 +22,6 @@
 #include "durable.h"
 #include "journal.h"
 
-/* Take the journal's write lock without waiting. Open-file-description
- * locks (Linux >= 3.15) conflict between two opens in one process as well
- * as between processes; classic POSIX locks are the fallback. */
-static int lock_file(int fd)
-{
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-#ifdef F_OFD_SETLK
-    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
-        return 0;
-    if (errno != EINVAL)
-        return -1;
-#endif
-    return fcntl(fd, F_SETLK, &fl);
-}
-
-/* Make a new file's directory entry durable. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) : 0;
-    if (n >= sizeof dir)
-        return;
-    if (slash && n == 0)
-        n = 1; /* "/file" */
-    memcpy(dir, slash ? path : ".", slash ? n : 1);
-    dir[slash ? n : 1] = '\0';
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (fsync(fd) != 0)
-            HPTI_UNUSED(0); /* some file systems cannot; the data is synced */
-        close(fd);
-    }
-}
-
 static const char *type_name(int32_t t)
 {
     return t == HPT_PARAM_FLOAT ? "float" : t == HPT_PARAM_INT ? "int" : "categorical";
@@ -357,7 +319,7 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
         hpt_study_destroy(s);
         return rc;
     }
-    sync_dir(path);
+    hpti_sync_dir(path);
     snprintf(j->note, sizeof j->note, "created");
     *out = s;
     return HPT_OK;
@@ -377,24 +339,13 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
                          "%s: path is NULL/empty, or only one of space and strategy is "
                          "NULL",
                          fn);
-    const char *why = NULL;
-    int fd = hpti_open_regular(path, readonly ? O_RDONLY : O_RDWR | O_APPEND | (space ? O_CREAT : 0),
-                               0644, &why);
-    if (fd < 0)
-        return hpti_fail(NULL, HPT_E_IO, "%s: cannot open '%s' (%s)", fn, path, why);
-    if (!readonly && lock_file(fd) != 0) {
-        int e = errno;
-        close(fd);
-        if (e == EAGAIN || e == EACCES)
-            return hpti_fail(NULL, HPT_E_LOCKED,
-                             "%s: journal '%s' is in use by another study (locked)", fn,
-                             path);
-        return hpti_fail(NULL, HPT_E_IO, "%s: cannot lock '%s' (%s)", fn, path,
-                         strerror(e));
-    }
+    int fd = -1;
+    int rc = hpti_journal_open_file(fn, path, readonly, space != NULL, &fd);
+    if (rc)
+        return rc;
     hpti_jread r;
     char msg[HPTI_MSG];
-    int rc = hpti_journal_read(fd, path, &r, msg);
+    rc = hpti_journal_read(fd, path, &r, msg);
     if (rc) {
         close(fd);
         return hpti_fail(NULL, rc, "%s: %s", fn, msg);
@@ -417,13 +368,6 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     hpt_study *s = NULL;
     if (rc)
         goto fail_msg;
-    if (r.version == HPTI_JOURNAL_V1 && !readonly) {
-        rc = hpti_fail(msg, HPT_E_MISMATCH,
-                       "journal '%s' has format version 1, which is read but not "
-                       "appended to",
-                       path);
-        goto fail_msg;
-    }
     if (space && (rc = same_space(jspace, space, path, msg)))
         goto fail_msg;
     if (space && strcmp(jstrategy, strategy) != 0) {
@@ -484,6 +428,13 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     j->size = keep;
     for (size_t k = 0; k < r.n_line && r.line[k].end <= keep; k++)
         j->records++;
+    if (r.version == HPTI_JOURNAL_V1 && !readonly) {
+        char backup[4200];
+        if ((rc = hpti_journal_upgrade(j, backup, sizeof backup, msg)) != HPT_OK)
+            goto fail_msg;
+        snprintf(note + strlen(note), sizeof note - strlen(note),
+                 "converted from format 1 (the original is kept as '%.200s'); ", backup);
+    }
     size_t nn = strlen(note);
     if (nn >= 2)
         note[nn - 2] = '\0'; /* the last "; " */
