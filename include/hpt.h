@@ -733,11 +733,21 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * Resume by replay. Reopening re-executes the recorded calls against a
  * fresh study with the same space, strategy, direction and seed, which
  * rebuilds the strategy's private state (generator, counters, model) along
- * with the trials; every replayed ask is checked bit for bit against the
- * recorded configuration (HPT_E_MISMATCH if a strategy of another library
- * version proposes differently). Reopening costs about as much computation
- * as the original calls made, minus the training.
+ * with the trials. Reopening costs about as much computation as the
+ * original calls made, minus the training.
  *
+ * The journal is the truth. Where a replayed ask proposes another
+ * configuration, budget or parent than the one recorded (a model's last
+ * bits depend on the BLAS thread count, the CPU and the core count), the
+ * recorded one is taken and the replay goes on from it: a journal reopens
+ * on any machine that runs this library version. On the machine and
+ * thread count that wrote it, the next asks after a reopen are those of
+ * the uninterrupted run, bit for bit; elsewhere they are those the
+ * strategy makes from the recorded trials on that machine. HPT_E_MISMATCH
+ * is only for a journal of another space, strategy, direction or seed (the
+ * message says which) or a newer format; a recorded value the space
+ * cannot hold is HPT_E_CORRUPT.
+
  * After a resume, options that the journal holds may be set again to the
  * same value (accepted, not recorded again), so one host program serves a
  * fresh start and a resume; another value gives HPT_E_STAGE once trials

@@ -7,10 +7,10 @@
  * the same calls give the same trials bit for bit, this rebuilds the
  * strategy's private state (generator, counters, model) as well as the
  * trial table, so the next asks are those the process would have made had
- * it never stopped. Every replayed ask is checked against the recorded
- * configuration, bit for bit: a difference means the journal was written
- * by another version of the strategy, and reopening fails with
- * HPT_E_MISMATCH rather than resuming a different search. */
+ * it never stopped. Where a replayed ask proposes another configuration
+ * than the recorded one (floating point differs across BLAS thread counts
+ * and machines), the recorded one replaces it: the journal is the truth,
+ * and a journal always reopens on a machine that runs this version. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -101,16 +101,27 @@ static int trial_head(replay_ctx *c, size_t nf_min, size_t nf_max, int64_t *id)
     return HPT_OK;
 }
 
+/* The recorded trial is the truth: a strategy that proposes differently
+ * here than where the journal was written (another BLAS thread count,
+ * CPU or core count changes a model's last bits) gets the recorded
+ * configuration, budget and parent, which every later step then builds
+ * on. Only values that the space cannot hold are damage. */
 static int replay_ask(replay_ctx *c)
 {
     hpt_study *s = c->s;
     int64_t id, want, parent;
-    double budget, x;
+    double budget, x[HPT_MAX_PARAMS];
     int rc = trial_head(c, 5 + s->dim, 5 + s->dim, &want);
     if (rc)
         return rc;
-    if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent))
+    if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent) ||
+        !(budget >= 0) || !isfinite(budget) || parent < -1 || parent >= want)
         return corrupt(c, "malformed \"ask\" record");
+    for (size_t i = 0; i < s->dim; i++)
+        if (hpti_jparse_double(c->f[5 + i], &x[i]))
+            return corrupt(c, "malformed \"ask\" record");
+        else if (!hpti_param_valid(&s->space->p[i], x[i]))
+            return corrupt(c, "a parameter value outside the space");
     rc = hpt_study_ask(s, &id);
     if (rc != HPT_OK)
         return rc < 0 ? refused(c, rc)
@@ -121,27 +132,13 @@ static int replay_ask(replay_ctx *c)
                                   (long long)want);
     if (id != want)
         return corrupt(c, "trial ids are out of order");
-    const hpti_trial *t = &s->trials[id];
-    for (size_t i = 0; i <= s->dim; i++) {
-        int bad;
-        if (i < s->dim) {
-            if (hpti_jparse_double(c->f[5 + i], &x))
-                return corrupt(c, "malformed \"ask\" record");
-            bad = memcmp(&x, &t->x[i], sizeof x) != 0;
-        } else
-            bad = memcmp(&budget, &t->budget, sizeof budget) != 0 || parent != t->parent;
-        if (bad)
-            return hpti_fail(s->errmsg, HPT_E_MISMATCH,
-                             "journal '%s' line %zu: replaying the study proposed another "
-                             "trial %lld than the journal holds (%s%s: journal %.17g, "
-                             "replay %.17g); was it written by another version of "
-                             "strategy '%s'?",
-                             c->path, c->line->lineno, (long long)id,
-                             i < s->dim ? "parameter " : "budget",
-                             i < s->dim ? s->space->p[i].name : "",
-                             i < s->dim ? x : budget, i < s->dim ? t->x[i] : t->budget,
-                             s->type->name);
+    hpti_trial *t = &s->trials[id];
+    for (size_t i = 0; i < s->dim; i++) {
+        t->x[i] = x[i];
+        t->u[i] = hpti_param_encode(&s->space->p[i], x[i]);
     }
+    t->budget = budget;
+    t->parent = parent;
     return HPT_OK;
 }
 

@@ -461,8 +461,8 @@ static void replace_line(const char *path, const char *out, int k, const char *r
     free(b);
 }
 
-/* Records with a valid checksum but impossible content: HPT_E_CORRUPT (or
- * HPT_E_MISMATCH for a different proposal) naming the line, never a crash. */
+/* Records with a valid checksum but impossible content: HPT_E_CORRUPT
+ * naming the line, never a crash. */
 static void test_semantic_errors(void **state)
 {
     (void)state;
@@ -479,8 +479,10 @@ static void test_semantic_errors(void **state)
         {-1, "frobnicate 1 2", HPT_E_CORRUPT, "unknown record type"},
         {-1, "tell 3", HPT_E_CORRUPT, "malformed"},
         {-1, "tell x 5 1", HPT_E_CORRUPT, "malformed"},
-        {-1, "ask 4 5 0 -1 0.5 1 0", HPT_E_MISMATCH, "another version"},
-        {-1, "ask 9 5 0 -1 0.5 1 0", HPT_E_CORRUPT, "out of order"},
+        {-1, "ask 4 5 0 -1 0.5 1 0", HPT_E_CORRUPT, "outside the space"},
+        {-1, "ask 4 5 0 4 0.05 1 0", HPT_E_CORRUPT, "malformed"},
+        {-1, "ask 4 5 -1 -1 0.05 1 0", HPT_E_CORRUPT, "malformed"},
+        {-1, "ask 9 5 0 -1 0.05 1 0", HPT_E_CORRUPT, "out of order"},
         {-1, "ask 4 5 0 -1 0.5", HPT_E_CORRUPT, "malformed"},
         {6, "option no_such_option 1", HPT_E_CORRUPT, "unknown option"},
         {-1, "report 3 5 nan 1", HPT_E_CORRUPT, "malformed"},
