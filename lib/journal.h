@@ -17,7 +17,10 @@
 
 #include <sys/types.h>
 
-#include "study.h"
+#include "common.h"
+#include "crc32.h"
+#include "sink.h"
+#include "space.h"
 
 #define HPTI_JOURNAL_MAGIC "hpt-journal"
 #define HPTI_JOURNAL_VERSION 2
@@ -33,7 +36,6 @@ struct hpti_journal {
     int fd;
     char *path;        /* owned */
     int fsync;         /* 1: fdatasync after every record ("journal.fsync") */
-    int replaying;     /* rebuilding the study: hooks record nothing */
     int broken;        /* a write failed: refuse further records */
     int64_t records;   /* records in the file */
     off_t size;        /* bytes of complete records */
@@ -49,8 +51,6 @@ struct hpti_journal {
     size_t n_opt, cap_opt;
 };
 
-/* crc32.c: CRC-32/IEEE (reflected, polynomial 0xEDB88320), as zlib. */
-uint32_t hpti_crc32(const void *data, size_t n);
 
 /* ---- writer (journal.c) ---- */
 /* Shortest decimal form of x that strtod reads back bit for bit; out has
@@ -71,19 +71,22 @@ int hpti_jrec_commit(struct hpti_journal *j, char *msg);
 void hpti_jrec_end(struct hpti_journal *j);
 /* The header line of a new journal (without sequence number and checksum). */
 void hpti_journal_header(char *out, size_t cap);
-/* Write the header and creation block of study s (fresh journal). */
-int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg);
+/* Write the header and creation block of a study (fresh journal). */
+int hpti_journal_write_create(struct hpti_journal *j, const hpt_space *space,
+                              const char *strategy, int32_t direction, uint64_t seed,
+                              char *msg);
 /* Remember an option's value (for the resume no-op rule). */
 int hpti_journal_remember(struct hpti_journal *j, const char *name, double value,
                           const char *str);
 const hpti_jopt *hpti_journal_option(const struct hpti_journal *j, const char *name);
 void hpti_journal_close(struct hpti_journal *j);
 
-int hpti_journal_replaying(const hpt_study *s);
-/* Before a change: HPT_OK when the journal (if any) can record it, else
- * HPT_E_IO (an earlier write failed) or HPT_E_LOCKED (this process is a
- * fork()ed child of the one that opened it), message in s->errmsg. */
-int hpti_journal_check(hpt_study *s, const char *fn);
+/* The journal as a study's sink (sink.h): it records every event, and
+ * closing it closes the file. */
+extern const hpti_sink_ops hpti_journal_ops;
+hpti_sink hpti_journal_sink(struct hpti_journal *j);
+/* The journal behind a sink, or NULL when the sink is not a journal. */
+struct hpti_journal *hpti_journal_of(const hpti_sink *sink);
 
 /* ---- files (jfile.c) ---- */
 /* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular
@@ -162,16 +165,5 @@ int hpti_jparse_u64(const char *f, uint64_t *v);
 int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space,
                               const char **strategy, int32_t *direction,
                               uint64_t *seed, size_t *next, char *msg);
-
-/* ---- warm start (warmstart.c), used by replay ---- */
-/* Add one warm-start observation (kind HPT_WARM_*, parent index, loss, dim
- * coordinates). @return HPT_OK or HPT_E_NOMEM. */
-int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss,
-                  const double *u);
-/* Record a finished warm-start call (counts and summary). */
-int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
-                   const char *summary);
-
-void hpti_warm_free(struct hpti_warm *w);
 
 #endif

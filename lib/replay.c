@@ -19,8 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "durable.h"
 #include "journal.h"
+#include "study.h"
+#include "warmstart.h"
 
 static const char *type_name(int32_t t)
 {
@@ -304,13 +305,14 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
     j->fd = fd;
     j->fsync = 1;
     j->pid = getpid();
-    s->journal = j;
+    s->sink = hpti_journal_sink(j);
     if (!(j->path = hpti_strdup(path)))
         rc = hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
     else if (ftruncate(fd, 0) != 0)
         rc = hpti_fail(NULL, HPT_E_IO, "%s: cannot truncate '%s' (%s)", fn, path,
                        strerror(errno));
-    else if ((rc = hpti_journal_write_create(j, s, s->errmsg)) != HPT_OK)
+    else if ((rc = hpti_journal_write_create(j, s->space, s->type->name, s->direction,
+                                              s->seed, s->errmsg)) != HPT_OK)
         hpti_fail(NULL, rc, "%s: %s", fn, s->errmsg);
     if (rc) {
         hpt_study_destroy(s);
@@ -400,8 +402,8 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     fd = -1; /* the study owns it now */
     j->fsync = 1;
     j->pid = getpid();
-    j->replaying = 1;
-    s->journal = j;
+    s->replaying = 1;
+    s->sink = hpti_journal_sink(j);
     off_t keep = 0;
     char note[HPTI_MSG] = "";
     rc = replay(s, &r, next, path, &keep, note);
@@ -409,7 +411,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
         snprintf(msg, sizeof msg, "%s", s->errmsg);
         goto fail_msg;
     }
-    j->replaying = 0;
+    s->replaying = 0;
     if (r.torn)
         snprintf(note + strlen(note), sizeof note - strlen(note), "%s; ", r.torn_why);
     j->dropped = (int64_t)((off_t)r.size - keep);
@@ -440,10 +442,11 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
              (long long)j->records, s->n_trials, (long long)s->n_running,
              note[0] ? "; " : "", note);
     if (s->started)
-        hpti_completion_clock_start(s, s->done.base);
+        hpti_clock_start(&s->done, s->done.base);
     if (readonly) { /* a snapshot: detach the journal */
-        hpti_journal_close(s->journal);
-        s->journal = NULL;
+        hpti_journal_close(j);
+        s->sink.ops = NULL;
+        s->sink.ctx = NULL;
     }
     hpt_space_destroy(jspace);
     hpti_jread_free(&r);
@@ -476,7 +479,7 @@ int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *droppe
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_journal_info: study is NULL");
     pthread_mutex_lock(&((hpt_study *)s)->lock);
-    const struct hpti_journal *j = s->journal;
+    const struct hpti_journal *j = hpti_journal_of(&s->sink);
     if (records)
         *records = j ? j->records : 0;
     if (dropped_bytes)

@@ -721,7 +721,7 @@ static void test_disk_full(void **state)
     hpt_study *st = reopen(path);
     int64_t id;
     assert_ok(hpt_study_ask(st, &id)); /* trial 4 */
-    assert_true(dup2(full, st->journal->fd) >= 0); /* writes now fail: ENOSPC */
+    assert_true(dup2(full, hpti_journal_of(&st->sink)->fd) >= 0); /* writes now fail: ENOSPC */
     close(full);
     assert_status(hpt_study_tell(st, id, 1.5), HPT_E_IO);
     assert_non_null(strstr(hpt_study_errmsg(st), "reopen"));
