@@ -811,7 +811,10 @@ HPT_API int hpt_study_open(const char *path, const hpt_space *space,
                            uint64_t seed, hpt_study **out);
 
 /* Read the study a journal holds without taking it over: no lock, nothing
- * cut or written, a torn last record ignored. The result is a snapshot
+ * cut or written, a torn last record ignored. It never waits for the
+ * study writing the journal and never keeps it from opening or appending:
+ * on the journal of a running job it reads the whole records there at
+ * that moment (one being written is left out). The result is a snapshot
  * (e.g. for exporting the results of a job that is still running): it
  * holds no journal, and changes made to it are not recorded. On success
  * *out is a study the caller owns.
