@@ -150,7 +150,7 @@ static int set_locked(hpt_study *s, const char *option, double value)
 {
     const char *fn = "hpt_study_set", *key;
     int rc;
-    if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.c */
+    if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.h */
         return rc;
     if (s->started)
         return hpti_fail(s->errmsg, HPT_E_STAGE,
