@@ -98,10 +98,8 @@ void hpti_jrec_double(struct hpti_journal *j, double v)
 static void end_line(struct hpti_journal *j, size_t start)
 {
     char b[32];
-    int64_t seq = j->records + 1;
-    for (size_t i = 0; i < start; i++)
-        seq += j->buf[i] == '\n';
-    hpti_jrec_i64(j, seq);
+    hpti_jrec_i64(j, j->records + (int64_t)j->built + 1);
+    j->built++;
     if (j->oom)
         return;
     uint32_t crc = hpti_crc32(j->buf + start, j->len - start);
@@ -139,8 +137,9 @@ static int write_all(int fd, const char *p, size_t n)
 int hpti_jrec_commit(struct hpti_journal *j, char *msg)
 {
     end_line(j, line_start(j));
-    size_t n = j->len, lines = 0;
+    size_t n = j->len, lines = j->built;
     j->len = 0;
+    j->built = 0;
     if (getpid() != j->pid)
         return hpti_fail(msg, HPT_E_LOCKED,
                          "journal '%s' belongs to process %ld; this process (a child made "
@@ -160,8 +159,6 @@ int hpti_jrec_commit(struct hpti_journal *j, char *msg)
                          "journal '%s': an earlier write failed; the journal is closed, "
                          "reopen it to resume",
                          j->path);
-    for (size_t i = 0; i < n; i++)
-        lines += j->buf[i] == '\n';
     if (write_all(j->fd, j->buf, n) != 0 || (j->fsync && fdatasync(j->fd) != 0)) {
         int e = errno;
         /* Best effort: leave no torn record behind for the next writer. */
@@ -200,6 +197,7 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_space *space,
     char head[64];
     hpti_journal_header(head, sizeof head);
     j->len = 0;
+    j->built = 0;
     hpti_jrec_begin(j, head);
     end_line(j, 0);
 

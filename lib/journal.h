@@ -43,6 +43,7 @@ struct hpti_journal {
     char note[HPTI_MSG]; /* what reopening found (torn record ...) */
     char *buf;         /* the record being built */
     size_t len, cap;
+    size_t built;      /* lines ended in buf, not yet written */
     int oom;           /* building the record ran out of memory */
     pid_t pid;         /* the process that opened it: a child made by
                           fork() shares the descriptor (and an OFD lock)
