@@ -167,7 +167,7 @@ static int set_locked(hpt_study *s, const char *option, double value)
 {
     const char *fn = "hpt_study_set", *key;
     int rc;
-    if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.c */
+    if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.h */
         return rc;
     if (s->started)
         return hpti_fail(s->errmsg, HPT_E_STAGE,
@@ -772,3 +772,14 @@ int hpt_study_best(const hpt_study *s, int64_t *id, double *value)
 }
 
 const char *hpt_study_errmsg(const hpt_study *s) { return s ? s->errmsg : ""; }
+
+const char *hpt_study_done_reason(const hpt_study *s)
+{
+    hpti_clear_error();
+    if (!s)
+        return "";
+    lock(s);
+    const char *r = s->done.reason ? s->done.reason : "";
+    unlock(s);
+    return r;
+}
