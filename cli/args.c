@@ -13,12 +13,15 @@
  * as the same flags would; flags given after --spec override its scalars. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hpt_tune.h"
 
@@ -720,9 +723,20 @@ int cli_parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
 
 int cli_load_spec(cli_job *job, const char *path, char *err, size_t errn)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return usage_err(err, errn, "cannot read spec file '%s': %s", path, strerror(errno));
+    /* O_NONBLOCK: a FIFO is refused below instead of waiting for a writer. */
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        close(fd);
+        return usage_err(err, errn, "cannot read spec file '%s': not a regular file", path);
+    }
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+    if (!f) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return usage_err(err, errn, "cannot read spec file '%s': %s", path, strerror(e));
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;

@@ -920,11 +920,13 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * Opening the journal again rebuilds the study exactly, and the next asks
  * are those the process would have made had it never stopped.
  *
- * Format (version 1). Text, one record per line, fields separated by one
- * space, the last field the CRC-32 (IEEE, as Python's zlib.crc32) of the
- * bytes before that last space, in 8 lowercase hex digits:
+ * Format (version 2). Text, one record per line, fields separated by one
+ * space; the last two fields of every line are its sequence number (its
+ * line number in the file, 1 for the header) and the CRC-32 (IEEE, as
+ * Python's zlib.crc32) of the bytes before that last space, in 8 lowercase
+ * hex digits. Below, records are shown without these two fields:
  *
- *   hpt-journal 1 libhpt-0.1.0                    header (format version)
+ *   hpt-journal 2 libhpt-0.1.0                    header (format version)
  *   create <strategy> <minimize|maximize> <seed> <n_params>
  *   param <name> float|int <linear|log|reverse_log|logit> <lo> <hi>
  *   param <name> categorical <n> <choice_0> ... <choice_n-1>
@@ -952,10 +954,11 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * minimization, coordinates in its unit cube) precede its "warm" line,
  * which commits them. In Python:
  *
- *     for line in open(path, "rb"):
+ *     for n, line in enumerate(open(path, "rb"), 1):
  *         body, crc = line.rstrip(b"\n").rsplit(b" ", 1)
  *         assert zlib.crc32(body) == int(crc, 16)
- *         fields = body.decode().split(" ")
+ *         *fields, seq = body.decode().split(" ")
+ *         assert int(seq) == n
  *
  * Durability. A record is written with one write() on the file before the
  * call returns, so it survives the death of the process (kill -9, OOM).
@@ -968,11 +971,21 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * Resume by replay. Reopening re-executes the recorded calls against a
  * fresh study with the same space, strategy, direction and seed, which
  * rebuilds the strategy's private state (generator, counters, model) along
- * with the trials; every replayed ask is checked bit for bit against the
- * recorded configuration (HPT_E_MISMATCH if a strategy of another library
- * version proposes differently). Reopening costs about as much computation
- * as the original calls made, minus the training.
+ * with the trials. Reopening costs about as much computation as the
+ * original calls made, minus the training.
  *
+ * The journal is the truth. Where a replayed ask proposes another
+ * configuration, budget or parent than the one recorded (a model's last
+ * bits depend on the BLAS thread count, the CPU and the core count), the
+ * recorded one is taken and the replay goes on from it: a journal reopens
+ * on any machine that runs this library version. On the machine and
+ * thread count that wrote it, the next asks after a reopen are those of
+ * the uninterrupted run, bit for bit; elsewhere they are those the
+ * strategy makes from the recorded trials on that machine. HPT_E_MISMATCH
+ * is only for a journal of another space, strategy, direction or seed (the
+ * message says which) or a newer format; a recorded value the space
+ * cannot hold is HPT_E_CORRUPT.
+
  * After a resume, options that the journal holds may be set again to the
  * same value (accepted, not recorded again), so one host program serves a
  * fresh start and a resume; another value gives HPT_E_STAGE once trials
@@ -990,16 +1003,35 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * small and goes out in one write(), so killing the process tears none in
  * practice; power loss or a full disk can. Damage anywhere else is
  * HPT_E_CORRUPT with the line number in the message; the file is left as
- * it is. A journal of another space, strategy, direction or seed, or of a
+ * it is. That includes a whole record deleted or moved (each line still
+ * with a right checksum): the first line whose sequence number is not its
+ * line number is named. A journal of another space, strategy, direction or seed, or of a
  * newer format, is refused with HPT_E_MISMATCH saying what differs.
+ * A journal of format 1 (libhpt 0.1.0 before sequence numbers) is read as
+ * it is by hpt_study_load and warm start; hpt_study_open converts it to
+ * the current format: the converted file is written beside it, synced and
+ * renamed over it, and the original is kept as "<path>.v1" (".v1.2" ...
+ * ".v1.9" if taken); hpt_study_journal_info's note says so. When that
+ * cannot be done (no room, no write permission on the directory) the open
+ * fails with HPT_E_IO, the journal untouched, and the message says so.
  * Only one open study may write a journal: it holds a lock on the file
  * (an open-file-description lock: two opens conflict even within one
  * process); a second hpt_study_open gets HPT_E_LOCKED until the first
- * study is destroyed (hpt_study_load reads a journal in use). When a
+ * study is destroyed (hpt_study_load reads a journal in use). The
+ * descriptor is close-on-exec, so a program started with exec() never
+ * holds it; a child made by fork() shares it (and the lock, which an OFD
+ * lock is not released by the child's exit) but cannot write: the study
+ * remembers the pid that opened the journal, and in any other process
+ * every change fails with HPT_E_LOCKED before it reaches the file (the
+ * child may open the journal itself once the parent closed it). When a
  * write fails (disk full ...) the call returns
  * HPT_E_IO: its change is in memory only, the journal is closed, and
  * every later ask (and write) fails with HPT_E_IO; reopen the journal to
  * resume from what it holds.
+ *
+ * Files. A journal or parent journal must be a regular file (or a
+ * symbolic link to one): a FIFO, device or directory is refused at once
+ * with HPT_E_IO, never waited on or read without end.
  *
  * Threads: as for any study; records are appended in call order. */
 
@@ -1017,7 +1049,10 @@ HPT_API int hpt_study_open(const char *path, const hpt_space *space,
                            uint64_t seed, hpt_study **out);
 
 /* Read the study a journal holds without taking it over: no lock, nothing
- * cut or written, a torn last record ignored. The result is a snapshot
+ * cut or written, a torn last record ignored. It never waits for the
+ * study writing the journal and never keeps it from opening or appending:
+ * on the journal of a running job it reads the whole records there at
+ * that moment (one being written is left out). The result is a snapshot
  * (e.g. for exporting the results of a job that is still running): it
  * holds no journal, and changes made to it are not recorded. On success
  * *out is a study the caller owns.
@@ -1126,17 +1161,24 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
  * string, empty where the parameter is inactive), budget, value (empty
  * unless complete or pruned), reports (their number), fail_reason, then
  * "attr.<key>" for each trial attribute key in the order first set (empty
- * where a trial lacks it). The file is written beside `path` and renamed
- * over it. @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
+ * where a trial lacks it). The file is written beside `path` under a name
+ * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW: a file or symbolic link already there is
+ * never written through) and renamed over it, so concurrent exports to one
+ * path each leave a whole file. An existing `path` that is not a regular
+ * file (a pipe, /dev/stdout) is written in place.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
 HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
 
 /* Write every trial to a JSON file (RFC 8259, UTF-8), for tools that do not
- * read CSV: {"direction": "minimize"|"maximize", "trials": [...]}, one object
- * per trial in id order with "id", "state" (as in the CSV), "params" (an
- * object by parameter name: numbers, categoricals as their choice string),
+ * read CSV: {"direction": "minimize"|"maximize", "attrs": {...}, "trials":
+ * [...]}, the study's attributes, then one object per trial in id order with
+ * "id", "state" (as in the CSV), "params" (an object by parameter name:
+ * numbers, categoricals as their choice string, null where inactive),
  * "value" (null unless complete or pruned), "budget", "parent" (the trial a
  * promotion continues, or -1), "reports" ([step, value] pairs in the user's
- * direction) and "fail_reason" (null unless given). Numbers are written with
+ * direction), "fail_reason" (null unless given) and "attrs" (the trial's
+ * attributes, key: value). Numbers are written with
  * the fewest digits that read back exactly; non-finite ones as null. Written
  * like the CSV (beside `path`, then renamed). @return as
  * hpt_study_export_csv. */

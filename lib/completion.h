@@ -1,7 +1,9 @@
 /* completion.h -- when a study is complete: the options "max_seconds",
  * "target_value", "patience" (and "max_trials", owned by study.c) and the
  * strategy's own HPT_DONE, with the reason reported by
- * hpt_study_done_reason. Lives inside struct hpt_study (study.h). */
+ * hpt_study_done_reason. The state lives inside struct hpt_study
+ * (study.h); these functions see only it and what the study tells them,
+ * never the study itself nor its journal. */
 #ifndef HPT_COMPLETION_H
 #define HPT_COMPLETION_H
 
@@ -24,11 +26,25 @@ typedef struct {
     const char *reason;     /* static; "" until an ask returned HPT_DONE    */
 } hpti_completion;
 
-struct hpt_study;
+/* What the criteria look at, from the study, at an ask. */
+typedef struct {
+    int64_t n_trials, max_trials; /* max_trials 0 = unlimited               */
+    int64_t best;                 /* best complete trial, or -1             */
+    double best_value;            /* its value, in the user's direction     */
+    int maximize;
+    int replaying;                /* rebuilding from a record: the clock
+                                     stays as it is, time does not count    */
+} hpti_completion_view;
 
-/* Active seconds of the study now (see `base`). */
-double hpti_completion_elapsed(const struct hpt_study *s);
+/* Active seconds now (see `base`). */
+double hpti_clock_elapsed(const hpti_completion *c);
 /* Start the clock (first ask, or resume) from `base` seconds. */
-void hpti_completion_clock_start(struct hpt_study *s, double base);
+void hpti_clock_start(hpti_completion *c, double base);
+
+/* Before the strategy proposes: HPT_OK to go on, or HPT_DONE with msg and
+ * c->reason set. */
+int hpti_criteria_check(hpti_completion *c, const hpti_completion_view *v, char *msg);
+/* A trial finished complete; improved = it became the best. */
+void hpti_criteria_finished(hpti_completion *c, int improved);
 
 #endif

@@ -4,7 +4,7 @@
  * Table driven, one byte per step (Sarwate 1988). The table is a constant:
  * entry k is k shifted through 8 rounds of the polynomial division
  * (tests/test_journal.c recomputes it). */
-#include "journal.h"
+#include "crc32.h"
 
 static const uint32_t table[256] = {
     0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,

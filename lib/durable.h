@@ -1,34 +1,50 @@
-/* durable.h -- the hooks study.c calls for the journal, the completion
- * criteria and warm start. Each is cheap when the feature is unused, so
- * study.c calls them unconditionally; they run with the study locked. */
+/* durable.h -- study.c's side of durability: the adapters through which
+ * the study meets its completion criteria (completion.c) and its sink
+ * (sink.h; the journal when there is one), and the hooks that emit one
+ * event per change. Included by the study's own files only (study.c,
+ * study_options.c): static inline and kept apart so that study.c reads as
+ * the state machine; the study holds the lock when they run. Neither the
+ * criteria nor the sink ever see the study. */
 #ifndef HPT_DURABLE_H
 #define HPT_DURABLE_H
 
+#include <math.h>
+#include <string.h>
+
+#include "sink.h"
 #include "study.h"
 
-/* ---- ask (completion.c) ---- */
-/* Before propose: HPT_OK to go on, HPT_DONE (message and reason set) when
- * a completion criterion is met, HPT_E_IO when the journal failed before. */
-int hpti_completion_check(hpt_study *s);
-/* propose returned HPT_DONE: record the strategy's reason. */
-void hpti_completion_strategy_done(hpt_study *s);
-/* Trial id just finished (from finish(), before the strategy observes). */
-void hpti_completion_finished(hpt_study *s, int64_t id);
+/* ---- ask ---- */
 
-/* ---- journal records (journal.c): append after a successful call; no-op
- * without a journal. @return HPT_OK or HPT_E_IO (the call took effect in
- * memory but is not on disk: the journal is closed for good, later
- * changes fail with HPT_E_IO, reopen the journal to resume). ---- */
-int hpti_journal_set(hpt_study *s, const char *option, double value);
-int hpti_journal_set_str(hpt_study *s, const char *option, const char *value);
-int hpti_journal_ask(hpt_study *s, int64_t id);
-int hpti_journal_report(hpt_study *s, int64_t id, double step, double value);
-int hpti_journal_tell(hpt_study *s, int64_t id, double value);
-int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason);
-int hpti_journal_prune(hpt_study *s, int64_t id);
-int hpti_journal_enqueue(hpt_study *s, const double *values);
-/* id -1: the study's attribute */
-int hpti_journal_attr(hpt_study *s, int64_t id, const char *key, const char *value);
+/* Before propose: HPT_OK to go on; HPT_DONE (message and reason set) when
+ * a completion criterion is met; the sink's status when it cannot record
+ * (HPT_E_IO after a failed write, HPT_E_LOCKED in a fork()ed child). */
+static inline int hpti_completion_check(hpt_study *s)
+{
+    const hpti_sink_ops *o = s->sink.ops;
+    int rc;
+    if (!s->replaying && o && (rc = o->ready(s->sink.ctx, "hpt_study_ask", s->errmsg)))
+        return rc;
+    hpti_completion_view v = {(int64_t)s->n_trials, s->max_trials, s->best,
+                              s->best >= 0 ? s->trials[s->best].value : NAN,
+                              s->direction == HPT_MAXIMIZE, s->replaying};
+    return hpti_criteria_check(&s->done, &v, s->errmsg);
+}
+
+/* propose returned HPT_DONE: record the strategy's reason. */
+static inline void hpti_completion_strategy_done(hpt_study *s)
+{
+    const char *r = s->type->done_reason ? s->type->done_reason(s->sstate) : NULL;
+    s->done.reason = r ? r : "exhausted";
+}
+
+/* Trial id just finished (from finish(), which has already moved `best` to
+ * id when id improved it, before the strategy observes). */
+static inline void hpti_completion_finished(hpt_study *s, int64_t id)
+{
+    if (s->trials[id].state == HPT_TRIAL_COMPLETE)
+        hpti_criteria_finished(&s->done, s->best == id);
+}
 
 /* ---- ask (enqueue.c) ---- */
 /* 1 when the next enqueued configuration decides every active parameter:
@@ -42,8 +58,109 @@ int hpti_queue_fixed(const hpt_study *s);
 int hpti_queue_apply(hpt_study *s, hpti_proposal *p, int rc, int proposed,
                      const double **given);
 
-/* Release the journal (closing the file and its lock), warm-start and
- * transfer data (durable.c). */
-void hpti_durable_free(hpt_study *s);
+/* ---- events: after a successful call, one to the sink; no-op without
+ * one. @return HPT_OK or the sink's status (the call took effect in
+ * memory but is not recorded: for the journal, HPT_E_IO closes it for
+ * good, later changes fail, reopen the journal to resume). ---- */
+
+static inline int hpti_emit(hpt_study *s, hpti_event *ev)
+{
+    if (!s->sink.ops)
+        return HPT_OK;
+    ev->replayed = s->replaying;
+    return s->sink.ops->emit(s->sink.ctx, ev, s->errmsg);
+}
+
+static inline int64_t hpti_emit_ms(const hpt_study *s)
+{
+    return (int64_t)llround(hpti_clock_elapsed(&s->done) * 1000.0);
+}
+
+static inline int hpti_journal_set(hpt_study *s, const char *option, double value)
+{
+    if (strncmp(option, "journal.", 8) == 0)
+        return HPT_OK; /* the sink's own settings belong to this process */
+    hpti_event ev = {.kind = HPTI_EV_OPTION, .name = option, .value = value};
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_set_str(hpt_study *s, const char *option, const char *value)
+{
+    hpti_event ev = {.kind = HPTI_EV_OPTION_STR, .name = option, .str = value};
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_ask(hpt_study *s, int64_t id)
+{
+    const hpti_trial *t = &s->trials[id];
+    hpti_event ev = {.kind = HPTI_EV_ASK, .id = id, .budget = t->budget,
+                     .parent = t->parent, .x = t->x, .dim = s->dim};
+    if (s->sink.ops)
+        ev.ms = hpti_emit_ms(s);
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)
+{
+    hpti_event ev = {.kind = HPTI_EV_REPORT, .id = id, .step = step, .value = value};
+    if (s->sink.ops)
+        ev.ms = hpti_emit_ms(s);
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_tell(hpt_study *s, int64_t id, double value)
+{
+    hpti_event ev = {.kind = HPTI_EV_TELL, .id = id, .value = value};
+    if (s->sink.ops)
+        ev.ms = hpti_emit_ms(s);
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason)
+{
+    hpti_event ev = {.kind = HPTI_EV_FAIL, .id = id, .str = reason};
+    if (s->sink.ops)
+        ev.ms = hpti_emit_ms(s);
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_prune(hpt_study *s, int64_t id)
+{
+    hpti_event ev = {.kind = HPTI_EV_PRUNE, .id = id};
+    if (s->sink.ops)
+        ev.ms = hpti_emit_ms(s);
+    return hpti_emit(s, &ev);
+}
+
+static inline int hpti_journal_enqueue(hpt_study *s, const double *values)
+{
+    hpti_event ev = {.kind = HPTI_EV_ENQUEUE, .x = values, .dim = s->dim};
+    return hpti_emit(s, &ev);
+}
+
+/* id -1: the study's attribute */
+static inline int hpti_journal_attr(hpt_study *s, int64_t id, const char *key,
+                                    const char *value)
+{
+    hpti_event ev = {.kind = HPTI_EV_ATTR, .id = id, .name = key, .str = value};
+    return hpti_emit(s, &ev);
+}
+
+/* ---- release ---- */
+
+/* The sink (closing the journal's file and lock), warm-start and transfer
+ * data. */
+static inline void hpti_durable_free(hpt_study *s)
+{
+    if (s->sink.ops)
+        s->sink.ops->close(s->sink.ctx);
+    s->sink.ops = NULL;
+    if (s->warm && s->warm_free)
+        s->warm_free(s->warm);
+    s->warm = NULL;
+    hpti_free(s->transfer_u);
+    hpti_free(s->transfer_loss);
+    hpti_free(s->transfer_parent);
+}
 
 #endif

@@ -1,11 +1,13 @@
 /* export.c -- results: CSV export, best including warm-start data, top-k,
  * parameter importance. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -129,6 +131,36 @@ static int write_csv(const hpt_study *s, FILE *f)
     return 0;
 }
 
+/* The temporary file beside path: a name no other export uses at the same
+ * time (pid, a per-process counter, the clock), created exclusively and
+ * never through a symbolic link, so a file planted at a guessable name is
+ * neither followed nor shared. tmp receives the name. */
+static FILE *open_temp(const char *path, char *tmp, size_t cap)
+{
+    static unsigned long counter;
+    for (int attempt = 0; attempt < 16; attempt++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned long k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+        snprintf(tmp, cap, "%s.tmp%ld.%lu.%lx", path, (long)getpid(), k,
+                 (unsigned long)ts.tv_nsec);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            FILE *f = fdopen(fd, "wb");
+            if (!f) {
+                int e = errno;
+                close(fd);
+                remove(tmp);
+                errno = e;
+            }
+            return f;
+        }
+        if (errno != EEXIST)
+            return NULL;
+    }
+    return NULL;
+}
+
 /* A regular file (or a new one) is written beside the target and renamed
  * over it, so a reader never sees half a file. Anything else that exists
  * (a pipe, /dev/stdout, a terminal) is written in place: renaming over it
@@ -143,18 +175,15 @@ int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
     struct stat sb;
     int in_place = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
     size_t n = strlen(path);
-    char *tmp = hpti_malloc(n + 32);
+    char *tmp = hpti_malloc(n + 64);
     if (!tmp)
         return FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
-    if (in_place)
-        snprintf(tmp, n + 32, "%s", path);
-    else
-        snprintf(tmp, n + 32, "%s.tmp%ld", path, (long)getpid());
     lock(s);
     int rc = HPT_OK;
-    FILE *f = fopen(tmp, in_place ? "w" : "wb");
+    FILE *f = in_place ? fopen(path, "w") : open_temp(path, tmp, n + 64);
     if (!f)
-        rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
+        rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, in_place ? path : tmp,
+                  strerror(errno));
     else {
         int oom = write(s, f);
         int bad = ferror(f);

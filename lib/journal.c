@@ -1,5 +1,6 @@
 /* journal.c -- writing the study journal: record builder, durable append,
- * and the hooks study.c calls after each successful change.
+ * and the journal as a study's sink (sink.h): one record per event. It
+ * never sees the study: what a record holds comes in the event.
  *
  * Durability: every record is handed to the kernel with write() before the
  * call that made it returns, so it survives the death of the process (kill
@@ -17,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "durable.h"
 #include "journal.h"
 
 /* ---- the record builder ------------------------------------------------- */
@@ -92,10 +92,14 @@ void hpti_jrec_double(struct hpti_journal *j, double v)
     hpti_jrec_word(j, b);
 }
 
-/* Close the current line: " <crc>\n". */
+/* Close the current line: " <seq> <crc>\n". The sequence number is the
+ * line's number in the file: the lines on disk plus those built before
+ * this one in the buffer. */
 static void end_line(struct hpti_journal *j, size_t start)
 {
-    char b[16];
+    char b[32];
+    hpti_jrec_i64(j, j->records + (int64_t)j->built + 1);
+    j->built++;
     if (j->oom)
         return;
     uint32_t crc = hpti_crc32(j->buf + start, j->len - start);
@@ -133,8 +137,15 @@ static int write_all(int fd, const char *p, size_t n)
 int hpti_jrec_commit(struct hpti_journal *j, char *msg)
 {
     end_line(j, line_start(j));
-    size_t n = j->len, lines = 0;
+    size_t n = j->len, lines = j->built;
     j->len = 0;
+    j->built = 0;
+    if (getpid() != j->pid)
+        return hpti_fail(msg, HPT_E_LOCKED,
+                         "journal '%s' belongs to process %ld; this process (a child made "
+                         "by fork()) cannot write it: open the journal in this process "
+                         "(hpt_study_open) once the parent closed it",
+                         j->path, (long)j->pid);
     if (j->oom) {
         j->oom = 0;
         j->broken = 1;
@@ -148,8 +159,6 @@ int hpti_jrec_commit(struct hpti_journal *j, char *msg)
                          "journal '%s': an earlier write failed; the journal is closed, "
                          "reopen it to resume",
                          j->path);
-    for (size_t i = 0; i < n; i++)
-        lines += j->buf[i] == '\n';
     if (write_all(j->fd, j->buf, n) != 0 || (j->fsync && fdatasync(j->fd) != 0)) {
         int e = errno;
         /* Best effort: leave no torn record behind for the next writer. */
@@ -176,24 +185,32 @@ static const char *scale_name(int32_t scale)
                                             : "linear";
 }
 
-int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg)
+void hpti_journal_header(char *out, size_t cap)
+{
+    snprintf(out, cap, "%s %d libhpt-%s", HPTI_JOURNAL_MAGIC, HPTI_JOURNAL_VERSION,
+             hpt_version_string());
+}
+
+int hpti_journal_write_create(struct hpti_journal *j, const hpt_space *space,
+                              const char *strategy, int32_t direction, uint64_t seed,
+                              char *msg)
 {
     char head[64];
-    snprintf(head, sizeof head, "%s %d libhpt-%s", HPTI_JOURNAL_MAGIC,
-             HPTI_JOURNAL_VERSION, hpt_version_string());
+    hpti_journal_header(head, sizeof head);
     j->len = 0;
+    j->built = 0;
     hpti_jrec_begin(j, head);
     end_line(j, 0);
 
     size_t st = j->len;
     hpti_jrec_begin(j, "create");
-    hpti_jrec_str(j, s->type->name);
-    hpti_jrec_word(j, s->direction == HPT_MAXIMIZE ? "maximize" : "minimize");
-    hpti_jrec_u64(j, s->seed);
-    hpti_jrec_u64(j, s->dim);
+    hpti_jrec_str(j, strategy);
+    hpti_jrec_word(j, direction == HPT_MAXIMIZE ? "maximize" : "minimize");
+    hpti_jrec_u64(j, seed);
+    hpti_jrec_u64(j, space->n);
     end_line(j, st);
-    for (size_t i = 0; i < s->dim; i++) {
-        const hpti_param *p = &s->space->p[i];
+    for (size_t i = 0; i < space->n; i++) {
+        const hpti_param *p = &space->p[i];
         st = j->len;
         hpti_jrec_begin(j, "param");
         hpti_jrec_str(j, p->name);
@@ -213,8 +230,8 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *
     /* Refinements follow every parameter, so that a condition may name a
      * parent listed after its child; a space without any is written as
      * before they existed. */
-    for (size_t i = 0; i < s->dim; i++) {
-        const hpti_param *p = &s->space->p[i];
+    for (size_t i = 0; i < space->n; i++) {
+        const hpti_param *p = &space->p[i];
         if (p->step == (p->type == HPT_PARAM_INT ? 1.0 : 0.0))
             continue;
         st = j->len;
@@ -223,12 +240,12 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *
         hpti_jrec_double(j, p->step);
         end_line(j, st);
     }
-    for (size_t c = 0; c < s->space->n_cond; c++) {
-        const hpti_cond *k = &s->space->cond[c];
-        const hpti_param *parent = &s->space->p[k->parent];
+    for (size_t c = 0; c < space->n_cond; c++) {
+        const hpti_cond *k = &space->cond[c];
+        const hpti_param *parent = &space->p[k->parent];
         st = j->len;
         hpti_jrec_begin(j, "cond");
-        hpti_jrec_str(j, s->space->p[k->child].name);
+        hpti_jrec_str(j, space->p[k->child].name);
         hpti_jrec_str(j, parent->name);
         if (k->n_in) {
             hpti_jrec_word(j, "in");
@@ -307,144 +324,148 @@ void hpti_journal_close(struct hpti_journal *j)
     hpti_free(j);
 }
 
-int hpti_journal_replaying(const hpt_study *s) { return s->journal && s->journal->replaying; }
+/* ---- the journal as a sink ---------------------------------------------- */
 
-int hpti_journal_broken(const hpt_study *s) { return s->journal && s->journal->broken; }
-
-/* ---- hooks ------------------------------------------------------------------ */
-
-/* No journal, or rebuilding from it: nothing to write. */
-static int quiet(const hpt_study *s) { return !s->journal || s->journal->replaying; }
-
-static void stamp(hpt_study *s)
+static int sink_ready(void *ctx, const char *fn, char *msg)
 {
-    hpti_jrec_i64(s->journal, (int64_t)llround(hpti_completion_elapsed(s) * 1000.0));
-}
-
-static int remember(hpt_study *s, const char *option, double value, const char *str)
-{
-    if (hpti_journal_remember(s->journal, option, value, str))
-        return hpti_fail(s->errmsg, HPT_E_NOMEM, "journal: out of memory");
+    const struct hpti_journal *j = ctx;
+    if (j->pid != getpid())
+        return hpti_fail(msg, HPT_E_LOCKED,
+                         "%s: journal '%s' belongs to process %ld; a child made by fork() "
+                         "cannot write it (open the journal in this process once the "
+                         "parent closed it)",
+                         fn, j->path, (long)j->pid);
+    if (j->broken)
+        return hpti_fail(msg, HPT_E_IO,
+                         "%s: an earlier journal write failed; reopen the journal to "
+                         "resume",
+                         fn);
     return HPT_OK;
 }
 
-int hpti_journal_set(hpt_study *s, const char *option, double value)
+static int remember(struct hpti_journal *j, const char *option, double value,
+                    const char *str, char *msg)
 {
-    if (!s->journal)
+    if (hpti_journal_remember(j, option, value, str))
+        return hpti_fail(msg, HPT_E_NOMEM, "journal: out of memory");
+    return HPT_OK;
+}
+
+static int sink_holds(void *ctx, const char *option, double value, const char *str)
+{
+    const hpti_jopt *o = hpti_journal_option(ctx, option);
+    if (!o)
+        return 0;
+    return str ? o->str && strcmp(o->str, str) == 0
+               : !o->str && memcmp(&o->value, &value, sizeof value) == 0;
+}
+
+/* An option is recorded when its value changes; set again to the value
+ * it has, there is nothing new to record. */
+static int emit_option(struct hpti_journal *j, const hpti_event *ev, char *msg)
+{
+    int is_str = ev->kind == HPTI_EV_OPTION_STR;
+    if (sink_holds(j, ev->name, ev->value, is_str ? ev->str : NULL))
         return HPT_OK;
-    const hpti_jopt *o = hpti_journal_option(s->journal, option);
-    if (o && !o->str && memcmp(&o->value, &value, sizeof value) == 0)
-        return HPT_OK; /* set again to the value it has: nothing new to record */
-    int rc = remember(s, option, value, NULL);
-    if (rc || s->journal->replaying)
+    int rc = remember(j, ev->name, is_str ? 0.0 : ev->value, is_str ? ev->str : NULL, msg);
+    if (rc || ev->replayed)
         return rc;
-    hpti_jrec_begin(s->journal, "option");
-    hpti_jrec_str(s->journal, option);
-    hpti_jrec_double(s->journal, value);
-    return hpti_jrec_commit(s->journal, s->errmsg);
+    hpti_jrec_begin(j, is_str ? "option_str" : "option");
+    hpti_jrec_str(j, ev->name);
+    if (is_str)
+        hpti_jrec_str(j, ev->str);
+    else
+        hpti_jrec_double(j, ev->value);
+    return hpti_jrec_commit(j, msg);
 }
 
-int hpti_journal_set_str(hpt_study *s, const char *option, const char *value)
-{
-    if (!s->journal)
-        return HPT_OK;
-    const hpti_jopt *o = hpti_journal_option(s->journal, option);
-    if (o && o->str && strcmp(o->str, value) == 0)
-        return HPT_OK;
-    int rc = remember(s, option, 0.0, value);
-    if (rc || s->journal->replaying)
-        return rc;
-    hpti_jrec_begin(s->journal, "option_str");
-    hpti_jrec_str(s->journal, option);
-    hpti_jrec_str(s->journal, value);
-    return hpti_jrec_commit(s->journal, s->errmsg);
-}
+static const char *const trial_record[] = {
+    [HPTI_EV_ASK] = "ask", [HPTI_EV_REPORT] = "report", [HPTI_EV_TELL] = "tell",
+    [HPTI_EV_FAIL] = "fail", [HPTI_EV_PRUNE] = "prune"};
 
-int hpti_journal_ask(hpt_study *s, int64_t id)
+static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
 {
-    if (quiet(s))
-        return HPT_OK;
-    const hpti_trial *t = &s->trials[id];
-    struct hpti_journal *j = s->journal;
-    hpti_jrec_begin(j, "ask");
-    hpti_jrec_i64(j, id);
-    stamp(s);
-    hpti_jrec_double(j, t->budget);
-    hpti_jrec_i64(j, t->parent);
-    for (size_t i = 0; i < s->dim; i++)
-        hpti_jrec_double(j, t->x[i]);
-    return hpti_jrec_commit(j, s->errmsg);
-}
-
-int hpti_journal_enqueue(hpt_study *s, const double *values)
-{
-    if (quiet(s))
-        return HPT_OK;
-    hpti_jrec_begin(s->journal, "enqueue");
-    for (size_t i = 0; i < s->dim; i++) {
-        if (isnan(values[i]))
-            hpti_jrec_word(s->journal, "nan");
-        else
-            hpti_jrec_double(s->journal, values[i]);
+    struct hpti_journal *j = ctx;
+    if (ev->kind == HPTI_EV_OPTION || ev->kind == HPTI_EV_OPTION_STR)
+        return emit_option(j, ev, msg);
+    if (ev->replayed)
+        return HPT_OK; /* the record holds it already */
+    if (ev->kind == HPTI_EV_PRIOR || ev->kind == HPTI_EV_WARM) {
+        hpti_jrec_begin(j, ev->kind == HPTI_EV_PRIOR ? "prior" : "warm");
+        hpti_jrec_word(j, ev->name);
+        hpti_jrec_i64(j, ev->id);
+        if (ev->kind == HPTI_EV_PRIOR) {
+            hpti_jrec_double(j, ev->value);
+            for (size_t i = 0; i < ev->dim; i++)
+                hpti_jrec_double(j, ev->x[i]);
+            hpti_jrec_end(j); /* the block goes out with its "warm" line */
+            return HPT_OK;
+        }
+        hpti_jrec_i64(j, ev->used);
+        hpti_jrec_i64(j, ev->skipped);
+        hpti_jrec_str(j, ev->str);
+        return hpti_jrec_commit(j, msg);
     }
-    return hpti_jrec_commit(s->journal, s->errmsg);
+    if (ev->kind == HPTI_EV_ENQUEUE) {
+        hpti_jrec_begin(j, "enqueue");
+        for (size_t i = 0; i < ev->dim; i++) {
+            if (isnan(ev->x[i]))
+                hpti_jrec_word(j, "nan");
+            else
+                hpti_jrec_double(j, ev->x[i]);
+        }
+        return hpti_jrec_commit(j, msg);
+    }
+    if (ev->kind == HPTI_EV_ATTR) {
+        if (ev->id >= 0) {
+            hpti_jrec_begin(j, "attr");
+            hpti_jrec_i64(j, ev->id);
+        } else
+            hpti_jrec_begin(j, "study_attr");
+        hpti_jrec_str(j, ev->name);
+        hpti_jrec_str(j, ev->str);
+        return hpti_jrec_commit(j, msg);
+    }
+    hpti_jrec_begin(j, trial_record[ev->kind]);
+    hpti_jrec_i64(j, ev->id);
+    hpti_jrec_i64(j, ev->ms);
+    switch (ev->kind) {
+    case HPTI_EV_ASK:
+        hpti_jrec_double(j, ev->budget);
+        hpti_jrec_i64(j, ev->parent);
+        for (size_t i = 0; i < ev->dim; i++)
+            hpti_jrec_double(j, ev->x[i]);
+        break;
+    case HPTI_EV_REPORT:
+        hpti_jrec_double(j, ev->step);
+        hpti_jrec_double(j, ev->value);
+        break;
+    case HPTI_EV_TELL:
+        hpti_jrec_double(j, ev->value);
+        break;
+    case HPTI_EV_FAIL:
+        if (ev->str && ev->str[0])
+            hpti_jrec_str(j, ev->str);
+        break;
+    default:
+        break;
+    }
+    return hpti_jrec_commit(j, msg);
 }
 
-int hpti_journal_attr(hpt_study *s, int64_t id, const char *key, const char *value)
+static void sink_close(void *ctx) { hpti_journal_close(ctx); }
+
+const hpti_sink_ops hpti_journal_ops = {
+    sink_ready, sink_emit, hpti_journal_options,
+    sizeof hpti_journal_options / sizeof hpti_journal_options[0], sink_holds, sink_close};
+
+hpti_sink hpti_journal_sink(struct hpti_journal *j)
 {
-    if (quiet(s))
-        return HPT_OK;
-    if (id >= 0) {
-        hpti_jrec_begin(s->journal, "attr");
-        hpti_jrec_i64(s->journal, id);
-    } else
-        hpti_jrec_begin(s->journal, "study_attr");
-    hpti_jrec_str(s->journal, key);
-    hpti_jrec_str(s->journal, value);
-    return hpti_jrec_commit(s->journal, s->errmsg);
+    hpti_sink k = {&hpti_journal_ops, j};
+    return k;
 }
 
-int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)
+struct hpti_journal *hpti_journal_of(const hpti_sink *sink)
 {
-    if (quiet(s))
-        return HPT_OK;
-    hpti_jrec_begin(s->journal, "report");
-    hpti_jrec_i64(s->journal, id);
-    stamp(s);
-    hpti_jrec_double(s->journal, step);
-    hpti_jrec_double(s->journal, value);
-    return hpti_jrec_commit(s->journal, s->errmsg);
-}
-
-int hpti_journal_tell(hpt_study *s, int64_t id, double value)
-{
-    if (quiet(s))
-        return HPT_OK;
-    hpti_jrec_begin(s->journal, "tell");
-    hpti_jrec_i64(s->journal, id);
-    stamp(s);
-    hpti_jrec_double(s->journal, value);
-    return hpti_jrec_commit(s->journal, s->errmsg);
-}
-
-int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason)
-{
-    if (quiet(s))
-        return HPT_OK;
-    hpti_jrec_begin(s->journal, "fail");
-    hpti_jrec_i64(s->journal, id);
-    stamp(s);
-    if (reason && reason[0])
-        hpti_jrec_str(s->journal, reason);
-    return hpti_jrec_commit(s->journal, s->errmsg);
-}
-
-int hpti_journal_prune(hpt_study *s, int64_t id)
-{
-    if (quiet(s))
-        return HPT_OK;
-    hpti_jrec_begin(s->journal, "prune");
-    hpti_jrec_i64(s->journal, id);
-    stamp(s);
-    return hpti_jrec_commit(s->journal, s->errmsg);
+    return sink->ops == &hpti_journal_ops ? sink->ctx : NULL;
 }

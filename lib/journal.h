@@ -3,11 +3,13 @@
  * A journal is a text file of records, one per line, appended as the study
  * changes (the full format is in include/hpt.h, section Persistence):
  *
- *     <type> <field> ... <crc>\n
+ *     <type> <field> ... <seq> <crc>\n
  *
- * Fields are separated by one space; <crc> is the CRC-32 (IEEE 802.3, the
- * one of zlib.crc32) of the bytes before the last space, as 8 lowercase hex
- * digits. Strings are %-escaped (bytes <= 0x20, '%' and 0x7f become %XX) so
+ * Fields are separated by one space; <seq> is the line's number in the
+ * file (1 for the header), so that a line deleted or moved anywhere is
+ * found; <crc> is the CRC-32 (IEEE 802.3, the one of zlib.crc32) of the
+ * bytes before the last space, as 8 lowercase hex digits. Format 1 (no
+ * <seq>) is still read. Strings are %-escaped (bytes <= 0x20, '%' and 0x7f become %XX) so
  * that no field contains a space; doubles are written with the fewest
  * significant digits (15 to 17) that strtod reads back to the same bits. */
 #ifndef HPT_JOURNAL_H
@@ -15,11 +17,15 @@
 
 #include <sys/types.h>
 
+#include "common.h"
+#include "crc32.h"
 #include "options.h"
-#include "study.h"
+#include "sink.h"
+#include "space.h"
 
 #define HPTI_JOURNAL_MAGIC "hpt-journal"
-#define HPTI_JOURNAL_VERSION 1
+#define HPTI_JOURNAL_VERSION 2
+#define HPTI_JOURNAL_V1 1 /* the format before sequence numbers */
 
 typedef struct {
     char *name;  /* owned */
@@ -31,7 +37,6 @@ struct hpti_journal {
     int fd;
     char *path;        /* owned */
     int fsync;         /* 1: fdatasync after every record ("journal.fsync") */
-    int replaying;     /* rebuilding the study: hooks record nothing */
     int broken;        /* a write failed: refuse further records */
     int64_t records;   /* records in the file */
     off_t size;        /* bytes of complete records */
@@ -39,17 +44,15 @@ struct hpti_journal {
     char note[HPTI_MSG]; /* what reopening found (torn record ...) */
     char *buf;         /* the record being built */
     size_t len, cap;
+    size_t built;      /* lines ended in buf, not yet written */
     int oom;           /* building the record ran out of memory */
+    pid_t pid;         /* the process that opened it: a child made by
+                          fork() shares the descriptor (and an OFD lock)
+                          but must not write */
     hpti_jopt *opt;    /* options as set, last value per name */
     size_t n_opt, cap_opt;
 };
 
-/* Options of the journal ("journal.fsync"), values in struct hpti_journal. */
-extern const hpti_option hpti_journal_options[];
-extern const size_t hpti_journal_n_options;
-
-/* crc32.c: CRC-32/IEEE (reflected, polynomial 0xEDB88320), as zlib. */
-uint32_t hpti_crc32(const void *data, size_t n);
 
 /* ---- writer (journal.c) ---- */
 /* Shortest decimal form of x that strtod reads back bit for bit; out has
@@ -68,18 +71,62 @@ int hpti_jrec_commit(struct hpti_journal *j, char *msg);
 /* Close the current record without writing: several records then go out
  * in the next commit, in one write(). */
 void hpti_jrec_end(struct hpti_journal *j);
-/* Write the header and creation block of study s (fresh journal). */
-int hpti_journal_write_create(struct hpti_journal *j, const hpt_study *s, char *msg);
+/* The header line of a new journal (without sequence number and checksum). */
+void hpti_journal_header(char *out, size_t cap);
+/* Write the header and creation block of a study (fresh journal). */
+int hpti_journal_write_create(struct hpti_journal *j, const hpt_space *space,
+                              const char *strategy, int32_t direction, uint64_t seed,
+                              char *msg);
 /* Remember an option's value (for the resume no-op rule). */
 int hpti_journal_remember(struct hpti_journal *j, const char *name, double value,
                           const char *str);
 const hpti_jopt *hpti_journal_option(const struct hpti_journal *j, const char *name);
 void hpti_journal_close(struct hpti_journal *j);
 
-int hpti_journal_replaying(const hpt_study *s);
-int hpti_journal_broken(const hpt_study *s);
+/* The journal as a study's sink (sink.h): it records every event, and
+ * closing it closes the file. */
+extern const hpti_sink_ops hpti_journal_ops;
+/* Options of the journal ("journal.fsync"), values in struct hpti_journal;
+ * the sink's table. */
+extern const hpti_option hpti_journal_options[];
+extern const size_t hpti_journal_n_options;
+hpti_sink hpti_journal_sink(struct hpti_journal *j);
+/* The journal behind a sink, or NULL when the sink is not a journal. */
+struct hpti_journal *hpti_journal_of(const hpti_sink *sink);
+
+/* ---- files (jfile.c) ---- */
+/* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular
+ * one: a FIFO, device or directory is refused at once (never waited on or
+ * read without end). @return the descriptor, or -1 with *why (static)
+ * saying why. */
+int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why);
+/* Take the writer's lock on fd without waiting. @return 0, or -1 with
+ * errno (EAGAIN/EACCES: held by another open). */
+int hpti_journal_lock(int fd);
+/* Open the journal at path for fn (hpt_study_open/load): read-only, or
+ * for appending (created when create is set) under the writer's lock.
+ * @return HPT_OK with *fd; HPT_E_IO, HPT_E_LOCKED with the thread's
+ * message. */
+int hpti_journal_open_file(const char *fn, const char *path, int readonly, int create,
+                           int *fd);
+/* Make a new file's directory entry durable (best effort). */
+void hpti_sync_dir(const char *path);
+
+/* ---- format 1 (upgrade.c) ---- */
+/* j is a journal of format 1, open and locked, of j->size bytes of
+ * complete records: rewrite it in the current format under its name (the
+ * old bytes kept as "<path>.v1...", named in backup) and make j write the
+ * new file. @return HPT_OK; HPT_E_IO (msg says how to convert it), the
+ * old file untouched and still j's. */
+int hpti_journal_upgrade(struct hpti_journal *j, char *backup, size_t cap, char *msg);
 
 /* ---- reader (reader.c) ---- */
+/* open(path, flags | O_CLOEXEC, mode) for a file that must be a regular
+ * one: a FIFO, device or directory is refused at once (never waited on or
+ * read without end). @return the descriptor, or -1 with *why (static)
+ * saying why. */
+int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why);
+
 typedef struct {
     char *p;        /* the record without its checksum, NUL-terminated */
     size_t lineno;  /* 1-based */
@@ -92,14 +139,17 @@ typedef struct {
     hpti_jline *line;  /* owned: every verified line */
     size_t n_line;
     off_t good;        /* bytes of verified lines */
+    int version;       /* format of the header, 0 when unreadable */
     int torn;          /* the last line was torn and left out */
     char torn_why[160];
 } hpti_jread;
 
 /* Read and verify a journal from fd (from offset 0). Every line but the
- * last must end in a newline and carry a matching checksum, else
+ * last must end in a newline and carry a matching checksum, and (format 2)
+ * every line's sequence number must be its line number, else
  * HPT_E_CORRUPT naming `name` and the line; a last line without newline
- * or checksum is left out (torn = 1, torn_why says why). */
+ * or checksum is left out (torn = 1, torn_why says why). Lines are given
+ * without sequence number and checksum. */
 int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg);
 void hpti_jread_free(hpti_jread *r);
 
@@ -121,16 +171,5 @@ int hpti_jparse_u64(const char *f, uint64_t *v);
 int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space,
                               const char **strategy, int32_t *direction,
                               uint64_t *seed, size_t *next, char *msg);
-
-/* ---- warm start (warmstart.c), used by replay ---- */
-/* Add one warm-start observation (kind HPT_WARM_*, parent index, loss, dim
- * coordinates). @return HPT_OK or HPT_E_NOMEM. */
-int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss,
-                  const double *u);
-/* Record a finished warm-start call (counts and summary). */
-int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
-                   const char *summary);
-
-void hpti_warm_free(struct hpti_warm *w);
 
 #endif

@@ -30,6 +30,35 @@ static int checksum_ok(const char *p, size_t n)
     return hpti_crc32(p, n - 9) == want;
 }
 
+/* The format number of a verified header line, 0 when it has none. */
+static int header_version(const char *p)
+{
+    size_t m = strlen(HPTI_JOURNAL_MAGIC);
+    if (strncmp(p, HPTI_JOURNAL_MAGIC " ", m + 1) != 0)
+        return 0;
+    char *end;
+    long v = strtol(p + m + 1, &end, 10);
+    return *end == ' ' && v > 0 && v < 1000 ? (int)v : 0;
+}
+
+/* Cut the sequence number off a record (the field before its checksum).
+ * @return 0 when it is the line's number, else -1 with why filled. */
+static int strip_seq(char *p, size_t lineno, char *why, size_t cap)
+{
+    char *sp = strrchr(p, ' ');
+    int64_t seq;
+    if (!sp || hpti_jparse_i64(sp + 1, &seq) != 0) {
+        snprintf(why, cap, "no sequence number");
+        return -1;
+    }
+    if (seq != (int64_t)lineno) {
+        snprintf(why, cap, "sequence number %lld, expected %zu", (long long)seq, lineno);
+        return -1;
+    }
+    *sp = '\0';
+    return 0;
+}
+
 void hpti_jread_free(hpti_jread *r)
 {
     hpti_free(r->data);
@@ -91,6 +120,17 @@ int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg)
         if (hpti_grow((void **)&r->line, &cap_line, r->n_line + 1, sizeof *r->line))
             goto nomem;
         p[n - 9] = '\0';
+        if (lineno == 1)
+            r->version = header_version(p);
+        char why[96];
+        if (r->version >= 2 && strip_seq(p, lineno, why, sizeof why) != 0) {
+            int rc = hpti_fail(msg, HPT_E_CORRUPT,
+                               "journal '%s' line %zu: %s (a record before it was deleted, "
+                               "or lines were moved)",
+                               name, lineno, why);
+            hpti_jread_free(r);
+            return rc;
+        }
         r->line[r->n_line].p = p;
         r->line[r->n_line].lineno = lineno;
         r->line[r->n_line].end = (off_t)(pos + n + 1);
@@ -277,12 +317,12 @@ int hpti_journal_parse_create(hpti_jread *r, const char *name, hpt_space **space
     size_t n = hpti_jsplit(r->line[0].p, f, 4);
     if (n != 3 || strcmp(f[0], HPTI_JOURNAL_MAGIC) != 0 || hpti_jparse_u64(f[1], &version))
         return BAD("journal '%s' line 1: bad header", name);
-    if (version != HPTI_JOURNAL_VERSION)
+    if (version != HPTI_JOURNAL_VERSION && version != HPTI_JOURNAL_V1)
         return hpti_fail(msg, HPT_E_MISMATCH,
                          "journal '%s' has format version %llu; this library (%s) reads "
-                         "version %d",
+                         "versions %d and %d",
                          name, (unsigned long long)version, hpt_version_string(),
-                         HPTI_JOURNAL_VERSION);
+                         HPTI_JOURNAL_V1, HPTI_JOURNAL_VERSION);
     if (r->n_line < 2)
         return 1;
     n = hpti_jsplit(r->line[1].p, f, 6);

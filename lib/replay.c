@@ -7,10 +7,10 @@
  * the same calls give the same trials bit for bit, this rebuilds the
  * strategy's private state (generator, counters, model) as well as the
  * trial table, so the next asks are those the process would have made had
- * it never stopped. Every replayed ask is checked against the recorded
- * configuration, bit for bit: a difference means the journal was written
- * by another version of the strategy, and reopening fails with
- * HPT_E_MISMATCH rather than resuming a different search. */
+ * it never stopped. Where a replayed ask proposes another configuration
+ * than the recorded one (floating point differs across BLAS thread counts
+ * and machines), the recorded one replaces it: the journal is the truth,
+ * and a journal always reopens on a machine that runs this version. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -19,46 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "durable.h"
 #include "journal.h"
-
-/* Take the journal's write lock without waiting. Open-file-description
- * locks (Linux >= 3.15) conflict between two opens in one process as well
- * as between processes; classic POSIX locks are the fallback. */
-static int lock_file(int fd)
-{
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-#ifdef F_OFD_SETLK
-    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
-        return 0;
-    if (errno != EINVAL)
-        return -1;
-#endif
-    return fcntl(fd, F_SETLK, &fl);
-}
-
-/* Make a new file's directory entry durable. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    size_t n = slash ? (size_t)(slash - path) : 0;
-    if (n >= sizeof dir)
-        return;
-    if (slash && n == 0)
-        n = 1; /* "/file" */
-    memcpy(dir, slash ? path : ".", slash ? n : 1);
-    dir[slash ? n : 1] = '\0';
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (fsync(fd) != 0)
-            HPTI_UNUSED(0); /* some file systems cannot; the data is synced */
-        close(fd);
-    }
-}
+#include "study.h"
+#include "warmstart.h"
 
 static const char *type_name(int32_t t)
 {
@@ -150,16 +113,27 @@ static int trial_head(replay_ctx *c, size_t nf_min, size_t nf_max, int64_t *id)
     return HPT_OK;
 }
 
+/* The recorded trial is the truth: a strategy that proposes differently
+ * here than where the journal was written (another BLAS thread count,
+ * CPU or core count changes a model's last bits) gets the recorded
+ * configuration, budget and parent, which every later step then builds
+ * on. Only values that the space cannot hold are damage. */
 static int replay_ask(replay_ctx *c)
 {
     hpt_study *s = c->s;
     int64_t id, want, parent;
-    double budget, x;
+    double budget, x[HPT_MAX_PARAMS];
     int rc = trial_head(c, 5 + s->dim, 5 + s->dim, &want);
     if (rc)
         return rc;
-    if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent))
+    if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent) ||
+        !(budget >= 0) || !isfinite(budget) || parent < -1 || parent >= want)
         return corrupt(c, "malformed \"ask\" record");
+    for (size_t i = 0; i < s->dim; i++)
+        if (hpti_jparse_double(c->f[5 + i], &x[i]))
+            return corrupt(c, "malformed \"ask\" record");
+        else if (!hpti_param_valid(&s->space->p[i], x[i]))
+            return corrupt(c, "a parameter value outside the space");
     rc = hpt_study_ask(s, &id);
     if (rc != HPT_OK)
         return rc < 0 ? refused(c, rc)
@@ -170,27 +144,13 @@ static int replay_ask(replay_ctx *c)
                                   (long long)want);
     if (id != want)
         return corrupt(c, "trial ids are out of order");
-    const hpti_trial *t = &s->trials[id];
-    for (size_t i = 0; i <= s->dim; i++) {
-        int bad;
-        if (i < s->dim) {
-            if (hpti_jparse_double(c->f[5 + i], &x))
-                return corrupt(c, "malformed \"ask\" record");
-            bad = memcmp(&x, &t->x[i], sizeof x) != 0;
-        } else
-            bad = memcmp(&budget, &t->budget, sizeof budget) != 0 || parent != t->parent;
-        if (bad)
-            return hpti_fail(s->errmsg, HPT_E_MISMATCH,
-                             "journal '%s' line %zu: replaying the study proposed another "
-                             "trial %lld than the journal holds (%s%s: journal %.17g, "
-                             "replay %.17g); was it written by another version of "
-                             "strategy '%s'?",
-                             c->path, c->line->lineno, (long long)id,
-                             i < s->dim ? "parameter " : "budget",
-                             i < s->dim ? s->space->p[i].name : "",
-                             i < s->dim ? x : budget, i < s->dim ? t->x[i] : t->budget,
-                             s->type->name);
+    hpti_trial *t = &s->trials[id];
+    for (size_t i = 0; i < s->dim; i++) {
+        t->x[i] = x[i];
+        t->u[i] = hpti_param_encode(&s->space->p[i], x[i]);
     }
+    t->budget = budget;
+    t->parent = parent;
     return HPT_OK;
 }
 
@@ -374,19 +334,21 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
     }
     j->fd = fd;
     hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
-    s->journal = j;
+    j->pid = getpid();
+    s->sink = hpti_journal_sink(j);
     if (!(j->path = hpti_strdup(path)))
         rc = hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
     else if (ftruncate(fd, 0) != 0)
         rc = hpti_fail(NULL, HPT_E_IO, "%s: cannot truncate '%s' (%s)", fn, path,
                        strerror(errno));
-    else if ((rc = hpti_journal_write_create(j, s, s->errmsg)) != HPT_OK)
+    else if ((rc = hpti_journal_write_create(j, s->space, s->type->name, s->direction,
+                                              s->seed, s->errmsg)) != HPT_OK)
         hpti_fail(NULL, rc, "%s: %s", fn, s->errmsg);
     if (rc) {
         hpt_study_destroy(s);
         return rc;
     }
-    sync_dir(path);
+    hpti_sync_dir(path);
     snprintf(j->note, sizeof j->note, "created");
     *out = s;
     return HPT_OK;
@@ -406,24 +368,13 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
                          "%s: path is NULL/empty, or only one of space and strategy is "
                          "NULL",
                          fn);
-    int fd = readonly ? open(path, O_RDONLY | O_CLOEXEC)
-                      : open(path, O_RDWR | O_APPEND | O_CLOEXEC | (space ? O_CREAT : 0), 0644);
-    if (fd < 0)
-        return hpti_fail(NULL, HPT_E_IO, "%s: cannot open '%s' (%s)", fn, path,
-                         strerror(errno));
-    if (!readonly && lock_file(fd) != 0) {
-        int e = errno;
-        close(fd);
-        if (e == EAGAIN || e == EACCES)
-            return hpti_fail(NULL, HPT_E_LOCKED,
-                             "%s: journal '%s' is in use by another study (locked)", fn,
-                             path);
-        return hpti_fail(NULL, HPT_E_IO, "%s: cannot lock '%s' (%s)", fn, path,
-                         strerror(e));
-    }
+    int fd = -1;
+    int rc = hpti_journal_open_file(fn, path, readonly, space != NULL, &fd);
+    if (rc)
+        return rc;
     hpti_jread r;
     char msg[HPTI_MSG];
-    int rc = hpti_journal_read(fd, path, &r, msg);
+    rc = hpti_journal_read(fd, path, &r, msg);
     if (rc) {
         close(fd);
         return hpti_fail(NULL, rc, "%s: %s", fn, msg);
@@ -480,8 +431,9 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     j->fd = fd;
     fd = -1; /* the study owns it now */
     hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
-    j->replaying = 1;
-    s->journal = j;
+    j->pid = getpid();
+    s->replaying = 1;
+    s->sink = hpti_journal_sink(j);
     off_t keep = 0;
     char note[HPTI_MSG] = "";
     rc = replay(s, &r, next, path, &keep, note);
@@ -489,7 +441,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
         snprintf(msg, sizeof msg, "%s", s->errmsg);
         goto fail_msg;
     }
-    j->replaying = 0;
+    s->replaying = 0;
     if (r.torn)
         snprintf(note + strlen(note), sizeof note - strlen(note), "%s; ", r.torn_why);
     j->dropped = (int64_t)((off_t)r.size - keep);
@@ -505,6 +457,13 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     j->size = keep;
     for (size_t k = 0; k < r.n_line && r.line[k].end <= keep; k++)
         j->records++;
+    if (r.version == HPTI_JOURNAL_V1 && !readonly) {
+        char backup[4200];
+        if ((rc = hpti_journal_upgrade(j, backup, sizeof backup, msg)) != HPT_OK)
+            goto fail_msg;
+        snprintf(note + strlen(note), sizeof note - strlen(note),
+                 "converted from format 1 (the original is kept as '%.200s'); ", backup);
+    }
     size_t nn = strlen(note);
     if (nn >= 2)
         note[nn - 2] = '\0'; /* the last "; " */
@@ -513,10 +472,11 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
              (long long)j->records, s->n_trials, (long long)s->n_running,
              note[0] ? "; " : "", note);
     if (s->started)
-        hpti_completion_clock_start(s, s->done.base);
+        hpti_clock_start(&s->done, s->done.base);
     if (readonly) { /* a snapshot: detach the journal */
-        hpti_journal_close(s->journal);
-        s->journal = NULL;
+        hpti_journal_close(j);
+        s->sink.ops = NULL;
+        s->sink.ctx = NULL;
     }
     hpt_space_destroy(jspace);
     hpti_jread_free(&r);
@@ -549,7 +509,7 @@ int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *droppe
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_journal_info: study is NULL");
     pthread_mutex_lock(&((hpt_study *)s)->lock);
-    const struct hpti_journal *j = s->journal;
+    const struct hpti_journal *j = hpti_journal_of(&s->sink);
     if (records)
         *records = j ? j->records : 0;
     if (dropped_bytes)

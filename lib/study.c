@@ -669,3 +669,14 @@ int hpt_study_best(const hpt_study *s, int64_t *id, double *value)
 }
 
 const char *hpt_study_errmsg(const hpt_study *s) { return s ? s->errmsg : ""; }
+
+const char *hpt_study_done_reason(const hpt_study *s)
+{
+    hpti_clear_error();
+    if (!s)
+        return "";
+    lock(s);
+    const char *r = s->done.reason ? s->done.reason : "";
+    unlock(s);
+    return r;
+}

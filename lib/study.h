@@ -9,6 +9,7 @@
 #include "completion.h"
 #include "pruner.h"
 #include "rng.h"
+#include "sink.h"
 #include "space.h"
 #include "strategy.h"
 
@@ -74,12 +75,15 @@ struct hpt_study {
      * clamping: a parent point outside a narrowed range keeps a coordinate
      * outside [0,1], so models must accept such inputs.) */
 
-    /* ---- durability: journal, warm start, completion (journal.c,
-     * replay.c, warmstart.c, completion.c; study.c only calls the hooks
-     * declared in durable.h) ---- */
-    struct hpti_journal *journal; /* owned; NULL unless made by hpt_study_open */
-    struct hpti_warm *warm;       /* owned; NULL until warm start is used     */
-    hpti_completion done;         /* completion criteria and their state      */
+    /* ---- durability: sink, warm start, completion (durable.h is the
+     * study's side; journal.c, replay.c, warmstart.c, completion.c) ---- */
+    hpti_sink sink;               /* owned; the journal when made by
+                                     hpt_study_open, else none            */
+    int replaying;                /* rebuilding from the sink's record: its
+                                     events are noted, not written        */
+    struct hpti_warm *warm;       /* owned; NULL until warm start is used */
+    void (*warm_free)(struct hpti_warm *w); /* set with warm (warmstart.c) */
+    hpti_completion done;         /* completion criteria and their state  */
     /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER):
      * they inform a prior, never count as observations. Intended use (the
      * bayes strategy): fit a GP on each parent's points, in order, the

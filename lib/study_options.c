@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "durable.h"
-#include "journal.h"
 #include "options.h"
 
 static void lock(const hpt_study *s) { pthread_mutex_lock(&((hpt_study *)s)->lock); }
@@ -36,8 +35,8 @@ static size_t owners(const hpt_study *s, owner o[4])
     o[k++] = (owner){s->type->options, s->type->n_options, s->sstate};
     if (s->ptype)
         o[k++] = (owner){s->ptype->options, s->ptype->n_options, s->pstate};
-    if (s->journal)
-        o[k++] = (owner){hpti_journal_options, hpti_journal_n_options, s->journal};
+    if (s->sink.ops)
+        o[k++] = (owner){s->sink.ops->options, s->sink.ops->n_options, s->sink.ctx};
     return k;
 }
 
@@ -94,7 +93,7 @@ static int unknown(const hpt_study *s, const char *fn, const char *option)
         return FAIL(s, HPT_E_NAME,
                     "%s: option '%.64s' needs a pruner that has it (set \"pruner\" first)", fn,
                     option);
-    if (after_prefix(option, "journal") && !s->journal)
+    if (after_prefix(option, "journal") && !s->sink.ops)
         return FAIL(s, HPT_E_NAME, "%s: option '%.64s' needs a journaled study (hpt_study_open)",
                     fn, option);
     return FAIL(s, HPT_E_NAME, "%s: unknown option '%.64s'", fn, option);
@@ -104,14 +103,8 @@ static int unknown(const hpt_study *s, const char *fn, const char *option)
 static int journal_holds(const hpt_study *s, const char *option, const double *num,
                          const char *str)
 {
-    if (!s->journal)
-        return 0;
-    const hpti_jopt *o = hpti_journal_option(s->journal, option);
-    if (!o)
-        return 0;
-    if (num)
-        return !o->str && memcmp(&o->value, num, sizeof *num) == 0;
-    return o->str && strcmp(o->str, str) == 0;
+    const hpti_sink_ops *o = s->sink.ops;
+    return o && o->holds(s->sink.ctx, option, num ? *num : 0.0, str);
 }
 
 /* Exactly one of num and str is non-NULL. */

@@ -30,8 +30,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "durable.h"
 #include "journal.h"
+#include "warmstart.h"
 
 #define MAX_PARENTS 5
 
@@ -43,7 +43,7 @@ struct hpti_warm {
     char *summary;        /* owned, "" or "; "-joined per parent */
 };
 
-void hpti_warm_free(struct hpti_warm *w)
+static void warm_free(struct hpti_warm *w)
 {
     if (!w)
         return;
@@ -64,10 +64,11 @@ static struct hpti_warm *warm_of(hpt_study *s)
     w->has_def = hpti_calloc(s->dim, 1);
     w->summary = hpti_strdup("");
     if (!w->def || !w->has_def || !w->summary) {
-        hpti_warm_free(w);
+        warm_free(w);
         return NULL;
     }
     s->warm = w;
+    s->warm_free = warm_free; /* the study releases it without knowing it */
     return w;
 }
 
@@ -277,6 +278,34 @@ static void add_text(char *buf, const char *a, const char *b, const char *c)
         snprintf(buf + n, SUMMARY - n, "%s%s%s", a, b, c);
 }
 
+/* One event per observation added since (old_prior, old_transfer), then
+ * the closing one: the sink records the block as a whole or not at all. */
+static int emit_block(hpt_study *s, int32_t kind, int32_t parent, size_t old_prior,
+                      size_t old_transfer, int64_t used, int64_t skipped,
+                      const char *summary, char *msg)
+{
+    const hpti_sink_ops *o = s->sink.ops;
+    if (!o)
+        return HPT_OK;
+    int identical = kind == HPT_WARM_IDENTICAL;
+    size_t from = identical ? old_prior : old_transfer;
+    size_t to = identical ? s->n_prior : s->n_transfer;
+    hpti_event ev = {.name = identical ? "identical" : "transfer", .id = parent,
+                     .dim = s->dim, .replayed = s->replaying};
+    for (size_t k = from; k < to; k++) {
+        ev.kind = HPTI_EV_PRIOR;
+        ev.value = identical ? s->prior_loss[k] : s->transfer_loss[k];
+        ev.x = (identical ? s->prior_u : s->transfer_u) + k * s->dim;
+        o->emit(s->sink.ctx, &ev, msg); /* buffered: failures show at the close */
+    }
+    ev.kind = HPTI_EV_WARM;
+    ev.used = used;
+    ev.skipped = skipped;
+    ev.str = summary;
+    ev.x = NULL;
+    return o->emit(s->sink.ctx, &ev, msg);
+}
+
 static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summary)
 {
     const char *fn = "hpt_study_warm_start";
@@ -291,12 +320,13 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
     if (s->warm && s->warm->n_parents >= MAX_PARENTS)
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: at most %d parent journals", fn,
                          MAX_PARENTS);
-    if (hpti_journal_broken(s))
-        return hpti_fail(s->errmsg, HPT_E_IO, "%s: an earlier journal write failed", fn);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->sink.ops && (rc = s->sink.ops->ready(s->sink.ctx, fn, s->errmsg)) != HPT_OK)
+        return rc;
+    const char *why = NULL;
+    int fd = hpti_open_regular(path, O_RDONLY, 0, &why);
     if (fd < 0)
         return hpti_fail(s->errmsg, HPT_E_IO, "%s: cannot open parent journal '%s' (%s)", fn,
-                         path, strerror(errno));
+                         path, why);
     hpti_jread r;
     rc = hpti_journal_read(fd, path, &r, msg);
     close(fd);
@@ -365,7 +395,6 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
     size_t old_prior = s->n_prior, old_transfer = s->n_transfer;
     int32_t parent = s->warm ? s->warm->n_parents : 0;
     double sign = hpti_study_sign(s);
-    struct hpti_journal *j = hpti_journal_replaying(s) ? NULL : s->journal;
     for (size_t k = 0; k < n && !rc; k++) {
         if (t[k].state != HPT_TRIAL_COMPLETE)
             continue;
@@ -405,15 +434,6 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
             break;
         }
         used++;
-        if (j) {
-            hpti_jrec_begin(j, "prior");
-            hpti_jrec_word(j, kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
-            hpti_jrec_i64(j, parent);
-            hpti_jrec_double(j, loss);
-            for (size_t i = 0; i < s->dim; i++)
-                hpti_jrec_double(j, u[i]);
-            hpti_jrec_end(j); /* the block goes out in one write below */
-        }
     }
     int64_t skipped = n_choice + n_domain;
     char counts[256];
@@ -437,16 +457,8 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
         add_text(summary, counts, "", "");
     }
     add_text(summary, extra, "", "");
-    if (!rc && j) {
-        hpti_jrec_begin(j, "warm");
-        hpti_jrec_word(j, kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
-        hpti_jrec_i64(j, parent);
-        hpti_jrec_i64(j, used);
-        hpti_jrec_i64(j, skipped);
-        hpti_jrec_str(j, summary);
-        rc = hpti_jrec_commit(j, msg);
-    } else if (j)
-        j->len = 0;
+    if (!rc)
+        rc = emit_block(s, kind, parent, old_prior, old_transfer, used, skipped, summary, msg);
     if (!rc && hpti_warm_note(s, kind, used, skipped, summary))
         rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
     if (rc) { /* all or nothing */

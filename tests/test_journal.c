@@ -113,7 +113,7 @@ static void test_records_and_reopen(void **state)
     size_t n;
     char *b = tu_slurp(path, &n);
     /* Header, then a readable record per event, each with its checksum. */
-    assert_memory_equal(b, "hpt-journal 1 libhpt-", 21);
+    assert_memory_equal(b, "hpt-journal 2 libhpt-", 21);
     assert_non_null(strstr(b, "\ncreate random minimize 11 3 "));
     assert_non_null(strstr(b, "\nparam lr float log 1.0000000000000001e-05 0.10000000000000001 ") ||
                     strstr(b, "\nparam lr float log 1e-05 0.1 "));
@@ -358,7 +358,7 @@ static void test_mismatch(void **state)
     size_t n;
     char *b = tu_slurp(path, &n);
     char head[64];
-    snprintf(head, sizeof head, "hpt-journal 2 x");
+    snprintf(head, sizeof head, "hpt-journal 3 x 1");
     char line[80];
     snprintf(line, sizeof line, "%s %08x\n", head, (unsigned)hpti_crc32(head, strlen(head)));
     char *nl = strchr(b, '\n');
@@ -368,7 +368,7 @@ static void test_mismatch(void **state)
     fclose(f);
     free(b);
     assert_status(hpt_study_open(path, NULL, NULL, 0, 0, &st), HPT_E_MISMATCH);
-    assert_non_null(strstr(hpt_last_errmsg(), "version 2"));
+    assert_non_null(strstr(hpt_last_errmsg(), "version 3"));
 }
 
 static void test_lock(void **state)
@@ -433,6 +433,14 @@ static void test_fsync_option(void **state)
 
 /* Rewrite a journal with line k replaced by `rec` (checksum recomputed);
  * k == -1 appends it. */
+/* Write rec as line number seq: "<rec> <seq> <crc>\n". */
+static void put_record(FILE *f, const char *rec, int seq)
+{
+    char line[600];
+    snprintf(line, sizeof line, "%s %d", rec, seq);
+    fprintf(f, "%s %08x\n", line, (unsigned)hpti_crc32(line, strlen(line)));
+}
+
 static void replace_line(const char *path, const char *out, int k, const char *rec)
 {
     size_t n;
@@ -442,19 +450,19 @@ static void replace_line(const char *path, const char *out, int k, const char *r
     for (char *p = b; *p; line++) {
         char *nl = strchr(p, '\n');
         if (line == k)
-            fprintf(f, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
+            put_record(f, rec, line + 1);
         else
             fwrite(p, 1, (size_t)(nl + 1 - p), f);
         p = nl + 1;
     }
     if (k < 0)
-        fprintf(f, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
+        put_record(f, rec, line + 1);
     fclose(f);
     free(b);
 }
 
-/* Records with a valid checksum but impossible content: HPT_E_CORRUPT (or
- * HPT_E_MISMATCH for a different proposal) naming the line, never a crash. */
+/* Records with a valid checksum but impossible content: HPT_E_CORRUPT
+ * naming the line, never a crash. */
 static void test_semantic_errors(void **state)
 {
     (void)state;
@@ -471,8 +479,10 @@ static void test_semantic_errors(void **state)
         {-1, "frobnicate 1 2", HPT_E_CORRUPT, "unknown record type"},
         {-1, "tell 3", HPT_E_CORRUPT, "malformed"},
         {-1, "tell x 5 1", HPT_E_CORRUPT, "malformed"},
-        {-1, "ask 4 5 0 -1 0.5 1 0", HPT_E_MISMATCH, "another version"},
-        {-1, "ask 9 5 0 -1 0.5 1 0", HPT_E_CORRUPT, "out of order"},
+        {-1, "ask 4 5 0 -1 0.5 1 0", HPT_E_CORRUPT, "outside the space"},
+        {-1, "ask 4 5 0 4 0.05 1 0", HPT_E_CORRUPT, "malformed"},
+        {-1, "ask 4 5 -1 -1 0.05 1 0", HPT_E_CORRUPT, "malformed"},
+        {-1, "ask 9 5 0 -1 0.05 1 0", HPT_E_CORRUPT, "out of order"},
         {-1, "ask 4 5 0 -1 0.5", HPT_E_CORRUPT, "malformed"},
         {6, "option no_such_option 1", HPT_E_CORRUPT, "unknown option"},
         {-1, "report 3 5 nan 1", HPT_E_CORRUPT, "malformed"},
@@ -511,8 +521,8 @@ static void test_fuzz_records(void **state)
     for (char *p = b; *p && nl < 64;) {
         char *e = strchr(p, '\n');
         *e = '\0';
-        char *sp = strrchr(p, ' ');
-        *sp = '\0';
+        *strrchr(p, ' ') = '\0'; /* checksum */
+        *strrchr(p, ' ') = '\0'; /* sequence number */
         lines[nl++] = p;
         p = e + 1;
     }
@@ -564,6 +574,140 @@ static void test_fuzz_records(void **state)
     free(b);
 }
 
+/* The journal with line `drop` (0-based) left out, or lines a and b
+ * swapped when swap is set. */
+static void edit_lines(const char *path, const char *out, int a, int b, int swap)
+{
+    size_t n;
+    char *buf = tu_slurp(path, &n);
+    char *line[128];
+    int nl = 0;
+    for (char *p = buf; *p && nl < 128; nl++) {
+        line[nl] = p;
+        p = strchr(p, '\n') + 1;
+    }
+    assert_true(a < nl && b < nl);
+    FILE *f = fopen(out, "wb");
+    for (int k = 0; k < nl; k++) {
+        int src = swap && k == a ? b : swap && k == b ? a : k;
+        if (!swap && k == a)
+            continue;
+        fwrite(line[src], 1, (size_t)(strchr(line[src], '\n') + 1 - line[src]), f);
+    }
+    fclose(f);
+    free(buf);
+}
+
+static int line_of(const char *path, const char *prefix)
+{
+    size_t n;
+    char *b = tu_slurp(path, &n);
+    int k = 0, found = -1;
+    for (char *p = b; *p && found < 0; k++) {
+        if (strncmp(p, prefix, strlen(prefix)) == 0)
+            found = k;
+        p = strchr(p, '\n') + 1;
+    }
+    free(b);
+    assert_true(found >= 0);
+    return found;
+}
+
+/* A whole record deleted or moved in the middle (each line's checksum
+ * still right) is HPT_E_CORRUPT naming the first line out of place, for
+ * the writer and the reader alike; before sequence numbers, a deleted
+ * "tell" reopened cleanly with its trial running again. */
+static void test_deleted_and_moved_lines(void **state)
+{
+    (void)state;
+    const char *path = tmp("q.jnl"), *copy = tmp("q2.jnl");
+    make_journal(path, 1);
+    int tell0 = line_of(path, "tell 0 "), fail1 = line_of(path, "fail 1 ");
+    char want[32];
+    hpt_study *st = NULL;
+
+    edit_lines(path, copy, tell0, 0, 0);
+    snprintf(want, sizeof want, "line %d:", tell0 + 1);
+    assert_status(hpt_study_open(copy, NULL, NULL, 0, 0, &st), HPT_E_CORRUPT);
+    assert_non_null(strstr(hpt_last_errmsg(), want));
+    assert_non_null(strstr(hpt_last_errmsg(), "deleted"));
+    assert_status(hpt_study_load(copy, &st), HPT_E_CORRUPT);
+    assert_null(st);
+
+    edit_lines(path, copy, tell0, fail1, 1);
+    assert_status(hpt_study_open(copy, NULL, NULL, 0, 0, &st), HPT_E_CORRUPT);
+    assert_non_null(strstr(hpt_last_errmsg(), want));
+
+    /* The header moved down is found too. */
+    edit_lines(path, copy, 0, 1, 1);
+    assert_status(hpt_study_load(copy, &st), HPT_E_CORRUPT);
+    assert_null(st);
+
+    /* The untouched journal still opens, with trial 0 complete. */
+    assert_ok(hpt_study_load(path, &st));
+    int32_t s;
+    assert_ok(hpt_trial_state(st, 0, &s));
+    assert_int_equal(s, HPT_TRIAL_COMPLETE);
+    hpt_study_destroy(st);
+}
+
+/* A child made by fork() shares the journal's descriptor (and its OFD
+ * lock) but cannot write it: its changes fail with HPT_E_LOCKED and leave
+ * the file alone, so the parent goes on and the journal reopens. */
+static void test_fork_child_cannot_write(void **state)
+{
+    (void)state;
+    const char *path = tmp("fork.jnl");
+    hpt_space *sp = tu_mixed_space();
+    hpt_study *st = NULL;
+    int64_t id;
+    unlink(path);
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 1, &st));
+    assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    assert_ok(hpt_study_ask(st, &id));
+    assert_ok(hpt_study_tell(st, id, 1.0));
+    assert_ok(hpt_study_ask(st, &id)); /* 1, running across the fork */
+    size_t before = 0;
+    free(tu_slurp(path, &before));
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int code = 0;
+        if (hpt_study_ask(st, &id) != HPT_E_LOCKED || !strstr(hpt_last_errmsg(), "fork"))
+            code |= 1;
+        if (hpt_study_report(st, 1, 1, 2.0, NULL) != HPT_E_LOCKED)
+            code |= 2;
+        if (hpt_study_tell(st, 1, 2.0) != HPT_E_LOCKED)
+            code |= 4;
+        hpt_study_destroy(st);
+        _exit(code);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    size_t after = 0;
+    free(tu_slurp(path, &after));
+    assert_int_equal(after, before);
+    /* The child's exit did not release the parent's lock. */
+    hpt_study *other = NULL;
+    assert_status(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 1, &other), HPT_E_LOCKED);
+    assert_ok(hpt_study_tell(st, 1, 3.0));
+    assert_ok(hpt_study_ask(st, &id));
+    assert_int_equal(id, 2);
+    hpt_study_destroy(st);
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 1, &st));
+    int64_t count = 0;
+    double v = 0;
+    assert_ok(hpt_study_trial_count(st, &count));
+    assert_int_equal(count, 3);
+    assert_ok(hpt_trial_value(st, 1, &v));
+    assert_true(v == 3.0);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 /* A full disk: the call says HPT_E_IO, the journal refuses further
  * changes, and a reopen resumes from what reached the file. */
 static void test_disk_full(void **state)
@@ -577,7 +721,7 @@ static void test_disk_full(void **state)
     hpt_study *st = reopen(path);
     int64_t id;
     assert_ok(hpt_study_ask(st, &id)); /* trial 4 */
-    assert_true(dup2(full, st->journal->fd) >= 0); /* writes now fail: ENOSPC */
+    assert_true(dup2(full, hpti_journal_of(&st->sink)->fd) >= 0); /* writes now fail: ENOSPC */
     close(full);
     assert_status(hpt_study_tell(st, id, 1.5), HPT_E_IO);
     assert_non_null(strstr(hpt_study_errmsg(st), "reopen"));
@@ -608,6 +752,8 @@ int main(void)
         cmocka_unit_test(test_semantic_errors),
         cmocka_unit_test(test_fuzz_records),
         cmocka_unit_test(test_disk_full),
+        cmocka_unit_test(test_deleted_and_moved_lines),
+        cmocka_unit_test(test_fork_child_cannot_write),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "journal.h"
 
 /* A deterministic objective of a trial's configuration. */
 static double objective(const hpt_study *st, int64_t id)
@@ -409,6 +410,139 @@ static void test_sigkill(void **state)
     print_message("sigkill: %d kills, %d left a torn record\n", rounds - 1, torn);
 }
 
+/* OpenBLAS (linked by libhpt): the thread count of its calls. */
+void openblas_set_num_threads(int n);
+
+/* A bayes journal written with one BLAS thread count reopens under
+ * another, with the trials it recorded, and the study goes on; before,
+ * the model's last bits differed and reopening failed with
+ * HPT_E_MISMATCH (../shared/repro/reliability/c_resume_blas_threads.c). */
+static hpt_study *open_square(const char *path)
+{
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "x", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "y", 0, 1, HPT_SCALE_LINEAR));
+    int rc = hpt_study_open(path, sp, "bayes", HPT_MINIMIZE, 1, &st);
+    hpt_space_destroy(sp);
+    if (rc)
+        fail_msg("open %s: %s", path, hpt_last_errmsg());
+    assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    return st;
+}
+
+static void square_trials(hpt_study *st, int n, double (*x)[2])
+{
+    for (int i = 0; i < n; i++) {
+        int64_t id;
+        double v[2];
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, v, 2));
+        if (x)
+            memcpy(x[i], v, sizeof v);
+        double y = (v[0] - .3) * (v[0] - .3) + (v[1] - .6) * (v[1] - .6);
+        assert_ok(hpt_study_tell(st, id, y + 0.01 * (double)(id % 7)));
+    }
+}
+
+static void test_blas_threads(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    const char *path = tmp("blas.jnl");
+    double x[N][2];
+    unlink(path);
+    openblas_set_num_threads(1);
+    hpt_study *st = open_square(path);
+    square_trials(st, N, x);
+    hpt_study_destroy(st);
+    openblas_set_num_threads(2);
+    st = open_square(path);
+    for (int i = 0; i < N; i++) {
+        double y[2];
+        assert_ok(hpt_trial_params(st, i, y, 2));
+        assert_memory_equal(x[i], y, sizeof y);
+    }
+    square_trials(st, 5, NULL);
+    hpt_study_destroy(st);
+    openblas_set_num_threads(1);
+    st = open_square(path);
+    int64_t n;
+    assert_ok(hpt_study_trial_count(st, &n));
+    assert_int_equal(n, N + 5);
+    hpt_study_destroy(st);
+}
+
+/* Rewrite the "ask" record of trial id with parameter 0 scaled by factor
+ * (checksum and sequence number kept right). */
+static void tamper_ask(const char *path, int64_t id, double factor)
+{
+    size_t n;
+    char *b = tu_slurp(path, &n);
+    FILE *out = fopen(path, "wb");
+    char head[32];
+    snprintf(head, sizeof head, "ask %lld ", (long long)id);
+    for (char *p = b; *p;) {
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        if (strncmp(p, head, strlen(head)) != 0) {
+            fprintf(out, "%s\n", p);
+            p = nl + 1;
+            continue;
+        }
+        /* ask <id> <ms> <budget> <parent> <x0> <x1> <x2> <seq> <crc> */
+        char *f[10];
+        int k = 0;
+        for (char *q = strtok(p, " "); q && k < 10; q = strtok(NULL, " "))
+            f[k++] = q;
+        assert_int_equal(k, 10);
+        char rec[512];
+        snprintf(rec, sizeof rec, "%s %s %s %s %s %.17g %s %s %s", f[0], f[1], f[2], f[3],
+                 f[4], strtod(f[5], NULL) * factor, f[6], f[7], f[8]);
+        fprintf(out, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
+        p = nl + 1;
+    }
+    fclose(out);
+    free(b);
+}
+
+/* A recorded parameter value that the strategy would not propose (here
+ * changed by a relative 1e-9, as another machine's arithmetic could):
+ * the journal reopens with the recorded value, and the study goes on. */
+static void test_recorded_value_wins(void **state)
+{
+    (void)state;
+    const char *strategies[] = {"bayes", "random", "hyperband"};
+    for (size_t k = 0; k < 3; k++) {
+        const char *path = tmp("tamper.jnl");
+        unlink(path);
+        hpt_study *st = open_study(path, strategies[k]);
+        drive(st, 0, 30);
+        double before[3];
+        assert_ok(hpt_trial_params(st, 12, before, 3));
+        hpt_study_destroy(st);
+        tamper_ask(path, 12, 1 + 1e-9);
+        st = open_study(path, strategies[k]);
+        double after[3];
+        assert_ok(hpt_trial_params(st, 12, after, 3));
+        assert_true(after[0] == before[0] * (1 + 1e-9));
+        assert_true(after[0] != before[0]);
+        assert_true(after[1] == before[1] && after[2] == before[2]);
+        int64_t n0, n1;
+        assert_ok(hpt_study_trial_count(st, &n0));
+        drive(st, 30, 36);
+        assert_ok(hpt_study_trial_count(st, &n1));
+        assert_true(n1 > n0);
+        hpt_study_destroy(st);
+        /* What it wrote after the reopen reopens too. */
+        st = open_study(path, strategies[k]);
+        assert_ok(hpt_trial_params(st, 12, after, 3));
+        assert_true(after[0] == before[0] * (1 + 1e-9));
+        hpt_study_destroy(st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +551,8 @@ int main(void)
         cmocka_unit_test(test_resume_with_pruner),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_sigkill),
+        cmocka_unit_test(test_blas_threads),
+        cmocka_unit_test(test_recorded_value_wins),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }

@@ -49,5 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     hpt_study_destroy(st);
     unlink(path);
+    /* A format-1 input is converted, its original kept beside it. */
+    char backup[80];
+    snprintf(backup, sizeof backup, "%s.v1", path);
+    unlink(backup);
     return 0;
 }
