@@ -3,7 +3,8 @@
  *
  *   hpt-bench-scaling [--strategy NAME] [--obs 50,100,...] [--dims 2,5,...]
  *                     [--asks K] [--time-limit S] [--startup-option NAME]
- *                     [--seed S] [--json FILE]
+ *                     [--seed S] [--json FILE] [--clock wall|cpu]
+ *   hpt-bench-scaling --linalg 100,1000,2000,5000
  *
  * Default strategy "bayes" (an error naming the strategies this libhpt has
  * when it is missing), observations 50,100,200,500,1000,2000,5000, dims
@@ -21,7 +22,18 @@
  * each time n grew by 10%: K = n/10 asks span one refit cycle, so the mean
  * is the amortized cost). A
  * point over --time-limit seconds (default 60) is killed and
- * reported as such, and larger n of that dim are skipped. */
+ * reported as such, and larger n of that dim are skipped. --clock cpu
+ * times the asks by the child's CPU time instead of the wall clock: on a
+ * shared machine the wall clock counts the time other processes ran.
+ *
+ * --linalg LIST: instead, the GP's own kernels (lib/linalg.h, linked from
+ * libhpt.a: the one internal header a bench program includes) against
+ * OpenBLAS/LAPACK in this one process, alternating, on the Matern-5/2
+ * kernel matrix of n random 6-D points: Cholesky (hpti_la_potrf against
+ * LAPACKE_dpotrf) and the solve of a 64-column block (hpti_la_trsm against
+ * cblas_dtrsm, the prediction's O(n^2 m) step). Median CPU time of this
+ * thread (robust to a shared machine), and the ratio. Run it with
+ * OPENBLAS_NUM_THREADS=1 for the single-threaded baseline. */
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -29,9 +41,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cblas.h>
+#include <lapacke.h>
+
 #include "hpt.h"
+#include "linalg.h"
 #include "util.h"
 
 #define MAX_LIST 64
@@ -54,6 +71,9 @@ static double objective(const double *x, size_t d)
         s += (x[i] - 0.3) * (x[i] - 0.3) + 0.1 * sin(10 * x[i]);
     return s;
 }
+
+/* The clock of the timed asks (--clock). */
+static double (*ask_clock)(void) = hptb_now;
 
 /* In the child: measure one point; write it to fd. */
 static void measure(const char *strategy, size_t d, size_t n, size_t asks, uint64_t seed,
@@ -87,9 +107,9 @@ static void measure(const char *strategy, size_t d, size_t n, size_t asks, uint6
     }
     for (size_t i = 0; rc == HPT_OK && i < n + asks; i++) {
         int64_t id;
-        double t0 = hptb_now();
+        double t0 = ask_clock();
         rc = hpt_study_ask(st, &id);
-        double dt = hptb_now() - t0;
+        double dt = ask_clock() - t0;
         if (rc != HPT_OK)
             break;
         if (i >= n)
@@ -155,6 +175,96 @@ static point run_point(const char *strategy, size_t d, size_t n, size_t asks, ui
     return pt;
 }
 
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static double process_cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Row-major lower triangle of a GP kernel matrix (n points in [0,1]^6,
+ * lengthscale 0.3, nugget 1e-6), as the GP factors it. */
+static void kernel_matrix(size_t n, double *A, uint64_t seed)
+{
+    double *X = malloc(n * 6 * sizeof *X);
+    if (!X)
+        exit(1);
+    for (size_t i = 0; i < n * 6; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        X[i] = (double)(seed >> 11) / 9007199254740992.0;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j <= i; j++) {
+            double r2 = 0;
+            for (size_t k = 0; k < 6; k++)
+                r2 += (X[i * 6 + k] - X[j * 6 + k]) * (X[i * 6 + k] - X[j * 6 + k]) / 0.09;
+            double s = sqrt(5 * r2);
+            A[i * n + j] = (1 + s + s * s / 3) * exp(-s) + (i == j ? 1e-6 : 0.0);
+        }
+    free(X);
+}
+
+static int run_linalg(const size_t *ns, size_t count)
+{
+    enum { COLS = 64 };
+    printf("GP kernels against OpenBLAS %s (%d threads), CPU time of one thread, median\n\n",
+           openblas_get_corename(), openblas_get_num_threads());
+    printf("| n | dpotrf (ms) | hpti_la_potrf (ms) | ratio | dtrsm %d cols (ms) | "
+           "hpti_la_trsm (ms) | ratio |\n|---|---|---|---|---|---|---|\n",
+           COLS);
+    for (size_t c = 0; c < count; c++) {
+        size_t n = ns[c], reps = n <= 500 ? 21 : n <= 1000 ? 9 : n <= 2000 ? 5 : 3;
+        double *A0 = malloc(n * n * sizeof *A0), *A = malloc(n * n * sizeof *A);
+        double *B0 = malloc(n * COLS * sizeof *B0), *B = malloc(n * COLS * sizeof *B);
+        double t[4][21];
+        if (!A0 || !A || !B0 || !B)
+            return 1;
+        kernel_matrix(n, A0, 1 + n);
+        for (size_t i = 0; i < n * COLS; i++)
+            B0[i] = sin((double)i);
+        for (size_t r = 0; r < reps; r++) {
+            for (int which = 0; which < 2; which++) {
+                memcpy(A, A0, n * n * sizeof *A);
+                double t0 = cpu_now();
+                int info = which ? hpti_la_potrf(n, A, n)
+                                 : (int)LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A,
+                                                       (lapack_int)n);
+                t[which][r] = cpu_now() - t0;
+                if (info != 0) {
+                    fprintf(stderr, "hpt-bench-scaling: n = %zu: not positive definite\n", n);
+                    return 1;
+                }
+                memcpy(B, B0, n * COLS * sizeof *B);
+                t0 = cpu_now();
+                if (which)
+                    hpti_la_trsm(n, COLS, A, n, B, COLS);
+                else
+                    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans,
+                                CblasNonUnit, (int)n, COLS, 1.0, A, (int)n, B, COLS);
+                t[2 + which][r] = cpu_now() - t0;
+            }
+        }
+        double m[4];
+        for (int k = 0; k < 4; k++)
+            m[k] = hptb_quantile(t[k], reps, 0.5);
+        printf("| %zu | %.4g | %.4g | %.2f | %.4g | %.4g | %.2f |\n", n, 1e3 * m[0], 1e3 * m[1],
+               m[1] / m[0], 1e3 * m[2], 1e3 * m[3], m[3] / m[2]);
+        fflush(stdout);
+        free(A0);
+        free(A);
+        free(B0);
+        free(B);
+    }
+    return 0;
+}
+
 static size_t parse_list(char *arg, size_t *out, size_t lo, size_t hi, const char *what)
 {
     char *tok[MAX_LIST];
@@ -176,7 +286,7 @@ int main(int argc, char **argv)
 {
     const char *strategy = "bayes", *startup = NULL, *json = NULL;
     char obs_def[] = "50,100,200,500,1000,2000,5000", dims_def[] = "2,5,10,20,50";
-    char *obs_arg = obs_def, *dims_arg = dims_def;
+    char *obs_arg = obs_def, *dims_arg = dims_def, *linalg_arg = NULL;
     double limit = 60, seed = 0, asks_d = 3;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -187,7 +297,8 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h") || !v) {
             fputs("usage: hpt-bench-scaling [--strategy NAME] [--obs LIST] [--dims LIST]\n"
                   "         [--asks K] [--time-limit S] [--startup-option NAME] [--seed S]\n"
-                  "         [--json FILE]\n",
+                  "         [--json FILE] [--clock wall|cpu]\n"
+                  "       hpt-bench-scaling --linalg LIST\n",
                   v ? stdout : stderr);
             return v ? 0 : 2;
         }
@@ -201,6 +312,10 @@ int main(int argc, char **argv)
             startup = v;
         else if (!strcmp(a, "--json"))
             json = v;
+        else if (!strcmp(a, "--linalg"))
+            linalg_arg = v;
+        else if (!strcmp(a, "--clock") && (!strcmp(v, "wall") || !strcmp(v, "cpu")))
+            ask_clock = !strcmp(v, "cpu") ? process_cpu_now : hptb_now;
         else if (!strcmp(a, "--asks") && num && x >= 1 && x <= 1000)
             asks_d = floor(x);
         else if (!strcmp(a, "--time-limit") && num && x >= 1 && x <= 86400)
@@ -212,6 +327,11 @@ int main(int argc, char **argv)
             return 2;
         }
         i++;
+    }
+    if (linalg_arg) {
+        size_t ns[MAX_LIST];
+        size_t count = parse_list(linalg_arg, ns, 1, 20000, "--linalg");
+        return count ? run_linalg(ns, count) : 2;
     }
     if (!hptb_strategy_known(strategy)) {
         const char *name;
@@ -239,8 +359,8 @@ int main(int argc, char **argv)
         hptb_json_machine(jf);
         fprintf(jf, ",\"strategy\":\"%s\",\"points\":[", strategy);
     }
-    printf("strategy %s, %zu timed asks per point, time limit %g s per point\n\n", strategy,
-           asks, limit);
+    printf("strategy %s, %zu timed asks per point (%s time), time limit %g s per point\n\n",
+           strategy, asks, ask_clock == hptb_now ? "wall" : "CPU", limit);
     printf("| dim | observations | first ask (ms) | later asks, median (ms) | later asks, "
            "mean (ms) | peak RSS (MiB) | note |\n"
            "|---|---|---|---|---|---|---|\n");

@@ -320,8 +320,11 @@ HPT_API int hpt_space_decode(const hpt_space *space, const double *unit,
  * named strategy: "grid", "random", "sobol", "bayes" or "hyperband" (see
  * the reference section; hpt_strategy_name lists them). direction:
  * HPT_MINIMIZE or HPT_MAXIMIZE. The seed fixes every random choice: same
- * seed + same calls = same trials, bit for bit. On success *out is a new
- * study the caller owns.
+ * seed + same calls = same trials, bit for bit, for every strategy,
+ * whatever OpenBLAS's thread count and whichever host threads make the
+ * calls (same library version and CPU architecture => same trials; see
+ * "Threads" in the bayes section). On success *out is a new study the
+ * caller owns.
  * @return HPT_OK; HPT_E_INVALID (NULL, empty space, bad direction);
  * HPT_E_NAME (unknown strategy); HPT_E_NOMEM. */
 HPT_API int hpt_study_create(const hpt_space *space, const char *strategy,
@@ -488,7 +491,10 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *                           of each ask and restore it after. OpenBLAS's
  *                           count is process-wide, so only use this when no
  *                           other thread of the host uses OpenBLAS at the
- *                           same time. 0..1024.
+ *                           same time. It changes no trial (see "Threads"
+ *                           below), and since the model's products run on
+ *                           the calling thread, hardly its speed either.
+ *                           0..1024.
  *   "bayes.convergence"     completion criterion on expected improvement
  *                           (a number; 0 = off, the default; 0..1): ask
  *                           returns HPT_DONE, hpt_study_done_reason
@@ -538,19 +544,22 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *    amortized share of the O(n^3) refactorization at each refit; memory is
  *    about 8 n^2 bytes (the Cholesky factor). Steady-state asks allocate
  *    nothing; buffers grow geometrically.
- *  - Threads. The O(n^2 m) prediction runs in BLAS level 3 (dtrsm), the
- *    factorization in LAPACK. libhpt never changes OpenBLAS's thread count
- *    unless "bayes.blas_threads" is set. The matrices are small (hundreds
- *    to a few thousand rows), where extra BLAS threads gain little and
- *    cost synchronization: a host that runs its own worker threads, or
- *    tunes with fewer than ~1000 trials, should set OPENBLAS_NUM_THREADS=1
- *    in the environment (or call openblas_set_num_threads) to avoid
- *    oversubscription. Reproducibility: OpenBLAS's Cholesky splits its
- *    work by thread count, so "same seed + same calls = same trials, bit
- *    for bit" holds for strategy "bayes" on the same CPU with the same
- *    OpenBLAS thread count; pin it (OPENBLAS_NUM_THREADS=1, or
- *    "bayes.blas_threads") to reproduce runs across machines with
- *    different core counts.
+ *  - Threads. The trials do not depend on OpenBLAS's thread count (1, 2,
+ *    4, unset: the same bits) nor on which or how many host threads call
+ *    the library: same library version and CPU architecture => same
+ *    trials, for studies of any size. The model's linear algebra
+ *    (Cholesky factorization, triangular solves, inverse) is libhpt's own,
+ *    blocked with a fixed summation order; its O(n^3) and O(n^2 m) parts
+ *    are BLAS level-3 products (dgemm) on tiles small enough that OpenBLAS
+ *    always computes them on the calling thread with the same kernel
+ *    (OpenBLAS's own threaded dpotrf and dgemm give sums that change with
+ *    the thread count). Nothing to pin for reproducibility, and no
+ *    oversubscription by libhpt's calls: a host with its own worker
+ *    threads may leave OpenBLAS's thread count as it is. "CPU
+ *    architecture" is meant strictly: OpenBLAS chooses its kernels by CPU
+ *    model (e.g. AVX2 or AVX-512) and by its own version, and another
+ *    kernel may round differently. libhpt never changes OpenBLAS's thread
+ *    count unless "bayes.blas_threads" is set.
  *  - Warm start (hpt_study_warm_start). HPT_WARM_IDENTICAL observations
  *    are fitted like complete trials, in their unit coordinates even when
  *    those lie outside [0, 1] (a narrowed range): the kernel takes any

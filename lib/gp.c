@@ -2,16 +2,14 @@
  * factor with rank-one append, batched prediction, MAP fit. See gp.h for
  * the model, the priors and the storage conventions.
  *
- * LAPACK is called column-major on the upper triangle: a row-major lower
- * triangle with leading dimension ld is the same memory as a column-major
- * upper triangle, so LAPACKE never makes a transposed copy. */
-#include <gsl/gsl_cblas.h> /* same cblas_* symbols; they bind to OpenBLAS */
+ * All linear algebra goes through linalg.h, whose results do not depend on
+ * OpenBLAS's thread count: no LAPACK or CBLAS call here. */
 #include <gsl/gsl_multimin.h>
-#include <lapacke.h>
 #include <math.h>
 #include <string.h>
 
 #include "gp.h"
+#include "linalg.h"
 
 #define LOG_2PI 1.8378770664093454836
 #define SQRT5 2.2360679774997896964
@@ -173,6 +171,7 @@ void hpti_gp_free(hpti_gp *gp)
     hpti_free(gp->wk2);
     hpti_free(gp->Ks);
     hpti_free(gp->fK);
+    hpti_free(gp->fW);
     hpti_free(gp->fa);
     hpti_free(gp->fX);
     hpti_free(gp->fy);
@@ -236,7 +235,7 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
 /* ---- factor -------------------------------------------------------------------- */
 
 /* Fill the lower triangle of K + (sn2 + jit) I (row-major, ld) and factor it
- * in place. @return LAPACK's info (0 = success). */
+ * in place. @return hpti_la_potrf's info (0 = success). */
 static int build_and_factor(size_t dim, const unsigned char *cat, const double *w,
                             double sf2, double diag, const double *X, size_t n, double *A,
                             size_t ld)
@@ -248,7 +247,7 @@ static int build_and_factor(size_t dim, const unsigned char *cat, const double *
             row[j] = matern(sf2, dist2(dim, cat, w, xi, X + j * dim));
         row[i] = sf2 + diag;
     }
-    return (int)LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A, (lapack_int)ld);
+    return hpti_la_potrf(n, A, ld);
 }
 
 /* Jitter schedule: 0, then 1e-10 .. 1e-2 times (sf2 + sn2), x10 each. */
@@ -291,10 +290,8 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
     double *row = gp->L + n * gp->cap;
     for (size_t i = 0; i < n; i++)
         row[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
-    if (n)
-        cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
-                    (int)gp->cap, row, 1);
-    double p = gp->sf2 + gp->sn2 + gp->jitter - (n ? cblas_ddot((int)n, row, 1, row, 1) : 0);
+    hpti_la_trsv(n, gp->L, gp->cap, row);
+    double p = gp->sf2 + gp->sn2 + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
     gp->nug[n] = gp->jitter;
     if (!(p >= fl)) { /* also catches NaN */
@@ -324,9 +321,7 @@ void hpti_gp_set_targets(hpti_gp *gp, const double *y)
         memmove(gp->y, y, n * sizeof *y);
     for (size_t i = 0; i < n; i++)
         gp->v[i] = gp->y[i] - gp->mean - gp->pm[i];
-    if (n)
-        cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
-                    (int)gp->cap, gp->v, 1);
+    hpti_la_trsv(n, gp->L, gp->cap, gp->v);
     gp->alpha_ok = 0;
 }
 
@@ -337,7 +332,7 @@ int hpti_gp_append_believer(hpti_gp *gp, const double *x)
     if (rc)
         return rc;
     const double *row = gp->L + n * gp->cap;
-    gp->y[n] = gp->mean + gp->pm[n] + (n ? cblas_ddot((int)n, row, 1, gp->v, 1) : 0.0);
+    gp->y[n] = gp->mean + gp->pm[n] + hpti_la_dot(n, row, gp->v);
     gp->v[n] = 0.0; /* the target equals the mean: no innovation */
     return HPT_OK;
 }
@@ -347,9 +342,7 @@ static void ensure_alpha(hpti_gp *gp)
     if (gp->alpha_ok)
         return;
     memcpy(gp->alpha, gp->v, gp->n * sizeof *gp->v);
-    if (gp->n)
-        cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)gp->n, gp->L,
-                    (int)gp->cap, gp->alpha, 1);
+    hpti_la_trsv_t(gp->n, gp->L, gp->cap, gp->alpha);
     gp->alpha_ok = 1;
 }
 
@@ -411,8 +404,7 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
                 row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
         }
         /* V = L^-1 K*: the one O(n^2 c) step, level-3 BLAS */
-        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
-                    (int)c, 1.0, gp->L, (int)gp->cap, K, (int)c);
+        hpti_la_trsm(n, c, gp->L, gp->cap, K, c);
         /* mean and variance in one pass, in a fixed order (a threaded
          * dgemv would make the sums depend on OpenBLAS's thread count) */
         double *mm = mu + off, *vv = var + off;
@@ -452,16 +444,14 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     for (size_t i = 0; i < n; i++)
         k[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
     memcpy(u, k, n * sizeof *u);
-    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
-                (int)gp->cap, u, 1);
-    double m = gp->mean + pmx + cblas_ddot((int)n, u, 1, gp->v, 1);
-    double s = gp->sf2 - cblas_ddot((int)n, u, 1, u, 1);
+    hpti_la_trsv(n, gp->L, gp->cap, u);
+    double m = gp->mean + pmx + hpti_la_dot(n, u, gp->v);
+    double s = gp->sf2 - hpti_la_dot(n, u, u);
     double vfl = VAR_FLOOR * gp->sf2;
     *mu = m;
     *var = s > vfl ? s : vfl;
     /* u = K^-1 k so that d var / dx = -2 (dk/dx)^T u */
-    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, gp->L,
-                (int)gp->cap, u, 1);
+    hpti_la_trsv_t(n, gp->L, gp->cap, u);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
         double r2 = dist2(d, gp->cat, gp->w, x, xi);
@@ -504,8 +494,7 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < c; j++)
             Q[i * c + j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, Xs + j * d, gp->X + i * d));
-    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
-                (int)c, 1.0, gp->L, (int)gp->cap, Q, (int)c);
+    hpti_la_trsm(n, c, gp->L, gp->cap, Q, c);
     for (size_t j = 0; j < c; j++)
         mu[j] = var[j] = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -517,8 +506,7 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
         mu[j] += gp->mean +
                  (gp->prior ? hpti_gp_mean_at(gp->prior, Xs + j * d, dmu + j * d) : 0.0);
     memcpy(U, Q, n * c * sizeof *U);
-    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, (int)n,
-                (int)c, 1.0, gp->L, (int)gp->cap, U, (int)c);
+    hpti_la_trsm_t(n, c, gp->L, gp->cap, U, c);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
         for (size_t j = 0; j < c; j++) {
@@ -561,7 +549,7 @@ int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
     if (n <= gp->fcap)
         return HPT_OK;
     if (grow_array(&gp->fa, n) || grow_array(&gp->fX, n * gp->dim) || grow_array(&gp->fy, n) ||
-        grow_array(&gp->fK, n * n))
+        grow_array(&gp->fK, n * n) || grow_array(&gp->fW, n * n))
         return HPT_E_NOMEM;
     gp->fcap = n;
     return HPT_OK;
@@ -593,9 +581,9 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
         a[i] = y[i] - m;
         logdet += log(A[i * n + i]);
     }
-    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, A, (int)n, a, 1);
-    double quad = cblas_ddot((int)n, a, 1, a, 1);
-    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, A, (int)n, a, 1);
+    hpti_la_trsv(n, A, n, a);
+    double quad = hpti_la_dot(n, a, a);
+    hpti_la_trsv_t(n, A, n, a);
     /* R&W eq. 2.30 */
     double lml = -0.5 * quad - logdet - 0.5 * (double)n * LOG_2PI;
     double lp = log_prior(d, theta, NULL);
@@ -605,8 +593,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
         return -(lml + lp);
 
     /* R&W eq. 5.9: d lml / d theta_j = 1/2 tr((a a^T - K^-1) dK/dtheta_j) */
-    if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A, (lapack_int)n) != 0)
-        return -(lml + lp); /* gradient left at zero: BFGS stops here */
+    hpti_la_potri(n, A, n, gp->fW);
     double gsf = 0.0, gsn = 0.0, gm = 0.0;
     double *gls = grad; /* first d entries accumulate the lengthscale terms */
     for (size_t i = 0; i < n; i++) {

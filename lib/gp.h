@@ -80,6 +80,7 @@ typedef struct hpti_gp {
     /* fitting workspace (fit subsets are small) */
     size_t fcap;
     double *fK, *fa, *fX, *fy;
+    double *fW;           /* fcap^2: the inverse's work (hpti_la_potri) */
     void *minimizer;      /* gsl_multimin_fdfminimizer *, owned */
     void *gx;             /* gsl_vector *, owned */
     unsigned long n_eval; /* objective evaluations of the last fit */

@@ -2,7 +2,9 @@
  * hand-computed case, marginal-likelihood gradient against finite
  * differences, rank-one append against a full factorization, robustness on
  * duplicated points and constant targets, fantasies, a GP's prior mean
- * from another GP (stacked GPs). */
+ * from another GP (stacked GPs), and every result the same bits under 1,
+ * 2 and 4 OpenBLAS threads. */
+#include <cblas.h>
 #include <math.h>
 
 #include "testutil.h"
@@ -298,6 +300,78 @@ static void test_prior_mean(void **state)
     hpti_gp_free(&pr);
 }
 
+/* Fit, factor, appends, fantasies, predictions and the likelihood's
+ * gradient, all written to one array, under the starting thread count and
+ * under 1, 2 and 4 OpenBLAS threads set in this process: the same bits
+ * (issue 15; before, LAPACK's dpotrf made them differ). n = 700 rows and
+ * 300 candidates span several of the kernels' blocks. */
+enum { TD = 4, TN = 700, TFIT = 150, TM = 300, TB = 100, TOUT = 3 * TM + 2 * TB * (TD + 1) + 64 };
+
+static void gp_outputs(double *out)
+{
+    unsigned char cat[TD] = {0, 0, 0, 1};
+    static double X[(TN + 8) * TD], y[TN + 8], Xs[TM * TD];
+    hpti_rng r;
+    hpti_rng_seed(&r, 99, 0);
+    random_data(&r, TN + 8, TD, X, y);
+    for (size_t i = 0; i < TN + 8; i++)
+        X[i * TD + 3] = (floor(X[i * TD + 3] * 3.0) + 0.5) / 3.0;
+    for (size_t i = 0; i < TM * TD; i++)
+        Xs[i] = hpti_rng_uniform(&r);
+    hpti_gp gp;
+    assert_ok(hpti_gp_init(&gp, TD, cat));
+    assert_ok(hpti_gp_fit(&gp, X, y, TFIT, &r, 1, 25));
+    size_t k = 0;
+    for (size_t j = 0; j < gp.np; j++)
+        out[k++] = gp.theta[j];
+    double g[TD + 3];
+    out[k++] = hpti_gp_nlp(&gp, X, y, TFIT, gp.theta, g);
+    for (size_t j = 0; j < gp.np; j++)
+        out[k++] = g[j];
+    assert_ok(hpti_gp_factor(&gp, X, TN));
+    for (size_t i = 0; i < 5; i++)
+        assert_ok(hpti_gp_append(&gp, X + (TN + i) * TD));
+    hpti_gp_set_targets(&gp, y);
+    assert_ok(hpti_gp_append_believer(&gp, X + (TN + 5) * TD));
+    assert_ok(hpti_gp_append_believer(&gp, X + (TN + 6) * TD));
+    out[k++] = gp.y[TN + 6];
+    double *mu = out + k, *var = mu + TM;
+    hpti_gp_predict(&gp, Xs, TM, mu, var);
+    k += 2 * TM;
+    double *bm = out + k, *bv = bm + TB, *bdm = bv + TB, *bdv = bdm + TB * TD;
+    hpti_gp_predict_grad_batch(&gp, Xs, TB, bm, bv, bdm, bdv);
+    k += 2 * TB * (TD + 1);
+    hpti_gp_predict_grad(&gp, Xs, out + k, out + k + 1, out + k + 2, out + k + 2 + TD);
+    k += 2 + 2 * TD;
+    static double tmean[TN + 8];
+    hpti_gp_train_mean(&gp, tmean); /* all gp.n rows; ten kept */
+    memcpy(out + k, tmean, 10 * sizeof *out);
+    k += 10;
+    assert_true(k <= TOUT);
+    hpti_gp_free(&gp);
+}
+
+static void test_thread_count_independent(void **state)
+{
+    (void)state;
+    static const int threads[] = {1, 2, 4};
+    static double ref[TOUT], got[TOUT];
+    int old = openblas_get_num_threads();
+    memset(ref, 0, sizeof ref);
+    gp_outputs(ref);
+    for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+        openblas_set_num_threads(threads[t]);
+        assert_int_equal(openblas_get_num_threads(), threads[t]);
+        memset(got, 0, sizeof got);
+        gp_outputs(got);
+        for (size_t i = 0; i < TOUT; i++)
+            if (memcmp(&ref[i], &got[i], sizeof *ref) != 0)
+                fail_msg("output %zu: %a under %d threads, %a before", i, got[i], threads[t],
+                         ref[i]);
+    }
+    openblas_set_num_threads(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_constant),
         cmocka_unit_test(test_believer),
         cmocka_unit_test(test_prior_mean),
+        cmocka_unit_test(test_thread_count_independent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

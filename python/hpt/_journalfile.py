@@ -1,5 +1,6 @@
-"""The journal's text format read and written from Python (format version 1,
-documented in include/hpt.h under "Journal and resume").
+"""The journal's text format read and written from Python (format version 2,
+documented in include/hpt.h under "Journal and resume"; version 1, without
+the per-line sequence number, is still read).
 
 Two uses: hpt.load_study reads the space, strategy, direction and seed a
 journal was created with (so the caller need not repeat them), and the
@@ -15,12 +16,32 @@ from typing import Any, Dict, Iterable, List, Mapping, Tuple
 from . import _lib
 from ._space import Categorical, Descriptor, Float, Int, escape, unescape
 
-FORMAT = 1
+FORMAT = 2
 
 
-def _line(body: str) -> bytes:
-    b = body.encode("utf-8")
+def _line(body: str, seq: int) -> bytes:
+    """One record: its fields, its sequence number (the line number), the
+    CRC-32 of the bytes before the CRC."""
+    b = ("%s %d" % (body, seq)).encode("utf-8")
     return b + b" %08x\n" % zlib.crc32(b)
+
+
+def fields(raw: bytes, lineno: int, version: int) -> List[str]:
+    """The fields of one journal line (without sequence number and CRC);
+    ValueError when its CRC or (format 2) its sequence number is wrong.
+    version: the journal's format, from its first line (0 while reading the
+    first line itself: both layouts are tried)."""
+    body, crc = raw.rstrip(b"\n").rsplit(b" ", 1)
+    if zlib.crc32(body) != int(crc, 16):
+        raise ValueError("bad checksum")
+    f = body.decode("utf-8").split(" ")
+    if version == 0:
+        version = int(f[1]) if f[0] == "hpt-journal" and len(f) > 1 else 1
+    if version >= 2:
+        if f[-1] != str(lineno):
+            raise ValueError("sequence number %s where %d was due" % (f[-1], lineno))
+        f = f[:-1]
+    return f
 
 
 def _num(x: float) -> str:
@@ -36,18 +57,19 @@ def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor]
     """Write a journal of complete trials over `space`: each row is (core
     values by name, as Descriptor._core gives them, for every parameter;
     value in the user's direction). Returns the number of trials written."""
-    out = [_line("hpt-journal %d libhpt-%s" % (FORMAT, _lib.version())),
-           _line("create random %s 0 %d" % (direction, len(space)))]
+    bodies = ["hpt-journal %d libhpt-%s" % (FORMAT, _lib.version()),
+              "create random %s 0 %d" % (direction, len(space))]
     for name, d in space.items():
-        out.append(_line("param %s %s" % (escape(name), d._journal())))
-    out.append(_line("begin"))
+        bodies.append("param %s %s" % (escape(name), d._journal()))
+    bodies.append("begin")
     n = 0
     for xs, value in rows:
         if not math.isfinite(value):
             continue
-        out.append(_line("ask %d 0 0 -1 %s" % (n, " ".join(_num(xs[k]) for k in space))))
-        out.append(_line("tell %d 0 %s" % (n, _num(value))))
+        bodies.append("ask %d 0 0 -1 %s" % (n, " ".join(_num(xs[k]) for k in space)))
+        bodies.append("tell %d 0 %s" % (n, _num(value)))
         n += 1
+    out = [_line(b, k) for k, b in enumerate(bodies, 1)]
     with open(path, "wb") as f:
         f.write(b"".join(out))
     return n
@@ -60,19 +82,17 @@ def read_header(path: "str | os.PathLike[str]") -> Dict[str, Any]:
     Raises hpt.CorruptJournal for a file that is not a journal."""
     space: Dict[str, Descriptor] = {}
     head: Dict[str, Any] = {}
+    version = 0
     with open(path, "rb") as f:
         for k, raw in enumerate(f, 1):
             try:
-                body, crc = raw.rstrip(b"\n").rsplit(b" ", 1)
-                ok = zlib.crc32(body) == int(crc, 16)
-            except ValueError:
-                ok = False
-            if not ok:
+                f_ = fields(raw, k, version)
+            except (ValueError, UnicodeDecodeError):
                 raise _lib.CorruptJournal("%s: line %d is not a journal record" % (path, k))
-            f_ = body.decode("utf-8").split(" ")
             if k == 1:
-                if f_[0] != "hpt-journal":
+                if f_[0] != "hpt-journal" or len(f_) < 2 or not f_[1].isdigit():
                     raise _lib.CorruptJournal("%s is not an hpt journal" % (path,))
+                version = int(f_[1])
                 continue
             if f_[0] == "create":
                 head = {"strategy": unescape(f_[1]), "direction": f_[2], "seed": int(f_[3])}

@@ -10,9 +10,9 @@ conditional parameter that was not active in that trial.
 """
 import ctypes
 import os
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
+from .. import _journalfile
 
 STATES = ("running", "complete", "failed", "pruned")
 
@@ -153,18 +153,18 @@ def read_journal(path):
     complete = lines[:-1]            # the part after the last newline is torn or empty
     params, trials, options = [], {}, {}
     strategy, direction, seed = "", "minimize", 0
+    version = 0
     for no, raw in enumerate(complete, 1):
-        body, _, crc = raw.rpartition(b" ")
         try:
-            ok = zlib.crc32(body) == int(crc, 16)
-        except ValueError:
-            ok = False
-        if not ok:
+            f = _journalfile.fields(raw, no, version)
+        except (ValueError, UnicodeDecodeError) as e:
             if no == len(complete):
                 break                # a torn last record
-            raise ValueError("%s: line %d: bad checksum" % (path, no))
-        f = body.decode("utf-8").split(" ")
+            raise ValueError("%s: line %d: %s" % (path, no, e))
         kind = f[0]
+        if kind == "hpt-journal":
+            version = int(f[1])
+            continue
         if kind == "create":
             strategy, direction, seed = f[1], f[2], int(f[3])
         elif kind == "param":
