@@ -532,26 +532,3 @@ int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *droppe
     pthread_mutex_unlock(&((hpt_study *)s)->lock);
     return rc;
 }
-
-int hpt_study_running(const hpt_study *s, int64_t *ids, size_t n, size_t *needed)
-{
-    hpti_clear_error();
-    if (!s || (!ids && n) || !needed)
-        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_running: NULL argument");
-    pthread_mutex_lock(&((hpt_study *)s)->lock);
-    size_t k = 0;
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (s->trials[i].state == HPT_TRIAL_RUNNING) {
-            if (k < n)
-                ids[k] = (int64_t)i;
-            k++;
-        }
-    *needed = k;
-    int rc = k > n ? hpti_fail(((hpt_study *)s)->errmsg, HPT_E_RANGE,
-                               "hpt_study_running: %zu trials are running, the buffer "
-                               "holds %zu",
-                               k, n)
-                   : HPT_OK;
-    pthread_mutex_unlock(&((hpt_study *)s)->lock);
-    return rc;
-}

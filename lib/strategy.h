@@ -54,7 +54,7 @@ typedef struct hpti_strategy_type {
     void (*free)(void *state);
 
     /* ---- optional hooks for durable studies (journal.c, completion.c,
-     * export.c); NULL where a strategy has nothing to say ---- */
+     * results.c); NULL where a strategy has nothing to say ---- */
     /* Why the last propose returned HPT_DONE: a static string, "exhausted"
      * (no point left, e.g. a finished grid; the default when NULL) or
      * "converged" (the strategy's own stopping test: for bayes, the
