@@ -4,8 +4,9 @@
  * The strategy: a Sobol initial design (randomly shifted, seed-driven;
  * shortened by warm-start observations, skipped with a transfer prior),
  * then one engine proposal per ask; options, the convergence test, the
- * importance hook and the warm-start rules are documented in hpt.h. Finished trials enter the engine in the
- * order they finished (kept by `observe`), warm-start observations first.
+ * importance hook and the warm-start rules are documented in hpt.h. The
+ * engine's rows are the history's observations: warm-start observations
+ * first, then finished trials in the order they finished (history.h).
  * Everything random is seeded from (study seed, trial index), so the same
  * event sequence gives the same proposals however many workers there are. */
 #include <cblas.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #include "bayes.h"
-#include "study.h"
+#include "strategy.h"
 
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
 #define N_OUT 16          /* ranked candidates considered for a proposal */
@@ -402,7 +403,8 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
 /* ---- engine: transfer prior -------------------------------------------------------- */
 
 int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
-                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg)
+                            size_t stride, const int32_t *parent, size_t n, hpti_rng *rng,
+                            char *msg)
 {
     size_t d = b->dim;
     int rc;
@@ -428,9 +430,9 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
     for (int32_t p = 0; p < np && rc == HPT_OK; p++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (parent[i] == p && isfinite(loss[i])) {
+            if (parent[i] == p && isfinite(loss[i * stride])) {
                 memcpy(b->X + m * d, u + i * d, d * sizeof *b->X);
-                b->tmp[m++] = loss[i];
+                b->tmp[m++] = loss[i * stride];
             }
         if (m == 0)
             continue;
@@ -540,12 +542,12 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     /* gather the non-failed observations */
     size_t no = 0, nf = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isnan(dt->loss[i])) {
+        if (isnan(dt->loss[i * dt->stride])) {
             nf++;
             continue;
         }
         memcpy(b->X + no * d, dt->u + i * d, d * sizeof *b->X);
-        b->tmp[no++] = dt->loss[i];
+        b->tmp[no++] = dt->loss[i * dt->stride];
     }
     size_t nrow = no; /* rows of b->X whose means b->tmp holds */
     xform b_xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
@@ -605,7 +607,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_gp *feas = NULL;
     if (nf > 0) {
         for (size_t i = 0; i < n; i++)
-            b->lbl[i] = isnan(dt->loss[i]) ? -1.0 : 1.0;
+            b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
         rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n,
                         &feas_rng);
         if (rc == HPT_OK)
@@ -680,14 +682,6 @@ typedef struct {
     size_t qdim;
     double shift[SOBOL_MAX_DIM];
     size_t design_used; /* Sobol points drawn */
-    /* finished trials in the order they finished */
-    int64_t *order;
-    size_t n_order, cap_order;
-    unsigned char *seen; /* per trial: in `order` */
-    size_t cap_seen;
-    /* engine input */
-    double *du, *dl, *dp; /* finished rows, their losses, running rows */
-    size_t cap_rows;
     double discrete_total; /* configurations of a fully discrete space, else inf */
     size_t prior_in;       /* warm-start observations inside the cube */
     size_t prior_distinct; /* ... of which distinct configurations */
@@ -713,9 +707,9 @@ static const struct {
 
 static double *opt_ptr(bayes_state *st, size_t k) { return (double *)((char *)st + OPTS[k].off); }
 
-static int bayes_init(void *state, const struct hpt_study *s, char *msg)
+static int bayes_init(void *state, const hpti_env *env, char *msg)
 {
-    HPTI_UNUSED(s);
+    HPTI_UNUSED(env);
     HPTI_UNUSED(msg);
     bayes_state *st = state;
     for (size_t k = 0; k < N_OPTS; k++)
@@ -768,12 +762,13 @@ static int in_cube(const double *u, size_t d)
 /* Count the warm-start observations inside the cube, and the distinct
  * configurations among them (only needed for a fully discrete space,
  * whose exhaustion they bring closer). */
-static void count_priors(bayes_state *st, const struct hpt_study *s)
+static void count_priors(bayes_state *st, const hpti_env *env)
 {
-    size_t d = s->dim;
+    const hpti_history *h = env->hist;
+    size_t d = env->dim;
     st->prior_in = st->prior_distinct = 0;
-    for (size_t i = 0; i < s->n_prior; i++) {
-        const double *u = s->prior_u + i * d;
+    for (size_t i = 0; i < h->n_prior; i++) {
+        const double *u = h->obs_u + i * d;
         if (!in_cube(u, d))
             continue;
         st->prior_in++;
@@ -781,7 +776,7 @@ static void count_priors(bayes_state *st, const struct hpt_study *s)
             continue;
         int dup = 0;
         for (size_t k = 0; k < i && !dup; k++)
-            dup = memcmp(s->prior_u + k * d, u, d * sizeof *u) == 0;
+            dup = memcmp(h->obs_u + k * d, u, d * sizeof *u) == 0;
         st->prior_distinct += !dup;
     }
 }
@@ -796,8 +791,9 @@ static void stop_engine(bayes_state *st)
     st->q = NULL;
 }
 
-static int bayes_start(void *state, const struct hpt_study *s, char *msg)
+static int bayes_start(void *state, const hpti_env *env, char *msg)
 {
+    const hpti_history *h = env->hist;
     bayes_state *st = state;
     stop_engine(st); /* a start that failed is retried at the next ask */
     hpti_bayes_opts o;
@@ -807,25 +803,26 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     o.local_starts = (size_t)st->local_starts;
     o.fit_restarts = (size_t)st->fit_restarts;
     o.fit_max = (size_t)st->fit_max;
-    if (hpti_bayes_init(&st->eng, s->space, &o))
+    if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;
-    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
+    st->qdim = env->dim < SOBOL_MAX_DIM ? env->dim : SOBOL_MAX_DIM;
     st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
     if (!st->q)
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     hpti_rng r;
-    hpti_rng_seed(&r, s->seed, HPTI_STREAM_STRATEGY);
+    hpti_rng_seed(&r, env->seed, HPTI_STREAM_STRATEGY);
     for (size_t j = 0; j < st->qdim; j++)
         st->shift[j] = hpti_rng_uniform(&r);
     st->discrete_total = 1.0;
-    for (size_t j = 0; j < s->dim; j++)
-        st->discrete_total *= hpti_param_cardinality(&s->space->p[j]);
-    count_priors(st, s);
-    if (s->n_transfer) {
-        hpti_rng_seed(&r, s->seed, HPTI_STREAM_MODEL);
-        int rc = hpti_bayes_set_transfer(&st->eng, s->transfer_u, s->transfer_loss,
-                                         s->transfer_parent, s->n_transfer, &r, msg);
+    for (size_t j = 0; j < env->dim; j++)
+        st->discrete_total *= hpti_param_cardinality(&env->space->p[j]);
+    count_priors(st, env);
+    if (h->n_transfer) {
+        hpti_rng_seed(&r, env->seed, HPTI_STREAM_MODEL);
+        int rc = hpti_bayes_set_transfer(&st->eng, h->transfer_u, h->transfer_value,
+                                         h->n_values, h->transfer_parent, h->n_transfer, &r,
+                                         msg);
         if (rc) {
             stop_engine(st);
             return rc;
@@ -834,60 +831,20 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     return HPT_OK;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    return need <= *cap ? HPT_OK : hpti_grow(p, cap, need, elem);
-}
-
-/* Record finished trials not yet in `order` (observe normally does it;
- * this catches trials finished before the strategy saw them). */
-static void catch_up(bayes_state *st, const struct hpt_study *s)
-{
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (!st->seen[i] && s->trials[i].state != HPT_TRIAL_RUNNING) {
-            st->seen[i] = 1;
-            st->order[st->n_order++] = (int64_t)i;
-        }
-}
-
-static void bayes_observe(void *state, const struct hpt_study *s, int64_t id)
-{
-    bayes_state *st = state;
-    /* capacity for every asked trial was reserved at propose time */
-    if (st->eng_ready && (size_t)id < st->cap_seen && !st->seen[id] &&
-        st->n_order < st->cap_order) {
-        st->seen[id] = 1;
-        st->order[st->n_order++] = id;
-    }
-    HPTI_UNUSED(s);
-}
-
-static int propose_model(bayes_state *st, const struct hpt_study *s, hpti_proposal *out,
+/* The engine's input is the history itself: observations (priors, then
+ * finished trials in finish order; failed ones NaN) and running points. */
+static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *out,
                          hpti_rng *rng, char *msg)
 {
-    size_t d = s->dim, nfin = s->n_prior + st->n_order;
-    size_t k = 0;
-    double *dl = st->dl;
-    for (size_t i = 0; i < s->n_prior; i++, k++) {
-        memcpy(st->du + k * d, s->prior_u + i * d, d * sizeof(double));
-        dl[k] = s->prior_loss[i];
-    }
-    for (size_t i = 0; i < st->n_order; i++, k++) {
-        const hpti_trial *t = &s->trials[st->order[i]];
-        memcpy(st->du + k * d, t->u, d * sizeof(double));
-        dl[k] = t->state == HPT_TRIAL_FAILED ? NAN : t->loss;
-    }
-    size_t kp = 0;
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (s->trials[i].state == HPT_TRIAL_RUNNING)
-            memcpy(st->dp + (kp++) * d, s->trials[i].u, d * sizeof(double));
-    hpti_bayes_data dt = {st->du, dl, nfin, st->dp, kp};
+    const hpti_history *h = env->hist;
+    hpti_bayes_data dt = {h->obs_u, h->obs_value, h->n_values, h->n_obs, h->run_u,
+                          h->n_running};
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 
-static int design_point(bayes_state *st, const struct hpt_study *s, double *u, hpti_rng *rng)
+static int design_point(bayes_state *st, const hpti_env *env, double *u, hpti_rng *rng)
 {
-    size_t d = s->dim;
+    size_t d = env->dim;
     double buf[SOBOL_MAX_DIM];
     /* gsl_qrng_get fails past 2^30 points: far beyond any initial design */
     gsl_qrng_get(st->q, buf);
@@ -904,45 +861,19 @@ static int design_point(bayes_state *st, const struct hpt_study *s, double *u, h
  * inform the model but do not cover this space); a transfer prior
  * replaces the whole design (bayes.h: the first ask proposes from the
  * prior alone). */
-static int design_left(const bayes_state *st, const struct hpt_study *s)
+static int design_left(const bayes_state *st, const hpti_env *env)
 {
     if (st->eng.n_stack)
         return 0;
-    return s->n_trials + st->prior_in < n_initial(st, s->dim);
+    return env->hist->n_trials + st->prior_in < n_initial(st, env->dim);
 }
 
-static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
-                         char *msg)
+static int bayes_propose(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
     bayes_state *st = state;
-    size_t n = s->n_trials, d = s->dim;
+    const hpti_history *h = env->hist;
+    size_t n = h->n_trials, d = env->dim;
     int rc;
-    /* room for every trial to finish without allocating in observe */
-    size_t cs = st->cap_seen;
-    if (grow((void **)&st->order, &st->cap_order, n + 1, sizeof *st->order) ||
-        grow((void **)&st->seen, &cs, n + 1, 1))
-        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-    if (cs > st->cap_seen)
-        memset(st->seen + st->cap_seen, 0, cs - st->cap_seen);
-    st->cap_seen = cs;
-    size_t rows = s->n_prior + n + 1;
-    if (rows > st->cap_rows) {
-        size_t cap = 2 * rows;
-        double *q = hpti_realloc(st->du, cap * d * sizeof *q);
-        if (!q)
-            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-        st->du = q;
-        q = hpti_realloc(st->dl, cap * sizeof *q);
-        if (!q)
-            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-        st->dl = q;
-        q = hpti_realloc(st->dp, cap * d * sizeof *q);
-        if (!q)
-            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-        st->dp = q;
-        st->cap_rows = cap;
-    }
-    catch_up(st, s);
 
     /* a fully discrete space whose every configuration was asked (or
      * observed in a warm start) */
@@ -959,18 +890,18 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
     }
 
     hpti_rng rng;
-    hpti_rng_seed(&rng, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
+    hpti_rng_seed(&rng, env->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
                   HPTI_STREAM_MODEL);
-    size_t usable = s->n_prior + (size_t)(s->n_complete + s->n_pruned);
+    size_t usable = h->n_prior + h->n_complete + h->n_pruned;
     int threads = (int)st->blas_threads, old = 0;
-    if (design_left(st, s) || (usable == 0 && st->eng.n_stack == 0)) {
+    if (design_left(st, env) || (usable == 0 && st->eng.n_stack == 0)) {
         /* initial design: the next Sobol point not already taken */
         for (int t = 0; t < 64; t++) {
-            design_point(st, s, out->u, &rng);
-            hpti_space_snap(s->space, out->u, NULL);
+            design_point(st, env, out->u, &rng);
+            hpti_space_snap(env->space, out->u, NULL);
             int dup = 0;
             for (size_t i = 0; i < n && !dup; i++)
-                dup = memcmp(s->trials[i].u, out->u, d * sizeof(double)) == 0;
+                dup = memcmp(hpti_history_u(h, (int64_t)i), out->u, d * sizeof(double)) == 0;
             if (!dup)
                 break;
         }
@@ -980,7 +911,7 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
         old = openblas_get_num_threads();
         openblas_set_num_threads(threads);
     }
-    rc = propose_model(st, s, out, &rng, msg);
+    rc = propose_model(env, st, out, &rng, msg);
     if (threads)
         openblas_set_num_threads(old);
     if (rc == HPT_OK) {
@@ -999,15 +930,15 @@ static const char *bayes_done_reason(const void *state)
 /* Importance: 1 / lengthscale of the fitted ARD kernel per parameter
  * (hpt.h, hpt_study_importance); 0 for a fixed parameter, whose
  * lengthscale the data cannot inform. */
-static int bayes_importance(void *state, const struct hpt_study *s, double *out, char *msg)
+static int bayes_importance(void *state, const hpti_env *env, double *out, char *msg)
 {
     bayes_state *st = state;
     if (!st->eng_ready || !st->eng.gp.have_theta)
         return hpti_fail(msg, HPT_E_STATE,
                          "bayes has not fitted its model yet (it does after the initial "
                          "design)");
-    for (size_t j = 0; j < s->dim; j++)
-        out[j] = hpti_param_cardinality(&s->space->p[j]) == 1.0
+    for (size_t j = 0; j < env->dim; j++)
+        out[j] = hpti_param_cardinality(&env->space->p[j]) == 1.0
                      ? 0.0
                      : exp(-st->eng.gp.theta[j]);
     return HPT_OK;
@@ -1017,11 +948,6 @@ static void bayes_free(void *state)
 {
     bayes_state *st = state;
     stop_engine(st);
-    hpti_free(st->order);
-    hpti_free(st->seen);
-    hpti_free(st->du);
-    hpti_free(st->dl);
-    hpti_free(st->dp);
 }
 
 const hpti_strategy_type hpti_strategy_bayes = {
@@ -1032,7 +958,6 @@ const hpti_strategy_type hpti_strategy_bayes = {
     .get_option = bayes_get,
     .start = bayes_start,
     .propose = bayes_propose,
-    .observe = bayes_observe,
     .free = bayes_free,
     .done_reason = bayes_done_reason,
     .importance = bayes_importance,

@@ -106,7 +106,4 @@ void hpti_durable_free(hpt_study *s)
     s->journal = NULL;
     hpti_warm_free(s->warm);
     s->warm = NULL;
-    hpti_free(s->transfer_u);
-    hpti_free(s->transfer_loss);
-    hpti_free(s->transfer_parent);
 }

@@ -76,7 +76,7 @@ static void write_csv(const hpt_study *s, FILE *f)
         fputc(',', f);
         if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
             csv_double(f, t->value);
-        fprintf(f, ",%zu,", t->n_reports);
+        fprintf(f, ",%zu,", s->hist.curve[k].n);
         csv_field(f, t->fail_reason ? t->fail_reason : "");
         fputs("\r\n", f);
     }

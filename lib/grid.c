@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "study.h"
+#include "strategy.h"
 
 #define GRID_MAX_POINTS 1000000.0
 #define GRID_MAX_TOTAL 9007199254740992.0 /* 2^53 configurations */
@@ -23,11 +23,11 @@ typedef struct {
     uint64_t *count; /* owned: values per parameter */
 } grid_state;
 
-static int grid_init(void *state, const struct hpt_study *s, char *msg)
+static int grid_init(void *state, const hpti_env *env, char *msg)
 {
     HPTI_UNUSED(msg);
     grid_state *st = state;
-    hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
+    hpti_rng_seed(&st->rng, env->seed, HPTI_STREAM_STRATEGY);
     st->points = 5;
     return HPT_OK;
 }
@@ -73,16 +73,16 @@ static uint64_t gcd(uint64_t a, uint64_t b)
     return a;
 }
 
-static int grid_start(void *state, const struct hpt_study *s, char *msg)
+static int grid_start(void *state, const hpti_env *env, char *msg)
 {
     grid_state *st = state;
     hpti_free(st->count); /* a start that failed before may be retried */
-    st->count = hpti_calloc(s->dim, sizeof *st->count);
+    st->count = hpti_calloc(env->dim, sizeof *st->count);
     if (!st->count)
         return hpti_fail(msg, HPT_E_NOMEM, "grid: out of memory");
     double total = 1;
-    for (size_t i = 0; i < s->dim; i++) {
-        const hpti_param *p = &s->space->p[i];
+    for (size_t i = 0; i < env->dim; i++) {
+        const hpti_param *p = &env->space->p[i];
         double c = hpti_param_cardinality(p);
         if (isinf(c))
             c = st->points;
@@ -104,8 +104,7 @@ static int grid_start(void *state, const struct hpt_study *s, char *msg)
     return HPT_OK;
 }
 
-static int grid_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
-                        char *msg)
+static int grid_propose(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
     HPTI_UNUSED(msg);
     grid_state *st = state;
@@ -113,8 +112,8 @@ static int grid_propose(void *state, const struct hpt_study *s, hpti_proposal *o
         return HPT_DONE;
     uint64_t idx = (uint64_t)(((unsigned __int128)st->a * st->next + st->c) % st->total);
     st->next++;
-    for (size_t i = s->dim; i-- > 0;) {
-        const hpti_param *p = &s->space->p[i];
+    for (size_t i = env->dim; i-- > 0;) {
+        const hpti_param *p = &env->space->p[i];
         uint64_t k = idx % st->count[i];
         idx /= st->count[i];
         if (p->type == HPT_PARAM_FLOAT)

@@ -19,9 +19,9 @@ int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
     int64_t id = s->best;
     double loss = id >= 0 ? s->trials[id].loss : INFINITY;
     int found = id >= 0;
-    for (size_t k = 0; k < s->n_prior; k++)
-        if (!found || s->prior_loss[k] < loss) { /* ties: this study's trial */
-            loss = s->prior_loss[k];
+    for (size_t k = 0; k < s->hist.n_prior; k++)
+        if (!found || s->hist.obs_value[k * s->hist.n_values] < loss) { /* ties: this study's trial */
+            loss = s->hist.obs_value[k * s->hist.n_values];
             id = -1;
             found = 1;
         }
@@ -98,7 +98,7 @@ int hpt_study_importance(hpt_study *s, double *out, size_t n)
         double *w = hpti_malloc(n * sizeof *w), sum = 0;
         if (!w)
             rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-        else if ((rc = s->type->importance(s->sstate, s, w, s->errmsg)) != HPT_OK)
+        else if ((rc = s->type->importance(s->sstate, &s->env, w, s->errmsg)) != HPT_OK)
             rc = hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
         else {
             for (size_t i = 0; i < n; i++)

@@ -9,7 +9,7 @@
 #include <gsl/gsl_qrng.h>
 #include <math.h>
 
-#include "study.h"
+#include "strategy.h"
 
 #define SOBOL_MAX_DIM 40
 #define SOBOL_MAX_POINTS ((1UL << 30) - 2)
@@ -29,18 +29,18 @@ static void new_shift(sobol_state *st)
         st->shift[i] = hpti_rng_uniform(&st->rng);
 }
 
-static int sobol_init(void *state, const struct hpt_study *s, char *msg)
+static int sobol_init(void *state, const hpti_env *env, char *msg)
 {
     HPTI_UNUSED(msg);
     sobol_state *st = state;
-    hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
-    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
+    hpti_rng_seed(&st->rng, env->seed, HPTI_STREAM_STRATEGY);
+    st->qdim = env->dim < SOBOL_MAX_DIM ? env->dim : SOBOL_MAX_DIM;
     return HPT_OK;
 }
 
-static int sobol_start(void *state, const struct hpt_study *s, char *msg)
+static int sobol_start(void *state, const hpti_env *env, char *msg)
 {
-    HPTI_UNUSED(s);
+    HPTI_UNUSED(env);
     sobol_state *st = state;
     /* qdim is 1..40 here, inside GSL's table: gsl_qrng_alloc only fails on
      * memory. */
@@ -51,8 +51,7 @@ static int sobol_start(void *state, const struct hpt_study *s, char *msg)
     return HPT_OK;
 }
 
-static int sobol_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
-                         char *msg)
+static int sobol_propose(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
     HPTI_UNUSED(msg);
     sobol_state *st = state;
@@ -67,7 +66,7 @@ static int sobol_propose(void *state, const struct hpt_study *s, hpti_proposal *
         double v = st->buf[i] + st->shift[i];
         out->u[i] = v >= 1.0 ? v - 1.0 : v;
     }
-    for (size_t i = st->qdim; i < s->dim; i++)
+    for (size_t i = st->qdim; i < env->dim; i++)
         out->u[i] = hpti_rng_uniform(&st->rng);
     return HPT_OK;
 }

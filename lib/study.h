@@ -1,5 +1,6 @@
-/* study.h -- the study's internals, read (never written) by strategies and
- * pruners. The study is the one owner of trials. */
+/* study.h -- the study's internals. The study is the one owner of trials;
+ * strategies and pruners never include this file: they see the study's
+ * history (history.h) through an hpti_env (strategy.h). */
 #ifndef HPT_STUDY_H
 #define HPT_STUDY_H
 
@@ -7,22 +8,21 @@
 
 #include "common.h"
 #include "completion.h"
+#include "history.h"
 #include "pruner.h"
 #include "rng.h"
 #include "space.h"
 #include "strategy.h"
 
+/* A trial as the host sees it. Its unit coordinates and reported curve
+ * live in the history (hist.u, hist.curve), the rows strategies read. */
 typedef struct {
     int32_t state;       /* HPT_TRIAL_* */
     double *x;           /* dim values in space order (owned)            */
-    double *u;           /* dim unit coordinates of x (same allocation)  */
     double budget;       /* 0 = full training                           */
     int64_t parent;      /* trial continued, or -1                       */
     double value;        /* as told, user's direction (complete/pruned)  */
     double loss;         /* value for minimization: value or -value      */
-    size_t n_reports, cap_reports;
-    double *rep_step;    /* owned, n_reports steps                       */
-    double *rep_loss;    /* owned, reported values as losses             */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
 } hpti_trial;
 
@@ -46,16 +46,17 @@ struct hpt_study {
     int64_t n_running, n_complete, n_failed, n_pruned;
     int64_t best;        /* id of the best complete trial, or -1 */
 
-    /* Observations that are not trials of this study (warm start from
-     * parent studies): n_prior points in this space's unit cube with their
-     * losses. Models treat them like complete trials; they never count as
-     * trials, never become `best` and are never re-proposed. */
-    size_t n_prior, cap_prior;
-    double *prior_u;     /* owned, n_prior * dim, row-major */
-    double *prior_loss;  /* owned, n_prior */
-    /* (Warm-start points are encoded with this study's codec without
+    /* What strategies and pruners see: unit coordinates, losses, curves
+     * and warm-start data (history.h), and the env their hooks get. Warm
+     * starts from parent studies add observations that are not trials of
+     * this study (hist.n_prior priors): models treat them like complete
+     * trials; they never count as trials, never become `best` and are
+     * never re-proposed. (They are encoded with this study's codec without
      * clamping: a parent point outside a narrowed range keeps a coordinate
      * outside [0,1], so models must accept such inputs.) */
+    hpti_history hist;
+    hpti_env env;
+    double *propose_u;   /* owned, dim: the proposal being made */
 
     /* ---- durability: journal, warm start, completion (journal.c,
      * replay.c, warmstart.c, completion.c; study.c only calls the hooks
@@ -63,24 +64,16 @@ struct hpt_study {
     struct hpti_journal *journal; /* owned; NULL unless made by hpt_study_open */
     struct hpti_warm *warm;       /* owned; NULL until warm start is used     */
     hpti_completion done;         /* completion criteria and their state      */
-    /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER):
-     * they inform a prior, never count as observations. Intended use (the
-     * bayes strategy): fit a GP on each parent's points, in order, the
-     * residuals of one on the next (stacked GPs, Golovin et al. 2017,
-     * "Google Vizier", sec. 3.3), and use the stack's mean as the prior mean
-     * of the GP on this study's own trials, so new data always dominates.
-     * Strategies without a model ignore them. */
-    size_t n_transfer, cap_transfer;
-    double *transfer_u;        /* owned, n_transfer * dim, may be outside [0,1] */
-    double *transfer_loss;     /* owned, n_transfer, losses of this direction  */
-    int32_t *transfer_parent;  /* owned, n_transfer: parent 0, 1, ... (call order) */
+    /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER)
+     * are hist.transfer_*: they inform a prior, never count as
+     * observations. Intended use (the bayes strategy): fit a GP on each
+     * parent's points, in order, the residuals of one on the next (stacked
+     * GPs, Golovin et al. 2017, "Google Vizier", sec. 3.3), and use the
+     * stack's mean as the prior mean of the GP on this study's own trials,
+     * so new data always dominates. Strategies without a model ignore them. */
 
     char errmsg[HPTI_MSG];
 };
-
-/* Seed for a component's private generator: every component draws from its
- * own stream of the study seed, so adding draws to one never shifts another. */
-enum { HPTI_STREAM_STRATEGY = 1, HPTI_STREAM_PRUNER = 2, HPTI_STREAM_MODEL = 3 };
 
 /* Sign that turns a user value into a loss. */
 static inline double hpti_study_sign(const struct hpt_study *s)

@@ -71,33 +71,11 @@ static struct hpti_warm *warm_of(hpt_study *s)
     return w;
 }
 
-/* cap_prior and cap_transfer count points; the coordinate arrays hold dim
- * doubles per point. */
-static size_t min2(size_t a, size_t b) { return a < b ? a : b; }
-
 int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss, const double *u)
 {
-    size_t d = s->dim;
-    if (kind == HPT_WARM_IDENTICAL) {
-        size_t cu = s->cap_prior * d, cl = s->cap_prior;
-        if (hpti_grow((void **)&s->prior_u, &cu, (s->n_prior + 1) * d, sizeof(double)) ||
-            hpti_grow((void **)&s->prior_loss, &cl, s->n_prior + 1, sizeof(double)))
-            return HPT_E_NOMEM;
-        s->cap_prior = min2(cu / d, cl);
-        memcpy(s->prior_u + s->n_prior * d, u, d * sizeof *u);
-        s->prior_loss[s->n_prior++] = loss;
-        return HPT_OK;
-    }
-    size_t cu = s->cap_transfer * d, cl = s->cap_transfer, cp = s->cap_transfer;
-    if (hpti_grow((void **)&s->transfer_u, &cu, (s->n_transfer + 1) * d, sizeof(double)) ||
-        hpti_grow((void **)&s->transfer_loss, &cl, s->n_transfer + 1, sizeof(double)) ||
-        hpti_grow((void **)&s->transfer_parent, &cp, s->n_transfer + 1, sizeof(int32_t)))
-        return HPT_E_NOMEM;
-    s->cap_transfer = min2(min2(cu / d, cl), cp);
-    memcpy(s->transfer_u + s->n_transfer * d, u, d * sizeof *u);
-    s->transfer_loss[s->n_transfer] = loss;
-    s->transfer_parent[s->n_transfer++] = parent;
-    return HPT_OK;
+    if (kind == HPT_WARM_IDENTICAL)
+        return hpti_history_add_prior(&s->hist, u, loss);
+    return hpti_history_add_transfer(&s->hist, u, loss, parent);
 }
 
 int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
@@ -362,7 +340,7 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
         if (t[k].state == HPT_TRIAL_COMPLETE && t[k].budget > top)
             top = t[k].budget;
     int64_t used = 0, n_choice = 0, n_domain = 0, n_budget = 0;
-    size_t old_prior = s->n_prior, old_transfer = s->n_transfer;
+    size_t old_prior = s->hist.n_prior, old_transfer = s->hist.n_transfer;
     int32_t parent = s->warm ? s->warm->n_parents : 0;
     double sign = hpti_study_sign(s);
     struct hpti_journal *j = hpti_journal_replaying(s) ? NULL : s->journal;
@@ -450,8 +428,7 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
     if (!rc && hpti_warm_note(s, kind, used, skipped, summary))
         rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
     if (rc) { /* all or nothing */
-        s->n_prior = old_prior;
-        s->n_transfer = old_transfer;
+        hpti_history_truncate_warm(&s->hist, old_prior, old_transfer);
     }
 out:
     hpti_free(map);
