@@ -296,6 +296,18 @@ static const char *const pin_asha[] = {
     "10:000000000",
     "11:1",
 };
+static const char *const pin_sobol_wide[] = {
+    "0: d1006f51ae54d456 0x1.6611c923b782p-4 0x1.a011cfc079b42p-2",
+    "1: 28a991836a5dd602 0x1.59847248ede08p-2 0x1.8a85d9ae7b081p-1",
+    "2: 4d1960313c96d0f6 0x1.acc2392476f03p-1 0x1.e7cf39d319a64p-3",
+};
+static const char *const pin_bayes_wide[] = {
+    "0: 7f93b25a6003ef46 0x1.7a9f64920af46p-1 0x1.aef8fc23c4ca8p-1",
+    "1: ec79d8275be83f57 0x1.fa9f64920af46p-1 0x1.fadc2d0f2efe8p-1",
+    "2: 3c0d8ad0b907617a 0x1.f53ec92415e8cp-2 0x1.6e1a425f6589cp-2",
+    "3: 91aaeb6be736c46b 0x1.ecfe8a10a2de7p-1 0x1p+0",
+    "4: 814988eb43f69bf9 0x1p+0 0x1p+0",
+};
 /* clang-format on */
 
 /* ---- scenarios ------------------------------------------------------------ */
@@ -539,6 +551,50 @@ static void test_pruners(void **state)
     CHECK(pin_asha, &a);
 }
 
+/* Past GSL's 40 Sobol dimensions: coordinates 41 and up are uniform
+ * draws (sobol, bayes design) or shifted uniform draws (bayes candidates).
+ * One line per trial: FNV-1a of its 42 coordinates' bits. */
+static void ask_wide(hpt_study *st, trace *t, int tell)
+{
+    int64_t id;
+    double x[42];
+    assert_ok(hpt_study_ask(st, &id));
+    assert_ok(hpt_trial_params(st, id, x, 42));
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    const unsigned char *b = (const unsigned char *)x;
+    for (size_t i = 0; i < sizeof x; i++)
+        hash = (hash ^ b[i]) * 0x100000001b3ULL;
+    add(t, "%lld: %016llx %a %a", (long long)id, (unsigned long long)hash, x[0], x[41]);
+    if (tell) {
+        double v = 0;
+        for (size_t i = 0; i < 42; i++)
+            v += (x[i] - 0.5) * (x[i] - 0.5) * (double)(i % 3 + 1);
+        assert_ok(hpt_study_tell(st, id, v));
+    }
+}
+
+static void test_wide(void **state)
+{
+    (void)state;
+    hpt_space *sp = unit_space(42);
+    hpt_study *st;
+    trace t = {0}, u = {0};
+    assert_ok(hpt_study_create(sp, "sobol", HPT_MINIMIZE, 51, &st));
+    for (int k = 0; k < 3; k++)
+        ask_wide(st, &t, 1);
+    CHECK(pin_sobol_wide, &t);
+    hpt_study_destroy(st);
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 52, &st));
+    assert_ok(hpt_study_set(st, "bayes.initial_trials", 3));
+    assert_ok(hpt_study_set(st, "bayes.candidates", 64));
+    assert_ok(hpt_study_set(st, "bayes.local_starts", 1));
+    for (int k = 0; k < 5; k++)
+        ask_wide(st, &u, 1);
+    CHECK(pin_bayes_wide, &u);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
 /* Every registered strategy has a scenario above: a new one must add its
  * own pin here. */
 static void test_every_strategy_pinned(void **state)
@@ -569,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_hyperband_model),
         cmocka_unit_test(test_hyperband_samplers),
         cmocka_unit_test(test_pruners),
+        cmocka_unit_test(test_wide),
         cmocka_unit_test(test_every_strategy_pinned),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
