@@ -10,12 +10,12 @@
  * Everything random is seeded from (study seed, trial index), so the same
  * event sequence gives the same proposals however many workers there are. */
 #include <cblas.h>
-#include <gsl/gsl_qrng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bayes.h"
+#include "qrng.h"
 #include "strategy.h"
 
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
@@ -23,7 +23,6 @@
 #define PRED_FLOPS 2.5e8  /* candidates * n^2 budget per proposal */
 #define LOCAL_FLOPS 2e8   /* local_starts * steps * 2 n^2 budget */
 #define RANDOM_TRIES 64   /* random points tried when every candidate is taken */
-#define SOBOL_MAX_DIM 40
 
 /* ---- engine: options, life cycle -------------------------------------------- */
 
@@ -678,9 +677,7 @@ typedef struct {
     const char *done_why; /* reason of the last HPT_DONE (static) */
     hpti_bayes eng;
     int eng_ready;
-    gsl_qrng *q;       /* initial design */
-    size_t qdim;
-    double shift[SOBOL_MAX_DIM];
+    hpti_qrng design;   /* initial design (made by start) */
     size_t design_used; /* Sobol points drawn */
     double discrete_total; /* configurations of a fully discrete space, else inf */
     size_t prior_in;       /* warm-start observations inside the cube */
@@ -786,9 +783,7 @@ static void stop_engine(bayes_state *st)
     if (st->eng_ready)
         hpti_bayes_free(&st->eng);
     st->eng_ready = 0;
-    if (st->q)
-        gsl_qrng_free(st->q);
-    st->q = NULL;
+    hpti_qrng_free(&st->design);
 }
 
 static int bayes_start(void *state, const hpti_env *env, char *msg)
@@ -806,14 +801,11 @@ static int bayes_start(void *state, const hpti_env *env, char *msg)
     if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;
-    st->qdim = env->dim < SOBOL_MAX_DIM ? env->dim : SOBOL_MAX_DIM;
-    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
-    if (!st->q)
+    if (hpti_qrng_init(&st->design, env->dim))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     hpti_rng r;
     hpti_rng_seed(&r, env->seed, HPTI_STREAM_STRATEGY);
-    for (size_t j = 0; j < st->qdim; j++)
-        st->shift[j] = hpti_rng_uniform(&r);
+    hpti_qrng_restart(&st->design, st->design.qdim, &r);
     st->discrete_total = 1.0;
     for (size_t j = 0; j < env->dim; j++)
         st->discrete_total *= hpti_param_cardinality(&env->space->p[j]);
@@ -842,18 +834,12 @@ static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *ou
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 
-static int design_point(bayes_state *st, const hpti_env *env, double *u, hpti_rng *rng)
+/* The next design point; coordinates past the Sobol table come from this
+ * proposal's generator. */
+static void design_point(bayes_state *st, double *u, hpti_rng *rng)
 {
-    size_t d = env->dim;
-    double buf[SOBOL_MAX_DIM];
-    /* gsl_qrng_get fails past 2^30 points: far beyond any initial design */
-    gsl_qrng_get(st->q, buf);
+    hpti_qrng_next(&st->design, rng, u);
     st->design_used++;
-    for (size_t j = 0; j < d; j++) {
-        double v = j < st->qdim ? buf[j] + st->shift[j] : hpti_rng_uniform(rng);
-        u[j] = v >= 1.0 ? v - 1.0 : v;
-    }
-    return HPT_OK;
 }
 
 /* Initial design still running? Warm-start observations inside the cube
@@ -897,7 +883,7 @@ static int bayes_propose(void *state, const hpti_env *env, hpti_proposal *out, c
     if (design_left(st, env) || (usable == 0 && st->eng.n_stack == 0)) {
         /* initial design: the next Sobol point not already taken */
         for (int t = 0; t < 64; t++) {
-            design_point(st, env, out->u, &rng);
+            design_point(st, out->u, &rng);
             hpti_space_snap(env->space, out->u, NULL);
             int dup = 0;
             for (size_t i = 0; i < n && !dup; i++)

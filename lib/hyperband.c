@@ -38,11 +38,12 @@
  * largest budget with enough complete trials, BOHB-like; see bayes_sample),
  * "random" (uniform) or "sobol" (the shifted Sobol points of strategy
  * "sobol"). */
-#include <gsl/gsl_qrng.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bayes.h"
+#include "qrng.h"
 #include "strategy.h"
 
 #define HB_MAX_S 40          /* brackets s = 0..40 */
@@ -52,8 +53,6 @@
 /* Relative slack for floor/ceil of products of powers of eta: log_3(81) is
  * 4 - 4e-16 in doubles, and must give 4. */
 #define HB_TOL 1e-9
-#define SOBOL_MAX_DIM 40
-#define SOBOL_MAX_POINTS ((1UL << 30) - 2)
 
 struct hyperband_state;
 
@@ -105,10 +104,7 @@ typedef struct hyperband_state {
 
     hpti_rng rng;      /* every random draw of the strategy */
     /* sampler "sobol" */
-    gsl_qrng *q;       /* owned */
-    size_t qdim;
-    unsigned long q_used;
-    double shift[SOBOL_MAX_DIM], buf[SOBOL_MAX_DIM];
+    hpti_qrng q;
     /* sampler "bayes" */
     double random_fraction; /* option: share of new configurations drawn uniformly */
     void *model;            /* owned hb_model, made by bayes_start */
@@ -124,52 +120,28 @@ static int random_sample(hyperband_state *st, const hpti_env *env, double *u, ch
     return HPT_OK;
 }
 
-/* As strategy "sobol" (sobol.c): Sobol points with a Cranley-Patterson
- * shift drawn from the seed, restarted before GSL's 2^30 limit; coordinates
- * past GSL's 40 dimensions are uniform draws. */
-static void new_shift(hyperband_state *st)
-{
-    for (size_t i = 0; i < st->qdim; i++)
-        st->shift[i] = hpti_rng_uniform(&st->rng);
-}
-
+/* As strategy "sobol" (sobol.c): shifted Sobol points (qrng.h), the
+ * shift and the coordinates past GSL's table drawn from the strategy's
+ * generator. */
 static int sobol_start(hyperband_state *st, const hpti_env *env, char *msg)
 {
-    st->qdim = env->dim < SOBOL_MAX_DIM ? env->dim : SOBOL_MAX_DIM;
-    /* qdim is 1..40, inside GSL's table: only memory can fail. */
-    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
-    if (!st->q)
+    if (st->q.q)
+        return HPT_OK; /* a start retried after a failure elsewhere */
+    if (hpti_qrng_init(&st->q, env->dim))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
-    new_shift(st);
+    hpti_qrng_restart(&st->q, st->q.qdim, &st->rng);
     return HPT_OK;
 }
 
 static int sobol_sample(hyperband_state *st, const hpti_env *env, double *u, char *msg)
 {
+    HPTI_UNUSED(env);
     HPTI_UNUSED(msg);
-    if (st->q_used >= SOBOL_MAX_POINTS) {
-        gsl_qrng_init(st->q);
-        new_shift(st);
-        st->q_used = 0;
-    }
-    gsl_qrng_get(st->q, st->buf);
-    st->q_used++;
-    size_t i = 0;
-    for (; i < st->qdim; i++) {
-        double v = st->buf[i] + st->shift[i];
-        u[i] = v >= 1.0 ? v - 1.0 : v;
-    }
-    for (; i < env->dim; i++)
-        u[i] = hpti_rng_uniform(&st->rng);
+    hpti_qrng_next(&st->q, &st->rng, u);
     return HPT_OK;
 }
 
-static void sobol_free(hyperband_state *st)
-{
-    if (st->q)
-        gsl_qrng_free(st->q);
-    st->q = NULL;
-}
+static void sobol_free(hyperband_state *st) { hpti_qrng_free(&st->q); }
 
 /* Sampler "bayes": model-guided Hyperband, in the spirit of BOHB (Falkner,
  * Klein & Hutter, ICML 2018, section 4) with the GP / log-EI engine of
