@@ -16,6 +16,7 @@
 
 #include "bayes.h"
 #include "qrng.h"
+#include "select.h"
 #include "strategy.h"
 
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
@@ -118,41 +119,6 @@ static int cmp_size(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
-/* k-th smallest of a[0..n) (Hoare's selection with a median-of-three
- * pivot), reordering a; allocation-free. */
-static double kth_smallest(double *a, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        double x = a[lo], y = a[mid], z = a[hi];
-        double piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] < piv)
-                i++;
-            while (a[j] > piv)
-                j--;
-            if (i <= j) {
-                double t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return a[k];
-    }
-    return a[k];
-}
-
 static int reserve(hpti_bayes *b, size_t n)
 {
     if (n <= b->cap)
@@ -247,7 +213,7 @@ static void transform(const double *loss_in, size_t n, double *y, double *sorted
         double g = skewness(y, n);
         if (g > 1.0) {
             memcpy(sorted, loss, n * sizeof *sorted);
-            double med = kth_smallest(sorted, n, n / 2), mn = sorted[0];
+            double med = hpti_select_kth(sorted, n, n / 2), mn = sorted[0];
             for (size_t i = 1; i < n; i++)
                 mn = sorted[i] < mn ? sorted[i] : mn;
             double spread = med - mn;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pruner.h"
+#include "select.h"
 
 /* A complete trial's curve, summarised once: its reports never change after
  * it completed. pre[j] = best (or mean) of its reports 0..j. Kept only for
@@ -88,34 +89,6 @@ static int median_get(const void *state, const char *key, double *v)
     else
         return HPT_E_NAME;
     return HPT_OK;
-}
-
-/* The k-th smallest of a[0..n-1] (0-based), reordering a so that a[0..k-1]
- * are <= it: Hoare's selection (Wirth's variant), O(n) on average where a
- * sort per report would cost O(n log n). */
-static double select_kth(double *a, size_t n, size_t k)
-{
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-    while (lo < hi) {
-        double pivot = a[kk];
-        ptrdiff_t i = lo, j = hi;
-        do {
-            while (a[i] < pivot)
-                i++;
-            while (pivot < a[j])
-                j--;
-            if (i <= j) {
-                double t = a[i];
-                a[i++] = a[j];
-                a[j--] = t;
-            }
-        } while (i <= j);
-        if (j < kk)
-            lo = i;
-        if (kk < i)
-            hi = j;
-    }
-    return a[kk];
 }
 
 /* Summarise trial i's curve (prefix bests or means) if its steps never
@@ -210,7 +183,7 @@ static int median_should_stop(void *state, const hpti_env *env, int64_t id, doub
             n++;
     if (n == 0 || (double)n < st->warmup_trials)
         return 0;
-    double med = select_kth(st->buf, n, n / 2);
+    double med = hpti_select_kth(st->buf, n, n / 2);
     if (n % 2 == 0) { /* the mean of the two middle values */
         double below = st->buf[0];
         for (size_t i = 1; i < n / 2; i++)
