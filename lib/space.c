@@ -330,20 +330,34 @@ int hpti_param_valid(const hpti_param *p, double x)
 
 static double clamp01(double u) { return u < 0 ? 0 : (u > 1 ? 1 : u); }
 
+int hpti_param_encode_free(const hpti_param *p, double x, double *u)
+{
+    *u = NAN;
+    if (p->type == HPT_PARAM_CATEGORICAL)
+        *u = (x + 0.5) / (double)p->n_choices;
+    else if (p->lo == p->hi || p->t_hi == p->t_lo) /* fixed: no scale */
+        *u = 0.5;
+    else if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR)
+        *u = (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
+    else if (p->type == HPT_PARAM_INT) { /* centre of the cell in transformed space */
+        if (p->scale == HPT_SCALE_LOG && x - 0.5 <= 0)
+            return -1;
+        *u = (0.5 * (tf(p->scale, x - 0.5) + tf(p->scale, x + 0.5)) - p->t_lo) /
+             (p->t_hi - p->t_lo);
+    } else {
+        if ((p->scale == HPT_SCALE_LOG && x <= 0) ||
+            (p->scale == HPT_SCALE_REVERSE_LOG && x >= 1))
+            return -1;
+        *u = (tf(p->scale, x) - p->t_lo) / (p->t_hi - p->t_lo);
+    }
+    return isfinite(*u) ? 0 : -1;
+}
+
 double hpti_param_encode(const hpti_param *p, double x)
 {
-    if (p->type == HPT_PARAM_CATEGORICAL)
-        return (x + 0.5) / (double)p->n_choices;
-    if (p->t_hi == p->t_lo)
-        return 0.5;
-    if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR)
-        return (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
-    double t;
-    if (p->type == HPT_PARAM_INT) /* centre of the cell in transformed space */
-        t = 0.5 * (tf(p->scale, x - 0.5) + tf(p->scale, x + 0.5));
-    else
-        t = tf(p->scale, x);
-    return clamp01((t - p->t_lo) / (p->t_hi - p->t_lo));
+    double u;
+    hpti_param_encode_free(p, x, &u);
+    return clamp01(u);
 }
 
 double hpti_param_decode(const hpti_param *p, double u)

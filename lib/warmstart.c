@@ -101,45 +101,6 @@ int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
 
 /* ---- the codec without clamping ------------------------------------------ */
 
-static double tf(int32_t scale, double x)
-{
-    return scale == HPT_SCALE_LOG           ? log(x)
-           : scale == HPT_SCALE_REVERSE_LOG ? -log1p(-x)
-                                            : x;
-}
-
-/* Coordinate of x under p, extrapolated outside p's range. Agrees with
- * hpti_param_encode inside it. @return 0, or -1 when x is outside the
- * domain of p's scale. */
-static int encode_free(const hpti_param *p, double x, double *u)
-{
-    if (p->type == HPT_PARAM_CATEGORICAL) {
-        *u = (x + 0.5) / (double)p->n_choices;
-        return 0;
-    }
-    if (p->lo == p->hi) { /* fixed: no scale to extrapolate on */
-        *u = 0.5;
-        return 0;
-    }
-    if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR) {
-        *u = (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
-        return 0;
-    }
-    double t;
-    if (p->type == HPT_PARAM_INT) {
-        if (p->scale == HPT_SCALE_LOG && x - 0.5 <= 0)
-            return -1;
-        t = 0.5 * (tf(p->scale, x - 0.5) + tf(p->scale, x + 0.5));
-    } else {
-        if ((p->scale == HPT_SCALE_LOG && x <= 0) ||
-            (p->scale == HPT_SCALE_REVERSE_LOG && x >= 1))
-            return -1;
-        t = tf(p->scale, x);
-    }
-    *u = (t - p->t_lo) / (p->t_hi - p->t_lo);
-    return isfinite(*u) ? 0 : -1;
-}
-
 /* ---- public API --------------------------------------------------------------- */
 
 static const char *ptype(int32_t t)
@@ -370,7 +331,7 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
                 x = (double)q;
             } else
                 x = t[k].x[map[i]];
-            if (encode_free(p, x, &u[i])) {
+            if (hpti_param_encode_free(p, x, &u[i])) {
                 n_domain++;
                 skip = 1;
             }
