@@ -87,4 +87,10 @@ typedef struct hpti_strategy_type {
 const hpti_strategy_type *hpti_strategy_lookup(const char *name);
 const hpti_strategy_type *hpti_strategy_at(size_t i);
 
+/* study.c: hpt_study_create with a type object instead of a registered
+ * name (a strategy defined outside the registry, e.g. in a test). Studies
+ * made so cannot be reopened from a journal, which names the strategy. */
+int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *type,
+                           int32_t direction, uint64_t seed, hpt_study **out);
+
 #endif

