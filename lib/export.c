@@ -87,7 +87,7 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
     const char *fn = "hpt_study_export_csv";
     hpti_clear_error();
     if (!s || !path)
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
+        return hpti_study_fail(s, HPT_E_INVALID,
                          "%s: NULL argument", fn);
     /* A regular file (or a new one) is written beside the target and renamed
      * over it, so a reader never sees half a file. Anything else that exists

@@ -57,7 +57,7 @@ int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
     const char *fn = "hpt_study_top_k";
     hpti_clear_error();
     if (!s || !n || (!ids && k))
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
+        return hpti_study_fail(s, HPT_E_INVALID,
                          "%s: NULL argument", fn);
     lock(s);
     int rc = HPT_OK;
@@ -84,7 +84,7 @@ int hpt_study_importance(hpt_study *s, double *out, size_t n)
     const char *fn = "hpt_study_importance";
     hpti_clear_error();
     if (!s || !out)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     lock(s);
     int rc = HPT_OK;
     if (n != s->dim)

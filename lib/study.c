@@ -5,6 +5,8 @@
  * Every public entry point takes the study's lock, so one study can be shared
  * by the worker threads of a tuning job. A call that fails changes nothing. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "durable.h"
@@ -19,6 +21,22 @@ static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)-
 
 /* Error in a const accessor: the message buffer is the one mutable part. */
 #define FAIL(s, st, ...) hpti_fail(((hpt_study *)(s))->errmsg, st, __VA_ARGS__)
+
+int hpti_study_fail(const hpt_study *s, int status, const char *fmt, ...)
+{
+    char tmp[HPTI_MSG];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    hpti_fail(NULL, status, "%s", tmp);
+    if (s) {
+        lock(s);
+        memcpy(((hpt_study *)s)->errmsg, tmp, sizeof tmp);
+        unlock(s);
+    }
+    return status;
+}
 
 static int check_trial(const hpt_study *s, const char *fn, int64_t id)
 {
@@ -206,7 +224,7 @@ int hpt_study_set(hpt_study *s, const char *option, double value)
 {
     hpti_clear_error();
     if (!s || !option)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
+        return hpti_study_fail(s, HPT_E_INVALID,
                          "hpt_study_set: NULL argument");
     lock(s);
     int rc = set_locked(s, option, value);
@@ -247,7 +265,7 @@ int hpt_study_set_str(hpt_study *s, const char *option, const char *value)
     const char *fn = "hpt_study_set_str", *key;
     hpti_clear_error();
     if (!s || !option || !value)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     lock(s);
     int rc;
     if (hpti_durable_same_str(s, option, value)) /* resumed: same value */
@@ -278,7 +296,7 @@ int hpt_study_get(const hpt_study *s, const char *option, double *value)
     const char *fn = "hpt_study_get", *key;
     hpti_clear_error();
     if (!s || !option || !value)
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
+        return hpti_study_fail(s, HPT_E_INVALID,
                          "%s: NULL argument", fn);
     lock(s);
     int rc = HPT_E_NAME;
@@ -363,7 +381,7 @@ int hpt_study_ask(hpt_study *s, int64_t *trial_id)
 {
     hpti_clear_error();
     if (!s || !trial_id)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "hpt_study_ask: NULL argument");
+        return hpti_study_fail(s, HPT_E_INVALID, "hpt_study_ask: NULL argument");
     *trial_id = -1;
     lock(s);
     int rc = ask_locked(s, trial_id);

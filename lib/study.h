@@ -75,6 +75,14 @@ struct hpt_study {
     char errmsg[HPTI_MSG];
 };
 
+/* Fail a public call on study s (may be NULL) before its lock is taken,
+ * e.g. for a NULL argument: the message goes to this thread's last error
+ * and, under s's lock, to s's message, so that a concurrent call holding
+ * the lock never races on the buffer. Never call with the lock held.
+ * @return status. (study.c) */
+int hpti_study_fail(const struct hpt_study *s, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Sign that turns a user value into a loss. */
 static inline double hpti_study_sign(const struct hpt_study *s)
 {

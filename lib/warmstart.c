@@ -113,7 +113,7 @@ int hpt_study_warm_default(hpt_study *s, const char *name, double value)
     const char *fn = "hpt_study_warm_default";
     hpti_clear_error();
     if (!s || !name)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     pthread_mutex_lock(&s->lock);
     int rc = HPT_OK;
     size_t i;
@@ -405,7 +405,7 @@ int hpt_study_warm_start(hpt_study *s, const char *parent_journal, int32_t kind)
 {
     hpti_clear_error();
     if (!s || !parent_journal)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
+        return hpti_study_fail(s, HPT_E_INVALID,
                          "hpt_study_warm_start: NULL argument");
     char summary[SUMMARY];
     pthread_mutex_lock(&s->lock);
