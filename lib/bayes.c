@@ -488,72 +488,78 @@ static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     }
 }
 
-int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
-                       char *msg)
+/* One proposal's working values, passed along its steps (bayes.h, "One
+ * proposal"). */
+typedef struct {
+    size_t no, nf; /* finished points observed / failed */
+    size_t nrow;   /* rows of b->X whose posterior means b->tmp holds */
+    xform xf;      /* output transform of the observed losses */
+    double best;   /* incumbent, model units */
+    size_t nc;     /* centers for the maximizer */
+    hpti_gp *feas; /* feasibility model, or NULL */
+    size_t n_out;  /* ranked candidates in b->out */
+} proposal;
+
+/* Step 1, gather: the non-failed observations into b->X, b->tmp. */
+static void gather(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 {
-    size_t d = b->dim, n = dt->n;
-    int rc;
-    b->last_ei = NAN;
-    /* Each model fit draws from its own generator, seeded here: the draws
-     * of the acquisition never depend on whether a fit happened in this
-     * call. (A call that failed for memory after fitting leaves the fit
-     * done; its retry skips it and must still propose what an unfailed
-     * call -- e.g. the replay of a journal -- proposes.) */
-    hpti_rng fit_rng, feas_rng;
-    hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
-    hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
-    if ((rc = reserve(b, n + 1)) != HPT_OK)
-        return hpti_fail(msg, rc, "bayes: out of memory");
-    /* gather the non-failed observations */
-    size_t no = 0, nf = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t d = b->dim;
+    p->no = p->nf = 0;
+    for (size_t i = 0; i < dt->n; i++) {
         if (isnan(dt->loss[i * dt->stride])) {
-            nf++;
+            p->nf++;
             continue;
         }
-        memcpy(b->X + no * d, dt->u + i * d, d * sizeof *b->X);
-        b->tmp[no++] = dt->loss[i * dt->stride];
+        memcpy(b->X + p->no * d, dt->u + i * d, d * sizeof *b->X);
+        b->tmp[p->no++] = dt->loss[i * dt->stride];
     }
-    size_t nrow = no; /* rows of b->X whose means b->tmp holds */
-    xform b_xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
-    if (no == 0 && b->n_stack == 0) {
-        space_filling(b, dt, rng, u);
-        return HPT_OK;
-    }
-    if (no == 0) {
-        /* Nothing observed yet but a transfer prior: the model is the
-         * prior alone (constant variance), incumbent and centers its
-         * lowest means at the top parent's points. */
+    p->nrow = p->no;
+}
+
+/* Steps 1-2, the model: transform the losses and bring the GP to them
+ * (refit when due), leaving the posterior means at the rows in b->tmp; or,
+ * with nothing observed but a transfer prior, the prior alone (constant
+ * variance), incumbent and centers its lowest means at the top parent's
+ * points. @return HPT_OK, HPT_E_NUMERIC (no usable model) or an error. */
+static int fit_objective(hpti_bayes *b, proposal *p, hpti_rng *fit_rng)
+{
+    size_t d = b->dim;
+    if (p->no == 0) {
         const hpti_gp *top = &b->stack[b->n_stack - 1];
         hpti_gp_truncate(&b->gp, 0);
         b->n_real = 0;
-        nrow = top->n < b->cap ? top->n : b->cap;
-        memcpy(b->X, top->X, nrow * d * sizeof *b->X);
-        for (size_t i = 0; i < nrow; i++)
+        p->nrow = top->n < b->cap ? top->n : b->cap;
+        memcpy(b->X, top->X, p->nrow * d * sizeof *b->X);
+        for (size_t i = 0; i < p->nrow; i++)
             b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
-    } else {
-        transform(b->tmp, no, b->y, b->lbl, &b_xf);
-        rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, &fit_rng);
-        if (rc == HPT_E_NUMERIC) {
-            b->n_real = 0;
-            space_filling(b, dt, rng, u);
-            return HPT_OK;
-        }
-        if (rc)
-            return hpti_fail(msg, rc, "bayes: out of memory");
-        /* incumbent and centers: the lowest posterior means at observed
-         * points (warm-start observations included) */
-        hpti_gp_train_mean(&b->gp, b->tmp);
+        return HPT_OK;
     }
-    double best = INFINITY;
-    size_t nc = 0;
-    for (size_t c = 0; c < N_CENTERS && c < nrow; c++) {
+    transform(b->tmp, p->no, b->y, b->lbl, &p->xf);
+    int rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, p->no, fit_rng);
+    if (rc == HPT_E_NUMERIC)
+        b->n_real = 0;
+    if (rc)
+        return rc;
+    /* incumbent and centers: the lowest posterior means at observed
+     * points (warm-start observations included) */
+    hpti_gp_train_mean(&b->gp, b->tmp);
+    return HPT_OK;
+}
+
+/* Step 5, centers: the N_CENTERS rows of lowest posterior mean, the first
+ * of which is the incumbent. */
+static void pick_centers(hpti_bayes *b, proposal *p)
+{
+    size_t d = b->dim;
+    p->best = INFINITY;
+    p->nc = 0;
+    for (size_t c = 0; c < N_CENTERS && c < p->nrow; c++) {
         size_t arg = SIZE_MAX;
-        for (size_t i = 0; i < nrow; i++)
+        for (size_t i = 0; i < p->nrow; i++)
             if (arg == SIZE_MAX || b->tmp[i] < b->tmp[arg])
                 arg = i;
         if (c == 0)
-            best = b->tmp[arg];
+            p->best = b->tmp[arg];
         /* A warm-start observation may lie outside the cube (a range that
          * was narrowed): it counts for the incumbent, but the maximizer
          * perturbs its projection onto the cube, so that every candidate
@@ -565,35 +571,48 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         }
         hpti_space_snap(b->space, ctr, NULL);
         b->tmp[arg] = INFINITY;
-        nc++;
+        p->nc++;
     }
+}
 
-    /* feasibility model over every finished point */
-    hpti_gp *feas = NULL;
-    if (nf > 0) {
-        for (size_t i = 0; i < n; i++)
-            b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
-        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n,
-                        &feas_rng);
-        if (rc == HPT_OK)
-            feas = &b->feas;
-        else if (rc != HPT_E_NUMERIC)
-            return hpti_fail(msg, rc, "bayes: out of memory");
-        else
-            b->f_real = 0;
-    }
+/* Step 4, feasibility: a GP on +1/-1 labels over every finished point when
+ * some failed; left out (p->feas NULL) when it cannot be factored. */
+static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
+                           hpti_rng *feas_rng)
+{
+    p->feas = NULL;
+    if (p->nf == 0)
+        return HPT_OK;
+    for (size_t i = 0; i < dt->n; i++)
+        b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
+    int rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, dt->n,
+                        feas_rng);
+    if (rc == HPT_OK)
+        p->feas = &b->feas;
+    else if (rc == HPT_E_NUMERIC)
+        b->f_real = 0;
+    return rc == HPT_E_NUMERIC ? HPT_OK : rc;
+}
 
-    /* pending trials: kriging-believer fantasies */
+/* Step 3, fantasies: running points as kriging-believer rows (removed
+ * again by the caller with hpti_gp_truncate). */
+static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
+{
     for (size_t i = 0; i < dt->n_pend; i++) {
-        if ((rc = hpti_gp_append_believer(&b->gp, dt->pend + i * d)) != HPT_OK) {
-            hpti_gp_truncate(&b->gp, b->n_real);
-            return hpti_fail(msg, rc, "bayes: out of memory");
-        }
+        int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
+        if (rc)
+            return rc;
         /* a fantasy is an observation: it can become the incumbent */
         double fy = b->gp.y[b->gp.n - 1];
-        best = fy < best ? fy : best;
+        p->best = fy < p->best ? fy : p->best;
     }
+    return HPT_OK;
+}
 
+/* Step 5, maximize log EI within the cost budget (bayes.h, "Cost
+ * control"); the ranked candidates go to b->out, b->out_s. */
+static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
+{
     double nn = (double)b->gp.n * (double)b->gp.n;
     size_t ncand = b->opt.candidates;
     if ((double)ncand * nn > PRED_FLOPS)
@@ -603,31 +622,75 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         double it = LOCAL_FLOPS / ((double)b->opt.local_starts * 2.0 * nn);
         iters = it > 1.0 ? (size_t)it : 1;
     }
-    hpti_acq_problem p = {&b->gp, feas, best, b->centers, nc, ncand, b->opt.local_starts,
-                          iters};
-    size_t n_out = 0;
-    rc = hpti_acq_maximize(&b->acq, &p, rng, N_OUT, b->out, b->out_s, &n_out);
-    hpti_gp_truncate(&b->gp, b->n_real);
-    if (rc)
-        return hpti_fail(msg, rc, "bayes: out of memory");
-    if (n_out && no)
-        b->last_ei = ei_relative(&b_xf, exp(b->out_s[0]), best);
-    for (size_t r = 0; r < n_out; r++)
+    hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
+                           b->opt.local_starts, iters};
+    p->n_out = 0;
+    return hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
+}
+
+/* Step 5, pick: the best ranked candidate that is not a finished or
+ * running point. If every one is, the model is sure the optimum is there:
+ * try random points; if all of those are taken too (a nearly exhausted
+ * discrete space), repeat the best candidate -- for a noisy objective a
+ * repeat is still informative. */
+static void pick(hpti_bayes *b, const hpti_bayes_data *dt, const proposal *p,
+                 hpti_rng *rng, double *u)
+{
+    size_t d = b->dim;
+    for (size_t r = 0; r < p->n_out; r++)
         if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
             memcpy(u, b->out + r * d, d * sizeof *u);
-            return HPT_OK;
+            return;
         }
-    /* Every ranked candidate is a finished or running point: the model is
-     * sure the optimum is there. Try random points; if all of those are
-     * taken too (a nearly exhausted discrete space), repeat the best
-     * candidate -- for a noisy objective a repeat is still informative. */
     for (int t = 0; t < RANDOM_TRIES; t++) {
         for (size_t j = 0; j < d; j++)
             u[j] = hpti_rng_uniform(rng);
         if (!taken(dt, roundtrip(b->space, u), d))
-            return HPT_OK;
+            return;
     }
     memcpy(u, b->out, d * sizeof *u);
+}
+
+int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
+                       char *msg)
+{
+    int rc;
+    b->last_ei = NAN;
+    /* Each model fit draws from its own generator, seeded here: the draws
+     * of the acquisition never depend on whether a fit happened in this
+     * call. (A call that failed for memory after fitting leaves the fit
+     * done; its retry skips it and must still propose what an unfailed
+     * call -- e.g. the replay of a journal -- proposes.) */
+    hpti_rng fit_rng, feas_rng;
+    hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
+    hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
+    if ((rc = reserve(b, dt->n + 1)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
+    gather(b, dt, &p);
+    if (p.no == 0 && b->n_stack == 0) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
+    rc = fit_objective(b, &p, &fit_rng);
+    if (rc == HPT_E_NUMERIC) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
+    if (rc)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    pick_centers(b, &p);
+    if ((rc = fit_feasibility(b, dt, &p, &feas_rng)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    rc = add_fantasies(b, dt, &p);
+    if (!rc)
+        rc = maximize(b, &p, rng);
+    hpti_gp_truncate(&b->gp, b->n_real); /* the fantasies go */
+    if (rc)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    if (p.n_out && p.no)
+        b->last_ei = ei_relative(&p.xf, exp(b->out_s[0]), p.best);
+    pick(b, dt, &p, rng, u);
     return HPT_OK;
 }
 
