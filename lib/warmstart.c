@@ -216,11 +216,29 @@ static void add_text(char *buf, const char *a, const char *b, const char *c)
         snprintf(buf + n, SUMMARY - n, "%s%s%s", a, b, c);
 }
 
-static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summary)
+/* One warm start in progress: the parent's study and trials, how this
+ * study's parameters map onto the parent's, and the counts for the
+ * summary. */
+typedef struct {
+    hpt_study *s;
+    const char *path;
+    int32_t kind;
+    int32_t parent;     /* this parent's index: 0, 1, ... in call order */
+    hpti_jread r;
+    hpt_space *ps;      /* the parent's space (owned) */
+    size_t next;        /* first journal line after the parent's creation */
+    size_t *map;        /* per parameter here: its index in ps, ps->n = new */
+    double *u;          /* dim: one mapped point */
+    ptrial *t;          /* the parent's trials, n */
+    double *xs;
+    size_t n;
+    int64_t used, n_choice, n_domain, n_budget;
+    char extra[SUMMARY]; /* notes on parameters, appended to the summary */
+} warm_job;
+
+/* Step 0: may this study take a warm start of this kind now? */
+static int warm_allowed(hpt_study *s, int32_t kind, const char *fn)
 {
-    const char *fn = "hpt_study_warm_start";
-    char msg[HPTI_MSG];
-    int rc;
     if (kind != HPT_WARM_IDENTICAL && kind != HPT_WARM_TRANSFER)
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: kind must be HPT_WARM_IDENTICAL or "
                          "HPT_WARM_TRANSFER, not %d", fn, (int)kind);
@@ -232,59 +250,64 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
                          MAX_PARENTS);
     if (hpti_journal_broken(s))
         return hpti_fail(s->errmsg, HPT_E_IO, "%s: an earlier journal write failed", fn);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return HPT_OK;
+}
+
+/* Step 1: open and read the parent journal into w->r. Failures go to the
+ * study's message directly (nothing to release yet). */
+static int warm_read(warm_job *w, const char *fn)
+{
+    hpt_study *s = w->s;
+    char msg[HPTI_MSG];
+    int fd = open(w->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return hpti_fail(s->errmsg, HPT_E_IO, "%s: cannot open parent journal '%s' (%s)", fn,
-                         path, strerror(errno));
-    hpti_jread r;
-    rc = hpti_journal_read(fd, path, &r, msg);
+                         w->path, strerror(errno));
+    int rc = hpti_journal_read(fd, w->path, &w->r, msg);
     close(fd);
-    if (rc)
-        return hpti_fail(s->errmsg, rc, "%s: %s", fn, msg);
-    hpt_space *ps = NULL;
+    return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, msg) : HPT_OK;
+}
+
+/* Step 2: the parent's study, and this study's parameters mapped onto its
+ * own by name (types may not change; a parameter new here needs its
+ * default). */
+static int warm_map(warm_job *w, char *summary, char *msg)
+{
+    hpt_study *s = w->s;
     const char *pstrat;
     int32_t pdir;
     uint64_t pseed;
-    size_t next = 0, n = 0, *map = NULL;
-    ptrial *t = NULL;
-    double *xs = NULL, *u = NULL;
-    rc = hpti_journal_parse_create(&r, path, &ps, &pstrat, &pdir, &pseed, &next, msg);
+    int rc = hpti_journal_parse_create(&w->r, w->path, &w->ps, &pstrat, &pdir, &pseed,
+                                       &w->next, msg);
     if (rc == 1)
-        rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' holds no study", path);
+        rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' holds no study", w->path);
     if (rc)
-        goto out;
-    /* Map this study's parameters onto the parent's by name. */
-    map = hpti_malloc(s->dim * sizeof *map);
-    u = hpti_malloc(s->dim * sizeof *u);
-    if (!map || !u) {
-        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-        goto out;
-    }
-    snprintf(summary, SUMMARY, "parent '%.200s' (%s): ", path,
-             kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
-    char extra[SUMMARY] = "";
+        return rc;
+    const hpt_space *ps = w->ps;
+    w->map = hpti_malloc(s->dim * sizeof *w->map);
+    w->u = hpti_malloc(s->dim * sizeof *w->u);
+    if (!w->map || !w->u)
+        return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+    snprintf(summary, SUMMARY, "parent '%.200s' (%s): ", w->path,
+             w->kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
     for (size_t i = 0; i < s->dim; i++) {
         const hpti_param *p = &s->space->p[i];
         size_t j;
         for (j = 0; j < ps->n && strcmp(ps->p[j].name, p->name) != 0; j++)
             ;
-        map[i] = j;
-        if (j < ps->n && ps->p[j].type != p->type) {
-            rc = hpti_fail(msg, HPT_E_TYPE,
-                           "parameter '%s' is %s in parent '%s' and %s here: types may not "
-                           "change",
-                           p->name, ptype(ps->p[j].type), path, ptype(p->type));
-            goto out;
-        }
+        w->map[i] = j;
+        if (j < ps->n && ps->p[j].type != p->type)
+            return hpti_fail(msg, HPT_E_TYPE,
+                             "parameter '%s' is %s in parent '%s' and %s here: types may not "
+                             "change",
+                             p->name, ptype(ps->p[j].type), w->path, ptype(p->type));
         if (j == ps->n) {
-            if (!s->warm || !s->warm->has_def[i]) {
-                rc = hpti_fail(msg, HPT_E_NAME,
-                               "parameter '%s' is not in parent '%s': give the value its "
-                               "trials had with hpt_study_warm_default",
-                               p->name, path);
-                goto out;
-            }
-            add_text(extra, "; '", p->name, "' set to its default");
+            if (!s->warm || !s->warm->has_def[i])
+                return hpti_fail(msg, HPT_E_NAME,
+                                 "parameter '%s' is not in parent '%s': give the value its "
+                                 "trials had with hpt_study_warm_default",
+                                 p->name, w->path);
+            add_text(w->extra, "; '", p->name, "' set to its default");
         }
     }
     for (size_t j = 0; j < ps->n; j++) {
@@ -292,112 +315,166 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
         for (i = 0; i < s->dim && strcmp(s->space->p[i].name, ps->p[j].name) != 0; i++)
             ;
         if (i == s->dim)
-            add_text(extra, "; parent parameter '", ps->p[j].name, "' is not here (ignored)");
+            add_text(w->extra, "; parent parameter '", ps->p[j].name, "' is not here (ignored)");
     }
-    if ((rc = parent_trials(&r, next, ps->n, path, &t, &xs, &n, msg)))
-        goto out;
-    double top = -INFINITY;
-    for (size_t k = 0; k < n; k++)
-        if (t[k].state == HPT_TRIAL_COMPLETE && t[k].budget > top)
-            top = t[k].budget;
-    int64_t used = 0, n_choice = 0, n_domain = 0, n_budget = 0;
-    size_t old_prior = s->hist.n_prior, old_transfer = s->hist.n_transfer;
-    int32_t parent = s->warm ? s->warm->n_parents : 0;
-    double sign = hpti_study_sign(s);
-    struct hpti_journal *j = hpti_journal_replaying(s) ? NULL : s->journal;
-    for (size_t k = 0; k < n && !rc; k++) {
-        if (t[k].state != HPT_TRIAL_COMPLETE)
-            continue;
-        if (t[k].budget != top) {
-            n_budget++;
-            continue;
-        }
-        int skip = 0;
-        for (size_t i = 0; i < s->dim && !skip; i++) {
-            const hpti_param *p = &s->space->p[i];
-            double x;
-            if (map[i] == ps->n)
-                x = s->warm->def[i];
-            else if (p->type == HPT_PARAM_CATEGORICAL) {
-                const char *c = ps->p[map[i]].choices[(size_t)t[k].x[map[i]]];
-                size_t q;
-                for (q = 0; q < p->n_choices && strcmp(p->choices[q], c) != 0; q++)
-                    ;
-                if (q == p->n_choices) {
-                    n_choice++;
-                    skip = 1;
-                    break;
-                }
-                x = (double)q;
-            } else
-                x = t[k].x[map[i]];
-            if (hpti_param_encode_free(p, x, &u[i])) {
-                n_domain++;
-                skip = 1;
+    return HPT_OK;
+}
+
+/* Step 3a: parent trial k in this study's unit cube, into w->u. @return 0,
+ * or 1 when it is skipped (a choice not here, a value outside the domain
+ * of a scale here; counted). */
+static int warm_point(warm_job *w, const ptrial *t)
+{
+    hpt_study *s = w->s;
+    const hpt_space *ps = w->ps;
+    for (size_t i = 0; i < s->dim; i++) {
+        const hpti_param *p = &s->space->p[i];
+        size_t m = w->map[i];
+        double x;
+        if (m == ps->n)
+            x = s->warm->def[i];
+        else if (p->type == HPT_PARAM_CATEGORICAL) {
+            const char *c = ps->p[m].choices[(size_t)t->x[m]];
+            size_t q;
+            for (q = 0; q < p->n_choices && strcmp(p->choices[q], c) != 0; q++)
+                ;
+            if (q == p->n_choices) {
+                w->n_choice++;
+                return 1;
             }
+            x = (double)q;
+        } else
+            x = t->x[m];
+        if (hpti_param_encode_free(p, x, &w->u[i])) {
+            w->n_domain++;
+            return 1;
         }
-        if (skip)
+    }
+    return 0;
+}
+
+/* Step 3: the parent's complete trials (read into w->t) at its largest
+ * budget become this study's warm-start data, each with a "prior" journal
+ * record (buffered in j, written in one piece by warm_commit). */
+static int warm_collect(warm_job *w, struct hpti_journal *j, char *msg)
+{
+    hpt_study *s = w->s;
+    double top = -INFINITY;
+    for (size_t k = 0; k < w->n; k++)
+        if (w->t[k].state == HPT_TRIAL_COMPLETE && w->t[k].budget > top)
+            top = w->t[k].budget;
+    int32_t parent = w->parent;
+    double sign = hpti_study_sign(s);
+    for (size_t k = 0; k < w->n; k++) {
+        if (w->t[k].state != HPT_TRIAL_COMPLETE)
             continue;
-        double loss = sign * t[k].value;
-        if (hpti_warm_add(s, kind, parent, loss, u)) {
-            rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-            break;
+        if (w->t[k].budget != top) {
+            w->n_budget++;
+            continue;
         }
-        used++;
+        if (warm_point(w, &w->t[k]))
+            continue;
+        double loss = sign * w->t[k].value;
+        if (hpti_warm_add(s, w->kind, parent, loss, w->u))
+            return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+        w->used++;
         if (j) {
             hpti_jrec_begin(j, "prior");
-            hpti_jrec_word(j, kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
+            hpti_jrec_word(j, w->kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
             hpti_jrec_i64(j, parent);
             hpti_jrec_double(j, loss);
             for (size_t i = 0; i < s->dim; i++)
-                hpti_jrec_double(j, u[i]);
+                hpti_jrec_double(j, w->u[i]);
             hpti_jrec_end(j); /* the block goes out in one write below */
         }
     }
-    int64_t skipped = n_choice + n_domain;
+    return HPT_OK;
+}
+
+/* Step 4: the summary's counts. */
+static void warm_summary(const warm_job *w, char *summary)
+{
+    int64_t skipped = w->n_choice + w->n_domain;
     char counts[256];
-    snprintf(counts, sizeof counts, "%lld of %lld complete trials used",
-             (long long)used, (long long)(used + skipped + n_budget));
+    snprintf(counts, sizeof counts, "%lld of %lld complete trials used", (long long)w->used,
+             (long long)(w->used + skipped + w->n_budget));
     add_text(summary, counts, "", "");
-    if (n_choice) {
+    if (w->n_choice) {
         snprintf(counts, sizeof counts, "; %lld skipped: a choice not in this space",
-                 (long long)n_choice);
+                 (long long)w->n_choice);
         add_text(summary, counts, "", "");
     }
-    if (n_domain) {
+    if (w->n_domain) {
         snprintf(counts, sizeof counts,
                  "; %lld skipped: a value outside the domain of this space's scale",
-                 (long long)n_domain);
+                 (long long)w->n_domain);
         add_text(summary, counts, "", "");
     }
-    if (n_budget) {
+    if (w->n_budget) {
         snprintf(counts, sizeof counts, "; %lld at a partial budget not used",
-                 (long long)n_budget);
+                 (long long)w->n_budget);
         add_text(summary, counts, "", "");
     }
-    add_text(summary, extra, "", "");
+    add_text(summary, w->extra, "", "");
+}
+
+/* Step 5: commit -- the "warm" record after the priors, in one write, and
+ * the note; on any failure (rc != 0 on entry included) the buffered
+ * records are dropped. @return rc or the commit's failure. */
+static int warm_commit(warm_job *w, struct hpti_journal *j, int rc, const char *summary,
+                       char *msg)
+{
+    int64_t skipped = w->n_choice + w->n_domain;
     if (!rc && j) {
         hpti_jrec_begin(j, "warm");
-        hpti_jrec_word(j, kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
-        hpti_jrec_i64(j, parent);
-        hpti_jrec_i64(j, used);
+        hpti_jrec_word(j, w->kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
+        hpti_jrec_i64(j, w->parent);
+        hpti_jrec_i64(j, w->used);
         hpti_jrec_i64(j, skipped);
         hpti_jrec_str(j, summary);
         rc = hpti_jrec_commit(j, msg);
     } else if (j)
         j->len = 0;
-    if (!rc && hpti_warm_note(s, kind, used, skipped, summary))
+    if (!rc && hpti_warm_note(w->s, w->kind, w->used, skipped, summary))
         rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-    if (rc) { /* all or nothing */
-        hpti_history_truncate_warm(&s->hist, old_prior, old_transfer);
+    return rc;
+}
+
+static void warm_job_free(warm_job *w)
+{
+    hpti_free(w->map);
+    hpti_free(w->u);
+    hpti_free(w->t);
+    hpti_free(w->xs);
+    hpt_space_destroy(w->ps);
+    hpti_jread_free(&w->r);
+}
+
+/* A warm start, all or nothing: steps 0-5 above. */
+static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summary)
+{
+    const char *fn = "hpt_study_warm_start";
+    char msg[HPTI_MSG];
+    int rc;
+    if ((rc = warm_allowed(s, kind, fn)) != HPT_OK)
+        return rc;
+    warm_job w = {.s = s, .path = path, .kind = kind,
+                  .parent = s->warm ? s->warm->n_parents : 0};
+    if ((rc = warm_read(&w, fn)) != HPT_OK)
+        return rc;
+    size_t old_prior = s->hist.n_prior, old_transfer = s->hist.n_transfer;
+    struct hpti_journal *j = hpti_journal_replaying(s) ? NULL : s->journal;
+    rc = warm_map(&w, summary, msg);
+    if (!rc)
+        rc = parent_trials(&w.r, w.next, w.ps->n, path, &w.t, &w.xs, &w.n, msg);
+    if (!rc) {
+        rc = warm_collect(&w, j, msg);
+        warm_summary(&w, summary);
+        rc = warm_commit(&w, j, rc, summary, msg);
+        if (rc)
+            hpti_history_truncate_warm(&s->hist, old_prior, old_transfer);
     }
-out:
-    hpti_free(map);
-    hpti_free(u);
-    hpti_free(t);
-    hpti_free(xs);
-    hpt_space_destroy(ps);
-    hpti_jread_free(&r);
+    warm_job_free(&w);
     return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, msg) : HPT_OK;
 }
 
