@@ -23,10 +23,10 @@ void hpti_history_free(hpti_history *h)
         hpti_free(h->curve[i].step);
         hpti_free(h->curve[i].loss);
     }
-    void *arrays[] = {h->u,          h->value,          h->budget,          h->parent,
-                      h->state,      h->curve,          h->obs_u,           h->obs_value,
-                      h->obs_trial,  h->run_u,          h->run_id,          h->transfer_u,
-                      h->transfer_value, h->transfer_parent};
+    void *arrays[] = {h->u,         h->value,      h->budget,     h->parent,
+                      h->root,      h->state,      h->curve,      h->obs_u,
+                      h->obs_value, h->obs_trial,  h->run_u,      h->run_id,
+                      h->transfer_u, h->transfer_value, h->transfer_parent};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         hpti_free(arrays[k]);
     hpti_history_init(h, h->dim);
@@ -76,6 +76,7 @@ int hpti_history_reserve(hpti_history *h)
             resize((void **)&h->value, c * nv, sizeof(double)) ||
             resize((void **)&h->budget, c, sizeof(double)) ||
             resize((void **)&h->parent, c, sizeof(int64_t)) ||
+            resize((void **)&h->root, c, sizeof(int64_t)) ||
             resize((void **)&h->state, c, sizeof(int32_t)) ||
             resize((void **)&h->curve, c, sizeof(hpti_curve)))
             return HPT_E_NOMEM;
@@ -101,6 +102,7 @@ void hpti_history_add_trial(hpti_history *h, const double *u, double budget, int
         h->value[i * nv + k] = NAN;
     h->budget[i] = budget;
     h->parent[i] = parent;
+    h->root[i] = parent < 0 ? (int64_t)i : h->root[parent];
     h->state[i] = HPT_TRIAL_RUNNING;
     memset(&h->curve[i], 0, sizeof h->curve[i]);
     /* ids only grow: appending keeps the running rows in id order */

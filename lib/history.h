@@ -51,6 +51,7 @@ typedef struct hpti_history {
     double *value;      /* n_trials * n_values; NaN until complete or pruned */
     double *budget;     /* 0 = full training */
     int64_t *parent;    /* trial continued, or -1 */
+    int64_t *root;      /* first trial of its configuration (itself if parent < 0) */
     int32_t *state;     /* HPT_TRIAL_* */
     hpti_curve *curve;  /* reports of each trial */
     size_t n_running, n_complete, n_failed, n_pruned;

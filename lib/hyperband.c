@@ -195,10 +195,9 @@ typedef struct {
     int64_t *rows;          /* configurations (first trial ids), in the order they finished */
     size_t n_rows, cap_rows;
     size_t n_obs_seen;      /* history observations looked at for new rows */
-    int64_t *root;          /* per trial id: its configuration's first trial */
     unsigned char *at;      /* per configuration: some trial of it failed */
     double *vb, *cv;        /* per configuration: budget and loss of its row value */
-    size_t cap_root, cap_at, cap_vb, cap_cv;
+    size_t cap_at, cap_vb, cap_cv;
     double *du, *dl, *dp;   /* engine input: rows, losses, pending points */
     size_t cap_u, cap_l, cap_p;
 } hb_model;
@@ -227,7 +226,6 @@ static void bayes_free(hyperband_state *st)
         return;
     hpti_bayes_free(&m->eng);
     hpti_free(m->rows);
-    hpti_free(m->root);
     hpti_free(m->at);
     hpti_free(m->vb);
     hpti_free(m->cv);
@@ -292,7 +290,6 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
         return random_sample(st, env, u, msg);
 
     if (hpti_grow((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
-        hpti_grow((void **)&m->root, &m->cap_root, n, sizeof *m->root) ||
         hpti_grow((void **)&m->at, &m->cap_at, n, 1) ||
         hpti_grow((void **)&m->vb, &m->cap_vb, n, sizeof *m->vb) ||
         hpti_grow((void **)&m->cv, &m->cap_cv, n, sizeof *m->cv) ||
@@ -309,8 +306,7 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
     for (size_t i = 0; i < n; i++) {
         int64_t parent = h->parent[i];
         int32_t state = h->state[i];
-        int64_t r = parent < 0 ? (int64_t)i : m->root[parent];
-        m->root[i] = r;
+        int64_t r = h->root[i];
         if (parent < 0) {
             m->at[i] = 0;
             m->vb[i] = 0;

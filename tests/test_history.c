@@ -29,6 +29,8 @@ static void test_rows_follow_events(void **state)
         assert_ok(hpt_study_ask(st, &id[k]));
     assert_int_equal(h->n_trials, 4);
     assert_int_equal(h->n_running, 4);
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(h->root[id[k]], id[k]); /* random: no continuations */
     for (int k = 0; k < 4; k++) {
         double x[2];
         assert_ok(hpt_trial_params(st, id[k], x, 2));
@@ -154,6 +156,34 @@ static void test_growth(void **state)
     hpt_study_destroy(st);
 }
 
+/* Continuations (hyperband promotions) share their configuration's root:
+ * the first trial of the chain. */
+static void test_roots(void **state)
+{
+    (void)state;
+    hpt_study *st = unit_study("hyperband");
+    assert_ok(hpt_study_set(st, "hyperband.max_resource", 9));
+    assert_ok(hpt_study_set_str(st, "hyperband.sampler", "random"));
+    const hpti_history *h = &st->hist;
+    int64_t id;
+    size_t promoted = 0;
+    for (int k = 0; k < 40; k++) {
+        assert_ok(hpt_study_ask(st, &id));
+        double x[2];
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        assert_ok(hpt_study_tell(st, id, x[0] + x[1]));
+    }
+    for (size_t i = 0; i < h->n_trials; i++) {
+        int64_t r = (int64_t)i;
+        while (h->parent[r] >= 0)
+            r = h->parent[r];
+        assert_int_equal(h->root[i], r);
+        promoted += h->parent[i] >= 0;
+    }
+    assert_true(promoted > 0);
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_running_in_id_order),
         cmocka_unit_test(test_priors_first),
         cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_roots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
