@@ -233,6 +233,7 @@ typedef struct {
     double *xs;
     size_t n;
     int64_t used, n_choice, n_domain, n_budget;
+    size_t old_prior, old_transfer; /* history counts before: rows past them are new */
     char extra[SUMMARY]; /* notes on parameters, appended to the summary */
 } warm_job;
 
@@ -354,9 +355,8 @@ static int warm_point(warm_job *w, const ptrial *t)
 }
 
 /* Step 3: the parent's complete trials (read into w->t) at its largest
- * budget become this study's warm-start data, each with a "prior" journal
- * record (buffered in j, written in one piece by warm_commit). */
-static int warm_collect(warm_job *w, struct hpti_journal *j, char *msg)
+ * budget become this study's warm-start data (history rows). */
+static int warm_collect(warm_job *w, char *msg)
 {
     hpt_study *s = w->s;
     double top = -INFINITY;
@@ -378,15 +378,6 @@ static int warm_collect(warm_job *w, struct hpti_journal *j, char *msg)
         if (hpti_warm_add(s, w->kind, parent, loss, w->u))
             return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
         w->used++;
-        if (j) {
-            hpti_jrec_begin(j, "prior");
-            hpti_jrec_word(j, w->kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
-            hpti_jrec_i64(j, parent);
-            hpti_jrec_double(j, loss);
-            for (size_t i = 0; i < s->dim; i++)
-                hpti_jrec_double(j, w->u[i]);
-            hpti_jrec_end(j); /* the block goes out in one write below */
-        }
     }
     return HPT_OK;
 }
@@ -418,14 +409,29 @@ static void warm_summary(const warm_job *w, char *summary)
     add_text(summary, w->extra, "", "");
 }
 
-/* Step 5: commit -- the "warm" record after the priors, in one write, and
- * the note; on any failure (rc != 0 on entry included) the buffered
- * records are dropped. @return rc or the commit's failure. */
+/* Step 5: commit -- one "prior" record per history row this warm start
+ * added, then the "warm" record, in one write; then the note. Nothing is
+ * written after a failure (rc != 0 on entry). @return rc or the commit's
+ * failure. */
 static int warm_commit(warm_job *w, struct hpti_journal *j, int rc, const char *summary,
                        char *msg)
 {
+    const hpti_history *h = &w->s->hist;
+    int identical = w->kind == HPT_WARM_IDENTICAL;
     int64_t skipped = w->n_choice + w->n_domain;
     if (!rc && j) {
+        size_t from = identical ? w->old_prior : w->old_transfer;
+        size_t to = identical ? h->n_prior : h->n_transfer;
+        for (size_t k = from; k < to; k++) {
+            const double *u = (identical ? h->obs_u : h->transfer_u) + k * h->dim;
+            hpti_jrec_begin(j, "prior");
+            hpti_jrec_word(j, identical ? "identical" : "transfer");
+            hpti_jrec_i64(j, w->parent);
+            hpti_jrec_double(j, (identical ? h->obs_value : h->transfer_value)[k * h->n_values]);
+            for (size_t i = 0; i < h->dim; i++)
+                hpti_jrec_double(j, u[i]);
+            hpti_jrec_end(j); /* the block goes out in one write below */
+        }
         hpti_jrec_begin(j, "warm");
         hpti_jrec_word(j, w->kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
         hpti_jrec_i64(j, w->parent);
@@ -433,8 +439,7 @@ static int warm_commit(warm_job *w, struct hpti_journal *j, int rc, const char *
         hpti_jrec_i64(j, skipped);
         hpti_jrec_str(j, summary);
         rc = hpti_jrec_commit(j, msg);
-    } else if (j)
-        j->len = 0;
+    }
     if (!rc && hpti_warm_note(w->s, w->kind, w->used, skipped, summary))
         rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
     return rc;
@@ -459,20 +464,20 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
     if ((rc = warm_allowed(s, kind, fn)) != HPT_OK)
         return rc;
     warm_job w = {.s = s, .path = path, .kind = kind,
-                  .parent = s->warm ? s->warm->n_parents : 0};
+                  .parent = s->warm ? s->warm->n_parents : 0,
+                  .old_prior = s->hist.n_prior, .old_transfer = s->hist.n_transfer};
     if ((rc = warm_read(&w, fn)) != HPT_OK)
         return rc;
-    size_t old_prior = s->hist.n_prior, old_transfer = s->hist.n_transfer;
     struct hpti_journal *j = hpti_journal_replaying(s) ? NULL : s->journal;
     rc = warm_map(&w, summary, msg);
     if (!rc)
         rc = parent_trials(&w.r, w.next, w.ps->n, path, &w.t, &w.xs, &w.n, msg);
     if (!rc) {
-        rc = warm_collect(&w, j, msg);
+        rc = warm_collect(&w, msg);
         warm_summary(&w, summary);
         rc = warm_commit(&w, j, rc, summary, msg);
         if (rc)
-            hpti_history_truncate_warm(&s->hist, old_prior, old_transfer);
+            hpti_history_truncate_warm(&s->hist, w.old_prior, w.old_transfer);
     }
     warm_job_free(&w);
     return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, msg) : HPT_OK;
