@@ -362,7 +362,8 @@ static const setting settings[] = {
     {"journal", ARG_ONE, WHERE_ANY, "FILE", "durable job: every event is journaled"},
     {"resume", ARG_ONE, WHERE_FLAG, "FILE", "continue the job of a journal"},
     {"status", ARG_ONE, WHERE_FLAG, "FILE", "print a journal's trials table and best"},
-    {"export", ARG_ONE, WHERE_FLAG, "csv", "export the trials (with --journal/--resume/--status)"},
+    {"export", ARG_ONE, WHERE_FLAG, "csv|json",
+     "export the trials (with --journal/--resume/--status)"},
     {"output", ARG_ONE, WHERE_FLAG, "FILE",
      "where --export writes (default stdout, or JOB/trials.csv)"},
     {"warm-start-identical", ARG_ONE, WHERE_ANY, "FILE",
@@ -374,6 +375,10 @@ static const setting settings[] = {
     {"live", ARG_NONE, WHERE_ANY, NULL, "always draw the live status line on stderr"},
     {"no-live", ARG_NONE, WHERE_ANY, NULL, "never draw it (default: when stderr is a terminal)"},
     {"quiet", ARG_NONE, WHERE_ANY, NULL, "no per-trial lines"},
+    {"digits", ARG_ONE, WHERE_ANY, "N",
+     "significant digits of values in output lines (default 0 = exact)"},
+    {"retries", ARG_ONE, WHERE_ANY, "K",
+     "re-run a failed trial up to K times before telling it failed (default 0)"},
     {"print-spec", ARG_NONE, WHERE_FLAG, NULL, "print the job as a spec file and exit"},
     {"help", ARG_NONE, WHERE_FLAG, NULL, "this text"},
     {"version", ARG_NONE, WHERE_FLAG, NULL, "print the version"},
@@ -386,10 +391,10 @@ void cli_usage(FILE *f)
           "       hpt-tune --status JOURNAL [--export csv [--output FILE]]\n"
           "       hpt-tune --journal JOURNAL --export csv [--output FILE]\n"
           "Runs COMMAND once per trial. Placeholders {NAME}, {trial_id}, {budget},\n"
-          "{resume_from}, {trial_dir} and {resume_dir} in COMMAND and the launcher are\n"
-          "replaced; the environment gets HPT_PARAM_<NAME>, HPT_TRIAL_ID, HPT_BUDGET,\n"
-          "HPT_RESUME_FROM, HPT_TRIAL_DIR and HPT_RESUME_DIR. The objective is the last\n"
-          "output line matching --metric. Flags:\n",
+          "{resume_from}, {trial_dir}, {resume_dir} and {slot} in COMMAND and the\n"
+          "launcher are replaced; the environment gets HPT_PARAM_<NAME>, HPT_TRIAL_ID,\n"
+          "HPT_BUDGET, HPT_RESUME_FROM, HPT_TRIAL_DIR, HPT_RESUME_DIR and HPT_SLOT. The\n"
+          "objective is the last output line matching --metric. Flags:\n",
           f);
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
         char left[48];
@@ -547,8 +552,8 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
     if (!strcmp(n, "status"))
         return set_mode(job, CLI_STATUS, v, err, errn);
     if (!strcmp(n, "export")) {
-        if (strcmp(v, "csv") != 0)
-            return usage_err(err, errn, "--export: the only format is csv, not '%s'", v);
+        if (strcmp(v, "csv") != 0 && strcmp(v, "json") != 0)
+            return usage_err(err, errn, "--export: the formats are csv and json, not '%s'", v);
         replace(&job->export_format, v);
         return 0;
     }
@@ -584,6 +589,17 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
     }
     if (!strcmp(n, "quiet")) {
         job->quiet = 1;
+        return 0;
+    }
+    if (!strcmp(n, "digits") || !strcmp(n, "retries")) {
+        int dig = !strcmp(n, "digits");
+        if (parse_int64(v, 0, dig ? 17 : 1000, &i64))
+            return usage_err(err, errn, "%s: --%s wants an integer in 0..%d, not '%s'", where, n,
+                             dig ? 17 : 1000, v);
+        if (dig)
+            job->digits = (int)i64;
+        else
+            job->retries = i64;
         return 0;
     }
     if (!strcmp(n, "print-spec")) {
@@ -676,6 +692,27 @@ int cli_load_spec(cli_job *job, const char *path, char *err, size_t errn)
         char where[300];
         snprintf(where, sizeof where, "%s:%d", path, lineno);
         const setting *s = find_setting(k);
+        char *unq = NULL;
+        if ((*v == '\'' || *v == '"') && s && strcmp(k, "command") && strcmp(k, "launcher")) {
+            /* A quoted value is one word (cli_split_words rules): how the
+             * writer keeps blanks at its ends, and leading quotes. */
+            char **w = NULL;
+            size_t nw = 0;
+            if (cli_split_words(v, &w, &nw, err, errn) || nw != 1) {
+                if (nw != 1 && !rc)
+                    usage_err(err, errn, "%s: a quoted value must be one quoted word", where);
+                cli_free_strv(w, nw);
+                char tmp[512];
+                snprintf(tmp, sizeof tmp, "%s", err);
+                if (strncmp(tmp, path, strlen(path)) != 0)
+                    snprintf(err, errn, "%s: %s", where, tmp);
+                rc = -1;
+                break;
+            }
+            unq = w[0];
+            free(w);
+            v = unq;
+        }
         if (!s || s->where == WHERE_FLAG)
             rc = usage_err(err, errn, "%s: unknown key '%s'", where, k);
         else if (s->arg == ARG_ONE && !*v)
@@ -691,6 +728,7 @@ int cli_load_spec(cli_job *job, const char *path, char *err, size_t errn)
             }
             rc = -1;
         }
+        free(unq);
     }
     if (!rc && ferror(f))
         rc = usage_err(err, errn, "reading '%s': %s", path, strerror(errno));
@@ -710,6 +748,24 @@ static void write_words(FILE *f, const char *key, char **w, size_t n)
     fputc('\n', f);
 }
 
+/* "key value\n", with value quoted when the reader would not give it back
+ * as it is: blanks at its ends (the reader trims them), a leading quote. */
+static void write_value(FILE *f, const char *key, const char *value)
+{
+    size_t n = strlen(value);
+    int quote = n && (isspace((unsigned char)value[0]) || isspace((unsigned char)value[n - 1]) ||
+                      value[0] == '\'' || value[0] == '"');
+    if (quote) {
+        char *q = cli_quote_word(value);
+        fprintf(f, "%s %s\n", key, q);
+        free(q);
+    } else
+        fprintf(f, "%s %s\n", key, value);
+}
+
+/* Whether a spec line could not hold the text at all (line breaks). */
+static int unwritable(const char *s) { return strpbrk(s, "\n\r") != NULL; }
+
 void cli_print_spec(FILE *f, const cli_job *job)
 {
     char a[40], b[40];
@@ -717,10 +773,14 @@ void cli_print_spec(FILE *f, const cli_job *job)
     for (size_t i = 0; i < job->n_params; i++) {
         const cli_param *p = &job->params[i];
         if (p->type == HPT_PARAM_CATEGORICAL) {
-            fprintf(f, "cat %s=", p->name);
-            for (size_t j = 0; j < p->n_choices; j++)
-                fprintf(f, "%s%s", j ? "," : "", p->choices[j]);
-            fputc('\n', f);
+            char *v = cli_xasprintf("%s=", p->name);
+            for (size_t j = 0; j < p->n_choices; j++) {
+                char *w = cli_xasprintf("%s%s%s", v, j ? "," : "", p->choices[j]);
+                free(v);
+                v = w;
+            }
+            write_value(f, "cat", v);
+            free(v);
             continue;
         }
         if (p->type == HPT_PARAM_FLOAT) {
@@ -740,19 +800,27 @@ void cli_print_spec(FILE *f, const cli_job *job)
     cli_fmt_double(a, sizeof a, job->trial_timeout);
     cli_fmt_double(b, sizeof b, job->grace);
     fprintf(f, "trial-timeout %s\ngrace %s\n", a, b);
-    for (size_t i = 0; i < job->n_opts; i++)
-        fprintf(f, "option %s=%s\n", job->opt_names[i], job->opt_values[i]);
-    fprintf(f, "metric %s\n", job->metric);
+    if (job->digits)
+        fprintf(f, "digits %d\n", job->digits);
+    if (job->retries)
+        fprintf(f, "retries %lld\n", (long long)job->retries);
+    for (size_t i = 0; i < job->n_opts; i++) {
+        char *v = cli_xasprintf("%s=%s", job->opt_names[i], job->opt_values[i]);
+        write_value(f, "option", v);
+        free(v);
+    }
+    write_value(f, "metric", job->metric);
     if (job->report_metric)
-        fprintf(f, "report-metric %s\n", job->report_metric);
+        write_value(f, "report-metric", job->report_metric);
     if (job->n_launcher)
         write_words(f, "launcher", job->launcher, job->n_launcher);
     if (job->job_dir)
-        fprintf(f, "job-dir %s\n", job->job_dir);
+        write_value(f, "job-dir", job->job_dir);
     for (size_t i = 0; i < job->n_warm; i++)
-        fprintf(f, "warm-start-%s %s\n",
-                job->warm_kinds[i] == HPT_WARM_IDENTICAL ? "identical" : "transfer",
-                job->warm_paths[i]);
+        write_value(f,
+                    job->warm_kinds[i] == HPT_WARM_IDENTICAL ? "warm-start-identical"
+                                                             : "warm-start-transfer",
+                    job->warm_paths[i]);
     for (size_t i = 0; i < job->n_warm_defaults; i++) {
         cli_fmt_double(a, sizeof a, job->warm_default_values[i]);
         fprintf(f, "warm-default %s=%s\n", job->warm_default_names[i], a);
@@ -763,6 +831,13 @@ void cli_print_spec(FILE *f, const cli_job *job)
 
 int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn)
 {
+    for (size_t i = 0; i < job->n_params; i++)
+        for (size_t j = 0; j < job->params[i].n_choices; j++)
+            if (unwritable(job->params[i].choices[j]))
+                return usage_err(err, errn,
+                                 "parameter '%s': a choice with a line break cannot be kept "
+                                 "in the job spec",
+                                 job->params[i].name);
     /* Written aside and renamed, so a crash never leaves half a spec. */
     char *tmp = cli_xasprintf("%s.tmp", path);
     FILE *f = fopen(tmp, "w");

@@ -87,7 +87,7 @@ typedef struct {
     size_t n_command;
     char *job_dir;         /* NULL: <journal>.d, or a fresh hpt-tune.XXXXXX */
     char *journal;         /* NULL: no journal (nothing survives a crash) */
-    char *export_format;   /* "csv" */
+    char *export_format;   /* "csv" or "json" */
     char *output;          /* export destination, NULL = stdout */
     char **warm_paths;     /* parent journals ... */
     int32_t *warm_kinds;   /* ... and HPT_WARM_* for each */
@@ -97,6 +97,8 @@ typedef struct {
     size_t n_warm_defaults;
     int status_line;       /* -1 auto (stderr is a TTY), 0 off, 1 on */
     int quiet;             /* no per-trial lines */
+    int digits;            /* --digits: significant digits shown, 0 = exact */
+    int64_t retries;       /* --retries: re-runs of a failed configuration */
     unsigned set_mask;     /* which scalar settings were given (CLI_SET_*) */
 } cli_job;
 
@@ -147,9 +149,10 @@ typedef struct {
 int cli_check_template(const cli_job *job, char **words, size_t n, char *err, size_t errn);
 /* Built-in placeholder names (NULL-terminated); parameters may not use them. */
 extern const char *const cli_builtins[];
-/* Fill subst with the trial's parameter texts and built-ins. */
+/* Fill subst with the trial's parameter texts and built-ins; slot is the
+ * parallel slot (0 .. parallel-1) the trial runs in, {slot} / HPT_SLOT. */
 int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int64_t id,
-                   const char *trial_dir, char *err, size_t errn);
+                   const char *trial_dir, size_t slot, char *err, size_t errn);
 void cli_subst_free(cli_subst *s);
 /* Expand one template word ({{ -> {, }} -> }). Caller frees. */
 char *cli_expand(const char *word, const cli_subst *s);
@@ -254,6 +257,14 @@ typedef struct {
     int64_t n_complete, n_failed, n_pruned;
 } cli_progress;
 
+/* Where the human-readable lines go: stdout, unless stdout carries an
+ * export (--export csv with the output "-"), then stderr. */
+extern FILE *cli_human_out;
+FILE *cli_human(void);
+/* --digits N: significant digits of values in human lines (0 = the fewest
+ * that read back exactly). */
+extern int cli_digits;
+
 void cli_progress_init(cli_progress *p, int status_line, int quiet);
 /* One line for a finished trial. state: HPT_TRIAL_*; reason for failures. */
 void cli_progress_trial(cli_progress *p, const cli_job *job, const hpt_study *study,
@@ -288,6 +299,8 @@ int cli_journal_open(const char *path, const hpt_space *space, const char *strat
                      int32_t direction, uint64_t seed, hpt_study **out);
 int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind);
 int cli_journal_export_csv(const hpt_study *study, const char *path);
+/* format "csv" or "json" */
+int cli_journal_export(const hpt_study *study, const char *format, const char *path);
 int cli_journal_warm_default(hpt_study *study, const char *name, double value);
 void cli_journal_warm_report(const hpt_study *study); /* what the warm starts used */
 /* Why the study is done ("max_trials", "patience" ...), or NULL. */

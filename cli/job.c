@@ -38,6 +38,15 @@ typedef struct {
     int fatal;        /* a library call failed: wind down, exit 1 */
     int stopping;     /* interrupted or fatal: no new trials */
     double t0;
+    /* --retries: failed runs of each trial so far, with their reasons, and
+     * the trials waiting to run again (same id, same configuration). */
+    struct retry_rec {
+        int64_t id, failures;
+        char *reasons;
+    } *retry;
+    size_t n_retry;
+    int64_t *retry_queue;
+    size_t n_queue;
 } run_ctx;
 
 static void fatal(run_ctx *c, const char *what, int rc)
@@ -136,10 +145,57 @@ static void on_line(cli_trial *t, const char *line, void *vctx)
 
 /* ---- finishing a trial ------------------------------------------------------------------ */
 
+/* --retries K: a failure may be transient (a preempted node, a full disk),
+ * so a failed run is started again under the same trial id, up to K times,
+ * before the study is told. The trial stays running in the study meanwhile;
+ * the reasons of the earlier runs are kept and told with the last one.
+ * Returns 1 when the trial was queued to run again; otherwise appends the
+ * earlier reasons to reason (n = sizeof the caller's buffer). */
+static int retry_later(run_ctx *c, cli_trial *t, char *reason)
+{
+    const size_t n = 1024;
+    struct retry_rec *r = NULL;
+    for (size_t i = 0; i < c->n_retry; i++)
+        if (c->retry[i].id == t->id)
+            r = &c->retry[i];
+    if (c->job->retries <= 0 && !r)
+        return 0;
+    if (!r) {
+        c->retry = cli_xrealloc(c->retry, (c->n_retry + 1) * sizeof *c->retry);
+        r = &c->retry[c->n_retry++];
+        r->id = t->id;
+        r->failures = 0;
+        r->reasons = cli_xstrdup("");
+    }
+    r->failures++;
+    if (r->failures <= c->job->retries && !c->stopping) {
+        char *all = cli_xasprintf("%s%s%s", r->reasons, *r->reasons ? "; " : "", reason);
+        free(r->reasons);
+        r->reasons = all;
+        cli_trial_note(t, "run %lld failed: %s; retrying (--retries %lld)",
+                       (long long)r->failures, reason, (long long)c->job->retries);
+        if (!c->job->quiet) {
+            cli_progress_clear(&c->progress);
+            fprintf(stderr, "hpt-tune: trial %lld failed (%s); running it again (%lld of %lld)\n",
+                    (long long)t->id, reason, (long long)r->failures,
+                    (long long)c->job->retries);
+        }
+        c->retry_queue = cli_xrealloc(c->retry_queue, (c->n_queue + 1) * sizeof(int64_t));
+        c->retry_queue[c->n_queue++] = t->id;
+        return 1;
+    }
+    if (*r->reasons) {
+        size_t len = strlen(reason);
+        snprintf(reason + len, n - len, " (after %lld runs; earlier: %s)",
+                 (long long)r->failures, r->reasons);
+    }
+    return 0;
+}
+
 static void finish(run_ctx *c, size_t slot)
 {
     cli_trial *t = &c->slots[slot];
-    char reason[256] = "";
+    char reason[1024] = "";
     int rc = HPT_OK;
     int32_t state = HPT_TRIAL_FAILED;
     double v;
@@ -177,7 +233,9 @@ static void finish(run_ctx *c, size_t slot)
         if (!reason[0]) {
             rc = hpt_study_tell(c->study, t->id, v);
             state = HPT_TRIAL_COMPLETE;
-        } else
+        } else if (retry_later(c, t, reason))
+            goto out;
+        else
             rc = hpt_study_tell_failed(c->study, t->id, reason);
     }
     if (rc) {
@@ -230,7 +288,7 @@ static void launch(run_ctx *c, size_t slot, int64_t id, int rerun)
         }
     }
     cli_subst s;
-    if (cli_subst_fill(&s, job, c->study, id, dir, err, sizeof err)) {
+    if (cli_subst_fill(&s, job, c->study, id, dir, slot, err, sizeof err)) {
         fprintf(stderr, "hpt-tune: %s\n", err);
         c->fatal = 1;
         free(t->pidfile);
@@ -251,7 +309,8 @@ static void launch(run_ctx *c, size_t slot, int64_t id, int rerun)
     int rc = cli_trial_start(t, argv, env, log, err, sizeof err);
     cli_trial_pidfile(t);
     if (rc == 0 && rerun)
-        cli_trial_note(t, "re-run of a trial cut off by an interruption (--resume)");
+        cli_trial_note(t, rerun == 2 ? "re-run of a failed trial (--retries)"
+                                     : "re-run of a trial cut off by an interruption (--resume)");
     if (rc == 0 && t->end != CLI_END_SPAWN && job->trial_timeout > 0)
         t->deadline = t->started + job->trial_timeout;
     cli_free_strv(argv, argc);
@@ -347,7 +406,12 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
                     c.slots[i].kill_at = cli_now();
         }
 
-        /* Fill free slots. */
+        /* Fill free slots: retries first, then cut-off trials, then asks. */
+        while (!c.stopping && c.running < np && c.n_queue) {
+            int64_t id = c.retry_queue[0];
+            memmove(c.retry_queue, c.retry_queue + 1, --c.n_queue * sizeof *c.retry_queue);
+            launch(&c, free_slot(&c), id, 2);
+        }
         while (!c.stopping && !done_asking && c.running < np) {
             size_t slot = free_slot(&c);
             int64_t id;
@@ -387,7 +451,7 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
                 fatal(&c, "ask", rc);
             break;
         }
-        if (c.running == 0 && (done_asking || c.stopping))
+        if (c.running == 0 && (c.stopping || (done_asking && !c.n_queue)))
             break;
         if (c.running == 0 && c.fatal)
             break;
@@ -429,27 +493,39 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
     hpt_study_trial_count(study, &total);
     double secs = cli_now() - c.t0;
     if (cli_interrupted) {
-        fprintf(stderr, "hpt-tune: interrupted by signal %d after %.1f s; %s\n",
-                (int)cli_interrupted, secs,
-                job->journal ? "continue with: hpt-tune --resume <journal>"
-                             : "no --journal, so the job cannot be resumed");
+        if (job->journal) {
+            char *q = cli_quote_word(job->journal);
+            fprintf(stderr,
+                    "hpt-tune: interrupted by signal %d after %.1f s; continue with: "
+                    "hpt-tune --resume %s\n",
+                    (int)cli_interrupted, secs, q);
+            free(q);
+        } else
+            fprintf(stderr,
+                    "hpt-tune: interrupted by signal %d after %.1f s; no --journal, so the "
+                    "job cannot be resumed\n",
+                    (int)cli_interrupted, secs);
         rc = CLI_EXIT_SIGNAL + (int)cli_interrupted;
     } else if (c.fatal)
         rc = CLI_EXIT_FAIL;
     else {
         if (!job->quiet)
-            printf("finished: %lld trials (%lld complete, %lld failed, %lld pruned here) in "
+            fprintf(cli_human(), "finished: %lld trials (%lld complete, %lld failed, %lld pruned here) in "
                    "%.1f s; %s\n",
                    (long long)total, (long long)c.progress.n_complete,
                    (long long)c.progress.n_failed, (long long)c.progress.n_pruned, secs,
                    done_reason);
         rc = hpt_study_best(study, NULL, NULL) == HPT_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     }
-    cli_print_best(stdout, job, study);
-    fflush(stdout);
+    cli_print_best(cli_human(), job, study);
+    fflush(cli_human());
     free(pfd);
     free(pslot);
     free(rerun);
+    for (size_t i = 0; i < c.n_retry; i++)
+        free(c.retry[i].reasons);
+    free(c.retry);
+    free(c.retry_queue);
     free(c.slots);
     free(c.active);
     cli_metrics_free(&c.metrics);

@@ -11,6 +11,8 @@
  * cli.mk compiles this file only when include/hpt.h declares hpt_study_open
  * (otherwise journal_none.c). Everything that depends on the journal's
  * exact API is here, so a different final API changes this file only. */
+#include <string.h>
+
 #include "hpt_tune.h"
 
 int cli_journal_available(void) { return 1; }
@@ -37,6 +39,15 @@ int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind)
 int cli_journal_export_csv(const hpt_study *study, const char *path)
 {
     int rc = hpt_study_export_csv(study, path);
+    if (rc)
+        fprintf(stderr, "hpt-tune: export to %s: %s\n", path, hpt_study_errmsg(study));
+    return rc;
+}
+
+int cli_journal_export(const hpt_study *study, const char *format, const char *path)
+{
+    int json = format && !strcmp(format, "json");
+    int rc = json ? hpt_study_export_json(study, path) : hpt_study_export_csv(study, path);
     if (rc)
         fprintf(stderr, "hpt-tune: export to %s: %s\n", path, hpt_study_errmsg(study));
     return rc;

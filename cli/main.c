@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hpt_tune.h"
@@ -106,7 +107,7 @@ static int do_export(const cli_job *job, const hpt_study *study, const char *dfl
     struct stat st;
     int special = out && stat(out, &st) == 0 && !S_ISREG(st.st_mode);
     if (out && !special) {
-        if (cli_journal_export_csv(study, out))
+        if (cli_journal_export(study, job->export_format, out))
             return -1;
         fprintf(stderr, "hpt-tune: trials exported to %s\n", out);
         return 0;
@@ -122,7 +123,8 @@ static int do_export(const cli_job *job, const hpt_study *study, const char *dfl
         FILE *f = NULL, *o = out ? fopen(out, "wb") : stdout;
         if (!o)
             fprintf(stderr, "hpt-tune: cannot write %s: %s\n", out, strerror(errno));
-        else if (cli_journal_export_csv(study, tmp) == HPT_OK && (f = fopen(tmp, "rb"))) {
+        else if (cli_journal_export(study, job->export_format, tmp) == HPT_OK &&
+                 (f = fopen(tmp, "rb"))) {
             char buf[65536];
             size_t n;
             while ((n = fread(buf, 1, sizeof buf, f)) > 0)
@@ -150,9 +152,9 @@ static int show(const cli_job *job, hpt_space *space)
         return CLI_EXIT_FAIL;
     int rc = CLI_EXIT_OK;
     if (job->mode == CLI_STATUS) {
-        cli_print_table(stdout, job, study);
-        cli_print_best(stdout, job, study);
-        fflush(stdout);
+        cli_print_table(cli_human(), job, study);
+        cli_print_best(cli_human(), job, study);
+        fflush(cli_human());
     }
     if (do_export(job, study, NULL))
         rc = CLI_EXIT_FAIL;
@@ -254,7 +256,7 @@ static int run(cli_job *job, hpt_space *space)
     }
     rc = cli_run_job(job, study, dir);
     if ((rc == CLI_EXIT_OK || rc == CLI_EXIT_FAIL) && job->export_format) {
-        char *dflt = cli_xasprintf("%s/trials.csv", dir);
+        char *dflt = cli_xasprintf("%s/trials.%s", dir, job->export_format);
         if (do_export(job, study, dflt))
             rc = CLI_EXIT_FAIL;
         free(dflt);
@@ -265,8 +267,42 @@ out:
     return rc;
 }
 
+/* hpt-tune --report JOURNAL [-o FILE] [--title T]: the HTML report is the
+ * Python package's work (python3 -m hpt report); Debian's python3 first,
+ * since the plotting packages are installed for it. */
+static int run_report(int argc, char **argv)
+{
+    const char *py = getenv("HPT_PYTHON");
+    if (!py)
+        py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    char **av = cli_xmalloc(((size_t)argc + 4) * sizeof *av);
+    av[0] = (char *)py, av[1] = "-m", av[2] = "hpt", av[3] = "report";
+    for (int i = 2; i <= argc; i++)
+        av[i + 2] = argv[i]; /* the journal, the options, the NULL */
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvp(py, av);
+        _exit(127);
+    }
+    int st = 0;
+    free(av);
+    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+        return CLI_EXIT_FAIL;
+    /* 127: no such interpreter; 1 with Python's own message (no package
+     * "hpt", an unreadable journal); 3: a plotting package is missing */
+    if (WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 3) {
+        fprintf(stderr, "hpt-tune: --report runs '%s -m hpt report', which needs libhpt's "
+                "Python package (python/ of the source tree on PYTHONPATH) and matplotlib "
+                "(Debian: apt install python3 python3-matplotlib)\n", py);
+        return CLI_EXIT_FAIL;
+    }
+    return WEXITSTATUS(st) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "--report"))
+        return run_report(argc, argv);
     char err[1024] = "";
     cli_job job;
     int rc;
@@ -347,6 +383,11 @@ int main(int argc, char **argv)
         rc = usage_error(err);
         goto done;
     }
+    /* stdout carries the export alone when it is the export's output: the
+     * table, per-trial lines and best go to stderr then. */
+    if (job.export_format && (job.output ? !strcmp(job.output, "-") : show_only))
+        cli_human_out = stderr;
+    cli_digits = job.digits;
     hpt_space *space = cli_make_space(&job, err, sizeof err);
     if (!space) {
         rc = usage_error(err);

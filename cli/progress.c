@@ -7,6 +7,20 @@
 
 #include "hpt_tune.h"
 
+FILE *cli_human_out;
+int cli_digits;
+
+FILE *cli_human(void) { return cli_human_out ? cli_human_out : stdout; }
+
+/* A number for people: round-trip exact by default, --digits N rounds. */
+static void fmt_number(char *buf, size_t n, double x)
+{
+    if (cli_digits > 0)
+        snprintf(buf, n, "%.*g", cli_digits, x);
+    else
+        cli_fmt_double(buf, n, x);
+}
+
 static const char *state_name(int32_t st)
 {
     switch (st) {
@@ -30,7 +44,7 @@ void cli_format_params(char *buf, size_t n, const cli_job *job, const hpt_study 
         int64_t k;
         const char *c;
         if (p->type == HPT_PARAM_FLOAT && hpt_trial_float(study, id, p->name, &x) == HPT_OK)
-            cli_fmt_double(val, sizeof val, x);
+            fmt_number(val, sizeof val, x);
         else if (p->type == HPT_PARAM_INT && hpt_trial_int(study, id, p->name, &k) == HPT_OK)
             snprintf(val, sizeof val, "%lld", (long long)k);
         else if (p->type == HPT_PARAM_CATEGORICAL &&
@@ -47,7 +61,7 @@ static void fmt_value(char *buf, size_t n, const hpt_study *study, int64_t id)
 {
     double v;
     if (hpt_trial_value(study, id, &v) == HPT_OK)
-        snprintf(buf, n, "%.6g", v);
+        fmt_number(buf, n, v);
     else
         snprintf(buf, n, "-");
 }
@@ -56,10 +70,29 @@ static void fmt_best(char *buf, size_t n, const hpt_study *study)
 {
     int64_t id;
     double v;
-    if (hpt_study_best(study, &id, &v) == HPT_OK)
-        snprintf(buf, n, "%.6g (trial %lld)", v, (long long)id);
-    else
+    if (hpt_study_best(study, &id, &v) == HPT_OK) {
+        char num[40];
+        fmt_number(num, sizeof num, v);
+        snprintf(buf, n, "%s (trial %lld)", num, (long long)id);
+    } else
         snprintf(buf, n, "-");
+}
+
+/* " budget=B" for multi-fidelity trials, plus " resume_from=P" for a promotion
+ * (the trial it continues); "" for full-budget trials of other strategies. */
+static void fmt_budget(char *buf, size_t n, const hpt_study *study, int64_t id)
+{
+    double b = 0;
+    int64_t from = -1;
+    buf[0] = '\0';
+    if (hpt_trial_budget(study, id, &b, &from) != HPT_OK || b == 0)
+        return;
+    char num[40];
+    cli_fmt_double(num, sizeof num, b);
+    if (from >= 0)
+        snprintf(buf, n, " budget=%s resume_from=%lld", num, (long long)from);
+    else
+        snprintf(buf, n, " budget=%s", num);
 }
 
 void cli_progress_init(cli_progress *p, int status_line, int quiet)
@@ -90,17 +123,19 @@ void cli_progress_trial(cli_progress *p, const cli_job *job, const hpt_study *st
         p->n_pruned++;
     if (p->quiet)
         return;
-    char params[2048], value[64], best[96];
+    char params[2048], value[64], best[96], budget[96];
     cli_format_params(params, sizeof params, job, study, id);
     fmt_value(value, sizeof value, study, id);
     fmt_best(best, sizeof best, study);
+    fmt_budget(budget, sizeof budget, study, id);
     cli_progress_clear(p);
-    printf("trial %lld %s %s value=%s best=%s %.2fs", (long long)id, state_name(state), params,
-           value, best, seconds);
+    FILE *o = cli_human();
+    fprintf(o, "trial %lld %s%s %s value=%s best=%s %.2fs", (long long)id, state_name(state),
+            budget, params, value, best, seconds);
     if (state == HPT_TRIAL_FAILED && reason && *reason)
-        printf(" reason: %s", reason);
-    putchar('\n');
-    fflush(stdout);
+        fprintf(o, " reason: %s", reason);
+    fputc('\n', o);
+    fflush(o);
 }
 
 void cli_progress_status(cli_progress *p, const hpt_study *study, size_t running, int force)
@@ -127,17 +162,22 @@ void cli_print_table(FILE *f, const cli_job *job, const hpt_study *study)
 {
     int64_t n = 0;
     hpt_study_trial_count(study, &n);
-    fprintf(f, "%-6s %-9s %-14s %-8s %s\n", "id", "state", "value", "budget", "parameters");
+    fprintf(f, "%-6s %-9s %-24s %-8s %-6s %s\n", "id", "state", "value", "budget", "from",
+            "parameters");
     for (int64_t id = 0; id < n; id++) {
         int32_t st = -1;
         double budget = 0;
-        char params[2048], value[64], b[40];
+        int64_t from = -1;
+        char params[2048], value[64], b[40], fr[24] = "-";
         hpt_trial_state(study, id, &st);
-        hpt_trial_budget(study, id, &budget, NULL);
+        hpt_trial_budget(study, id, &budget, &from);
+        if (from >= 0)
+            snprintf(fr, sizeof fr, "%lld", (long long)from);
         cli_format_params(params, sizeof params, job, study, id);
         fmt_value(value, sizeof value, study, id);
         cli_fmt_double(b, sizeof b, budget);
-        fprintf(f, "%-6lld %-9s %-14s %-8s %s", (long long)id, state_name(st), value, b, params);
+        fprintf(f, "%-6lld %-9s %-24s %-8s %-6s %s", (long long)id, state_name(st), value, b, fr,
+                params);
         const char *reason = "";
         if (st == HPT_TRIAL_FAILED && hpt_trial_fail_reason(study, id, &reason) == HPT_OK &&
             *reason)
@@ -154,8 +194,9 @@ void cli_print_best(FILE *f, const cli_job *job, const hpt_study *study)
         fputs("best: none (no trial completed)\n", f);
         return;
     }
-    char params[2048], val[40];
+    char params[2048], val[40], budget[96];
     cli_format_params(params, sizeof params, job, study, id);
-    cli_fmt_double(val, sizeof val, v);
-    fprintf(f, "best: trial %lld value=%s %s\n", (long long)id, val, params);
+    fmt_number(val, sizeof val, v);
+    fmt_budget(budget, sizeof budget, study, id);
+    fprintf(f, "best: trial %lld value=%s%s %s\n", (long long)id, val, budget, params);
 }

@@ -11,10 +11,12 @@
 extern char **environ;
 
 const char *const cli_builtins[] = {"trial_id",  "budget",     "resume_from",
-                                    "trial_dir", "resume_dir", NULL};
+                                    "trial_dir", "resume_dir", "slot",
+                                    NULL};
 /* Environment names of the built-ins, same order. */
-static const char *const builtin_env[] = {"HPT_TRIAL_ID",  "HPT_BUDGET",      "HPT_RESUME_FROM",
-                                          "HPT_TRIAL_DIR", "HPT_RESUME_DIR", NULL};
+static const char *const builtin_env[] = {"HPT_TRIAL_ID",  "HPT_BUDGET",     "HPT_RESUME_FROM",
+                                          "HPT_TRIAL_DIR", "HPT_RESUME_DIR", "HPT_SLOT",
+                                          NULL};
 
 /* ---- word splitting ------------------------------------------------------------ */
 
@@ -130,8 +132,8 @@ int cli_check_template(const cli_job *job, char **words, size_t n, char *err, si
             if (!known(job, p + 1, len) && is_identifier(p + 1, len)) {
                 snprintf(err, errn,
                          "unknown placeholder {%.*s} in '%s' (parameters and trial_id, budget, "
-                         "resume_from, trial_dir, resume_dir are known; write {{ for a "
-                         "literal {)",
+                         "resume_from, trial_dir, resume_dir, slot are known; write {{ for "
+                         "a literal {)",
                          (int)len, p + 1, words[i]);
                 return -1;
             }
@@ -149,7 +151,7 @@ void cli_subst_free(cli_subst *s)
 }
 
 int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int64_t id,
-                   const char *trial_dir, char *err, size_t errn)
+                   const char *trial_dir, size_t slot, char *err, size_t errn)
 {
     size_t nb = 0;
     while (cli_builtins[nb])
@@ -214,6 +216,8 @@ int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int
                                : cli_xasprintf("trial-%lld", (long long)from);
     } else
         s->values[k++] = cli_xstrdup("");
+    s->names[k] = cli_builtins[5];
+    s->values[k++] = cli_xasprintf("%zu", slot);
     return 0;
 }
 

@@ -37,14 +37,20 @@
  *    answers it when a tell makes a trial available (or the study is done).
  *  - HPT_DONE: once the study is complete every ask is answered HPT_DONE;
  *    the worker stops asking, hpt_mpi_serve returns when every worker got
- *    HPT_DONE (or left), and every rank shuts down without a barrier.
+ *    HPT_DONE (or left) and no worker holds a trial, and every rank shuts
+ *    down without a barrier.
+ *  - Ownership: the coordinator records which worker holds each running
+ *    trial; only that worker may report on or finish it (another gets
+ *    HPT_E_MPI_NOT_HELD and the study is unchanged), and each reply tells
+ *    the worker how many trials it holds, so that its hpt_mpi_destroy
+ *    leaves whenever hpt_mpi_serve still waits for it.
  *  - Faults: a worker's hpt_mpi_tell_failed gives a failed trial. A worker
- *    that leaves (hpt_mpi_leave, or hpt_mpi_destroy before HPT_DONE) has
- *    its running trials recorded as failed. A whole-job abort is recovered
- *    through the study's journal: reopen the study on the coordinator and
- *    serve again; trials that were running at the abort are handed out
- *    again first (same id and configuration), so every asked trial is
- *    finished exactly once.
+ *    that leaves (hpt_mpi_leave, or hpt_mpi_destroy before HPT_DONE or
+ *    while it holds trials) has its running trials recorded as failed. A
+ *    whole-job abort is recovered through the study's journal: reopen the
+ *    study on the coordinator and serve again; trials that were running at
+ *    the abort are handed out again first (same id and configuration), so
+ *    every asked trial is finished exactly once.
  *  - Errors: every function returns an int status as in hpt.h; the library
  *    never prints, exits or aborts. Statuses of the coordinator's study calls
  *    travel back to the worker with their message (hpt_mpi_errmsg). MPI
@@ -103,6 +109,11 @@ extern "C" {
  * (hpt_strerror does not know this value: use hpt_mpi_strerror.) */
 #define HPT_E_MPI (-100)
 
+/* A worker reported on, told, failed or pruned a running trial that the
+ * coordinator did not hand to it (another rank holds it, or none does yet):
+ * refused, the study is unchanged. */
+#define HPT_E_MPI_NOT_HELD (-101)
+
 /* Roles of the non-coordinator ranks (hpt_mpi_create). */
 #define HPT_MPI_MEMBER 0 /* never talks to the coordinator (group member) */
 #define HPT_MPI_WORKER 1 /* asks, reports and tells                      */
@@ -112,25 +123,34 @@ typedef struct hpt_mpi hpt_mpi; /* one rank's end of a distributed study */
 /* Join a distributed study. Collective over comm: every rank calls it with
  * the same `coordinator` rank.
  *  - On the coordinator: `study` is the study to serve (borrowed: it must
- *    outlive the handle; the caller destroys it) and `space` the space it
- *    was made with (read during the call and sent to the other ranks);
- *    `role` is ignored.
+ *    outlive the handle; the caller destroys it). Its space
+ *    (hpt_study_space) is what every rank receives. `space` is NULL, or a
+ *    space that must equal the study's in every parameter's name, type,
+ *    scale, bounds and choices (a check that the program holds the space it
+ *    thinks it does); `role` is ignored.
  *  - Elsewhere: `role` is HPT_MPI_WORKER or HPT_MPI_MEMBER; study and space
  *    are ignored (may be NULL).
  * The handle works on a duplicate of comm (MPI_Comm_dup) with
  * MPI_ERRORS_RETURN. On success *out is a handle the caller owns (release
  * with hpt_mpi_destroy before MPI_Finalize). All ranks return the same
- * status: if one rank's arguments are bad, every rank fails.
- * @return HPT_OK; HPT_E_INVALID (MPI not initialized, comm NULL, coordinator
- * out of range, bad role, coordinator without study or space); HPT_E_NOMEM;
+ * status: every rank's arguments are checked and the verdict agreed on
+ * before anything else, so if one rank's arguments are bad (out NULL,
+ * coordinator out of range or not the same on every rank, bad role, no
+ * study, a space other than the study's), every rank fails and none is
+ * left waiting. The exception: a rank that cannot take part in a
+ * collective at all (MPI not initialized, comm MPI_COMM_NULL) fails alone,
+ * and the others then wait for it as in any MPI collective.
+ * @return HPT_OK; HPT_E_INVALID (the cases above, on the bad rank with its
+ * reason, elsewhere with "failed on another rank"); HPT_E_NOMEM;
  * HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_create(MPI_Comm comm, int coordinator, int32_t role,
                                hpt_study *study, const hpt_space *space,
                                hpt_mpi **out);
 
 /* Release a handle; NULL is allowed. A worker that has not yet received
- * HPT_DONE first leaves the study (hpt_mpi_leave). Frees the duplicate
- * communicator, so call it on every rank, before MPI_Finalize. */
+ * HPT_DONE, or still holds trials, first leaves the study (hpt_mpi_leave).
+ * Frees the duplicate communicator, so call it on every rank, before
+ * MPI_Finalize. */
 HPT_MPI_API void hpt_mpi_destroy(hpt_mpi *h);
 
 /* The study's space as every rank sees it (the coordinator's, copied at
@@ -155,9 +175,15 @@ HPT_MPI_API int hpt_mpi_set_idle(hpt_mpi *h, double max_sleep);
  * aborted run of a journaled study) are handed out before new ones.
  * Statuses of the study's calls are answered to the worker that made the
  * request, not returned here.
- * @return HPT_DONE when the study completed; HPT_OK when every worker left
- * before that (or there are no workers); HPT_E_INVALID (NULL, not the
- * coordinator); HPT_E_STAGE (called twice); HPT_E_NOMEM; HPT_E_MPI. */
+ * @return HPT_DONE when the study answered HPT_DONE to a worker's ask;
+ * HPT_OK when every worker left (or there are no workers) before any ask
+ * got HPT_DONE. HPT_OK does not say the study is incomplete: when the last
+ * worker tells the last trial that max_trials (or another criterion)
+ * allows and then leaves without asking again, no ask has found the study
+ * complete, so serve returns HPT_OK and hpt_study_done_reason is still "";
+ * the coordinator's own next hpt_study_ask returns HPT_DONE then (and
+ * otherwise starts a trial). HPT_E_INVALID (NULL, not the coordinator);
+ * HPT_E_STAGE (called twice); HPT_E_NOMEM; HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_serve(hpt_mpi *h);
 
 /* ---- Workers -------------------------------------------------------------- */
@@ -177,10 +203,14 @@ HPT_MPI_API int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values,
 
 /* hpt_study_report, hpt_study_tell, hpt_study_tell_failed and
  * hpt_study_prune of the coordinator's study, through a message and its
- * answer. `reason` may be NULL and is truncated to 255 bytes.
- * @return the study's status (see hpt.h), or HPT_E_INVALID (NULL handle,
- * not a worker), HPT_E_STAGE (after leave, or after HPT_DONE when this
- * worker holds no trial: the coordinator may have stopped serving),
+ * answer. A worker may only do this for the trials it holds (that its own
+ * ask returned and it has not finished); a trial that is not running gets
+ * the study's answer (HPT_E_TRIAL, HPT_E_STATE). `reason` may be NULL and
+ * is truncated to 255 bytes.
+ * @return the study's status (see hpt.h); HPT_E_MPI_NOT_HELD (the trial
+ * runs, but not for this worker: nothing changes); HPT_E_INVALID (NULL
+ * handle, not a worker); HPT_E_STAGE (after leave, or after HPT_DONE when
+ * this worker holds no trial: the coordinator may have stopped serving);
  * HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_report(hpt_mpi *h, int64_t trial_id, double step,
                                double value, int32_t *should_stop);
@@ -192,7 +222,8 @@ HPT_MPI_API int hpt_mpi_prune(hpt_mpi *h, int64_t trial_id);
 /* Stop working for the study; the coordinator records the worker's running
  * trials as failed. No-op after a previous leave, or after HPT_DONE when
  * the worker holds no trial. (After HPT_DONE a worker may still report and
- * tell the trials it holds; hpt_mpi_serve waits for them, or for this.) @return HPT_OK, HPT_E_INVALID, HPT_E_MPI. */
+ * tell the trials it holds; hpt_mpi_serve waits for them, or for this.)
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_MPI. */
 HPT_MPI_API int hpt_mpi_leave(hpt_mpi *h);
 
 /* ---- Groups: a trial trained by several ranks -------------------------------- */
@@ -202,7 +233,11 @@ HPT_MPI_API int hpt_mpi_leave(hpt_mpi *h);
  * handle and asks/reports; the other ranks hold MEMBER handles (a WORKER
  * that never asks would keep the coordinator waiting) and receive the
  * leader's outcome (status, id, configuration, budget,
- * should_stop) by MPI_Bcast. All ranks of the group return the same status.
+ * should_stop) by MPI_Bcast. All ranks of the group return the same status:
+ * ask_group first agrees on every rank's arguments (MPI_Allreduce over the
+ * group), and if one rank's are bad (NULL, wrong n) no trial is asked and
+ * every rank returns HPT_E_INVALID (that rank with its reason, the others
+ * with "failed on another rank of the group"), *trial_id = -1 where given.
  * For report_group, `value` matters on the leader only. Tell with
  * hpt_mpi_tell on the leader alone.
  * @return as hpt_mpi_ask / hpt_mpi_report. */
@@ -221,7 +256,8 @@ HPT_MPI_API int hpt_mpi_report_group(hpt_mpi *h, MPI_Comm group, int64_t trial_i
  * (thread-local). Never NULL. */
 HPT_MPI_API const char *hpt_mpi_errmsg(const hpt_mpi *h);
 
-/* hpt_strerror, plus HPT_E_MPI. A static string, never NULL. */
+/* hpt_strerror, plus HPT_E_MPI and HPT_E_MPI_NOT_HELD. A static string,
+ * never NULL. */
 HPT_MPI_API const char *hpt_mpi_strerror(int status);
 
 #ifdef __cplusplus

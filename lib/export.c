@@ -1,4 +1,5 @@
-/* export.c -- a study's trials as a CSV file. */
+/* export.c -- a study's trials as a CSV file, and the file writing that
+ * the other exports (export_json.c) share. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "journal.h"
 #include "study.h"
 
@@ -82,23 +84,22 @@ static void write_csv(const hpt_study *s, FILE *f)
     }
 }
 
-int hpt_study_export_csv(const hpt_study *s, const char *path)
+/* A regular file (or a new one) is written beside the target and renamed
+ * over it, so a reader never sees half a file. Anything else that exists
+ * (a pipe, /dev/stdout, a terminal) is written in place: renaming over it
+ * would replace the device node itself. Takes the study's lock. */
+int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
+                     void (*write)(const hpt_study *, FILE *))
 {
-    const char *fn = "hpt_study_export_csv";
     hpti_clear_error();
     if (!s || !path)
-        return hpti_study_fail(s, HPT_E_INVALID,
-                         "%s: NULL argument", fn);
-    /* A regular file (or a new one) is written beside the target and renamed
-     * over it, so a reader never sees half a file. Anything else that exists
-     * (a pipe, /dev/stdout, a terminal) is written in place: renaming over
-     * it would replace the device node itself. */
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     struct stat sb;
     int in_place = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
     size_t n = strlen(path);
     char *tmp = hpti_malloc(n + 32);
     if (!tmp)
-        return FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
+        return hpti_study_fail(s, HPT_E_NOMEM, "%s: out of memory", fn);
     if (in_place)
         snprintf(tmp, n + 32, "%s", path);
     else
@@ -109,7 +110,7 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
     if (!f)
         rc = FAIL(s, HPT_E_IO, "%s: cannot create '%s' (%s)", fn, tmp, strerror(errno));
     else {
-        write_csv(s, f);
+        write(s, f);
         int bad = ferror(f);
         if (fclose(f) != 0 || bad || (!in_place && rename(tmp, path) != 0)) {
             rc = FAIL(s, HPT_E_IO, "%s: cannot write '%s' (%s)", fn, path, strerror(errno));
@@ -120,4 +121,9 @@ int hpt_study_export_csv(const hpt_study *s, const char *path)
     unlock(s);
     hpti_free(tmp);
     return rc;
+}
+
+int hpt_study_export_csv(const hpt_study *s, const char *path)
+{
+    return hpti_export_file(s, path, "hpt_study_export_csv", write_csv);
 }

@@ -89,7 +89,11 @@ static int same_space(const hpt_space *j, const hpt_space *s, const char *path, 
         else
             for (size_t k = 0; k < a->n_choices; k++)
                 if (strcmp(a->choices[k], b->choices[k]) != 0)
-                    what = "choices";
+                    return hpti_fail(msg, HPT_E_MISMATCH,
+                                     "journal '%s' was written for another space: parameter "
+                                     "%zu '%s' differs in choice %zu (journal: \"%s\", here: "
+                                     "\"%s\")",
+                                     path, i, a->name, k, a->choices[k], b->choices[k]);
         if (what)
             return hpti_fail(msg, HPT_E_MISMATCH,
                              "journal '%s' was written for another space: parameter %zu "

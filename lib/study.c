@@ -146,6 +146,20 @@ void hpt_study_destroy(hpt_study *s)
     hpti_object_died();
 }
 
+int hpt_study_space(const hpt_study *s, hpt_space **copy_out)
+{
+    hpti_clear_error();
+    if (!s || !copy_out)
+        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_space: NULL argument");
+    *copy_out = NULL;
+    lock(s);
+    int rc = hpti_space_copy(s->space, copy_out);
+    if (rc)
+        FAIL(s, rc, "hpt_study_space: out of memory");
+    unlock(s);
+    return rc;
+}
+
 int hpt_strategy_name(size_t i, const char **name)
 {
     hpti_clear_error();

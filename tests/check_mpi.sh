@@ -1,12 +1,16 @@
 #!/bin/sh
-# check_mpi.sh BUILD -- libhpt_mpi under mpirun: a job runs to completion
-# with every trial accounted for (complete), failures and a worker leaving
-# (faults), HPT_DONE shutdown (done), a trial trained by a group of ranks
-# (group), HPT_WAIT held by the coordinator (wait: needs strategy
-# "hyperband", else it skips itself), abort + resume through the journal (resume, when include/hpt.h
-# has hpt_study_open); the shared library exports only hpt_mpi_*; an
-# outside program builds with `pkg-config hpt_mpi`. Skipped (exit 0) when
-# Open MPI is not installed.
+# check_mpi.sh BUILD -- libhpt_mpi under mpirun, each program under a
+# timeout so that a hang fails: a job runs to completion with every trial
+# accounted for (complete), failures and a worker leaving (faults), HPT_DONE
+# shutdown and what serve returns (done), a trial trained by a group of
+# ranks (group), HPT_WAIT held by the coordinator (wait: needs strategy
+# "hyperband", else it skips itself), only a trial's holder may finish it
+# (own), one rank's bad argument to create fails every rank (agree), the
+# coordinator's space must be its study's (space), one rank's bad argument
+# to ask_group fails the group (group_agree), the throughput tool runs,
+# abort + resume through the journal (resume); the shared library exports
+# only hpt_mpi_*; an outside program builds with `pkg-config hpt_mpi`.
+# Skipped (exit 0) when Open MPI is not installed.
 set -u
 b=${1:-build}
 if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; then
@@ -14,9 +18,11 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group wait; do
-    [ -x "$t/$p" ] || { echo "check_mpi: $t/$p not built (make tests)"; exit 1; }
+for p in complete faults done group wait own agree space group_agree resume; do
+    p="$t/$p"
+    [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
+[ -x "$b/hpt-mpi-throughput" ] || { echo "check_mpi: $b/hpt-mpi-throughput not built (make tests)"; exit 1; }
 
 # Open MPI in a container without a network, possibly as root (CI): shared
 # memory only (vader, no single-copy: CMA needs ptrace rights), the ob1
@@ -49,22 +55,21 @@ run faults 4 "$t/faults"
 run done 4 "$t/done"
 run group 5 "$t/group"
 run wait 4 "$t/wait"
+run own 3 "$t/own"
+run agree 3 "$t/agree"
+run space 3 "$t/space"
+run group_agree 4 "$t/group_agree"
+# The throughput tool (bench/sim/README.md's figure) still runs end to end.
+run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 
-if grep -q 'hpt_study_open' include/hpt.h; then
-    if [ ! -x "$t/resume" ]; then
-        echo "check_mpi: $t/resume not built (make tests)"; fail=1
-    else
-        # The first run must die by MPI_Abort; the second must finish.
-        if mpirun_ 4 "$t/resume" "$tmp/study.journal" crash >"$tmp/out" 2>&1; then
-            echo "check_mpi: resume: the crash run did not crash"; tail -n 20 "$tmp/out"; fail=1
-        fi
-        run resume 4 "$t/resume" "$tmp/study.journal" finish
-    fi
-else
-    echo "check_mpi: resume skipped: include/hpt.h has no hpt_study_open (journal) yet"
+# The first run must die by MPI_Abort; the second must finish.
+if mpirun_ 4 "$t/resume" "$tmp/study.journal" crash >"$tmp/out" 2>&1; then
+    echo "check_mpi: resume: the crash run did not crash"; tail -n 20 "$tmp/out"; fail=1
 fi
+run resume 4 "$t/resume" "$tmp/study.journal" finish
 
 if [ -z "${HPT_SANITIZED:-}" ]; then
+    [ -f "$b/libhpt_mpi.so" ] || { echo "check_mpi: $b/libhpt_mpi.so not built (make tests)"; fail=1; }
     bad=$(nm -D --defined-only "$b/libhpt_mpi.so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' |
         grep -v '^hpt_mpi_' || true)
     [ -z "$bad" ] || { echo "check_mpi: libhpt_mpi exports non-hpt_mpi_ symbols: $bad"; fail=1; }

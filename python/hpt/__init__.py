@@ -23,6 +23,7 @@ from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, BufferTooSmall, CorruptJournal
 from ._space import Categorical, Float, Int
 from ._study import (FrozenTrial, Study, Trial, TrialPruned, TrialState, Wait,
                      has_strategy, strategies)
+from . import visualization  # noqa: E402  (plots; backends load on first use)
 
 __version__ = "0.1.0"
 

@@ -248,6 +248,7 @@ PROTOTYPES = {
     "hpt_study_best_overall": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
     "hpt_study_top_k": (_c.c_int, [_p, _sz, _P(_i64), _P(_sz)]),
     "hpt_study_importance": (_c.c_int, [_p, _P(_dbl), _sz]),
+    "hpt_study_importance_sobol": (_c.c_int, [_p, _P(_dbl), _P(_dbl), _sz]),
 }
 #: Symbols that an older or partial library may lack; features using them
 #: check `has(name)` first (hpt.Study raises NotImplementedError without).
@@ -255,7 +256,7 @@ OPTIONAL = {
     "hpt_study_open", "hpt_study_journal_info", "hpt_study_running",
     "hpt_study_warm_default", "hpt_study_warm_start", "hpt_study_warm_info",
     "hpt_study_done_reason", "hpt_study_export_csv", "hpt_study_best_overall",
-    "hpt_study_top_k", "hpt_study_importance",
+    "hpt_study_top_k", "hpt_study_importance", "hpt_study_importance_sobol",
 }
 
 for _name, (_res, _args) in PROTOTYPES.items():

@@ -272,9 +272,12 @@ class Study:
             raise Wait(_lib.strerror(rc))
         raise _lib.error_for(rc)
 
-    def report(self, trial, step, value):
+    def report(self, trial, step=None, value=None):
         """Report an intermediate value of a running trial; returns True
-        when the study wants it stopped."""
+        when the study wants it stopped. With a file path alone,
+        study.report("report.html") writes the HTML report (write_report)."""
+        if step is None and value is None and isinstance(trial, (str, os.PathLike)):
+            return self.write_report(trial)
         stop = ctypes.c_int32()
         _lib.check(_lib_.hpt_study_report(self._handle(), _trial_id(trial), float(step),
                                           float(value), _byref(stop)))
@@ -566,9 +569,16 @@ class Study:
         import pandas
         return pandas.DataFrame(list(self._rows()), columns=self._columns())
 
+    def write_report(self, path, title=None):
+        """Write one self-contained HTML report of this study to `path`
+        (hpt.report: summary, plots, sortable trial table); needs matplotlib."""
+        from . import report
+        return report.write(self, path, title)
+
     def plot_history(self, path=None, title=None):
         """Plot each complete trial's value and the best-so-far curve against
-        the trial id; save to `path` (any format matplotlib knows) when given.
+        the trial id, pruned and failed trials marked (hpt.visualization has
+        this plot and more, in plotly too); save to `path` (any format matplotlib knows) when given.
         Uses matplotlib's Agg canvas (never a window, never changes the
         global backend); returns the matplotlib Figure. ImportError when
         matplotlib is not installed."""
@@ -587,6 +597,19 @@ class Study:
         ax = fig.add_subplot(1, 1, 1)
         ax.plot(xs, ys, "o", ms=3, alpha=0.5, label="trial value")
         ax.step(bx, best, where="post", color="C3", label="best so far")
+        # the title counts every trial: show the pruned (last report) and
+        # failed ones (no value: on the worst edge) too
+        done = self.trials
+        pr = [t for t in done if t.state == TrialState.PRUNED]
+        fa = [t for t in done if t.state == TrialState.FAILED]
+        if pr:
+            ax.scatter([t.id for t in pr], [t.value for t in pr], marker="s", s=12,
+                       color="C1", label="pruned (last report)")
+        if fa:
+            vals = ys + [t.value for t in pr]
+            edge = (min(vals) if self.direction == "maximize" else max(vals)) if vals else 0
+            ax.scatter([t.id for t in fa], [edge] * len(fa), marker="x", s=20, color="0.5",
+                       label="failed (no value)")
         ax.set_xlabel("trial")
         ax.set_ylabel("value (%s)" % self.direction)
         ax.set_title(title or "hpt: %s, %d trials" % (self.strategy, len(self)))

@@ -27,8 +27,8 @@ if not os.access(BIN, os.X_OK):
     pytest.skip(f"{BIN} not built", allow_module_level=True)
 
 TRIAL_RE = re.compile(
-    r"^trial (\d+) (complete|failed|pruned) (.*?) value=(\S+) best=(\S+)(?: \(trial (\d+)\))? "
-    r"([0-9.]+)s(?: reason: (.*))?$")
+    r"^trial (\d+) (complete|failed|pruned)(?: budget=(\S+)(?: resume_from=(\d+))?)? (.*?) "
+    r"value=(\S+) best=(\S+)(?: \(trial (\d+)\))? ([0-9.]+)s(?: reason: (.*))?$")
 REPORT = r"^epoch ([0-9]+).*val_loss[=:] *([^ ]+)"
 
 
@@ -43,10 +43,12 @@ def trials(stdout):
     for line in stdout.splitlines():
         m = TRIAL_RE.match(line)
         if m:
-            params = dict(kv.split("=", 1) for kv in m.group(3).split(" ") if "=" in kv)
+            params = dict(kv.split("=", 1) for kv in m.group(5).split(" ") if "=" in kv)
             out[int(m.group(1))] = dict(state=m.group(2), params=params,
-                                        value=None if m.group(4) == "-" else float(m.group(4)),
-                                        reason=m.group(8), secs=float(m.group(7)))
+                                        value=None if m.group(6) == "-" else float(m.group(6)),
+                                        reason=m.group(10), secs=float(m.group(9)),
+                                        budget=float(m.group(3)) if m.group(3) else 0.0,
+                                        parent=int(m.group(4)) if m.group(4) else -1)
     return out
 
 
@@ -107,8 +109,8 @@ def test_random_search_runs_max_trials_and_reports_best_so_far(tmp_path):
     for line in r.stdout.splitlines():  # best-so-far is monotone and right
         m = TRIAL_RE.match(line)
         if m:
-            best = min(best, float(m.group(4)))
-            assert float(m.group(5)) == pytest.approx(best, rel=1e-5)
+            best = min(best, float(m.group(6)))
+            assert float(m.group(7)) == pytest.approx(best, rel=1e-5)
 
 
 # ---- what reaches the command ------------------------------------------------------------

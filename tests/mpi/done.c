@@ -10,7 +10,12 @@
  *    hpt_mpi_serve returns at once with HPT_OK.
  * 4. A worker holds both trials of the study, gets HPT_DONE on its next ask
  *    and is destroyed without telling them: the coordinator records them
- *    failed and returns instead of waiting forever. */
+ *    failed and returns instead of waiting forever.
+ * 5. The only worker tells the last trial max_trials allows and is then
+ *    destroyed without asking again: no ask was answered HPT_DONE, so
+ *    hpt_mpi_serve returns HPT_OK (as hpt_mpi.h says), although the study is
+ *    complete: hpt_study_done_reason is still "" and the coordinator's own
+ *    next ask gets HPT_DONE ("max_trials"). */
 #include <time.h>
 
 #include "mpitest.h"
@@ -88,6 +93,40 @@ static void run_abandon(void)
     hpt_study_destroy(st);
 }
 
+static void run_left_when_complete(void)
+{
+    hpt_space *sp = line_space();
+    hpt_study *st = NULL;
+    hpt_mpi *h = NULL;
+    if (mt_rank == 0) {
+        MT_OK(hpt_study_create(sp, "random", HPT_MINIMIZE, 5, &st), NULL);
+        MT_OK(hpt_study_set(st, "max_trials", 2), NULL);
+    }
+    MT_OK(hpt_mpi_create(MPI_COMM_WORLD, 0, mt_rank == 1 ? HPT_MPI_WORKER : HPT_MPI_MEMBER, st,
+                         sp, &h), NULL);
+    hpt_space_destroy(sp);
+    if (mt_rank == 0) {
+        MT_STATUS(hpt_mpi_serve(h), HPT_OK, h);
+        int64_t complete, failed, n = mt_account(st, &complete, &failed), id;
+        MT_CHECK(n == 2 && complete == 2, "%lld trials, %lld complete", (long long)n,
+                 (long long)complete);
+        MT_CHECK(strcmp(hpt_study_done_reason(st), "") == 0, "done reason '%s'",
+                 hpt_study_done_reason(st));
+        MT_STATUS(hpt_study_ask(st, &id), HPT_DONE, NULL);
+        MT_CHECK(strcmp(hpt_study_done_reason(st), "max_trials") == 0, "done reason '%s'",
+                 hpt_study_done_reason(st));
+    } else if (mt_rank == 1) {
+        for (int k = 0; k < 2; k++) {
+            int64_t id;
+            double x;
+            MT_OK(hpt_mpi_ask(h, &id, &x, 1, NULL, NULL), h);
+            MT_OK(hpt_mpi_tell(h, id, x), h);
+        }
+    }
+    hpt_mpi_destroy(h); /* rank 1: leaves without asking again */
+    hpt_study_destroy(st);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -99,9 +138,11 @@ int main(int argc, char **argv)
     run(0, "random", size - 2, HPT_MPI_WORKER, 1, size - 2, HPT_DONE);
     run(0, "random", 10, HPT_MPI_MEMBER, 0, 0, HPT_OK);
     run_abandon();
+    run_left_when_complete();
     if (mt_rank == 0)
-        printf("done: grid exhausted, fewer trials than workers, no workers, and a worker "
-               "abandoning its trials after HPT_DONE all shut down cleanly\n");
+        printf("done: grid exhausted, fewer trials than workers, no workers, a worker "
+               "abandoning its trials after HPT_DONE, and the last worker leaving a complete "
+               "study without asking all shut down cleanly\n");
     MPI_Finalize();
     return 0;
 }

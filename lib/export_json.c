@@ -1,0 +1,106 @@
+/* export_json.c -- the trials as one JSON document, for tools that do not
+ * read CSV: {"trials": [{"id", "state", "params", "value", "budget",
+ * "parent", "reports", "fail_reason"}, ...]}. Numbers round-trip exactly;
+ * what JSON cannot hold (a non-finite value, a value a trial does not have)
+ * is null. Strings are UTF-8 as given, with the escapes RFC 8259 requires. */
+#include <math.h>
+#include <stdio.h>
+
+#include "export.h"
+#include "journal.h"
+#include "study.h"
+
+static void json_string(FILE *f, const char *v)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p == '\r')
+            fputs("\\r", f);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void json_number(FILE *f, double x)
+{
+    if (!isfinite(x)) {
+        fputs("null", f);
+        return;
+    }
+    char b[32];
+    hpti_fmt_double(b, x);
+    fputs(b, f);
+}
+
+static const char *state_name(int32_t st)
+{
+    switch (st) {
+    case HPT_TRIAL_RUNNING: return "running";
+    case HPT_TRIAL_COMPLETE: return "complete";
+    case HPT_TRIAL_FAILED: return "failed";
+    default: return "pruned";
+    }
+}
+
+static void write_json(const hpt_study *s, FILE *f)
+{
+    fputs("{\"direction\": ", f);
+    json_string(f, s->direction == HPT_MAXIMIZE ? "maximize" : "minimize");
+    fputs(", \"trials\": [", f);
+    for (size_t k = 0; k < s->n_trials; k++) {
+        const hpti_trial *t = &s->trials[k];
+        fprintf(f, "%s\n  {\"id\": %zu, \"state\": \"%s\", \"params\": {", k ? "," : "", k,
+                state_name(t->state));
+        for (size_t i = 0; i < s->dim; i++) {
+            const hpti_param *p = &s->space->p[i];
+            if (i)
+                fputs(", ", f);
+            json_string(f, p->name);
+            fputs(": ", f);
+            if (p->type == HPT_PARAM_CATEGORICAL)
+                json_string(f, p->choices[(size_t)t->x[i]]);
+            else if (p->type == HPT_PARAM_INT)
+                fprintf(f, "%.0f", t->x[i]);
+            else
+                json_number(f, t->x[i]);
+        }
+        fputs("}, \"value\": ", f);
+        if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
+            json_number(f, t->value);
+        else
+            fputs("null", f);
+        fputs(", \"budget\": ", f);
+        json_number(f, t->budget);
+        fprintf(f, ", \"parent\": %lld, \"reports\": [", (long long)t->parent);
+        const hpti_curve *c = &s->hist.curve[k];
+        for (size_t r = 0; r < c->n; r++) {
+            fputs(r ? ", [" : "[", f);
+            json_number(f, c->step[r]);
+            fputs(", ", f);
+            /* Reports are kept as losses; the user's direction is shown. */
+            json_number(f, s->direction == HPT_MAXIMIZE ? -c->loss[r] : c->loss[r]);
+            fputc(']', f);
+        }
+        fputs("], \"fail_reason\": ", f);
+        if (t->fail_reason)
+            json_string(f, t->fail_reason);
+        else
+            fputs("null", f);
+        fputc('}', f);
+    }
+    fputs("\n]}\n", f);
+}
+
+int hpt_study_export_json(const hpt_study *s, const char *path)
+{
+    return hpti_export_file(s, path, "hpt_study_export_json", write_json);
+}

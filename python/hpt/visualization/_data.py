@@ -1,0 +1,327 @@
+"""What the plots and the report read: a plain snapshot of a study.
+
+A StudyData comes from a journal file (parsed here, in pure Python, so that
+a job that is still running can be read without taking its lock: the
+format is documented in hpt.h, "Journal and resume"), from an hpt.Study
+(through its journal when it has one, since only the journal holds the
+trials' times; else through its public trial accessors), or is built by
+hand (tests, other tools). Parameters of a trial may be None: a
+conditional parameter that was not active in that trial.
+"""
+import ctypes
+import os
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+STATES = ("running", "complete", "failed", "pruned")
+
+
+@dataclass
+class Param:
+    """One parameter: kind "float", "int" or "categorical"; lo, hi for
+    numbers; scale "linear", "log" or "reverse_log"; choices (labels, as
+    strings) for categoricals."""
+    name: str
+    kind: str
+    lo: float = 0.0
+    hi: float = 0.0
+    scale: str = "linear"
+    choices: Tuple[str, ...] = ()
+
+    @property
+    def log(self):
+        return self.scale == "log" and self.lo > 0
+
+    def describe(self):
+        if self.kind == "categorical":
+            return "categorical {%s}" % ", ".join(self.choices)
+        lo, hi = (int(self.lo), int(self.hi)) if self.kind == "int" else (self.lo, self.hi)
+        return "%s [%s, %s]%s" % (self.kind, lo, hi,
+                                  "" if self.scale == "linear" else " " + self.scale)
+
+
+@dataclass
+class TrialData:
+    """One trial. params: name -> value (categoricals as their label, None
+    when inactive); value: complete or pruned trials' value (a float), or for
+    several objectives a tuple; start, end: seconds of the study's active
+    time when it was asked and finished (None when unknown)."""
+    id: int
+    state: str
+    params: Dict[str, Any]
+    value: Any = None
+    budget: float = 0.0
+    parent: Optional[int] = None
+    reports: List[Tuple[float, float]] = field(default_factory=list)
+    fail_reason: Optional[str] = None
+    start: Optional[float] = None
+    end: Optional[float] = None
+    # journal line numbers of the ask and of the end: the order of events
+    # when the millisecond times tie
+    seq: Optional[Tuple[int, Optional[int]]] = None
+
+
+@dataclass
+class StudyData:
+    """A study as the plots see it. directions: one per objective
+    ("minimize"/"maximize"); journal: the file it was read from, if any."""
+    params: List[Param]
+    trials: List[TrialData]
+    strategy: str = ""
+    directions: Tuple[str, ...] = ("minimize",)
+    seed: int = 0
+    options: Dict[str, Any] = field(default_factory=dict)
+    done_reason: str = ""
+    journal: Optional[str] = None
+    name: str = ""
+    importance: Optional[Dict[str, Tuple[float, float]]] = None
+    objectives: Tuple[str, ...] = ()    # names of several objectives, if any
+
+    @property
+    def direction(self):
+        return self.directions[0]
+
+    @property
+    def maximize(self):
+        return self.direction == "maximize"
+
+    @property
+    def has_times(self):
+        return any(t.start is not None for t in self.trials)
+
+    @property
+    def multi_fidelity(self):
+        return len({t.budget for t in self.trials}) > 1 or any(
+            t.parent is not None for t in self.trials)
+
+    def param(self, name):
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def by_state(self, state):
+        return [t for t in self.trials if t.state == state]
+
+    def best_trial(self):
+        """As hpt_study_best: the best complete trial among those of the
+        largest budget (values at different budgets do not compare); None
+        when none is complete or the study has several objectives."""
+        done = [t for t in self.trials if t.state == "complete"
+                and isinstance(t.value, float)]
+        if not done:
+            return None
+        top = max(t.budget if t.budget > 0 else float("inf") for t in done)
+        done = [t for t in done if (t.budget if t.budget > 0 else float("inf")) == top]
+        key = (lambda t: -t.value) if self.maximize else (lambda t: t.value)
+        return min(done, key=lambda t: (key(t), t.id))
+
+
+# ---- journal ------------------------------------------------------------------------
+
+def _unescape(s):
+    """Undo the journal's %XX escapes (of bytes, so UTF-8 survives)."""
+    if "%" not in s:
+        return s
+    b = s.encode("utf-8")
+    out = bytearray()
+    i = 0
+    while i < len(b):
+        if b[i] == 0x25 and i + 3 <= len(b):
+            out.append(int(b[i + 1:i + 3], 16))
+            i += 3
+        else:
+            out.append(b[i])
+            i += 1
+    return out.decode("utf-8", "replace")
+
+
+def _num(s):
+    v = float(s)
+    return int(v) if v.is_integer() and "." not in s and "e" not in s.lower() else v
+
+
+def read_journal(path):
+    """Parse a journal (hpt.h, "Journal and resume") into a StudyData. A
+    torn last line (no newline or a bad checksum) is ignored, as
+    hpt_study_load does; damage elsewhere raises ValueError with the line
+    number."""
+    with open(path, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")
+    complete = lines[:-1]            # the part after the last newline is torn or empty
+    params, trials, options = [], {}, {}
+    strategy, direction, seed = "", "minimize", 0
+    for no, raw in enumerate(complete, 1):
+        body, _, crc = raw.rpartition(b" ")
+        try:
+            ok = zlib.crc32(body) == int(crc, 16)
+        except ValueError:
+            ok = False
+        if not ok:
+            if no == len(complete):
+                break                # a torn last record
+            raise ValueError("%s: line %d: bad checksum" % (path, no))
+        f = body.decode("utf-8").split(" ")
+        kind = f[0]
+        if kind == "create":
+            strategy, direction, seed = f[1], f[2], int(f[3])
+        elif kind == "param":
+            name = _unescape(f[1])
+            if f[2] == "categorical":
+                params.append(Param(name, "categorical", 0, int(f[3]) - 1,
+                                    choices=tuple(_unescape(c) for c in f[4:])))
+            else:
+                params.append(Param(name, f[2], float(f[4]), float(f[5]), f[3]))
+        elif kind in ("option", "option_str"):
+            options[_unescape(f[1])] = _num(f[2]) if kind == "option" else _unescape(f[2])
+        elif kind == "ask":
+            tid, ms, budget, parent = int(f[1]), int(f[2]), float(f[3]), int(f[4])
+            xs = f[5:]
+            p = {}
+            for prm, x in zip(params, xs):
+                if prm.kind == "categorical":
+                    p[prm.name] = prm.choices[int(float(x))]
+                elif prm.kind == "int":
+                    p[prm.name] = int(float(x))
+                else:
+                    p[prm.name] = float(x)
+            trials[tid] = TrialData(tid, "running", p, None, budget,
+                                    parent if parent >= 0 else None, [], None, ms / 1000.0,
+                                    seq=(no, None))
+        elif kind == "report":
+            trials[int(f[1])].reports.append((float(f[3]), float(f[4])))
+        elif kind == "tell":
+            t = trials[int(f[1])]
+            t.state, t.value, t.end = "complete", float(f[3]), int(f[2]) / 1000.0
+            t.seq = (t.seq[0], no)
+        elif kind == "fail":
+            t = trials[int(f[1])]
+            t.state, t.end = "failed", int(f[2]) / 1000.0
+            t.seq = (t.seq[0], no)
+            t.fail_reason = _unescape(f[3]) if len(f) > 3 else ""
+        elif kind == "prune":
+            t = trials[int(f[1])]
+            t.end = int(f[2]) / 1000.0
+            t.seq = (t.seq[0], no)
+            if t.reports:
+                t.state, t.value = "pruned", t.reports[-1][1]
+            else:                    # hpt_study_prune without reports fails the trial
+                t.state, t.fail_reason = "failed", ""
+    sd = StudyData(params, [trials[k] for k in sorted(trials)], strategy, (direction,),
+                   seed, options, journal=os.fspath(path),
+                   name=os.path.basename(os.fspath(path)))
+    sd.done_reason = _derived_done_reason(sd)
+    return sd
+
+
+def _derived_done_reason(sd):
+    """The journal does not record why a study ended; what it shows."""
+    limit = sd.options.get("max_trials")
+    running = sum(t.state == "running" for t in sd.trials)
+    if limit and len(sd.trials) >= limit:
+        return "max_trials" + (" (%d still running)" % running if running else "")
+    return ""
+
+
+# ---- hpt.Study ----------------------------------------------------------------------
+
+def _label(spec, value):
+    labels = getattr(spec, "labels", None)
+    if labels is None:
+        return value
+    return labels[spec.index(value)]
+
+
+def _from_study(study):
+    from .._space import Categorical, Int
+    params = []
+    for name, spec in study.space.items():
+        if isinstance(spec, Categorical):
+            params.append(Param(name, "categorical", 0, len(spec.choices) - 1,
+                                choices=tuple(spec.labels)))
+        else:
+            scale = spec.scale
+            if not isinstance(scale, str):   # an HPT_SCALE_* code
+                scale = {1: "log", 2: "reverse_log"}.get(int(scale), "linear")
+            params.append(Param(name, "int" if isinstance(spec, Int) else "float",
+                                float(spec.lo), float(spec.hi), scale))
+    trials = []
+    for t in study.trials:
+        state = t.state.name.lower() if hasattr(t.state, "name") else str(t.state)
+        p = {n: _label(study.space[n], v) for n, v in t.params.items()}
+        trials.append(TrialData(t.id, state, p, t.value, getattr(t, "budget", 0.0),
+                                getattr(t, "parent", None), list(getattr(t, "reports", ())),
+                                getattr(t, "fail_reason", None)))
+    try:
+        reason = study.done_reason
+    except Exception:
+        reason = ""
+    return StudyData(params, trials, study.strategy, (study.direction,), study.seed,
+                     dict(study.options), reason)
+
+
+def load(source):
+    """A StudyData from a StudyData (returned as is), a journal path or an
+    hpt.Study. A Study with a journal is read from it, for the trial times;
+    the live study still gives the completion reason."""
+    if isinstance(source, StudyData):
+        return source
+    if isinstance(source, (str, bytes, os.PathLike)):
+        return read_journal(source)
+    journal = getattr(source, "journal", None)
+    if journal and os.path.exists(journal):
+        sd = read_journal(journal)
+        try:
+            sd.done_reason = source.done_reason or sd.done_reason
+        except Exception:
+            pass
+        sd._study = source   # for importance through the live handle
+        return sd
+    sd = _from_study(source)
+    sd._study = source
+    return sd
+
+
+# ---- importance (hpt_study_importance_sobol) ---------------------------------------
+
+def _sobol_from_handle(lib, h, n):
+    first, total = (ctypes.c_double * n)(), (ctypes.c_double * n)()
+    rc = lib.hpt_study_importance_sobol(h, first, total, n)
+    return rc, first[:], total[:]
+
+
+def importance(sd):
+    """{name: (first-order, total)} Sobol indices from the C library
+    (hpt_study_importance_sobol), computed on the live study when there is
+    one, else on the journal (hpt_study_load); sd.importance when it was
+    set by hand. Raises hpt.Error (e.g. hpt.TrialStateError: too few
+    complete trials) or NotImplementedError when the library lacks it."""
+    if sd.importance is not None:
+        return sd.importance
+    from .. import _lib
+    _lib.need("hpt_study_importance_sobol", "variance-based importance")
+    n = len(sd.params)
+    study = getattr(sd, "_study", None)
+    h = getattr(study, "_h", None) if study is not None else None
+    if h:
+        rc, first, total = _sobol_from_handle(_lib.lib, h, n)
+    elif sd.journal:
+        # declared here, not in _lib, until the binding grows its own load
+        load_fn = getattr(_lib.lib, "hpt_study_load", None)
+        if load_fn is None:
+            raise NotImplementedError("libhpt %s has no hpt_study_load" % _lib.version())
+        load_fn.restype, load_fn.argtypes = ctypes.c_int, [ctypes.c_char_p,
+                                                            ctypes.POINTER(ctypes.c_void_p)]
+        h = ctypes.c_void_p()
+        _lib.check(load_fn(os.fsencode(sd.journal), ctypes.byref(h)))
+        try:
+            rc, first, total = _sobol_from_handle(_lib.lib, h, n)
+        finally:
+            _lib.lib.hpt_study_destroy(h)
+    else:
+        raise ValueError("importance needs a study or a journal")
+    _lib.check(rc)
+    sd.importance = {p.name: (a, b) for p, a, b in zip(sd.params, first, total)}
+    return sd.importance
