@@ -75,7 +75,7 @@ static double objective(const hpt_study *st, int64_t id)
 static hpt_space *unit_space(size_t dim)
 {
     hpt_space *sp;
-    char name[8];
+    char name[24];
     assert_ok(hpt_space_create(&sp));
     for (size_t i = 0; i < dim; i++) {
         snprintf(name, sizeof name, "x%zu", i);
