@@ -2,25 +2,25 @@
  *
  * Same pattern as strategies: a static const type object per rule, one file
  * each, one line in registry.c. `should_stop` is asked after every report of
- * a running trial; it reads the trial table and never writes it. Losses are
- * minimized (the study negates when maximizing). */
+ * a running trial; it reads the history (strategy.h, hpti_env) and never the
+ * study. Losses are minimized (the study negates when maximizing). */
 #ifndef HPT_PRUNER_H
 #define HPT_PRUNER_H
 
 #include "common.h"
-
-struct hpt_study;
+#include "strategy.h"
 
 typedef struct hpti_pruner_type {
     const char *name;
     size_t state_size;
-    int (*init)(void *state, const struct hpt_study *study, char *msg);
+    int (*init)(void *state, const hpti_env *env, char *msg);
     /* Options named "pruner.<key>"; HPT_E_NAME for unknown keys. */
     int (*set_option)(void *state, const char *key, double value, char *msg);
     int (*get_option)(const void *state, const char *key, double *value);
-    /* After trial `id` reported (step, loss): 1 = stop it, 0 = go on. */
-    int (*should_stop)(void *state, const struct hpt_study *study, int64_t id,
-                       double step, double loss);
+    /* After trial `id` reported (step, loss; already in its curve): 1 =
+     * stop it, 0 = go on. */
+    int (*should_stop)(void *state, const hpti_env *env, int64_t id, double step,
+                       double loss);
     void (*free)(void *state);
 } hpti_pruner_type;
 
