@@ -4,7 +4,6 @@
  * underflows nor reaches its error handler; further out the asymptotic
  * series of the Mills ratio is exact to double precision. */
 #include <float.h>
-#include <gsl/gsl_qrng.h>
 #include <gsl/gsl_sf_erf.h>
 #include <math.h>
 #include <string.h>
@@ -15,7 +14,6 @@
 #define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
 #define TAIL 40.0                   /* |z| beyond which the series is used */
 #define ZMIN (-1e150)               /* z below this is clamped (z^2 finite) */
-#define SOBOL_MAX_DIM 40
 
 /* log(1 - exp(t)), t < 0 (Maechler 2012) */
 static double log1mexp(double t)
@@ -137,10 +135,7 @@ int hpti_acq_init(hpti_acq *a, const hpt_space *space)
         a->free_dim[j] = isinf(hpti_param_cardinality(p));
         a->n_free += a->free_dim[j];
     }
-    a->qdim = a->dim < SOBOL_MAX_DIM ? a->dim : SOBOL_MAX_DIM;
-    /* qdim is 1..40, inside GSL's table: only memory can fail */
-    a->qrng = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)a->qdim);
-    if (!a->qrng)
+    if (hpti_qrng_init(&a->qrng, a->dim))
         goto fail;
     return HPT_OK;
 fail:
@@ -165,8 +160,7 @@ void hpti_acq_free(hpti_acq *a)
     hpti_free(a->fvar);
     hpti_free(a->score);
     hpti_free(a->pairs);
-    if (a->qrng)
-        gsl_qrng_free(a->qrng);
+    hpti_qrng_free(&a->qrng);
     memset(a, 0, sizeof *a);
 }
 
@@ -332,18 +326,10 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
     size_t m = n_sob + n_pert;
     if (reserve(a, m))
         return HPT_E_NOMEM;
-    double *shift = a->scratch; /* dim values, free until refinement */
-    for (size_t j = 0; j < d; j++)
-        shift[j] = hpti_rng_uniform(rng);
-    gsl_qrng_init(a->qrng);
-    for (size_t i = 0; i < n_sob; i++) {
-        double *c = a->C + i * d;
-        gsl_qrng_get(a->qrng, c); /* fills the first qdim coordinates */
-        for (size_t j = 0; j < d; j++) {
-            double v = (j < a->qdim ? c[j] : hpti_rng_uniform(rng)) + shift[j];
-            c[j] = v >= 1.0 ? v - 1.0 : v;
-        }
-    }
+    /* a fresh shift of every coordinate per call (qrng.h) */
+    hpti_qrng_restart(&a->qrng, d, rng);
+    for (size_t i = 0; i < n_sob; i++)
+        hpti_qrng_next(&a->qrng, rng, a->C + i * d);
     /* Perturbations of the centers: each coordinate moves with probability
      * min(1, 4/d) (at least one moves), by a normal step of 0.05, 0.2 or
      * 0.5 lengthscales (capped at 1) -- local search around the best

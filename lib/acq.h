@@ -16,6 +16,7 @@
 #define HPT_ACQ_H
 
 #include "gp.h"
+#include "qrng.h"
 #include "space.h"
 
 /* log Phi(z), the log standard normal CDF; finite for every finite z. */
@@ -54,8 +55,7 @@ typedef struct {
     double *b1, *b2;            /* batch predictions: 4 L, 4 L dim (L = HPTI_ACQ_MAX_LOCAL) */
     double *lx, *lg, *lf;       /* refinement: L dim, 3 L dim, 3 L */
     size_t *lidx;               /* L */
-    void *qrng;                 /* gsl_qrng *, owned */
-    size_t qdim;
+    hpti_qrng qrng;             /* Sobol candidates */
 } hpti_acq;
 
 int hpti_acq_init(hpti_acq *a, const hpt_space *space);

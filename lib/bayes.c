@@ -4,25 +4,26 @@
  * The strategy: a Sobol initial design (randomly shifted, seed-driven;
  * shortened by warm-start observations, skipped with a transfer prior),
  * then one engine proposal per ask; options, the convergence test, the
- * importance hook and the warm-start rules are documented in hpt.h. Finished trials enter the engine in the
- * order they finished (kept by `observe`), warm-start observations first.
+ * importance hook and the warm-start rules are documented in hpt.h. The
+ * engine's rows are the history's observations: warm-start observations
+ * first, then finished trials in the order they finished (history.h).
  * Everything random is seeded from (study seed, trial index), so the same
  * event sequence gives the same proposals however many workers there are. */
 #include <cblas.h>
-#include <gsl/gsl_qrng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bayes.h"
-#include "study.h"
+#include "qrng.h"
+#include "select.h"
+#include "strategy.h"
 
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
 #define N_OUT 16          /* ranked candidates considered for a proposal */
 #define PRED_FLOPS 2.5e8  /* candidates * n^2 budget per proposal */
 #define LOCAL_FLOPS 2e8   /* local_starts * steps * 2 n^2 budget */
 #define RANDOM_TRIES 64   /* random points tried when every candidate is taken */
-#define SOBOL_MAX_DIM 40
 
 /* ---- engine: options, life cycle -------------------------------------------- */
 
@@ -116,41 +117,6 @@ static int cmp_size(const void *pa, const void *pb)
 {
     size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
     return a < b ? -1 : a > b;
-}
-
-/* k-th smallest of a[0..n) (Hoare's selection with a median-of-three
- * pivot), reordering a; allocation-free. */
-static double kth_smallest(double *a, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        double x = a[lo], y = a[mid], z = a[hi];
-        double piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] < piv)
-                i++;
-            while (a[j] > piv)
-                j--;
-            if (i <= j) {
-                double t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return a[k];
-    }
-    return a[k];
 }
 
 static int reserve(hpti_bayes *b, size_t n)
@@ -247,7 +213,7 @@ static void transform(const double *loss_in, size_t n, double *y, double *sorted
         double g = skewness(y, n);
         if (g > 1.0) {
             memcpy(sorted, loss, n * sizeof *sorted);
-            double med = kth_smallest(sorted, n, n / 2), mn = sorted[0];
+            double med = hpti_select_kth(sorted, n, n / 2), mn = sorted[0];
             for (size_t i = 1; i < n; i++)
                 mn = sorted[i] < mn ? sorted[i] : mn;
             double spread = med - mn;
@@ -402,7 +368,8 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
 /* ---- engine: transfer prior -------------------------------------------------------- */
 
 int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
-                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg)
+                            size_t stride, const int32_t *parent, size_t n, hpti_rng *rng,
+                            char *msg)
 {
     size_t d = b->dim;
     int rc;
@@ -428,9 +395,9 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
     for (int32_t p = 0; p < np && rc == HPT_OK; p++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            if (parent[i] == p && isfinite(loss[i])) {
+            if (parent[i] == p && isfinite(loss[i * stride])) {
                 memcpy(b->X + m * d, u + i * d, d * sizeof *b->X);
-                b->tmp[m++] = loss[i];
+                b->tmp[m++] = loss[i * stride];
             }
         if (m == 0)
             continue;
@@ -526,72 +493,78 @@ static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     }
 }
 
-int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
-                       char *msg)
+/* One proposal's working values, passed along its steps (bayes.h, "One
+ * proposal"). */
+typedef struct {
+    size_t no, nf; /* finished points observed / failed */
+    size_t nrow;   /* rows of b->X whose posterior means b->tmp holds */
+    xform xf;      /* output transform of the observed losses */
+    double best;   /* incumbent, model units */
+    size_t nc;     /* centers for the maximizer */
+    hpti_gp *feas; /* feasibility model, or NULL */
+    size_t n_out;  /* ranked candidates in b->out */
+} proposal;
+
+/* Step 1, gather: the non-failed observations into b->X, b->tmp. */
+static void gather(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 {
-    size_t d = b->dim, n = dt->n;
-    int rc;
-    b->last_ei = NAN;
-    /* Each model fit draws from its own generator, seeded here: the draws
-     * of the acquisition never depend on whether a fit happened in this
-     * call. (A call that failed for memory after fitting leaves the fit
-     * done; its retry skips it and must still propose what an unfailed
-     * call -- e.g. the replay of a journal -- proposes.) */
-    hpti_rng fit_rng, feas_rng;
-    hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
-    hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
-    if ((rc = reserve(b, n + 1)) != HPT_OK)
-        return hpti_fail(msg, rc, "bayes: out of memory");
-    /* gather the non-failed observations */
-    size_t no = 0, nf = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (isnan(dt->loss[i])) {
-            nf++;
+    size_t d = b->dim;
+    p->no = p->nf = 0;
+    for (size_t i = 0; i < dt->n; i++) {
+        if (isnan(dt->loss[i * dt->stride])) {
+            p->nf++;
             continue;
         }
-        memcpy(b->X + no * d, dt->u + i * d, d * sizeof *b->X);
-        b->tmp[no++] = dt->loss[i];
+        memcpy(b->X + p->no * d, dt->u + i * d, d * sizeof *b->X);
+        b->tmp[p->no++] = dt->loss[i * dt->stride];
     }
-    size_t nrow = no; /* rows of b->X whose means b->tmp holds */
-    xform b_xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0};
-    if (no == 0 && b->n_stack == 0) {
-        space_filling(b, dt, rng, u);
-        return HPT_OK;
-    }
-    if (no == 0) {
-        /* Nothing observed yet but a transfer prior: the model is the
-         * prior alone (constant variance), incumbent and centers its
-         * lowest means at the top parent's points. */
+    p->nrow = p->no;
+}
+
+/* Steps 1-2, the model: transform the losses and bring the GP to them
+ * (refit when due), leaving the posterior means at the rows in b->tmp; or,
+ * with nothing observed but a transfer prior, the prior alone (constant
+ * variance), incumbent and centers its lowest means at the top parent's
+ * points. @return HPT_OK, HPT_E_NUMERIC (no usable model) or an error. */
+static int fit_objective(hpti_bayes *b, proposal *p, hpti_rng *fit_rng)
+{
+    size_t d = b->dim;
+    if (p->no == 0) {
         const hpti_gp *top = &b->stack[b->n_stack - 1];
         hpti_gp_truncate(&b->gp, 0);
         b->n_real = 0;
-        nrow = top->n < b->cap ? top->n : b->cap;
-        memcpy(b->X, top->X, nrow * d * sizeof *b->X);
-        for (size_t i = 0; i < nrow; i++)
+        p->nrow = top->n < b->cap ? top->n : b->cap;
+        memcpy(b->X, top->X, p->nrow * d * sizeof *b->X);
+        for (size_t i = 0; i < p->nrow; i++)
             b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
-    } else {
-        transform(b->tmp, no, b->y, b->lbl, &b_xf);
-        rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, no, &fit_rng);
-        if (rc == HPT_E_NUMERIC) {
-            b->n_real = 0;
-            space_filling(b, dt, rng, u);
-            return HPT_OK;
-        }
-        if (rc)
-            return hpti_fail(msg, rc, "bayes: out of memory");
-        /* incumbent and centers: the lowest posterior means at observed
-         * points (warm-start observations included) */
-        hpti_gp_train_mean(&b->gp, b->tmp);
+        return HPT_OK;
     }
-    double best = INFINITY;
-    size_t nc = 0;
-    for (size_t c = 0; c < N_CENTERS && c < nrow; c++) {
+    transform(b->tmp, p->no, b->y, b->lbl, &p->xf);
+    int rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, p->no, fit_rng);
+    if (rc == HPT_E_NUMERIC)
+        b->n_real = 0;
+    if (rc)
+        return rc;
+    /* incumbent and centers: the lowest posterior means at observed
+     * points (warm-start observations included) */
+    hpti_gp_train_mean(&b->gp, b->tmp);
+    return HPT_OK;
+}
+
+/* Step 5, centers: the N_CENTERS rows of lowest posterior mean, the first
+ * of which is the incumbent. */
+static void pick_centers(hpti_bayes *b, proposal *p)
+{
+    size_t d = b->dim;
+    p->best = INFINITY;
+    p->nc = 0;
+    for (size_t c = 0; c < N_CENTERS && c < p->nrow; c++) {
         size_t arg = SIZE_MAX;
-        for (size_t i = 0; i < nrow; i++)
+        for (size_t i = 0; i < p->nrow; i++)
             if (arg == SIZE_MAX || b->tmp[i] < b->tmp[arg])
                 arg = i;
         if (c == 0)
-            best = b->tmp[arg];
+            p->best = b->tmp[arg];
         /* A warm-start observation may lie outside the cube (a range that
          * was narrowed): it counts for the incumbent, but the maximizer
          * perturbs its projection onto the cube, so that every candidate
@@ -603,35 +576,48 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         }
         hpti_space_snap(b->space, ctr, NULL);
         b->tmp[arg] = INFINITY;
-        nc++;
+        p->nc++;
     }
+}
 
-    /* feasibility model over every finished point */
-    hpti_gp *feas = NULL;
-    if (nf > 0) {
-        for (size_t i = 0; i < n; i++)
-            b->lbl[i] = isnan(dt->loss[i]) ? -1.0 : 1.0;
-        rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, n,
-                        &feas_rng);
-        if (rc == HPT_OK)
-            feas = &b->feas;
-        else if (rc != HPT_E_NUMERIC)
-            return hpti_fail(msg, rc, "bayes: out of memory");
-        else
-            b->f_real = 0;
-    }
+/* Step 4, feasibility: a GP on +1/-1 labels over every finished point when
+ * some failed; left out (p->feas NULL) when it cannot be factored. */
+static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
+                           hpti_rng *feas_rng)
+{
+    p->feas = NULL;
+    if (p->nf == 0)
+        return HPT_OK;
+    for (size_t i = 0; i < dt->n; i++)
+        b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
+    int rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, dt->n,
+                        feas_rng);
+    if (rc == HPT_OK)
+        p->feas = &b->feas;
+    else if (rc == HPT_E_NUMERIC)
+        b->f_real = 0;
+    return rc == HPT_E_NUMERIC ? HPT_OK : rc;
+}
 
-    /* pending trials: kriging-believer fantasies */
+/* Step 3, fantasies: running points as kriging-believer rows (removed
+ * again by the caller with hpti_gp_truncate). */
+static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
+{
     for (size_t i = 0; i < dt->n_pend; i++) {
-        if ((rc = hpti_gp_append_believer(&b->gp, dt->pend + i * d)) != HPT_OK) {
-            hpti_gp_truncate(&b->gp, b->n_real);
-            return hpti_fail(msg, rc, "bayes: out of memory");
-        }
+        int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
+        if (rc)
+            return rc;
         /* a fantasy is an observation: it can become the incumbent */
         double fy = b->gp.y[b->gp.n - 1];
-        best = fy < best ? fy : best;
+        p->best = fy < p->best ? fy : p->best;
     }
+    return HPT_OK;
+}
 
+/* Step 5, maximize log EI within the cost budget (bayes.h, "Cost
+ * control"); the ranked candidates go to b->out, b->out_s. */
+static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
+{
     double nn = (double)b->gp.n * (double)b->gp.n;
     size_t ncand = b->opt.candidates;
     if ((double)ncand * nn > PRED_FLOPS)
@@ -641,31 +627,75 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         double it = LOCAL_FLOPS / ((double)b->opt.local_starts * 2.0 * nn);
         iters = it > 1.0 ? (size_t)it : 1;
     }
-    hpti_acq_problem p = {&b->gp, feas, best, b->centers, nc, ncand, b->opt.local_starts,
-                          iters};
-    size_t n_out = 0;
-    rc = hpti_acq_maximize(&b->acq, &p, rng, N_OUT, b->out, b->out_s, &n_out);
-    hpti_gp_truncate(&b->gp, b->n_real);
-    if (rc)
-        return hpti_fail(msg, rc, "bayes: out of memory");
-    if (n_out && no)
-        b->last_ei = ei_relative(&b_xf, exp(b->out_s[0]), best);
-    for (size_t r = 0; r < n_out; r++)
+    hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
+                           b->opt.local_starts, iters};
+    p->n_out = 0;
+    return hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
+}
+
+/* Step 5, pick: the best ranked candidate that is not a finished or
+ * running point. If every one is, the model is sure the optimum is there:
+ * try random points; if all of those are taken too (a nearly exhausted
+ * discrete space), repeat the best candidate -- for a noisy objective a
+ * repeat is still informative. */
+static void pick(hpti_bayes *b, const hpti_bayes_data *dt, const proposal *p,
+                 hpti_rng *rng, double *u)
+{
+    size_t d = b->dim;
+    for (size_t r = 0; r < p->n_out; r++)
         if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
             memcpy(u, b->out + r * d, d * sizeof *u);
-            return HPT_OK;
+            return;
         }
-    /* Every ranked candidate is a finished or running point: the model is
-     * sure the optimum is there. Try random points; if all of those are
-     * taken too (a nearly exhausted discrete space), repeat the best
-     * candidate -- for a noisy objective a repeat is still informative. */
     for (int t = 0; t < RANDOM_TRIES; t++) {
         for (size_t j = 0; j < d; j++)
             u[j] = hpti_rng_uniform(rng);
         if (!taken(dt, roundtrip(b->space, u), d))
-            return HPT_OK;
+            return;
     }
     memcpy(u, b->out, d * sizeof *u);
+}
+
+int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
+                       char *msg)
+{
+    int rc;
+    b->last_ei = NAN;
+    /* Each model fit draws from its own generator, seeded here: the draws
+     * of the acquisition never depend on whether a fit happened in this
+     * call. (A call that failed for memory after fitting leaves the fit
+     * done; its retry skips it and must still propose what an unfailed
+     * call -- e.g. the replay of a journal -- proposes.) */
+    hpti_rng fit_rng, feas_rng;
+    hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
+    hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
+    if ((rc = reserve(b, dt->n + 1)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
+    gather(b, dt, &p);
+    if (p.no == 0 && b->n_stack == 0) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
+    rc = fit_objective(b, &p, &fit_rng);
+    if (rc == HPT_E_NUMERIC) {
+        space_filling(b, dt, rng, u);
+        return HPT_OK;
+    }
+    if (rc)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    pick_centers(b, &p);
+    if ((rc = fit_feasibility(b, dt, &p, &feas_rng)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    rc = add_fantasies(b, dt, &p);
+    if (!rc)
+        rc = maximize(b, &p, rng);
+    hpti_gp_truncate(&b->gp, b->n_real); /* the fantasies go */
+    if (rc)
+        return hpti_fail(msg, rc, "bayes: out of memory");
+    if (p.n_out && p.no)
+        b->last_ei = ei_relative(&p.xf, exp(b->out_s[0]), p.best);
+    pick(b, dt, &p, rng, u);
     return HPT_OK;
 }
 
@@ -681,18 +711,8 @@ typedef struct {
     const char *done_why; /* reason of the last HPT_DONE (static) */
     hpti_bayes eng;
     int eng_ready;
-    gsl_qrng *q;       /* initial design */
-    size_t qdim;
-    double shift[SOBOL_MAX_DIM];
+    hpti_qrng design;   /* initial design (made by start) */
     size_t design_used; /* Sobol points drawn */
-    /* finished trials in the order they finished */
-    int64_t *order;
-    size_t n_order, cap_order;
-    unsigned char *seen; /* per trial: in `order` */
-    size_t cap_seen;
-    /* engine input */
-    double *du, *dl, *dp; /* finished rows, their losses, running rows */
-    size_t cap_rows;
     double discrete_total; /* configurations of a fully discrete space, else inf */
     size_t prior_in;       /* warm-start observations inside the cube */
     size_t prior_distinct; /* ... of which distinct configurations */
@@ -735,12 +755,13 @@ static int in_cube(const double *u, size_t d)
 /* Count the warm-start observations inside the cube, and the distinct
  * configurations among them (only needed for a fully discrete space,
  * whose exhaustion they bring closer). */
-static void count_priors(bayes_state *st, const struct hpt_study *s)
+static void count_priors(bayes_state *st, const hpti_env *env)
 {
-    size_t d = s->dim;
+    const hpti_history *h = env->hist;
+    size_t d = env->dim;
     st->prior_in = st->prior_distinct = 0;
-    for (size_t i = 0; i < s->n_prior; i++) {
-        const double *u = s->prior_u + i * d;
+    for (size_t i = 0; i < h->n_prior; i++) {
+        const double *u = h->obs_u + i * d;
         if (!in_cube(u, d))
             continue;
         st->prior_in++;
@@ -748,7 +769,7 @@ static void count_priors(bayes_state *st, const struct hpt_study *s)
             continue;
         int dup = 0;
         for (size_t k = 0; k < i && !dup; k++)
-            dup = memcmp(s->prior_u + k * d, u, d * sizeof *u) == 0;
+            dup = memcmp(h->obs_u + k * d, u, d * sizeof *u) == 0;
         st->prior_distinct += !dup;
     }
 }
@@ -758,13 +779,12 @@ static void stop_engine(bayes_state *st)
     if (st->eng_ready)
         hpti_bayes_free(&st->eng);
     st->eng_ready = 0;
-    if (st->q)
-        gsl_qrng_free(st->q);
-    st->q = NULL;
+    hpti_qrng_free(&st->design);
 }
 
-static int bayes_start(void *state, const struct hpt_study *s, char *msg)
+static int bayes_start(void *state, const hpti_env *env, char *msg)
 {
+    const hpti_history *h = env->hist;
     bayes_state *st = state;
     stop_engine(st); /* a start that failed is retried at the next ask */
     hpti_bayes_opts o;
@@ -774,23 +794,21 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     o.local_starts = (size_t)st->local_starts;
     o.fit_restarts = (size_t)st->fit_restarts;
     o.fit_max = (size_t)st->fit_max;
-    if (hpti_bayes_init(&st->eng, s->space, &o))
+    if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;
-    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
-    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
-    if (!st->q)
+    if (hpti_qrng_init(&st->design, env->dim))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     hpti_rng r;
-    hpti_rng_seed(&r, s->seed, HPTI_STREAM_STRATEGY);
-    for (size_t j = 0; j < st->qdim; j++)
-        st->shift[j] = hpti_rng_uniform(&r);
-    st->discrete_total = hpti_space_configurations(s->space);
-    count_priors(st, s);
-    if (s->n_transfer) {
-        hpti_rng_seed(&r, s->seed, HPTI_STREAM_MODEL);
-        int rc = hpti_bayes_set_transfer(&st->eng, s->transfer_u, s->transfer_loss,
-                                         s->transfer_parent, s->n_transfer, &r, msg);
+    hpti_rng_seed(&r, env->seed, HPTI_STREAM_STRATEGY);
+    hpti_qrng_restart(&st->design, st->design.qdim, &r);
+    st->discrete_total = hpti_space_configurations(env->space);
+    count_priors(st, env);
+    if (h->n_transfer) {
+        hpti_rng_seed(&r, env->seed, HPTI_STREAM_MODEL);
+        int rc = hpti_bayes_set_transfer(&st->eng, h->transfer_u, h->transfer_value,
+                                         h->n_values, h->transfer_parent, h->n_transfer, &r,
+                                         msg);
         if (rc) {
             stop_engine(st);
             return rc;
@@ -799,69 +817,23 @@ static int bayes_start(void *state, const struct hpt_study *s, char *msg)
     return HPT_OK;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    return need <= *cap ? HPT_OK : hpti_grow(p, cap, need, elem);
-}
-
-/* Record finished trials not yet in `order` (observe normally does it;
- * this catches trials finished before the strategy saw them). */
-static void catch_up(bayes_state *st, const struct hpt_study *s)
-{
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (!st->seen[i] && s->trials[i].state != HPT_TRIAL_RUNNING) {
-            st->seen[i] = 1;
-            st->order[st->n_order++] = (int64_t)i;
-        }
-}
-
-static void bayes_observe(void *state, const struct hpt_study *s, int64_t id)
-{
-    bayes_state *st = state;
-    /* capacity for every asked trial was reserved at propose time */
-    if (st->eng_ready && (size_t)id < st->cap_seen && !st->seen[id] &&
-        st->n_order < st->cap_order) {
-        st->seen[id] = 1;
-        st->order[st->n_order++] = id;
-    }
-    HPTI_UNUSED(s);
-}
-
-static int propose_model(bayes_state *st, const struct hpt_study *s, hpti_proposal *out,
+/* The engine's input is the history itself: observations (priors, then
+ * finished trials in finish order; failed ones NaN) and running points. */
+static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *out,
                          hpti_rng *rng, char *msg)
 {
-    size_t d = s->dim, nfin = s->n_prior + st->n_order;
-    size_t k = 0;
-    double *dl = st->dl;
-    for (size_t i = 0; i < s->n_prior; i++, k++) {
-        memcpy(st->du + k * d, s->prior_u + i * d, d * sizeof(double));
-        dl[k] = s->prior_loss[i];
-    }
-    for (size_t i = 0; i < st->n_order; i++, k++) {
-        const hpti_trial *t = &s->trials[st->order[i]];
-        memcpy(st->du + k * d, t->u, d * sizeof(double));
-        dl[k] = t->state == HPT_TRIAL_FAILED ? NAN : t->loss;
-    }
-    size_t kp = 0;
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (s->trials[i].state == HPT_TRIAL_RUNNING)
-            memcpy(st->dp + (kp++) * d, s->trials[i].u, d * sizeof(double));
-    hpti_bayes_data dt = {st->du, dl, nfin, st->dp, kp};
+    const hpti_history *h = env->hist;
+    hpti_bayes_data dt = {h->obs_u, h->obs_value, h->n_values, h->n_obs, h->run_u,
+                          h->n_running};
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 
-static int design_point(bayes_state *st, const struct hpt_study *s, double *u, hpti_rng *rng)
+/* The next design point; coordinates past the Sobol table come from this
+ * proposal's generator. */
+static void design_point(bayes_state *st, double *u, hpti_rng *rng)
 {
-    size_t d = s->dim;
-    double buf[SOBOL_MAX_DIM];
-    /* gsl_qrng_get fails past 2^30 points: far beyond any initial design */
-    gsl_qrng_get(st->q, buf);
+    hpti_qrng_next(&st->design, rng, u);
     st->design_used++;
-    for (size_t j = 0; j < d; j++) {
-        double v = j < st->qdim ? buf[j] + st->shift[j] : hpti_rng_uniform(rng);
-        u[j] = v >= 1.0 ? v - 1.0 : v;
-    }
-    return HPT_OK;
 }
 
 /* Initial design still running? Warm-start observations inside the cube
@@ -869,45 +841,19 @@ static int design_point(bayes_state *st, const struct hpt_study *s, double *u, h
  * inform the model but do not cover this space); a transfer prior
  * replaces the whole design (bayes.h: the first ask proposes from the
  * prior alone). */
-static int design_left(const bayes_state *st, const struct hpt_study *s)
+static int design_left(const bayes_state *st, const hpti_env *env)
 {
     if (st->eng.n_stack)
         return 0;
-    return s->n_trials + st->prior_in < n_initial(st, s->dim);
+    return env->hist->n_trials + st->prior_in < n_initial(st, env->dim);
 }
 
-static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
-                         char *msg)
+static int bayes_propose(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
     bayes_state *st = state;
-    size_t n = s->n_trials, d = s->dim;
+    const hpti_history *h = env->hist;
+    size_t n = h->n_trials, d = env->dim;
     int rc;
-    /* room for every trial to finish without allocating in observe */
-    size_t cs = st->cap_seen;
-    if (grow((void **)&st->order, &st->cap_order, n + 1, sizeof *st->order) ||
-        grow((void **)&st->seen, &cs, n + 1, 1))
-        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-    if (cs > st->cap_seen)
-        memset(st->seen + st->cap_seen, 0, cs - st->cap_seen);
-    st->cap_seen = cs;
-    size_t rows = s->n_prior + n + 1;
-    if (rows > st->cap_rows) {
-        size_t cap = 2 * rows;
-        double *q = hpti_realloc(st->du, cap * d * sizeof *q);
-        if (!q)
-            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-        st->du = q;
-        q = hpti_realloc(st->dl, cap * sizeof *q);
-        if (!q)
-            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-        st->dl = q;
-        q = hpti_realloc(st->dp, cap * d * sizeof *q);
-        if (!q)
-            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
-        st->dp = q;
-        st->cap_rows = cap;
-    }
-    catch_up(st, s);
 
     /* a fully discrete space whose every configuration was asked (or
      * observed in a warm start) */
@@ -924,18 +870,18 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
     }
 
     hpti_rng rng;
-    hpti_rng_seed(&rng, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
+    hpti_rng_seed(&rng, env->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(n + 1)),
                   HPTI_STREAM_MODEL);
-    size_t usable = s->n_prior + (size_t)(s->n_complete + s->n_pruned);
+    size_t usable = h->n_prior + h->n_complete + h->n_pruned;
     int threads = (int)st->blas_threads, old = 0;
-    if (design_left(st, s) || (usable == 0 && st->eng.n_stack == 0)) {
+    if (design_left(st, env) || (usable == 0 && st->eng.n_stack == 0)) {
         /* initial design: the next Sobol point not already taken */
         for (int t = 0; t < 64; t++) {
-            design_point(st, s, out->u, &rng);
-            hpti_space_snap(s->space, out->u, NULL);
+            design_point(st, out->u, &rng);
+            hpti_space_snap(env->space, out->u, NULL);
             int dup = 0;
             for (size_t i = 0; i < n && !dup; i++)
-                dup = memcmp(s->trials[i].u, out->u, d * sizeof(double)) == 0;
+                dup = memcmp(hpti_history_u(h, (int64_t)i), out->u, d * sizeof(double)) == 0;
             if (!dup)
                 break;
         }
@@ -945,7 +891,7 @@ static int bayes_propose(void *state, const struct hpt_study *s, hpti_proposal *
         old = openblas_get_num_threads();
         openblas_set_num_threads(threads);
     }
-    rc = propose_model(st, s, out, &rng, msg);
+    rc = propose_model(env, st, out, &rng, msg);
     if (threads)
         openblas_set_num_threads(old);
     if (rc == HPT_OK) {
@@ -964,15 +910,15 @@ static const char *bayes_done_reason(const void *state)
 /* Importance: 1 / lengthscale of the fitted ARD kernel per parameter
  * (hpt.h, hpt_study_importance); 0 for a fixed parameter, whose
  * lengthscale the data cannot inform. */
-static int bayes_importance(void *state, const struct hpt_study *s, double *out, char *msg)
+static int bayes_importance(void *state, const hpti_env *env, double *out, char *msg)
 {
     bayes_state *st = state;
     if (!st->eng_ready || !st->eng.gp.have_theta)
         return hpti_fail(msg, HPT_E_NOMODEL,
                          "bayes has not fitted its model yet (it does after the initial "
                          "design)");
-    for (size_t j = 0; j < s->dim; j++)
-        out[j] = hpti_param_cardinality(&s->space->p[j]) == 1.0
+    for (size_t j = 0; j < env->dim; j++)
+        out[j] = hpti_param_cardinality(&env->space->p[j]) == 1.0
                      ? 0.0
                      : exp(-st->eng.gp.theta[j]);
     return HPT_OK;
@@ -982,11 +928,6 @@ static void bayes_free(void *state)
 {
     bayes_state *st = state;
     stop_engine(st);
-    hpti_free(st->order);
-    hpti_free(st->seen);
-    hpti_free(st->du);
-    hpti_free(st->dl);
-    hpti_free(st->dp);
 }
 
 const hpti_strategy_type hpti_strategy_bayes = {
@@ -995,7 +936,6 @@ const hpti_strategy_type hpti_strategy_bayes = {
     HPTI_OPTIONS(bayes_options),
     .start = bayes_start,
     .propose = bayes_propose,
-    .observe = bayes_observe,
     .free = bayes_free,
     .done_reason = bayes_done_reason,
     .importance = bayes_importance,

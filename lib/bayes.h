@@ -57,7 +57,8 @@
 
 typedef struct {
     const double *u;     /* n * dim finished points (unit cube), append-only */
-    const double *loss;  /* n losses (minimized); NaN = failed */
+    const double *loss;  /* n losses (minimized) at loss[i * stride]; NaN = failed */
+    size_t stride;       /* doubles per loss row (history.h: n_values) */
     size_t n;
     const double *pend;  /* n_pend * dim running points */
     size_t n_pend;
@@ -123,7 +124,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  * model cannot be factored is left out. Call before proposing; replaces
  * an earlier prior. @return HPT_OK or HPT_E_NOMEM (no prior then). */
 int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
-                            const int32_t *parent, size_t n, hpti_rng *rng, char *msg);
+                            size_t stride, const int32_t *parent, size_t n, hpti_rng *rng,
+                            char *msg);
 
 /* The output transform (above) of n losses into y; sorted: n doubles of
  * scratch. */

@@ -148,8 +148,8 @@ static inline int hpti_journal_attr(hpt_study *s, int64_t id, const char *key,
 
 /* ---- release ---- */
 
-/* The sink (closing the journal's file and lock), warm-start and transfer
- * data. */
+/* The sink (closing the journal's file and lock) and the warm-start state
+ * (the transfer data is the history's). */
 static inline void hpti_durable_free(hpt_study *s)
 {
     if (s->sink.ops)
@@ -158,9 +158,6 @@ static inline void hpti_durable_free(hpt_study *s)
     if (s->warm && s->warm_free)
         s->warm_free(s->warm);
     s->warm = NULL;
-    hpti_free(s->transfer_u);
-    hpti_free(s->transfer_loss);
-    hpti_free(s->transfer_parent);
 }
 
 #endif

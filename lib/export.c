@@ -1,5 +1,5 @@
-/* export.c -- results: CSV export, best including warm-start data, top-k,
- * parameter importance. */
+/* export.c -- a study's trials as a CSV file, and the file writing that
+ * the other exports (export_json.c) share. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -118,7 +118,7 @@ static int write_csv(const hpt_study *s, FILE *f)
         fputc(',', f);
         if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
             csv_double(f, t->value);
-        fprintf(f, ",%zu,", t->n_reports);
+        fprintf(f, ",%zu,", s->hist.curve[k].n);
         csv_field(f, t->fail_reason ? t->fail_reason : "");
         for (size_t q = 0; q < n_keys; q++) {
             const char *v = hpti_attrs_get(&t->attrs, keys[q]);
@@ -170,14 +170,13 @@ int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
 {
     hpti_clear_error();
     if (!s || !path)
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
-                         "%s: NULL argument", fn);
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     struct stat sb;
     int in_place = stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
     size_t n = strlen(path);
     char *tmp = hpti_malloc(n + 64);
     if (!tmp)
-        return FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
+        return hpti_study_fail(s, HPT_E_NOMEM, "%s: out of memory", fn);
     lock(s);
     int rc = HPT_OK;
     FILE *f = in_place ? fopen(path, "w") : open_temp(path, tmp, n + 64);
@@ -202,110 +201,4 @@ int hpti_export_file(const hpt_study *s, const char *path, const char *fn,
 int hpt_study_export_csv(const hpt_study *s, const char *path)
 {
     return hpti_export_file(s, path, "hpt_study_export_csv", write_csv);
-}
-
-int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
-{
-    hpti_clear_error();
-    if (!s)
-        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best_overall: study is NULL");
-    lock(s);
-    int64_t id = s->best;
-    double loss = id >= 0 ? s->trials[id].loss : INFINITY;
-    int found = id >= 0;
-    for (size_t k = 0; k < s->n_prior; k++)
-        if (!found || s->prior_loss[k] < loss) { /* ties: this study's trial */
-            loss = s->prior_loss[k];
-            id = -1;
-            found = 1;
-        }
-    int rc = HPT_OK;
-    if (!found)
-        rc = FAIL(s, HPT_E_EMPTY,
-                  "hpt_study_best_overall: no complete trial and no warm-start observation");
-    else {
-        if (trial_id)
-            *trial_id = id;
-        if (value)
-            *value = id >= 0 ? s->trials[id].value : hpti_study_sign(s) * loss;
-    }
-    unlock(s);
-    return rc;
-}
-
-typedef struct {
-    double loss;
-    int64_t id;
-} ranked;
-
-static int by_loss(const void *a, const void *b)
-{
-    const ranked *x = a, *y = b;
-    if (x->loss != y->loss)
-        return x->loss < y->loss ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
-{
-    const char *fn = "hpt_study_top_k";
-    hpti_clear_error();
-    if (!s || !n || (!ids && k))
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
-                         "%s: NULL argument", fn);
-    lock(s);
-    int rc = HPT_OK;
-    size_t m = (size_t)s->n_complete, j = 0;
-    ranked *r = hpti_malloc(m * sizeof *r);
-    if (!r)
-        rc = FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
-    else {
-        for (size_t i = 0; i < s->n_trials; i++)
-            if (s->trials[i].state == HPT_TRIAL_COMPLETE)
-                r[j++] = (ranked){s->trials[i].loss, (int64_t)i};
-        qsort(r, m, sizeof *r, by_loss);
-        *n = m < k ? m : k;
-        for (size_t i = 0; i < *n; i++)
-            ids[i] = r[i].id;
-    }
-    hpti_free(r);
-    unlock(s);
-    return rc;
-}
-
-int hpt_study_importance(hpt_study *s, double *out, size_t n)
-{
-    const char *fn = "hpt_study_importance";
-    hpti_clear_error();
-    if (!s || !out)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
-    lock(s);
-    int rc = HPT_OK;
-    if (n != s->dim)
-        rc = hpti_fail(s->errmsg, HPT_E_INVALID, "%s: n is %zu, the space has %zu", fn, n,
-                       s->dim);
-    else if (!s->type->importance)
-        rc = hpti_fail(s->errmsg, HPT_E_NOMODEL,
-                       "%s: strategy '%s' has no model to take importance from", fn,
-                       s->type->name);
-    else {
-        double *w = hpti_malloc(n * sizeof *w), sum = 0;
-        if (!w)
-            rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-        else if ((rc = s->type->importance(s->sstate, s, w, s->errmsg)) != HPT_OK)
-            rc = hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
-        else {
-            for (size_t i = 0; i < n; i++)
-                sum += w[i] >= 0 && isfinite(w[i]) ? w[i] : 0;
-            if (!(sum > 0))
-                rc = hpti_fail(s->errmsg, HPT_E_NUMERIC, "%s: the model gave no weights",
-                               fn);
-            else
-                for (size_t i = 0; i < n; i++)
-                    out[i] = (w[i] >= 0 && isfinite(w[i]) ? w[i] : 0) / sum;
-        }
-        hpti_free(w);
-    }
-    unlock(s);
-    return rc;
 }

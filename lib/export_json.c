@@ -101,12 +101,13 @@ static int write_json(const hpt_study *s, FILE *f)
         fputs(", \"budget\": ", f);
         json_number(f, t->budget);
         fprintf(f, ", \"parent\": %lld, \"reports\": [", (long long)t->parent);
-        for (size_t r = 0; r < t->n_reports; r++) {
+        const hpti_curve *c = &s->hist.curve[k];
+        for (size_t r = 0; r < c->n; r++) {
             fputs(r ? ", [" : "[", f);
-            json_number(f, t->rep_step[r]);
+            json_number(f, c->step[r]);
             fputs(", ", f);
             /* Reports are kept as losses; the user's direction is shown. */
-            json_number(f, s->direction == HPT_MAXIMIZE ? -t->rep_loss[r] : t->rep_loss[r]);
+            json_number(f, s->direction == HPT_MAXIMIZE ? -c->loss[r] : c->loss[r]);
             fputc(']', f);
         }
         fputs("], \"fail_reason\": ", f);

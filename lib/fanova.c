@@ -296,7 +296,7 @@ int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total,
     for (size_t k = 0; k < s->n_trials && r < m; k++) {
         const hpti_trial *t = &s->trials[k];
         if (t->state == HPT_TRIAL_COMPLETE && t->budget == budget) {
-            memcpy(U + r * d, t->u, d * sizeof *U);
+            memcpy(U + r * d, hpti_history_u(&s->hist, (int64_t)k), d * sizeof *U);
             loss[r++] = t->loss;
         }
     }

@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "study.h"
+#include "strategy.h"
 
 #define GRID_MAX_POINTS 1000000.0
 #define GRID_MAX_TOTAL 9007199254740992.0 /* 2^53 configurations */
@@ -46,11 +46,11 @@ static const hpti_option grid_options[] = {
      NULL, NULL},
 };
 
-static int grid_init(void *state, const struct hpt_study *s, char *msg)
+static int grid_init(void *state, const hpti_env *env, char *msg)
 {
     HPTI_UNUSED(msg);
     grid_state *st = state;
-    hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
+    hpti_rng_seed(&st->rng, env->seed, HPTI_STREAM_STRATEGY);
     return HPT_OK;
 }
 
@@ -89,7 +89,7 @@ static double grid_u(const grid_state *st, const hpti_param *p, size_t i, uint64
 
 /* Set the parents to combination `combo` (k, u may be NULL) and st->x to
  * their values, then st->active to the active set. */
-static void set_parents(grid_state *st, const struct hpt_study *s, uint64_t combo,
+static void set_parents(grid_state *st, const hpti_env *s, uint64_t combo,
                         double *u)
 {
     for (size_t i = s->dim; i-- > 0;) {
@@ -106,7 +106,7 @@ static void set_parents(grid_state *st, const struct hpt_study *s, uint64_t comb
     hpti_space_active(s->space, st->x, st->active);
 }
 
-static int grid_start(void *state, const struct hpt_study *s, char *msg)
+static int grid_start(void *state, const hpti_env *s, char *msg)
 {
     grid_state *st = state;
     const size_t d = s->dim;
@@ -174,8 +174,7 @@ too_big:
                      "integer ranges or lower grid.points");
 }
 
-static int grid_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
-                        char *msg)
+static int grid_propose(void *state, const hpti_env *s, hpti_proposal *out, char *msg)
 {
     HPTI_UNUSED(msg);
     grid_state *st = state;

@@ -38,12 +38,13 @@
  * largest budget with enough complete trials, BOHB-like; see bayes_sample),
  * "random" (uniform) or "sobol" (the shifted Sobol points of strategy
  * "sobol"). */
-#include <gsl/gsl_qrng.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bayes.h"
-#include "study.h"
+#include "qrng.h"
+#include "strategy.h"
 
 #define HB_MAX_S 40          /* brackets s = 0..40 */
 #define HB_MAX_RATIO 1e12    /* max_resource / min_resource */
@@ -52,21 +53,18 @@
 /* Relative slack for floor/ceil of products of powers of eta: log_3(81) is
  * 4 - 4e-16 in doubles, and must give 4. */
 #define HB_TOL 1e-9
-#define SOBOL_MAX_DIM 40
-#define SOBOL_MAX_POINTS ((1UL << 30) - 2)
 
 struct hyperband_state;
 
 /* A source of new configurations. start runs at the study's first ask
  * (options final), last in hb_start, and may be NULL; sample writes dim
- * coordinates in [0, 1] (it may read the trial table, never write it); free
+ * coordinates in [0, 1] (it may read the history); free
  * (may be NULL) releases what start made. The strategy's free calls every
  * sampler's free, so each must do nothing when its start never ran. */
 typedef struct {
     const char *name;
-    int (*start)(struct hyperband_state *st, const struct hpt_study *s, char *msg);
-    int (*sample)(struct hyperband_state *st, const struct hpt_study *s, double *u,
-                  char *msg);
+    int (*start)(struct hyperband_state *st, const hpti_env *env, char *msg);
+    int (*sample)(struct hyperband_state *st, const hpti_env *env, double *u, char *msg);
     void (*free)(struct hyperband_state *st);
 } hb_sampler;
 
@@ -107,10 +105,7 @@ typedef struct hyperband_state {
 
     hpti_rng rng;      /* every random draw of the strategy */
     /* sampler "sobol" */
-    gsl_qrng *q;       /* owned */
-    size_t qdim;
-    unsigned long q_used;
-    double shift[SOBOL_MAX_DIM], buf[SOBOL_MAX_DIM];
+    hpti_qrng q;
     /* sampler "bayes" */
     double random_fraction; /* option: share of new configurations drawn uniformly */
     void *model;            /* owned hb_model, made by bayes_start */
@@ -118,62 +113,36 @@ typedef struct hyperband_state {
 
 /* ---- samplers ------------------------------------------------------------ */
 
-static int random_sample(hyperband_state *st, const struct hpt_study *s, double *u,
-                         char *msg)
+static int random_sample(hyperband_state *st, const hpti_env *env, double *u, char *msg)
 {
     HPTI_UNUSED(msg);
-    for (size_t i = 0; i < s->dim; i++)
+    for (size_t i = 0; i < env->dim; i++)
         u[i] = hpti_rng_uniform(&st->rng);
     return HPT_OK;
 }
 
-/* As strategy "sobol" (sobol.c): Sobol points with a Cranley-Patterson
- * shift drawn from the seed, restarted before GSL's 2^30 limit; coordinates
- * past GSL's 40 dimensions are uniform draws. */
-static void new_shift(hyperband_state *st)
+/* As strategy "sobol" (sobol.c): shifted Sobol points (qrng.h), the
+ * shift and the coordinates past GSL's table drawn from the strategy's
+ * generator. */
+static int sobol_start(hyperband_state *st, const hpti_env *env, char *msg)
 {
-    for (size_t i = 0; i < st->qdim; i++)
-        st->shift[i] = hpti_rng_uniform(&st->rng);
-}
-
-static int sobol_start(hyperband_state *st, const struct hpt_study *s, char *msg)
-{
-    st->qdim = s->dim < SOBOL_MAX_DIM ? s->dim : SOBOL_MAX_DIM;
-    /* qdim is 1..40, inside GSL's table: only memory can fail. */
-    st->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)st->qdim);
-    if (!st->q)
+    if (st->q.q)
+        return HPT_OK; /* a start retried after a failure elsewhere */
+    if (hpti_qrng_init(&st->q, env->dim))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
-    new_shift(st);
+    hpti_qrng_restart(&st->q, st->q.qdim, &st->rng);
     return HPT_OK;
 }
 
-static int sobol_sample(hyperband_state *st, const struct hpt_study *s, double *u,
-                        char *msg)
+static int sobol_sample(hyperband_state *st, const hpti_env *env, double *u, char *msg)
 {
+    HPTI_UNUSED(env);
     HPTI_UNUSED(msg);
-    if (st->q_used >= SOBOL_MAX_POINTS) {
-        gsl_qrng_init(st->q);
-        new_shift(st);
-        st->q_used = 0;
-    }
-    gsl_qrng_get(st->q, st->buf);
-    st->q_used++;
-    size_t i = 0;
-    for (; i < st->qdim; i++) {
-        double v = st->buf[i] + st->shift[i];
-        u[i] = v >= 1.0 ? v - 1.0 : v;
-    }
-    for (; i < s->dim; i++)
-        u[i] = hpti_rng_uniform(&st->rng);
+    hpti_qrng_next(&st->q, &st->rng, u);
     return HPT_OK;
 }
 
-static void sobol_free(hyperband_state *st)
-{
-    if (st->q)
-        gsl_qrng_free(st->q);
-    st->q = NULL;
-}
+static void sobol_free(hyperband_state *st) { hpti_qrng_free(&st->q); }
 
 /* Sampler "bayes": model-guided Hyperband, in the spirit of BOHB (Falkner,
  * Klein & Hutter, ICML 2018, section 4) with the GP / log-EI engine of
@@ -226,16 +195,15 @@ typedef struct {
     hpti_bayes eng;
     int64_t *rows;          /* configurations (first trial ids), in the order they finished */
     size_t n_rows, cap_rows;
-    unsigned char *seen;    /* per trial id: a row */
-    int64_t *root;          /* per trial id: its configuration's first trial */
+    size_t n_obs_seen;      /* history observations looked at for new rows */
     unsigned char *at;      /* per configuration: some trial of it failed */
     double *vb, *cv;        /* per configuration: budget and loss of its row value */
-    size_t cap_seen, cap_root, cap_at, cap_vb, cap_cv;
+    size_t cap_at, cap_vb, cap_cv;
     double *du, *dl, *dp;   /* engine input: rows, losses, pending points */
     size_t cap_u, cap_l, cap_p;
 } hb_model;
 
-static int bayes_start(hyperband_state *st, const struct hpt_study *s, char *msg)
+static int bayes_start(hyperband_state *st, const hpti_env *env, char *msg)
 {
     if (st->model)
         return HPT_OK; /* a start retried after a failure elsewhere */
@@ -244,7 +212,7 @@ static int bayes_start(hyperband_state *st, const struct hpt_study *s, char *msg
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
-    if (hpti_bayes_init(&m->eng, s->space, &o)) {
+    if (hpti_bayes_init(&m->eng, env->space, &o)) {
         hpti_free(m);
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
     }
@@ -259,8 +227,6 @@ static void bayes_free(hyperband_state *st)
         return;
     hpti_bayes_free(&m->eng);
     hpti_free(m->rows);
-    hpti_free(m->seen);
-    hpti_free(m->root);
     hpti_free(m->at);
     hpti_free(m->vb);
     hpti_free(m->cv);
@@ -278,91 +244,98 @@ static size_t model_threshold(size_t dim)
 }
 
 /* The largest rung budget with model_threshold complete trials, or 0. */
-static double model_budget(const hyperband_state *st, const struct hpt_study *s)
+static double model_budget(const hyperband_state *st, const hpti_env *env)
 {
-    size_t need = model_threshold(s->dim);
+    const hpti_history *h = env->hist;
+    size_t need = model_threshold(env->dim);
     for (int j = 0; j <= st->s_max; j++) {
         double b = st->r_max / pow(st->eta, j); /* as rung_budget computes it */
         size_t c = 0;
-        for (size_t i = 0; i < s->n_trials && c < need; i++)
-            c += s->trials[i].state == HPT_TRIAL_COMPLETE && s->trials[i].budget == b;
+        for (size_t i = 0; i < h->n_trials && c < need; i++)
+            c += h->state[i] == HPT_TRIAL_COMPLETE && h->budget[i] == b;
         if (c >= need)
             return b;
     }
     return 0;
 }
 
-static int grow_to(void **p, size_t *cap, size_t need, size_t elem)
+static int cmp_id(const void *pa, const void *pb)
 {
-    return need <= *cap ? HPT_OK : hpti_grow(p, cap, need, elem);
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return a < b ? -1 : a > b;
 }
 
-static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *u, char *msg)
+/* Append the configurations whose first trial finished (not pruned) since
+ * the last look, in trial id order. */
+static void new_rows(hb_model *m, const hpti_history *h)
+{
+    size_t first = m->n_rows;
+    for (size_t k = m->n_obs_seen; k < h->n_obs; k++) {
+        int64_t id = h->obs_trial[k];
+        if (id >= 0 && h->parent[id] < 0 && h->state[id] != HPT_TRIAL_PRUNED)
+            m->rows[m->n_rows++] = id;
+    }
+    m->n_obs_seen = h->n_obs;
+    qsort(m->rows + first, m->n_rows - first, sizeof *m->rows, cmp_id);
+}
+
+static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, char *msg)
 {
     hb_model *m = st->model;
-    size_t d = s->dim, n = s->n_trials;
-    double b = model_budget(st, s);
+    const hpti_history *h = env->hist;
+    size_t d = env->dim, n = h->n_trials;
+    double b = model_budget(st, env);
     if (b == 0)
-        return random_sample(st, s, u, msg);
+        return random_sample(st, env, u, msg);
     if (hpti_rng_uniform(&st->rng) < st->random_fraction)
-        return random_sample(st, s, u, msg);
+        return random_sample(st, env, u, msg);
 
-    size_t cs = m->cap_seen, cu = m->cap_u, cp = m->cap_p;
-    if (grow_to((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
-        grow_to((void **)&m->root, &m->cap_root, n, sizeof *m->root) ||
-        grow_to((void **)&m->at, &m->cap_at, n, 1) ||
-        grow_to((void **)&m->vb, &m->cap_vb, n, sizeof *m->vb) ||
-        grow_to((void **)&m->cv, &m->cap_cv, n, sizeof *m->cv) ||
-        grow_to((void **)&m->seen, &cs, n, 1) ||
-        grow_to((void **)&m->du, &cu, n * d, sizeof *m->du) ||
-        grow_to((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
-        grow_to((void **)&m->dp, &cp, (n + HB_MODEL_RETRIES + 1) * d, sizeof *m->dp))
+    if (hpti_grow((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
+        hpti_grow((void **)&m->at, &m->cap_at, n, 1) ||
+        hpti_grow((void **)&m->vb, &m->cap_vb, n, sizeof *m->vb) ||
+        hpti_grow((void **)&m->cv, &m->cap_cv, n, sizeof *m->cv) ||
+        hpti_grow((void **)&m->du, &m->cap_u, n * d, sizeof *m->du) ||
+        hpti_grow((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
+        hpti_grow((void **)&m->dp, &m->cap_p, (n + HB_MODEL_RETRIES + 1) * d, sizeof *m->dp))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
-    if (cs > m->cap_seen)
-        memset(m->seen + m->cap_seen, 0, cs - m->cap_seen);
-    m->cap_seen = cs;
-    m->cap_u = cu;
-    m->cap_p = cp;
     /* One row per configuration (indexed by its first trial), appended
      * when that trial finishes, so the engine extends its factor. Its
      * value (vb = the budget it comes from, 0 = none yet; at = failed)
      * follows the rules at the top of this section. */
+    new_rows(m, h);
     size_t np = 0;
     for (size_t i = 0; i < n; i++) {
-        const hpti_trial *t = &s->trials[i];
-        int64_t r = t->parent < 0 ? (int64_t)i : m->root[t->parent];
-        m->root[i] = r;
-        if (t->parent < 0) {
+        int64_t parent = h->parent[i];
+        int32_t state = h->state[i];
+        int64_t r = h->root[i];
+        if (parent < 0) {
             m->at[i] = 0;
             m->vb[i] = 0;
-            if (t->state == HPT_TRIAL_RUNNING)
-                memcpy(m->dp + (np++) * d, t->u, d * sizeof *m->dp);
-            else if (!m->seen[i] && t->state != HPT_TRIAL_PRUNED) {
-                m->seen[i] = 1;
-                m->rows[m->n_rows++] = (int64_t)i;
-            }
+            if (state == HPT_TRIAL_RUNNING)
+                memcpy(m->dp + (np++) * d, hpti_history_u(h, (int64_t)i), d * sizeof *m->dp);
         }
-        if (t->state == HPT_TRIAL_FAILED)
+        if (state == HPT_TRIAL_FAILED)
             m->at[r] = 1;
-        if (t->state != HPT_TRIAL_COMPLETE)
+        if (state != HPT_TRIAL_COMPLETE)
             continue;
-        double old = m->vb[r], nb = t->budget;
+        double old = m->vb[r], nb = h->budget[i];
         int take = old == 0 || nb == b ||
                    (old != b && (nb > b ? old < b || nb < old : old < b && nb > old));
         if (take) {
             m->vb[r] = nb;
-            m->cv[r] = t->loss;
+            m->cv[r] = hpti_history_loss(h, (int64_t)i);
         }
     }
     for (size_t k = 0; k < m->n_rows; k++)
-        memcpy(m->du + k * d, s->trials[m->rows[k]].u, d * sizeof *m->du);
+        memcpy(m->du + k * d, hpti_history_u(h, m->rows[k]), d * sizeof *m->du);
     for (size_t k = 0; k < m->n_rows; k++) {
         int64_t r = m->rows[k];
         m->dl[k] = m->at[r] || m->vb[r] == 0 ? NAN : m->cv[r];
     }
     hpti_rng rng;
-    hpti_rng_seed(&rng, s->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)), HPTI_STREAM_MODEL);
-    hpti_bayes_data dt = {m->du, m->dl, m->n_rows, m->dp, np};
+    hpti_rng_seed(&rng, env->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)),
+                  HPTI_STREAM_MODEL);
+    hpti_bayes_data dt = {m->du, m->dl, 1, m->n_rows, m->dp, np};
     /* The engine avoids the points it was given. A proposal equal to an
      * earlier configuration outside them (the model's favourite, stopped
      * below b long ago) becomes one more pending point and the engine is
@@ -373,13 +346,13 @@ static int bayes_sample(hyperband_state *st, const struct hpt_study *s, double *
             return rc;
         size_t dup = SIZE_MAX;
         for (size_t i = 0; i < n && dup == SIZE_MAX; i++)
-            if (s->trials[i].parent < 0 && memcmp(s->trials[i].u, u, d * sizeof *u) == 0)
+            if (h->parent[i] < 0 && memcmp(hpti_history_u(h, (int64_t)i), u, d * sizeof *u) == 0)
                 dup = i;
         if (dup == SIZE_MAX)
             return HPT_OK;
-        memcpy(m->dp + (dt.n_pend++) * d, s->trials[dup].u, d * sizeof *m->dp);
+        memcpy(m->dp + (dt.n_pend++) * d, hpti_history_u(h, (int64_t)dup), d * sizeof *m->dp);
     }
-    return random_sample(st, s, u, msg);
+    return random_sample(st, env, u, msg);
 }
 
 /* hyperband.sampler values; DEFAULT_SAMPLER is the default. */
@@ -417,11 +390,11 @@ static const hpti_option hb_options[] = {
      HB_RANDOM_FRACTION, 0, 1, 0, NULL, NULL},
 };
 
-static int hb_init(void *state, const struct hpt_study *s, char *msg)
+static int hb_init(void *state, const hpti_env *env, char *msg)
 {
     HPTI_UNUSED(msg);
     hyperband_state *st = state;
-    hpti_rng_seed(&st->rng, s->seed, HPTI_STREAM_STRATEGY);
+    hpti_rng_seed(&st->rng, env->seed, HPTI_STREAM_STRATEGY);
     return HPT_OK;
 }
 
@@ -459,7 +432,7 @@ static void free_brackets(hyperband_state *st)
     st->nb = 0;
 }
 
-static int hb_start(void *state, const struct hpt_study *s, char *msg)
+static int hb_start(void *state, const hpti_env *env, char *msg)
 {
     hyperband_state *st = state;
     free_brackets(st); /* a start that failed before may be retried */
@@ -503,7 +476,7 @@ static int hb_start(void *state, const struct hpt_study *s, char *msg)
         }
     }
     st->sampler = &samplers[st->sampler_choice];
-    int rc = st->sampler->start ? st->sampler->start(st, s, msg) : HPT_OK;
+    int rc = st->sampler->start ? st->sampler->start(st, env, msg) : HPT_OK;
     if (rc)
         free_brackets(st);
     return rc;
@@ -511,9 +484,9 @@ static int hb_start(void *state, const struct hpt_study *s, char *msg)
 
 /* ---- rungs --------------------------------------------------------------------- */
 
-static int better(const struct hpt_study *s, int64_t a, int64_t b)
+static int better(const hpti_history *h, int64_t a, int64_t b)
 {
-    double la = s->trials[a].loss, lb = s->trials[b].loss;
+    double la = hpti_history_loss(h, a), lb = hpti_history_loss(h, b);
     return la < lb || (la == lb && a < b);
 }
 
@@ -521,23 +494,22 @@ static int better(const struct hpt_study *s, int64_t a, int64_t b)
  * complete trials in r; *rank = complete trials of r better than it (all of
  * them promoted, by construction). The candidate is in the top q of the rung
  * iff *rank < q, and if it is not, no unpromoted trial is. O(|r|). */
-static int64_t candidate(const hyperband_state *st, const struct hpt_study *s,
-                         const hb_rung *r, size_t *m, size_t *rank)
+static int64_t candidate(const hyperband_state *st, const hpti_history *h, const hb_rung *r,
+                         size_t *m, size_t *rank)
 {
     int64_t c = -1;
     *m = *rank = 0;
     for (size_t i = 0; i < r->n; i++) {
         int64_t id = r->id[i];
-        if (s->trials[id].state != HPT_TRIAL_COMPLETE)
+        if (h->state[id] != HPT_TRIAL_COMPLETE)
             continue;
         (*m)++;
-        if (!st->promoted[id] && (c < 0 || better(s, id, c)))
+        if (!st->promoted[id] && (c < 0 || better(h, id, c)))
             c = id;
     }
     for (size_t i = 0; c >= 0 && i < r->n; i++) {
         int64_t id = r->id[i];
-        if (s->trials[id].state == HPT_TRIAL_COMPLETE && st->promoted[id] &&
-            better(s, id, c))
+        if (h->state[id] == HPT_TRIAL_COMPLETE && st->promoted[id] && better(h, id, c))
             (*rank)++;
     }
     return c;
@@ -551,15 +523,15 @@ static int reserve(hb_rung *r, char *msg)
 }
 
 /* Start a new configuration at rung 0 of bracket b. */
-static int start_new(hyperband_state *st, const struct hpt_study *s, hb_bracket *b,
+static int start_new(hyperband_state *st, const hpti_env *env, hb_bracket *b,
                      hpti_proposal *out, char *msg)
 {
     int rc = reserve(&b->rung[0], msg);
     if (!rc)
-        rc = st->sampler->sample(st, s, out->u, msg);
+        rc = st->sampler->sample(st, env, out->u, msg);
     if (rc)
         return rc;
-    b->rung[0].id[b->rung[0].n++] = (int64_t)s->n_trials;
+    b->rung[0].id[b->rung[0].n++] = (int64_t)env->hist->n_trials;
     b->started++;
     out->budget = rung_budget(st, b, 0);
     out->parent = -1;
@@ -567,15 +539,15 @@ static int start_new(hyperband_state *st, const struct hpt_study *s, hb_bracket 
 }
 
 /* Continue trial `parent` (of rung k - 1) at rung k of bracket b. */
-static int promote(hyperband_state *st, const struct hpt_study *s, hb_bracket *b, int k,
+static int promote(hyperband_state *st, const hpti_env *env, hb_bracket *b, int k,
                    int64_t parent, hpti_proposal *out, char *msg)
 {
     int rc = reserve(&b->rung[k], msg);
     if (rc)
         return rc;
-    b->rung[k].id[b->rung[k].n++] = (int64_t)s->n_trials;
+    b->rung[k].id[b->rung[k].n++] = (int64_t)env->hist->n_trials;
     st->promoted[parent] = 1;
-    memcpy(out->u, s->trials[parent].u, s->dim * sizeof *out->u);
+    memcpy(out->u, hpti_history_u(env->hist, parent), env->dim * sizeof *out->u);
     out->budget = rung_budget(st, b, k);
     out->parent = parent;
     return HPT_OK;
@@ -584,9 +556,10 @@ static int promote(hyperband_state *st, const struct hpt_study *s, hb_bracket *b
 /* ---- the two schedules ---------------------------------------------------------- */
 
 /* Hyperband as in JMLR 2018, Algorithm 1, one rung at a time. */
-static int sync_next(hyperband_state *st, const struct hpt_study *s, hpti_proposal *out,
+static int sync_next(hyperband_state *st, const hpti_env *env, hpti_proposal *out,
                      char *msg)
 {
+    const hpti_history *h = env->hist;
     for (;;) {
         if (st->iterations > 0 && (double)st->iter >= st->iterations)
             return HPT_DONE;
@@ -598,16 +571,16 @@ static int sync_next(hyperband_state *st, const struct hpt_study *s, hpti_propos
         uint64_t target = b->n0;
         if (k > 0) {
             /* Rung k-1 is finished: its top n_k complete trials go on. */
-            c = candidate(st, s, &b->rung[k - 1], &m, &rank);
+            c = candidate(st, h, &b->rung[k - 1], &m, &rank);
             target = rung_n(st, b, k);
             if (m < target)
                 target = m;
         }
         if (r->n < target)
-            return k == 0 ? start_new(st, s, b, out, msg)
-                          : promote(st, s, b, k, c, out, msg);
+            return k == 0 ? start_new(st, env, b, out, msg)
+                          : promote(st, env, b, k, c, out, msg);
         for (size_t i = 0; i < r->n; i++)
-            if (s->trials[r->id[i]].state == HPT_TRIAL_RUNNING)
+            if (h->state[r->id[i]] == HPT_TRIAL_RUNNING)
                 return HPT_WAIT; /* never promote before the rung completes */
         if (k < b->s) {
             st->rung++;
@@ -625,17 +598,17 @@ static int sync_next(hyperband_state *st, const struct hpt_study *s, hpti_propos
 }
 
 /* ASHA, MLSys 2020, Algorithm 2 (get_job), per bracket. */
-static int async_next(hyperband_state *st, const struct hpt_study *s, hpti_proposal *out,
+static int async_next(hyperband_state *st, const hpti_env *env, hpti_proposal *out,
                       char *msg)
 {
     for (size_t bi = 0; bi < st->nb; bi++) {
         hb_bracket *b = &st->br[bi];
         for (int k = b->s - 1; k >= 0; k--) {
             size_t m, rank;
-            int64_t c = candidate(st, s, &b->rung[k], &m, &rank);
+            int64_t c = candidate(st, env->hist, &b->rung[k], &m, &rank);
             double q = floor((double)m / st->eta * (1 + HB_TOL));
             if (c >= 0 && (double)rank < q)
-                return promote(st, s, b, k + 1, c, out, msg);
+                return promote(st, env, b, k + 1, c, out, msg);
         }
     }
     /* New configuration: the bracket furthest behind its share, i.e. the
@@ -646,21 +619,21 @@ static int async_next(hyperband_state *st, const struct hpt_study *s, hpti_propo
         if ((unsigned __int128)a->started * p->n0 < (unsigned __int128)p->started * a->n0)
             pick = bi;
     }
-    return start_new(st, s, &st->br[pick], out, msg);
+    return start_new(st, env, &st->br[pick], out, msg);
 }
 
-static int hb_propose(void *state, const struct hpt_study *s, hpti_proposal *out, char *msg)
+static int hb_propose(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
     hyperband_state *st = state;
     /* A flag for every trial, the one about to be made included. */
-    size_t need = s->n_trials + 1;
+    size_t need = env->hist->n_trials + 1;
     if (hpti_grow((void **)&st->promoted, &st->cap_flags, need, 1))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
     if (st->n_flags < need) {
         memset(st->promoted + st->n_flags, 0, need - st->n_flags);
         st->n_flags = need;
     }
-    return st->async ? async_next(st, s, out, msg) : sync_next(st, s, out, msg);
+    return st->async ? async_next(st, env, out, msg) : sync_next(st, env, out, msg);
 }
 
 static void hb_free(void *state)

@@ -2,15 +2,14 @@
  *
  * Same pattern as strategies: a static const type object per rule, one file
  * each, one line in registry.c. `should_stop` is asked after every report of
- * a running trial; it reads the trial table and never writes it. Losses are
- * minimized (the study negates when maximizing). */
+ * a running trial; it reads the history (strategy.h, hpti_env) and never the
+ * study. Losses are minimized (the study negates when maximizing). */
 #ifndef HPT_PRUNER_H
 #define HPT_PRUNER_H
 
 #include "common.h"
 #include "options.h"
-
-struct hpt_study;
+#include "strategy.h"
 
 typedef struct hpti_pruner_type {
     const char *name;
@@ -18,10 +17,11 @@ typedef struct hpti_pruner_type {
     /* Options named "pruner.<key>", stored in the state (as strategies'). */
     const hpti_option *options;
     size_t n_options;
-    int (*init)(void *state, const struct hpt_study *study, char *msg);
-    /* After trial `id` reported (step, loss): 1 = stop it, 0 = go on. */
-    int (*should_stop)(void *state, const struct hpt_study *study, int64_t id,
-                       double step, double loss);
+    int (*init)(void *state, const hpti_env *env, char *msg);
+    /* After trial `id` reported (step, loss; already in its curve): 1 =
+     * stop it, 0 = go on. */
+    int (*should_stop)(void *state, const hpti_env *env, int64_t id, double step,
+                       double loss);
     void (*free)(void *state);
 } hpti_pruner_type;
 

@@ -14,11 +14,11 @@
  * and stopping a lone trial tells nothing.
  *
  * One report may reach several rungs at once (sparse steps); the trial must
- * survive each of them. Stateless: everything is read from the trial table. */
+ * survive each of them. Stateless: everything is read from the history's curves. */
 #include <math.h>
 #include <string.h>
 
-#include "study.h"
+#include "pruner.h"
 
 #define ASHA_MAX_RUNGS 1000 /* rungs looked at; beyond, no more stopping */
 
@@ -33,21 +33,22 @@ static const hpti_option asha_options[] = {
      HPTI_OPT_ABOVE_LO, NULL, NULL},
 };
 
-/* Index of trial t's first report at a step >= r, or -1. */
-static int64_t reach(const hpti_trial *t, double r)
+/* Index of the curve's first report at a step >= r, or -1. */
+static int64_t reach(const hpti_curve *t, double r)
 {
-    for (size_t j = 0; j < t->n_reports; j++)
-        if (t->rep_step[j] >= r)
+    for (size_t j = 0; j < t->n; j++)
+        if (t->step[j] >= r)
             return (int64_t)j;
     return -1;
 }
 
-static int asha_should_stop(void *state, const struct hpt_study *s, int64_t id, double step,
+static int asha_should_stop(void *state, const hpti_env *env, int64_t id, double step,
                             double loss)
 {
     const asha_state *st = state;
-    const hpti_trial *t = &s->trials[id];
-    int64_t last = (int64_t)t->n_reports - 1;
+    const hpti_history *h = env->hist;
+    const hpti_curve *t = &h->curve[id];
+    int64_t last = (int64_t)t->n - 1;
     for (int k = 0; k < ASHA_MAX_RUNGS; k++) {
         double r = st->min_resource * pow(st->eta, k);
         if (r > step)
@@ -55,11 +56,11 @@ static int asha_should_stop(void *state, const struct hpt_study *s, int64_t id, 
         if (reach(t, r) != last)
             continue; /* reached earlier: judged then */
         size_t m = 0, rank = 0;
-        for (size_t i = 0; i < s->n_trials; i++) {
-            int64_t j = reach(&s->trials[i], r);
+        for (size_t i = 0; i < h->n_trials; i++) {
+            int64_t j = reach(&h->curve[i], r);
             if (j < 0)
                 continue;
-            double v = s->trials[i].rep_loss[j];
+            double v = h->curve[i].loss[j];
             m++;
             if ((int64_t)i != id && (v < loss || (v == loss && (int64_t)i < id)))
                 rank++;

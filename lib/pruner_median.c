@@ -17,7 +17,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "study.h"
+#include "pruner.h"
+#include "select.h"
 
 /* A complete trial's curve, summarised once: its reports never change after
  * it completed. pre[j] = best (or mean) of its reports 0..j. Kept only for
@@ -50,37 +51,9 @@ static const hpti_option median_options[] = {
      NULL},
 };
 
-/* The k-th smallest of a[0..n-1] (0-based), reordering a so that a[0..k-1]
- * are <= it: Hoare's selection (Wirth's variant), O(n) on average where a
- * sort per report would cost O(n log n). */
-static double select_kth(double *a, size_t n, size_t k)
-{
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-    while (lo < hi) {
-        double pivot = a[kk];
-        ptrdiff_t i = lo, j = hi;
-        do {
-            while (a[i] < pivot)
-                i++;
-            while (pivot < a[j])
-                j--;
-            if (i <= j) {
-                double t = a[i];
-                a[i++] = a[j];
-                a[j--] = t;
-            }
-        } while (i <= j);
-        if (j < kk)
-            lo = i;
-        if (kk < i)
-            hi = j;
-    }
-    return a[kk];
-}
-
 /* Summarise trial i's curve (prefix bests or means) if its steps never
  * decrease; on failure (memory) it is just not cached. */
-static void summarise(median_state *st, const hpti_trial *c, size_t i)
+static void summarise(median_state *st, const hpti_curve *c, size_t i)
 {
     if (i >= st->n_curve) {
         if (hpti_grow((void **)&st->curve, &st->cap_curve, i + 1, sizeof *st->curve))
@@ -89,34 +62,34 @@ static void summarise(median_state *st, const hpti_trial *c, size_t i)
         st->n_curve = i + 1;
     }
     median_curve *e = &st->curve[i];
-    if (e->pre && e->n == c->n_reports)
+    if (e->pre && e->n == c->n)
         return;
-    for (size_t j = 1; j < c->n_reports; j++)
-        if (!(c->rep_step[j] >= c->rep_step[j - 1]))
+    for (size_t j = 1; j < c->n; j++)
+        if (!(c->step[j] >= c->step[j - 1]))
             return;
-    double *pre = hpti_realloc(e->pre, c->n_reports * sizeof *pre);
+    double *pre = hpti_realloc(e->pre, c->n * sizeof *pre);
     if (!pre)
         return;
     double sum = 0, min = INFINITY;
-    for (size_t j = 0; j < c->n_reports; j++) {
-        sum += c->rep_loss[j];
-        min = c->rep_loss[j] < min ? c->rep_loss[j] : min;
+    for (size_t j = 0; j < c->n; j++) {
+        sum += c->loss[j];
+        min = c->loss[j] < min ? c->loss[j] : min;
         pre[j] = st->average ? sum / (double)(j + 1) : min;
     }
     e->pre = pre;
-    e->n = c->n_reports;
+    e->n = c->n;
 }
 
 /* Complete trial i's best (or mean) over its reports at steps <= step;
  * 0 when it has none. */
-static int summary(median_state *st, const hpti_trial *c, size_t i, double step, double *v)
+static int summary(median_state *st, const hpti_curve *c, size_t i, double step, double *v)
 {
     summarise(st, c, i);
-    if (i < st->n_curve && st->curve[i].pre && st->curve[i].n == c->n_reports) {
-        size_t lo = 0, hi = c->n_reports; /* count of steps <= step */
+    if (i < st->n_curve && st->curve[i].pre && st->curve[i].n == c->n) {
+        size_t lo = 0, hi = c->n; /* count of steps <= step */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (c->rep_step[mid] <= step)
+            if (c->step[mid] <= step)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -128,10 +101,10 @@ static int summary(median_state *st, const hpti_trial *c, size_t i, double step,
     }
     double sum = 0, min = INFINITY;
     size_t cnt = 0;
-    for (size_t j = 0; j < c->n_reports; j++)
-        if (c->rep_step[j] <= step) {
-            sum += c->rep_loss[j];
-            min = c->rep_loss[j] < min ? c->rep_loss[j] : min;
+    for (size_t j = 0; j < c->n; j++)
+        if (c->step[j] <= step) {
+            sum += c->loss[j];
+            min = c->loss[j] < min ? c->loss[j] : min;
             cnt++;
         }
     if (cnt)
@@ -139,22 +112,23 @@ static int summary(median_state *st, const hpti_trial *c, size_t i, double step,
     return cnt > 0;
 }
 
-static int median_should_stop(void *state, const struct hpt_study *s, int64_t id,
-                              double step, double loss)
+static int median_should_stop(void *state, const hpti_env *env, int64_t id, double step,
+                              double loss)
 {
     HPTI_UNUSED(loss);
     median_state *st = state;
-    const hpti_trial *t = &s->trials[id];
+    const hpti_history *h = env->hist;
+    const hpti_curve *t = &h->curve[id];
     if (step < st->warmup_steps)
         return 0;
     /* This report's index among the trial's reports past warm-up. */
     size_t k = 0;
     double best = INFINITY;
-    for (size_t j = 0; j < t->n_reports; j++) {
-        if (t->rep_step[j] >= st->warmup_steps)
+    for (size_t j = 0; j < t->n; j++) {
+        if (t->step[j] >= st->warmup_steps)
             k++;
-        if (t->rep_loss[j] < best)
-            best = t->rep_loss[j];
+        if (t->loss[j] < best)
+            best = t->loss[j];
     }
     if (fmod((double)(k - 1), st->interval) != 0)
         return 0;
@@ -162,15 +136,14 @@ static int median_should_stop(void *state, const struct hpt_study *s, int64_t id
     /* should_stop cannot report an error: without scratch memory the
      * conservative answer is to let the trial go on. */
     size_t n = 0;
-    if (hpti_grow((void **)&st->buf, &st->cap, (size_t)s->n_complete + 1, sizeof *st->buf))
+    if (hpti_grow((void **)&st->buf, &st->cap, h->n_complete + 1, sizeof *st->buf))
         return 0;
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (s->trials[i].state == HPT_TRIAL_COMPLETE &&
-            summary(st, &s->trials[i], i, step, &st->buf[n]))
+    for (size_t i = 0; i < h->n_trials; i++)
+        if (h->state[i] == HPT_TRIAL_COMPLETE && summary(st, &h->curve[i], i, step, &st->buf[n]))
             n++;
     if (n == 0 || (double)n < st->warmup_trials)
         return 0;
-    double med = select_kth(st->buf, n, n / 2);
+    double med = hpti_select_kth(st->buf, n, n / 2);
     if (n % 2 == 0) { /* the mean of the two middle values */
         double below = st->buf[0];
         for (size_t i = 1; i < n / 2; i++)

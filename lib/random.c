@@ -1,24 +1,23 @@
 /* random.c -- strategy "random": independent uniform points in the unit
  * cube, i.e. uniform in each parameter's scale (log-uniform on LOG). */
-#include "study.h"
+#include "strategy.h"
 
 typedef struct {
     hpti_rng rng;
 } random_state;
 
-static int random_init(void *state, const struct hpt_study *s, char *msg)
+static int random_init(void *state, const hpti_env *env, char *msg)
 {
     HPTI_UNUSED(msg);
-    hpti_rng_seed(&((random_state *)state)->rng, s->seed, HPTI_STREAM_STRATEGY);
+    hpti_rng_seed(&((random_state *)state)->rng, env->seed, HPTI_STREAM_STRATEGY);
     return HPT_OK;
 }
 
-static int random_propose(void *state, const struct hpt_study *s, hpti_proposal *out,
-                          char *msg)
+static int random_propose(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
     HPTI_UNUSED(msg);
     random_state *st = state;
-    for (size_t i = 0; i < s->dim; i++)
+    for (size_t i = 0; i < env->dim; i++)
         out->u[i] = hpti_rng_uniform(&st->rng);
     return HPT_OK;
 }

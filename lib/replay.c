@@ -145,12 +145,15 @@ static int replay_ask(replay_ctx *c)
     if (id != want)
         return corrupt(c, "trial ids are out of order");
     hpti_trial *t = &s->trials[id];
+    double *u = s->propose_u; /* scratch: the proposal is recorded already */
     for (size_t i = 0; i < s->dim; i++) {
         t->x[i] = x[i];
-        t->u[i] = hpti_param_encode(&s->space->p[i], x[i]);
+        u[i] = hpti_param_encode(&s->space->p[i], x[i]);
     }
+    hpti_space_canonical(s->space, u, t->x);
     t->budget = budget;
     t->parent = parent;
+    hpti_history_set_trial(&s->hist, id, u, budget, parent);
     return HPT_OK;
 }
 
@@ -519,29 +522,6 @@ int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *droppe
     int rc = j ? HPT_OK
                : hpti_fail(((hpt_study *)s)->errmsg, HPT_E_STATE,
                            "hpt_study_journal_info: the study has no journal");
-    pthread_mutex_unlock(&((hpt_study *)s)->lock);
-    return rc;
-}
-
-int hpt_study_running(const hpt_study *s, int64_t *ids, size_t n, size_t *needed)
-{
-    hpti_clear_error();
-    if (!s || (!ids && n) || !needed)
-        return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_running: NULL argument");
-    pthread_mutex_lock(&((hpt_study *)s)->lock);
-    size_t k = 0;
-    for (size_t i = 0; i < s->n_trials; i++)
-        if (s->trials[i].state == HPT_TRIAL_RUNNING) {
-            if (k < n)
-                ids[k] = (int64_t)i;
-            k++;
-        }
-    *needed = k;
-    int rc = k > n ? hpti_fail(((hpt_study *)s)->errmsg, HPT_E_RANGE,
-                               "hpt_study_running: %zu trials are running, the buffer "
-                               "holds %zu",
-                               k, n)
-                   : HPT_OK;
     pthread_mutex_unlock(&((hpt_study *)s)->lock);
     return rc;
 }

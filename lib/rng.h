@@ -22,4 +22,8 @@ uint64_t hpti_rng_below(hpti_rng *r, uint64_t n);
  * the whole story). */
 double hpti_rng_normal(hpti_rng *r);
 
+/* Streams of a study seed: every component draws from its own, so adding
+ * draws to one never shifts another. */
+enum { HPTI_STREAM_STRATEGY = 1, HPTI_STREAM_PRUNER = 2, HPTI_STREAM_MODEL = 3 };
+
 #endif

@@ -445,20 +445,42 @@ int hpti_param_valid(const hpti_param *p, double x)
 
 static double clamp01(double u) { return u < 0 ? 0 : (u > 1 ? 1 : u); }
 
+int hpti_param_encode_free(const hpti_param *p, double x, double *u)
+{
+    *u = NAN;
+    if (p->type == HPT_PARAM_CATEGORICAL)
+        *u = (x + 0.5) / (double)p->n_choices;
+    else if (p->lo == p->hi || (p->type == HPT_PARAM_FLOAT && p->t_hi == p->t_lo))
+        *u = 0.5; /* fixed: no scale */
+    else if (p->n_steps > 0 && p->scale == HPT_SCALE_LINEAR) { /* equal cells */
+        /* the nearest step point, not clamped: a parent's value outside a
+         * narrowed range stays outside [0, 1] */
+        double q = (x - p->lo) / p->step;
+        if (!isfinite(q))
+            q = (0.5 * x - 0.5 * p->lo) / (0.5 * p->step);
+        *u = (floor(q + 0.5) + 0.5) / p->n_steps;
+    } else if (p->type == HPT_PARAM_INT) { /* centre of the cell in transformed space */
+        if (x - 0.5 <= 0)
+            return -1;
+        *u = 0.5 * (rel_log(p, x - 0.5) + rel_log(p, x + 0.5)) / p->rspan;
+    } else if (p->scale == HPT_SCALE_LINEAR && !isfinite(p->hi - p->lo)) {
+        /* a range wider than DBL_MAX: halves cannot overflow */
+        *u = (0.5 * x - 0.5 * p->lo) / (0.5 * p->hi - 0.5 * p->lo);
+    } else {
+        if ((p->scale == HPT_SCALE_LOG && x <= 0) ||
+            (p->scale == HPT_SCALE_REVERSE_LOG && x >= 1) ||
+            (p->scale == HPT_SCALE_LOGIT && (x <= 0 || x >= 1)))
+            return -1;
+        *u = (tf(p->scale, x) - p->t_lo) / (p->t_hi - p->t_lo);
+    }
+    return isfinite(*u) ? 0 : -1;
+}
+
 double hpti_param_encode(const hpti_param *p, double x)
 {
-    if (p->type == HPT_PARAM_CATEGORICAL)
-        return (x + 0.5) / (double)p->n_choices;
-    if (p->lo == p->hi || (p->type == HPT_PARAM_FLOAT && p->t_hi == p->t_lo))
-        return 0.5;
-    if (p->n_steps > 0 && p->scale == HPT_SCALE_LINEAR) /* equal cells */
-        return (step_index(p, x) + 0.5) / p->n_steps;
-    if (p->type == HPT_PARAM_INT) /* centre of the cell in transformed space */
-        return clamp01(0.5 * (rel_log(p, x - 0.5) + rel_log(p, x + 0.5)) / p->rspan);
-    if (p->scale == HPT_SCALE_LINEAR && !isfinite(p->hi - p->lo))
-        /* a range wider than DBL_MAX: halves cannot overflow */
-        return clamp01((0.5 * x - 0.5 * p->lo) / (0.5 * p->hi - 0.5 * p->lo));
-    return clamp01((tf(p->scale, x) - p->t_lo) / (p->t_hi - p->t_lo));
+    double u;
+    hpti_param_encode_free(p, x, &u);
+    return clamp01(u);
 }
 
 double hpti_param_decode(const hpti_param *p, double u)

@@ -46,6 +46,10 @@ int hpti_space_copy(const hpt_space *src, hpt_space **out);
 
 /* Per-parameter codec; x must be valid for the parameter, u in [0, 1]. */
 double hpti_param_encode(const hpti_param *p, double x);
+/* The same coordinate without clamping, extrapolated for x outside p's
+ * range (warm starts from a parent with a wider range). @return 0, or -1
+ * (*u NaN) when x is outside the domain of p's scale (<= 0 for log). */
+int hpti_param_encode_free(const hpti_param *p, double x, double *u);
 double hpti_param_decode(const hpti_param *p, double u);
 /* 1 when x is a valid value of p (finite, in range, integral where needed). */
 int hpti_param_valid(const hpti_param *p, double x);

@@ -1,11 +1,13 @@
 /* strategy.h -- the interface every search strategy implements.
  *
  * A strategy is a static const type object (after GSL's multimin types):
- * the study allocates `state_size` zeroed bytes and dispatches. `propose`
- * reads the trial table (never writes it) and returns a unit-cube point, plus
- * a budget and a parent for multi-fidelity strategies. Losses seen by a
- * strategy are always to be minimized (the study negates when maximizing).
- * Adding a strategy = one file + one line in registry.c.
+ * the study allocates `state_size` zeroed bytes and dispatches. Hooks get
+ * their own state and an hpti_env: the space, the seed and the study's
+ * history (history.h), never the study itself. `propose` reads the history
+ * and returns a unit-cube point, plus a budget and a parent for
+ * multi-fidelity strategies. Losses seen by a strategy are always to be
+ * minimized (the study negates when maximizing). Adding a strategy = one
+ * file + one line in registry.c.
  *
  * Every hook that can fail writes a message of at most HPTI_MSG bytes into
  * `msg` and returns a negative status; hooks may be NULL where noted. */
@@ -13,10 +15,20 @@
 #define HPT_STRATEGY_H
 
 #include "common.h"
+#include "history.h"
 #include "options.h"
 #include "rng.h"
+#include "space.h"
 
-struct hpt_study;
+/* What a strategy or pruner sees of its study; the same object (owned by
+ * the study) for every hook of one study. A component draws its random
+ * numbers from its own stream of `seed` (rng.h, HPTI_STREAM_*). */
+typedef struct hpti_env {
+    const hpt_space *space; /* dim = space->n parameters */
+    size_t dim;
+    uint64_t seed;
+    const hpti_history *hist;
+} hpti_env;
 
 typedef struct {
     double *u;       /* in: buffer of dim doubles; out: the point in [0,1]^d */
@@ -33,28 +45,27 @@ typedef struct hpti_strategy_type {
     const hpti_option *options;
     size_t n_options;
     /* Called once at study creation, after the options' defaults were
-     * stored. May be NULL. */
-    int (*init)(void *state, const struct hpt_study *study, char *msg);
+     * stored. rng is seeded for this strategy's own stream. May be NULL. */
+    int (*init)(void *state, const hpti_env *env, char *msg);
     /* Called at the first ask, after options are final. May be NULL. */
-    int (*start)(void *state, const struct hpt_study *study, char *msg);
+    int (*start)(void *state, const hpti_env *env, char *msg);
     /* Propose the next trial. @return HPT_OK, HPT_DONE, HPT_WAIT or an
      * error. Called with the study locked; the new trial is not yet in the
-     * table. Journaled studies are resumed by replaying every call against
+     * history (it becomes trial env->hist->n_trials). Journaled studies are resumed by replaying every call against
      * a fresh state, and asks that returned HPT_DONE or HPT_WAIT are not
      * recorded: a propose that does not return HPT_OK must leave the state
      * as a repeated call would find it (no rng draws kept, no counters
      * advanced), or a resumed study diverges (reopen then fails with
      * HPT_E_MISMATCH rather than silently). */
-    int (*propose)(void *state, const struct hpt_study *study,
-                   hpti_proposal *out, char *msg);
-    /* Trial `id` just finished (complete, failed or pruned). Cannot fail:
-     * heavy work belongs in propose. May be NULL. */
-    void (*observe)(void *state, const struct hpt_study *study, int64_t id);
+    int (*propose)(void *state, const hpti_env *env, hpti_proposal *out, char *msg);
+    /* Trial `id` just finished (complete, failed or pruned; already in the
+     * history). Cannot fail: heavy work belongs in propose. May be NULL. */
+    void (*observe)(void *state, const hpti_env *env, int64_t id);
     /* Release what the state owns (not the state itself). May be NULL. */
     void (*free)(void *state);
 
     /* ---- optional hooks for durable studies (journal.c, completion.c,
-     * export.c); NULL where a strategy has nothing to say ---- */
+     * results.c); NULL where a strategy has nothing to say ---- */
     /* Why the last propose returned HPT_DONE: a static string, "exhausted"
      * (no point left, e.g. a finished grid; the default when NULL) or
      * "converged" (the strategy's own stopping test: for bayes, the
@@ -69,12 +80,17 @@ typedef struct hpti_strategy_type {
      * objective varies fast along that parameter). @return HPT_OK, or
      * HPT_E_NOMODEL with a message when no model is fitted yet. NULL: the
      * strategy has no model (hpt_study_importance says HPT_E_NOMODEL). */
-    int (*importance)(void *state, const struct hpt_study *study, double *out,
-                      char *msg);
+    int (*importance)(void *state, const hpti_env *env, double *out, char *msg);
 } hpti_strategy_type;
 
 /* registry.c */
 const hpti_strategy_type *hpti_strategy_lookup(const char *name);
 const hpti_strategy_type *hpti_strategy_at(size_t i);
+
+/* study.c: hpt_study_create with a type object instead of a registered
+ * name (a strategy defined outside the registry, e.g. in a test). Studies
+ * made so cannot be reopened from a journal, which names the strategy. */
+int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *type,
+                           int32_t direction, uint64_t seed, hpt_study **out);
 
 #endif

@@ -5,6 +5,8 @@
  * Every public entry point takes the study's lock, so one study can be shared
  * by the worker threads of a tuning job. A call that fails changes nothing. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "durable.h"
@@ -19,6 +21,22 @@ static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)-
 
 /* Error in a const accessor: the message buffer is the one mutable part. */
 #define FAIL(s, st, ...) hpti_fail(((hpt_study *)(s))->errmsg, st, __VA_ARGS__)
+
+int hpti_study_fail(const hpt_study *s, int status, const char *fmt, ...)
+{
+    char tmp[HPTI_MSG];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    hpti_fail(NULL, status, "%s", tmp);
+    if (s) {
+        lock(s);
+        memcpy(((hpt_study *)s)->errmsg, tmp, sizeof tmp);
+        unlock(s);
+    }
+    return status;
+}
 
 static int check_trial(const hpt_study *s, const char *fn, int64_t id)
 {
@@ -49,7 +67,25 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
     const hpti_strategy_type *type = hpti_strategy_lookup(strategy);
     if (!type)
         return hpti_fail(NULL, HPT_E_NAME, "%s: unknown strategy '%.64s'", fn, strategy);
+    return hpti_study_create_type(space, type, direction, seed, out);
+}
 
+int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *type,
+                           int32_t direction, uint64_t seed, hpt_study **out)
+{
+    const char *fn = "hpt_study_create";
+    hpti_clear_error();
+    if (!out)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!space || !type)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: space or strategy is NULL", fn);
+    if (space->n == 0)
+        return hpti_fail(NULL, HPT_E_INVALID, "%s: the space has no parameters", fn);
+    if (direction != HPT_MINIMIZE && direction != HPT_MAXIMIZE)
+        return hpti_fail(NULL, HPT_E_INVALID,
+                         "%s: direction must be HPT_MINIMIZE or HPT_MAXIMIZE, not %d", fn,
+                         (int)direction);
     hpt_study *s = hpti_calloc(1, sizeof *s);
     if (!s)
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
@@ -67,11 +103,14 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
         goto fail;
     s->dim = s->space->n;
     hpti_option_defaults(hpti_study_options, hpti_study_n_options, s);
+    hpti_history_init(&s->hist, s->dim);
+    s->env = (hpti_env){s->space, s->dim, seed, &s->hist};
+    s->propose_u = hpti_malloc(s->dim * sizeof *s->propose_u);
     s->sstate = hpti_calloc(1, type->state_size);
-    if (!s->sstate)
+    if (!s->sstate || !s->propose_u)
         goto fail;
     hpti_option_defaults(type->options, type->n_options, s->sstate);
-    if (type->init && (rc = type->init(s->sstate, s, s->errmsg)) != HPT_OK)
+    if (type->init && (rc = type->init(s->sstate, &s->env, s->errmsg)) != HPT_OK)
         goto fail;
     *out = s;
     return HPT_OK;
@@ -97,16 +136,14 @@ void hpt_study_destroy(hpt_study *s)
     for (size_t i = 0; i < s->n_trials; i++) {
         hpti_trial *t = &s->trials[i];
         hpti_free(t->x);
-        hpti_free(t->rep_step);
-        hpti_free(t->rep_loss);
         hpti_free(t->fail_reason);
         hpti_attrs_free(&t->attrs);
     }
     hpti_free(s->trials);
     hpti_attrs_free(&s->attrs);
     hpti_free(s->queue);
-    hpti_free(s->prior_u);
-    hpti_free(s->prior_loss);
+    hpti_history_free(&s->hist);
+    hpti_free(s->propose_u);
     hpti_durable_free(s); /* journal, warm start, transfer data */
     hpt_space_destroy(s->space);
     pthread_mutex_destroy(&s->lock);
@@ -160,7 +197,7 @@ static int set_pruner(void *owner, double choice, char *msg)
         if (!st)
             return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
         hpti_option_defaults(pt->options, pt->n_options, st);
-        int rc = pt->init ? pt->init(st, s, msg) : HPT_OK;
+        int rc = pt->init ? pt->init(st, &s->env, msg) : HPT_OK;
         if (rc) {
             if (pt->free)
                 pt->free(st);
@@ -199,24 +236,27 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     const char *fn = "hpt_study_ask";
     int rc;
     if (!s->started) {
-        if (s->type->start && (rc = s->type->start(s->sstate, s, s->errmsg)) != HPT_OK)
+        if (s->type->start && (rc = s->type->start(s->sstate, &s->env, s->errmsg)) != HPT_OK)
             return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
         s->started = 1;
     }
     /* completion.c decides HPT_DONE, max_trials included */
     if ((rc = hpti_completion_check(s)) != HPT_OK)
         return rc;
-    if (hpti_grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials))
+    /* Room for the trial everywhere first: once propose returned HPT_OK
+     * the strategy has moved on, and recording must not fail. */
+    if (hpti_grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
+        hpti_history_reserve(&s->hist))
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     hpti_trial t = {0};
-    t.x = hpti_malloc(2 * s->dim * sizeof *t.x);
+    t.x = hpti_malloc(s->dim * sizeof *t.x);
     if (!t.x)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-    t.u = t.x + s->dim;
-    hpti_proposal p = {t.u, 0.0, -1};
+    double *u = s->propose_u;
+    hpti_proposal p = {u, 0.0, -1};
     int fixed = hpti_queue_fixed(s); /* enqueue.c */
     const double *given = NULL;
-    rc = fixed ? HPT_OK : s->type->propose(s->sstate, s, &p, s->errmsg);
+    rc = fixed ? HPT_OK : s->type->propose(s->sstate, &s->env, &p, s->errmsg);
     rc = hpti_queue_apply(s, &p, rc, !fixed, &given);
     if (rc != HPT_OK) {
         hpti_free(t.x);
@@ -230,24 +270,25 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         return rc;
     }
     for (size_t i = 0; i < s->dim; i++)
-        if (!(t.u[i] >= 0 && t.u[i] <= 1)) {
+        if (!(u[i] >= 0 && u[i] <= 1)) {
             hpti_free(t.x);
             return hpti_fail(s->errmsg, HPT_E_NUMERIC,
                              "%s: strategy '%s' proposed coordinate %zu = %g outside [0,1]",
-                             fn, s->type->name, i, t.u[i]);
+                             fn, s->type->name, i, u[i]);
         }
     /* The stored coordinates are those of the configuration that will run. */
     for (size_t i = 0; i < s->dim; i++) { /* enqueued values exactly as given */
         t.x[i] = given && !isnan(given[i]) ? given[i]
-                                            : hpti_param_decode(&s->space->p[i], t.u[i]);
-        t.u[i] = hpti_param_encode(&s->space->p[i], t.x[i]);
+                                            : hpti_param_decode(&s->space->p[i], u[i]);
+        u[i] = hpti_param_encode(&s->space->p[i], t.x[i]);
     }
-    hpti_space_canonical(s->space, t.u, t.x);
+    hpti_space_canonical(s->space, u, t.x);
     t.state = HPT_TRIAL_RUNNING;
     t.budget = p.budget;
     t.parent = p.parent;
     t.value = t.loss = NAN;
     s->trials[s->n_trials] = t;
+    hpti_history_add_trial(&s->hist, u, t.budget, t.parent);
     *trial_id = (int64_t)s->n_trials++;
     s->n_running++;
     if ((rc = hpti_journal_ask(s, *trial_id)) != HPT_OK)
@@ -259,7 +300,7 @@ int hpt_study_ask(hpt_study *s, int64_t *trial_id)
 {
     hpti_clear_error();
     if (!s || !trial_id)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "hpt_study_ask: NULL argument");
+        return hpti_study_fail(s, HPT_E_INVALID, "hpt_study_ask: NULL argument");
     *trial_id = -1;
     lock(s);
     int rc = ask_locked(s, trial_id);
@@ -289,21 +330,12 @@ static int report_locked(hpt_study *s, int64_t id, double step, double value,
         return hpti_fail(s->errmsg, HPT_E_INVALID,
                          "%s: trial %lld: step and value must be finite (%g, %g)", fn,
                          (long long)id, step, value);
-    hpti_trial *t = &s->trials[id];
-    size_t cap = t->cap_reports;
-    if (hpti_grow((void **)&t->rep_step, &cap, t->n_reports + 1, sizeof(double)))
-        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-    cap = t->cap_reports;
-    if (hpti_grow((void **)&t->rep_loss, &cap, t->n_reports + 1, sizeof(double)))
-        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-    t->cap_reports = cap;
     double loss = hpti_study_sign(s) * value;
-    t->rep_step[t->n_reports] = step;
-    t->rep_loss[t->n_reports] = loss;
-    t->n_reports++;
+    if (hpti_history_add_report(&s->hist, id, step, loss))
+        return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     int stop = 0;
     if (s->ptype && s->ptype->should_stop)
-        stop = s->ptype->should_stop(s->pstate, s, id, step, loss) ? 1 : 0;
+        stop = s->ptype->should_stop(s->pstate, &s->env, id, step, loss) ? 1 : 0;
     if (should_stop)
         *should_stop = stop;
     return hpti_journal_report(s, id, step, value);
@@ -349,9 +381,10 @@ static void finish(hpt_study *s, int64_t id, int32_t state)
         s->n_failed++;
     else
         s->n_pruned++;
+    hpti_history_finish(&s->hist, id, state, t->loss);
     hpti_completion_finished(s, id);
     if (s->type->observe)
-        s->type->observe(s->sstate, s, id);
+        s->type->observe(s->sstate, &s->env, id);
 }
 
 int hpt_study_tell(hpt_study *s, int64_t id, double value)
@@ -414,10 +447,11 @@ int hpt_study_prune(hpt_study *s, int64_t id)
     int rc = check_running(s, fn, id);
     if (!rc) {
         hpti_trial *t = &s->trials[id];
-        if (t->n_reports == 0)
+        const hpti_curve *c = &s->hist.curve[id];
+        if (c->n == 0)
             finish(s, id, HPT_TRIAL_FAILED);
         else {
-            t->loss = t->rep_loss[t->n_reports - 1];
+            t->loss = c->loss[c->n - 1];
             t->value = hpti_study_sign(s) * t->loss;
             finish(s, id, HPT_TRIAL_PRUNED);
         }
@@ -609,7 +643,7 @@ int hpt_trial_report_count(const hpt_study *s, int64_t id, int64_t *count)
     lock(s);
     int rc = check_trial(s, "hpt_trial_report_count", id);
     if (!rc)
-        *count = (int64_t)s->trials[id].n_reports;
+        *count = (int64_t)s->hist.curve[id].n;
     unlock(s);
     return rc;
 }
@@ -623,14 +657,14 @@ int hpt_trial_report(const hpt_study *s, int64_t id, int64_t k, double *step,
         return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
     lock(s);
     int rc = check_trial(s, fn, id);
-    if (!rc && (k < 0 || (uint64_t)k >= s->trials[id].n_reports))
+    if (!rc && (k < 0 || (uint64_t)k >= s->hist.curve[id].n))
         rc = FAIL(s, HPT_E_INVALID, "%s: trial %lld has no report %lld", fn, (long long)id,
                   (long long)k);
     if (!rc) {
         if (step)
-            *step = s->trials[id].rep_step[k];
+            *step = s->hist.curve[id].step[k];
         if (value)
-            *value = hpti_study_sign(s) * s->trials[id].rep_loss[k];
+            *value = hpti_study_sign(s) * s->hist.curve[id].loss[k];
     }
     unlock(s);
     return rc;

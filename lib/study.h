@@ -1,5 +1,6 @@
-/* study.h -- the study's internals, read (never written) by strategies and
- * pruners. The study is the one owner of trials. */
+/* study.h -- the study's internals. The study is the one owner of trials;
+ * strategies and pruners never include this file: they see the study's
+ * history (history.h) through an hpti_env (strategy.h). */
 #ifndef HPT_STUDY_H
 #define HPT_STUDY_H
 
@@ -7,6 +8,7 @@
 
 #include "common.h"
 #include "completion.h"
+#include "history.h"
 #include "pruner.h"
 #include "rng.h"
 #include "sink.h"
@@ -22,17 +24,15 @@ void hpti_attrs_free(hpti_attrs *a);
 /* The value of key, or NULL. */
 const char *hpti_attrs_get(const hpti_attrs *a, const char *key);
 
+/* A trial as the host sees it. Its unit coordinates and reported curve
+ * live in the history (hist.u, hist.curve), the rows strategies read. */
 typedef struct {
     int32_t state;       /* HPT_TRIAL_* */
     double *x;           /* dim values in space order (owned)            */
-    double *u;           /* dim unit coordinates of x (same allocation)  */
     double budget;       /* 0 = full training                           */
     int64_t parent;      /* trial continued, or -1                       */
     double value;        /* as told, user's direction (complete/pruned)  */
     double loss;         /* value for minimization: value or -value      */
-    size_t n_reports, cap_reports;
-    double *rep_step;    /* owned, n_reports steps                       */
-    double *rep_loss;    /* owned, reported values as losses             */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
     hpti_attrs attrs;    /* hpt_trial_set_attr                           */
 } hpti_trial;
@@ -64,16 +64,17 @@ struct hpt_study {
     size_t queue_head, queue_n, queue_cap;
     hpti_attrs attrs;    /* hpt_study_set_attr (attr.c) */
 
-    /* Observations that are not trials of this study (warm start from
-     * parent studies): n_prior points in this space's unit cube with their
-     * losses. Models treat them like complete trials; they never count as
-     * trials, never become `best` and are never re-proposed. */
-    size_t n_prior, cap_prior;
-    double *prior_u;     /* owned, n_prior * dim, row-major */
-    double *prior_loss;  /* owned, n_prior */
-    /* (Warm-start points are encoded with this study's codec without
+    /* What strategies and pruners see: unit coordinates, losses, curves
+     * and warm-start data (history.h), and the env their hooks get. Warm
+     * starts from parent studies add observations that are not trials of
+     * this study (hist.n_prior priors): models treat them like complete
+     * trials; they never count as trials, never become `best` and are
+     * never re-proposed. (They are encoded with this study's codec without
      * clamping: a parent point outside a narrowed range keeps a coordinate
      * outside [0,1], so models must accept such inputs.) */
+    hpti_history hist;
+    hpti_env env;
+    double *propose_u;   /* owned, dim: the proposal being made */
 
     /* ---- durability: sink, warm start, completion (durable.h is the
      * study's side; journal.c, replay.c, warmstart.c, completion.c) ---- */
@@ -84,17 +85,13 @@ struct hpt_study {
     struct hpti_warm *warm;       /* owned; NULL until warm start is used */
     void (*warm_free)(struct hpti_warm *w); /* set with warm (warmstart.c) */
     hpti_completion done;         /* completion criteria and their state  */
-    /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER):
-     * they inform a prior, never count as observations. Intended use (the
-     * bayes strategy): fit a GP on each parent's points, in order, the
-     * residuals of one on the next (stacked GPs, Golovin et al. 2017,
-     * "Google Vizier", sec. 3.3), and use the stack's mean as the prior mean
-     * of the GP on this study's own trials, so new data always dominates.
-     * Strategies without a model ignore them. */
-    size_t n_transfer, cap_transfer;
-    double *transfer_u;        /* owned, n_transfer * dim, may be outside [0,1] */
-    double *transfer_loss;     /* owned, n_transfer, losses of this direction  */
-    int32_t *transfer_parent;  /* owned, n_transfer: parent 0, 1, ... (call order) */
+    /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER)
+     * are hist.transfer_*: they inform a prior, never count as
+     * observations. Intended use (the bayes strategy): fit a GP on each
+     * parent's points, in order, the residuals of one on the next (stacked
+     * GPs, Golovin et al. 2017, "Google Vizier", sec. 3.3), and use the
+     * stack's mean as the prior mean of the GP on this study's own trials,
+     * so new data always dominates. Strategies without a model ignore them. */
 
     char errmsg[HPTI_MSG];
 };
@@ -104,9 +101,13 @@ struct hpt_study {
 extern const hpti_option hpti_study_options[];
 extern const size_t hpti_study_n_options;
 
-/* Seed for a component's private generator: every component draws from its
- * own stream of the study seed, so adding draws to one never shifts another. */
-enum { HPTI_STREAM_STRATEGY = 1, HPTI_STREAM_PRUNER = 2, HPTI_STREAM_MODEL = 3 };
+/* Fail a public call on study s (may be NULL) before its lock is taken,
+ * e.g. for a NULL argument: the message goes to this thread's last error
+ * and, under s's lock, to s's message, so that a concurrent call holding
+ * the lock never races on the buffer. Never call with the lock held.
+ * @return status. (study.c) */
+int hpti_study_fail(const struct hpt_study *s, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Sign that turns a user value into a loss. */
 static inline double hpti_study_sign(const struct hpt_study *s)

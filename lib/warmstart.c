@@ -72,33 +72,11 @@ static struct hpti_warm *warm_of(hpt_study *s)
     return w;
 }
 
-/* cap_prior and cap_transfer count points; the coordinate arrays hold dim
- * doubles per point. */
-static size_t min2(size_t a, size_t b) { return a < b ? a : b; }
-
 int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss, const double *u)
 {
-    size_t d = s->dim;
-    if (kind == HPT_WARM_IDENTICAL) {
-        size_t cu = s->cap_prior * d, cl = s->cap_prior;
-        if (hpti_grow((void **)&s->prior_u, &cu, (s->n_prior + 1) * d, sizeof(double)) ||
-            hpti_grow((void **)&s->prior_loss, &cl, s->n_prior + 1, sizeof(double)))
-            return HPT_E_NOMEM;
-        s->cap_prior = min2(cu / d, cl);
-        memcpy(s->prior_u + s->n_prior * d, u, d * sizeof *u);
-        s->prior_loss[s->n_prior++] = loss;
-        return HPT_OK;
-    }
-    size_t cu = s->cap_transfer * d, cl = s->cap_transfer, cp = s->cap_transfer;
-    if (hpti_grow((void **)&s->transfer_u, &cu, (s->n_transfer + 1) * d, sizeof(double)) ||
-        hpti_grow((void **)&s->transfer_loss, &cl, s->n_transfer + 1, sizeof(double)) ||
-        hpti_grow((void **)&s->transfer_parent, &cp, s->n_transfer + 1, sizeof(int32_t)))
-        return HPT_E_NOMEM;
-    s->cap_transfer = min2(min2(cu / d, cl), cp);
-    memcpy(s->transfer_u + s->n_transfer * d, u, d * sizeof *u);
-    s->transfer_loss[s->n_transfer] = loss;
-    s->transfer_parent[s->n_transfer++] = parent;
-    return HPT_OK;
+    if (kind == HPT_WARM_IDENTICAL)
+        return hpti_history_add_prior(&s->hist, u, loss);
+    return hpti_history_add_transfer(&s->hist, u, loss, parent);
 }
 
 int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
@@ -124,45 +102,6 @@ int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
 
 /* ---- the codec without clamping ------------------------------------------ */
 
-static double tf(int32_t scale, double x)
-{
-    return scale == HPT_SCALE_LOG           ? log(x)
-           : scale == HPT_SCALE_REVERSE_LOG ? -log1p(-x)
-                                            : x;
-}
-
-/* Coordinate of x under p, extrapolated outside p's range. Agrees with
- * hpti_param_encode inside it. @return 0, or -1 when x is outside the
- * domain of p's scale. */
-static int encode_free(const hpti_param *p, double x, double *u)
-{
-    if (p->type == HPT_PARAM_CATEGORICAL) {
-        *u = (x + 0.5) / (double)p->n_choices;
-        return 0;
-    }
-    if (p->lo == p->hi) { /* fixed: no scale to extrapolate on */
-        *u = 0.5;
-        return 0;
-    }
-    if (p->type == HPT_PARAM_INT && p->scale == HPT_SCALE_LINEAR) {
-        *u = (x - p->lo + 0.5) / (p->hi - p->lo + 1.0);
-        return 0;
-    }
-    double t;
-    if (p->type == HPT_PARAM_INT) {
-        if (p->scale == HPT_SCALE_LOG && x - 0.5 <= 0)
-            return -1;
-        t = 0.5 * (tf(p->scale, x - 0.5) + tf(p->scale, x + 0.5));
-    } else {
-        if ((p->scale == HPT_SCALE_LOG && x <= 0) ||
-            (p->scale == HPT_SCALE_REVERSE_LOG && x >= 1))
-            return -1;
-        t = tf(p->scale, x);
-    }
-    *u = (t - p->t_lo) / (p->t_hi - p->t_lo);
-    return isfinite(*u) ? 0 : -1;
-}
-
 /* ---- public API --------------------------------------------------------------- */
 
 static const char *ptype(int32_t t)
@@ -175,7 +114,7 @@ int hpt_study_warm_default(hpt_study *s, const char *name, double value)
     const char *fn = "hpt_study_warm_default";
     hpti_clear_error();
     if (!s || !name)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID, "%s: NULL argument", fn);
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     pthread_mutex_lock(&s->lock);
     int rc = HPT_OK;
     size_t i;
@@ -278,39 +217,30 @@ static void add_text(char *buf, const char *a, const char *b, const char *c)
         snprintf(buf + n, SUMMARY - n, "%s%s%s", a, b, c);
 }
 
-/* One event per observation added since (old_prior, old_transfer), then
- * the closing one: the sink records the block as a whole or not at all. */
-static int emit_block(hpt_study *s, int32_t kind, int32_t parent, size_t old_prior,
-                      size_t old_transfer, int64_t used, int64_t skipped,
-                      const char *summary, char *msg)
-{
-    const hpti_sink_ops *o = s->sink.ops;
-    if (!o)
-        return HPT_OK;
-    int identical = kind == HPT_WARM_IDENTICAL;
-    size_t from = identical ? old_prior : old_transfer;
-    size_t to = identical ? s->n_prior : s->n_transfer;
-    hpti_event ev = {.name = identical ? "identical" : "transfer", .id = parent,
-                     .dim = s->dim, .replayed = s->replaying};
-    for (size_t k = from; k < to; k++) {
-        ev.kind = HPTI_EV_PRIOR;
-        ev.value = identical ? s->prior_loss[k] : s->transfer_loss[k];
-        ev.x = (identical ? s->prior_u : s->transfer_u) + k * s->dim;
-        o->emit(s->sink.ctx, &ev, msg); /* buffered: failures show at the close */
-    }
-    ev.kind = HPTI_EV_WARM;
-    ev.used = used;
-    ev.skipped = skipped;
-    ev.str = summary;
-    ev.x = NULL;
-    return o->emit(s->sink.ctx, &ev, msg);
-}
+/* One warm start in progress: the parent's study and trials, how this
+ * study's parameters map onto the parent's, and the counts for the
+ * summary. */
+typedef struct {
+    hpt_study *s;
+    const char *path;
+    int32_t kind;
+    int32_t parent;     /* this parent's index: 0, 1, ... in call order */
+    hpti_jread r;
+    hpt_space *ps;      /* the parent's space (owned) */
+    size_t next;        /* first journal line after the parent's creation */
+    size_t *map;        /* per parameter here: its index in ps, ps->n = new */
+    double *u;          /* dim: one mapped point */
+    ptrial *t;          /* the parent's trials, n */
+    double *xs;
+    size_t n;
+    int64_t used, n_choice, n_domain, n_budget;
+    size_t old_prior, old_transfer; /* history counts before: rows past them are new */
+    char extra[SUMMARY]; /* notes on parameters, appended to the summary */
+} warm_job;
 
-static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summary)
+/* Step 0: may this study take a warm start of this kind now? */
+static int warm_allowed(hpt_study *s, int32_t kind, const char *fn)
 {
-    const char *fn = "hpt_study_warm_start";
-    char msg[HPTI_MSG];
-    int rc;
     if (kind != HPT_WARM_IDENTICAL && kind != HPT_WARM_TRANSFER)
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: kind must be HPT_WARM_IDENTICAL or "
                          "HPT_WARM_TRANSFER, not %d", fn, (int)kind);
@@ -320,62 +250,68 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
     if (s->warm && s->warm->n_parents >= MAX_PARENTS)
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: at most %d parent journals", fn,
                          MAX_PARENTS);
+    int rc;
     if (s->sink.ops && (rc = s->sink.ops->ready(s->sink.ctx, fn, s->errmsg)) != HPT_OK)
         return rc;
+    return HPT_OK;
+}
+
+/* Step 1: open and read the parent journal into w->r. Failures go to the
+ * study's message directly (nothing to release yet). */
+static int warm_read(warm_job *w, const char *fn)
+{
+    hpt_study *s = w->s;
+    char msg[HPTI_MSG];
     const char *why = NULL;
-    int fd = hpti_open_regular(path, O_RDONLY, 0, &why);
+    int fd = hpti_open_regular(w->path, O_RDONLY, 0, &why);
     if (fd < 0)
         return hpti_fail(s->errmsg, HPT_E_IO, "%s: cannot open parent journal '%s' (%s)", fn,
-                         path, why);
-    hpti_jread r;
-    rc = hpti_journal_read(fd, path, &r, msg);
+                         w->path, why);
+    int rc = hpti_journal_read(fd, w->path, &w->r, msg);
     close(fd);
-    if (rc)
-        return hpti_fail(s->errmsg, rc, "%s: %s", fn, msg);
-    hpt_space *ps = NULL;
+    return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, msg) : HPT_OK;
+}
+
+/* Step 2: the parent's study, and this study's parameters mapped onto its
+ * own by name (types may not change; a parameter new here needs its
+ * default). */
+static int warm_map(warm_job *w, char *summary, char *msg)
+{
+    hpt_study *s = w->s;
     const char *pstrat;
     int32_t pdir;
     uint64_t pseed;
-    size_t next = 0, n = 0, *map = NULL;
-    ptrial *t = NULL;
-    double *xs = NULL, *u = NULL;
-    rc = hpti_journal_parse_create(&r, path, &ps, &pstrat, &pdir, &pseed, &next, msg);
+    int rc = hpti_journal_parse_create(&w->r, w->path, &w->ps, &pstrat, &pdir, &pseed,
+                                       &w->next, msg);
     if (rc == 1)
-        rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' holds no study", path);
+        rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' holds no study", w->path);
     if (rc)
-        goto out;
-    /* Map this study's parameters onto the parent's by name. */
-    map = hpti_malloc(s->dim * sizeof *map);
-    u = hpti_malloc(s->dim * sizeof *u);
-    if (!map || !u) {
-        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-        goto out;
-    }
-    snprintf(summary, SUMMARY, "parent '%.200s' (%s): ", path,
-             kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
-    char extra[SUMMARY] = "";
+        return rc;
+    const hpt_space *ps = w->ps;
+    w->map = hpti_malloc(s->dim * sizeof *w->map);
+    w->u = hpti_malloc(s->dim * sizeof *w->u);
+    if (!w->map || !w->u)
+        return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+    snprintf(summary, SUMMARY, "parent '%.200s' (%s): ", w->path,
+             w->kind == HPT_WARM_IDENTICAL ? "identical" : "transfer");
     for (size_t i = 0; i < s->dim; i++) {
         const hpti_param *p = &s->space->p[i];
         size_t j;
         for (j = 0; j < ps->n && strcmp(ps->p[j].name, p->name) != 0; j++)
             ;
-        map[i] = j;
-        if (j < ps->n && ps->p[j].type != p->type) {
-            rc = hpti_fail(msg, HPT_E_TYPE,
-                           "parameter '%s' is %s in parent '%s' and %s here: types may not "
-                           "change",
-                           p->name, ptype(ps->p[j].type), path, ptype(p->type));
-            goto out;
-        }
+        w->map[i] = j;
+        if (j < ps->n && ps->p[j].type != p->type)
+            return hpti_fail(msg, HPT_E_TYPE,
+                             "parameter '%s' is %s in parent '%s' and %s here: types may not "
+                             "change",
+                             p->name, ptype(ps->p[j].type), w->path, ptype(p->type));
         if (j == ps->n) {
-            if (!s->warm || !s->warm->has_def[i]) {
-                rc = hpti_fail(msg, HPT_E_NAME,
-                               "parameter '%s' is not in parent '%s': give the value its "
-                               "trials had with hpt_study_warm_default",
-                               p->name, path);
-                goto out;
-            }
-            add_text(extra, "; '", p->name, "' set to its default");
+            if (!s->warm || !s->warm->has_def[i])
+                return hpti_fail(msg, HPT_E_NAME,
+                                 "parameter '%s' is not in parent '%s': give the value its "
+                                 "trials had with hpt_study_warm_default",
+                                 p->name, w->path);
+            add_text(w->extra, "; '", p->name, "' set to its default");
         }
     }
     for (size_t j = 0; j < ps->n; j++) {
@@ -383,95 +319,167 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
         for (i = 0; i < s->dim && strcmp(s->space->p[i].name, ps->p[j].name) != 0; i++)
             ;
         if (i == s->dim)
-            add_text(extra, "; parent parameter '", ps->p[j].name, "' is not here (ignored)");
+            add_text(w->extra, "; parent parameter '", ps->p[j].name, "' is not here (ignored)");
     }
-    if ((rc = parent_trials(&r, next, ps->n, path, &t, &xs, &n, msg)))
-        goto out;
-    double top = -INFINITY;
-    for (size_t k = 0; k < n; k++)
-        if (t[k].state == HPT_TRIAL_COMPLETE && t[k].budget > top)
-            top = t[k].budget;
-    int64_t used = 0, n_choice = 0, n_domain = 0, n_budget = 0;
-    size_t old_prior = s->n_prior, old_transfer = s->n_transfer;
-    int32_t parent = s->warm ? s->warm->n_parents : 0;
-    double sign = hpti_study_sign(s);
-    for (size_t k = 0; k < n && !rc; k++) {
-        if (t[k].state != HPT_TRIAL_COMPLETE)
-            continue;
-        if (t[k].budget != top) {
-            n_budget++;
-            continue;
-        }
-        int skip = 0;
-        for (size_t i = 0; i < s->dim && !skip; i++) {
-            const hpti_param *p = &s->space->p[i];
-            double x;
-            if (map[i] == ps->n)
-                x = s->warm->def[i];
-            else if (p->type == HPT_PARAM_CATEGORICAL) {
-                const char *c = ps->p[map[i]].choices[(size_t)t[k].x[map[i]]];
-                size_t q;
-                for (q = 0; q < p->n_choices && strcmp(p->choices[q], c) != 0; q++)
-                    ;
-                if (q == p->n_choices) {
-                    n_choice++;
-                    skip = 1;
-                    break;
-                }
-                x = (double)q;
-            } else
-                x = t[k].x[map[i]];
-            if (encode_free(p, x, &u[i])) {
-                n_domain++;
-                skip = 1;
+    return HPT_OK;
+}
+
+/* Step 3a: parent trial k in this study's unit cube, into w->u. @return 0,
+ * or 1 when it is skipped (a choice not here, a value outside the domain
+ * of a scale here; counted). */
+static int warm_point(warm_job *w, const ptrial *t)
+{
+    hpt_study *s = w->s;
+    const hpt_space *ps = w->ps;
+    for (size_t i = 0; i < s->dim; i++) {
+        const hpti_param *p = &s->space->p[i];
+        size_t m = w->map[i];
+        double x;
+        if (m == ps->n)
+            x = s->warm->def[i];
+        else if (p->type == HPT_PARAM_CATEGORICAL) {
+            const char *c = ps->p[m].choices[(size_t)t->x[m]];
+            size_t q;
+            for (q = 0; q < p->n_choices && strcmp(p->choices[q], c) != 0; q++)
+                ;
+            if (q == p->n_choices) {
+                w->n_choice++;
+                return 1;
             }
+            x = (double)q;
+        } else
+            x = t->x[m];
+        if (hpti_param_encode_free(p, x, &w->u[i])) {
+            w->n_domain++;
+            return 1;
         }
-        if (skip)
-            continue;
-        double loss = sign * t[k].value;
-        if (hpti_warm_add(s, kind, parent, loss, u)) {
-            rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-            break;
-        }
-        used++;
     }
-    int64_t skipped = n_choice + n_domain;
+    return 0;
+}
+
+/* Step 3: the parent's complete trials (read into w->t) at its largest
+ * budget become this study's warm-start data (history rows). */
+static int warm_collect(warm_job *w, char *msg)
+{
+    hpt_study *s = w->s;
+    double top = -INFINITY;
+    for (size_t k = 0; k < w->n; k++)
+        if (w->t[k].state == HPT_TRIAL_COMPLETE && w->t[k].budget > top)
+            top = w->t[k].budget;
+    int32_t parent = w->parent;
+    double sign = hpti_study_sign(s);
+    for (size_t k = 0; k < w->n; k++) {
+        if (w->t[k].state != HPT_TRIAL_COMPLETE)
+            continue;
+        if (w->t[k].budget != top) {
+            w->n_budget++;
+            continue;
+        }
+        if (warm_point(w, &w->t[k]))
+            continue;
+        double loss = sign * w->t[k].value;
+        if (hpti_warm_add(s, w->kind, parent, loss, w->u))
+            return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+        w->used++;
+    }
+    return HPT_OK;
+}
+
+/* Step 4: the summary's counts. */
+static void warm_summary(const warm_job *w, char *summary)
+{
+    int64_t skipped = w->n_choice + w->n_domain;
     char counts[256];
-    snprintf(counts, sizeof counts, "%lld of %lld complete trials used",
-             (long long)used, (long long)(used + skipped + n_budget));
+    snprintf(counts, sizeof counts, "%lld of %lld complete trials used", (long long)w->used,
+             (long long)(w->used + skipped + w->n_budget));
     add_text(summary, counts, "", "");
-    if (n_choice) {
+    if (w->n_choice) {
         snprintf(counts, sizeof counts, "; %lld skipped: a choice not in this space",
-                 (long long)n_choice);
+                 (long long)w->n_choice);
         add_text(summary, counts, "", "");
     }
-    if (n_domain) {
+    if (w->n_domain) {
         snprintf(counts, sizeof counts,
                  "; %lld skipped: a value outside the domain of this space's scale",
-                 (long long)n_domain);
+                 (long long)w->n_domain);
         add_text(summary, counts, "", "");
     }
-    if (n_budget) {
+    if (w->n_budget) {
         snprintf(counts, sizeof counts, "; %lld at a partial budget not used",
-                 (long long)n_budget);
+                 (long long)w->n_budget);
         add_text(summary, counts, "", "");
     }
-    add_text(summary, extra, "", "");
-    if (!rc)
-        rc = emit_block(s, kind, parent, old_prior, old_transfer, used, skipped, summary, msg);
-    if (!rc && hpti_warm_note(s, kind, used, skipped, summary))
-        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-    if (rc) { /* all or nothing */
-        s->n_prior = old_prior;
-        s->n_transfer = old_transfer;
+    add_text(summary, w->extra, "", "");
+}
+
+/* Step 5: commit -- one event per history row this warm start added, then
+ * the closing one: the sink records the block as a whole or not at all;
+ * then the note. Nothing is sent after a failure (rc != 0 on entry).
+ * @return rc or the sink's failure. */
+static int warm_commit(warm_job *w, int rc, const char *summary, char *msg)
+{
+    hpt_study *s = w->s;
+    const hpti_history *h = &s->hist;
+    int identical = w->kind == HPT_WARM_IDENTICAL;
+    int64_t skipped = w->n_choice + w->n_domain;
+    const hpti_sink_ops *o = s->sink.ops;
+    if (!rc && o) {
+        size_t from = identical ? w->old_prior : w->old_transfer;
+        size_t to = identical ? h->n_prior : h->n_transfer;
+        hpti_event ev = {.name = identical ? "identical" : "transfer", .id = w->parent,
+                         .dim = h->dim, .replayed = s->replaying};
+        for (size_t k = from; k < to; k++) {
+            ev.kind = HPTI_EV_PRIOR;
+            ev.value = (identical ? h->obs_value : h->transfer_value)[k * h->n_values];
+            ev.x = (identical ? h->obs_u : h->transfer_u) + k * h->dim;
+            o->emit(s->sink.ctx, &ev, msg); /* buffered: failures show at the close */
+        }
+        ev.kind = HPTI_EV_WARM;
+        ev.used = w->used;
+        ev.skipped = skipped;
+        ev.str = summary;
+        ev.x = NULL;
+        rc = o->emit(s->sink.ctx, &ev, msg);
     }
-out:
-    hpti_free(map);
-    hpti_free(u);
-    hpti_free(t);
-    hpti_free(xs);
-    hpt_space_destroy(ps);
-    hpti_jread_free(&r);
+    if (!rc && hpti_warm_note(s, w->kind, w->used, skipped, summary))
+        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+    return rc;
+}
+
+static void warm_job_free(warm_job *w)
+{
+    hpti_free(w->map);
+    hpti_free(w->u);
+    hpti_free(w->t);
+    hpti_free(w->xs);
+    hpt_space_destroy(w->ps);
+    hpti_jread_free(&w->r);
+}
+
+/* A warm start, all or nothing: steps 0-5 above. */
+static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summary)
+{
+    const char *fn = "hpt_study_warm_start";
+    char msg[HPTI_MSG];
+    int rc;
+    if ((rc = warm_allowed(s, kind, fn)) != HPT_OK)
+        return rc;
+    warm_job w = {.s = s, .path = path, .kind = kind,
+                  .parent = s->warm ? s->warm->n_parents : 0,
+                  .old_prior = s->hist.n_prior, .old_transfer = s->hist.n_transfer};
+    if ((rc = warm_read(&w, fn)) != HPT_OK)
+        return rc;
+    rc = warm_map(&w, summary, msg);
+    if (!rc)
+        rc = parent_trials(&w.r, w.next, w.ps->n, path, &w.t, &w.xs, &w.n, msg);
+    if (!rc) {
+        rc = warm_collect(&w, msg);
+        warm_summary(&w, summary);
+        rc = warm_commit(&w, rc, summary, msg);
+        if (rc)
+            hpti_history_truncate_warm(&s->hist, w.old_prior, w.old_transfer);
+    }
+    warm_job_free(&w);
     return rc ? hpti_fail(s->errmsg, rc, "%s: %s", fn, msg) : HPT_OK;
 }
 
@@ -479,7 +487,7 @@ int hpt_study_warm_start(hpt_study *s, const char *parent_journal, int32_t kind)
 {
     hpti_clear_error();
     if (!s || !parent_journal)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
+        return hpti_study_fail(s, HPT_E_INVALID,
                          "hpt_study_warm_start: NULL argument");
     char summary[SUMMARY];
     pthread_mutex_lock(&s->lock);

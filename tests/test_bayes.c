@@ -287,18 +287,13 @@ static void test_warm_start(void **state)
     (void)state;
     hpt_study *st = make_study("bayes", 8, 0);
     size_t n = 12;
-    st->prior_u = hpti_malloc(2 * n * sizeof(double));
-    st->prior_loss = hpti_malloc(n * sizeof(double));
-    assert_non_null(st->prior_u);
-    assert_non_null(st->prior_loss);
-    st->n_prior = st->cap_prior = n;
     hpti_rng r;
     hpti_rng_seed(&r, 2, 0);
     for (size_t i = 0; i < n; i++) {
-        double *u = st->prior_u + 2 * i;
+        double u[2];
         u[0] = hpti_rng_uniform(&r);
         u[1] = hpti_rng_uniform(&r);
-        st->prior_loss[i] = pow(u[0] - 0.7, 2) + pow(u[1] - 0.7, 2);
+        assert_ok(hpti_history_add_prior(&st->hist, u, pow(u[0] - 0.7, 2) + pow(u[1] - 0.7, 2)));
     }
     int64_t id;
     double x[2];

@@ -162,10 +162,9 @@ static const char *says_converged(const void *state)
     return "converged";
 }
 
-static int done_at_once(void *state, const struct hpt_study *s, hpti_proposal *out,
-                        char *msg)
+static int done_at_once(void *state, const hpti_env *env, hpti_proposal *out, char *msg)
 {
-    (void)state, (void)s, (void)out, (void)msg;
+    (void)state, (void)env, (void)out, (void)msg;
     return HPT_DONE;
 }
 

@@ -97,10 +97,10 @@ static void test_top_k(void **state)
     hpt_space_destroy(sp);
 }
 
-static int fake_importance(void *state, const struct hpt_study *s, double *out, char *msg)
+static int fake_importance(void *state, const hpti_env *env, double *out, char *msg)
 {
     (void)state, (void)msg;
-    for (size_t i = 0; i < s->dim; i++)
+    for (size_t i = 0; i < env->dim; i++)
         out[i] = 1.0 / (double)(i + 1); /* lengthscales 1, 2, 3 */
     return HPT_OK;
 }

@@ -63,13 +63,13 @@ static void test_identical_same_space(void **state)
     assert_ok(hpt_study_warm_info(st, &used, &skipped, &summary));
     assert_int_equal(used, 38); /* 40 - failed - running */
     assert_int_equal(skipped, 0);
-    assert_int_equal(st->n_prior, 38);
-    assert_int_equal(st->n_transfer, 0);
+    assert_int_equal(st->hist.n_prior, 38);
+    assert_int_equal(st->hist.n_transfer, 0);
     assert_non_null(strstr(summary, "38 of 38 complete trials used"));
     /* in the cube, identical to the parent's own encoding */
-    for (size_t k = 0; k < st->n_prior; k++)
+    for (size_t k = 0; k < st->hist.n_prior; k++)
         for (size_t i = 0; i < 3; i++)
-            assert_true(st->prior_u[k * 3 + i] >= 0 && st->prior_u[k * 3 + i] <= 1);
+            assert_true(st->hist.obs_u[k * 3 + i] >= 0 && st->hist.obs_u[k * 3 + i] <= 1);
     /* child's best <= parent's best from the first ask on */
     double v;
     assert_status(hpt_study_best(st, NULL, NULL), HPT_E_EMPTY); /* own trials only */
@@ -124,20 +124,20 @@ static void test_identical_changed_space(void **state)
     assert_true(skipped > 0); /* the sigmoid trials */
     assert_non_null(strstr(summary, "a choice not in this space"));
     assert_non_null(strstr(summary, "'wd' set to its default"));
-    assert_int_equal(st->n_prior, (size_t)used);
+    assert_int_equal(st->hist.n_prior, (size_t)used);
     int outside = 0;
     double wd_u = 0.01 / 0.1;
-    for (size_t k = 0; k < st->n_prior; k++) {
-        const double *u = st->prior_u + k * 4;
+    for (size_t k = 0; k < st->hist.n_prior; k++) {
+        const double *u = st->hist.obs_u + k * 4;
         assert_true(fabs(u[0] - wd_u) < 1e-15);
         outside += u[1] < 0 || u[1] > 1; /* lr outside the new range */
         assert_true(u[2] == 0.5);        /* fixed */
         assert_true(u[3] == 0.25 || u[3] == 0.75);
     }
     assert_true(outside > 0);
-    double *saved = malloc(st->n_prior * 4 * sizeof *saved);
-    memcpy(saved, st->prior_u, st->n_prior * 4 * sizeof *saved);
-    size_t n_saved = st->n_prior;
+    double *saved = malloc(st->hist.n_prior * 4 * sizeof *saved);
+    memcpy(saved, st->hist.obs_u, st->hist.n_prior * 4 * sizeof *saved);
+    size_t n_saved = st->hist.n_prior;
     int64_t id;
     assert_ok(hpt_study_ask(st, &id));
     hpt_study_destroy(st);
@@ -145,8 +145,8 @@ static void test_identical_changed_space(void **state)
     /* resume needs no parent: the points are in the child's journal */
     assert_int_equal(unlink(pp), 0);
     assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 9, &st));
-    assert_int_equal(st->n_prior, n_saved);
-    assert_memory_equal(st->prior_u, saved, n_saved * 4 * sizeof *saved);
+    assert_int_equal(st->hist.n_prior, n_saved);
+    assert_memory_equal(st->hist.obs_u, saved, n_saved * 4 * sizeof *saved);
     assert_ok(hpt_study_warm_info(st, &used, NULL, &summary));
     assert_int_equal(used, (int64_t)n_saved);
     assert_non_null(strstr(summary, "identical"));
@@ -169,7 +169,7 @@ static void test_refusals(void **state)
     assert_non_null(strstr(hpt_study_errmsg(st), "types may not change"));
     assert_status(hpt_study_warm_start(st, pp, 7), HPT_E_INVALID);
     assert_status(hpt_study_warm_start(st, tmp("absent.jnl"), HPT_WARM_IDENTICAL), HPT_E_IO);
-    assert_int_equal(st->n_prior, 0);
+    assert_int_equal(st->hist.n_prior, 0);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
     /* at most 5 parents */
@@ -194,17 +194,17 @@ static void test_transfer_storage(void **state)
     assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
     assert_ok(hpt_study_warm_start(st, pa, HPT_WARM_TRANSFER));
     assert_ok(hpt_study_warm_start(st, pb, HPT_WARM_TRANSFER));
-    assert_int_equal(st->n_prior, 0); /* a prior, not observations */
-    assert_int_equal(st->n_transfer, 10 + 5);
-    assert_int_equal(st->transfer_parent[0], 0);
-    assert_int_equal(st->transfer_parent[14], 1);
+    assert_int_equal(st->hist.n_prior, 0); /* a prior, not observations */
+    assert_int_equal(st->hist.n_transfer, 10 + 5);
+    assert_int_equal(st->hist.transfer_parent[0], 0);
+    assert_int_equal(st->hist.transfer_parent[14], 1);
     assert_status(hpt_study_best_overall(st, NULL, NULL), HPT_E_EMPTY);
-    double first = st->transfer_loss[3];
+    double first = st->hist.transfer_value[3];
     hpt_study_destroy(st);
     assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
-    assert_int_equal(st->n_transfer, 15);
-    assert_true(st->transfer_loss[3] == first);
-    assert_int_equal(st->transfer_parent[14], 1);
+    assert_int_equal(st->hist.n_transfer, 15);
+    assert_true(st->hist.transfer_value[3] == first);
+    assert_int_equal(st->hist.transfer_parent[14], 1);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
 }
@@ -235,7 +235,7 @@ static void test_interrupted_warm(void **state)
     fclose(fp);
     assert_true(n > 0);
     assert_ok(hpt_study_open(cp, sp, "random", HPT_MINIMIZE, 2, &st));
-    assert_int_equal(st->n_prior, 0);
+    assert_int_equal(st->hist.n_prior, 0);
     const char *note;
     int64_t dropped;
     assert_ok(hpt_study_journal_info(st, NULL, &dropped, &note));
@@ -243,7 +243,7 @@ static void test_interrupted_warm(void **state)
     assert_true(dropped > 0);
     /* and it can be done again */
     assert_ok(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL));
-    assert_int_equal(st->n_prior, 8);
+    assert_int_equal(st->hist.n_prior, 8);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
 }
@@ -267,8 +267,8 @@ static void test_identical_bayes(void **state)
     assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 3, &st));
     assert_ok(hpt_study_warm_start(st, pp, HPT_WARM_IDENTICAL));
     int outside = 0;
-    for (size_t k = 0; k < st->n_prior; k++)
-        outside += st->prior_u[k * 3] < 0 || st->prior_u[k * 3] > 1;
+    for (size_t k = 0; k < st->hist.n_prior; k++)
+        outside += st->hist.obs_u[k * 3] < 0 || st->hist.obs_u[k * 3] > 1;
     assert_true(outside > 0);
     double v, x[3], near = 0;
     int64_t id;
