@@ -1,8 +1,8 @@
 """hpt.visualization -- the plots Optuna users know, for libhpt studies.
 
-Every function takes a study as an hpt.Study, the path of its journal (a
-job that is still running is read without disturbing it) or a StudyData,
-and returns a figure of the chosen backend:
+Every function takes a study as an hpt.Study, the study hpt.create_study
+makes, the path of a journal (a job that is still running is read without
+disturbing it) or a StudyData, and returns a figure of the chosen backend:
 
     import hpt.visualization as vis
     fig = vis.plot_optimization_history("job.hptj")                 # plotly

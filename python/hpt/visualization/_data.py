@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 if TYPE_CHECKING:
+    from .._frontend import DefineByRunStudy
     from .._study import Study
 
 STATES = ("running", "complete", "failed", "pruned")
@@ -150,8 +151,9 @@ def _num(s: str) -> Union[int, float]:
 
 #: A file path, as open() takes it.
 PathArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
-#: What the plots take: a StudyData, a journal path or an hpt.Study.
-StudySource = Union["StudyData", PathArg, "Study"]
+#: What the plots take: a StudyData, a journal path, an hpt.Study or the
+#: study of hpt.create_study (read through the same public accessors).
+StudySource = Union["StudyData", PathArg, "Study", "DefineByRunStudy"]
 
 
 def _seq_end(t: TrialData, no: int) -> None:
@@ -254,7 +256,7 @@ def _label(spec: Any, value: Any) -> Any:
     return labels[spec.index(value)]
 
 
-def _from_study(study: "Study") -> StudyData:
+def _from_study(study: Union["Study", "DefineByRunStudy"]) -> StudyData:
     from .._space import Categorical, Int
     params: List[Param] = []
     for name, spec in study.space.items():
