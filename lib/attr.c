@@ -1,77 +1,14 @@
 /* attr.c -- user attributes: string key/value pairs on a trial or on the
  * study (the git commit that ran a trial, the dataset version), journaled
- * and exported. Few per object, so a small array searched linearly. */
+ * and exported; the pairs themselves are attrs.c's. */
 #include <string.h>
 
 #include "durable.h"
 #include "study.h"
 
-/* Keys become CSV column names and travel unquoted, like parameter names. */
-static int key_ok(const char *k)
-{
-    size_t n = strlen(k);
-    if (n == 0 || n > HPT_MAX_NAME)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)k[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '.' || c == '-' || c == '/' || c == ':'))
-            return 0;
-    }
-    return 1;
-}
-
-void hpti_attrs_free(hpti_attrs *a)
-{
-    for (size_t i = 0; i < a->n; i++) {
-        hpti_free(a->key[i]);
-        hpti_free(a->value[i]);
-    }
-    hpti_free(a->key);
-    hpti_free(a->value);
-    memset(a, 0, sizeof *a);
-}
-
-const char *hpti_attrs_get(const hpti_attrs *a, const char *key)
-{
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->key[i], key) == 0)
-            return a->value[i];
-    return NULL;
-}
-
-/* Set key = value in a (both validated). @return HPT_OK, HPT_E_NOMEM, or
- * HPT_E_RANGE when a already holds HPT_MAX_ATTRS keys. */
-static int attrs_set(hpti_attrs *a, const char *key, const char *value)
-{
-    size_t i = 0;
-    while (i < a->n && strcmp(a->key[i], key) != 0)
-        i++;
-    if (i == a->n && a->n == HPT_MAX_ATTRS)
-        return HPT_E_RANGE;
-    char *v = hpti_strdup(value), *k = i < a->n ? NULL : hpti_strdup(key);
-    size_t cap = a->cap;
-    if (!v || (i == a->n && (!k || hpti_grow((void **)&a->key, &cap, a->n + 1,
-                                                   sizeof *a->key) ||
-                               hpti_grow((void **)&a->value, &a->cap, a->n + 1,
-                                         sizeof *a->value)))) {
-        hpti_free(v);
-        hpti_free(k);
-        return HPT_E_NOMEM;
-    }
-    if (i == a->n) {
-        a->key[i] = k;
-        a->value[i] = NULL;
-        a->n++;
-    }
-    hpti_free(a->value[i]);
-    a->value[i] = v;
-    return HPT_OK;
-}
-
 static int check(const hpt_study *s, const char *fn, const char *key, const char *value)
 {
-    if (!key_ok(key))
+    if (!hpti_attr_key_ok(key))
         return hpti_fail(((hpt_study *)s)->errmsg, HPT_E_INVALID,
                          "%s: attribute key '%.64s' must be 1..HPT_MAX_NAME bytes of "
                          "[A-Za-z0-9_.:/-]",
@@ -94,7 +31,7 @@ static int set_locked(hpt_study *s, const char *fn, int64_t id, const char *key,
         return hpti_fail(s->errmsg, HPT_E_TRIAL, "%s: no trial %lld (the study has %zu)",
                          fn, (long long)id, s->n_trials);
     hpti_attrs *a = id >= 0 ? &s->trials[id].attrs : &s->attrs;
-    rc = attrs_set(a, key, value);
+    rc = hpti_attrs_set(a, key, value);
     if (rc == HPT_E_RANGE)
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: at most %d attributes each", fn,
                          HPT_MAX_ATTRS);
@@ -142,11 +79,10 @@ int hpt_trial_set_attr(hpt_study *s, int64_t id, const char *key, const char *va
 {
     hpti_clear_error();
     if (!s || !key || !value)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
-                         "hpt_trial_set_attr: NULL argument");
+        return hpti_study_fail(s, HPT_E_INVALID, "hpt_trial_set_attr: NULL argument");
     if (id < 0)
-        return hpti_fail(s->errmsg, HPT_E_TRIAL, "hpt_trial_set_attr: no trial %lld",
-                         (long long)id);
+        return hpti_study_fail(s, HPT_E_TRIAL, "hpt_trial_set_attr: no trial %lld",
+                               (long long)id);
     LOCK(s);
     int rc = set_locked(s, "hpt_trial_set_attr", id, key, value);
     UNLOCK(s);
@@ -157,8 +93,7 @@ int hpt_study_set_attr(hpt_study *s, const char *key, const char *value)
 {
     hpti_clear_error();
     if (!s || !key || !value)
-        return hpti_fail(s ? s->errmsg : NULL, HPT_E_INVALID,
-                         "hpt_study_set_attr: NULL argument");
+        return hpti_study_fail(s, HPT_E_INVALID, "hpt_study_set_attr: NULL argument");
     LOCK(s);
     int rc = set_locked(s, "hpt_study_set_attr", -1, key, value);
     UNLOCK(s);
@@ -171,8 +106,8 @@ int hpt_trial_attr(const hpt_study *s, int64_t id, const char *key, const char *
     if (!s || !key || !value)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_trial_attr: NULL argument");
     if (id < 0)
-        return hpti_fail(((hpt_study *)s)->errmsg, HPT_E_TRIAL,
-                         "hpt_trial_attr: no trial %lld", (long long)id);
+        return hpti_study_fail(s, HPT_E_TRIAL, "hpt_trial_attr: no trial %lld",
+                               (long long)id);
     LOCK(s);
     int rc = get_locked(s, "hpt_trial_attr", id, key, value);
     UNLOCK(s);

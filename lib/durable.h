@@ -46,17 +46,6 @@ static inline void hpti_completion_finished(hpt_study *s, int64_t id)
         hpti_criteria_finished(&s->done, s->best == id);
 }
 
-/* ---- ask (enqueue.c) ---- */
-/* 1 when the next enqueued configuration decides every active parameter:
- * ask does not call propose. */
-int hpti_queue_fixed(const hpt_study *s);
-/* After propose (proposed = 1, rc its status) or instead of it: put the
- * next enqueued configuration into *p and drop it from the queue; *given =
- * its values (NaN = free; valid until the study is unlocked), or NULL.
- * @return rc unchanged when the queue is empty, rc < 0 or p continues a
- * trial; else HPT_OK. */
-int hpti_queue_apply(hpt_study *s, hpti_proposal *p, int rc, int proposed,
-                     const double **given);
 
 /* ---- events: after a successful call, one to the sink; no-op without
  * one. @return HPT_OK or the sink's status (the call took effect in

@@ -357,7 +357,89 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
     return HPT_OK;
 }
 
-/* hpt_study_open, or with readonly = 1 hpt_study_load. */
+/* Step 2: the journal's study is the caller's (same space, strategy,
+ * direction and seed), or HPT_E_MISMATCH saying which differs. */
+static int same_study(const hpt_space *jspace, const char *jstrategy, int32_t jdir,
+                      uint64_t jseed, const hpt_space *space, const char *strategy,
+                      int32_t direction, uint64_t seed, const char *path, char *msg)
+{
+    int rc;
+    if ((rc = same_space(jspace, space, path, msg)))
+        return rc;
+    if (strcmp(jstrategy, strategy) != 0)
+        return hpti_fail(msg, HPT_E_MISMATCH,
+                         "journal '%s' belongs to a study with strategy '%.64s', not "
+                         "'%.64s'",
+                         path, jstrategy, strategy);
+    if (jdir != direction || jseed != seed)
+        return hpti_fail(msg, HPT_E_MISMATCH,
+                         "journal '%s' belongs to a study with direction %s and seed %llu, "
+                         "not %s and %llu",
+                         path, jdir == HPT_MAXIMIZE ? "maximize" : "minimize",
+                         (unsigned long long)jseed,
+                         direction == HPT_MAXIMIZE ? "maximize" : "minimize",
+                         (unsigned long long)seed);
+    return HPT_OK;
+}
+
+/* Step 3: the study's sink is the journal on fd (the study owns fd from
+ * here on, also on failure). */
+static int attach(hpt_study *s, int fd, const char *path, struct hpti_journal **out,
+                  char *msg)
+{
+    struct hpti_journal *j = hpti_calloc(1, sizeof *j);
+    if (!j || !(j->path = hpti_strdup(path))) {
+        hpti_free(j);
+        close(fd);
+        return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
+    }
+    j->fd = fd;
+    hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
+    j->pid = getpid();
+    s->sink = hpti_journal_sink(j);
+    *out = j;
+    return HPT_OK;
+}
+
+/* Step 5: after the replay -- cut a torn end (writers only), count the
+ * records kept, convert a format-1 journal (writers only), and write the
+ * journal's note. note holds what the replay found. */
+static int after_replay(hpt_study *s, struct hpti_journal *j, const hpti_jread *r, off_t keep,
+                        int readonly, char *note, size_t cap, char *msg)
+{
+    const char *path = j->path;
+    if (r->torn)
+        snprintf(note + strlen(note), cap - strlen(note), "%s; ", r->torn_why);
+    j->dropped = (int64_t)((off_t)r->size - keep);
+    /* Not synced here: should the cut be lost in a crash, the next open
+     * cuts again, and the next durable append syncs it with its data. */
+    if (keep != (off_t)r->size && !readonly && ftruncate(j->fd, keep) != 0)
+        return hpti_fail(msg, HPT_E_IO, "cannot cut the torn end off '%s' (%s)", path,
+                         strerror(errno));
+    j->size = keep;
+    for (size_t k = 0; k < r->n_line && r->line[k].end <= keep; k++)
+        j->records++;
+    if (r->version == HPTI_JOURNAL_V1 && !readonly) {
+        char backup[4200];
+        int rc = hpti_journal_upgrade(j, backup, sizeof backup, msg);
+        if (rc != HPT_OK)
+            return rc;
+        snprintf(note + strlen(note), cap - strlen(note),
+                 "converted from format 1 (the original is kept as '%.200s'); ", backup);
+    }
+    size_t nn = strlen(note);
+    if (nn >= 2)
+        note[nn - 2] = '\0'; /* the last "; " */
+    snprintf(j->note, sizeof j->note,
+             "resumed: %lld records replayed, %zu trials (%lld running)%s%.400s",
+             (long long)j->records, s->n_trials, (long long)s->n_running,
+             note[0] ? "; " : "", note);
+    return HPT_OK;
+}
+
+/* hpt_study_open, or with readonly = 1 hpt_study_load: (1) read the
+ * journal, (2) check it holds the caller's study, (3) make the study and
+ * attach the journal, (4) replay the records, (5) finish. */
 static int open_study(const char *fn, const char *path, const hpt_space *space,
                       const char *strategy, int32_t direction, uint64_t seed, int readonly,
                       hpt_study **out)
@@ -398,45 +480,21 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
         return fresh(fd, path, space, strategy, direction, seed, out);
     }
     hpt_study *s = NULL;
-    if (rc)
+    struct hpti_journal *j = NULL;
+    if (rc || (space && (rc = same_study(jspace, jstrategy, jdir, jseed, space, strategy,
+                                         direction, seed, path, msg))))
         goto fail_msg;
-    if (space && (rc = same_space(jspace, space, path, msg)))
-        goto fail_msg;
-    if (space && strcmp(jstrategy, strategy) != 0) {
-        rc = hpti_fail(msg, HPT_E_MISMATCH,
-                       "journal '%s' belongs to a study with strategy '%.64s', not "
-                       "'%.64s'",
-                       path, jstrategy, strategy);
-        goto fail_msg;
-    }
-    if (space && (jdir != direction || jseed != seed)) {
-        rc = hpti_fail(msg, HPT_E_MISMATCH,
-                       "journal '%s' belongs to a study with direction %s and seed %llu, "
-                       "not %s and %llu",
-                       path, jdir == HPT_MAXIMIZE ? "maximize" : "minimize",
-                       (unsigned long long)jseed,
-                       direction == HPT_MAXIMIZE ? "maximize" : "minimize",
-                       (unsigned long long)seed);
-        goto fail_msg;
-    }
     rc = hpt_study_create(jspace, jstrategy, jdir, jseed, &s);
     if (rc) {
         rc = hpti_fail(msg, rc == HPT_E_NAME ? HPT_E_MISMATCH : rc,
                        "journal '%s': cannot make its study: %s", path, hpt_last_errmsg());
         goto fail_msg;
     }
-    struct hpti_journal *j = hpti_calloc(1, sizeof *j);
-    if (!j || !(j->path = hpti_strdup(path))) {
-        hpti_free(j);
-        rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
-        goto fail_msg;
-    }
-    j->fd = fd;
+    rc = attach(s, fd, path, &j, msg);
     fd = -1; /* the study owns it now */
-    hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
-    j->pid = getpid();
+    if (rc)
+        goto fail_msg;
     s->replaying = 1;
-    s->sink = hpti_journal_sink(j);
     off_t keep = 0;
     char note[HPTI_MSG] = "";
     rc = replay(s, &r, next, path, &keep, note);
@@ -445,35 +503,8 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
         goto fail_msg;
     }
     s->replaying = 0;
-    if (r.torn)
-        snprintf(note + strlen(note), sizeof note - strlen(note), "%s; ", r.torn_why);
-    j->dropped = (int64_t)((off_t)r.size - keep);
-    /* Not synced here: should the cut be lost in a crash, the next open
-     * cuts again, and the next durable append syncs it with its data. */
-    if (keep != (off_t)r.size && !readonly) {
-        if (ftruncate(j->fd, keep) != 0) {
-            rc = hpti_fail(msg, HPT_E_IO, "cannot cut the torn end off '%s' (%s)", path,
-                           strerror(errno));
-            goto fail_msg;
-        }
-    }
-    j->size = keep;
-    for (size_t k = 0; k < r.n_line && r.line[k].end <= keep; k++)
-        j->records++;
-    if (r.version == HPTI_JOURNAL_V1 && !readonly) {
-        char backup[4200];
-        if ((rc = hpti_journal_upgrade(j, backup, sizeof backup, msg)) != HPT_OK)
-            goto fail_msg;
-        snprintf(note + strlen(note), sizeof note - strlen(note),
-                 "converted from format 1 (the original is kept as '%.200s'); ", backup);
-    }
-    size_t nn = strlen(note);
-    if (nn >= 2)
-        note[nn - 2] = '\0'; /* the last "; " */
-    snprintf(j->note, sizeof j->note,
-             "resumed: %lld records replayed, %zu trials (%lld running)%s%.400s",
-             (long long)j->records, s->n_trials, (long long)s->n_running,
-             note[0] ? "; " : "", note);
+    if ((rc = after_replay(s, j, &r, keep, readonly, note, sizeof note, msg)) != HPT_OK)
+        goto fail_msg;
     if (s->started)
         hpti_clock_start(&s->done, s->done.base);
     if (readonly) { /* a snapshot: detach the journal */

@@ -141,7 +141,7 @@ void hpt_study_destroy(hpt_study *s)
     }
     hpti_free(s->trials);
     hpti_attrs_free(&s->attrs);
-    hpti_free(s->queue);
+    hpti_queue_free(&s->queue);
     hpti_history_free(&s->hist);
     hpti_free(s->propose_u);
     hpti_durable_free(s); /* journal, warm start, transfer data */
@@ -254,10 +254,10 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     double *u = s->propose_u;
     hpti_proposal p = {u, 0.0, -1};
-    int fixed = hpti_queue_fixed(s); /* enqueue.c */
+    int fixed = hpti_queue_fixed(&s->queue, s->space);
     const double *given = NULL;
     rc = fixed ? HPT_OK : s->type->propose(s->sstate, &s->env, &p, s->errmsg);
-    rc = hpti_queue_apply(s, &p, rc, !fixed, &given);
+    rc = hpti_queue_apply(&s->queue, s->space, &p, rc, !fixed, &given);
     if (rc != HPT_OK) {
         hpti_free(t.x);
         if (rc < 0)

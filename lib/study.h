@@ -6,23 +6,16 @@
 
 #include <pthread.h>
 
+#include "attrs.h"
 #include "common.h"
 #include "completion.h"
 #include "history.h"
 #include "pruner.h"
+#include "queue.h"
 #include "rng.h"
 #include "sink.h"
 #include "space.h"
 #include "strategy.h"
-
-/* User attributes (attr.c): n keys and values, owned. */
-typedef struct {
-    size_t n, cap;
-    char **key, **value;
-} hpti_attrs;
-void hpti_attrs_free(hpti_attrs *a);
-/* The value of key, or NULL. */
-const char *hpti_attrs_get(const hpti_attrs *a, const char *key);
 
 /* A trial as the host sees it. Its unit coordinates and reported curve
  * live in the history (hist.u, hist.curve), the rows strategies read. */
@@ -60,8 +53,7 @@ struct hpt_study {
 
     /* hpt_study_enqueue (enqueue.c): configurations asked before the
      * strategy's own, first in first out; dim values each, NaN = free */
-    double *queue;       /* owned, rows queue_head .. queue_n - 1 pending */
-    size_t queue_head, queue_n, queue_cap;
+    hpti_queue queue;
     hpti_attrs attrs;    /* hpt_study_set_attr (attr.c) */
 
     /* What strategies and pruners see: unit coordinates, losses, curves

@@ -2,9 +2,10 @@
 python3 -m hpt dashboard JOURNAL [--port 8080] [--host 127.0.0.1]"""
 import argparse
 import sys
+from typing import List, Optional
 
 
-def main(argv=None):
+def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="python3 -m hpt",
                                  description="Reports and a live dashboard of libhpt jobs.")
     sub = ap.add_subparsers(dest="cmd", required=True)

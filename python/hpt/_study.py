@@ -14,7 +14,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from typing import (Any, Callable, Deque, Dict, Iterator, List, NoReturn, Optional, Sequence,
-                    Tuple, Type, Union)
+                    Tuple, Type, Union, overload)
 
 from . import _handles, _lib
 from ._space import Categorical, Space
@@ -473,6 +473,16 @@ class Study:
             raise Wait(_lib.strerror(rc))
         raise _lib.error_for(rc)
 
+    # One name for two things (the report of a trial's step, Optuna's
+    # meaning, and the HTML report of the study): the overloads keep each
+    # call's result typed.
+    @overload
+    def report(self, trial: Union[Trial, FrozenTrial, int], step: float,
+               value: float) -> bool: ...
+
+    @overload
+    def report(self, trial: "str | os.PathLike[str]") -> Any: ...
+
     def report(self, trial: Union[Trial, FrozenTrial, int, str, "os.PathLike[str]"],
                step: Optional[float] = None, value: Optional[float] = None) -> Any:
         """Report an intermediate value of a running trial; returns True
@@ -823,7 +833,7 @@ class Study:
             ax.scatter([t.id for t in pr], [t.value for t in pr], marker="s", s=12,
                        color="C1", label="pruned (last report)")
         if fa:
-            vals = ys + [t.value for t in pr]
+            vals = ys + [t.value for t in pr if t.value is not None]
             edge = (min(vals) if self.direction == "maximize" else max(vals)) if vals else 0
             ax.scatter([t.id for t in fa], [edge] * len(fa), marker="x", s=20, color="0.5",
                        label="failed (no value)")

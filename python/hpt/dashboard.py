@@ -14,11 +14,14 @@ import math
 import os
 import threading
 import time
+from typing import Any, Tuple, Union
 
 from . import report
 
+_Path = Union[str, "os.PathLike[str]"]
 
-def _state(path):
+
+def _state(path: str) -> str:
     """What changes whenever a record is appended: size and mtime."""
     try:
         st = os.stat(path)
@@ -32,12 +35,13 @@ class _Page:
     `every` seconds (a busy job appends records many times a second, and a
     render costs a second or so of CPU)."""
 
-    def __init__(self, journal, poll_ms, every=3.0):
+    def __init__(self, journal: str, poll_ms: int, every: float = 3.0) -> None:
         self.journal, self.poll_ms, self.every = journal, poll_ms, every
         self.lock = threading.Lock()
-        self.key, self.body, self.at = None, b"", -math.inf
+        # "" is no state _state gives: the first get renders
+        self.key, self.body, self.at = "", b"", -math.inf
 
-    def get(self):
+    def get(self) -> Tuple[str, bytes]:
         """(key, body) of the current page; the key is what /state says, so
         a browser reloads only once a newer page exists."""
         with self.lock:
@@ -54,7 +58,8 @@ class _Page:
             return self.key, self.body
 
 
-def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000, every=3.0):
+def make_server(journal: _Path, port: int = 8080, host: str = "127.0.0.1",
+                poll_ms: int = 2000, every: float = 3.0) -> http.server.ThreadingHTTPServer:
     """An http.server.ThreadingHTTPServer serving the dashboard of `journal`
     (port 0: any free port, see server.server_address); the page is rebuilt
     at most every `every` seconds. Call serve_forever() on it, shutdown()
@@ -64,7 +69,7 @@ def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000, every=3.0):
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "hpt-dashboard"
 
-        def _send(self, code, body, ctype):
+        def _send(self, code: int, body: bytes, ctype: str) -> None:
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
@@ -73,7 +78,7 @@ def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000, every=3.0):
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def do_GET(self):
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == "/":
                 self._send(200, page.get()[1], "text/html; charset=utf-8")
@@ -84,7 +89,7 @@ def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000, every=3.0):
 
         do_HEAD = do_GET
 
-        def _refuse(self):
+        def _refuse(self) -> None:
             self.send_response(405)
             self.send_header("Allow", "GET, HEAD")
             self.send_header("Content-Length", "0")
@@ -92,16 +97,18 @@ def make_server(journal, port=8080, host="127.0.0.1", poll_ms=2000, every=3.0):
 
         do_POST = do_PUT = do_DELETE = do_PATCH = _refuse
 
-        def log_message(self, fmt, *args):   # quiet: the terminal is the job's
+        def log_message(self, fmt: str, *args: Any) -> None:  # quiet: the terminal is the job's
             pass
 
     return http.server.ThreadingHTTPServer((host, port), Handler)
 
 
-def serve(journal, port=8080, host="127.0.0.1", poll_ms=2000):
+def serve(journal: _Path, port: int = 8080, host: str = "127.0.0.1",
+          poll_ms: int = 2000) -> None:
     server = make_server(journal, port, host, poll_ms)
     h, p = server.server_address[:2]
-    print("hpt dashboard of %s on http://%s:%d/ (Ctrl-C to stop)" % (journal, h, p),
+    # an AF_INET address: h is a str (typeshed allows bytes for other families)
+    print("hpt dashboard of %s on http://%s:%d/ (Ctrl-C to stop)" % (journal, str(h), p),
           flush=True)
     try:
         server.serve_forever()

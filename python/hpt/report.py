@@ -25,8 +25,13 @@ import html
 import io
 import math
 import re
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from .visualization import _data, _plots
+from .visualization._data import PathArg, StudyData, StudySource
+from .visualization._spec import Figure
+
+_P = TypeVar("_P", bound=PathArg)
 
 _CSS = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
@@ -77,11 +82,11 @@ location.reload();};x.send();},%d);})();
 """
 
 
-def _esc(s):
+def _esc(s: object) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _fmt(v):
+def _fmt(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
@@ -101,8 +106,9 @@ _SVG_STRIP = [
 ]
 
 
-def svg_of(fig, salt):
-    """A matplotlib Figure as inline SVG text: no XML prolog, metadata or
+def svg_of(fig: Any, salt: str) -> str:
+    """A matplotlib Figure (typed Any: matplotlib has no type information
+    here) as inline SVG text: no XML prolog, metadata or
     namespace URLs; ids salted so that several figures share a page."""
     import matplotlib
     buf = io.StringIO()
@@ -114,13 +120,14 @@ def svg_of(fig, salt):
     return s
 
 
-def _plot_list(sd):
+def _plot_list(sd: StudyData) -> List[Tuple[str, Callable[[], Figure]]]:
     """(title, builder) of each plot that may apply, in report order."""
     if any(isinstance(t.value, tuple) for t in sd.trials):
         # several objectives: the plots of one value do not apply
         return [("Pareto front", lambda: _plots.pareto(sd)),
                 ("Timeline", lambda: _plots.timeline(sd))]
-    items = [("Optimization history", lambda: _plots.history(sd))]
+    items: List[Tuple[str, Callable[[], Figure]]] = [
+        ("Optimization history", lambda: _plots.history(sd))]
     items.append(("Parameter importance", lambda: _plots.importance(sd)))
     items.append(("Slice", lambda: _plots.slice_(sd)))
     if len(sd.params) >= 2:
@@ -135,7 +142,7 @@ def _plot_list(sd):
     return items
 
 
-def _contour_params(sd):
+def _contour_params(sd: StudyData) -> List[str]:
     """At most the 4 most important parameters (6 panels), when known."""
     names = [p.name for p in sd.params if not (p.kind != "categorical" and p.lo == p.hi)]
     if len(names) <= 4:
@@ -148,9 +155,10 @@ def _contour_params(sd):
     return names[:4]
 
 
-def _summary(sd):
-    rows = [("strategy", sd.strategy), ("direction", ", ".join(sd.directions)),
-            ("seed", sd.seed)]
+def _summary(sd: StudyData) -> List[Tuple[str, Any]]:
+    rows: List[Tuple[str, Any]] = [
+        ("strategy", sd.strategy), ("direction", ", ".join(sd.directions)),
+        ("seed", sd.seed)]
     if sd.options:
         rows.append(("options", "; ".join("%s = %s" % (k, v) for k, v in sd.options.items())))
     running = len(sd.by_state("running"))
@@ -163,21 +171,22 @@ def _summary(sd):
     return rows
 
 
-def _failures(sd):
-    counts = {}
+def _failures(sd: StudyData) -> List[Tuple[str, int]]:
+    counts: Dict[str, int] = {}
     for t in sd.by_state("failed"):
         r = t.fail_reason or "(no reason given)"
         counts[r] = counts.get(r, 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])
 
 
-def render(source, title=None, poll=None):
+def render(source: StudySource, title: Optional[str] = None,
+           poll: Optional[Tuple[str, str, int]] = None) -> str:
     """The report of `source` (an hpt.Study, a journal path or a StudyData)
     as an HTML string. poll: (version string, url, milliseconds) makes the
     page reload when `url` answers something else (the dashboard)."""
     sd = _data.load(source)
     title = title or "hpt report: %s" % (sd.name or sd.strategy)
-    out = []
+    out: List[str] = []
     w = out.append
     w("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
     w("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -224,12 +233,12 @@ def render(source, title=None, poll=None):
 
     w("<h2>Plots</h2>")
     from .visualization import _matplotlib
-    for k, (name, build) in enumerate(_plot_list(sd)):
+    for no, (name, build) in enumerate(_plot_list(sd)):
         try:
             spec = build()
             fig = _matplotlib.render(spec)
             w("<div class=\"plot\" id=\"plot-%d\" data-title=\"%s\">%s</div>" % (
-                k, _esc(name), svg_of(fig, "hpt%d" % k)))
+                no, _esc(name), svg_of(fig, "hpt%d" % no)))
         except ImportError:
             raise
         except Exception as e:   # a plot that does not apply says why
@@ -243,8 +252,9 @@ def render(source, title=None, poll=None):
     w("</tr></thead><tbody>")
     for t in sd.trials:
         dur = (t.end - t.start) if t.end is not None and t.start is not None else None
-        cells = [(t.id, t.id), (t.state, None), (_fmt(t.value), _num(t.value)),
-                 (_fmt(t.budget), t.budget), ("" if t.parent is None else t.parent, t.parent)]
+        cells: List[Tuple[Any, Any]] = [
+            (t.id, t.id), (t.state, None), (_fmt(t.value), _num(t.value)),
+            (_fmt(t.budget), t.budget), ("" if t.parent is None else t.parent, t.parent)]
         for p in sd.params:
             v = t.params.get(p.name)
             cells.append((_fmt(v), v if isinstance(v, (int, float)) else None))
@@ -266,15 +276,15 @@ def render(source, title=None, poll=None):
     return "".join(out)
 
 
-def _num(v):
+def _num(v: Any) -> Optional[float]:
     return v if isinstance(v, float) else None
 
 
-def _js_str(s):
+def _js_str(s: object) -> str:
     return "'" + str(s).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def write(source, path, title=None):
+def write(source: StudySource, path: _P, title: Optional[str] = None) -> _P:
     """Write the report of `source` to `path`; returns path."""
     text = render(source, title)
     with open(path, "w", encoding="utf-8") as f:

@@ -105,3 +105,38 @@ def test_mypy_strict_passes_on_the_package():
                         "--cache-dir=/dev/null", "-p", "hpt"], cwd=ROOT / "python",
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+USER_CODE = '''
+import hpt
+import hpt.visualization as vis
+
+
+def objective(trial: hpt.DefineByRunTrial) -> float:
+    return trial.suggest_float("x", 0.0, 1.0)
+
+
+def plots(path: str) -> None:
+    study = hpt.create_study()
+    study.optimize(objective, n_trials=3)
+    vis.plot_optimization_history(study)
+    vis.plot_slice(hpt.Study({"x": hpt.Float(0.0, 1.0)}), params=["x"])
+    vis.plot_edf([path, study])
+    stopped: bool = hpt.Study({"x": hpt.Float(0.0, 1.0)}).report(0, 1.0, 2.0)
+    hpt.Study({"x": hpt.Float(0.0, 1.0)}).report(path)
+    print(stopped)
+'''
+
+
+def test_mypy_accepts_user_code_mixing_the_front_end_and_the_plots(tmp_path):
+    """The plots take hpt.create_study's study, and Study.report is typed
+    both ways (a trial's step -> bool; a path -> the HTML report)."""
+    r = subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("mypy is not installed (Debian: python3-mypy)")
+    (tmp_path / "user.py").write_text(USER_CODE)
+    r = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                        "--cache-dir=/dev/null", "user.py"], cwd=tmp_path,
+                       env=dict(os.environ, MYPYPATH=str(ROOT / "python")),
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -460,3 +460,38 @@ def test_every_plot_draws_both_ways(hyperband):
         assert len(titled) == len(m.axes)
     assert list(itertools.chain(vis.available_backends())) == [b for b in vis.BACKENDS
                                                               if HAVE[b]]
+
+
+# ---- the define-by-run front end (hpt.create_study) ------------------------------------
+
+@pytest.mark.skipif(not HAVE["matplotlib"], reason="matplotlib missing")
+def test_plots_and_report_of_a_create_study_study():
+    """hpt.create_study's study (the other branch's front end) is plotted
+    and reported like an hpt.Study: its own trials, states and reports."""
+    from hpt import report
+
+    def obj(trial):
+        x = trial.suggest_float("x", 1e-3, 1.0, log=True)
+        c = trial.suggest_categorical("c", ["a", "b"])
+        f = (math.log10(x) + 1.5) ** 2 + OFFSET[c]
+        for step in range(1, 4):
+            trial.report(f + 1.0 / step, step)
+        if trial.number % 5 == 4:
+            raise hpt.TrialPruned()
+        return f
+
+    st = hpt.create_study(strategy="random", seed=3)
+    st.optimize(obj, n_trials=15)
+    co = [t.number for t in st.trials if t.state == hpt.TrialState.COMPLETE]
+    pr = [t.number for t in st.trials if t.state == hpt.TrialState.PRUNED]
+    assert len(co) == 12 and len(pr) == 3
+    ax, = vis.plot_optimization_history(st, backend="matplotlib").axes
+    shown = [[int(x) for x, _ in c.get_offsets()] for c in ax.collections]
+    assert shown == [co, pr]
+    assert ax.lines[-1].get_ydata()[-1] == pytest.approx(st.best_value)
+    ax, = vis.plot_intermediate_values(st, backend="matplotlib").axes
+    assert len(ax.lines) == 15
+    fig = vis.plot_slice(st, backend="matplotlib")
+    assert [a.get_xlabel() for a in fig.axes] == ["x", "c"]
+    html = report.render(st)
+    assert "<b>12</b>complete" in html and "<b>3</b>pruned" in html

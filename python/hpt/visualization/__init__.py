@@ -1,8 +1,8 @@
 """hpt.visualization -- the plots Optuna users know, for libhpt studies.
 
-Every function takes a study as an hpt.Study, the path of its journal (a
-job that is still running is read without disturbing it) or a StudyData,
-and returns a figure of the chosen backend:
+Every function takes a study as an hpt.Study, the study hpt.create_study
+makes, the path of a journal (a job that is still running is read without
+disturbing it) or a StudyData, and returns a figure of the chosen backend:
 
     import hpt.visualization as vis
     fig = vis.plot_optimization_history("job.hptj")                 # plotly
@@ -27,10 +27,15 @@ the best-so-far curve and the importance use one budget, as hpt_study_best
 and hpt_study_importance_sobol do.
 """
 import importlib.util
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from . import _plots
-from ._data import Param, StudyData, TrialData, importance, load, read_journal
+from ._data import Param, StudyData, StudySource, TrialData, importance, load, read_journal
 from ._plots import pareto_mask
+from ._spec import Figure
+
+# The plots return a plotly or a matplotlib Figure, typed Any: neither
+# library ships type information.
 
 BACKENDS = ("plotly", "matplotlib")
 _INSTALL = {"plotly": "python3-plotly", "matplotlib": "python3-matplotlib"}
@@ -39,7 +44,7 @@ _INSTALL = {"plotly": "python3-plotly", "matplotlib": "python3-matplotlib"}
 class BackendMissing(ImportError):
     """The plotting backend asked for is not installed."""
 
-    def __init__(self, backend, cause=None):
+    def __init__(self, backend: str, cause: Optional[BaseException] = None) -> None:
         super().__init__("hpt.visualization: the %s backend needs %s, which is not "
                          "installed (Debian: apt install %s)%s" % (
                              backend, backend, _INSTALL[backend],
@@ -47,12 +52,12 @@ class BackendMissing(ImportError):
         self.backend = backend
 
 
-def available_backends():
+def available_backends() -> List[str]:
     """The installed backends, in order of preference."""
     return [b for b in BACKENDS if importlib.util.find_spec(b) is not None]
 
 
-def _render(fig, backend):
+def _render(fig: Figure, backend: Optional[str]) -> Any:
     if backend is None:
         have = available_backends()
         if not have:
@@ -67,64 +72,72 @@ def _render(fig, backend):
     raise ValueError("backend must be one of %s, not %r" % (", ".join(BACKENDS), backend))
 
 
-def plot_optimization_history(study, backend=None):
+def plot_optimization_history(study: StudySource, backend: Optional[str] = None) -> Any:
     """Each complete trial's value against its id, pruned trials (their last
     report) and failed ones (on the worst edge, no value) marked, and the
     best value so far (among the largest budget's trials)."""
     return _render(_plots.history(study), backend)
 
 
-def plot_slice(study, params=None, backend=None):
+def plot_slice(study: StudySource, params: Optional[Sequence[str]] = None,
+               backend: Optional[str] = None) -> Any:
     """One panel per parameter: the complete trials' values against it."""
     return _render(_plots.slice_(study, params), backend)
 
 
-def plot_parallel_coordinate(study, params=None, backend=None):
+def plot_parallel_coordinate(study: StudySource, params: Optional[Sequence[str]] = None,
+                             backend: Optional[str] = None) -> Any:
     """The complete trials as lines through one axis per parameter and the
     value (log axes as log10; categoricals by their labels)."""
     return _render(_plots.parallel(study, params), backend)
 
 
-def plot_contour(study, params=None, backend=None):
+def plot_contour(study: StudySource, params: Optional[Sequence[str]] = None,
+                 backend: Optional[str] = None) -> Any:
     """For each pair of the parameters (all of them by default), the trials
     over the value linearly interpolated between them (needs scipy; the
     trials alone without it)."""
     return _render(_plots.contour(study, params), backend)
 
 
-def plot_param_importances(study, backend=None):
+def plot_param_importances(study: StudySource, backend: Optional[str] = None) -> Any:
     """First-order and total Sobol indices of each parameter
     (hpt_study_importance_sobol): the share of the variance of a GP model
     of the trials that it explains alone, and with its interactions."""
     return _render(_plots.importance(study), backend)
 
 
-def plot_intermediate_values(study, backend=None):
+def plot_intermediate_values(study: StudySource, backend: Optional[str] = None) -> Any:
     """The reported learning curves, one line per trial; pruned trials'
     dotted in orange."""
     return _render(_plots.intermediate(study), backend)
 
 
-def plot_edf(studies, names=None, backend=None):
+def plot_edf(studies: Union[StudySource, List[StudySource], Tuple[StudySource, ...]],
+             names: Optional[Sequence[str]] = None, backend: Optional[str] = None) -> Any:
     """Empirical cumulative distribution of the complete trials' values, of
     one study or a list of them (one line each)."""
     return _render(_plots.edf(studies, names), backend)
 
 
-def plot_timeline(study, backend=None):
+def plot_timeline(study: StudySource, backend: Optional[str] = None) -> Any:
     """Each trial as a bar from its ask to its end on the study's active
     clock, stacked on as many rows as trials ran at once. Needs the times
     that only a journal holds (ValueError otherwise)."""
     return _render(_plots.timeline(study), backend)
 
 
-def plot_hyperband(study, backend=None):
+def plot_hyperband(study: StudySource, backend: Optional[str] = None) -> Any:
     """Every trial at its budget (rungs) and each promotion as a segment
     from the trial continued to its continuation."""
     return _render(_plots.hyperband(study), backend)
 
 
-def plot_pareto_front(points, directions=None, names=None, labels=None, backend=None):
+def plot_pareto_front(points: Union[StudyData, Sequence[Sequence[float]]],
+                      directions: Optional[Sequence[str]] = None,
+                      names: Optional[Sequence[str]] = None,
+                      labels: Optional[Sequence[str]] = None,
+                      backend: Optional[str] = None) -> Any:
     """Objective values (a list of 2- or 3-tuples, or a StudyData whose
     values are tuples) with the non-dominated ones highlighted. directions:
     "minimize"/"maximize" per objective (default all minimize); names: axis

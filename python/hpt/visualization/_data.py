@@ -11,8 +11,13 @@ conditional parameter that was not active in that trial.
 import ctypes
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
+
 from .. import _journalfile
+
+if TYPE_CHECKING:
+    from .._frontend import DefineByRunStudy
+    from .._study import Study
 
 STATES = ("running", "complete", "failed", "pruned")
 
@@ -30,10 +35,10 @@ class Param:
     choices: Tuple[str, ...] = ()
 
     @property
-    def log(self):
+    def log(self) -> bool:
         return self.scale == "log" and self.lo > 0
 
-    def describe(self):
+    def describe(self) -> str:
         if self.kind == "categorical":
             return "categorical {%s}" % ", ".join(self.choices)
         lo, hi = (int(self.lo), int(self.hi)) if self.kind == "int" else (self.lo, self.hi)
@@ -77,34 +82,36 @@ class StudyData:
     name: str = ""
     importance: Optional[Dict[str, Tuple[float, float]]] = None
     objectives: Tuple[str, ...] = ()    # names of several objectives, if any
+    # the live study it was loaded from (for importance through its handle)
+    _study: Any = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def direction(self):
+    def direction(self) -> str:
         return self.directions[0]
 
     @property
-    def maximize(self):
+    def maximize(self) -> bool:
         return self.direction == "maximize"
 
     @property
-    def has_times(self):
+    def has_times(self) -> bool:
         return any(t.start is not None for t in self.trials)
 
     @property
-    def multi_fidelity(self):
+    def multi_fidelity(self) -> bool:
         return len({t.budget for t in self.trials}) > 1 or any(
             t.parent is not None for t in self.trials)
 
-    def param(self, name):
+    def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:
                 return p
         raise KeyError(name)
 
-    def by_state(self, state):
+    def by_state(self, state: str) -> List[TrialData]:
         return [t for t in self.trials if t.state == state]
 
-    def best_trial(self):
+    def best_trial(self) -> Optional[TrialData]:
         """As hpt_study_best: the best complete trial among those of the
         largest budget (values at different budgets do not compare); None
         when none is complete or the study has several objectives."""
@@ -114,13 +121,14 @@ class StudyData:
             return None
         top = max(t.budget if t.budget > 0 else float("inf") for t in done)
         done = [t for t in done if (t.budget if t.budget > 0 else float("inf")) == top]
-        key = (lambda t: -t.value) if self.maximize else (lambda t: t.value)
+        key: Callable[[TrialData], Any] = ((lambda t: -t.value) if self.maximize
+                                            else (lambda t: t.value))
         return min(done, key=lambda t: (key(t), t.id))
 
 
 # ---- journal ------------------------------------------------------------------------
 
-def _unescape(s):
+def _unescape(s: str) -> str:
     """Undo the journal's %XX escapes (of bytes, so UTF-8 survives)."""
     if "%" not in s:
         return s
@@ -137,21 +145,36 @@ def _unescape(s):
     return out.decode("utf-8", "replace")
 
 
-def _num(s):
+def _num(s: str) -> Union[int, float]:
     v = float(s)
     return int(v) if v.is_integer() and "." not in s and "e" not in s.lower() else v
 
 
-def read_journal(path):
+#: A file path, as open() takes it.
+PathArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+#: What the plots take: a StudyData, a journal path, an hpt.Study or the
+#: study of hpt.create_study (read through the same public accessors).
+StudySource = Union["StudyData", PathArg, "Study", "DefineByRunStudy"]
+
+
+def _seq_end(t: TrialData, no: int) -> None:
+    """Record the journal line that ended t (its ask set seq)."""
+    assert t.seq is not None
+    t.seq = (t.seq[0], no)
+
+
+def read_journal(path: PathArg) -> StudyData:
     """Parse a journal (hpt.h, "Journal and resume") into a StudyData. A
     torn last line (no newline or a bad checksum) is ignored, as
     hpt_study_load does; damage elsewhere raises ValueError with the line
     number."""
-    with open(path, "rb") as f:
-        data = f.read()
+    with open(path, "rb") as fh:
+        data = fh.read()
     lines = data.split(b"\n")
     complete = lines[:-1]            # the part after the last newline is torn or empty
-    params, trials, options = [], {}, {}
+    params: List[Param] = []
+    trials: Dict[int, TrialData] = {}
+    options: Dict[str, Any] = {}
     strategy, direction, seed = "", "minimize", 0
     version = 0
     for no, raw in enumerate(complete, 1):
@@ -160,7 +183,7 @@ def read_journal(path):
         except (ValueError, UnicodeDecodeError) as e:
             if no == len(complete):
                 break                # a torn last record
-            raise ValueError("%s: line %d: %s" % (path, no, e))
+            raise ValueError("%s: line %d: %s" % (os.fsdecode(path), no, e))
         kind = f[0]
         if kind == "hpt-journal":
             version = int(f[1])
@@ -179,7 +202,7 @@ def read_journal(path):
         elif kind == "ask":
             tid, ms, budget, parent = int(f[1]), int(f[2]), float(f[3]), int(f[4])
             xs = f[5:]
-            p = {}
+            p: Dict[str, Any] = {}
             for prm, x in zip(params, xs):
                 if prm.kind == "categorical":
                     p[prm.name] = prm.choices[int(float(x))]
@@ -195,28 +218,28 @@ def read_journal(path):
         elif kind == "tell":
             t = trials[int(f[1])]
             t.state, t.value, t.end = "complete", float(f[3]), int(f[2]) / 1000.0
-            t.seq = (t.seq[0], no)
+            _seq_end(t, no)
         elif kind == "fail":
             t = trials[int(f[1])]
             t.state, t.end = "failed", int(f[2]) / 1000.0
-            t.seq = (t.seq[0], no)
+            _seq_end(t, no)
             t.fail_reason = _unescape(f[3]) if len(f) > 3 else ""
         elif kind == "prune":
             t = trials[int(f[1])]
             t.end = int(f[2]) / 1000.0
-            t.seq = (t.seq[0], no)
+            _seq_end(t, no)
             if t.reports:
                 t.state, t.value = "pruned", t.reports[-1][1]
             else:                    # hpt_study_prune without reports fails the trial
                 t.state, t.fail_reason = "failed", ""
     sd = StudyData(params, [trials[k] for k in sorted(trials)], strategy, (direction,),
-                   seed, options, journal=os.fspath(path),
-                   name=os.path.basename(os.fspath(path)))
+                   seed, options, journal=os.fsdecode(path),
+                   name=os.path.basename(os.fsdecode(path)))
     sd.done_reason = _derived_done_reason(sd)
     return sd
 
 
-def _derived_done_reason(sd):
+def _derived_done_reason(sd: StudyData) -> str:
     """The journal does not record why a study ended; what it shows."""
     limit = sd.options.get("max_trials")
     running = sum(t.state == "running" for t in sd.trials)
@@ -227,16 +250,16 @@ def _derived_done_reason(sd):
 
 # ---- hpt.Study ----------------------------------------------------------------------
 
-def _label(spec, value):
+def _label(spec: Any, value: Any) -> Any:
     labels = getattr(spec, "labels", None)
     if labels is None:
         return value
     return labels[spec.index(value)]
 
 
-def _from_study(study):
+def _from_study(study: Union["Study", "DefineByRunStudy"]) -> StudyData:
     from .._space import Categorical, Int
-    params = []
+    params: List[Param] = []
     for name, spec in study.space.items():
         if isinstance(spec, Categorical):
             params.append(Param(name, "categorical", 0, len(spec.choices) - 1,
@@ -247,7 +270,7 @@ def _from_study(study):
                 scale = {1: "log", 2: "reverse_log"}.get(int(scale), "linear")
             params.append(Param(name, "int" if isinstance(spec, Int) else "float",
                                 float(spec.lo), float(spec.hi), scale))
-    trials = []
+    trials: List[TrialData] = []
     for t in study.trials:
         state = t.state.name.lower() if hasattr(t.state, "name") else str(t.state)
         p = {n: _label(study.space[n], v) for n, v in t.params.items()}
@@ -262,7 +285,7 @@ def _from_study(study):
                      dict(study.options), reason)
 
 
-def load(source):
+def load(source: StudySource) -> StudyData:
     """A StudyData from a StudyData (returned as is), a journal path or an
     hpt.Study. A Study with a journal is read from it, for the trial times;
     the live study still gives the completion reason."""
@@ -286,13 +309,13 @@ def load(source):
 
 # ---- importance (hpt_study_importance_sobol) ---------------------------------------
 
-def _sobol_from_handle(lib, h, n):
+def _sobol_from_handle(lib: Any, h: Any, n: int) -> Tuple[int, List[float], List[float]]:
     first, total = (ctypes.c_double * n)(), (ctypes.c_double * n)()
     rc = lib.hpt_study_importance_sobol(h, first, total, n)
     return rc, first[:], total[:]
 
 
-def importance(sd):
+def importance(sd: StudyData) -> Dict[str, Tuple[float, float]]:
     """{name: (first-order, total)} Sobol indices from the C library
     (hpt_study_importance_sobol), computed on the live study when there is
     one, else on the journal (hpt_study_load); sd.importance when it was

@@ -4,11 +4,15 @@ The Figure is made on an Agg canvas directly, never through pyplot: no
 window opens and the host's global backend is left alone."""
 import math
 import warnings
+from typing import Any, Dict, List
 
-from ._spec import COLORS, MARKERS
+from ._spec import COLORS, MARKERS, Axis, Figure, Series
+
+# matplotlib objects (figures, axes) are typed Any: Debian's matplotlib
+# ships no type information.
 
 
-def _tight(fig):
+def _tight(fig: Any) -> None:
     # tiny figures (one or two trials) cannot always fit their labels:
     # matplotlib then draws them as they are, which is fine here
     with warnings.catch_warnings():
@@ -16,7 +20,7 @@ def _tight(fig):
         fig.tight_layout()
 
 
-def _apply_axis(ax, a, which):
+def _apply_axis(ax: Any, a: Axis, which: str) -> None:
     set_label = ax.set_xlabel if which == "x" else ax.set_ylabel
     set_label(a.label)
     if a.log:
@@ -27,11 +31,11 @@ def _apply_axis(ax, a, which):
             list(a.ticks[1]), fontsize=8)
 
 
-def _draw(ax, s, n_bars, k_bar):
+def _draw(ax: Any, s: Series, n_bars: int, k_bar: int) -> None:
     color = s.color or COLORS.get(s.role, COLORS["complete"])
     marker = MARKERS.get(s.role, "o")
     if s.kind == "markers":
-        kw = {"label": s.name, "marker": marker, "s": 14 if marker != "x" else 22}
+        kw: Dict[str, Any] = {"label": s.name, "marker": marker, "s": 14 if marker != "x" else 22}
         if s.c is not None:
             kw.update(c=list(s.c), cmap="Blues", vmin=min(s.c) - 0.3 * (max(s.c) - min(s.c) + 1))
         else:
@@ -58,25 +62,30 @@ def _draw(ax, s, n_bars, k_bar):
         ax.barh([y + (k_bar - (n_bars - 1) / 2) * h for y in s.y], list(s.x), height=h,
                 color=color, label=s.name)
     elif s.kind == "hbar":
+        assert s.base is not None    # an hbar series has its bars' starts
         ax.barh(list(s.y), list(s.x), left=list(s.base), height=0.7, color=color,
                 label=s.name)
     elif s.kind == "contour":
         import numpy as np
+        assert s.z is not None       # a contour series carries its grid
         z = np.array([[math.nan if v is None else v for v in row] for row in s.z])
         if np.isfinite(z).sum() >= 4:
-            ax.contourf(list(s.x), list(s.y), np.ma.masked_invalid(z), levels=12,
+            # numpy's stubs leave numpy.ma untyped
+            masked = np.ma.masked_invalid(z)  # type: ignore[no-untyped-call]
+            ax.contourf(list(s.x), list(s.y), masked, levels=12,
                         cmap="Blues_r", alpha=0.8)
     else:
         raise ValueError("unknown series kind %r" % s.kind)
 
 
-def _parallel(fig, out):
+def _parallel(fig: Figure, out: Any) -> None:
     import matplotlib
     import numpy as np
     from matplotlib.colors import Normalize
     ax = out.add_subplot(1, 1, 1)
     dims = fig.dimensions
-    cols = []
+    assert dims is not None          # only parallel-coordinates figures come here
+    cols: List[Any] = []
     for d in dims:
         v = np.array([math.nan if x is None else float(x) for x in d.values], float)
         if d.log:
@@ -103,15 +112,15 @@ def _parallel(fig, out):
             for t, lab in zip(d.ticks[0], d.ticks[1]):
                 ax.text(k + 0.03, t / n, lab, fontsize=7, va="center")
         else:
-            v = [x for x in d.values if x is not None]
-            if v:
-                ax.text(k + 0.03, 0, "%.3g" % min(v), fontsize=7, va="bottom")
-                ax.text(k + 0.03, 1, "%.3g" % max(v), fontsize=7, va="top")
+            shown = [x for x in d.values if x is not None]
+            if shown:
+                ax.text(k + 0.03, 0, "%.3g" % min(shown), fontsize=7, va="bottom")
+                ax.text(k + 0.03, 1, "%.3g" % max(shown), fontsize=7, va="top")
     ax.set_xlim(-0.1, len(dims) - 0.7)
     ax.set_title(fig.title, fontsize=10)
 
 
-def render(fig):
+def render(fig: Figure) -> Any:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure

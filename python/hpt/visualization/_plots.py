@@ -1,21 +1,22 @@
 """What each plot shows: StudyData in, a _spec.Figure out (no backend here)."""
 import itertools
 import math
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from ._data import StudyData, load
+from ._data import Param, StudyData, StudySource, TrialData, load
 from ._spec import BUDGET_COLORS, Axis, Dimension, Figure, Panel, Series
 from . import _data
 
 
-def _direction_label(sd):
+def _direction_label(sd: StudyData) -> str:
     return "value (%s)" % sd.direction
 
 
-def _value_ok(v):
+def _value_ok(v: Any) -> bool:
     return isinstance(v, (int, float)) and math.isfinite(v)
 
 
-def _param_axis(p):
+def _param_axis(p: Param) -> Axis:
     """Axis of a parameter: log for log scales, category positions for
     categoricals."""
     if p.kind == "categorical":
@@ -23,7 +24,7 @@ def _param_axis(p):
     return Axis(p.name, p.log)
 
 
-def _coord(p, v):
+def _coord(p: Param, v: Any) -> Optional[float]:
     """Where value v of parameter p goes on its axis (None: inactive)."""
     if v is None:
         return None
@@ -32,13 +33,13 @@ def _coord(p, v):
     return float(v)
 
 
-def _top_budget_key(t):
+def _top_budget_key(t: TrialData) -> float:
     return t.budget if t.budget > 0 else math.inf
 
 
 # ---- optimization history ------------------------------------------------------------
 
-def history(source):
+def history(source: StudySource) -> Figure:
     sd = load(source)
     done = [t for t in sd.trials if t.state == "complete" and _value_ok(t.value)]
     pruned = [t for t in sd.trials if t.state == "pruned" and _value_ok(t.value)]
@@ -73,13 +74,16 @@ def history(source):
     if done:
         top = max(_top_budget_key(t) for t in done)
         better = max if sd.maximize else min
-        bx, by, best = [], [], None
+        bx: List[int] = []
+        by: List[float] = []
+        best: Optional[float] = None
         for t in done:
             if _top_budget_key(t) != top:
                 continue
-            best = t.value if best is None else better(best, t.value)
+            v = t.value if best is None else better(best, t.value)
+            best = v
             bx.append(t.id)
-            by.append(best)
+            by.append(v)
         if bx:
             bx.append(max(t.id for t in sd.trials))
             by.append(by[-1])
@@ -93,17 +97,17 @@ def history(source):
 
 # ---- slice ---------------------------------------------------------------------------
 
-def _finished(sd):
+def _finished(sd: StudyData) -> List[TrialData]:
     return [t for t in sd.trials if t.state == "complete" and _value_ok(t.value)]
 
 
-def _params(sd, params):
+def _params(sd: StudyData, params: Optional[Sequence[str]]) -> List[Param]:
     if params is None:
         return list(sd.params)
     return [sd.param(n) for n in params]
 
 
-def slice_(source, params=None):
+def slice_(source: StudySource, params: Optional[Sequence[str]] = None) -> Figure:
     sd = load(source)
     done = _finished(sd)
     panels = []
@@ -122,7 +126,7 @@ def slice_(source, params=None):
 
 # ---- parallel coordinates ------------------------------------------------------------
 
-def parallel(source, params=None):
+def parallel(source: StudySource, params: Optional[Sequence[str]] = None) -> Figure:
     sd = load(source)
     done = _finished(sd)
     dims = []
@@ -138,7 +142,11 @@ def parallel(source, params=None):
 
 # ---- contour -------------------------------------------------------------------------
 
-def _grid(xs, ys, zs, xlog, ylog, n=40):
+_Grid = Tuple[List[float], List[float], List[List[Optional[float]]]]
+
+
+def _grid(xs: Sequence[float], ys: Sequence[float], zs: Sequence[float], xlog: bool,
+          ylog: bool, n: int = 40) -> Optional[_Grid]:
     """Values interpolated on an n x n grid over the points' box (linear,
     scipy.interpolate.griddata; None outside their hull); None without
     scipy or with fewer than 4 points in general position."""
@@ -149,9 +157,8 @@ def _grid(xs, ys, zs, xlog, ylog, n=40):
         from scipy.interpolate import griddata
     except ImportError:
         return None
-    fx = np.log10 if xlog else (lambda a: a)
-    fy = np.log10 if ylog else (lambda a: a)
-    px, py = fx(np.asarray(xs, float)), fy(np.asarray(ys, float))
+    ax, ay = np.asarray(xs, float), np.asarray(ys, float)
+    px, py = (np.log10(ax) if xlog else ax), (np.log10(ay) if ylog else ay)
     if px.min() == px.max() or py.min() == py.max():
         return None
     gx, gy = np.linspace(px.min(), px.max(), n), np.linspace(py.min(), py.max(), n)
@@ -166,7 +173,7 @@ def _grid(xs, ys, zs, xlog, ylog, n=40):
     return list(map(float, ux)), list(map(float, uy)), z
 
 
-def contour(source, params=None):
+def contour(source: StudySource, params: Optional[Sequence[str]] = None) -> Figure:
     sd = load(source)
     done = _finished(sd)
     ps = _params(sd, params)
@@ -174,12 +181,12 @@ def contour(source, params=None):
         raise ValueError("a contour plot needs at least two parameters")
     panels = []
     for a, b in itertools.combinations(ps, 2):
-        pts = [(_coord(a, t.params.get(a.name)), _coord(b, t.params.get(b.name)), t)
-               for t in done]
-        pts = [(x, y, t) for x, y, t in pts if x is not None and y is not None]
+        coords = [(_coord(a, t.params.get(a.name)), _coord(b, t.params.get(b.name)), t)
+                  for t in done]
+        pts = [(x, y, t) for x, y, t in coords if x is not None and y is not None]
         xs, ys = [x for x, _, _ in pts], [y for _, y, _ in pts]
         zs = [t.value for _, _, t in pts]
-        series = []
+        series: List[Series] = []
         g = _grid(xs, ys, zs, a.log, b.log)
         if g is not None:
             series.append(Series("contour", g[0], g[1], "interpolated value", "complete",
@@ -196,7 +203,7 @@ def contour(source, params=None):
 
 # ---- importance ----------------------------------------------------------------------
 
-def importance(source):
+def importance(source: StudySource) -> Figure:
     sd = load(source)
     imp = _data.importance(sd)
     names = sorted(imp, key=lambda n: (imp[n][1], imp[n][0]))
@@ -210,11 +217,11 @@ def importance(source):
     return Figure(title, [p], height=max(2.5, 0.45 * len(names) + 1.5))
 
 
-def _importance_rows(sd):
+def _importance_rows(sd: StudyData) -> str:
     """Which trials hpt_study_importance_sobol models (its rule, hpt.h): the
     complete ones of the largest budget with at least max(8, 2 d + 2)."""
     need = max(8, 2 * len(sd.params) + 2)
-    count = {}
+    count: Dict[float, int] = {}
     for t in sd.trials:
         if t.state == "complete":
             count[t.budget] = count.get(t.budget, 0) + 1
@@ -229,7 +236,7 @@ def _importance_rows(sd):
 
 # ---- intermediate values ---------------------------------------------------------------
 
-def intermediate(source):
+def intermediate(source: StudySource) -> Figure:
     sd = load(source)
     p = Panel(x=Axis("step"), y=Axis("intermediate value"), legend=False)
     for t in sd.trials:
@@ -245,7 +252,8 @@ def intermediate(source):
 
 # ---- empirical distribution ------------------------------------------------------------
 
-def edf(sources, names=None):
+def edf(sources: Union[StudySource, List[StudySource], Tuple[StudySource, ...]],
+        names: Optional[Sequence[str]] = None) -> Figure:
     if isinstance(sources, (list, tuple)):
         sds = [load(s) for s in sources]
     else:
@@ -262,24 +270,31 @@ def edf(sources, names=None):
 
 # ---- timeline --------------------------------------------------------------------------
 
-def _ended_before(prev, t):
+def _start(t: TrialData) -> float:
+    """A trial's start where the timeline has checked that the study has
+    times (a journal records every trial's)."""
+    assert t.start is not None
+    return t.start
+
+
+def _ended_before(prev: TrialData, t: TrialData) -> bool:
     """prev finished before t was asked: by the journal's order of records
     when both have one (millisecond times tie for fast trials), else by
     time."""
     if prev.seq and t.seq:
         return prev.seq[1] is not None and prev.seq[1] < t.seq[0]
-    return prev.end is not None and prev.end <= t.start
+    return prev.end is not None and prev.end <= _start(t)
 
 
-def timeline(source):
+def timeline(source: StudySource) -> Figure:
     sd = load(source)
     if not sd.has_times:
         raise ValueError("the timeline needs the trials' times, which only a journal "
                          "records: open the study with journal=..., or plot the journal")
     now = max([t.end or 0 for t in sd.trials] + [t.start or 0 for t in sd.trials])
-    lanes = []              # the last trial placed on each slot
-    rows = {}
-    for t in sorted(sd.trials, key=lambda t: (t.start, t.seq[0] if t.seq else 0, t.id)):
+    lanes: List[TrialData] = []     # the last trial placed on each slot
+    rows: Dict[int, int] = {}
+    for t in sorted(sd.trials, key=lambda t: (_start(t), t.seq[0] if t.seq else 0, t.id)):
         for k, prev in enumerate(lanes):
             if _ended_before(prev, t):
                 lanes[k] = t
@@ -296,17 +311,17 @@ def timeline(source):
         if not ts:
             continue
         ends = [t.end if t.end is not None else now for t in ts]
-        p.series.append(Series("hbar", [max(e - t.start, 1e-3) for t, e in zip(ts, ends)],
+        p.series.append(Series("hbar", [max(e - _start(t), 1e-3) for t, e in zip(ts, ends)],
                                [rows[t.id] for t in ts], state, state,
-                               ["trial %d (%s) %.3g-%.3g s" % (t.id, state, t.start, e)
-                                for t, e in zip(ts, ends)], base=[t.start for t in ts]))
+                               ["trial %d (%s) %.3g-%.3g s" % (t.id, state, _start(t), e)
+                                for t, e in zip(ts, ends)], base=[_start(t) for t in ts]))
     return Figure("Timeline: %d trials on %d parallel slot%s" % (
         len(sd.trials), n, "" if n == 1 else "s"), [p])
 
 
 # ---- Hyperband rungs and promotions ----------------------------------------------------
 
-def hyperband(source):
+def hyperband(source: StudySource) -> Figure:
     sd = load(source)
     if not sd.multi_fidelity:
         raise ValueError("the study has no budgets (not a multi-fidelity strategy)")
@@ -319,7 +334,8 @@ def hyperband(source):
             p.series.append(Series("markers", [t.budget for t in ts], [t.value for t in ts],
                                    state, state, ["trial %d (budget %g)" % (t.id, t.budget)
                                                   for t in ts]))
-    xs, ys = [], []
+    xs: List[float] = []
+    ys: List[float] = []
     for t in sd.trials:
         src = by_id.get(t.parent) if t.parent is not None else None
         if src is not None and _value_ok(src.value) and _value_ok(t.value):
@@ -327,7 +343,7 @@ def hyperband(source):
             ys += [src.value, t.value]
     if xs:
         p.series.append(Series("segments", xs, ys, "promotion", "promotion"))
-    rungs = {}
+    rungs: Dict[float, int] = {}
     for t in sd.trials:
         rungs[t.budget] = rungs.get(t.budget, 0) + 1
     desc = ", ".join("%d @ %g" % (rungs[b], b) for b in sorted(rungs))
@@ -337,19 +353,21 @@ def hyperband(source):
 
 # ---- Pareto front ------------------------------------------------------------------------
 
-def _dominates(a, b, signs):
+def _dominates(a: Sequence[float], b: Sequence[float], signs: Sequence[int]) -> bool:
     return all(s * x <= s * y for x, y, s in zip(a, b, signs)) and any(
         s * x < s * y for x, y, s in zip(a, b, signs))
 
 
-def pareto_mask(points, directions):
+def pareto_mask(points: Sequence[Sequence[float]], directions: Sequence[str]) -> List[bool]:
     """True for each point no other point dominates (O(n^2))."""
     signs = [1 if d == "minimize" else -1 for d in directions]
     return [not any(_dominates(q, p, signs) for q in points if q is not p)
             for p in points]
 
 
-def pareto(points, directions=None, names=None, labels=None):
+def pareto(points: Union[StudyData, Sequence[Sequence[float]]],
+           directions: Optional[Sequence[str]] = None, names: Optional[Sequence[str]] = None,
+           labels: Optional[Sequence[str]] = None) -> Figure:
     """points: a StudyData whose values are tuples, or a list of 2- or
     3-tuples of objective values."""
     if isinstance(points, StudyData):
@@ -358,29 +376,31 @@ def pareto(points, directions=None, names=None, labels=None):
         labels = labels or ["trial %d" % t.id for t in done]
         directions = directions or sd.directions
         names = names or (list(sd.objectives) if sd.objectives else None)
-        points = [t.value for t in done]
-    points = [tuple(float(v) for v in p) for p in points]
-    if not points:
+        raw: Sequence[Sequence[float]] = [t.value for t in done]
+    else:
+        raw = points
+    pts = [tuple(float(v) for v in p) for p in raw]
+    if not pts:
         raise ValueError("no points")
-    k = len(points[0])
-    if k not in (2, 3) or any(len(p) != k for p in points):
+    k = len(pts[0])
+    if k not in (2, 3) or any(len(p) != k for p in pts):
         raise ValueError("the Pareto front plot takes points of 2 or 3 objectives")
     directions = tuple(directions or ("minimize",) * k)
     names = names or ["objective %d (%s)" % (i, d) for i, d in enumerate(directions)]
-    labels = labels or ["point %d" % i for i in range(len(points))]
-    mask = pareto_mask(points, directions)
+    labels = labels or ["point %d" % i for i in range(len(pts))]
+    mask = pareto_mask(pts, directions)
     p = Panel(x=Axis(names[0]), y=Axis(names[1]), z=Axis(names[2]) if k == 3 else None)
     for role, want in (("dominated", False), ("front", True)):
         sel = [i for i, m in enumerate(mask) if m == want]
         if not sel:
             continue
         if role == "front" and k == 2:
-            sel.sort(key=lambda i: points[i][0])
-        s = Series("markers", [points[i][0] for i in sel], [points[i][1] for i in sel],
+            sel.sort(key=lambda i: pts[i][0])
+        s = Series("markers", [pts[i][0] for i in sel], [pts[i][1] for i in sel],
                    "Pareto front" if want else "dominated", role, [labels[i] for i in sel],
-                   zs=[points[i][2] for i in sel] if k == 3 else None)
+                   zs=[pts[i][2] for i in sel] if k == 3 else None)
         p.series.append(s)
         if want and k == 2 and len(sel) > 1:
             p.series.append(Series("line", s.x, s.y, "front", "front"))
-    return Figure("Pareto front: %d of %d points non-dominated" % (sum(mask), len(points)),
+    return Figure("Pareto front: %d of %d points non-dominated" % (sum(mask), len(pts)),
                   [p])
