@@ -17,6 +17,11 @@
  *     hpt_study_best(st, &id, &lr);
  *     hpt_study_destroy(st);
  *
+ * This header reads in that order: constants, search space, study and its
+ * options, ask/report/tell, trials, results, persistence (journal, resume,
+ * warm start); then a reference part on each strategy and pruner, and the
+ * journal's file format last.
+ *
  * Contract, for every function below:
  *  - Errors. Every function that can fail returns an int status: 0 (HPT_OK)
  *    on success, a positive value for the two non-error outcomes HPT_DONE and
@@ -165,6 +170,24 @@ HPT_API int32_t hpt_version_number(void);
 
 typedef struct hpt_space hpt_space; /* a search space: named parameters */
 typedef struct hpt_study hpt_study; /* a tuning job: strategy + trials  */
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* A short description of any status value (unknown values included); a
+ * static string, never NULL. */
+HPT_API const char *hpt_strerror(int status);
+
+/* The message of the study's last failed call ("" if none). Owned by the
+ * study; valid until its next call or its destruction. With several
+ * threads on one study, prefer hpt_last_errmsg. Never NULL ("" for NULL). */
+HPT_API const char *hpt_study_errmsg(const hpt_study *study);
+
+/* The message of the last failed call made by this thread, on any object
+ * or constructor ("" if none). Thread-local; valid until this thread's next
+ * libhpt call. Never NULL. */
+HPT_API const char *hpt_last_errmsg(void);
 
 /* ---------------------------------------------------------------------- */
 /* Search space                                                            */
@@ -346,7 +369,7 @@ HPT_API int hpt_study_space(const hpt_study *study, hpt_space **copy_out);
 HPT_API int hpt_strategy_name(size_t i, const char **name);
 
 /* ---------------------------------------------------------------------- */
-/* Options (only before the first ask; afterwards HPT_E_STAGE)             */
+/* Options                                                                 */
 /* ---------------------------------------------------------------------- */
 
 /* Options are named numbers or strings. A study accepts its own (below),
@@ -418,6 +441,507 @@ HPT_API int hpt_study_option_info(const hpt_study *study, size_t i,
 HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
                                     size_t j, const char **value);
 
+/* ---- Completion criteria (numeric options, before the first ask) ----
+ *
+ *   "max_trials"    (above) trials asked, running and finished alike.
+ *   "target_value"  done once the best complete trial reached it (value <=
+ *                   target when minimizing, >= when maximizing). Any
+ *                   finite value; unset = NaN (default).
+ *   "patience"      done once this many complete trials in a row did not
+ *                   improve the best (strictly); 0 = off (default).
+ *   "max_seconds"   done once the study's active time reaches it: wall
+ *                   clock (CLOCK_MONOTONIC) from the first ask, carried
+ *                   across resumes through the journal; the time a job
+ *                   was down does not count. 0 = no limit (default).
+ *   convergence     strategies with a model may end the study themselves
+ *                   (bayes: when the expected improvement of its best
+ *                   candidate stays below a threshold, see its options):
+ *                   reason "converged".
+ * Checked at every ask, in the order above, before the strategy proposes;
+ * only this study's own trials count (not warm-start data). Trials still
+ * running when a criterion fires may still be told. */
+
+/* Why the last ask returned HPT_DONE: "max_trials", "target_value",
+ * "patience", "max_seconds", "converged" (the strategy's own test) or
+ * "exhausted" (the strategy has nothing left, e.g. a finished grid); ""
+ * when no ask returned HPT_DONE. A static string; never NULL. */
+HPT_API const char *hpt_study_done_reason(const hpt_study *study);
+
+/* ---------------------------------------------------------------------- */
+/* Ask / report / tell                                                     */
+/* ---------------------------------------------------------------------- */
+
+/* Start a trial: on HPT_OK *trial_id is its id (ids are 0, 1, 2, ... in ask
+ * order) and the trial is RUNNING. Any number of trials may run at once.
+ * @return HPT_OK; HPT_DONE when the study is complete (max_trials reached,
+ * grid exhausted; *trial_id = -1); HPT_WAIT when the strategy cannot give
+ * work until running trials are told (*trial_id = -1); HPT_E_INVALID;
+ * HPT_E_NOMEM; HPT_E_NUMERIC. */
+HPT_API int hpt_study_ask(hpt_study *study, int64_t *trial_id);
+
+/* Queue a configuration to be asked before the strategy's own: n values in
+ * hpt_trial_params order (categoricals by index), copied. The next asks
+ * return the enqueued configurations first, in order (max_trials and the
+ * other completion criteria still apply). NaN means "the strategy chooses
+ * this one": the strategy proposes as usual and the given values replace
+ * its choice in the other coordinates. (For now that holds for every
+ * strategy, bayes and hyperband's sampler included: they propose over the
+ * whole space and keep the free coordinates of that proposal; optimizing
+ * the free coordinates alone, given the fixed ones, is to come.) A
+ * configuration that gives every active parameter does not consult the
+ * strategy: a grid still visits all its points, and under hyperband it
+ * runs at budget 0 (full training) outside the brackets. When the
+ * strategy is done or waits (grid exhausted, hyperband synchronous), the
+ * free coordinates take their middle (unit coordinate 1/2); a hyperband
+ * promotion keeps its parent's configuration and the entry waits for the
+ * next ask. Journaled; callable at any stage.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n != hpt_space_size, a value that
+ * is infinite, outside its range, not an integer or choice index, off its
+ * step, or given for a parameter that the given values make inactive);
+ * HPT_E_NOMEM; HPT_E_IO (journal write failed: queued in memory only). */
+HPT_API int hpt_study_enqueue(hpt_study *study, const double *values,
+                              size_t n);
+
+/* Report an intermediate result of a running trial at `step` (an epoch, a
+ * number of samples; steps should increase). *should_stop (may be NULL) is
+ * set to 1 when the study wants the trial stopped early, in which case the
+ * host ends it with hpt_study_tell (its last value) or lets the study
+ * record it as pruned with hpt_study_prune; 0 otherwise.
+ * @return HPT_OK; HPT_E_INVALID (step or value non-finite); HPT_E_TRIAL;
+ * HPT_E_STATE (trial not running); HPT_E_NOMEM. */
+HPT_API int hpt_study_report(hpt_study *study, int64_t trial_id, double step,
+                             double value, int32_t *should_stop);
+
+/* Finish a running trial with its objective value (finite).
+ * @return HPT_OK; HPT_E_INVALID (non-finite value); HPT_E_TRIAL;
+ * HPT_E_STATE (already finished: nothing changes). */
+HPT_API int hpt_study_tell(hpt_study *study, int64_t trial_id, double value);
+
+/* Finish a running trial as failed (out of memory, crash, ...). reason
+ * may be NULL; it is copied (truncated to 255 bytes).
+ * @return HPT_OK, HPT_E_TRIAL, HPT_E_STATE, HPT_E_NOMEM. */
+HPT_API int hpt_study_tell_failed(hpt_study *study, int64_t trial_id,
+                                  const char *reason);
+
+/* Finish a running trial as pruned (stopped early); its value is its last
+ * report, and a trial without reports is recorded as failed.
+ * @return HPT_OK, HPT_E_TRIAL, HPT_E_STATE. */
+HPT_API int hpt_study_prune(hpt_study *study, int64_t trial_id);
+
+/* ---------------------------------------------------------------------- */
+/* Trials                                                                  */
+/* ---------------------------------------------------------------------- */
+
+/* Number of trials asked so far; ids are 0 .. count-1.
+ * @return HPT_OK, HPT_E_INVALID. */
+HPT_API int hpt_study_trial_count(const hpt_study *study, int64_t *count);
+
+/* A trial's configuration as n doubles in space order (integers exactly,
+ * categoricals as choice indices, NaN for a parameter that is inactive in
+ * the trial, see hpt_space_add_condition). n must be hpt_space_size of the
+ * space.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
+HPT_API int hpt_trial_params(const hpt_study *study, int64_t trial_id,
+                             double *values, size_t n);
+
+/* One parameter of a trial by name. For hpt_trial_categorical *out points
+ * to the choice string, owned by the study, valid until it is destroyed.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME (no parameter of
+ * that name), HPT_E_TYPE (the parameter has another type), HPT_E_INACTIVE
+ * (its conditions do not hold in this trial; *out is untouched). */
+HPT_API int hpt_trial_float(const hpt_study *study, int64_t trial_id,
+                            const char *name, double *out);
+HPT_API int hpt_trial_int(const hpt_study *study, int64_t trial_id,
+                          const char *name, int64_t *out);
+HPT_API int hpt_trial_categorical(const hpt_study *study, int64_t trial_id,
+                                  const char *name, const char **out);
+
+/* *active = 1 when parameter `name` is active in the trial (its
+ * conditions hold; always 1 in a space without conditions), else 0.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME. */
+HPT_API int hpt_trial_active(const hpt_study *study, int64_t trial_id,
+                             const char *name, int32_t *active);
+
+/* Attributes: string pairs the host attaches to a trial or to the study
+ * (the git commit that ran a trial, the dataset version), journaled and
+ * written to the CSV export (trial attributes, one "attr.<key>" column per
+ * key). key: 1..HPT_MAX_NAME bytes of [A-Za-z0-9_.:/-]; value: 1..
+ * HPT_MAX_ATTR_VALUE bytes of UTF-8 (any byte but NUL); both copied. At
+ * most HPT_MAX_ATTRS keys per trial and per study; setting a key again
+ * replaces its value. Callable at any stage and in any trial state.
+ * @return HPT_OK; HPT_E_INVALID (NULL, bad key or value, too many keys);
+ * HPT_E_TRIAL; HPT_E_NOMEM; HPT_E_IO (journal write failed: set in memory
+ * only). */
+HPT_API int hpt_trial_set_attr(hpt_study *study, int64_t trial_id,
+                               const char *key, const char *value);
+HPT_API int hpt_study_set_attr(hpt_study *study, const char *key,
+                               const char *value);
+
+/* The value of attribute key: *value is owned by the study and valid until
+ * the key is set again or the study is destroyed.
+ * @return HPT_OK; HPT_E_INVALID (NULL); HPT_E_TRIAL; HPT_E_NAME (no such
+ * attribute). */
+HPT_API int hpt_trial_attr(const hpt_study *study, int64_t trial_id,
+                           const char *key, const char **value);
+HPT_API int hpt_study_attr(const hpt_study *study, const char *key,
+                           const char **value);
+
+/* The i-th attribute (i = 0, 1, ... in the order keys were first set):
+ * *key and *value (value may be NULL) as for hpt_trial_attr.
+ * @return HPT_OK; HPT_E_RANGE when i is past the last one; HPT_E_INVALID;
+ * HPT_E_TRIAL. */
+HPT_API int hpt_trial_attr_at(const hpt_study *study, int64_t trial_id,
+                              size_t i, const char **key, const char **value);
+HPT_API int hpt_study_attr_at(const hpt_study *study, size_t i,
+                              const char **key, const char **value);
+
+/* A trial's state (HPT_TRIAL_*). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
+HPT_API int hpt_trial_state(const hpt_study *study, int64_t trial_id,
+                            int32_t *state);
+
+/* A finished trial's value (as told, in the user's direction; pruned trials:
+ * the last report). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_STATE
+ * (running or failed: no value). */
+HPT_API int hpt_trial_value(const hpt_study *study, int64_t trial_id,
+                            double *value);
+
+/* The resource a trial should train with and where it may resume from.
+ * Single-fidelity strategies give *budget = 0 (meaning: full training) and
+ * *resume_from = -1. Multi-fidelity strategies give the budget and, for a
+ * promotion, the id of the trial it continues (whose checkpoint the host
+ * may load and train only the difference), else -1. Either out may be NULL.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
+HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
+                             double *budget, int64_t *resume_from);
+
+/* Number of reports of a trial, and report k (0-based, in report order).
+ * @return HPT_OK, HPT_E_INVALID (NULL, or k outside 0 .. count - 1),
+ * HPT_E_TRIAL. */
+HPT_API int hpt_trial_report_count(const hpt_study *study, int64_t trial_id,
+                                   int64_t *count);
+HPT_API int hpt_trial_report(const hpt_study *study, int64_t trial_id,
+                             int64_t k, double *step, double *value);
+
+/* A failed trial's reason ("" when none was given, or the trial did not
+ * fail). The string is owned by the study and valid until it is destroyed.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
+HPT_API int hpt_trial_fail_reason(const hpt_study *study, int64_t trial_id,
+                                  const char **reason);
+
+/* Ids of the running trials, ascending, into ids[0..n) ; *needed = their
+ * number. ids may be NULL when n is 0 (to ask for the size).
+ * @return HPT_OK; HPT_E_RANGE (n < *needed: the first n are written);
+ * HPT_E_INVALID. */
+HPT_API int hpt_study_running(const hpt_study *study, int64_t *ids, size_t n,
+                              size_t *needed);
+
+/* ---------------------------------------------------------------------- */
+/* Results                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* The best complete trial: lowest value when minimizing, highest when
+ * maximizing (best observed value; ties go to the earliest trial), among
+ * the complete trials with the largest budget (hpt_trial_budget; 0, full
+ * training, is the largest): with single-fidelity strategies, all of them.
+ * Pruned trials do not count. Either out may be NULL.
+ * @return HPT_OK; HPT_E_EMPTY when no trial is complete; HPT_E_INVALID. */
+HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
+                           double *value);
+
+/* Write every trial to a CSV file (RFC 4180, CRLF line ends, UTF-8), one
+ * row per trial in id order, columns: id, state (running, complete,
+ * failed, pruned), each parameter by name (categoricals as their choice
+ * string, empty where the parameter is inactive), budget, value (empty
+ * unless complete or pruned), reports (their number), fail_reason, then
+ * "attr.<key>" for each trial attribute key in the order first set (empty
+ * where a trial lacks it). The file is written beside `path` under a name
+ * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW: a file or symbolic link already there is
+ * never written through) and renamed over it, so concurrent exports to one
+ * path each leave a whole file. An existing `path` that is not a regular
+ * file (a pipe, /dev/stdout) is written in place.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
+HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
+
+/* Write every trial to a JSON file (RFC 8259, UTF-8), for tools that do not
+ * read CSV: {"direction": "minimize"|"maximize", "attrs": {...}, "trials":
+ * [...]}, the study's attributes, then one object per trial in id order with
+ * "id", "state" (as in the CSV), "params" (an object by parameter name:
+ * numbers, categoricals as their choice string, null where inactive),
+ * "value" (null unless complete or pruned), "budget", "parent" (the trial a
+ * promotion continues, or -1), "reports" ([step, value] pairs in the user's
+ * direction), "fail_reason" (null unless given) and "attrs" (the trial's
+ * attributes, key: value). Numbers are written with
+ * the fewest digits that read back exactly; non-finite ones as null. Written
+ * like the CSV (beside `path`, then renamed). @return as
+ * hpt_study_export_csv. */
+HPT_API int hpt_study_export_json(const hpt_study *study, const char *path);
+
+/* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
+ * when one of those is strictly better than every complete trial,
+ * *trial_id = -1 and *value is its value (user's direction). Either out
+ * may be NULL.
+ * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_INVALID. */
+HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
+                                   double *value);
+
+/* The k best complete trials, best first (ties: lower id first), into
+ * ids[0..*n) with *n = min(k, complete trials): the output-array convention
+ * with cap = k, where the list asked for is never longer than k (so never
+ * HPT_E_RANGE).
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
+HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
+                            size_t *n);
+
+/* Relative importance of each parameter (n = space size), summing to 1,
+ * from the strategy's fitted model: for bayes, the inverse of the fitted
+ * ARD lengthscales of its GP (a parameter along which the objective varies
+ * fast has a short lengthscale); a heuristic of the model, not a variance
+ * decomposition.
+ * @return HPT_OK; HPT_E_NOMODEL (the strategy has no model, or none is
+ * fitted yet); HPT_E_INVALID; HPT_E_NUMERIC; HPT_E_NOMEM. */
+HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
+
+/* Variance-based importance (functional ANOVA): the first-order Sobol
+ * index first[i] (the share of the objective's variance over the space
+ * explained by parameter i alone) and the total index total[i] (its share
+ * including every interaction it takes part in) of each parameter, n = space
+ * size; either array may be NULL. Indices are in [0, 1]; first-order ones
+ * sum to at most about 1, and total[i] - first[i] measures interactions.
+ * Any strategy: the function fits its own model, a GP as strategy "bayes"
+ * uses (gp.h: Matern-5/2 ARD, MAP hyperparameters) on the standardized
+ * values of the complete trials of one budget -- the largest budget with
+ * at least max(8, 2 d + 2) complete trials (multi-fidelity studies: values
+ * at different budgets do not compare); pruned, failed and running trials
+ * and warm-start data are not used. The indices are those of the model's
+ * posterior mean under the space's own uniform measure on the unit cube
+ * (log-uniform along log scales; each integer value and each categorical
+ * choice equally likely), integrated with N base points of a shifted Sobol
+ * sequence: Saltelli's estimator for first-order indices and Jansen's for
+ * total ones (Saltelli et al. 2010, Comput. Phys. Commun. 181, 259-270).
+ * Deterministic under the study's seed; the same trials give the same
+ * figures.
+ * Accuracy: on 200 Sobol trials of the Ishigami function the first-order
+ * indices are within 0.05 of their exact values and the total ones within
+ * 0.08 (tests/test_fanova.c);
+ * with few trials they are those of a smooth model of the trials, which
+ * can miss effects the trials do not show.
+ * Cost: one hyperparameter fit on at most 300 trials (O(300^3) per
+ * likelihood evaluation, some hundreds of evaluations), one O(n^3) factor
+ * over the n trials used, and N (d + 2) evaluations of the mean at O(n d)
+ * each, N = 4096 halved while N (d + 2) n > 4e8 (at least 256): about
+ * 0.1 s of one core for 100 trials of 5 parameters, 1.3 s for 1000 trials
+ * of 5 or 300 of 10.
+ * The study's lock is held only while the trials are copied, so its workers
+ * go on meanwhile. Callable at any time.
+ * @return HPT_OK; HPT_E_STATE (too few complete trials); HPT_E_NUMERIC
+ * (all values equal, or the model is flat); HPT_E_INVALID (NULL study, both
+ * arrays NULL, n not the space size); HPT_E_NOMEM. */
+HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
+                                       double *total, size_t n);
+
+/* ---------------------------------------------------------------------- */
+/* Persistence: journal, resume, warm start                                */
+/* ---------------------------------------------------------------------- */
+
+/* ---- Journal and resume ----
+ *
+ * A journaled study appends every change to a journal file before the call
+ * that made it returns: its creation (space, strategy, direction, seed),
+ * options, warm starts, and every ask, report, tell, tell_failed and prune.
+ * Opening the journal again rebuilds the study exactly, and the next asks
+ * are those the process would have made had it never stopped.
+ *
+ * The file format is at the end of this header (Journal format).
+ *
+ * Durability. A record is written with one write() on the file before the
+ * call returns, so it survives the death of the process (kill -9, OOM).
+ * With the option "journal.fsync" = 1 (the default) it is also
+ * fdatasync()ed: it survives a power failure or kernel crash, at the cost
+ * of a disk flush per call; 0 = write only. "journal.fsync" is a setting
+ * of the open handle: it is not recorded and may be set at any time
+ * (HPT_E_NAME on a study without a journal).
+ *
+ * Resume by replay. Reopening re-executes the recorded calls against a
+ * fresh study with the same space, strategy, direction and seed, which
+ * rebuilds the strategy's private state (generator, counters, model) along
+ * with the trials. Reopening costs about as much computation as the
+ * original calls made, minus the training.
+ *
+ * The journal is the truth. Where a replayed ask proposes another
+ * configuration, budget or parent than the one recorded (a model's last
+ * bits depend on the BLAS thread count, the CPU and the core count), the
+ * recorded one is taken and the replay goes on from it: a journal reopens
+ * on any machine that runs this library version. On the machine and
+ * thread count that wrote it, the next asks after a reopen are those of
+ * the uninterrupted run, bit for bit; elsewhere they are those the
+ * strategy makes from the recorded trials on that machine. HPT_E_MISMATCH
+ * is only for a journal of another space, strategy, direction or seed (the
+ * message says which) or a newer format; a recorded value the space
+ * cannot hold is HPT_E_CORRUPT.
+ *
+ * After a resume, options that the journal holds may be set again to the
+ * same value (accepted, not recorded again), so one host program serves a
+ * fresh start and a resume; another value gives HPT_E_STAGE once trials
+ * were asked.
+ *
+ * Trials that were running when the process died are RUNNING again after
+ * a resume (hpt_study_running lists them). The host either trains them
+ * again (same id, same configuration from hpt_trial_params; then reports
+ * and tells as usual) or gives them up with hpt_study_tell_failed.
+ *
+ * Faults. A last record torn by a crash (no newline, or a checksum that
+ * does not match) is dropped on reopen and the file cut back to the last
+ * complete record; hpt_study_journal_info says so (a warm start whose
+ * block of records was cut short is dropped whole, likewise). A record is
+ * small and goes out in one write(), so killing the process tears none in
+ * practice; power loss or a full disk can. Damage anywhere else is
+ * HPT_E_CORRUPT with the line number in the message; the file is left as
+ * it is. That includes a whole record deleted or moved (each line still
+ * with a right checksum): the first line whose sequence number is not its
+ * line number is named. A journal of another space, strategy, direction
+ * or seed, or of a newer format, is refused with HPT_E_MISMATCH saying
+ * what differs.
+ * A journal of format 1 (libhpt 0.1.0 before sequence numbers) is read as
+ * it is by hpt_study_load and warm start; hpt_study_open converts it to
+ * the current format: the converted file is written beside it, synced and
+ * renamed over it, and the original is kept as "<path>.v1" (".v1.2" ...
+ * ".v1.9" if taken); hpt_study_journal_info's note says so. When that
+ * cannot be done (no room, no write permission on the directory) the open
+ * fails with HPT_E_IO, the journal untouched, and the message says so.
+ * Only one open study may write a journal: it holds a lock on the file
+ * (an open-file-description lock: two opens conflict even within one
+ * process); a second hpt_study_open gets HPT_E_LOCKED until the first
+ * study is destroyed (hpt_study_load reads a journal in use). The
+ * descriptor is close-on-exec, so a program started with exec() never
+ * holds it; a child made by fork() shares it (and the lock, which an OFD
+ * lock is not released by the child's exit) but cannot write: the study
+ * remembers the pid that opened the journal, and in any other process
+ * every change fails with HPT_E_LOCKED before it reaches the file (the
+ * child may open the journal itself once the parent closed it). When a
+ * write fails (disk full ...) the call returns
+ * HPT_E_IO: its change is in memory only, the journal is closed, and
+ * every later ask (and write) fails with HPT_E_IO; reopen the journal to
+ * resume from what it holds.
+ *
+ * Files. A journal or parent journal must be a regular file (or a
+ * symbolic link to one): a FIFO, device or directory is refused at once
+ * with HPT_E_IO, never waited on or read without end.
+ *
+ * Threads: as for any study; records are appended in call order. */
+
+/* Create a journaled study in the file `path` (which must not exist, or be
+ * empty, or hold a creation that never finished), or resume the study it
+ * holds: then space, strategy, direction and seed must be those it was
+ * created with. space == NULL and strategy == NULL (both) resume whatever
+ * the journal holds, ignoring direction and seed (for tools). On success
+ * *out is a study the caller owns; hpt_study_destroy closes the journal.
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_NAME (unknown strategy); HPT_E_IO;
+ * HPT_E_LOCKED; HPT_E_CORRUPT (damage, line number in hpt_last_errmsg);
+ * HPT_E_MISMATCH; HPT_E_NOMEM. */
+HPT_API int hpt_study_open(const char *path, const hpt_space *space,
+                           const char *strategy, int32_t direction,
+                           uint64_t seed, hpt_study **out);
+
+/* Read the study a journal holds without taking it over: no lock, nothing
+ * cut or written, a torn last record ignored. It never waits for the
+ * study writing the journal and never keeps it from opening or appending:
+ * on the journal of a running job it reads the whole records there at
+ * that moment (one being written is left out). The result is a snapshot
+ * (e.g. for exporting the results of a job that is still running): it
+ * holds no journal, and changes made to it are not recorded. On success
+ * *out is a study the caller owns.
+ * @return as hpt_study_open, except HPT_E_LOCKED. */
+HPT_API int hpt_study_load(const char *path, hpt_study **out);
+
+/* What opening the journal found: *records = records in the file now,
+ * *dropped_bytes = bytes of a torn end cut off at reopen (0 normally),
+ * *note = "created" or "resumed: N records replayed, T trials (R running)"
+ * followed by what was dropped, if anything. The note is owned by the
+ * study, valid until it is destroyed. Any out may be NULL.
+ * @return HPT_OK; HPT_E_STATE (no journal); HPT_E_INVALID. */
+HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
+                                   int64_t *dropped_bytes, const char **note);
+
+/* ---- Warm start ----
+ *
+ * hpt_study_warm_start reads the complete trials of a parent study from
+ * its journal (which may still be in use by a running job) and gives them
+ * to this one, before its first ask, for up to 5 parents:
+ *  - HPT_WARM_IDENTICAL (same objective and data): parent trials become
+ *    observations of this study: models (bayes) fit them like its own
+ *    trials; they never become trials (no id) and never count for
+ *    max_trials, target_value or patience; hpt_study_best_overall includes
+ *    them. Strategies without a model (grid, random, sobol) do not use them.
+ *  - HPT_WARM_TRANSFER (a related objective: new data, another task):
+ *    parent results only inform a prior. The bayes strategy fits a GP on
+ *    each parent in turn (stacked on the residuals of the previous one) and
+ *    uses it as the prior mean of the GP on this study's own trials, so the
+ *    new data always dominates. Without a model, transfer has no effect.
+ * Parameters are matched by name. Allowed differences: changed ranges
+ * (parent points outside the new range still inform the model: their unit
+ * coordinates lie outside [0, 1]), parameters made fixed, parameters new
+ * here (their value in the parent trials comes from hpt_study_warm_default),
+ * parameters dropped here (ignored). Types may not change. A parent trial
+ * whose categorical value is not a choice here, or whose value lies outside
+ * the domain of this scale (<= 0 for log), is skipped; only the parent's
+ * complete trials at its largest budget are used (all of them when it is
+ * single-fidelity). The imported points are recorded in this study's
+ * journal: a resume does not need the parent files. */
+
+/* Value that the parameter `name` (new in this space) had in parent
+ * trials: a valid value of it (categorical: the choice index). Call before
+ * hpt_study_warm_start; kept for every later parent.
+ * @return HPT_OK; HPT_E_NAME; HPT_E_INVALID; HPT_E_STAGE (after the first
+ * ask); HPT_E_NOMEM. */
+HPT_API int hpt_study_warm_default(hpt_study *study, const char *name,
+                                   double value);
+
+/* Warm-start from the journal `parent_journal` with kind HPT_WARM_*; all
+ * or nothing. What could not be mapped is reported by hpt_study_warm_info.
+ * @return HPT_OK; HPT_E_STAGE (after the first ask); HPT_E_INVALID (bad
+ * kind, a 6th parent); HPT_E_TYPE (a parameter changed type); HPT_E_NAME
+ * (a new parameter without default); HPT_E_IO; HPT_E_CORRUPT (parent
+ * damaged or holding no study); HPT_E_MISMATCH; HPT_E_NOMEM. */
+HPT_API int hpt_study_warm_start(hpt_study *study, const char *parent_journal,
+                                 int32_t kind);
+
+/* Totals over all warm starts: parent trials used and skipped, and a
+ * summary per parent ("parent 'p.jnl' (identical): 40 of 45 complete
+ * trials used; 5 skipped: a choice not in this space; parent parameter
+ * 'dropout' is not here (ignored)", joined by "; "), owned by the study,
+ * valid until its next warm start or its destruction. Any out may be NULL.
+ * @return HPT_OK, HPT_E_INVALID. */
+HPT_API int hpt_study_warm_info(const hpt_study *study, int64_t *used,
+                                int64_t *skipped, const char **summary);
+
+/* ---------------------------------------------------------------------- */
+/* Allocation                                                              */
+/* ---------------------------------------------------------------------- */
+
+typedef void *(*hpt_malloc_fn)(size_t size, void *ctx);
+typedef void *(*hpt_realloc_fn)(void *ptr, size_t size, void *ctx);
+typedef void (*hpt_free_fn)(void *ptr, void *ctx);
+
+/* Route every allocation libhpt makes itself through the given functions
+ * (ctx is passed to each call); all three NULL restores the C library's.
+ * Allowed only while no libhpt space or study exists, since memory must be
+ * freed by the allocator that made it. The functions must be thread-safe if
+ * studies are used from several threads. Allocations made inside GSL and
+ * OpenBLAS do not go through these hooks.
+ * @return HPT_OK; HPT_E_INVALID (some but not all functions NULL);
+ * HPT_E_STAGE (objects exist). */
+HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn,
+                              hpt_free_fn free_fn, void *ctx);
+
+/* ---------------------------------------------------------------------- */
+/* Reference: strategies and pruners                                       */
+/* ---------------------------------------------------------------------- */
+
+/* What each strategy and pruner does, and its options. At run time
+ * hpt_study_option_count and hpt_study_option_info list the same options
+ * with their kinds, defaults and bounds. */
+
 /* ---- Strategies "grid", "random", "sobol" ------------------------------ */
 
 /* Strategy "grid": every configuration of the product of the integer and
@@ -439,7 +963,7 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  * spread designs; coordinates past the 40th are uniform draws. No
  * options. */
 
-/* ---- Options of strategy "bayes" ------------------------------------- */
+/* ---- Strategy "bayes" ----------------------------------------------- */
 
 /* Strategy "bayes": Bayesian optimization. A Gaussian process models the
  * loss over the unit cube of the space (Matern-5/2 kernel, one lengthscale
@@ -587,7 +1111,7 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  *    so GSL's error handler is never reached except if GSL itself runs out
  *    of memory while allocating at the first ask. */
 
-/* ---- Options of strategy "hyperband" and of the pruners --------------- */
+/* ---- Strategy "hyperband" ------------------------------------------- */
 
 /* Strategy "hyperband": multi-fidelity search (Li et al., "Hyperband",
  * JMLR 18(185), 2018) in the synchronous form of the paper or the
@@ -704,9 +1228,11 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  * calls in the same order give the same trials, brackets and promotions.
  * The best trial (hpt_study_best) is taken among the trials trained on the
  * largest budget that any complete trial reached: values at different
- * budgets do not compare.
- *
- * Pruners: early stopping for any strategy. String option "pruner" =
+ * budgets do not compare. */
+
+/* ---- Pruners --------------------------------------------------------- */
+
+/* Pruners: early stopping for any strategy. String option "pruner" =
  * "none" (default), "median" or "asha" (hpt_study_set_str, before the first
  * ask; choose the pruner before setting its "pruner.*" options: changing
  * it resets them). The host reports intermediate values with
@@ -748,188 +1274,10 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  */
 
 /* ---------------------------------------------------------------------- */
-/* Ask / report / tell                                                     */
+/* Journal format                                                          */
 /* ---------------------------------------------------------------------- */
 
-/* Start a trial: on HPT_OK *trial_id is its id (ids are 0, 1, 2, ... in ask
- * order) and the trial is RUNNING. Any number of trials may run at once.
- * @return HPT_OK; HPT_DONE when the study is complete (max_trials reached,
- * grid exhausted; *trial_id = -1); HPT_WAIT when the strategy cannot give
- * work until running trials are told (*trial_id = -1); HPT_E_INVALID;
- * HPT_E_NOMEM; HPT_E_NUMERIC. */
-HPT_API int hpt_study_ask(hpt_study *study, int64_t *trial_id);
-
-/* Queue a configuration to be asked before the strategy's own: n values in
- * hpt_trial_params order (categoricals by index), copied. The next asks
- * return the enqueued configurations first, in order (max_trials and the
- * other completion criteria still apply). NaN means "the strategy chooses
- * this one": the strategy proposes as usual and the given values replace
- * its choice in the other coordinates. (For now that holds for every
- * strategy, bayes and hyperband's sampler included: they propose over the
- * whole space and keep the free coordinates of that proposal; optimizing
- * the free coordinates alone, given the fixed ones, is to come.) A
- * configuration that gives every active parameter does not consult the
- * strategy: a grid still visits all its points, and under hyperband it
- * runs at budget 0 (full training) outside the brackets. When the
- * strategy is done or waits (grid exhausted, hyperband synchronous), the
- * free coordinates take their middle (unit coordinate 1/2); a hyperband
- * promotion keeps its parent's configuration and the entry waits for the
- * next ask. Journaled; callable at any stage.
- * @return HPT_OK; HPT_E_INVALID (NULL, n != hpt_space_size, a value that
- * is infinite, outside its range, not an integer or choice index, off its
- * step, or given for a parameter that the given values make inactive);
- * HPT_E_NOMEM; HPT_E_IO (journal write failed: queued in memory only). */
-HPT_API int hpt_study_enqueue(hpt_study *study, const double *values,
-                              size_t n);
-
-/* Report an intermediate result of a running trial at `step` (an epoch, a
- * number of samples; steps should increase). *should_stop (may be NULL) is
- * set to 1 when the study wants the trial stopped early, in which case the
- * host ends it with hpt_study_tell (its last value) or lets the study
- * record it as pruned with hpt_study_prune; 0 otherwise.
- * @return HPT_OK; HPT_E_INVALID (step or value non-finite); HPT_E_TRIAL;
- * HPT_E_STATE (trial not running); HPT_E_NOMEM. */
-HPT_API int hpt_study_report(hpt_study *study, int64_t trial_id, double step,
-                             double value, int32_t *should_stop);
-
-/* Finish a running trial with its objective value (finite).
- * @return HPT_OK; HPT_E_INVALID (non-finite value); HPT_E_TRIAL;
- * HPT_E_STATE (already finished: nothing changes). */
-HPT_API int hpt_study_tell(hpt_study *study, int64_t trial_id, double value);
-
-/* Finish a running trial as failed (out of memory, crash, ...). reason
- * may be NULL; it is copied (truncated to 255 bytes).
- * @return HPT_OK, HPT_E_TRIAL, HPT_E_STATE, HPT_E_NOMEM. */
-HPT_API int hpt_study_tell_failed(hpt_study *study, int64_t trial_id,
-                                  const char *reason);
-
-/* Finish a running trial as pruned (stopped early); its value is its last
- * report, and a trial without reports is recorded as failed.
- * @return HPT_OK, HPT_E_TRIAL, HPT_E_STATE. */
-HPT_API int hpt_study_prune(hpt_study *study, int64_t trial_id);
-
-/* ---------------------------------------------------------------------- */
-/* Trials and results                                                      */
-/* ---------------------------------------------------------------------- */
-
-/* Number of trials asked so far; ids are 0 .. count-1.
- * @return HPT_OK, HPT_E_INVALID. */
-HPT_API int hpt_study_trial_count(const hpt_study *study, int64_t *count);
-
-/* A trial's configuration as n doubles in space order (integers exactly,
- * categoricals as choice indices, NaN for a parameter that is inactive in
- * the trial, see hpt_space_add_condition). n must be hpt_space_size of the
- * space.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
-HPT_API int hpt_trial_params(const hpt_study *study, int64_t trial_id,
-                             double *values, size_t n);
-
-/* One parameter of a trial by name. For hpt_trial_categorical *out points
- * to the choice string, owned by the study, valid until it is destroyed.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME (no parameter of
- * that name), HPT_E_TYPE (the parameter has another type), HPT_E_INACTIVE
- * (its conditions do not hold in this trial; *out is untouched). */
-HPT_API int hpt_trial_float(const hpt_study *study, int64_t trial_id,
-                            const char *name, double *out);
-HPT_API int hpt_trial_int(const hpt_study *study, int64_t trial_id,
-                          const char *name, int64_t *out);
-HPT_API int hpt_trial_categorical(const hpt_study *study, int64_t trial_id,
-                                  const char *name, const char **out);
-
-/* *active = 1 when parameter `name` is active in the trial (its
- * conditions hold; always 1 in a space without conditions), else 0.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_NAME. */
-HPT_API int hpt_trial_active(const hpt_study *study, int64_t trial_id,
-                             const char *name, int32_t *active);
-
-/* Attributes: string pairs the host attaches to a trial or to the study
- * (the git commit that ran a trial, the dataset version), journaled and
- * written to the CSV export (trial attributes, one "attr.<key>" column per
- * key). key: 1..HPT_MAX_NAME bytes of [A-Za-z0-9_.:/-]; value: 1..
- * HPT_MAX_ATTR_VALUE bytes of UTF-8 (any byte but NUL); both copied. At
- * most HPT_MAX_ATTRS keys per trial and per study; setting a key again
- * replaces its value. Callable at any stage and in any trial state.
- * @return HPT_OK; HPT_E_INVALID (NULL, bad key or value, too many keys);
- * HPT_E_TRIAL; HPT_E_NOMEM; HPT_E_IO (journal write failed: set in memory
- * only). */
-HPT_API int hpt_trial_set_attr(hpt_study *study, int64_t trial_id,
-                               const char *key, const char *value);
-HPT_API int hpt_study_set_attr(hpt_study *study, const char *key,
-                               const char *value);
-
-/* The value of attribute key: *value is owned by the study and valid until
- * the key is set again or the study is destroyed.
- * @return HPT_OK; HPT_E_INVALID (NULL); HPT_E_TRIAL; HPT_E_NAME (no such
- * attribute). */
-HPT_API int hpt_trial_attr(const hpt_study *study, int64_t trial_id,
-                           const char *key, const char **value);
-HPT_API int hpt_study_attr(const hpt_study *study, const char *key,
-                           const char **value);
-
-/* The i-th attribute (i = 0, 1, ... in the order keys were first set):
- * *key and *value (value may be NULL) as for hpt_trial_attr.
- * @return HPT_OK; HPT_E_RANGE when i is past the last one; HPT_E_INVALID;
- * HPT_E_TRIAL. */
-HPT_API int hpt_trial_attr_at(const hpt_study *study, int64_t trial_id,
-                              size_t i, const char **key, const char **value);
-HPT_API int hpt_study_attr_at(const hpt_study *study, size_t i,
-                              const char **key, const char **value);
-
-/* A trial's state (HPT_TRIAL_*). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
-HPT_API int hpt_trial_state(const hpt_study *study, int64_t trial_id,
-                            int32_t *state);
-
-/* A finished trial's value (as told, in the user's direction; pruned trials:
- * the last report). @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL, HPT_E_STATE
- * (running or failed: no value). */
-HPT_API int hpt_trial_value(const hpt_study *study, int64_t trial_id,
-                            double *value);
-
-/* The resource a trial should train with and where it may resume from.
- * Single-fidelity strategies give *budget = 0 (meaning: full training) and
- * *resume_from = -1. Multi-fidelity strategies give the budget and, for a
- * promotion, the id of the trial it continues (whose checkpoint the host
- * may load and train only the difference), else -1. Either out may be NULL.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
-HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
-                             double *budget, int64_t *resume_from);
-
-/* Number of reports of a trial, and report k (0-based, in report order).
- * @return HPT_OK, HPT_E_INVALID (NULL, or k outside 0 .. count - 1),
- * HPT_E_TRIAL. */
-HPT_API int hpt_trial_report_count(const hpt_study *study, int64_t trial_id,
-                                   int64_t *count);
-HPT_API int hpt_trial_report(const hpt_study *study, int64_t trial_id,
-                             int64_t k, double *step, double *value);
-
-/* A failed trial's reason ("" when none was given, or the trial did not
- * fail). The string is owned by the study and valid until it is destroyed.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
-HPT_API int hpt_trial_fail_reason(const hpt_study *study, int64_t trial_id,
-                                  const char **reason);
-
-/* The best complete trial: lowest value when minimizing, highest when
- * maximizing (best observed value; ties go to the earliest trial), among
- * the complete trials with the largest budget (hpt_trial_budget; 0, full
- * training, is the largest): with single-fidelity strategies, all of them.
- * Pruned trials do not count. Either out may be NULL.
- * @return HPT_OK; HPT_E_EMPTY when no trial is complete; HPT_E_INVALID. */
-HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
-                           double *value);
-
-/* ---------------------------------------------------------------------- */
-/* Persistence: journal, resume, warm start, completion, export            */
-/* ---------------------------------------------------------------------- */
-
-/* ---- Journal and resume ----
- *
- * A journaled study appends every change to a journal file before the call
- * that made it returns: its creation (space, strategy, direction, seed),
- * options, warm starts, and every ask, report, tell, tell_failed and prune.
- * Opening the journal again rebuilds the study exactly, and the next asks
- * are those the process would have made had it never stopped.
- *
- * Format (version 2). Text, one record per line, fields separated by one
+/* Format (version 2). Text, one record per line, fields separated by one
  * space; the last two fields of every line are its sequence number (its
  * line number in the file, 1 for the header) and the CRC-32 (IEEE, as
  * Python's zlib.crc32) of the bytes before that last space, in 8 lowercase
@@ -968,330 +1316,7 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  *         assert zlib.crc32(body) == int(crc, 16)
  *         *fields, seq = body.decode().split(" ")
  *         assert int(seq) == n
- *
- * Durability. A record is written with one write() on the file before the
- * call returns, so it survives the death of the process (kill -9, OOM).
- * With the option "journal.fsync" = 1 (the default) it is also
- * fdatasync()ed: it survives a power failure or kernel crash, at the cost
- * of a disk flush per call; 0 = write only. "journal.fsync" is a setting
- * of the open handle: it is not recorded and may be set at any time
- * (HPT_E_NAME on a study without a journal).
- *
- * Resume by replay. Reopening re-executes the recorded calls against a
- * fresh study with the same space, strategy, direction and seed, which
- * rebuilds the strategy's private state (generator, counters, model) along
- * with the trials. Reopening costs about as much computation as the
- * original calls made, minus the training.
- *
- * The journal is the truth. Where a replayed ask proposes another
- * configuration, budget or parent than the one recorded (a model's last
- * bits depend on the BLAS thread count, the CPU and the core count), the
- * recorded one is taken and the replay goes on from it: a journal reopens
- * on any machine that runs this library version. On the machine and
- * thread count that wrote it, the next asks after a reopen are those of
- * the uninterrupted run, bit for bit; elsewhere they are those the
- * strategy makes from the recorded trials on that machine. HPT_E_MISMATCH
- * is only for a journal of another space, strategy, direction or seed (the
- * message says which) or a newer format; a recorded value the space
- * cannot hold is HPT_E_CORRUPT.
-
- * After a resume, options that the journal holds may be set again to the
- * same value (accepted, not recorded again), so one host program serves a
- * fresh start and a resume; another value gives HPT_E_STAGE once trials
- * were asked.
- *
- * Trials that were running when the process died are RUNNING again after
- * a resume (hpt_study_running lists them). The host either trains them
- * again (same id, same configuration from hpt_trial_params; then reports
- * and tells as usual) or gives them up with hpt_study_tell_failed.
- *
- * Faults. A last record torn by a crash (no newline, or a checksum that
- * does not match) is dropped on reopen and the file cut back to the last
- * complete record; hpt_study_journal_info says so (a warm start whose
- * block of records was cut short is dropped whole, likewise). A record is
- * small and goes out in one write(), so killing the process tears none in
- * practice; power loss or a full disk can. Damage anywhere else is
- * HPT_E_CORRUPT with the line number in the message; the file is left as
- * it is. That includes a whole record deleted or moved (each line still
- * with a right checksum): the first line whose sequence number is not its
- * line number is named. A journal of another space, strategy, direction or seed, or of a
- * newer format, is refused with HPT_E_MISMATCH saying what differs.
- * A journal of format 1 (libhpt 0.1.0 before sequence numbers) is read as
- * it is by hpt_study_load and warm start; hpt_study_open converts it to
- * the current format: the converted file is written beside it, synced and
- * renamed over it, and the original is kept as "<path>.v1" (".v1.2" ...
- * ".v1.9" if taken); hpt_study_journal_info's note says so. When that
- * cannot be done (no room, no write permission on the directory) the open
- * fails with HPT_E_IO, the journal untouched, and the message says so.
- * Only one open study may write a journal: it holds a lock on the file
- * (an open-file-description lock: two opens conflict even within one
- * process); a second hpt_study_open gets HPT_E_LOCKED until the first
- * study is destroyed (hpt_study_load reads a journal in use). The
- * descriptor is close-on-exec, so a program started with exec() never
- * holds it; a child made by fork() shares it (and the lock, which an OFD
- * lock is not released by the child's exit) but cannot write: the study
- * remembers the pid that opened the journal, and in any other process
- * every change fails with HPT_E_LOCKED before it reaches the file (the
- * child may open the journal itself once the parent closed it). When a
- * write fails (disk full ...) the call returns
- * HPT_E_IO: its change is in memory only, the journal is closed, and
- * every later ask (and write) fails with HPT_E_IO; reopen the journal to
- * resume from what it holds.
- *
- * Files. A journal or parent journal must be a regular file (or a
- * symbolic link to one): a FIFO, device or directory is refused at once
- * with HPT_E_IO, never waited on or read without end.
- *
- * Threads: as for any study; records are appended in call order. */
-
-/* Create a journaled study in the file `path` (which must not exist, or be
- * empty, or hold a creation that never finished), or resume the study it
- * holds: then space, strategy, direction and seed must be those it was
- * created with. space == NULL and strategy == NULL (both) resume whatever
- * the journal holds, ignoring direction and seed (for tools). On success
- * *out is a study the caller owns; hpt_study_destroy closes the journal.
- * @return HPT_OK; HPT_E_INVALID; HPT_E_NAME (unknown strategy); HPT_E_IO;
- * HPT_E_LOCKED; HPT_E_CORRUPT (damage, line number in hpt_last_errmsg);
- * HPT_E_MISMATCH; HPT_E_NOMEM. */
-HPT_API int hpt_study_open(const char *path, const hpt_space *space,
-                           const char *strategy, int32_t direction,
-                           uint64_t seed, hpt_study **out);
-
-/* Read the study a journal holds without taking it over: no lock, nothing
- * cut or written, a torn last record ignored. It never waits for the
- * study writing the journal and never keeps it from opening or appending:
- * on the journal of a running job it reads the whole records there at
- * that moment (one being written is left out). The result is a snapshot
- * (e.g. for exporting the results of a job that is still running): it
- * holds no journal, and changes made to it are not recorded. On success
- * *out is a study the caller owns.
- * @return as hpt_study_open, except HPT_E_LOCKED. */
-HPT_API int hpt_study_load(const char *path, hpt_study **out);
-
-/* What opening the journal found: *records = records in the file now,
- * *dropped_bytes = bytes of a torn end cut off at reopen (0 normally),
- * *note = "created" or "resumed: N records replayed, T trials (R running)"
- * followed by what was dropped, if anything. The note is owned by the
- * study, valid until it is destroyed. Any out may be NULL.
- * @return HPT_OK; HPT_E_STATE (no journal); HPT_E_INVALID. */
-HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
-                                   int64_t *dropped_bytes, const char **note);
-
-/* Ids of the running trials, ascending, into ids[0..n) ; *needed = their
- * number. ids may be NULL when n is 0 (to ask for the size).
- * @return HPT_OK; HPT_E_RANGE (n < *needed: the first n are written);
- * HPT_E_INVALID. */
-HPT_API int hpt_study_running(const hpt_study *study, int64_t *ids, size_t n,
-                              size_t *needed);
-
-/* ---- Warm start ----
- *
- * hpt_study_warm_start reads the complete trials of a parent study from
- * its journal (which may still be in use by a running job) and gives them
- * to this one, before its first ask, for up to 5 parents:
- *  - HPT_WARM_IDENTICAL (same objective and data): parent trials become
- *    observations of this study: models (bayes) fit them like its own
- *    trials; they never become trials (no id) and never count for
- *    max_trials, target_value or patience; hpt_study_best_overall includes
- *    them. Strategies without a model (grid, random, sobol) do not use them.
- *  - HPT_WARM_TRANSFER (a related objective: new data, another task):
- *    parent results only inform a prior. The bayes strategy fits a GP on
- *    each parent in turn (stacked on the residuals of the previous one) and
- *    uses it as the prior mean of the GP on this study's own trials, so the
- *    new data always dominates. Without a model, transfer has no effect.
- * Parameters are matched by name. Allowed differences: changed ranges
- * (parent points outside the new range still inform the model: their unit
- * coordinates lie outside [0, 1]), parameters made fixed, parameters new
- * here (their value in the parent trials comes from hpt_study_warm_default),
- * parameters dropped here (ignored). Types may not change. A parent trial
- * whose categorical value is not a choice here, or whose value lies outside
- * the domain of this scale (<= 0 for log), is skipped; only the parent's
- * complete trials at its largest budget are used (all of them when it is
- * single-fidelity). The imported points are recorded in this study's
- * journal: a resume does not need the parent files. */
-
-/* Value that the parameter `name` (new in this space) had in parent
- * trials: a valid value of it (categorical: the choice index). Call before
- * hpt_study_warm_start; kept for every later parent.
- * @return HPT_OK; HPT_E_NAME; HPT_E_INVALID; HPT_E_STAGE (after the first
- * ask); HPT_E_NOMEM. */
-HPT_API int hpt_study_warm_default(hpt_study *study, const char *name,
-                                   double value);
-
-/* Warm-start from the journal `parent_journal` with kind HPT_WARM_*; all
- * or nothing. What could not be mapped is reported by hpt_study_warm_info.
- * @return HPT_OK; HPT_E_STAGE (after the first ask); HPT_E_INVALID (bad
- * kind, a 6th parent); HPT_E_TYPE (a parameter changed type); HPT_E_NAME
- * (a new parameter without default); HPT_E_IO; HPT_E_CORRUPT (parent
- * damaged or holding no study); HPT_E_MISMATCH; HPT_E_NOMEM. */
-HPT_API int hpt_study_warm_start(hpt_study *study, const char *parent_journal,
-                                 int32_t kind);
-
-/* Totals over all warm starts: parent trials used and skipped, and a
- * summary per parent ("parent 'p.jnl' (identical): 40 of 45 complete
- * trials used; 5 skipped: a choice not in this space; parent parameter
- * 'dropout' is not here (ignored)", joined by "; "), owned by the study,
- * valid until its next warm start or its destruction. Any out may be NULL.
- * @return HPT_OK, HPT_E_INVALID. */
-HPT_API int hpt_study_warm_info(const hpt_study *study, int64_t *used,
-                                int64_t *skipped, const char **summary);
-
-/* ---- Completion criteria (numeric options, before the first ask) ----
- *
- *   "max_trials"    (above) trials asked, running and finished alike.
- *   "target_value"  done once the best complete trial reached it (value <=
- *                   target when minimizing, >= when maximizing). Any
- *                   finite value; unset = NaN (default).
- *   "patience"      done once this many complete trials in a row did not
- *                   improve the best (strictly); 0 = off (default).
- *   "max_seconds"   done once the study's active time reaches it: wall
- *                   clock (CLOCK_MONOTONIC) from the first ask, carried
- *                   across resumes through the journal; the time a job
- *                   was down does not count. 0 = no limit (default).
- *   convergence     strategies with a model may end the study themselves
- *                   (bayes: when the expected improvement of its best
- *                   candidate stays below a threshold, see its options):
- *                   reason "converged".
- * Checked at every ask, in the order above, before the strategy proposes;
- * only this study's own trials count (not warm-start data). Trials still
- * running when a criterion fires may still be told. */
-
-/* Why the last ask returned HPT_DONE: "max_trials", "target_value",
- * "patience", "max_seconds", "converged" (the strategy's own test) or
- * "exhausted" (the strategy has nothing left, e.g. a finished grid); ""
- * when no ask returned HPT_DONE. A static string; never NULL. */
-HPT_API const char *hpt_study_done_reason(const hpt_study *study);
-
-/* ---- Results ---- */
-
-/* Write every trial to a CSV file (RFC 4180, CRLF line ends, UTF-8), one
- * row per trial in id order, columns: id, state (running, complete,
- * failed, pruned), each parameter by name (categoricals as their choice
- * string, empty where the parameter is inactive), budget, value (empty
- * unless complete or pruned), reports (their number), fail_reason, then
- * "attr.<key>" for each trial attribute key in the order first set (empty
- * where a trial lacks it). The file is written beside `path` under a name
- * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
- * O_CREAT|O_EXCL|O_NOFOLLOW: a file or symbolic link already there is
- * never written through) and renamed over it, so concurrent exports to one
- * path each leave a whole file. An existing `path` that is not a regular
- * file (a pipe, /dev/stdout) is written in place.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_IO, HPT_E_NOMEM. */
-HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
-
-/* Write every trial to a JSON file (RFC 8259, UTF-8), for tools that do not
- * read CSV: {"direction": "minimize"|"maximize", "attrs": {...}, "trials":
- * [...]}, the study's attributes, then one object per trial in id order with
- * "id", "state" (as in the CSV), "params" (an object by parameter name:
- * numbers, categoricals as their choice string, null where inactive),
- * "value" (null unless complete or pruned), "budget", "parent" (the trial a
- * promotion continues, or -1), "reports" ([step, value] pairs in the user's
- * direction), "fail_reason" (null unless given) and "attrs" (the trial's
- * attributes, key: value). Numbers are written with
- * the fewest digits that read back exactly; non-finite ones as null. Written
- * like the CSV (beside `path`, then renamed). @return as
- * hpt_study_export_csv. */
-HPT_API int hpt_study_export_json(const hpt_study *study, const char *path);
-
-/* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
- * when one of those is strictly better than every complete trial,
- * *trial_id = -1 and *value is its value (user's direction). Either out
- * may be NULL.
- * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_INVALID. */
-HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
-                                   double *value);
-
-/* The k best complete trials, best first (ties: lower id first), into
- * ids[0..*n) with *n = min(k, complete trials): the output-array convention
- * with cap = k, where the list asked for is never longer than k (so never
- * HPT_E_RANGE).
- * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
-HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
-                            size_t *n);
-
-/* Relative importance of each parameter (n = space size), summing to 1,
- * from the strategy's fitted model: for bayes, the inverse of the fitted
- * ARD lengthscales of its GP (a parameter along which the objective varies
- * fast has a short lengthscale); a heuristic of the model, not a variance
- * decomposition.
- * @return HPT_OK; HPT_E_NOMODEL (the strategy has no model, or none is
- * fitted yet); HPT_E_INVALID; HPT_E_NUMERIC; HPT_E_NOMEM. */
-HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
-
-/* Variance-based importance (functional ANOVA): the first-order Sobol
- * index first[i] (the share of the objective's variance over the space
- * explained by parameter i alone) and the total index total[i] (its share
- * including every interaction it takes part in) of each parameter, n = space
- * size; either array may be NULL. Indices are in [0, 1]; first-order ones
- * sum to at most about 1, and total[i] - first[i] measures interactions.
- * Any strategy: the function fits its own model, a GP as strategy "bayes"
- * uses (gp.h: Matern-5/2 ARD, MAP hyperparameters) on the standardized
- * values of the complete trials of one budget -- the largest budget with
- * at least max(8, 2 d + 2) complete trials (multi-fidelity studies: values
- * at different budgets do not compare); pruned, failed and running trials
- * and warm-start data are not used. The indices are those of the model's
- * posterior mean under the space's own uniform measure on the unit cube
- * (log-uniform along log scales; each integer value and each categorical
- * choice equally likely), integrated with N base points of a shifted Sobol
- * sequence: Saltelli's estimator for first-order indices and Jansen's for
- * total ones (Saltelli et al. 2010, Comput. Phys. Commun. 181, 259-270).
- * Deterministic under the study's seed; the same trials give the same
- * figures.
- * Accuracy: on 200 Sobol trials of the Ishigami function the first-order
- * indices are within 0.05 of their exact values and the total ones within
- * 0.08 (tests/test_fanova.c);
- * with few trials they are those of a smooth model of the trials, which
- * can miss effects the trials do not show.
- * Cost: one hyperparameter fit on at most 300 trials (O(300^3) per
- * likelihood evaluation, some hundreds of evaluations), one O(n^3) factor
- * over the n trials used, and N (d + 2) evaluations of the mean at O(n d)
- * each, N = 4096 halved while N (d + 2) n > 4e8 (at least 256): about
- * 0.1 s of one core for 100 trials of 5 parameters, 1.3 s for 1000 trials
- * of 5 or 300 of 10.
- * The study's lock is held only while the trials are copied, so its workers
- * go on meanwhile. Callable at any time.
- * @return HPT_OK; HPT_E_STATE (too few complete trials); HPT_E_NUMERIC
- * (all values equal, or the model is flat); HPT_E_INVALID (NULL study, both
- * arrays NULL, n not the space size); HPT_E_NOMEM. */
-HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
-                                       double *total, size_t n);
-
-/* ---------------------------------------------------------------------- */
-/* Allocation                                                              */
-/* ---------------------------------------------------------------------- */
-
-typedef void *(*hpt_malloc_fn)(size_t size, void *ctx);
-typedef void *(*hpt_realloc_fn)(void *ptr, size_t size, void *ctx);
-typedef void (*hpt_free_fn)(void *ptr, void *ctx);
-
-/* Route every allocation libhpt makes itself through the given functions
- * (ctx is passed to each call); all three NULL restores the C library's.
- * Allowed only while no libhpt space or study exists, since memory must be
- * freed by the allocator that made it. The functions must be thread-safe if
- * studies are used from several threads. Allocations made inside GSL and
- * OpenBLAS do not go through these hooks.
- * @return HPT_OK; HPT_E_INVALID (some but not all functions NULL);
- * HPT_E_STAGE (objects exist). */
-HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn,
-                              hpt_free_fn free_fn, void *ctx);
-
-/* ---------------------------------------------------------------------- */
-/* Errors                                                                  */
-/* ---------------------------------------------------------------------- */
-
-/* A short description of any status value (unknown values included); a
- * static string, never NULL. */
-HPT_API const char *hpt_strerror(int status);
-
-/* The message of the study's last failed call ("" if none). Owned by the
- * study; valid until its next call or its destruction. With several
- * threads on one study, prefer hpt_last_errmsg. Never NULL ("" for NULL). */
-HPT_API const char *hpt_study_errmsg(const hpt_study *study);
-
-/* The message of the last failed call made by this thread, on any object
- * or constructor ("" if none). Thread-local; valid until this thread's next
- * libhpt call. Never NULL. */
-HPT_API const char *hpt_last_errmsg(void);
+ */
 
 #ifdef __cplusplus
 }
