@@ -721,17 +721,15 @@ HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
  * total ones (Saltelli et al. 2010, Comput. Phys. Commun. 181, 259-270).
  * Deterministic under the study's seed; the same trials give the same
  * figures.
- * Accuracy: on 200 Sobol trials of the Ishigami function the first-order
- * indices are within 0.05 of their exact values and the total ones within
- * 0.08 (tests/test_fanova.c);
- * with few trials they are those of a smooth model of the trials, which
- * can miss effects the trials do not show.
+ * Accuracy: with many trials the indices approach those of the function
+ * (tests/test_fanova.c checks the Ishigami function); with few trials they
+ * are those of a smooth model of the trials, which can miss effects the
+ * trials do not show.
  * Cost: one hyperparameter fit on at most 300 trials (O(300^3) per
  * likelihood evaluation, some hundreds of evaluations), one O(n^3) factor
  * over the n trials used, and N (d + 2) evaluations of the mean at O(n d)
- * each, N = 4096 halved while N (d + 2) n > 4e8 (at least 256): about
- * 0.1 s of one core for 100 trials of 5 parameters, 1.3 s for 1000 trials
- * of 5 or 300 of 10.
+ * each, N = 4096 halved while N (d + 2) n > 4e8 (at least 256); measured
+ * times are in bench/README.md.
  * The study's lock is held only while the trials are copied, so its workers
  * go on meanwhile. Callable at any time.
  * @return HPT_OK; HPT_E_STATE (too few complete trials); HPT_E_NUMERIC
