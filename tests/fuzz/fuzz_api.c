@@ -53,7 +53,7 @@ static const char *name(input *in)
 
 static void check_status(int rc)
 {
-    if (rc > HPT_WAIT || rc < HPT_E_RANGE)
+    if (rc > HPT_WAIT || rc < HPT_E_NOMODEL) /* the lowest code hpt.h defines */
         abort(); /* undocumented status: a bug worth a crash report */
 }
 
