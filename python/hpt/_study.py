@@ -434,13 +434,14 @@ class Study:
         for i in range(n.value):
             _lib.check(_lib_.hpt_study_option_info(h, i, _byref(name), _byref(kind),
                                                    _byref(lo), _byref(hi), _byref(default)))
-            key = name.value.decode("utf-8")
+            key = _lib._decode(name.value)
             k = _OPTION_KINDS[kind.value]
             value = self.get_option(key)
             if k == "string":
-                choices, c = [], ctypes.c_char_p()
+                choices: List[str] = []
+                c = ctypes.c_char_p()
                 while _lib_.hpt_study_option_choice(h, i, len(choices), _byref(c)) == _lib.OK:
-                    choices.append(c.value.decode("utf-8"))
+                    choices.append(_lib._decode(c.value))
                 out[key] = Option(key, k, None, None, None, value, tuple(choices))
                 continue
             native = {"int": int, "bool": bool}.get(k, float)
