@@ -44,16 +44,6 @@ static void csv_double(FILE *f, double x)
     fputs(b, f);
 }
 
-static const char *state_name(int32_t st)
-{
-    switch (st) {
-    case HPT_TRIAL_RUNNING: return "running";
-    case HPT_TRIAL_COMPLETE: return "complete";
-    case HPT_TRIAL_FAILED: return "failed";
-    default: return "pruned";
-    }
-}
-
 /* The distinct trial attribute keys in the order first set (trial by
  * trial): *keys (owned, the strings are the trials'). @return 0 or -1
  * (out of memory). */
@@ -100,7 +90,7 @@ static int write_csv(const hpt_study *s, FILE *f)
         const hpti_trial *t = &s->trials[k];
         unsigned char active[HPT_MAX_PARAMS];
         hpti_space_active(s->space, t->x, active);
-        fprintf(f, "%zu,%s", k, state_name(t->state));
+        fprintf(f, "%zu,%s", k, hpti_trial_state_name(t->state));
         for (size_t i = 0; i < s->dim; i++) {
             const hpti_param *p = &s->space->p[i];
             fputc(',', f);

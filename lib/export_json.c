@@ -42,16 +42,6 @@ static void json_number(FILE *f, double x)
     fputs(b, f);
 }
 
-static const char *state_name(int32_t st)
-{
-    switch (st) {
-    case HPT_TRIAL_RUNNING: return "running";
-    case HPT_TRIAL_COMPLETE: return "complete";
-    case HPT_TRIAL_FAILED: return "failed";
-    default: return "pruned";
-    }
-}
-
 static void json_attrs(FILE *f, const hpti_attrs *a)
 {
     fputc('{', f);
@@ -77,7 +67,7 @@ static int write_json(const hpt_study *s, FILE *f)
         unsigned char active[HPT_MAX_PARAMS];
         hpti_space_active(s->space, t->x, active);
         fprintf(f, "%s\n  {\"id\": %zu, \"state\": \"%s\", \"params\": {", k ? "," : "", k,
-                state_name(t->state));
+                hpti_trial_state_name(t->state));
         for (size_t i = 0; i < s->dim; i++) {
             const hpti_param *p = &s->space->p[i];
             if (i)

@@ -48,15 +48,14 @@ static int check_trial(const hpt_study *s, const char *fn, int64_t id)
 
 /* ---- lifecycle ----------------------------------------------------------- */
 
-int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direction,
-                     uint64_t seed, hpt_study **out)
+/* The arguments every way of making a study checks, in this order. */
+static int check_create(const char *fn, const hpt_space *space, int have_strategy,
+                        int32_t direction, hpt_study **out)
 {
-    const char *fn = "hpt_study_create";
-    hpti_clear_error();
     if (!out)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
     *out = NULL;
-    if (!space || !strategy)
+    if (!space || !have_strategy)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: space or strategy is NULL", fn);
     if (space->n == 0)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: the space has no parameters", fn);
@@ -64,6 +63,17 @@ int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direc
         return hpti_fail(NULL, HPT_E_INVALID,
                          "%s: direction must be HPT_MINIMIZE or HPT_MAXIMIZE, not %d", fn,
                          (int)direction);
+    return HPT_OK;
+}
+
+int hpt_study_create(const hpt_space *space, const char *strategy, int32_t direction,
+                     uint64_t seed, hpt_study **out)
+{
+    const char *fn = "hpt_study_create";
+    hpti_clear_error();
+    int rc = check_create(fn, space, strategy != NULL, direction, out);
+    if (rc)
+        return rc;
     const hpti_strategy_type *type = hpti_strategy_lookup(strategy);
     if (!type)
         return hpti_fail(NULL, HPT_E_NAME, "%s: unknown strategy '%.64s'", fn, strategy);
@@ -75,17 +85,9 @@ int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *typ
 {
     const char *fn = "hpt_study_create";
     hpti_clear_error();
-    if (!out)
-        return hpti_fail(NULL, HPT_E_INVALID, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!space || !type)
-        return hpti_fail(NULL, HPT_E_INVALID, "%s: space or strategy is NULL", fn);
-    if (space->n == 0)
-        return hpti_fail(NULL, HPT_E_INVALID, "%s: the space has no parameters", fn);
-    if (direction != HPT_MINIMIZE && direction != HPT_MAXIMIZE)
-        return hpti_fail(NULL, HPT_E_INVALID,
-                         "%s: direction must be HPT_MINIMIZE or HPT_MAXIMIZE, not %d", fn,
-                         (int)direction);
+    int rc = check_create(fn, space, type != NULL, direction, out);
+    if (rc)
+        return rc;
     hpt_study *s = hpti_calloc(1, sizeof *s);
     if (!s)
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
