@@ -96,7 +96,7 @@ int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *typ
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: cannot create the study lock", fn);
     }
     hpti_object_born();
-    int rc = HPT_E_NOMEM;
+    rc = HPT_E_NOMEM;
     s->type = type;
     s->direction = direction;
     s->seed = seed;
