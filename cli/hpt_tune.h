@@ -297,6 +297,8 @@ int cli_apply_options(const cli_job *job, hpt_study *study, int resumed);
 int cli_journal_available(void);
 int cli_journal_open(const char *path, const hpt_space *space, const char *strategy,
                      int32_t direction, uint64_t seed, hpt_study **out);
+/* A read-only snapshot of a journal, running job or not (--status, --export). */
+int cli_journal_load(const char *path, hpt_study **out);
 int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind);
 int cli_journal_export_csv(const hpt_study *study, const char *path);
 /* format "csv" or "json" */

@@ -1,0 +1,86 @@
+"""hpt-tune --status and --export on jobs that are running or large.
+
+Run by tests/check_cli.sh (HPT_TUNE=<build>/hpt-tune); the 10,000-trial
+journal is written through the Python binding beside that build.
+"""
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_hpt_tune import BIN, PY, ROOT, run  # noqa: E402
+
+
+def _wait_for(path, proc, seconds=30):
+    t0 = time.time()
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.time() - t0 < seconds, "the trial never started"
+        time.sleep(0.05)
+
+
+def test_status_and_export_of_a_running_job(tmp_path):
+    # Trial 1 sleeps until the test lets it go: the job holds the journal meanwhile.
+    script = ("import os, sys, time; i = os.environ['HPT_TRIAL_ID'];"
+              "open('started.' + i, 'w').close();"
+              "[time.sleep(0.05) for _ in iter(lambda: os.path.exists('go'), True)] "
+              "if i == '1' else None; print('objective:', sys.argv[1])")
+    job = subprocess.Popen([BIN, "--float", "x=0:1", "--strategy", "random", "--max-trials", "3",
+                            "--journal", "j.hptj", "--", PY, "-c", script, "{x}"],
+                           cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(tmp_path / "started.1", job)
+        r = run(["--status", "j.hptj"], tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "locked" not in r.stderr
+        lines = r.stdout.splitlines()
+        assert any(l.split()[:1] == ["0"] and "complete" in l for l in lines), r.stdout
+        assert any(l.split()[:1] == ["1"] and "running" in l for l in lines), r.stdout
+        r = run(["--journal", "j.hptj", "--export", "csv"], tmp_path)
+        assert r.returncode == 0, r.stderr
+        rows = {int(row["id"]): row for row in csv.DictReader(io.StringIO(r.stdout))}
+        assert rows[0]["state"] == "complete" and rows[1]["state"] == "running"
+        assert 2 not in rows
+        # Reading it did not disturb the job: it still runs to the end.
+        assert job.poll() is None
+    finally:
+        (tmp_path / "go").touch()
+        out, err = job.communicate(timeout=60)
+    assert job.returncode == 0, err
+    r = run(["--journal", "j.hptj", "--export", "csv"], tmp_path)
+    states = [row["state"] for row in csv.DictReader(io.StringIO(r.stdout))]
+    assert states == ["complete"] * 3
+
+
+def test_status_and_export_of_10000_trials(tmp_path):
+    spec = run(["--float", "x=0:1", "--strategy", "random", "--seed", "3", "--max-trials",
+                "10000", "--print-spec", "--", "true"], tmp_path)
+    assert spec.returncode == 0, spec.stderr
+    code = ("import hpt\n"
+            "s = hpt.Study({'x': hpt.Float(0, 1)}, 'random', seed=3, journal='j.hptj')\n"
+            "s.set_option('journal.fsync', 0)\n"
+            "for _ in range(10000):\n"
+            "    t = s.ask()\n"
+            "    t.tell(t.params['x'])\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "python"),
+               HPT_LIBRARY=str(Path(BIN).parent / "libhpt.so"))
+    subprocess.run([PY, "-c", code], cwd=tmp_path, env=env, check=True, timeout=300)
+    (tmp_path / "j.hptj.d").mkdir()
+    (tmp_path / "j.hptj.d" / "job.spec").write_text(spec.stdout)
+    seconds = {}
+    for name, args in (("status", ["--status", "j.hptj"]),
+                       ("export", ["--journal", "j.hptj", "--export", "csv"])):
+        t0 = time.perf_counter()
+        r = run(args, tmp_path, timeout=60)
+        seconds[name] = time.perf_counter() - t0
+        assert r.returncode == 0, r.stderr
+        if name == "export":
+            assert len(list(csv.DictReader(io.StringIO(r.stdout)))) == 10000
+        else:
+            assert "best: trial" in r.stdout
+    # The figure is for the report (timings are measured, not asserted here).
+    print("10000 trials: status %.3f s, export %.3f s" % (seconds["status"], seconds["export"]))
