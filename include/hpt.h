@@ -561,6 +561,15 @@ HPT_API int hpt_study_get(const hpt_study *study, const char *option,
  * get configurations in the proportions of the table above. The study runs
  * until max_trials (set it).
  *
+ * Failed promotions (both modes): a promotion told failed lost a worker,
+ * not the configuration, so its parent goes back to the candidates of its
+ * rung and the failed trial no longer counts in the rung it was to fill;
+ * a later ask promotes the parent again if it still ranks (same
+ * configuration and budget, a new trial id with the same parent). This
+ * happens at most 2 times per parent: after a third failed promotion it
+ * stays promoted, so a configuration that always breaks cannot take every
+ * ask. Pruned promotions are final (the host's own decision).
+ *
  * Numeric options (hpt_study_set):
  *   "hyperband.min_resource"  r_min, the smallest budget; default 1;
  *                             (0, 1e15].
@@ -1117,7 +1126,12 @@ HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
                                    double *value);
 
 /* The k best complete trials, best first (ties: lower id first), into
- * ids[0..*n) with *n = min(k, complete trials).
+ * ids[0..*n) with *n = min(k, complete trials). The order is
+ * hpt_study_best's, so ids[0] is the best trial: values at different
+ * budgets do not compare (Hyperband), so the trials of the largest budget
+ * (budget 0, full training, counts as the largest) come first by value,
+ * then those of the next budget down, and so on. Without budgets this is
+ * the order of the values.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
 HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
                             size_t *n);
