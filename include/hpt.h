@@ -1063,6 +1063,18 @@ HPT_API int hpt_study_warm_info(const hpt_study *study, int64_t *used,
 /* ---- Completion criteria (numeric options, before the first ask) ----
  *
  *   "max_trials"    (above) trials asked, running and finished alike.
+ *   "max_resource_total"  done once the resource of the trials asked
+ *                   (running and finished alike) reaches it, in budget
+ *                   units: a trial costs its budget (budget 0, one full
+ *                   training, costs 1); a promotion (a trial with a parent,
+ *                   Hyperband) costs only its budget minus its parent's,
+ *                   as the host resumes the parent's checkpoint and trains
+ *                   the difference (a host that retrains from scratch uses
+ *                   more than counted). The trial that crosses the limit
+ *                   is asked in full. For every strategy; with
+ *                   asynchronous Hyperband and max_trials 0 it is how a
+ *                   budget-bound job ends. Finite, >= 0; 0 = no limit
+ *                   (default).
  *   "target_value"  done once the best complete trial reached it (value <=
  *                   target when minimizing, >= when maximizing). Any
  *                   finite value; unset = NaN (default).
@@ -1080,8 +1092,8 @@ HPT_API int hpt_study_warm_info(const hpt_study *study, int64_t *used,
  * only this study's own trials count (not warm-start data). Trials still
  * running when a criterion fires may still be told. */
 
-/* Why the last ask returned HPT_DONE: "max_trials", "target_value",
- * "patience", "max_seconds", "converged" (the strategy's own test) or
+/* Why the last ask returned HPT_DONE: "max_trials", "max_resource_total",
+ * "target_value", "patience", "max_seconds", "converged" (the strategy's own test) or
  * "exhausted" (the strategy has nothing left, e.g. a finished grid); ""
  * when no ask returned HPT_DONE. A static string; never NULL. */
 HPT_API const char *hpt_study_done_reason(const hpt_study *study);

@@ -2,6 +2,9 @@
  *
  * Checked at every ask, before the strategy proposes, in this order:
  *   max_trials    trials asked >= max_trials (the option lives in study.c)
+ *   max_resource_total  the resource of the trials asked reached it (the
+ *                 study sums it: a trial's budget, 1 for budget 0, and only
+ *                 the increment over its parent for a promotion)
  *   target_value  the best complete trial reached the target (<= when
  *                 minimizing, >= when maximizing)
  *   patience      the last `patience` complete trials in a row did not
@@ -11,6 +14,7 @@
  * Only this study's own trials count: warm-start observations never reach
  * a target or reset patience. The options, only before the first ask:
  *   "max_seconds"   active seconds; 0 = none
+ *   "max_resource_total"  total resource (budget units); 0 = none
  *   "target_value"  stop once the best reaches it
  *   "patience"      complete trials in a row without improvement; 0 = off */
 #include <math.h>
@@ -44,7 +48,7 @@ int hpti_criteria_set(hpti_completion *c, const char *option, double value, int 
 {
     const char *fn = "hpt_study_set";
     int known = strcmp(option, "max_seconds") == 0 || strcmp(option, "target_value") == 0 ||
-                strcmp(option, "patience") == 0;
+                strcmp(option, "patience") == 0 || strcmp(option, "max_resource_total") == 0;
     if (!known)
         return HPT_E_NAME;
     if (started)
@@ -56,6 +60,12 @@ int hpti_criteria_set(hpti_completion *c, const char *option, double value, int 
             return hpti_fail(msg, HPT_E_INVALID,
                              "%s: max_seconds must be finite and >= 0, not %g", fn, value);
         c->max_seconds = value;
+    } else if (strcmp(option, "max_resource_total") == 0) {
+        if (!(value >= 0) || !isfinite(value))
+            return hpti_fail(msg, HPT_E_INVALID,
+                             "%s: max_resource_total must be finite and >= 0, not %g", fn,
+                             value);
+        c->max_resource = value;
     } else if (strcmp(option, "target_value") == 0) {
         if (!isfinite(value))
             return hpti_fail(msg, HPT_E_INVALID, "%s: target_value must be finite, not %g",
@@ -75,6 +85,8 @@ int hpti_criteria_get(const hpti_completion *c, const char *option, double *valu
 {
     if (strcmp(option, "max_seconds") == 0)
         *value = c->max_seconds;
+    else if (strcmp(option, "max_resource_total") == 0)
+        *value = c->max_resource;
     else if (strcmp(option, "target_value") == 0)
         *value = c->has_target ? c->target : NAN;
     else if (strcmp(option, "patience") == 0)
@@ -98,6 +110,12 @@ int hpti_criteria_check(hpti_completion *c, const hpti_completion_view *v, char 
         hpti_fail(msg, HPT_DONE, "hpt_study_ask: max_trials (%lld) reached",
                   (long long)v->max_trials);
         return done(c, "max_trials");
+    }
+    if (c->max_resource > 0 && v->resource >= c->max_resource) {
+        hpti_fail(msg, HPT_DONE,
+                  "hpt_study_ask: max_resource_total (%g) reached (%.17g asked)",
+                  c->max_resource, v->resource);
+        return done(c, "max_resource_total");
     }
     if (c->has_target && v->best >= 0) {
         double b = v->best_value;

@@ -13,6 +13,7 @@
 
 typedef struct {
     double max_seconds;     /* 0 = no limit                                  */
+    double max_resource;    /* "max_resource_total"; 0 = no limit            */
     double target;          /* valid when has_target                         */
     int has_target;
     int64_t patience;       /* 0 = off                                       */
@@ -31,6 +32,7 @@ typedef struct {
 typedef struct {
     int64_t n_trials, max_trials; /* max_trials 0 = unlimited               */
     int64_t best;                 /* best complete trial, or -1             */
+    double resource;              /* resource of the trials asked so far    */
     double best_value;            /* its value, in the user's direction     */
     int maximize;
     int replaying;                /* rebuilding from a record: the clock

@@ -512,7 +512,7 @@ static int hb_start(void *state, const hpti_env *env, char *msg)
     if (st->async && st->iterations > 0)
         return hpti_fail(msg, HPT_E_INVALID,
                          "hyperband: iterations only applies to the synchronous mode "
-                         "(async = 0); use max_trials");
+                         "(async = 0); use max_trials or max_resource_total");
     /* s_max = floor(log_eta(R / r_min)), counted rather than computed with
      * log() so that exact powers are not lost to rounding. */
     int smax = 0;

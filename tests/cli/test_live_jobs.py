@@ -5,6 +5,7 @@ journal is written through the Python binding beside that build.
 """
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,23 @@ def test_status_and_export_of_10000_trials(tmp_path):
             assert "best: trial" in r.stdout
     # The figure is for the report (timings are measured, not asserted here).
     print("10000 trials: status %.3f s, export %.3f s" % (seconds["status"], seconds["export"]))
+
+
+def test_max_resource_ends_an_async_hyperband_job(tmp_path):
+    """--max-resource N: max_trials 0 and ASHA, and the job still ends, at
+    the trial whose budget (a promotion: beyond its parent's) reaches N."""
+    r = run(["--float", "x=0:1", "--strategy", "hyperband", "--option",
+             "hyperband.max_resource=9", "--option", "hyperband.sampler=random",
+             "--max-trials", "0", "--max-resource", "40", "--journal", "j.hptj", "--",
+             PY, "-c", "import sys; print('objective:', float(sys.argv[1]) + 1 / float(sys.argv[2]))",
+             "{x}", "{budget}"], tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "; done: max_resource_total" in r.stdout
+    r = run(["--journal", "j.hptj", "--export", "json"], tmp_path)
+    rows = json.loads(r.stdout)["trials"]
+    by_id = {t["id"]: t for t in rows}
+    cost = [t["budget"] - (by_id[t["parent"]]["budget"] if t["parent"] >= 0 else 0)
+            for t in rows]
+    assert any(t["parent"] >= 0 for t in rows)
+    assert sum(cost[:-1]) < 40 <= sum(cost)
+    assert "option max_resource_total=40" in (tmp_path / "j.hptj.d" / "job.spec").read_text()
