@@ -202,6 +202,11 @@ static int run(cli_job *job, hpt_space *space)
         rc = usage_error(NULL);
         goto out;
     }
+    /* The study's limit rules (a resumed job's may be raised, not
+     * lowered): the run loop and the spec written below follow it. */
+    double limit;
+    if (hpt_study_get(study, "max_trials", &limit) == HPT_OK)
+        job->max_trials = (int64_t)limit;
     for (size_t i = 0; !resumed && job->n_warm && i < job->n_warm_defaults; i++)
         if (cli_journal_warm_default(study, job->warm_default_names[i],
                                      job->warm_default_values[i]))

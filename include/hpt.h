@@ -323,13 +323,23 @@ HPT_API int hpt_study_space(const hpt_study *study, hpt_space **copy_out);
 HPT_API int hpt_strategy_name(size_t i, const char **name);
 
 /* ---------------------------------------------------------------------- */
-/* Options (only before the first ask; afterwards HPT_E_STAGE)             */
+/* Options (only before the first ask; afterwards HPT_E_STAGE, except   */
+/* that the limits max_trials, max_resource_total, max_seconds may grow)  */
 /* ---------------------------------------------------------------------- */
 
 /* Set a numeric option by name. Options of the study:
  *   "max_trials"    ask returns HPT_DONE once this many trials were asked
  *                   (running and finished alike); 0 = no limit (default).
  *                   1 .. 2^53.
+ * Extending a study: after the first ask (a running or finished job,
+ * reopened from its journal or not) the limits "max_trials",
+ * "max_resource_total" and "max_seconds" (see Completion criteria) may
+ * still be raised, 0 (no limit) counting as the largest; lowering one
+ * then fails with HPT_E_STAGE, as trials past the lower limit may exist.
+ * The raise is journaled like any option, so a reopened study keeps it;
+ * asks go on exactly as in a study that had the larger limit from the
+ * start (a limit is checked before the strategy proposes, so the asks
+ * that returned HPT_DONE changed nothing).
  * Options of the strategies:
  *   "grid.points"   points per float range without a step in the grid,
  *                   spread evenly under the parameter's scale, ends
@@ -1060,7 +1070,8 @@ HPT_API int hpt_study_warm_start(hpt_study *study, const char *parent_journal,
 HPT_API int hpt_study_warm_info(const hpt_study *study, int64_t *used,
                                 int64_t *skipped, const char **summary);
 
-/* ---- Completion criteria (numeric options, before the first ask) ----
+/* ---- Completion criteria (numeric options, before the first ask; the
+ * limits may be raised later, see "Extending a study" above) ----
  *
  *   "max_trials"    (above) trials asked, running and finished alike.
  *   "max_resource_total"  done once the resource of the trials asked

@@ -12,7 +12,8 @@
  *   max_seconds   the study's active time reached max_seconds
  * then the strategy itself may answer HPT_DONE ("exhausted", "converged").
  * Only this study's own trials count: warm-start observations never reach
- * a target or reset patience. The options, only before the first ask:
+ * a target or reset patience. The options, only before the first ask
+ * (max_seconds and max_resource_total may also be raised after it):
  *   "max_seconds"   active seconds; 0 = none
  *   "max_resource_total"  total resource (budget units); 0 = none
  *   "target_value"  stop once the best reaches it
@@ -51,9 +52,14 @@ int hpti_criteria_set(hpti_completion *c, const char *option, double value, int 
                 strcmp(option, "patience") == 0 || strcmp(option, "max_resource_total") == 0;
     if (!known)
         return HPT_E_NAME;
-    if (started)
+    /* The limits may grow on a started study, to extend a finished job. */
+    double *limit = strcmp(option, "max_seconds") == 0          ? &c->max_seconds
+                    : strcmp(option, "max_resource_total") == 0 ? &c->max_resource
+                                                                : NULL;
+    if (started && !(limit && hpti_limit_raised(*limit, value)))
         return hpti_fail(msg, HPT_E_STAGE,
-                         "%s: options are fixed once the first trial was asked ('%.64s')",
+                         limit ? "%s: '%.64s' can only be raised once the first trial was asked"
+                               : "%s: options are fixed once the first trial was asked ('%.64s')",
                          fn, option);
     if (strcmp(option, "max_seconds") == 0) {
         if (!(value >= 0) || !isfinite(value))

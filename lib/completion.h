@@ -44,8 +44,15 @@ double hpti_clock_elapsed(const hpti_completion *c);
 /* Start the clock (first ask, or resume) from `base` seconds. */
 void hpti_clock_start(hpti_completion *c, double base);
 
+/* 1 when a limit (0 = none) set to v is not lower than old. */
+static inline int hpti_limit_raised(double old, double v)
+{
+    return v == 0 || (old != 0 && v >= old);
+}
+
 /* Options owned here. @return HPT_E_NAME when option is not one of
- * them; HPT_E_STAGE once started; else its status (msg set on failure). */
+ * them; HPT_E_STAGE once started, except for max_seconds and
+ * max_resource_total raised; else its status (msg set on failure). */
 int hpti_criteria_set(hpti_completion *c, const char *option, double value, int started,
                       char *msg);
 /* @return HPT_E_NAME when option is not one of them. */

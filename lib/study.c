@@ -200,26 +200,36 @@ static int foreign_option(hpt_study *s, const char *fn, const char *option)
     return hpti_fail(s->errmsg, HPT_E_NAME, "%s: unknown option '%.64s'", fn, option);
 }
 
+/* max_trials may be raised on a started study (a finished job extended);
+ * lowering it then is refused: trials past the new limit may exist. */
+static int set_max_trials(hpt_study *s, const char *fn, double value)
+{
+    if (!(value >= 0 && value <= 9007199254740992.0) || value != floor(value))
+        return hpti_fail(s->errmsg, HPT_E_INVALID,
+                         "%s: max_trials must be an integer in 0..2^53, not %g", fn, value);
+    if (s->started && !hpti_limit_raised((double)s->max_trials, value))
+        return hpti_fail(s->errmsg, HPT_E_STAGE,
+                         "%s: max_trials can only be raised once the first trial was asked "
+                         "(%lld to %g)",
+                         fn, (long long)s->max_trials, value);
+    s->max_trials = (int64_t)value;
+    return HPT_OK;
+}
+
 static int set_locked(hpt_study *s, const char *option, double value)
 {
     const char *fn = "hpt_study_set", *key;
     int rc;
     if ((rc = hpti_durable_set(s, option, value)) != HPT_E_NAME) /* durable.h */
         return rc;
+    if (strcmp(option, "max_trials") == 0)
+        return set_max_trials(s, fn, value);
     if (s->started)
         return hpti_fail(s->errmsg, HPT_E_STAGE,
                          "%s: options are fixed once the first trial was asked ('%.64s')",
                          fn, option);
     if (isnan(value))
         return hpti_fail(s->errmsg, HPT_E_INVALID, "%s: '%.64s' is NaN", fn, option);
-    if (strcmp(option, "max_trials") == 0) {
-        if (!(value >= 0 && value <= 9007199254740992.0) || value != floor(value))
-            return hpti_fail(s->errmsg, HPT_E_INVALID,
-                             "%s: max_trials must be an integer in 0..2^53, not %g", fn,
-                             value);
-        s->max_trials = (int64_t)value;
-        return HPT_OK;
-    }
     if ((key = after_prefix(option, s->type->name)) && s->type->set_option) {
         rc = s->type->set_option(s->sstate, key, value, s->errmsg);
         if (rc == HPT_E_NAME)
