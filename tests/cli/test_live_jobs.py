@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 import time
+
+import pytest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -105,3 +107,30 @@ def test_max_resource_ends_an_async_hyperband_job(tmp_path):
     assert any(t["parent"] >= 0 for t in rows)
     assert sum(cost[:-1]) < 40 <= sum(cost)
     assert "option max_resource_total=40" in (tmp_path / "j.hptj.d" / "job.spec").read_text()
+
+
+@pytest.mark.parametrize("strategy", ["random", "bayes"])
+def test_resume_with_more_trials_extends_the_job(tmp_path, strategy):
+    """A finished job resumed with a larger --max-trials runs the extra
+    trials, exactly those of a job that had the larger limit from the start."""
+    cmd = ["--", PY, "-c", "import sys; print('objective:', (float(sys.argv[1]) - 0.3) ** 2)",
+           "{x}"]
+    space = ["--float", "x=0:1", "--strategy", strategy, "--seed", "7"]
+    r = run(space + ["--max-trials", "4", "--journal", "a.hptj"] + cmd, tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    r = run(["--resume", "a.hptj", "--max-trials", "14"], tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "ignored" not in r.stderr
+    assert "max-trials 14" in (tmp_path / "a.hptj.d" / "job.spec").read_text()
+    r = run(space + ["--max-trials", "14", "--journal", "b.hptj"] + cmd, tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+
+    def rows(journal):
+        out = run(["--journal", journal, "--export", "csv"], tmp_path).stdout
+        return [(row["id"], row["state"], row["x"]) for row in csv.DictReader(io.StringIO(out))]
+    extended = rows("a.hptj")
+    assert len(extended) == 14 and extended == rows("b.hptj")
+    # Resumed again without a flag, the job is done at its raised limit.
+    r = run(["--resume", "a.hptj"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert len(rows("a.hptj")) == 14
