@@ -485,6 +485,13 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
         if (!strcmp(n, completion[k].flag)) {
             if (parse_double(v, &d))
                 return usage_err(err, errn, "%s: --%s wants a number, not '%s'", where, n, v);
+            /* A flag given with --resume overrides the spec's (a raised
+             * limit), instead of following it as a second setting. */
+            for (size_t i = 0; i < job->n_opts; i++)
+                if (!strcmp(job->opt_names[i], completion[k].option)) {
+                    replace(&job->opt_values[i], v);
+                    return 0;
+                }
             add_option(job, completion[k].option, v);
             return 0;
         }

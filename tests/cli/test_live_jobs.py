@@ -107,6 +107,18 @@ def test_max_resource_ends_an_async_hyperband_job(tmp_path):
     assert any(t["parent"] >= 0 for t in rows)
     assert sum(cost[:-1]) < 40 <= sum(cost)
     assert "option max_resource_total=40" in (tmp_path / "j.hptj.d" / "job.spec").read_text()
+    # Extended: the raised total replaces the spec's, and a plain resume
+    # afterwards neither complains nor runs more.
+    r = run(["--resume", "j.hptj", "--max-resource", "60"], tmp_path, timeout=120)
+    assert r.returncode == 0 and "ignored" not in r.stderr, r.stderr
+    spec = (tmp_path / "j.hptj.d" / "job.spec").read_text()
+    assert "max_resource_total=60" in spec and "max_resource_total=40" not in spec
+    n = len(json.loads(run(["--journal", "j.hptj", "--export", "json"], tmp_path).stdout)["trials"])
+    assert n > len(rows)
+    r = run(["--resume", "j.hptj"], tmp_path, timeout=120)
+    assert r.returncode == 0 and "ignored" not in r.stderr, r.stderr
+    assert len(json.loads(run(["--journal", "j.hptj", "--export", "json"],
+                              tmp_path).stdout)["trials"]) == n
 
 
 @pytest.mark.parametrize("strategy", ["random", "bayes"])
