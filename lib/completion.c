@@ -58,7 +58,8 @@ int hpti_criteria_set(hpti_completion *c, const char *option, double value, int 
                                                                 : NULL;
     if (started && !(limit && hpti_limit_raised(*limit, value)))
         return hpti_fail(msg, HPT_E_STAGE,
-                         limit ? "%s: '%.64s' can only be raised once the first trial was asked"
+                         limit ? "%s: options are fixed once the first trial was asked, but "
+                                 "for limits raised ('%.64s' lowered)"
                                : "%s: options are fixed once the first trial was asked ('%.64s')",
                          fn, option);
     if (strcmp(option, "max_seconds") == 0) {

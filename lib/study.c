@@ -209,8 +209,8 @@ static int set_max_trials(hpt_study *s, const char *fn, double value)
                          "%s: max_trials must be an integer in 0..2^53, not %g", fn, value);
     if (s->started && !hpti_limit_raised((double)s->max_trials, value))
         return hpti_fail(s->errmsg, HPT_E_STAGE,
-                         "%s: max_trials can only be raised once the first trial was asked "
-                         "(%lld to %g)",
+                         "%s: options are fixed once the first trial was asked, but for "
+                         "limits raised ('max_trials' %lld to %g)",
                          fn, (long long)s->max_trials, value);
     s->max_trials = (int64_t)value;
     return HPT_OK;

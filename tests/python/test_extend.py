@@ -36,5 +36,5 @@ def test_resumed_study_with_larger_max_trials_extends(tmp_path, strategy):
     with hpt.Study(SPACE, strategy, seed=4, journal=j) as s:
         assert s.get_option("max_trials") == 15 and len(s) == 15
         assert s.ask() is None
-    with pytest.raises(hpt.StageError, match="raised"):
+    with pytest.raises(hpt.StageError, match="limits raised"):
         hpt.Study(SPACE, strategy, seed=4, journal=j, max_trials=8)
