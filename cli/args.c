@@ -331,6 +331,7 @@ static const struct {
     const char *flag, *option;
 } completion[] = {
     {"max-seconds", "max_seconds"},
+    {"max-resource", "max_resource_total"},
     {"target", "target_value"},
     {"patience", "patience"},
 };
@@ -345,6 +346,8 @@ static const setting settings[] = {
     {"seed", ARG_ONE, WHERE_ANY, "N", "seed of the search (default 0)"},
     {"max-trials", ARG_ONE, WHERE_ANY, "N", "stop after N trials (0 = strategy decides)"},
     {"max-seconds", ARG_ONE, WHERE_ANY, "SEC", "completion: active wall-clock limit (max_seconds)"},
+    {"max-resource", ARG_ONE, WHERE_ANY, "N",
+     "completion: stop once the trials asked used N budget units (max_resource_total)"},
     {"target", ARG_ONE, WHERE_ANY, "VALUE", "completion: stop once the best reaches VALUE"},
     {"patience", ARG_ONE, WHERE_ANY, "N",
      "completion: stop after N complete trials without a new best"},
@@ -492,6 +495,13 @@ static int apply_search(cli_job *job, const char *n, const char *v, const char *
         if (!strcmp(n, completion[k].flag)) {
             if (parse_double(v, &d))
                 return usage_err(err, errn, "%s: --%s wants a number, not '%s'", where, n, v);
+            /* A flag given with --resume overrides the spec's (a raised
+             * limit), instead of following it as a second setting. */
+            for (size_t i = 0; i < job->n_opts; i++)
+                if (!strcmp(job->opt_names[i], completion[k].option)) {
+                    replace(&job->opt_values[i], v);
+                    return 0;
+                }
             add_option(job, completion[k].option, v);
             return 0;
         }

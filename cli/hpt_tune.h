@@ -304,6 +304,8 @@ int cli_list_options(FILE *f, const cli_job *job);
 
 int cli_journal_open(const char *path, const hpt_space *space, const char *strategy,
                      int32_t direction, uint64_t seed, hpt_study **out);
+/* A read-only snapshot of a journal, running job or not (--status, --export). */
+int cli_journal_load(const char *path, hpt_study **out);
 int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind);
 int cli_journal_export_csv(const hpt_study *study, const char *path);
 /* format "csv" or "json" */

@@ -23,6 +23,16 @@ int cli_journal_open(const char *path, const hpt_space *space, const char *strat
     return rc;
 }
 
+/* --status and --export read a job that may be running: a snapshot taken
+ * without the lock, so they neither wait for the job nor stop it. */
+int cli_journal_load(const char *path, hpt_study **out)
+{
+    int rc = hpt_study_load(path, out);
+    if (rc)
+        fprintf(stderr, "hpt-tune: journal %s: %s\n", path, hpt_last_errmsg());
+    return rc;
+}
+
 int cli_journal_warm_start(hpt_study *study, const char *parent, int32_t kind)
 {
     int rc = hpt_study_warm_start(study, parent, kind);

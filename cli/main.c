@@ -140,15 +140,16 @@ static int do_export(const cli_job *job, const hpt_study *study, const char *dfl
     return rc;
 }
 
-/* --status and --export without a command: read the journal, print. */
-static int show(const cli_job *job, hpt_space *space)
+/* --status and --export without a command: read the journal (the job may
+ * be running: a snapshot, no lock), print. */
+static int show(const cli_job *job)
 {
     hpt_study *study = NULL;
     if (!file_exists(job->journal)) {
         fprintf(stderr, "hpt-tune: no journal %s\n", job->journal);
         return CLI_EXIT_FAIL;
     }
-    if (cli_journal_open(job->journal, space, job->strategy, job->direction, job->seed, &study))
+    if (cli_journal_load(job->journal, &study))
         return CLI_EXIT_FAIL;
     int rc = CLI_EXIT_OK;
     if (job->mode == CLI_STATUS) {
@@ -169,7 +170,7 @@ static int export_foreign(const cli_job *job)
         fprintf(stderr, "hpt-tune: no journal %s\n", job->journal);
         return CLI_EXIT_FAIL;
     }
-    if (cli_journal_open(job->journal, NULL, NULL, HPT_MINIMIZE, 0, &study))
+    if (cli_journal_load(job->journal, &study))
         return CLI_EXIT_FAIL;
     int rc = do_export(job, study, NULL) ? CLI_EXIT_FAIL : CLI_EXIT_OK;
     hpt_study_destroy(study);
@@ -201,6 +202,11 @@ static int run(cli_job *job, hpt_space *space)
         rc = usage_error(NULL);
         goto out;
     }
+    /* The study's limit rules (a resumed job's may be raised, not
+     * lowered): the run loop and the spec written below follow it. */
+    double limit;
+    if (hpt_study_get(study, "max_trials", &limit) == HPT_OK)
+        job->max_trials = (int64_t)limit;
     for (size_t i = 0; !resumed && job->n_warm && i < job->n_warm_defaults; i++)
         if (cli_journal_warm_default(study, job->warm_default_names[i],
                                      job->warm_default_values[i]))
@@ -392,7 +398,7 @@ int main(int argc, char **argv)
         rc = usage_error(err);
         goto done;
     }
-    rc = show_only ? show(&job, space) : run(&job, space);
+    rc = show_only ? show(&job) : run(&job, space);
     hpt_space_destroy(space);
 done:
     cli_job_free(&job);

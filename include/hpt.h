@@ -386,8 +386,17 @@ HPT_API int hpt_strategy_name(size_t i, const char **name);
  *   "max_trials"    ask returns HPT_DONE once this many trials were asked
  *                   (running and finished alike); 0 = no limit (default);
  *                   integer 0..2^53.
- *   "target_value", "patience", "max_seconds"  completion criteria (see
- *                   Completion criteria).
+ *   "max_resource_total", "target_value", "patience", "max_seconds"
+ *                   completion criteria (see Completion criteria).
+ *
+ * Extending a study: after the first ask (a running or finished job,
+ * reopened from its journal or not) the limits "max_trials",
+ * "max_resource_total" and "max_seconds" may still be raised, 0 (no limit)
+ * counting as the largest; lowering one then fails with HPT_E_STAGE, as
+ * trials past the lower limit may exist. The raise is journaled like any
+ * option, so a reopened study keeps it; asks go on exactly as in a study
+ * that had the larger limit from the start (a limit is checked before the
+ * strategy proposes, so the asks that returned HPT_DONE changed nothing).
  *   "pruner"        string: "none" (default), "median" or "asha": early
  *                   stopping for any strategy (see Pruners). */
 
@@ -441,9 +450,22 @@ HPT_API int hpt_study_option_info(const hpt_study *study, size_t i,
 HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
                                     size_t j, const char **value);
 
-/* ---- Completion criteria (numeric options, before the first ask) ----
+/* ---- Completion criteria (numeric options, before the first ask; the
+ * limits may be raised later, see "Extending a study" above) ----
  *
  *   "max_trials"    (above) trials asked, running and finished alike.
+ *   "max_resource_total"  done once the resource of the trials asked
+ *                   (running and finished alike) reaches it, in budget
+ *                   units: a trial costs its budget (budget 0, one full
+ *                   training, costs 1); a promotion (a trial with a parent,
+ *                   Hyperband) costs only its budget minus its parent's,
+ *                   as the host resumes the parent's checkpoint and trains
+ *                   the difference (a host that retrains from scratch uses
+ *                   more than counted). The trial that crosses the limit
+ *                   is asked in full. For every strategy; with
+ *                   asynchronous Hyperband and max_trials 0 it is how a
+ *                   budget-bound job ends. Finite, >= 0; 0 = no limit
+ *                   (default).
  *   "target_value"  done once the best complete trial reached it (value <=
  *                   target when minimizing, >= when maximizing). Any
  *                   finite value; unset = NaN (default).
@@ -461,8 +483,9 @@ HPT_API int hpt_study_option_choice(const hpt_study *study, size_t i,
  * only this study's own trials count (not warm-start data). Trials still
  * running when a criterion fires may still be told. */
 
-/* Why the last ask returned HPT_DONE: "max_trials", "target_value",
- * "patience", "max_seconds", "converged" (the strategy's own test) or
+/* Why the last ask returned HPT_DONE: "max_trials", "max_resource_total",
+ * "target_value", "patience", "max_seconds", "converged" (the strategy's
+ * own test) or
  * "exhausted" (the strategy has nothing left, e.g. a finished grid); ""
  * when no ask returned HPT_DONE. A static string; never NULL. */
 HPT_API const char *hpt_study_done_reason(const hpt_study *study);
@@ -688,7 +711,11 @@ HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
 /* The k best complete trials, best first (ties: lower id first), into
  * ids[0..*n) with *n = min(k, complete trials): the output-array convention
  * with cap = k, where the list asked for is never longer than k (so never
- * HPT_E_RANGE).
+ * HPT_E_RANGE). The order is hpt_study_best's, so ids[0] is the best trial:
+ * values at different budgets do not compare (Hyperband), so the trials of
+ * the largest budget (budget 0, full training, counts as the largest) come
+ * first by value, then those of the next budget down, and so on. Without
+ * budgets this is the order of the values.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
 HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
                             size_t *n);
@@ -1169,6 +1196,15 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * its Hyperband share n(s) (ties to the more aggressive one), so brackets
  * get configurations in the proportions of the table above. The study runs
  * until max_trials (set it).
+ *
+ * Failed promotions (both modes): a promotion told failed lost a worker,
+ * not the configuration, so its parent goes back to the candidates of its
+ * rung and the failed trial no longer counts in the rung it was to fill;
+ * a later ask promotes the parent again if it still ranks (same
+ * configuration and budget, a new trial id with the same parent). This
+ * happens at most 2 times per parent: after a third failed promotion it
+ * stays promoted, so a configuration that always breaks cannot take every
+ * ask. Pruned promotions are final (the host's own decision).
  *
  * Numeric options (hpt_study_set):
  *   "hyperband.min_resource"  r_min, the smallest budget; default 1;

@@ -2,6 +2,9 @@
  *
  * Checked at every ask, before the strategy proposes, in this order:
  *   max_trials    trials asked >= max_trials (the option lives in study.c)
+ *   max_resource_total  the resource of the trials asked reached it (the
+ *                 study sums it: a trial's budget, 1 for budget 0, and only
+ *                 the increment over its parent for a promotion)
  *   target_value  the best complete trial reached the target (<= when
  *                 minimizing, >= when maximizing)
  *   patience      the last `patience` complete trials in a row did not
@@ -9,8 +12,10 @@
  *   max_seconds   the study's active time reached max_seconds
  * then the strategy itself may answer HPT_DONE ("exhausted", "converged").
  * Only this study's own trials count: warm-start observations never reach
- * a target or reset patience. The options ("max_seconds", "target_value",
- * "patience") are described in the study's option table (study_options.c). */
+ * a target or reset patience. The options ("max_seconds",
+ * "max_resource_total", "target_value", "patience") are described in the
+ * study's option table (study.c); the limits may also be raised after the
+ * first ask (study_options.c). */
 #include <math.h>
 #include <string.h>
 
@@ -49,6 +54,12 @@ int hpti_criteria_check(hpti_completion *c, const hpti_completion_view *v, char 
         hpti_fail(msg, HPT_DONE, "hpt_study_ask: max_trials (%lld) reached",
                   (long long)v->max_trials);
         return done(c, "max_trials");
+    }
+    if (c->max_resource > 0 && v->resource >= c->max_resource) {
+        hpti_fail(msg, HPT_DONE,
+                  "hpt_study_ask: max_resource_total (%g) reached (%.17g asked)",
+                  c->max_resource, v->resource);
+        return done(c, "max_resource_total");
     }
     if (!isnan(c->target) && v->best >= 0) {
         double b = v->best_value;

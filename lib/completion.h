@@ -13,6 +13,7 @@
 
 typedef struct {
     double max_seconds;     /* 0 = no limit                                  */
+    double max_resource;    /* "max_resource_total"; 0 = no limit            */
     double target;          /* NaN = none                                    */
     int64_t patience;       /* 0 = off                                       */
     int64_t since_best;     /* complete trials since the best last improved  */
@@ -30,6 +31,7 @@ typedef struct {
 typedef struct {
     int64_t n_trials, max_trials; /* max_trials 0 = unlimited               */
     int64_t best;                 /* best complete trial, or -1             */
+    double resource;              /* resource of the trials asked so far    */
     double best_value;            /* its value, in the user's direction     */
     int maximize;
     int replaying;                /* rebuilding from a record: the clock
@@ -40,6 +42,12 @@ typedef struct {
 double hpti_clock_elapsed(const hpti_completion *c);
 /* Start the clock (first ask, or resume) from `base` seconds. */
 void hpti_clock_start(hpti_completion *c, double base);
+
+/* 1 when a limit (0 = none) set to v is not lower than old. */
+static inline int hpti_limit_raised(double old, double v)
+{
+    return v == 0 || (old != 0 && v >= old);
+}
 
 /* Before the strategy proposes: HPT_OK to go on, or HPT_DONE with msg and
  * c->reason set. */

@@ -16,6 +16,29 @@
 
 /* ---- ask ---- */
 
+/* The resource one trial costs: its budget (budget 0, one full training,
+ * counts 1); a promotion resumes its parent's checkpoint, so it costs
+ * only what it trains beyond the parent. */
+static inline double hpti_trial_resource(const hpt_study *s, const hpti_trial *t)
+{
+    double b = t->budget > 0 ? t->budget : 1;
+    if (t->parent < 0)
+        return b;
+    double pb = s->trials[t->parent].budget;
+    pb = pb > 0 ? pb : 1;
+    return b > pb ? b - pb : 0;
+}
+
+/* The resource of every trial asked. Summed lazily up to the last trial:
+ * a replayed ask sets its recorded budget after the ask returned, and the
+ * next check sees it. */
+static inline double hpti_resource_asked(hpt_study *s)
+{
+    for (; s->resource_counted < s->n_trials; s->resource_counted++)
+        s->resource_asked += hpti_trial_resource(s, &s->trials[s->resource_counted]);
+    return s->resource_asked;
+}
+
 /* Before propose: HPT_OK to go on; HPT_DONE (message and reason set) when
  * a completion criterion is met; the sink's status when it cannot record
  * (HPT_E_IO after a failed write, HPT_E_LOCKED in a fork()ed child). */
@@ -26,6 +49,7 @@ static inline int hpti_completion_check(hpt_study *s)
     if (!s->replaying && o && (rc = o->ready(s->sink.ctx, "hpt_study_ask", s->errmsg)))
         return rc;
     hpti_completion_view v = {(int64_t)s->n_trials, s->max_trials, s->best,
+                              hpti_resource_asked(s),
                               s->best >= 0 ? s->trials[s->best].value : NAN,
                               s->direction == HPT_MAXIMIZE, s->replaying};
     return hpti_criteria_check(&s->done, &v, s->errmsg);

@@ -33,6 +33,12 @@
  * Ranking: by loss, ties to the lower trial id. Only complete trials are
  * ranked or promoted; failed and pruned ones never are.
  *
+ * A promotion that fails (tell_failed) cost a worker, not the configuration:
+ * its parent goes back to the candidates of its rung and the failed trial
+ * leaves the rung it was to fill, so the next asks may promote the parent
+ * again (HB_MAX_RETURNS times per parent; after that it stays promoted, so
+ * a configuration that breaks every time cannot take every ask).
+ *
  * New configurations come from a sampler (hyperband.sampler), a row of
  * samplers[] below: "bayes" (default: a GP / log-EI model fitted on the
  * largest budget with enough complete trials, BOHB-like; see bayes_sample),
@@ -53,6 +59,7 @@
 /* Relative slack for floor/ceil of products of powers of eta: log_3(81) is
  * 4 - 4e-16 in doubles, and must give 4. */
 #define HB_TOL 1e-9
+#define HB_MAX_RETURNS 2     /* failed promotions that give a parent back */
 
 struct hyperband_state;
 
@@ -99,7 +106,8 @@ typedef struct hyperband_state {
     int rung;          /* its rung being filled */
     uint64_t iter;     /* finished iterations */
 
-    /* promoted[id] = 1 once trial id was continued by a promotion */
+    /* promoted[id] & 1: trial id is continued by a promotion now;
+     * promoted[id] >> 1: its promotions that failed and gave it back */
     unsigned char *promoted;
     size_t n_flags, cap_flags;
 
@@ -446,7 +454,7 @@ static int hb_start(void *state, const hpti_env *env, char *msg)
     if (st->async && st->iterations > 0)
         return hpti_fail(msg, HPT_E_INVALID,
                          "hyperband: iterations only applies to the synchronous mode "
-                         "(async = 0); use max_trials");
+                         "(async = 0); use max_trials or max_resource_total");
     /* s_max = floor(log_eta(R / r_min)), counted rather than computed with
      * log() so that exact powers are not lost to rounding. */
     int smax = 0;
@@ -504,12 +512,12 @@ static int64_t candidate(const hyperband_state *st, const hpti_history *h, const
         if (h->state[id] != HPT_TRIAL_COMPLETE)
             continue;
         (*m)++;
-        if (!st->promoted[id] && (c < 0 || better(h, id, c)))
+        if (!(st->promoted[id] & 1) && (c < 0 || better(h, id, c)))
             c = id;
     }
     for (size_t i = 0; c >= 0 && i < r->n; i++) {
         int64_t id = r->id[i];
-        if (h->state[id] == HPT_TRIAL_COMPLETE && st->promoted[id] && better(h, id, c))
+        if (h->state[id] == HPT_TRIAL_COMPLETE && (st->promoted[id] & 1) && better(h, id, c))
             (*rank)++;
     }
     return c;
@@ -546,7 +554,7 @@ static int promote(hyperband_state *st, const hpti_env *env, hb_bracket *b, int 
     if (rc)
         return rc;
     b->rung[k].id[b->rung[k].n++] = (int64_t)env->hist->n_trials;
-    st->promoted[parent] = 1;
+    st->promoted[parent] |= 1;
     memcpy(out->u, hpti_history_u(env->hist, parent), env->dim * sizeof *out->u);
     out->budget = rung_budget(st, b, k);
     out->parent = parent;
@@ -636,6 +644,33 @@ static int hb_propose(void *state, const hpti_env *env, hpti_proposal *out, char
     return st->async ? async_next(st, env, out, msg) : sync_next(st, env, out, msg);
 }
 
+/* Take the failed trial id out of the rung it was to fill (1 if found). */
+static int leave_rung(hyperband_state *st, int64_t id)
+{
+    for (size_t bi = 0; bi < st->nb; bi++)
+        for (int k = 1; k <= st->br[bi].s; k++) {
+            hb_rung *r = &st->br[bi].rung[k];
+            for (size_t i = 0; i < r->n; i++)
+                if (r->id[i] == id) {
+                    memmove(r->id + i, r->id + i + 1, (r->n - i - 1) * sizeof *r->id);
+                    r->n--;
+                    return 1;
+                }
+        }
+    return 0;
+}
+
+static void hb_observe(void *state, const hpti_env *env, int64_t id)
+{
+    hyperband_state *st = state;
+    const hpti_history *h = env->hist;
+    int64_t parent = h->parent[id];
+    if (h->state[id] != HPT_TRIAL_FAILED || parent < 0 || (size_t)parent >= st->n_flags ||
+        (st->promoted[parent] >> 1) >= HB_MAX_RETURNS || !leave_rung(st, id))
+        return;
+    st->promoted[parent] = (unsigned char)(((st->promoted[parent] >> 1) + 1) << 1);
+}
+
 static void hb_free(void *state)
 {
     hyperband_state *st = state;
@@ -653,5 +688,6 @@ const hpti_strategy_type hpti_strategy_hyperband = {
     .init = hb_init,
     .start = hb_start,
     .propose = hb_propose,
+    .observe = hb_observe,
     .free = hb_free,
 };

@@ -18,6 +18,9 @@
 #define HPTI_OPT_ANY_TIME 1u /* may change after the first ask */
 #define HPTI_OPT_LOCAL 2u    /* a setting of this process, not recorded */
 #define HPTI_OPT_ABOVE_LO 4u /* lo itself is excluded (an open range) */
+#define HPTI_OPT_RAISE 16u   /* a limit (0 = none, the largest): after the
+                                first ask it may still be raised, never
+                                lowered (a finished job extended) */
 #define HPTI_OPT_NAMES 8u    /* a string's values name things: another
                                 value is HPT_E_NAME, not HPT_E_INVALID */
 

@@ -40,13 +40,18 @@ int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
 }
 
 typedef struct {
+    double budget; /* 0 (full training) as +inf */
     double loss;
     int64_t id;
 } ranked;
 
+/* The order of hpt_study_best (study.c): values at different budgets do not
+ * compare, so the larger budget ranks first, then the loss. */
 static int by_loss(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;
+    if (x->budget != y->budget)
+        return x->budget > y->budget ? -1 : 1;
     if (x->loss != y->loss)
         return x->loss < y->loss ? -1 : 1;
     return x->id < y->id ? -1 : x->id > y->id;
@@ -67,8 +72,10 @@ int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
         rc = FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
     else {
         for (size_t i = 0; i < s->n_trials; i++)
-            if (s->trials[i].state == HPT_TRIAL_COMPLETE)
-                r[j++] = (ranked){s->trials[i].loss, (int64_t)i};
+            if (s->trials[i].state == HPT_TRIAL_COMPLETE) {
+                double b = s->trials[i].budget;
+                r[j++] = (ranked){b > 0 ? b : INFINITY, s->trials[i].loss, (int64_t)i};
+            }
         qsort(r, m, sizeof *r, by_loss);
         *n = m < k ? m : k;
         for (size_t i = 0; i < *n; i++)

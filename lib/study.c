@@ -219,9 +219,11 @@ static int set_pruner(void *owner, double choice, char *msg)
 
 const hpti_option hpti_study_options[] = {
     {"max_trials", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(max_trials), 0, 0, HPTI_MAX_INT53,
-     0, NULL, NULL},
+     HPTI_OPT_RAISE, NULL, NULL},
+    {"max_resource_total", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.max_resource), 0,
+     0, DBL_MAX, HPTI_OPT_RAISE, NULL, NULL},
     {"max_seconds", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.max_seconds), 0, 0,
-     DBL_MAX, 0, NULL, NULL},
+     DBL_MAX, HPTI_OPT_RAISE, NULL, NULL},
     {"target_value", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.target), NAN, -DBL_MAX,
      DBL_MAX, 0, NULL, NULL},
     {"patience", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(done.patience), 0, 0, HPTI_MAX_INT53,

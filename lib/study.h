@@ -50,6 +50,9 @@ struct hpt_study {
     size_t n_trials, cap_trials;
     int64_t n_running, n_complete, n_failed, n_pruned;
     int64_t best;        /* id of the best complete trial, or -1 */
+    /* max_resource_total: resource of trials [0, resource_counted) (durable.h) */
+    double resource_asked;
+    size_t resource_counted;
 
     /* hpt_study_enqueue (enqueue.c): configurations asked before the
      * strategy's own, first in first out; dim values each, NaN = free */

@@ -4,7 +4,7 @@
  * rules of when an option may change.
  *
  * Rules: an option is fixed at the first ask unless its descriptor says
- * HPTI_OPT_ANY_TIME; on a started journaled study, setting an option to the
+ * HPTI_OPT_ANY_TIME (or HPTI_OPT_RAISE: a limit, which may still grow); on a started journaled study, setting an option to the
  * value its journal holds is a no-op that succeeds (host code that resumes
  * runs its set-up again); options not marked HPTI_OPT_LOCAL are journaled. */
 #include <math.h>
@@ -115,17 +115,28 @@ static int set_locked(hpt_study *s, const char *fn, const char *option, const do
     const hpti_option *o = find(s, option, &base);
     if (!o)
         return unknown(s, fn, option);
-    if (s->started && !(o->flags & HPTI_OPT_ANY_TIME)) {
+    int limit = s->started && num && (o->flags & HPTI_OPT_RAISE);
+    if (s->started && !(o->flags & HPTI_OPT_ANY_TIME) && !limit) {
         if (journal_holds(s, option, num, str))
             return HPT_OK;
         return hpti_fail(s->errmsg, HPT_E_STAGE,
                          "%s: options are fixed once the first trial was asked ('%.64s')", fn,
                          option);
     }
+    double old = limit ? hpti_option_get(o, base) : 0;
+    if (limit && *num == old)
+        return HPT_OK; /* unchanged: nothing to record */
     int rc = num ? hpti_option_set(o, base, *num, s->errmsg)
                  : hpti_option_set_str(o, base, str, s->errmsg);
     if (rc)
         return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+    if (limit && !hpti_limit_raised(old, *num)) { /* valid, but lower: undone */
+        hpti_option_set(o, base, old, s->errmsg);
+        return hpti_fail(s->errmsg, HPT_E_STAGE,
+                         "%s: options are fixed once the first trial was asked, but for "
+                         "limits raised ('%.64s' lowered)",
+                         fn, option);
+    }
     if (o->flags & HPTI_OPT_LOCAL)
         return HPT_OK;
     return num ? hpti_journal_set(s, option, *num) : hpti_journal_set_str(s, option, str);

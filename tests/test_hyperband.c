@@ -269,16 +269,22 @@ static void simulate(hpt_study *st, int async, int workers, int64_t n_trials, in
         } else
             assert_ok(hpt_study_tell(st, id, loss_of(st, id)));
     }
-    /* No trial was promoted twice; failed and pruned ones never. */
+    /* A trial is promoted again only after its promotion failed, at most
+     * twice (HB_MAX_RETURNS); failed and pruned ones never are. */
     int64_t n = count_of(st);
     int *kids = calloc((size_t)n, sizeof *kids);
+    int64_t *last = calloc((size_t)n, sizeof *last);
     for (int64_t i = 0; i < n; i++) {
         int64_t p = parent_of(st, i);
         if (p >= 0) {
-            assert_int_equal(++kids[p], 1);
+            if (kids[p])
+                assert_int_equal(state_of(st, last[p]), HPT_TRIAL_FAILED);
+            assert_true(++kids[p] <= 3);
+            last[p] = i;
             assert_int_equal(state_of(st, p), HPT_TRIAL_COMPLETE);
         }
     }
+    free(last);
     free(kids);
     free(running);
 }
@@ -667,6 +673,101 @@ static void best_at_largest_budget(void **state)
     hpt_study_destroy(st);
 }
 
+/* top_k agrees with best: the largest budget first by value, then the next
+ * budget down. Losses worsen with budget, so ranking all budgets together
+ * would put a budget-1 trial first. */
+static void top_k_by_budget(void **state)
+{
+    (void)state;
+    for (int async = 0; async <= 1; async++) {
+        hpt_study *st = hb_study(9, 3, async, 22);
+        int64_t id, best, n = 0;
+        for (int i = 0; i < 40; i++) {
+            if (hpt_study_ask(st, &id) != HPT_OK)
+                break;
+            assert_ok(hpt_study_tell(st, id, loss_of(st, id) + budget_of(st, id)));
+            n++;
+        }
+        int64_t ids[64];
+        size_t got;
+        assert_ok(hpt_study_top_k(st, 64, ids, &got));
+        assert_int_equal(got, n);
+        assert_ok(hpt_study_best(st, &best, NULL));
+        assert_int_equal(ids[0], best);
+        assert_near(budget_of(st, ids[0]), 9, 0);
+        int fell = 0;
+        for (size_t i = 1; i < got; i++) {
+            double b0 = budget_of(st, ids[i - 1]), b1 = budget_of(st, ids[i]), v0, v1;
+            assert_true(b1 <= b0);
+            fell += b1 < b0;
+            assert_ok(hpt_trial_value(st, ids[i - 1], &v0));
+            assert_ok(hpt_trial_value(st, ids[i], &v1));
+            if (b1 == b0)
+                assert_true(v0 <= v1);
+            else
+                assert_true(v1 < v0); /* what a plain sort by value would have swapped */
+        }
+        assert_int_equal(fell, 2); /* budgets 9, 3, 1 */
+        size_t one;
+        assert_ok(hpt_study_top_k(st, 1, ids, &one));
+        assert_int_equal(one, 1);
+        assert_int_equal(ids[0], best);
+        hpt_study_destroy(st);
+    }
+}
+
+/* Ask until a promotion comes; every new configuration is told at once. */
+static int64_t next_promotion(hpt_study *st)
+{
+    int64_t id;
+    for (int i = 0; i < 50; i++) {
+        assert_ok(hpt_study_ask(st, &id));
+        if (parent_of(st, id) >= 0)
+            return id;
+        assert_ok(hpt_study_tell(st, id, loss_of(st, id)));
+    }
+    fail_msg("no promotion in 50 asks");
+    return -1;
+}
+
+/* A failed promotion gives its parent back to its rung: the next promotion
+ * continues the same parent at the same budget, and can succeed; after
+ * HB_MAX_RETURNS (2) failures the parent stays promoted. Both modes. */
+static void failed_promotion_returns_parent(void **state)
+{
+    (void)state;
+    for (int async = 0; async <= 1; async++) {
+        hpt_study *st = hb_study(9, 3, async, 23);
+        int64_t c1 = next_promotion(st), parent = parent_of(st, c1);
+        double b = budget_of(st, c1);
+        assert_ok(hpt_study_tell_failed(st, c1, "node preempted"));
+        int64_t c2 = next_promotion(st);
+        assert_int_equal(parent_of(st, c2), parent);
+        assert_near(budget_of(st, c2), b, 0);
+        double p1[2], p2[2];
+        assert_ok(hpt_trial_params(st, c1, p1, 2));
+        assert_ok(hpt_trial_params(st, c2, p2, 2));
+        assert_memory_equal(p1, p2, sizeof p1);
+        assert_ok(hpt_study_tell(st, c2, loss_of(st, c2)));
+        assert_int_equal(state_of(st, c2), HPT_TRIAL_COMPLETE);
+        hpt_study_destroy(st);
+
+        /* Three failures in a row: two returns, then the parent is spent. */
+        st = hb_study(9, 3, async, 23);
+        for (int k = 0; k < 3; k++) {
+            int64_t c = next_promotion(st);
+            assert_int_equal(parent_of(st, c), parent);
+            assert_ok(hpt_study_tell_failed(st, c, NULL));
+        }
+        int64_t id;
+        for (int i = 0; i < 30 && hpt_study_ask(st, &id) == HPT_OK; i++) {
+            assert_true(parent_of(st, id) != parent);
+            assert_ok(hpt_study_tell(st, id, loss_of(st, id)));
+        }
+        hpt_study_destroy(st);
+    }
+}
+
 static void options(void **state)
 {
     (void)state;
@@ -728,6 +829,8 @@ int main(void)
         cmocka_unit_test(bayes_modes),
         cmocka_unit_test(default_sampler),
         cmocka_unit_test(best_at_largest_budget),
+        cmocka_unit_test(top_k_by_budget),
+        cmocka_unit_test(failed_promotion_returns_parent),
         cmocka_unit_test(options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

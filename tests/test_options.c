@@ -248,6 +248,12 @@ static void first_ask_freezes_all_but_any_time_options(void **state)
                 const char *v;
                 assert_ok(hpt_study_get_str(st, name, &v));
                 assert_status(hpt_study_set_str(st, name, v), HPT_E_STAGE);
+            } else if (!strcmp(name, "max_trials") || !strcmp(name, "max_seconds") ||
+                       !strcmp(name, "max_resource_total")) {
+                /* limits may still be raised (0 = no limit is the largest),
+                 * never lowered */
+                assert_status(hpt_study_set(st, name, 1e6), HPT_E_STAGE);
+                assert_ok(hpt_study_set(st, name, def));
             } else
                 assert_status(hpt_study_set(st, name, def), HPT_E_STAGE);
         }

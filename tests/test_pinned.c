@@ -160,11 +160,11 @@ static const char *const pin_hb_async_bayes[] = {
     "52: 0x0p+0 0x1.f6c9aae6308c8p-2 b=0x1.2p+3 p=51",
     "53: 0x1.abbea23db0a36p-2 0x1.0e5c37b03889dp-1 b=0x1p+0 p=-1",
     "54: 0x1.abbea23db0a36p-2 0x1.0e5c37b03889dp-1 b=0x1.8p+1 p=53",
-    "55: 0x1.3b3afceacfb59p-3 0x1.6a15f82faa4bdp-1 b=0x1p+0 p=-1",
-    "56: 0x1.7125f8b88f633p-1 0x1.946ad7ee16953p-1 b=0x1.8p+1 p=-1",
-    "57: 0x1.7125f8b88f633p-1 0x1.946ad7ee16953p-1 b=0x1.2p+3 p=56",
-    "58: 0x0p+0 0x1.0ede0479293ccp-1 b=0x1p+0 p=-1",
-    "59: 0x1.bc2cb0d0a2db6p-2 0x1.d5c38afe225c2p-1 b=0x1.8p+1 p=-1",
+    "55: 0x1.abbea23db0a36p-2 0x1.0e5c37b03889dp-1 b=0x1.8p+1 p=53",
+    "56: 0x1.3b3afdb9eb6e3p-3 0x1.6a15f86ab611bp-1 b=0x1p+0 p=-1",
+    "57: 0x1.3b3afdb9eb6e3p-3 0x1.6a15f86ab611bp-1 b=0x1.8p+1 p=56",
+    "58: 0x1.7125f8b88f633p-1 0x1.946ad7ee16953p-1 b=0x1.8p+1 p=-1",
+    "59: 0x1.7125f8b88f633p-1 0x1.946ad7ee16953p-1 b=0x1.2p+3 p=58",
 };
 static const char *const pin_hb_sync_bayes[] = {
     "27: 0x1.4c6ee07243cadp-1 0x1.79f9c197e09c3p-1 b=0x1p+0 p=-1",

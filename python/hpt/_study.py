@@ -264,7 +264,9 @@ class Study:
     change is appended to the journal, and when the file already holds this
     study it is resumed (same space, strategy, direction and seed; options
     that the journal holds may be given again with the same values, so one
-    script serves a fresh start and a resume). Trials that were running
+    script serves a fresh start and a resume; the limits max_trials,
+    max_resource_total and max_seconds may be given larger, which extends
+    the resumed study, but not smaller). Trials that were running
     when the process died are handled by `resume`: "rerun" (default: the
     next asks hand them out again, same id and configuration, before any
     new trial, so they do not eat into max_trials), "fail" (failed with
@@ -388,9 +390,10 @@ class Study:
     # ---- options ---------------------------------------------------------------
 
     def set_option(self, name: str, value: Union[float, bool, str]) -> None:
-        """Set an option by its library name (only before the first ask):
-        numbers and bools through hpt_study_set, strings through
-        hpt_study_set_str."""
+        """Set an option by its library name (only before the first ask,
+        except that max_trials, max_resource_total and max_seconds may be
+        raised later): numbers and bools through hpt_study_set, strings
+        through hpt_study_set_str."""
         h = self._handle()
         if isinstance(value, str):
             _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name, "option name"),
