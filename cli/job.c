@@ -47,6 +47,13 @@ typedef struct {
     size_t n_retry;
     int64_t *retry_queue;
     size_t n_queue;
+    /* trials a previous run left running (journal resume): they go first */
+    int64_t *rerun;
+    size_t n_rerun, next_rerun;
+    int done_asking, handled_signals;
+    char done_reason[600];
+    struct pollfd *pfd; /* parallel + 1: the wake pipe, then the trials' output */
+    size_t *pslot;
 } run_ctx;
 
 static void fatal(run_ctx *c, const char *what, int rc)
@@ -353,6 +360,148 @@ static void drain_wake(void)
 
 /* ---- the loop ------------------------------------------------------------------------------- */
 
+/* Interruptions: stop everything, tell nothing; a second signal: no grace. */
+static void on_signals(run_ctx *c)
+{
+    size_t np = (size_t)c->job->parallel;
+    if ((cli_interrupted || c->fatal) && !c->stopping) {
+        c->stopping = 1;
+        for (size_t i = 0; i < np; i++)
+            if (c->active[i])
+                cli_trial_stop(&c->slots[i], CLI_STOP_INTERRUPT, c->job->grace);
+    }
+    if (cli_signals > 1 && c->handled_signals < 2) {
+        c->handled_signals = 2;
+        for (size_t i = 0; i < np; i++)
+            if (c->active[i] && !c->slots[i].killed)
+                c->slots[i].kill_at = cli_now();
+    }
+}
+
+/* Fill free slots: retries first, then cut-off trials, then asks. */
+static void fill_slots(run_ctx *c)
+{
+    const cli_job *job = c->job;
+    size_t np = (size_t)job->parallel;
+    while (!c->stopping && c->running < np && c->n_queue) {
+        int64_t id = c->retry_queue[0];
+        memmove(c->retry_queue, c->retry_queue + 1, --c->n_queue * sizeof *c->retry_queue);
+        launch(c, free_slot(c), id, 2);
+    }
+    while (!c->stopping && !c->done_asking && c->running < np) {
+        size_t slot = free_slot(c);
+        int64_t id, count = 0;
+        if (c->next_rerun < c->n_rerun) {
+            id = c->rerun[c->next_rerun++];
+            if (cli_journal_rerun(c->study, id)) {
+                fatal(c, "re-running a cut-off trial", HPT_E_STATE);
+                break;
+            }
+            launch(c, slot, id, 1);
+            continue;
+        }
+        hpt_study_trial_count(c->study, &count);
+        if (job->max_trials && count >= job->max_trials) {
+            c->done_asking = 1;
+            snprintf(c->done_reason, sizeof c->done_reason, "max trials (%lld) reached",
+                     (long long)job->max_trials);
+            break;
+        }
+        int rc = hpt_study_ask(c->study, &id);
+        if (rc == HPT_OK) {
+            launch(c, slot, id, 0);
+            continue;
+        }
+        if (rc == HPT_DONE) {
+            const char *why = cli_journal_done_reason(c->study);
+            c->done_asking = 1;
+            if (why)
+                snprintf(c->done_reason, sizeof c->done_reason, "done: %s", why);
+            else
+                snprintf(c->done_reason, sizeof c->done_reason, "%s",
+                         hpt_study_errmsg(c->study));
+        } else if (rc == HPT_WAIT) {
+            if (c->running == 0)
+                fatal(c, "the strategy waits for running trials but none is running", rc);
+        } else
+            fatal(c, "ask", rc);
+        break;
+    }
+}
+
+/* Wait for output, exits, signals or the next tick; then move every
+ * running trial on (read, reap, timers) and finish those that are done. */
+static void step(run_ctx *c)
+{
+    size_t np = (size_t)c->job->parallel, n = 0;
+    c->pfd[n].fd = cli_wake_fd[0];
+    c->pfd[n].events = POLLIN;
+    c->pslot[n++] = (size_t)-1;
+    for (size_t i = 0; i < np; i++)
+        if (c->active[i] && c->slots[i].fd >= 0) {
+            c->pfd[n].fd = c->slots[i].fd;
+            c->pfd[n].events = POLLIN;
+            c->pslot[n++] = i;
+        }
+    int timeout = c->progress.live ? 250 : TICK_MS;
+    if (poll(c->pfd, n, timeout) < 0 && errno != EINTR) {
+        fprintf(stderr, "hpt-tune: poll: %s\n", strerror(errno));
+        c->fatal = 1;
+    }
+    drain_wake();
+    double now = cli_now();
+    for (size_t i = 0; i < np; i++) {
+        if (!c->active[i])
+            continue;
+        cli_trial *t = &c->slots[i];
+        cli_trial_read(t, on_line, c);
+        cli_trial_reap(t);
+        cli_trial_tick(t, now, c->job->grace);
+        if (cli_trial_done(t))
+            finish(c, i);
+    }
+    cli_progress_status(&c->progress, c->study, c->running, 0);
+}
+
+/* The closing lines; the exit status. */
+static int closing(run_ctx *c)
+{
+    const cli_job *job = c->job;
+    int rc;
+    int64_t total = 0;
+    hpt_study_trial_count(c->study, &total);
+    double secs = cli_now() - c->t0;
+    if (cli_interrupted) {
+        if (job->journal) {
+            char *q = cli_quote_word(job->journal);
+            fprintf(stderr,
+                    "hpt-tune: interrupted by signal %d after %.1f s; continue with: "
+                    "hpt-tune --resume %s\n",
+                    (int)cli_interrupted, secs, q);
+            free(q);
+        } else
+            fprintf(stderr,
+                    "hpt-tune: interrupted by signal %d after %.1f s; no --journal, so the "
+                    "job cannot be resumed\n",
+                    (int)cli_interrupted, secs);
+        rc = CLI_EXIT_SIGNAL + (int)cli_interrupted;
+    } else if (c->fatal)
+        rc = CLI_EXIT_FAIL;
+    else {
+        if (!job->quiet)
+            fprintf(cli_human(),
+                    "finished: %lld trials (%lld complete, %lld failed, %lld pruned here) in "
+                    "%.1f s; %s\n",
+                    (long long)total, (long long)c->progress.n_complete,
+                    (long long)c->progress.n_failed, (long long)c->progress.n_pruned, secs,
+                    c->done_reason);
+        rc = hpt_study_best(c->study, NULL, NULL) == HPT_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    }
+    cli_print_best(cli_human(), job, c->study);
+    fflush(cli_human());
+    return rc;
+}
+
 int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
 {
     run_ctx c;
@@ -371,157 +520,34 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
     c.slots = cli_xmalloc(np * sizeof *c.slots);
     c.active = cli_xmalloc(np * sizeof *c.active);
     memset(c.active, 0, np * sizeof *c.active);
+    c.pfd = cli_xmalloc((np + 1) * sizeof *c.pfd);
+    c.pslot = cli_xmalloc((np + 1) * sizeof *c.pslot);
 
-    /* Trials that a previous run left RUNNING (journal resume) go first. */
-    int64_t count = 0, *rerun = NULL;
-    size_t n_rerun = 0, next_rerun = 0;
+    int64_t count = 0;
     hpt_study_trial_count(study, &count);
     for (int64_t id = 0; id < count; id++) {
         int32_t st;
         if (hpt_trial_state(study, id, &st) == HPT_OK && st == HPT_TRIAL_RUNNING) {
-            rerun = cli_xrealloc(rerun, (n_rerun + 1) * sizeof *rerun);
-            rerun[n_rerun++] = id;
+            c.rerun = cli_xrealloc(c.rerun, (c.n_rerun + 1) * sizeof *c.rerun);
+            c.rerun[c.n_rerun++] = id;
         }
     }
-    if (n_rerun && !job->quiet)
-        fprintf(stderr, "hpt-tune: %zu trial(s) were cut off; running them again\n", n_rerun);
-
-    int done_asking = 0, handled_signals = 0;
-    char done_reason[600] = "";
-    struct pollfd *pfd = cli_xmalloc((np + 1) * sizeof *pfd);
-    size_t *pslot = cli_xmalloc((np + 1) * sizeof *pslot);
+    if (c.n_rerun && !job->quiet)
+        fprintf(stderr, "hpt-tune: %zu trial(s) were cut off; running them again\n",
+                c.n_rerun);
 
     for (;;) {
-        /* Interruptions: stop everything, tell nothing. */
-        if ((cli_interrupted || c.fatal) && !c.stopping) {
-            c.stopping = 1;
-            for (size_t i = 0; i < np; i++)
-                if (c.active[i])
-                    cli_trial_stop(&c.slots[i], CLI_STOP_INTERRUPT, job->grace);
-        }
-        if (cli_signals > 1 && handled_signals < 2) {
-            handled_signals = 2; /* a second Ctrl-C: no grace period */
-            for (size_t i = 0; i < np; i++)
-                if (c.active[i] && !c.slots[i].killed)
-                    c.slots[i].kill_at = cli_now();
-        }
-
-        /* Fill free slots: retries first, then cut-off trials, then asks. */
-        while (!c.stopping && c.running < np && c.n_queue) {
-            int64_t id = c.retry_queue[0];
-            memmove(c.retry_queue, c.retry_queue + 1, --c.n_queue * sizeof *c.retry_queue);
-            launch(&c, free_slot(&c), id, 2);
-        }
-        while (!c.stopping && !done_asking && c.running < np) {
-            size_t slot = free_slot(&c);
-            int64_t id;
-            if (next_rerun < n_rerun) {
-                id = rerun[next_rerun++];
-                if (cli_journal_rerun(study, id)) {
-                    fatal(&c, "re-running a cut-off trial", HPT_E_STATE);
-                    break;
-                }
-                launch(&c, slot, id, 1);
-                continue;
-            }
-            hpt_study_trial_count(study, &count);
-            if (job->max_trials && count >= job->max_trials) {
-                done_asking = 1;
-                snprintf(done_reason, sizeof done_reason, "max trials (%lld) reached",
-                         (long long)job->max_trials);
-                break;
-            }
-            int rc = hpt_study_ask(study, &id);
-            if (rc == HPT_OK) {
-                launch(&c, slot, id, 0);
-                continue;
-            }
-            if (rc == HPT_DONE) {
-                const char *why = cli_journal_done_reason(study);
-                done_asking = 1;
-                if (why)
-                    snprintf(done_reason, sizeof done_reason, "done: %s", why);
-                else
-                    snprintf(done_reason, sizeof done_reason, "%s", hpt_study_errmsg(study));
-            } else if (rc == HPT_WAIT) {
-                if (c.running == 0)
-                    fatal(&c, "the strategy waits for running trials but none is running",
-                          rc);
-            } else
-                fatal(&c, "ask", rc);
+        on_signals(&c);
+        fill_slots(&c);
+        if (c.running == 0 && (c.stopping || c.fatal || (c.done_asking && !c.n_queue)))
             break;
-        }
-        if (c.running == 0 && (c.stopping || (done_asking && !c.n_queue)))
-            break;
-        if (c.running == 0 && c.fatal)
-            break;
-
-        /* Wait for output, exits, signals or the next tick. */
-        size_t n = 0;
-        pfd[n].fd = cli_wake_fd[0];
-        pfd[n].events = POLLIN;
-        pslot[n++] = (size_t)-1;
-        for (size_t i = 0; i < np; i++)
-            if (c.active[i] && c.slots[i].fd >= 0) {
-                pfd[n].fd = c.slots[i].fd;
-                pfd[n].events = POLLIN;
-                pslot[n++] = i;
-            }
-        int timeout = c.progress.live ? 250 : TICK_MS;
-        if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
-            fprintf(stderr, "hpt-tune: poll: %s\n", strerror(errno));
-            c.fatal = 1;
-        }
-        drain_wake();
-        double now = cli_now();
-        for (size_t i = 0; i < np; i++) {
-            if (!c.active[i])
-                continue;
-            cli_trial *t = &c.slots[i];
-            cli_trial_read(t, on_line, &c);
-            cli_trial_reap(t);
-            cli_trial_tick(t, now, job->grace);
-            if (cli_trial_done(t))
-                finish(&c, i);
-        }
-        cli_progress_status(&c.progress, study, c.running, 0);
+        step(&c);
     }
     cli_progress_clear(&c.progress);
-
-    int rc;
-    int64_t total = 0;
-    hpt_study_trial_count(study, &total);
-    double secs = cli_now() - c.t0;
-    if (cli_interrupted) {
-        if (job->journal) {
-            char *q = cli_quote_word(job->journal);
-            fprintf(stderr,
-                    "hpt-tune: interrupted by signal %d after %.1f s; continue with: "
-                    "hpt-tune --resume %s\n",
-                    (int)cli_interrupted, secs, q);
-            free(q);
-        } else
-            fprintf(stderr,
-                    "hpt-tune: interrupted by signal %d after %.1f s; no --journal, so the "
-                    "job cannot be resumed\n",
-                    (int)cli_interrupted, secs);
-        rc = CLI_EXIT_SIGNAL + (int)cli_interrupted;
-    } else if (c.fatal)
-        rc = CLI_EXIT_FAIL;
-    else {
-        if (!job->quiet)
-            fprintf(cli_human(), "finished: %lld trials (%lld complete, %lld failed, %lld pruned here) in "
-                   "%.1f s; %s\n",
-                   (long long)total, (long long)c.progress.n_complete,
-                   (long long)c.progress.n_failed, (long long)c.progress.n_pruned, secs,
-                   done_reason);
-        rc = hpt_study_best(study, NULL, NULL) == HPT_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
-    }
-    cli_print_best(cli_human(), job, study);
-    fflush(cli_human());
-    free(pfd);
-    free(pslot);
-    free(rerun);
+    int rc = closing(&c);
+    free(c.pfd);
+    free(c.pslot);
+    free(c.rerun);
     for (size_t i = 0; i < c.n_retry; i++)
         free(c.retry[i].reasons);
     free(c.retry);
