@@ -311,7 +311,8 @@ int cli_journal_export_csv(const hpt_study *study, const char *path);
 /* format "csv" or "json" */
 int cli_journal_export(const hpt_study *study, const char *format, const char *path);
 int cli_journal_warm_default(hpt_study *study, const char *name, double value);
-void cli_journal_warm_report(const hpt_study *study); /* what the warm starts used */
+/* What the warm starts gave the model (resumed: as the journal keeps it). */
+void cli_journal_warm_report(const hpt_study *study, int resumed);
 /* Why the study is done ("max_trials", "patience" ...), or NULL. */
 const char *cli_journal_done_reason(const hpt_study *study);
 /* A trial found RUNNING in a reopened journal is about to be run again

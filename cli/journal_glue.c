@@ -67,13 +67,14 @@ int cli_journal_warm_default(hpt_study *study, const char *name, double value)
     return rc;
 }
 
-void cli_journal_warm_report(const hpt_study *study)
+void cli_journal_warm_report(const hpt_study *study, int resumed)
 {
     int64_t used = 0, skipped = 0;
     const char *summary = "";
     if (hpt_study_warm_info(study, &used, &skipped, &summary) == HPT_OK)
-        fprintf(stderr, "hpt-tune: warm start: %lld parent trials used, %lld skipped%s%s\n",
-                (long long)used, (long long)skipped, *summary ? "; " : "", summary);
+        fprintf(stderr, "hpt-tune: warm start%s: %lld parent trials used, %lld skipped%s%s\n",
+                resumed ? " (kept in the journal)" : "", (long long)used, (long long)skipped,
+                *summary ? "; " : "", summary);
 }
 
 const char *cli_journal_done_reason(const hpt_study *study)

@@ -214,8 +214,10 @@ static int run(cli_job *job, hpt_space *space)
     for (size_t i = 0; !resumed && i < job->n_warm; i++)
         if (cli_journal_warm_start(study, job->warm_paths[i], job->warm_kinds[i]))
             goto out;
-    if (!resumed && job->n_warm && !job->quiet)
-        cli_journal_warm_report(study);
+    /* How many warm-start observations the model has: after the warm
+     * starts made now, or those a resumed journal holds. */
+    if (job->n_warm && !job->quiet)
+        cli_journal_warm_report(study, resumed);
 
     /* The job folder: logs and trial folders. */
     if (job->journal) {

@@ -356,6 +356,10 @@ def test_warm_start_flags(tmp_path):
                      "--warm-default", "y=2"] + cmd, tmp_path)
     assert r.returncode == 0, r.stderr
     assert "3 parent trials used" in r.stderr
+    # A resume says what the journal kept of the warm start.
+    r = run(["--resume", "c2.hptj", "--max-trials", "3"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "warm start (kept in the journal): 3 parent trials used" in r.stderr
     r = run(child + ["--journal", "c3.hptj", "--warm-start-transfer", "p.hptj",
                      "--warm-default", "y=2"] + cmd, tmp_path)
     assert r.returncode == 0, r.stderr
