@@ -1,5 +1,5 @@
 """Parameter importance of a gradient-boosting task three ways, on the same
-trials: libhpt's 1/lengthscale (hpt_study_importance), libhpt's Sobol
+trials: libhpt's 1/lengthscale (hpt_study_importance_lengthscale), libhpt's Sobol
 indices (hpt_study_importance_sobol) and Optuna's fANOVA (a random forest's
 variance decomposition), when Optuna is installed.
 
@@ -30,7 +30,7 @@ def main(n_trials=40, seed=0):
         return 1.0 - cross_val_score(clf, X, y, cv=3).mean()
 
     study.optimize(objective)
-    ls = study.importance()
+    ls = study.importance_lengthscale()
     import hpt.visualization as vis
     sob = vis.importance(vis.load(study))
     rows = {k: [ls[k], sob[k][0], sob[k][1]] for k in SPACE}

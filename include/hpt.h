@@ -720,14 +720,27 @@ HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
 HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
                             size_t *n);
 
-/* Relative importance of each parameter (n = space size), summing to 1,
- * from the strategy's fitted model: for bayes, the inverse of the fitted
- * ARD lengthscales of its GP (a parameter along which the objective varies
- * fast has a short lengthscale); a heuristic of the model, not a variance
- * decomposition.
+/* Relative importance of each parameter (n = space size), summing to 1:
+ * the total Sobol indices of hpt_study_importance_sobol (the share of the
+ * objective's variance over the space that each parameter takes part in,
+ * alone or with others), normalized to sum 1. Variance-based, so a
+ * parameter that changes nothing gets about 0 whatever the model's
+ * lengthscales; any strategy, with the data and cost of
+ * hpt_study_importance_sobol (it fits its own model). Parameters that take
+ * part only in interactions are counted (total indices), so the weights
+ * may credit an interaction to each of its parameters.
+ * @return HPT_OK; HPT_E_STATE (too few complete trials); HPT_E_NUMERIC (the
+ * model explains no variance); HPT_E_INVALID; HPT_E_NOMEM. */
+HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
+
+/* The model's own view of importance, summing to 1 (n = space size): for
+ * bayes, the inverse of the fitted ARD lengthscales of its GP (a parameter
+ * along which the objective varies fast has a short lengthscale). A
+ * heuristic of the model, not a variance decomposition: on few trials it
+ * can rank a parameter that changes little first. Free (no fit).
  * @return HPT_OK; HPT_E_NOMODEL (the strategy has no model, or none is
  * fitted yet); HPT_E_INVALID; HPT_E_NUMERIC; HPT_E_NOMEM. */
-HPT_API int hpt_study_importance(hpt_study *study, double *out, size_t n);
+HPT_API int hpt_study_importance_lengthscale(hpt_study *study, double *out, size_t n);
 
 /* Variance-based importance (functional ANOVA): the first-order Sobol
  * index first[i] (the share of the objective's variance over the space
@@ -1124,7 +1137,9 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    fitted before; the stack's mean is the prior mean of the GP on this
  *    study's own trials, which models the residuals: near this study's
  *    data its data decide, elsewhere the parents' shape guides EI.
- *  - Importance (hpt_study_importance): 1 / lengthscale of the fitted
+ *  - Importance: hpt_study_importance is variance-based and fits its own
+ *    model for any strategy; hpt_study_importance_lengthscale is bayes's
+ *    own view, 1 / lengthscale of the fitted
  *    kernel for each parameter, normalized to sum 1; a categorical's
  *    lengthscale is in units of "another choice" (distance 1), a numeric
  *    one's in units of its whole range; fixed parameters get 0. Available

@@ -26,16 +26,16 @@
  * N (d + 2) evaluations of the mean, each O(n d). Estimates are clamped to
  * [0, 1]: the first-order estimator can come out slightly negative for an
  * irrelevant parameter. */
-#include <gsl/gsl_qrng.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fanova.h"
 #include "gp.h"
+#include "qrng.h"
 #include "rng.h"
 #include "study.h"
 
-#define QRNG_MAX_DIM 40  /* GSL's Sobol tables; further coordinates are uniform draws */
 #define FIT_MAX 300      /* rows for the hyperparameter fit, as "bayes.fit_max_points" */
 #define FIT_RESTARTS 2
 #define FIT_ITER 60
@@ -50,8 +50,8 @@ typedef struct {
     double *y, *fX, *fy;   /* standardized losses; fit subset */
     double *A, *B, *row;   /* N x d each; d */
     double *fA, *fB;       /* N each */
-    gsl_qrng *q;
-    size_t n_q;
+    hpti_qrng q;           /* points of 2 d coordinates: a row of A, then of B */
+    double *pt;            /* 2 d */
 } work;
 
 static void work_free(work *w)
@@ -67,8 +67,8 @@ static void work_free(work *w)
     hpti_free(w->row);
     hpti_free(w->fA);
     hpti_free(w->fB);
-    if (w->q)
-        gsl_qrng_free(w->q);
+    hpti_qrng_free(&w->q);
+    hpti_free(w->pt);
 }
 
 static size_t sample_count(size_t n, size_t d)
@@ -127,24 +127,16 @@ static int fit(work *w, const hpt_space *sp, const double *U, const double *loss
     return HPT_OK;
 }
 
-/* Rows of A and B: the first and second half of each quasi-random point,
- * shifted modulo 1 and snapped to the configuration they decode to. */
+/* Rows of A and B: the first and second half of each shifted quasi-random
+ * point (qrng.h), snapped to the configuration they decode to. */
 static void design(work *w, const hpt_space *sp, size_t N, hpti_rng *rng)
 {
-    size_t d = sp->n, q = w->n_q;
-    double shift[QRNG_MAX_DIM], pt[QRNG_MAX_DIM];
-    for (size_t j = 0; j < q; j++)
-        shift[j] = hpti_rng_uniform(rng);
+    size_t d = sp->n;
+    hpti_qrng_restart(&w->q, w->q.qdim, rng);
     for (size_t k = 0; k < N; k++) {
-        gsl_qrng_get(w->q, pt);
-        for (size_t j = 0; j < 2 * d; j++) {
-            double u = j < q ? pt[j] + shift[j] : hpti_rng_uniform(rng);
-            u -= floor(u);
-            if (j < d)
-                w->A[k * d + j] = u;
-            else
-                w->B[k * d + j - d] = u;
-        }
+        hpti_qrng_next(&w->q, rng, w->pt);
+        memcpy(w->A + k * d, w->pt, d * sizeof *w->pt);
+        memcpy(w->B + k * d, w->pt + d, d * sizeof *w->pt);
         hpti_space_snap(sp, w->A + k * d, NULL);
         hpti_space_snap(sp, w->B + k * d, NULL);
     }
@@ -163,7 +155,6 @@ int hpti_fanova(const hpt_space *sp, const double *U, const double *loss, size_t
         rc = hpti_fail(msg, HPT_E_STATE, "needs parameters and at least 2 trials");
         goto out;
     }
-    w.n_q = 2 * d < QRNG_MAX_DIM ? 2 * d : QRNG_MAX_DIM;
     w.cat = hpti_malloc(d);
     w.y = hpti_malloc(n * sizeof *w.y);
     size_t k = n < FIT_MAX ? n : FIT_MAX;
@@ -174,11 +165,9 @@ int hpti_fanova(const hpt_space *sp, const double *U, const double *loss, size_t
     w.row = hpti_malloc(d * sizeof *w.row);
     w.fA = hpti_malloc(N * sizeof *w.fA);
     w.fB = hpti_malloc(N * sizeof *w.fB);
-    /* n_q is 2..40, inside GSL's table: the allocation fails only on
-     * memory, never on the argument */
-    if (w.cat && w.y && w.fX && w.fy && w.A && w.B && w.row && w.fA && w.fB)
-        w.q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)w.n_q);
-    if (!w.q) {
+    w.pt = hpti_malloc(2 * d * sizeof *w.pt);
+    if (hpti_qrng_init(&w.q, 2 * d) || !w.cat || !w.y || !w.fX || !w.fy || !w.A || !w.B ||
+        !w.row || !w.fA || !w.fB || !w.pt) {
         rc = hpti_fail(msg, HPT_E_NOMEM, "out of memory");
         goto out;
     }
@@ -261,8 +250,7 @@ int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total,
     const char *fn = "hpt_study_importance_sobol";
     hpti_clear_error();
     if (!s || (!first && !total))
-        return hpti_fail(s ? ((hpt_study *)s)->errmsg : NULL, HPT_E_INVALID,
-                         "%s: NULL argument", fn);
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     hpt_study *w = (hpt_study *)s;
     lock(s);
     size_t d = s->dim, m = 0;
@@ -313,4 +301,26 @@ int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total,
         unlock(s);
     }
     return rc;
+}
+
+int hpt_study_importance(hpt_study *s, double *out, size_t n)
+{
+    const char *fn = "hpt_study_importance";
+    hpti_clear_error();
+    if (!s || !out)
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
+    int rc = hpt_study_importance_sobol(s, NULL, out, n);
+    if (rc) {
+        char why[HPTI_MSG];
+        snprintf(why, sizeof why, "%s", hpt_last_errmsg());
+        return hpti_study_fail(s, rc, "%s: %s", fn, why);
+    }
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += out[i] > 0 ? out[i] : 0;
+    if (!(sum > 0))
+        return hpti_study_fail(s, HPT_E_NUMERIC, "%s: the model explains no variance", fn);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (out[i] > 0 ? out[i] : 0) / sum;
+    return HPT_OK;
 }

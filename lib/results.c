@@ -86,9 +86,9 @@ int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
     return rc;
 }
 
-int hpt_study_importance(hpt_study *s, double *out, size_t n)
+int hpt_study_importance_lengthscale(hpt_study *s, double *out, size_t n)
 {
-    const char *fn = "hpt_study_importance";
+    const char *fn = "hpt_study_importance_lengthscale";
     hpti_clear_error();
     if (!s || !out)
         return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);

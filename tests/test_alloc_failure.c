@@ -114,7 +114,7 @@ static void scenario(const char *strategy)
     CALL(hpt_study_best(st, &id, NULL));
     if (strcmp(strategy, "bayes") == 0) {
         double w[3];
-        CALL(hpt_study_importance(st, w, 3));
+        CALL(hpt_study_importance_lengthscale(st, w, 3));
     }
     hpt_study_destroy(st);
 }
@@ -190,7 +190,7 @@ static void scenario_journal(const char *strategy)
             double w[2];
             int64_t id;
             ok = jok(hpt_study_export_csv(st, cpath), "hpt_study_export_csv") &&
-                 jok(hpt_study_importance(st, w, 2), "hpt_study_importance") &&
+                 jok(hpt_study_importance_lengthscale(st, w, 2), "hpt_study_importance_lengthscale") &&
                  (n > 8 || (jok(hpt_study_ask(st, &id), "hpt_study_ask") && jfinish(st, id)));
             phase += ok;
         }

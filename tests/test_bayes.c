@@ -360,17 +360,17 @@ static void test_importance(void **state)
     assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 11, &st));
     hpt_space_destroy(sp);
     double w[5], x[5];
-    assert_status(hpt_study_importance(st, w, 5), HPT_E_NOMODEL);
-    assert_status(hpt_study_importance(st, w, 4), HPT_E_INVALID);
+    assert_status(hpt_study_importance_lengthscale(st, w, 5), HPT_E_NOMODEL);
+    assert_status(hpt_study_importance_lengthscale(st, w, 4), HPT_E_INVALID);
     int64_t id;
     for (int k = 0; k < 40; k++) {
         if (k == 3)
-            assert_status(hpt_study_importance(st, w, 5), HPT_E_NOMODEL); /* design */
+            assert_status(hpt_study_importance_lengthscale(st, w, 5), HPT_E_NOMODEL); /* design */
         assert_ok(hpt_study_ask(st, &id));
         assert_ok(hpt_trial_params(st, id, x, 5));
         assert_ok(hpt_study_tell(st, id, ranked(x)));
     }
-    assert_ok(hpt_study_importance(st, w, 5));
+    assert_ok(hpt_study_importance_lengthscale(st, w, 5));
     print_message("importance: fast %.3f slow %.3f ignored %.3f fixed %.3f cat %.3f\n", w[0],
                   w[1], w[2], w[3], w[4]);
     double sum = 0;

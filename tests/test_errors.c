@@ -322,7 +322,8 @@ static void statuses_are_distinct_and_addons_named(void **state)
     double w[1], step, v;
     assert_status(hpt_study_best(st, &id, NULL), HPT_E_EMPTY);
     assert_status(hpt_study_best_overall(st, &id, NULL), HPT_E_EMPTY);
-    assert_status(hpt_study_importance(st, w, 1), HPT_E_NOMODEL);
+    assert_status(hpt_study_importance_lengthscale(st, w, 1), HPT_E_NOMODEL);
+    assert_status(hpt_study_importance(st, w, 1), HPT_E_STATE); /* too few trials */
     assert_ok(hpt_study_ask(st, &id));
     assert_ok(hpt_study_report(st, id, 1, 0.5, NULL));
     assert_status(hpt_trial_report(st, id, 1, &step, &v), HPT_E_INVALID);

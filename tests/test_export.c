@@ -112,14 +112,14 @@ static void test_importance(void **state)
     hpt_study *st;
     assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &st));
     double w[3];
-    assert_status(hpt_study_importance(st, w, 3), HPT_E_NOMODEL);
+    assert_status(hpt_study_importance_lengthscale(st, w, 3), HPT_E_NOMODEL);
     assert_non_null(strstr(hpt_study_errmsg(st), "no model"));
     hpti_strategy_type fake = *st->type;
     const hpti_strategy_type *real = st->type;
     fake.importance = fake_importance;
     st->type = &fake;
-    assert_status(hpt_study_importance(st, w, 2), HPT_E_INVALID);
-    assert_ok(hpt_study_importance(st, w, 3));
+    assert_status(hpt_study_importance_lengthscale(st, w, 2), HPT_E_INVALID);
+    assert_ok(hpt_study_importance_lengthscale(st, w, 3));
     assert_true(fabs(w[0] - 6.0 / 11) < 1e-15);
     assert_true(fabs(w[1] - 3.0 / 11) < 1e-15);
     assert_true(fabs(w[2] - 2.0 / 11) < 1e-15);

@@ -87,6 +87,48 @@ static void test_irrelevant_parameter(void **state)
     assert_true(tot[1] < 0.02);
     for (int i = 0; i < 3; i++)
         assert_true(tot[i] >= s1[i] - 0.02);
+    /* hpt_study_importance: the total indices, normalized, for a strategy
+     * without a model of its own (the lengthscale view has none here) */
+    double w[3];
+    assert_ok(hpt_study_importance(st, w, 3));
+    double sum = tot[0] + tot[1] + tot[2];
+    for (int i = 0; i < 3; i++)
+        assert_true(fabs(w[i] - tot[i] / sum) < 1e-12);
+    assert_true(fabs(w[0] + w[1] + w[2] - 1) < 1e-12);
+    assert_true(w[1] < 0.02 && w[2] > w[0] && w[0] > 0.2);
+    assert_status(hpt_study_importance_lengthscale(st, w, 3), HPT_E_NOMODEL);
+    assert_status(hpt_study_importance(st, NULL, 3), HPT_E_INVALID);
+    assert_status(hpt_study_importance(st, w, 2), HPT_E_INVALID);
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+/* A conditional parameter counts where it is active: its effect lives in one
+ * branch only, the other branch's parameter is irrelevant. */
+static double branchy(const double *x)
+{
+    /* x[0] opt (0 = sgd, 1 = adam), x[1] momentum (sgd only), x[2] beta (adam) */
+    return x[0] < 0.5 ? 4 * (x[1] - 0.3) * (x[1] - 0.3) : 0.5;
+}
+
+static void test_conditional_parameters(void **state)
+{
+    (void)state;
+    static const char *const opts[] = {"sgd", "adam"};
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_categorical(sp, "opt", opts, 2));
+    assert_ok(hpt_space_add_float(sp, "momentum", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "beta", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_condition(sp, "momentum", "opt", opts, 1));
+    assert_ok(hpt_space_add_condition(sp, "beta", "opt", opts + 1, 1));
+    hpt_study *st = told_study(sp, "random", 80, branchy, 3);
+    double s1[3], tot[3];
+    assert_ok(hpt_study_importance_sobol(st, s1, tot, 3));
+    print_message("conditional: first %.4f %.4f %.4f, total %.4f %.4f %.4f\n", s1[0], s1[1],
+                  s1[2], tot[0], tot[1], tot[2]);
+    assert_true(tot[1] > 0.1); /* momentum matters (in the sgd branch) */
+    assert_true(tot[2] < 0.02); /* beta never does */
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
 }
@@ -264,6 +306,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ishigami),
         cmocka_unit_test(test_irrelevant_parameter),
+        cmocka_unit_test(test_conditional_parameters),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_budget_choice),
         cmocka_unit_test(test_workers_go_on),

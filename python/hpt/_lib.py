@@ -343,6 +343,7 @@ PROTOTYPES = {
     "hpt_study_best_overall": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
     "hpt_study_top_k": (_c.c_int, [_p, _sz, _P(_i64), _P(_sz)]),
     "hpt_study_importance": (_c.c_int, [_p, _P(_dbl), _sz]),
+    "hpt_study_importance_lengthscale": (_c.c_int, [_p, _P(_dbl), _sz]),
     "hpt_study_importance_sobol": (_c.c_int, [_p, _P(_dbl), _P(_dbl), _sz]),
 }
 

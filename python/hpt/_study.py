@@ -687,12 +687,22 @@ class Study:
         return [self.trial(ids[i]) for i in range(n.value)]
 
     def importance(self) -> Dict[str, float]:
-        """{name: relative importance} from the strategy's model (sums to
-        1); hpt.NoModel (a TrialStateError) when the strategy has no fitted
-        model."""
-        f = _lib_.hpt_study_importance
+        """{name: relative importance}, summing to 1: each parameter's total
+        Sobol index (its share of the objective's variance, interactions
+        included) from a model fitted to the complete trials, for any
+        strategy (hpt_study_importance); hpt.TrialStateError when there are
+        too few complete trials."""
         out = self._dense()
-        _lib.check(f(self._handle(), out, self._n))
+        _lib.check(_lib_.hpt_study_importance(self._handle(), out, self._n))
+        return dict(zip(self.space, out[:]))
+
+    def importance_lengthscale(self) -> Dict[str, float]:
+        """{name: 1 / lengthscale of the strategy's fitted GP}, normalized to
+        sum 1: the model's heuristic view, no fit of its own
+        (hpt_study_importance_lengthscale); hpt.NoModel (a TrialStateError)
+        when the strategy has no fitted model."""
+        out = self._dense()
+        _lib.check(_lib_.hpt_study_importance_lengthscale(self._handle(), out, self._n))
         return dict(zip(self.space, out[:]))
 
     # ---- optimize -----------------------------------------------------------------

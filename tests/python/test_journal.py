@@ -185,6 +185,10 @@ def test_importance():
     imp = s.importance()
     assert list(imp) == list(SPACE) and abs(sum(imp.values()) - 1.0) < 1e-9
     assert all(v >= 0 for v in imp.values())
+    ls = s.importance_lengthscale()                 # the GP's own view
+    assert list(ls) == list(SPACE) and abs(sum(ls.values()) - 1.0) < 1e-9
+    with pytest.raises(hpt.NoModel):
+        hpt.Study(SPACE, "random").importance_lengthscale()
 
 
 def _crashed_journal(path):
