@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
 from .. import _journalfile
+from .._space import unescape
 
 if TYPE_CHECKING:
     from .._frontend import DefineByRunStudy
@@ -128,21 +129,7 @@ class StudyData:
 
 # ---- journal ------------------------------------------------------------------------
 
-def _unescape(s: str) -> str:
-    """Undo the journal's %XX escapes (of bytes, so UTF-8 survives)."""
-    if "%" not in s:
-        return s
-    b = s.encode("utf-8")
-    out = bytearray()
-    i = 0
-    while i < len(b):
-        if b[i] == 0x25 and i + 3 <= len(b):
-            out.append(int(b[i + 1:i + 3], 16))
-            i += 3
-        else:
-            out.append(b[i])
-            i += 1
-    return out.decode("utf-8", "replace")
+_unescape = unescape  # the journal's %XX escapes (_space.py)
 
 
 def _num(s: str) -> Union[int, float]:
