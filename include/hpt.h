@@ -847,12 +847,52 @@ HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
  * ".v1.9" if taken); hpt_study_journal_info's note says so. When that
  * cannot be done (no room, no write permission on the directory) the open
  * fails with HPT_E_IO, the journal untouched, and the message says so.
- * Only one open study may write a journal: it holds a lock on the file
- * (an open-file-description lock: two opens conflict even within one
- * process); a second hpt_study_open gets HPT_E_LOCKED until the first
- * study is destroyed (hpt_study_load reads a journal in use). The
+ *
+ * Several writers. Any number of studies, in one process or in several
+ * (on one host, or on hosts sharing the file), may open one journal and
+ * work on its study together, the default. Every change (ask, report,
+ * tell, tell_failed, prune, enqueue, attributes, options, warm start,
+ * hpt_study_heartbeat/_stale/_claim) first takes in the records the other
+ * writers appended since this study last looked, under a lock held only
+ * for that read and its own append: trial ids stay unique (an ask's id is
+ * the journal's next trial), and each ask's proposal takes every other
+ * writer's trials, running and finished, into account. Records taken in
+ * are applied the way a resume applies them, so the strategy follows the
+ * one sequence of calls the file holds, and two writers never propose the
+ * same configuration twice (for a strategy that does not repeat itself).
+ * Queries (hpt_trial_*, hpt_study_best, exports) show what the study took
+ * in by its last change; hpt_study_heartbeat brings it up to date.
+ * Locks: POSIX byte-range locks through fcntl: open-file-description locks
+ * (Linux >= 3.15), which also keep two studies of one process apart; where
+ * those are missing, classic POSIX locks plus a process-wide mutex (then a
+ * process must not also read a journal it writes: closing any descriptor
+ * of a file drops its classic locks). They work on local file systems and
+ * on NFS (v3 with lockd, v4; the client rereads the file when it takes a
+ * lock); a file system without POSIX locks fails the open with HPT_E_IO.
+ * Leases. A study that asks writes who runs the trial (its pid, host and a
+ * random token) and, while it has trials running, renews that lease on its
+ * changes, at most every lease/4 seconds. A running trial of another
+ * writer is stale when that writer renewed nothing for "journal.lease_seconds"
+ * (default 600), or at once when it ran on this host and its process is
+ * gone; hpt_study_stale lists them, and any writer may give them up
+ * (hpt_study_tell_failed) or take them over to train them again under the
+ * same id (hpt_study_claim). A training that makes no call for longer than
+ * the lease must call hpt_study_heartbeat meanwhile. Host clocks must
+ * agree to well within the lease (leases carry the wall clock).
+ *
+ * Exclusive. Setting "journal.exclusive" = 1 makes this study the
+ * journal's only writer until it is destroyed (it cannot be set back to
+ * 0): HPT_E_LOCKED when another study has the journal open, and any later
+ * hpt_study_open of it gets HPT_E_LOCKED. An exclusive study takes no lock
+ * per change and writes no leases (its trials are stale to whoever opens
+ * the journal after it). hpt-tune runs exclusive (its trials' processes and
+ * folders are its own).
+ * "journal.lease_seconds" and "journal.exclusive" are settings of the open
+ * study, like "journal.fsync".
+ *
+ * hpt_study_load reads a journal in use and never takes a lock. The
  * descriptor is close-on-exec, so a program started with exec() never
- * holds it; a child made by fork() shares it (and the lock, which an OFD
+ * holds it; a child made by fork() shares it (and its locks, which an OFD
  * lock is not released by the child's exit) but cannot write: the study
  * remembers the pid that opened the journal, and in any other process
  * every change fails with HPT_E_LOCKED before it reaches the file (the
@@ -900,6 +940,33 @@ HPT_API int hpt_study_load(const char *path, hpt_study **out);
  * @return HPT_OK; HPT_E_STATE (no journal); HPT_E_INVALID. */
 HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
                                    int64_t *dropped_bytes, const char **note);
+
+/* Take in the records other writers appended and, when this study runs
+ * trials it asked, renew its lease (see Several writers, above); call it
+ * from a training that makes no other call for a while (more often than
+ * "journal.lease_seconds"). With "journal.exclusive" it only takes in.
+ * @return HPT_OK; HPT_E_STATE (no journal); HPT_E_INVALID; as any change
+ * (HPT_E_IO, HPT_E_LOCKED in a fork()ed child, HPT_E_CORRUPT). */
+HPT_API int hpt_study_heartbeat(hpt_study *study);
+
+/* Ids of the stale trials, ascending, into ids[0..n), after taking in
+ * the other writers' records; *needed = their number: running trials of
+ * another writer whose lease expired or whose process on this host is
+ * gone, and running trials without a lease (left by an exclusive writer or
+ * a library before leases). This study's own trials are never stale to
+ * it. ids may be NULL when n is 0.
+ * @return HPT_OK; HPT_E_RANGE (n < *needed: the first n are written);
+ * HPT_E_STATE (no journal); HPT_E_INVALID; as any change. */
+HPT_API int hpt_study_stale(hpt_study *study, int64_t *ids, size_t n,
+                            size_t *needed);
+
+/* Take over the running trial trial_id to train it again (same id, same
+ * configuration: hpt_trial_params), recorded as this study's lease; then
+ * report and tell as for a trial it asked. Its own trials: a no-op.
+ * @return HPT_OK; HPT_E_TRIAL; HPT_E_STATE (finished, or held by a writer
+ * whose lease is live: the message names it; no journal); HPT_E_INVALID;
+ * as any change. */
+HPT_API int hpt_study_claim(hpt_study *study, int64_t trial_id);
 
 /* ---- Warm start ----
  *
@@ -1350,10 +1417,14 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   tell <id> <ms> <value>
  *   fail <id> <ms> [<reason>]
  *   prune <id> <ms>
+ *   owner <token> <pid> <host> <unix_ms>          a writer's first trial
+ *   lease <id> <token> <unix_ms>                  trial id is token's
+ *   beat <token> <unix_ms>                        token's lease renewed
  *
  * x_i are the trial's values in space order (categoricals as choice
  * indices), values are in the user's direction, <ms> is the study's active
- * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
+ * time in milliseconds (see "max_seconds"), <unix_ms> the wall clock
+ * (milliseconds since 1970), <token> 16 hex digits. Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
  * round-trips exactly. A warm start's "prior" lines (loss for this study's

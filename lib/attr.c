@@ -84,7 +84,10 @@ int hpt_trial_set_attr(hpt_study *s, int64_t id, const char *key, const char *va
         return hpti_study_fail(s, HPT_E_TRIAL, "hpt_trial_set_attr: no trial %lld",
                                (long long)id);
     LOCK(s);
-    int rc = set_locked(s, "hpt_trial_set_attr", id, key, value);
+    int rc = hpti_change_begin(s, "hpt_trial_set_attr");
+    if (!rc)
+        rc = set_locked(s, "hpt_trial_set_attr", id, key, value);
+    hpti_change_end(s);
     UNLOCK(s);
     return rc;
 }
@@ -95,7 +98,10 @@ int hpt_study_set_attr(hpt_study *s, const char *key, const char *value)
     if (!s || !key || !value)
         return hpti_study_fail(s, HPT_E_INVALID, "hpt_study_set_attr: NULL argument");
     LOCK(s);
-    int rc = set_locked(s, "hpt_study_set_attr", -1, key, value);
+    int rc = hpti_change_begin(s, "hpt_study_set_attr");
+    if (!rc)
+        rc = set_locked(s, "hpt_study_set_attr", -1, key, value);
+    hpti_change_end(s);
     UNLOCK(s);
     return rc;
 }

@@ -13,6 +13,22 @@
 
 #include "sink.h"
 #include "study.h"
+#include "tail.h"
+
+/* ---- around every change: the journal's other writers (tail.c) ---- */
+
+/* The study's mutex held: take in what other writers appended and keep
+ * them out until hpti_change_end. @return HPT_OK or the call's failure. */
+static inline int hpti_change_begin(hpt_study *s, const char *fn)
+{
+    return s->sink.ops ? hpti_tail_begin(s, fn) : HPT_OK;
+}
+
+static inline void hpti_change_end(hpt_study *s)
+{
+    if (s->sink.ops)
+        hpti_tail_end(s);
+}
 
 /* ---- ask ---- */
 

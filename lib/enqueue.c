@@ -47,7 +47,10 @@ int hpt_study_enqueue(hpt_study *s, const double *values, size_t n)
     if (!s || !values)
         return hpti_study_fail(s, HPT_E_INVALID, "hpt_study_enqueue: NULL argument");
     pthread_mutex_lock(&s->lock);
-    int rc = enqueue_locked(s, values, n);
+    int rc = hpti_change_begin(s, "hpt_study_enqueue");
+    if (!rc)
+        rc = enqueue_locked(s, values, n);
+    hpti_change_end(s);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* jfile.c -- the journal as a file: open only regular files, take the
- * writer's lock, make a new directory entry durable. */
+ * writers' locks, make a new directory entry durable. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,22 +41,90 @@ int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why
     return fd;
 }
 
-/* Take the journal's write lock without waiting. Open-file-description
- * locks (Linux >= 3.15) conflict between two opens in one process as well
- * as between processes; classic POSIX locks are the fallback. */
-int hpti_journal_lock(int fd)
+/* Locks. A writer holds two byte ranges of the journal (beyond its end:
+ * a lock needs no data there), both as open-file-description locks (Linux
+ * >= 3.15), which conflict between two opens in one process as well as
+ * between processes and are not released when another descriptor of the
+ * file is closed:
+ *   byte 0, "presence": read-locked by every writer for its life, so that
+ *     "journal.exclusive" (a write lock on it, taken without waiting)
+ *     succeeds only when no other writer has the journal open, and a
+ *     writer opening meanwhile is refused at once;
+ *   byte 1, "append": write-locked, waiting, only while a writer takes in
+ *     the others' records and appends its own (tail.c).
+ * Elsewhere classic POSIX locks are the fallback: they are the process's,
+ * so a mutex keeps two studies of one process apart on byte 1 (a
+ * process-wide lock is the point here, hence the one mutable static of the
+ * library), and closing any descriptor of the file drops them: there, a
+ * process must not read a journal it writes (hpt_study_load). */
+#define PRESENCE 0
+#define APPEND 1
+
+static pthread_mutex_t classic_append = PTHREAD_MUTEX_INITIALIZER;
+
+static int lock_byte(int fd, off_t at, short type, int wait, int *ofd)
 {
     struct flock fl;
     memset(&fl, 0, sizeof fl);
-    fl.l_type = F_WRLCK;
+    fl.l_type = type;
     fl.l_whence = SEEK_SET;
+    fl.l_start = at;
+    fl.l_len = 1;
+    int rc;
 #ifdef F_OFD_SETLK
-    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
-        return 0;
-    if (errno != EINVAL)
-        return -1;
+    if (*ofd) {
+        while ((rc = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl)) != 0 && errno == EINTR)
+            ;
+        if (rc == 0 || errno != EINVAL)
+            return rc;
+        *ofd = 0;
+    }
+#else
+    *ofd = 0;
 #endif
-    return fcntl(fd, F_SETLK, &fl);
+    while ((rc = fcntl(fd, wait ? F_SETLKW : F_SETLK, &fl)) != 0 && errno == EINTR)
+        ;
+    return rc;
+}
+
+/* The new file of a format-1 conversion (upgrade.c): no other writer sees
+ * it before it is renamed into place, so its presence is enough (and a
+ * second append lock would wait on the process-wide mutex held for the
+ * old file). */
+int hpti_journal_lock(int fd)
+{
+    int ofd = 1;
+    return lock_byte(fd, PRESENCE, F_RDLCK, 0, &ofd);
+}
+
+int hpti_journal_lock_ofd(int fd, int *ofd)
+{
+    if (lock_byte(fd, PRESENCE, F_RDLCK, 0, ofd) != 0)
+        return -1;
+    return hpti_journal_hold(fd, *ofd);
+}
+
+int hpti_journal_hold(int fd, int ofd)
+{
+    if (!ofd)
+        pthread_mutex_lock(&classic_append);
+    int rc = lock_byte(fd, APPEND, F_WRLCK, 1, &ofd);
+    if (rc != 0 && !ofd)
+        pthread_mutex_unlock(&classic_append);
+    return rc;
+}
+
+void hpti_journal_release(int fd, int ofd)
+{
+    if (lock_byte(fd, APPEND, F_UNLCK, 0, &ofd) != 0)
+        HPTI_UNUSED(0); /* unlocking a held lock does not fail */
+    if (!ofd)
+        pthread_mutex_unlock(&classic_append);
+}
+
+int hpti_journal_exclusive(int fd, int ofd)
+{
+    return lock_byte(fd, PRESENCE, F_WRLCK, 0, &ofd);
 }
 
 /* Make a new file's directory entry durable. */
@@ -82,7 +151,7 @@ void hpti_sync_dir(const char *path)
  * moved to another file meanwhile (a journal upgraded by another process,
  * see upgrade.c), that lock guards nothing and the open starts again. */
 int hpti_journal_open_file(const char *fn, const char *path, int readonly, int create,
-                           int *out)
+                           int *out, int *ofd)
 {
     for (int attempt = 0; attempt < 8; attempt++) {
         const char *why = NULL;
@@ -94,13 +163,15 @@ int hpti_journal_open_file(const char *fn, const char *path, int readonly, int c
             *out = fd;
             return HPT_OK;
         }
-        if (hpti_journal_lock(fd) != 0) {
+        *ofd = 1;
+        if (hpti_journal_lock_ofd(fd, ofd) != 0) {
             int e = errno;
             close(fd);
             if (e == EAGAIN || e == EACCES)
                 return hpti_fail(NULL, HPT_E_LOCKED,
-                                 "%s: journal '%s' is in use by another study (locked)", fn,
-                                 path);
+                                 "%s: journal '%s' is held by a study with "
+                                 "\"journal.exclusive\" (locked)",
+                                 fn, path);
             return hpti_fail(NULL, HPT_E_IO, "%s: cannot lock '%s' (%s)", fn, path,
                              strerror(e));
         }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "lease.h"
 
 /* ---- the record builder ------------------------------------------------- */
 
@@ -265,12 +266,46 @@ int hpti_journal_write_create(struct hpti_journal *j, const hpt_space *space,
 
 /* ---- the journal's options ----------------------------------------------- */
 
-/* "journal.fsync": whether every record waits for the disk. A setting of
- * this process (how safely it writes), not of the study: never journaled,
- * may change at any time. */
+/* "journal.exclusive" = 1: no other writer from now on (a write lock on
+ * the presence byte, jfile.c). One way: the trials this study asks
+ * meanwhile carry no lease, so sharing again would show them stale. */
+static int set_exclusive(void *owner, double value, char *msg)
+{
+    struct hpti_journal *j = owner;
+    if (value == 0)
+        return j->exclusive ? hpti_fail(msg, HPT_E_STAGE,
+                                        "an exclusive journal stays exclusive until the "
+                                        "study is destroyed")
+                            : HPT_OK;
+    if (j->exclusive)
+        return HPT_OK;
+    if (hpti_journal_exclusive(j->fd, j->ofd) != 0) {
+        int e = errno;
+        return e == EAGAIN || e == EACCES
+                   ? hpti_fail(msg, HPT_E_LOCKED,
+                               "journal '%s' is open in another study (another process, or "
+                               "another hpt_study_open here)",
+                               j->path)
+                   : hpti_fail(msg, HPT_E_IO, "cannot lock '%s' (%s)", j->path, strerror(e));
+    }
+    return HPT_OK;
+}
+
+#define IN_JOURNAL(field) offsetof(struct hpti_journal, field)
+
+/* Settings of this process (how safely it writes, whether it shares the
+ * file), not of the study: never journaled, may change at any time.
+ * "journal.fsync": whether every record waits for the disk;
+ * "journal.exclusive" and "journal.lease_seconds": several writers
+ * (include/hpt.h, Journal and resume). */
 const hpti_option hpti_journal_options[] = {
-    {"journal.fsync", HPT_OPTION_BOOL, HPTI_STORE_INT, offsetof(struct hpti_journal, fsync), 1,
-     0, 1, HPTI_OPT_ANY_TIME | HPTI_OPT_LOCAL, NULL, NULL},
+    {"journal.fsync", HPT_OPTION_BOOL, HPTI_STORE_INT, IN_JOURNAL(fsync), 1, 0, 1,
+     HPTI_OPT_ANY_TIME | HPTI_OPT_LOCAL, NULL, NULL},
+    {"journal.exclusive", HPT_OPTION_BOOL, HPTI_STORE_INT, IN_JOURNAL(exclusive), 0, 0, 1,
+     HPTI_OPT_ANY_TIME | HPTI_OPT_LOCAL, NULL, set_exclusive},
+    {"journal.lease_seconds", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_JOURNAL(lease_seconds),
+     HPTI_LEASE_SECONDS, 0, 1e9, HPTI_OPT_ANY_TIME | HPTI_OPT_LOCAL | HPTI_OPT_ABOVE_LO, NULL,
+     NULL},
 };
 const size_t hpti_journal_n_options = sizeof hpti_journal_options / sizeof hpti_journal_options[0];
 
@@ -319,6 +354,7 @@ void hpti_journal_close(struct hpti_journal *j)
         hpti_free(j->opt[i].str);
     }
     hpti_free(j->opt);
+    hpti_leases_free(j->leases);
     hpti_free(j->buf);
     hpti_free(j->path);
     hpti_free(j);
@@ -435,6 +471,13 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         hpti_jrec_i64(j, ev->parent);
         for (size_t i = 0; i < ev->dim; i++)
             hpti_jrec_double(j, ev->x[i]);
+        /* The trial is this writer's: others see whose it is (lease.h). */
+        if (!j->exclusive)
+            hpti_jrec_end(j);
+        if (hpti_lease_take(j, ev->id, !j->exclusive))
+            j->oom = 1;
+        if (!j->exclusive)
+            return hpti_jrec_commit(j, msg);
         break;
     case HPTI_EV_REPORT:
         hpti_jrec_double(j, ev->step);

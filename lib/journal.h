@@ -51,6 +51,14 @@ struct hpti_journal {
                           but must not write */
     hpti_jopt *opt;    /* options as set, last value per name */
     size_t n_opt, cap_opt;
+    /* several writers (tail.c, lease.c) */
+    int ofd;           /* locks are open-file-description locks */
+    int exclusive;     /* "journal.exclusive": no other writer */
+    int caught_up;     /* exclusive, and the others' earlier records
+                          taken in (tail.c) */
+    int held;          /* the append lock is held (a call in progress) */
+    double lease_seconds; /* "journal.lease_seconds" */
+    struct hpti_leases *leases; /* owned: who runs which trial */
 };
 
 
@@ -100,15 +108,26 @@ struct hpti_journal *hpti_journal_of(const hpti_sink *sink);
  * read without end). @return the descriptor, or -1 with *why (static)
  * saying why. */
 int hpti_open_regular(const char *path, int flags, mode_t mode, const char **why);
-/* Take the writer's lock on fd without waiting. @return 0, or -1 with
- * errno (EAGAIN/EACCES: held by another open). */
+/* A writer's locks on fd (jfile.c says which): its presence, taken
+ * without waiting, then the append lock, waiting for it. *ofd = 1 asks
+ * for open-file-description locks and says whether they were used.
+ * @return 0, or -1 with errno (EAGAIN/EACCES: a study holds the journal
+ * exclusively). hpti_journal_lock takes the presence only (a converted
+ * file before its rename, upgrade.c). */
 int hpti_journal_lock(int fd);
+int hpti_journal_lock_ofd(int fd, int *ofd);
+/* Take (waiting) and give back the append lock of a writer's fd. */
+int hpti_journal_hold(int fd, int ofd);
+void hpti_journal_release(int fd, int ofd);
+/* Turn the writer's presence into exclusivity, without waiting. @return
+ * 0, or -1 with errno (EAGAIN/EACCES: another writer has it open). */
+int hpti_journal_exclusive(int fd, int ofd);
 /* Open the journal at path for fn (hpt_study_open/load): read-only, or
- * for appending (created when create is set) under the writer's lock.
- * @return HPT_OK with *fd; HPT_E_IO, HPT_E_LOCKED with the thread's
- * message. */
+ * for appending (created when create is set) with the writer's locks
+ * (the append lock held: the caller reads and releases). @return HPT_OK
+ * with *fd and *ofd; HPT_E_IO, HPT_E_LOCKED with the thread's message. */
 int hpti_journal_open_file(const char *fn, const char *path, int readonly, int create,
-                           int *fd);
+                           int *fd, int *ofd);
 /* Make a new file's directory entry durable (best effort). */
 void hpti_sync_dir(const char *path);
 
@@ -151,6 +170,11 @@ typedef struct {
  * or checksum is left out (torn = 1, torn_why says why). Lines are given
  * without sequence number and checksum. */
 int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg);
+/* The same for the records after the first `lines` ones, which end at
+ * byte `start` (a writer's tail, tail.c): line numbers go on from lines +
+ * 1, offsets (end, good) stay the file's. */
+int hpti_journal_read_from(int fd, const char *name, off_t start, size_t lines,
+                           hpti_jread *r, char *msg);
 void hpti_jread_free(hpti_jread *r);
 
 /* Split a record into fields in place (on single spaces); returns the

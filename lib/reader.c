@@ -68,12 +68,20 @@ void hpti_jread_free(hpti_jread *r)
 
 int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg)
 {
+    return hpti_journal_read_from(fd, name, 0, 0, r, msg);
+}
+
+int hpti_journal_read_from(int fd, const char *name, off_t start, size_t lines,
+                           hpti_jread *r, char *msg)
+{
     memset(r, 0, sizeof *r);
+    if (start > 0)
+        r->version = HPTI_JOURNAL_VERSION; /* the writer's: a format 1 was converted */
     size_t cap = 0, cap_line = 0;
     for (;;) {
         if (hpti_grow((void **)&r->data, &cap, r->size + 65536 + 1, 1))
             goto nomem;
-        ssize_t n = pread(fd, r->data + r->size, cap - r->size - 1, (off_t)r->size);
+        ssize_t n = pread(fd, r->data + r->size, cap - r->size - 1, start + (off_t)r->size);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -89,7 +97,7 @@ int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg)
     if (!r->data && hpti_grow((void **)&r->data, &cap, 1, 1))
         goto nomem;
     r->data[r->size] = '\0';
-    size_t pos = 0, lineno = 0;
+    size_t pos = 0, lineno = lines;
     while (pos < r->size) {
         lineno++;
         char *p = r->data + pos;
@@ -133,10 +141,10 @@ int hpti_journal_read(int fd, const char *name, hpti_jread *r, char *msg)
         }
         r->line[r->n_line].p = p;
         r->line[r->n_line].lineno = lineno;
-        r->line[r->n_line].end = (off_t)(pos + n + 1);
+        r->line[r->n_line].end = start + (off_t)(pos + n + 1);
         r->n_line++;
         pos += n + 1;
-        r->good = (off_t)pos;
+        r->good = start + (off_t)pos;
     }
     return HPT_OK;
 nomem:

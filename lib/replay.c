@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "lease.h"
 #include "study.h"
+#include "tail.h"
 #include "warmstart.h"
 
 static const char *type_name(int32_t t)
@@ -226,7 +228,11 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
         return HPT_OK;
     } else if (strcmp(t, "warm") == 0)
         return HPT_OK; /* applied by the caller, which sees all its priors */
-    else
+    else if (hpti_lease_record(t)) {
+        char m[HPTI_MSG];
+        rc = hpti_lease_replay(hpti_journal_of(&s->sink), c->f, c->nf, (int64_t)s->n_trials, m);
+        return rc == HPT_E_CORRUPT ? corrupt(c, m) : rc ? refused(c, rc) : HPT_OK;
+    } else
         return corrupt(c, "unknown record type");
     return rc ? refused(c, rc) : HPT_OK;
 }
@@ -319,23 +325,39 @@ static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
     return rc;
 }
 
-static int fresh(int fd, const char *path, const hpt_space *space, const char *strategy,
-                 int32_t direction, uint64_t seed, hpt_study **out)
+int hpti_replay_lines(hpt_study *s, hpti_jread *r, const char *path, off_t *keep,
+                      char *note)
+{
+    return replay(s, r, 0, path, keep, note);
+}
+
+/* The append lock that hpti_journal_open_file took for a writer. */
+static void let_go(int fd, int ofd, int writer)
+{
+    if (writer)
+        hpti_journal_release(fd, ofd);
+}
+
+static int fresh(int fd, int ofd, const char *path, const hpt_space *space,
+                 const char *strategy, int32_t direction, uint64_t seed, hpt_study **out)
 {
     const char *fn = "hpt_study_open";
     hpt_study *s = NULL;
     int rc = hpt_study_create(space, strategy, direction, seed, &s);
     if (rc) {
+        let_go(fd, ofd, 1);
         close(fd);
         return rc; /* message set by hpt_study_create */
     }
     struct hpti_journal *j = hpti_calloc(1, sizeof *j);
     if (!j) {
+        let_go(fd, ofd, 1);
         close(fd);
         hpt_study_destroy(s);
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
     }
     j->fd = fd;
+    j->ofd = ofd;
     hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
     j->pid = getpid();
     s->sink = hpti_journal_sink(j);
@@ -347,6 +369,7 @@ static int fresh(int fd, const char *path, const hpt_space *space, const char *s
     else if ((rc = hpti_journal_write_create(j, s->space, s->type->name, s->direction,
                                               s->seed, s->errmsg)) != HPT_OK)
         hpti_fail(NULL, rc, "%s: %s", fn, s->errmsg);
+    let_go(fd, ofd, 1);
     if (rc) {
         hpt_study_destroy(s);
         return rc;
@@ -384,7 +407,7 @@ static int same_study(const hpt_space *jspace, const char *jstrategy, int32_t jd
 
 /* Step 3: the study's sink is the journal on fd (the study owns fd from
  * here on, also on failure). */
-static int attach(hpt_study *s, int fd, const char *path, struct hpti_journal **out,
+static int attach(hpt_study *s, int fd, int ofd, const char *path, struct hpti_journal **out,
                   char *msg)
 {
     struct hpti_journal *j = hpti_calloc(1, sizeof *j);
@@ -394,6 +417,7 @@ static int attach(hpt_study *s, int fd, const char *path, struct hpti_journal **
         return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
     }
     j->fd = fd;
+    j->ofd = ofd;
     hpti_option_defaults(hpti_journal_options, hpti_journal_n_options, j);
     j->pid = getpid();
     s->sink = hpti_journal_sink(j);
@@ -453,14 +477,18 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
                          "%s: path is NULL/empty, or only one of space and strategy is "
                          "NULL",
                          fn);
-    int fd = -1;
-    int rc = hpti_journal_open_file(fn, path, readonly, space != NULL, &fd);
+    /* A writer holds the append lock from here to the end (jfile.c), so
+     * that no other writer appends while the records are read, the
+     * study made, a torn end cut or a format-1 journal converted. */
+    int fd = -1, ofd = 0, writer = !readonly;
+    int rc = hpti_journal_open_file(fn, path, readonly, space != NULL, &fd, &ofd);
     if (rc)
         return rc;
     hpti_jread r;
     char msg[HPTI_MSG];
     rc = hpti_journal_read(fd, path, &r, msg);
     if (rc) {
+        let_go(fd, ofd, writer);
         close(fd);
         return hpti_fail(NULL, rc, "%s: %s", fn, msg);
     }
@@ -473,11 +501,12 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     if (rc == 1) { /* no study yet: empty, or its creation never finished */
         hpti_jread_free(&r);
         if (!space || readonly) {
+            let_go(fd, ofd, writer);
             close(fd);
             return hpti_fail(NULL, HPT_E_CORRUPT, "%s: journal '%s' holds no study", fn,
                              path);
         }
-        return fresh(fd, path, space, strategy, direction, seed, out);
+        return fresh(fd, ofd, path, space, strategy, direction, seed, out);
     }
     hpt_study *s = NULL;
     struct hpti_journal *j = NULL;
@@ -490,7 +519,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
                        "journal '%s': cannot make its study: %s", path, hpt_last_errmsg());
         goto fail_msg;
     }
-    rc = attach(s, fd, path, &j, msg);
+    rc = attach(s, fd, ofd, path, &j, msg);
     fd = -1; /* the study owns it now */
     if (rc)
         goto fail_msg;
@@ -505,6 +534,8 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     s->replaying = 0;
     if ((rc = after_replay(s, j, &r, keep, readonly, note, sizeof note, msg)) != HPT_OK)
         goto fail_msg;
+    let_go(j->fd, ofd, writer);
+    writer = 0;
     if (s->started)
         hpti_clock_start(&s->done, s->done.base);
     if (readonly) { /* a snapshot: detach the journal */
@@ -517,7 +548,8 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
     *out = s;
     return HPT_OK;
 fail_msg:
-    if (fd >= 0)
+    let_go(j ? j->fd : fd, ofd, writer);
+    if (!j && fd >= 0)
         close(fd);
     hpt_study_destroy(s);
     hpt_space_destroy(jspace);

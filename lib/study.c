@@ -91,7 +91,17 @@ int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *typ
     hpt_study *s = hpti_calloc(1, sizeof *s);
     if (!s)
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: out of memory", fn);
-    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+    /* Recursive: taking in other writers' records (tail.c) replays them
+     * through the public calls while the change that began it holds the
+     * lock. */
+    pthread_mutexattr_t ma;
+    int mrc = pthread_mutexattr_init(&ma);
+    if (mrc == 0) {
+        pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+        mrc = pthread_mutex_init(&s->lock, &ma);
+        pthread_mutexattr_destroy(&ma);
+    }
+    if (mrc != 0) {
         hpti_free(s);
         return hpti_fail(NULL, HPT_E_NOMEM, "%s: cannot create the study lock", fn);
     }
@@ -307,7 +317,10 @@ int hpt_study_ask(hpt_study *s, int64_t *trial_id)
         return hpti_study_fail(s, HPT_E_INVALID, "hpt_study_ask: NULL argument");
     *trial_id = -1;
     lock(s);
-    int rc = ask_locked(s, trial_id);
+    int rc = hpti_change_begin(s, "hpt_study_ask");
+    if (!rc)
+        rc = ask_locked(s, trial_id);
+    hpti_change_end(s);
     unlock(s);
     return rc;
 }
@@ -354,7 +367,10 @@ int hpt_study_report(hpt_study *s, int64_t id, double step, double value,
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_report: study is NULL");
     lock(s);
-    int rc = report_locked(s, id, step, value, should_stop);
+    int rc = hpti_change_begin(s, "hpt_study_report");
+    if (!rc)
+        rc = report_locked(s, id, step, value, should_stop);
+    hpti_change_end(s);
     unlock(s);
     return rc;
 }
@@ -398,7 +414,9 @@ int hpt_study_tell(hpt_study *s, int64_t id, double value)
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
     lock(s);
-    int rc = check_running(s, fn, id);
+    int rc = hpti_change_begin(s, fn);
+    if (!rc)
+        rc = check_running(s, fn, id);
     if (!rc && !isfinite(value))
         rc = hpti_fail(s->errmsg, HPT_E_INVALID,
                        "%s: trial %lld: value must be finite, not %g (tell a failure "
@@ -410,6 +428,7 @@ int hpt_study_tell(hpt_study *s, int64_t id, double value)
         finish(s, id, HPT_TRIAL_COMPLETE);
         rc = hpti_journal_tell(s, id, value);
     }
+    hpti_change_end(s);
     unlock(s);
     return rc;
 }
@@ -421,7 +440,9 @@ int hpt_study_tell_failed(hpt_study *s, int64_t id, const char *reason)
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
     lock(s);
-    int rc = check_running(s, fn, id);
+    int rc = hpti_change_begin(s, fn);
+    if (!rc)
+        rc = check_running(s, fn, id);
     if (!rc && reason && reason[0]) {
         size_t n = strnlen(reason, MAX_REASON);
         char *r = hpti_malloc(n + 1);
@@ -437,6 +458,7 @@ int hpt_study_tell_failed(hpt_study *s, int64_t id, const char *reason)
         finish(s, id, HPT_TRIAL_FAILED);
         rc = hpti_journal_fail(s, id, s->trials[id].fail_reason);
     }
+    hpti_change_end(s);
     unlock(s);
     return rc;
 }
@@ -448,7 +470,9 @@ int hpt_study_prune(hpt_study *s, int64_t id)
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
     lock(s);
-    int rc = check_running(s, fn, id);
+    int rc = hpti_change_begin(s, fn);
+    if (!rc)
+        rc = check_running(s, fn, id);
     if (!rc) {
         hpti_trial *t = &s->trials[id];
         const hpti_curve *c = &s->hist.curve[id];
@@ -461,6 +485,7 @@ int hpt_study_prune(hpt_study *s, int64_t id)
         }
         rc = hpti_journal_prune(s, id);
     }
+    hpti_change_end(s);
     unlock(s);
     return rc;
 }

@@ -107,6 +107,9 @@ static int journal_holds(const hpt_study *s, const char *option, const double *n
     return o && o->holds(s->sink.ctx, option, num ? *num : 0.0, str);
 }
 
+static int set_checked(hpt_study *s, const char *fn, const char *option, const double *num,
+                       const char *str, const hpti_option *o, void *base);
+
 /* Exactly one of num and str is non-NULL. */
 static int set_locked(hpt_study *s, const char *fn, const char *option, const double *num,
                       const char *str)
@@ -115,6 +118,18 @@ static int set_locked(hpt_study *s, const char *fn, const char *option, const do
     const hpti_option *o = find(s, option, &base);
     if (!o)
         return unknown(s, fn, option);
+    int rc = o->flags & HPTI_OPT_LOCAL ? HPT_OK : hpti_change_begin(s, fn);
+    if (!rc)
+        rc = set_checked(s, fn, option, num, str, o, base);
+    hpti_change_end(s);
+    return rc;
+}
+
+/* set_locked, the option found and (journaled options) the journal's
+ * other writers' records taken in. */
+static int set_checked(hpt_study *s, const char *fn, const char *option, const double *num,
+                       const char *str, const hpti_option *o, void *base)
+{
     int limit = s->started && num && (o->flags & HPTI_OPT_RAISE);
     if (s->started && !(o->flags & HPTI_OPT_ANY_TIME) && !limit) {
         if (journal_holds(s, option, num, str))

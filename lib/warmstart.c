@@ -30,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "journal.h"
 #include "warmstart.h"
 
@@ -491,7 +492,10 @@ int hpt_study_warm_start(hpt_study *s, const char *parent_journal, int32_t kind)
                          "hpt_study_warm_start: NULL argument");
     char summary[SUMMARY];
     pthread_mutex_lock(&s->lock);
-    int rc = warm_locked(s, parent_journal, kind, summary);
+    int rc = hpti_change_begin(s, "hpt_study_warm_start");
+    if (!rc)
+        rc = warm_locked(s, parent_journal, kind, summary);
+    hpti_change_end(s);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

@@ -77,6 +77,7 @@ static void make_journal(const char *path, int finish_last)
     unlink(path);
     assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 11, &st));
     assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    assert_ok(hpt_study_set(st, "journal.exclusive", 1)); /* no leases: the lines below */
     assert_ok(hpt_study_set(st, "max_trials", 50));
     assert_ok(hpt_study_set_str(st, "pruner", "none"));
     assert_ok(hpt_study_ask(st, &id));                  /* 0 */
@@ -380,6 +381,13 @@ static void test_lock(void **state)
     make_journal(path, 1);
     hpt_study *a = reopen(path), *b = NULL;
     hpt_space *sp = tu_mixed_space();
+    /* several writers are the default; exclusivity is asked for */
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 11, &b));
+    assert_status(hpt_study_set(a, "journal.exclusive", 1), HPT_E_LOCKED);
+    hpt_study_destroy(b);
+    b = NULL;
+    assert_ok(hpt_study_set(a, "journal.exclusive", 1));
+    assert_status(hpt_study_set(a, "journal.exclusive", 0), HPT_E_STAGE);
     assert_status(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 11, &b), HPT_E_LOCKED);
     assert_null(b);
     /* a snapshot can be read while the job runs, and appends nothing */
@@ -666,6 +674,7 @@ static void test_fork_child_cannot_write(void **state)
     unlink(path);
     assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 1, &st));
     assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    assert_ok(hpt_study_set(st, "journal.exclusive", 1));
     assert_ok(hpt_study_ask(st, &id));
     assert_ok(hpt_study_tell(st, id, 1.0));
     assert_ok(hpt_study_ask(st, &id)); /* 1, running across the fork */
@@ -722,6 +731,8 @@ static void test_disk_full(void **state)
     make_journal(path, 1);
     hpt_study *st = reopen(path);
     int64_t id;
+    /* exclusive: no look at the file's size, which /dev/full does not keep */
+    assert_ok(hpt_study_set(st, "journal.exclusive", 1));
     assert_ok(hpt_study_ask(st, &id)); /* trial 4 */
     assert_true(dup2(full, hpti_journal_of(&st->sink)->fd) >= 0); /* writes now fail: ENOSPC */
     close(full);
