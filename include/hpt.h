@@ -873,7 +873,8 @@ HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
  * random token) and, while it has trials running, renews that lease on its
  * changes, at most every lease/4 seconds. A running trial of another
  * writer is stale when that writer renewed nothing for "journal.lease_seconds"
- * (default 600), or at once when it ran on this host and its process is
+ * (default 600), or at once when its study was destroyed (hpt_study_destroy
+ * gives its running trials up) or it ran on this host and its process is
  * gone; hpt_study_stale lists them, and any writer may give them up
  * (hpt_study_tell_failed) or take them over to train them again under the
  * same id (hpt_study_claim). A training that makes no call for longer than
@@ -1420,6 +1421,7 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   owner <token> <pid> <host> <unix_ms>          a writer's first trial
  *   lease <id> <token> <unix_ms>                  trial id is token's
  *   beat <token> <unix_ms>                        token's lease renewed
+ *   release <token> <unix_ms>                     token's study destroyed
  *
  * x_i are the trial's values in space order (categoricals as choice
  * indices), values are in the user's direction, <ms> is the study's active

@@ -347,8 +347,9 @@ void hpti_journal_close(struct hpti_journal *j)
 {
     if (!j)
         return;
+    hpti_lease_release(j);
     if (j->fd >= 0)
-        close(j->fd); /* releases the lock */
+        close(j->fd); /* releases the locks */
     for (size_t i = 0; i < j->n_opt; i++) {
         hpti_free(j->opt[i].name);
         hpti_free(j->opt[i].str);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ static int add_owner(struct hpti_leases *l, uint64_t token, int64_t pid, const c
         hpti_free(h);
         return -1;
     }
-    l->owner[l->n_owner++] = (hpti_owner){token, pid, h, 0};
+    l->owner[l->n_owner++] = (hpti_owner){token, pid, h, 0, 0};
     return 0;
 }
 
@@ -76,7 +77,7 @@ void hpti_leases_free(struct hpti_leases *l)
 int hpti_lease_record(const char *type)
 {
     return strcmp(type, "owner") == 0 || strcmp(type, "lease") == 0 ||
-           strcmp(type, "beat") == 0;
+           strcmp(type, "beat") == 0 || strcmp(type, "release") == 0;
 }
 
 static int parse_token(const char *f, uint64_t *t)
@@ -142,9 +143,10 @@ int hpti_lease_replay(struct hpti_journal *j, char **f, size_t nf, int64_t n_tri
             return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
     } else {
         if (nf != 3 || parse_token(f[1], &token) || hpti_jparse_i64(f[2], &ms))
-            return BAD("beat");
+            return BAD(f[0]);
         if ((o = find_owner(l, token)) < 0)
-            return hpti_fail(msg, HPT_E_CORRUPT, "a beat of an owner not introduced");
+            return hpti_fail(msg, HPT_E_CORRUPT, "a %s of an owner not introduced", f[0]);
+        l->owner[o].gone |= f[0][0] == 'r';
     }
     if (ms > l->owner[o].seen_ms)
         l->owner[o].seen_ms = ms;
@@ -196,21 +198,46 @@ void hpti_lease_beat(struct hpti_journal *j)
     stamp(j, l);
 }
 
+void hpti_lease_release(struct hpti_journal *j)
+{
+    struct hpti_leases *l = j->leases;
+    if (!l || !l->introduced || j->exclusive || j->broken || j->fd < 0 ||
+        j->pid != getpid() || hpti_journal_hold(j->fd, j->ofd) != 0)
+        return;
+    struct stat sb;
+    hpti_jread r;
+    char msg[HPTI_MSG];
+    if (fstat(j->fd, &sb) == 0 && sb.st_size >= j->size &&
+        hpti_journal_read_from(j->fd, j->path, j->size, (size_t)j->records, &r, msg) ==
+            HPT_OK) {
+        if (r.good == sb.st_size) { /* a torn end: leave it to the next writer */
+            j->records += (int64_t)r.n_line;
+            j->size = r.good;
+            hpti_jrec_begin(j, "release");
+            put_token(j, l->owner[0].token);
+            stamp(j, l);
+            hpti_jrec_commit(j, msg);
+        }
+        hpti_jread_free(&r);
+    }
+    hpti_journal_release(j->fd, j->ofd);
+}
+
 int32_t hpti_lease_owner(const struct hpti_leases *l, int64_t id)
 {
     return l && id >= 0 && (size_t)id < l->n_of ? l->of[id] : -1;
 }
 
 int hpti_lease_stale(const struct hpti_leases *l, int64_t id, int64_t now_ms,
-                     double lease_seconds)
+                     double lease_seconds, int alone)
 {
     int32_t o = hpti_lease_owner(l, id);
     if (o == 0)
         return 0;
-    if (o < 0)
+    if (o < 0 || alone)
         return 1;
     const hpti_owner *w = &l->owner[o];
-    if ((double)(now_ms - w->seen_ms) > lease_seconds * 1000.0)
+    if (w->gone || (double)(now_ms - w->seen_ms) > lease_seconds * 1000.0)
         return 1;
     /* Same host: a process that is gone holds nothing (EPERM: it exists). */
     return strcmp(w->host, l->owner[0].host) == 0 && w->pid > 0 &&

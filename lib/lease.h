@@ -8,11 +8,13 @@
  *     lease <id> <token> <unix_ms>
  * and, while it has trials running, renews its lease with
  *     beat <token> <unix_ms>
+ * and gives up what it still runs when its study is destroyed with
+ *     release <token> <unix_ms>
  * unix_ms is the wall clock (CLOCK_REALTIME) in milliseconds, since
  * writers on several hosts compare them. A running trial of another writer
  * is stale when that writer's last record is older than the lease
- * ("journal.lease_seconds"), or at once when the writer ran on this host
- * and its process is gone; a trial with no lease at all was asked by a
+ * ("journal.lease_seconds"), or at once when the writer released it or
+ * ran on this host and its process is gone; a trial with no lease at all was asked by a
  * writer that held the journal alone ("journal.exclusive", or a library
  * before leases), and since this one could open the journal that writer is
  * gone: stale as well. */
@@ -26,6 +28,7 @@ typedef struct {
     int64_t pid;
     char *host;      /* owned */
     int64_t seen_ms; /* its last owner, lease or beat record */
+    int gone;        /* its "release" record was seen */
 } hpti_owner;
 
 struct hpti_leases {
@@ -47,7 +50,7 @@ int64_t hpti_wall_ms(void);
 struct hpti_leases *hpti_leases_of(struct hpti_journal *j);
 void hpti_leases_free(struct hpti_leases *l);
 
-/* 1 when type is "owner", "lease" or "beat". */
+/* 1 when type is "owner", "lease", "beat" or "release". */
 int hpti_lease_record(const char *type);
 /* Take in one such record (fields f[0..nf), n_trials trials known). @return
  * HPT_OK; HPT_E_CORRUPT (malformed: msg says why, without the line);
@@ -62,11 +65,17 @@ int hpti_lease_replay(struct hpti_journal *j, char **f, size_t nf, int64_t n_tri
 int hpti_lease_take(struct hpti_journal *j, int64_t id, int write);
 /* Build a "beat" record (open: the caller commits). */
 void hpti_lease_beat(struct hpti_journal *j);
+/* The study closes: best effort, append "release" (if this writer ever
+ * took a trial and shares the journal), counting the lines others
+ * appended since it last looked without applying them. */
+void hpti_lease_release(struct hpti_journal *j);
 
 /* Owner index of trial id, -1 without a lease. */
 int32_t hpti_lease_owner(const struct hpti_leases *l, int64_t id);
-/* Is running trial id stale, seen by owner 0 at now_ms? */
+/* Is running trial id stale, seen by owner 0 at now_ms? alone: owner 0
+ * is the journal's only writer ("journal.exclusive"), so every other
+ * writer is gone. */
 int hpti_lease_stale(const struct hpti_leases *l, int64_t id, int64_t now_ms,
-                     double lease_seconds);
+                     double lease_seconds, int alone);
 
 #endif

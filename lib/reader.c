@@ -75,6 +75,7 @@ int hpti_journal_read_from(int fd, const char *name, off_t start, size_t lines,
                            hpti_jread *r, char *msg)
 {
     memset(r, 0, sizeof *r);
+    r->good = start;
     if (start > 0)
         r->version = HPTI_JOURNAL_VERSION; /* the writer's: a format 1 was converted */
     size_t cap = 0, cap_line = 0;

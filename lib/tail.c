@@ -179,7 +179,7 @@ int hpt_study_stale(hpt_study *s, int64_t *ids, size_t n, size_t *needed)
         size_t k = 0;
         for (size_t i = 0; i < s->n_trials; i++)
             if (s->trials[i].state == HPT_TRIAL_RUNNING &&
-                hpti_lease_stale(j->leases, (int64_t)i, now, j->lease_seconds)) {
+                hpti_lease_stale(j->leases, (int64_t)i, now, j->lease_seconds, j->exclusive)) {
                 if (k < n)
                     ids[k] = (int64_t)i;
                 k++;
@@ -205,7 +205,7 @@ static int claim_locked(hpt_study *s, struct hpti_journal *j, int64_t id, const 
     int32_t o = hpti_lease_owner(j->leases, id);
     if (o == 0)
         return HPT_OK;
-    if (!hpti_lease_stale(j->leases, id, hpti_wall_ms(), j->lease_seconds)) {
+    if (!hpti_lease_stale(j->leases, id, hpti_wall_ms(), j->lease_seconds, j->exclusive)) {
         const hpti_owner *w = &j->leases->owner[o];
         return hpti_fail(s->errmsg, HPT_E_STATE,
                          "%s: trial %lld is held by process %lld on '%.64s', whose lease "
