@@ -17,9 +17,24 @@
 int cli_journal_open(const char *path, const hpt_space *space, const char *strategy,
                      int32_t direction, uint64_t seed, hpt_study **out)
 {
+#define ALONE " (hpt-tune runs a job alone; --status and --export read it while it runs)"
     int rc = hpt_study_open(path, space, strategy, direction, seed, out);
-    if (rc)
-        fprintf(stderr, "hpt-tune: journal %s: %s\n", path, hpt_last_errmsg());
+    if (rc) {
+        fprintf(stderr, "hpt-tune: journal %s: %s%s\n", path, hpt_last_errmsg(),
+                rc == HPT_E_LOCKED ? ALONE : "");
+        return rc;
+    }
+    /* A job is one hpt-tune's: its trials' processes, pid files and
+     * folders (<journal>.d) are its own, and a resume kills what a killed
+     * run left behind, so a second hpt-tune on the journal must not run
+     * beside it. Other programs that share a study use the library. */
+    rc = hpt_study_set(*out, "journal.exclusive", 1);
+    if (rc) {
+        fprintf(stderr, "hpt-tune: journal %s: %s%s\n", path, hpt_study_errmsg(*out),
+                rc == HPT_E_LOCKED ? ALONE : "");
+        hpt_study_destroy(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -87,9 +102,12 @@ int cli_journal_rerun(hpt_study *study, int64_t id)
 {
     /* Issue 5: "Trials that were running when the process died are reported
      * as such, and the host decides: re-run them (same trial id, same
-     * configuration) or tell them failed". A reopened RUNNING trial accepts
-     * report/tell as before, so re-running needs no call here. If the final
-     * API wants the host to claim such a trial first, that call goes here. */
-    (void)study, (void)id;
-    return 0;
+     * configuration) or tell them failed". The job holds the journal alone,
+     * so the trials a killed run left are stale, and claiming one makes it
+     * this run's (issue 14). */
+    int rc = hpt_study_claim(study, id);
+    if (rc)
+        fprintf(stderr, "hpt-tune: re-running trial %lld: %s\n", (long long)id,
+                hpt_study_errmsg(study));
+    return rc;
 }

@@ -48,6 +48,11 @@ def test_status_and_export_of_a_running_job(tmp_path):
         rows = {int(row["id"]): row for row in csv.DictReader(io.StringIO(r.stdout))}
         assert rows[0]["state"] == "complete" and rows[1]["state"] == "running"
         assert 2 not in rows
+        # A second hpt-tune on the running job is refused at once: the job
+        # is the first one's (it holds the journal with journal.exclusive).
+        r = run(["--resume", "j.hptj"], tmp_path)
+        assert r.returncode != 0
+        assert "journal.exclusive" in r.stderr and "alone" in r.stderr, r.stderr
         # Reading it did not disturb the job: it still runs to the end.
         assert job.poll() is None
     finally:

@@ -84,11 +84,14 @@ def test_reopening_a_journal_this_process_holds_replaces_the_old_object(tmp_path
 
 def test_another_process_holding_the_journal_still_gives_journal_locked(tmp_path,
                                                                           env_with_lib):
+    """Several writers are the default; one that asked for exclusivity
+    ("journal.exclusive") keeps the others out."""
     import subprocess
     import sys
     path = tmp_path / "study.jnl"
     code = ("import hpt, sys\n"
             "s = hpt.Study({'x': hpt.Float(0, 1)}, 'random', seed=1, journal=sys.argv[1])\n"
+            "s.set_option('journal.exclusive', True)\n"
             "print('open', flush=True)\nsys.stdin.read()\n")
     p = subprocess.Popen([sys.executable, "-c", code, str(path)], env=env_with_lib,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
