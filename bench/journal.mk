@@ -9,3 +9,13 @@ $(B)/bench/journal_bench: bench/journal_bench.c $(B)/libhpt.a
 .PHONY: bench-journal
 bench-journal: $(B)/bench/journal_bench
 	$(B)/bench/journal_bench $(JOURNAL_BENCH_DIR)
+
+# Several writers on one journal (bench/journal/writers.c): tell cost with
+# 1, 2 and 4 writer processes. The integrator joins it to bench-journal.
+$(B)/bench/journal_writers: bench/journal/writers.c $(B)/libhpt.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
+
+.PHONY: bench-journal-writers
+bench-journal-writers: $(B)/bench/journal_writers
+	$(B)/bench/journal_writers $(JOURNAL_BENCH_DIR)
