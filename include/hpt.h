@@ -374,7 +374,8 @@ HPT_API int hpt_strategy_name(size_t i, const char **name);
 
 /* Options are named numbers or strings. A study accepts its own (below),
  * its strategy's ("<strategy>.<name>"), its pruner's once one is chosen
- * ("pruner.<name>") and its journal's ("journal.fsync"); the reference
+ * ("pruner.<name>") and its journal's ("journal.fsync", "journal.exclusive",
+ * "journal.lease_seconds": Persistence); the reference
  * section describes the strategies' and pruners'. Every option is fixed at
  * the first ask (then HPT_E_STAGE) unless it says otherwise.
  * hpt_study_option_count and hpt_study_option_info list exactly the options
@@ -888,8 +889,10 @@ HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
  * per change and writes no leases (its trials are stale to whoever opens
  * the journal after it). hpt-tune runs exclusive (its trials' processes and
  * folders are its own).
- * "journal.lease_seconds" and "journal.exclusive" are settings of the open
- * study, like "journal.fsync".
+ * "journal.lease_seconds" (a real in (0, 1e9], default 600; every writer
+ * of a journal should use one value: the owner renews by its own, others
+ * judge by theirs) and "journal.exclusive" (bool, default 0) are settings
+ * of the open study, like "journal.fsync".
  *
  * hpt_study_load reads a journal in use and never takes a lock. The
  * descriptor is close-on-exec, so a program started with exec() never
