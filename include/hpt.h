@@ -862,7 +862,10 @@ HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
  * one sequence of calls the file holds, and two writers never propose the
  * same configuration twice (for a strategy that does not repeat itself).
  * Queries (hpt_trial_*, hpt_study_best, exports) show what the study took
- * in by its last change; hpt_study_heartbeat brings it up to date.
+ * in by its last change; hpt_study_heartbeat brings it up to date. A
+ * study that only watches (hpt_study_open, then hpt_study_stale or
+ * hpt_study_heartbeat) writes nothing. The clock of "max_seconds" is each
+ * writer's own active time.
  * Locks: POSIX byte-range locks through fcntl: open-file-description locks
  * (Linux >= 3.15), which also keep two studies of one process apart; where
  * those are missing, classic POSIX locks plus a process-wide mutex (then a
