@@ -110,7 +110,7 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_E_IO (-9)       /* reading or writing a file failed            */
 #define HPT_E_CORRUPT (-10) /* a journal is damaged or not a journal       */
 #define HPT_E_MISMATCH (-11) /* a journal belongs to another space/setup   */
-#define HPT_E_LOCKED (-12)  /* a journal is in use by another process      */
+#define HPT_E_LOCKED (-12)  /* a journal is held by another study alone    */
 #define HPT_E_RANGE (-13)   /* a buffer is too small (see `needed`)        */
 #define HPT_E_INACTIVE (-14) /* parameter not active in that trial         */
 #define HPT_E_EMPTY (-15)   /* no complete trial yet (best, best_overall)  */
