@@ -637,6 +637,19 @@ HPT_API int hpt_trial_value(const hpt_study *study, int64_t trial_id,
 HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
                              double *budget, int64_t *resume_from);
 
+/* When a trial was asked (hpt_study_ask returned it) and when it finished
+ * (tell, tell_failed or prune), in Unix time: seconds since 1970-01-01 UTC,
+ * with a fraction (millisecond resolution). *finished is NaN while the
+ * trial runs. Journaled: a reopened or loaded study (also the snapshot of a
+ * running job) gives the same values, bit for bit. Within a process the
+ * times follow a monotonic clock from the wall clock read at the session's
+ * first ask, report or tell, so setting the system clock never makes them
+ * go backwards. Either time is NaN when unknown: trials journaled by a
+ * libhpt before this function. Either out may be NULL.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
+HPT_API int hpt_trial_times(const hpt_study *study, int64_t trial_id,
+                            double *asked, double *finished);
+
 /* Number of reports of a trial, and report k (0-based, in report order).
  * @return HPT_OK, HPT_E_INVALID (NULL, or k outside 0 .. count - 1),
  * HPT_E_TRIAL. */
@@ -1350,10 +1363,15 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   tell <id> <ms> <value>
  *   fail <id> <ms> [<reason>]
  *   prune <id> <ms>
+ *   clock <ms> <unix_ms>                          before a session's first
+ *                                                 timed record
  *
  * x_i are the trial's values in space order (categoricals as choice
  * indices), values are in the user's direction, <ms> is the study's active
- * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
+ * time in milliseconds (see "max_seconds"). A "clock" record gives the
+ * wall clock (Unix time in milliseconds) at active time <ms>; a later
+ * record of the same session at <ms'> happened at <unix_ms> + <ms'> - <ms>
+ * (hpt_trial_times). Journals without it are read as before. Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
  * round-trips exactly. A warm start's "prior" lines (loss for this study's
