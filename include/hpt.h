@@ -688,7 +688,9 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * row per trial in id order, columns: id, state (running, complete,
  * failed, pruned), each parameter by name (categoricals as their choice
  * string, empty where the parameter is inactive), budget, value (empty
- * unless complete or pruned), reports (their number), fail_reason, then
+ * unless complete or pruned), reports (their number), fail_reason,
+ * asked, finished (hpt_trial_times; empty when unknown or running),
+ * duration (finished - asked in seconds, in whole milliseconds), then
  * "attr.<key>" for each trial attribute key in the order first set (empty
  * where a trial lacks it). The file is written beside `path` under a name
  * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
@@ -706,7 +708,8 @@ HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
  * numbers, categoricals as their choice string, null where inactive),
  * "value" (null unless complete or pruned), "budget", "parent" (the trial a
  * promotion continues, or -1), "reports" ([step, value] pairs in the user's
- * direction), "fail_reason" (null unless given) and "attrs" (the trial's
+ * direction), "fail_reason" (null unless given), "asked", "finished" and
+ * "duration" (as in the CSV, null where empty) and "attrs" (the trial's
  * attributes, key: value). Numbers are written with
  * the fewest digits that read back exactly; non-finite ones as null. Written
  * like the CSV (beside `path`, then renamed). @return as
