@@ -292,6 +292,48 @@ HPT_API int hpt_space_add_condition_range(hpt_space *space, const char *child,
                                           const char *parent, double lo,
                                           double hi);
 
+/* Make a space from text: the space part of hpt-tune's spec files, so that
+ * a C host, Python and the CLI share one grammar (this is its reference).
+ * One declaration per line; lines end at "\n" (a "\r" before it is
+ * ignored); blank lines and lines whose first non-blank byte is '#' are
+ * skipped; blanks are spaces and tabs.
+ *
+ *   float NAME=LO:HI[:MOD]...  [if COND]...     hpt_space_add_float
+ *   int   NAME=LO:HI[:MOD]...  [if COND]...     hpt_space_add_int
+ *   cat   NAME=A,B,...         [if COND]...     hpt_space_add_categorical
+ *
+ *   MOD   a scale: linear (lin; the default), log, reverse-log (reverse_log,
+ *         rlog), logit, auto; or step=S (hpt_space_set_step). At most one
+ *         of each, in any order: "int batch=32:512:step=32",
+ *         "float beta2=0.9:0.9999:logit".
+ *   COND  PARENT=C1,C2,...   a categorical parent takes one of the choices
+ *         PARENT=LO:HI       a numeric parent lies in [LO, HI] ("inf" and
+ *         PARENT=V           "-inf" allowed), equals V,
+ *         PARENT>=V          is at least V,
+ *         PARENT<=V          is at most V (hpt_space_add_condition_range).
+ *         Several "if" clauses must all hold; PARENT may be declared on a
+ *         later line. "float momentum=0.5:0.99 if optimizer=sgd",
+ *         "int units3=16:256:log if layers>=3".
+ *
+ * NAME is what the hpt_space_add_* functions accept (no '=' or blank).
+ * Float bounds are numbers as strtod reads them, int bounds decimal
+ * integers. A float or int domain ends at the first blank. Choices are
+ * taken byte for byte between the commas (blanks included; no quoting, so
+ * a choice holds neither a comma nor a line break); a cat's list ends at
+ * the line's end or at the word "if" between blanks, so trailing blanks
+ * before the end of a line belong to the last choice. The same holds for
+ * the choices of a condition. Parameters come in the order of their lines.
+ * An empty text gives an empty space.
+ *
+ * On success *out is a new space the caller owns. On failure *out is NULL
+ * and hpt_last_errmsg() says "hpt_space_parse: line L, column C: ..."
+ * (1-based; columns count bytes), naming where the error is, for syntax
+ * errors and for what the hpt_space_* functions refuse alike (the message
+ * then carries their reason).
+ * @return HPT_OK; HPT_E_INVALID (NULL argument, any error in the text);
+ * HPT_E_NOMEM. */
+HPT_API int hpt_space_parse(const char *spec, hpt_space **out);
+
 /* Number of parameters, in the order they were added. Cannot fail:
  * returns 0 for NULL. */
 HPT_API size_t hpt_space_size(const hpt_space *space);
