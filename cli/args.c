@@ -8,6 +8,10 @@
  *     key     = a flag name without its leading "--" (e.g. "float", "max-trials")
  *     value   = the rest of the line, blanks around it removed
  *
+ * The values of `float`, `int` and `cat` are declarations of the library's
+ * space grammar (hpt_space_parse, include/hpt.h): kept as given and parsed
+ * together once the job is complete, since a condition may name a
+ * parameter given later.
  * `command` and `launcher` values are split into words like a shell would
  * (quotes, backslash), without any expansion. Lines apply in order, exactly
  * as the same flags would; flags given after --spec override its scalars. */
