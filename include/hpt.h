@@ -751,12 +751,12 @@ HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
  * numbers, categoricals as their choice string, null where inactive),
  * "value" (null unless complete or pruned), "budget", "parent" (the trial a
  * promotion continues, or -1), "reports" ([step, value] pairs in the user's
- * direction), "fail_reason" (null unless given) and "attrs" (the trial's
+ * direction), "fail_reason" (null unless given), "asked", "finished" and
+ * "duration" (as in the CSV, null where empty) and "attrs" (the trial's
  * attributes, key: value). Numbers are written with
  * the fewest digits that read back exactly; non-finite ones as null. Written
- * like the CSV (beside `path`, then renamed). Each trial also has
- * "asked", "finished" and "duration" (as in the CSV, null where empty).
- * @return as hpt_study_export_csv. */
+ * like the CSV (beside `path`, then renamed). @return as
+ * hpt_study_export_csv. */
 HPT_API int hpt_study_export_json(const hpt_study *study, const char *path);
 
 /* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
@@ -1414,7 +1414,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *
  * x_i are the trial's values in space order (categoricals as choice
  * indices), values are in the user's direction, <ms> is the study's active
- * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
+ * time in milliseconds (see "max_seconds"). A "clock" record gives the
+ * wall clock (Unix time in milliseconds) at active time <ms>; a later
+ * record of the same session at <ms'> happened at <unix_ms> + <ms'> - <ms>
+ * (hpt_trial_times). Journals without it are read as before. Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
  * round-trips exactly. A warm start's "prior" lines (loss for this study's
@@ -1426,11 +1429,6 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *         assert zlib.crc32(body) == int(crc, 16)
  *         *fields, seq = body.decode().split(" ")
  *         assert int(seq) == n
- *
- * A "clock" record gives the wall clock (Unix time in milliseconds) at
- * active time <ms>; a later record of the same session at <ms'> happened
- * at <unix_ms> + <ms'> - <ms> (hpt_trial_times). Journals without one are
- * read as before, their times unknown.
  */
 
 #ifdef __cplusplus
