@@ -157,3 +157,23 @@ def test_help_documents_the_grammar(tmp_path):
     r = run(["--help"], tmp_path)
     assert r.returncode == 0
     assert "{NAME?TEXT}" in r.stdout and "logit" in r.stdout and "if PARENT" in r.stdout
+
+
+def test_spec_as_earlier_hpt_tune_wrote_it(tmp_path):
+    """Job specs of the hpt-tune before hpt_space_parse read as they did:
+    scales spelled out, a quoted value keeping a choice's trailing blank."""
+    (tmp_path / "old.spec").write_text(
+        "# hpt-tune job spec, written by hpt-tune 0.1.0\n"
+        "float lr=1e-05:0.10000000000000001:log\n"
+        "int layers=1:4:linear\n"
+        "float keep=0:0.5:reverse-log\n"
+        "cat 'v=a,b '\n"
+        "strategy grid\nmax-trials 40\n"
+        "command /usr/bin/python3 -c 'print(\"objective: 1\")'\n")
+    r = run(["--spec", "old.spec", "--option", "grid.points=2", "--journal", "o.hptj"],
+            tmp_path)
+    assert r.returncode == 0, r.stderr
+    rows = export(tmp_path, "o.hptj")
+    assert {row["v"] for row in rows} == {"a", "b "}
+    assert {row["layers"] for row in rows} == {"1", "2", "3", "4"}
+    assert {float(row["lr"]) for row in rows} == {1e-05, 0.1}
