@@ -177,3 +177,15 @@ def test_spec_as_earlier_hpt_tune_wrote_it(tmp_path):
     assert {row["v"] for row in rows} == {"a", "b "}
     assert {row["layers"] for row in rows} == {"1", "2", "3", "4"}
     assert {float(row["lr"]) for row in rows} == {1e-05, 0.1}
+
+
+def test_optional_text_rules(tmp_path):
+    """{{ and }} stay literal braces inside optional text; shell-like text
+    ({1..3}, {a,b}) is left alone; an optional text of an active parameter
+    may hold several placeholders and text around them."""
+    r = run(["--cat", "o=x", "--int", "n=2:2 if o=x", "--strategy", "grid", "--",
+             *ECHO, "{n?[{o}:{n}]}", "{n?{{{n}}}}", "{1..3}", "{a,b}", "pre{n?-{n}}post"],
+            tmp_path)
+    assert r.returncode == 0, r.stderr
+    (args, _), = logs(next(tmp_path.glob("hpt-tune.*"))).values()
+    assert args == ["[x:2]", "{2}", "{1..3}", "{a,b}", "pre-2post"]
