@@ -117,12 +117,19 @@ static inline int hpti_event_time(hpt_study *s, int64_t *ms)
         return HPT_OK;
     }
     *ms = hpti_emit_ms(s);
-    if (s->wall.set)
+    if (s->wall.set && s->file_wall.set && s->file_wall.ms == s->wall.ms &&
+        s->file_wall.unix_ms == s->wall.unix_ms)
         return HPT_OK;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    s->wall = (hpti_wallclock){1, *ms, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000};
-    hpti_event ev = {.kind = HPTI_EV_CLOCK, .ms = *ms, .used = s->wall.unix_ms};
+    if (!s->wall.set) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        s->wall = (hpti_wallclock){1, *ms,
+                                   (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000};
+    }
+    /* First timed event of the session, or another writer's anchor came
+     * last in the journal: the records that follow are this session's. */
+    s->file_wall = s->wall;
+    hpti_event ev = {.kind = HPTI_EV_CLOCK, .ms = s->wall.ms, .used = s->wall.unix_ms};
     return hpti_emit(s, &ev);
 }
 

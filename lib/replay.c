@@ -540,6 +540,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
         goto fail_msg;
     }
     s->replaying = 0;
+    s->file_wall = s->wall;
     s->wall.set = 0; /* this session reads the wall clock anew */
     if ((rc = after_replay(s, j, &r, keep, readonly, note, sizeof note, msg)) != HPT_OK)
         goto fail_msg;

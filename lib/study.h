@@ -83,6 +83,11 @@ struct hpt_study {
     void (*warm_free)(struct hpti_warm *w); /* set with warm (warmstart.c) */
     hpti_completion done;         /* completion criteria and their state  */
     hpti_wallclock wall;          /* this session's wall-clock anchor     */
+    hpti_wallclock file_wall;     /* the journal's latest "clock" record:
+                                   * the anchor of other writers' records
+                                   * that follow; when it is not this
+                                   * session's, the next timed event
+                                   * records this session's again        */
     int64_t replay_ms;            /* replaying: the record's active time  */
     /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER)
      * are hist.transfer_*: they inform a prior, never count as

@@ -41,12 +41,16 @@ static int take_in(hpt_study *s, struct hpti_journal *j, off_t now, const char *
     if (rc)
         return hpti_fail(s->errmsg, rc, "%s: %s", fn, msg);
     double base = s->done.base; /* the active time is this process's own */
+    hpti_wallclock own = s->wall; /* so is the wall-clock anchor */
     off_t keep = 0;
     char note[HPTI_MSG] = "";
+    s->wall = s->file_wall; /* the others' records follow the file's anchors */
     s->replaying = 1;
     rc = hpti_replay_lines(s, &r, j->path, &keep, note);
     s->replaying = 0;
     s->done.base = base;
+    s->file_wall = s->wall;
+    s->wall = own;
     if (rc) {
         /* Part of the tail may be applied: this study no longer follows
          * the file, so it writes nothing more (reopen to go on). */

@@ -268,6 +268,48 @@ static void journal_without_clock(void **state)
     hpt_space_destroy(sp);
 }
 
+/* Two writers on one journal: each session's active time starts at its own
+ * open, so each record must be read against its own writer's anchor. The
+ * second writer opens 400 ms after the first; every trial's asked time is
+ * the wall clock at its ask, in both live studies and after a reopen. */
+static void two_writers(void **state)
+{
+    (void)state;
+    const char *path = tmp("w.jnl");
+    hpt_space *sp = space();
+    hpt_study *a, *b, *r;
+    double at[4];
+    int64_t id[4];
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 3, &a));
+    sleep_ms(400);
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 3, &b));
+    for (int k = 0; k < 4; k++) {
+        hpt_study *w = k % 2 ? b : a;
+        sleep_ms(150);
+        at[k] = now();
+        assert_ok(hpt_study_ask(w, &id[k]));
+        assert_int_equal(id[k], k);
+        assert_ok(hpt_study_tell(w, id[k], (double)k));
+    }
+    assert_ok(hpt_study_heartbeat(a)); /* a takes in b's last trial */
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 3, &r));
+    hpt_study *views[3] = {a, b, r};
+    for (int v = 0; v < 3; v++)
+        for (int k = 0; k < 4; k++) {
+            if (v == 1 && k == 3)
+                continue;
+            double t, f;
+            times(views[v], k, &t, &f);
+            if (!(fabs(t - at[k]) < 0.1))
+                fail_msg("view %d, trial %d: asked %.3f, the clock said %.3f", v, k, t,
+                         at[k]);
+        }
+    hpt_study_destroy(r);
+    hpt_study_destroy(b);
+    hpt_study_destroy(a);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +317,7 @@ int main(void)
         cmocka_unit_test(live_times),
         cmocka_unit_test(journal_round_trip),
         cmocka_unit_test(journal_without_clock),
+        cmocka_unit_test(two_writers),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
