@@ -38,6 +38,33 @@ void hpti_bayes_defaults(hpti_bayes_opts *o)
     o->fit_iter = 60;
 }
 
+/* hpti_gp_active_fn of the engine's space: which parameters the
+ * configuration that u encodes activates. */
+static void unit_active(const void *ctx, const double *u, unsigned char *act)
+{
+    const hpt_space *s = ctx;
+    double x[HPT_MAX_PARAMS];
+    for (size_t j = 0; j < s->n; j++)
+        x[j] = hpti_param_decode(&s->p[j], u[j]);
+    hpti_space_active(s, x, act);
+}
+
+/* A GP of the engine: categorical flags, and the conditional kernel of
+ * gp.h on the parameters that have conditions. */
+static int engine_gp(const hpt_space *space, hpti_gp *gp, unsigned char *flags)
+{
+    size_t d = space->n;
+    for (size_t j = 0; j < d; j++)
+        flags[j] = space->p[j].type == HPT_PARAM_CATEGORICAL;
+    int rc = hpti_gp_init(gp, d, flags);
+    if (rc || !space->n_cond)
+        return rc;
+    memset(flags, 0, d);
+    for (size_t c = 0; c < space->n_cond; c++)
+        flags[space->cond[c].child] = 1;
+    return hpti_gp_set_conditional(gp, flags, unit_active, space);
+}
+
 int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts *o)
 {
     memset(b, 0, sizeof *b);
@@ -48,11 +75,9 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     unsigned char *cat = hpti_malloc(d);
     if (!cat)
         return HPT_E_NOMEM;
-    for (size_t j = 0; j < d; j++)
-        cat[j] = space->p[j].type == HPT_PARAM_CATEGORICAL;
-    int rc = hpti_gp_init(&b->gp, d, cat);
+    int rc = engine_gp(space, &b->gp, cat);
     if (!rc)
-        rc = hpti_gp_init(&b->feas, d, cat);
+        rc = engine_gp(space, &b->feas, cat);
     hpti_free(cat);
     if (!rc)
         rc = hpti_acq_init(&b->acq, space);
@@ -389,8 +414,6 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
         b->stack = NULL;
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     }
-    for (size_t j = 0; j < d; j++)
-        cat[j] = b->space->p[j].type == HPT_PARAM_CATEGORICAL;
     rc = HPT_OK;
     for (int32_t p = 0; p < np && rc == HPT_OK; p++) {
         size_t m = 0;
@@ -402,8 +425,10 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
         if (m == 0)
             continue;
         hpti_gp *g = &b->stack[b->n_stack];
-        if ((rc = hpti_gp_init(g, d, cat)) != HPT_OK)
+        if ((rc = engine_gp(b->space, g, cat)) != HPT_OK) {
+            hpti_gp_free(g);
             break;
+        }
         b->n_stack++;
         hpti_gp_set_prior(g, b->n_stack > 1 ? &b->stack[b->n_stack - 2] : NULL);
         hpti_bayes_transform(b->tmp, m, b->y, b->lbl);

@@ -107,6 +107,76 @@ static inline double dist2(size_t dim, const unsigned char *cat, const double *w
     return r2;
 }
 
+/* Conditional coordinates (gp.h): squared distance along coordinate j
+ * from the arc embedding of Hutter & Osborne 2013, radius 1 and one radian
+ * per unit of u for an ordered coordinate (chord 2 sin(|a - b| / 2)), the
+ * centre for an inactive value; a categorical one is a vertex of a regular
+ * simplex whose extra vertex stands for "inactive". */
+static inline double cond_d2(const hpti_gp *gp, size_t j, const double *a,
+                             const unsigned char *ma, const double *b,
+                             const unsigned char *mb)
+{
+    if (!(ma[j] && mb[j]))
+        return ma[j] == mb[j] ? 0.0 : 1.0;
+    if (gp->cat && gp->cat[j])
+        return a[j] != b[j] ? 1.0 : 0.0;
+    double s = sin(0.5 * (a[j] - b[j]));
+    return 4.0 * s * s;
+}
+
+static double dist2_cond(const hpti_gp *gp, const double *w, const double *a,
+                         const unsigned char *ma, const double *b, const unsigned char *mb)
+{
+    double r2 = 0.0;
+    for (size_t j = 0; j < gp->dim; j++) {
+        double d2;
+        if (gp->cond[j])
+            d2 = cond_d2(gp, j, a, ma, b, mb);
+        else if (gp->cat && gp->cat[j])
+            d2 = a[j] != b[j] ? 1.0 : 0.0;
+        else
+            d2 = (a[j] - b[j]) * (a[j] - b[j]);
+        r2 += w[j] * d2;
+    }
+    return r2;
+}
+
+/* The squared weighted distance of the kernel; ma, mb: activity of a and b
+ * (read only with conditional coordinates). */
+static inline double kdist2(const hpti_gp *gp, const double *w, const double *a,
+                            const unsigned char *ma, const double *b,
+                            const unsigned char *mb)
+{
+    return gp->cond ? dist2_cond(gp, w, a, ma, b, mb) : dist2(gp->dim, gp->cat, w, a, b);
+}
+
+/* Half the derivative of D_j^2 with respect to a_j, ordered coordinates:
+ * a_j - b_j, or sin(a_j - b_j) on the arc, 0 when either is inactive. */
+static inline double half_dd(const hpti_gp *gp, size_t j, const double *a,
+                             const unsigned char *ma, const double *b,
+                             const unsigned char *mb)
+{
+    if (gp->cond && gp->cond[j])
+        return ma[j] && mb[j] ? sin(a[j] - b[j]) : 0.0;
+    return a[j] - b[j];
+}
+
+/* Activity of x into buf (dim bytes), or NULL without conditional
+ * coordinates. */
+static const unsigned char *mask_of(const hpti_gp *gp, const double *x, unsigned char *buf)
+{
+    if (!gp->cond)
+        return NULL;
+    gp->active(gp->active_ctx, x, buf);
+    return buf;
+}
+
+/* Activity of the i-th row, or NULL. */
+static inline const unsigned char *row_mask(const hpti_gp *gp, size_t i)
+{
+    return gp->cond ? gp->act + i * gp->dim : NULL;
+}
+
 static inline double matern(double sf2, double r2)
 {
     double s = sqrt(5.0 * r2);
@@ -115,7 +185,35 @@ static inline double matern(double sf2, double r2)
 
 double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b)
 {
-    return matern(gp->sf2, dist2(gp->dim, gp->cat, gp->w, a, b));
+    unsigned char ba[HPT_MAX_PARAMS], bb[HPT_MAX_PARAMS];
+    return matern(gp->sf2, kdist2(gp, gp->w, a, mask_of(gp, a, ba), b, mask_of(gp, b, bb)));
+}
+
+int hpti_gp_set_conditional(hpti_gp *gp, const unsigned char *cond, hpti_gp_active_fn fn,
+                            const void *ctx)
+{
+    size_t d = gp->dim;
+    int any = 0;
+    for (size_t j = 0; cond && j < d; j++)
+        any |= cond[j] != 0;
+    if (!any || !fn)
+        return HPT_OK;
+    gp->cond = hpti_malloc(d);
+    gp->kact = hpti_malloc(HPTI_GP_CHUNK * d);
+    if (!gp->cond || !gp->kact) {
+        hpti_free(gp->cond);
+        hpti_free(gp->kact);
+        gp->cond = gp->kact = NULL;
+        return HPT_E_NOMEM;
+    }
+    memcpy(gp->cond, cond, d);
+    if (gp->cap && !(gp->act = hpti_malloc(gp->cap * d)))
+        return HPT_E_NOMEM;
+    if (gp->fcap && !(gp->fact = hpti_malloc(gp->fcap * d)))
+        return HPT_E_NOMEM;
+    gp->active = fn;
+    gp->active_ctx = ctx;
+    return HPT_OK;
 }
 
 /* ---- life cycle -------------------------------------------------------------- */
@@ -157,6 +255,10 @@ fail:
 void hpti_gp_free(hpti_gp *gp)
 {
     hpti_free(gp->cat);
+    hpti_free(gp->cond);
+    hpti_free(gp->act);
+    hpti_free(gp->kact);
+    hpti_free(gp->fact);
     hpti_free(gp->theta);
     hpti_free(gp->w);
     hpti_free(gp->ft);
@@ -206,6 +308,12 @@ int hpti_gp_reserve(hpti_gp *gp, size_t n)
         grow_array(&gp->wk1, cap) || grow_array(&gp->wk2, cap) ||
         grow_array(&gp->Ks, cap * HPTI_GP_CHUNK))
         return HPT_E_NOMEM;
+    if (gp->cond) {
+        unsigned char *a = hpti_realloc(gp->act, cap * gp->dim);
+        if (!a)
+            return HPT_E_NOMEM;
+        gp->act = a;
+    }
     double *L = hpti_malloc(cap * cap * sizeof *L);
     if (!L)
         return HPT_E_NOMEM;
@@ -236,15 +344,21 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
 
 /* Fill the lower triangle of K + (sn2 + jit) I (row-major, ld) and factor it
  * in place. @return hpti_la_potrf's info (0 = success). */
-static int build_and_factor(size_t dim, const unsigned char *cat, const double *w,
-                            double sf2, double diag, const double *X, size_t n, double *A,
+static int build_and_factor(const hpti_gp *gp, const double *w, double sf2, double diag,
+                            const double *X, const unsigned char *M, size_t n, double *A,
                             size_t ld)
 {
+    size_t dim = gp->dim;
     for (size_t i = 0; i < n; i++) {
         const double *xi = X + i * dim;
         double *row = A + i * ld;
-        for (size_t j = 0; j < i; j++)
-            row[j] = matern(sf2, dist2(dim, cat, w, xi, X + j * dim));
+        if (M)
+            for (size_t j = 0; j < i; j++)
+                row[j] = matern(sf2, dist2_cond(gp, w, xi, M + i * dim, X + j * dim,
+                                                M + j * dim));
+        else
+            for (size_t j = 0; j < i; j++)
+                row[j] = matern(sf2, dist2(dim, gp->cat, w, xi, X + j * dim));
         row[i] = sf2 + diag;
     }
     return hpti_la_potrf(n, A, ld);
@@ -263,11 +377,13 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
         return HPT_E_NOMEM;
     if (X != gp->X)
         memmove(gp->X, X, n * gp->dim * sizeof *X);
+    for (size_t i = 0; gp->cond && i < n; i++)
+        gp->active(gp->active_ctx, gp->X + i * gp->dim, gp->act + i * gp->dim);
     gp->n = 0;
     gp->alpha_ok = 0;
     for (int k = 0; k < JITTER_TRIES; k++) {
         double jit = jitter_at(k, gp->sf2 + gp->sn2);
-        if (build_and_factor(gp->dim, gp->cat, gp->w, gp->sf2, gp->sn2 + jit, gp->X, n, gp->L,
+        if (build_and_factor(gp, gp->w, gp->sf2, gp->sn2 + jit, gp->X, gp->act, n, gp->L,
                              gp->cap) == 0) {
             gp->jitter = jit;
             for (size_t i = 0; i < n; i++) {
@@ -288,8 +404,11 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
         return HPT_E_NOMEM;
     size_t n = gp->n, d = gp->dim;
     double *row = gp->L + n * gp->cap;
+    unsigned char *mx = gp->cond ? gp->act + n * d : NULL;
+    if (mx)
+        gp->active(gp->active_ctx, x, mx);
     for (size_t i = 0; i < n; i++)
-        row[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
+        row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_mask(gp, i)));
     hpti_la_trsv(n, gp->L, gp->cap, row);
     double p = gp->sf2 + gp->sn2 + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
@@ -362,9 +481,12 @@ double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
 {
     size_t d = gp->dim;
     double m = gp->mean;
+    unsigned char buf[HPT_MAX_PARAMS];
+    const unsigned char *mx = mask_of(gp, x, buf);
     for (size_t i = 0; i < gp->n; i++) {
         const double *xi = gp->X + i * d;
-        double r2 = dist2(d, gp->cat, gp->w, x, xi);
+        const unsigned char *mi = row_mask(gp, i);
+        double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2), e = exp(-sr);
         m += gp->sf2 * (1.0 + sr + sr * sr / 3.0) * e * gp->alpha[i];
         if (!grad)
@@ -373,7 +495,7 @@ double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
         double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * e * gp->alpha[i];
         for (size_t j = 0; j < d; j++)
             if (!(gp->cat && gp->cat[j]))
-                grad[j] += c * gp->w[j] * (x[j] - xi[j]);
+                grad[j] += c * gp->w[j] * half_dd(gp, j, x, mx, xi, mi);
     }
     return gp->prior ? m + hpti_gp_mean_at(gp->prior, x, grad) : m;
 }
@@ -397,11 +519,18 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
             continue;
         }
         double *K = gp->Ks;
+        for (size_t j = 0; gp->cond && j < c; j++)
+            gp->active(gp->active_ctx, xs + j * d, gp->kact + j * d);
         for (size_t i = 0; i < n; i++) {
             const double *xi = gp->X + i * d;
             double *row = K + i * c;
-            for (size_t j = 0; j < c; j++)
-                row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
+            if (gp->cond)
+                for (size_t j = 0; j < c; j++)
+                    row[j] = matern(gp->sf2, dist2_cond(gp, gp->w, xi, gp->act + i * d,
+                                                        xs + j * d, gp->kact + j * d));
+            else
+                for (size_t j = 0; j < c; j++)
+                    row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
         }
         /* V = L^-1 K*: the one O(n^2 c) step, level-3 BLAS */
         hpti_la_trsm(n, c, gp->L, gp->cap, K, c);
@@ -441,8 +570,9 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
         return;
     }
     ensure_alpha(gp);
+    const unsigned char *mx = mask_of(gp, x, gp->kact);
     for (size_t i = 0; i < n; i++)
-        k[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
+        k[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_mask(gp, i)));
     memcpy(u, k, n * sizeof *u);
     hpti_la_trsv(n, gp->L, gp->cap, u);
     double m = gp->mean + pmx + hpti_la_dot(n, u, gp->v);
@@ -454,7 +584,8 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     hpti_la_trsv_t(n, gp->L, gp->cap, u);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
-        double r2 = dist2(d, gp->cat, gp->w, x, xi);
+        const unsigned char *mi = row_mask(gp, i);
+        double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2);
         /* dk/dx_j = -sf2 (5/3) (1 + s) exp(-s) w_j (x_j - xi_j) */
         double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
@@ -462,7 +593,7 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
         for (size_t j = 0; j < d; j++) {
             if (gp->cat && gp->cat[j])
                 continue;
-            double t = gp->w[j] * (x[j] - xi[j]);
+            double t = gp->w[j] * half_dd(gp, j, x, mx, xi, mi);
             dmu[j] += ca * t;
             dvar[j] += cu * t;
         }
@@ -491,9 +622,13 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     /* Q = L^-1 K* and U = L^-T Q = K^-1 K*, c columns side by side: one
      * pass over L per solve for all points (level-3 BLAS) */
     double *Q = gp->Ks, *U = gp->Ks + n * c;
+    const unsigned char *Ms = gp->cond ? gp->kact : NULL;
+    for (size_t j = 0; Ms && j < c; j++)
+        gp->active(gp->active_ctx, Xs + j * d, gp->kact + j * d);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < c; j++)
-            Q[i * c + j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, Xs + j * d, gp->X + i * d));
+            Q[i * c + j] = matern(gp->sf2, kdist2(gp, gp->w, Xs + j * d, Ms ? Ms + j * d : NULL,
+                                                  gp->X + i * d, row_mask(gp, i)));
     hpti_la_trsm(n, c, gp->L, gp->cap, Q, c);
     for (size_t j = 0; j < c; j++)
         mu[j] = var[j] = 0.0;
@@ -509,9 +644,11 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     hpti_la_trsm_t(n, c, gp->L, gp->cap, U, c);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
+        const unsigned char *mi = row_mask(gp, i);
         for (size_t j = 0; j < c; j++) {
             const double *x = Xs + j * d;
-            double r2 = dist2(d, gp->cat, gp->w, x, xi);
+            const unsigned char *mx = Ms ? Ms + j * d : NULL;
+            double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
             double sr = sqrt(5.0 * r2);
             /* dk/dx_k = -sf2 (5/3) (1 + s) exp(-s) w_k (x_k - xi_k) */
             double cc = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
@@ -520,7 +657,7 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
             for (size_t k = 0; k < d; k++) {
                 if (gp->cat && gp->cat[k])
                     continue;
-                double t = gp->w[k] * (x[k] - xi[k]);
+                double t = gp->w[k] * half_dd(gp, k, x, mx, xi, mi);
                 gm[k] += ca * t;
                 gv[k] += cu * t;
             }
@@ -551,6 +688,12 @@ int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
     if (grow_array(&gp->fa, n) || grow_array(&gp->fX, n * gp->dim) || grow_array(&gp->fy, n) ||
         grow_array(&gp->fK, n * n) || grow_array(&gp->fW, n * n))
         return HPT_E_NOMEM;
+    if (gp->cond) {
+        unsigned char *a = hpti_realloc(gp->fact, n * gp->dim);
+        if (!a)
+            return HPT_E_NOMEM;
+        gp->fact = a;
+    }
     gp->fcap = n;
     return HPT_OK;
 }
@@ -570,9 +713,12 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
     for (size_t j = 0; j < d; j++)
         w[j] = exp(-2.0 * theta[j]);
     double sf2 = exp(theta[d]), sn2 = exp(theta[d + 1]), m = theta[d + 2];
+    unsigned char *M = gp->cond ? gp->fact : NULL;
+    for (size_t i = 0; M && i < n; i++)
+        gp->active(gp->active_ctx, X + i * d, M + i * d);
     int k, info = 1;
     for (k = 0; k < JITTER_TRIES && info != 0; k++)
-        info = build_and_factor(d, gp->cat, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, n, A, n);
+        info = build_and_factor(gp, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, M, n, A, n);
     if (info != 0)
         return BIG_NLP;
     gp->n_eval++;
@@ -606,7 +752,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
         for (size_t j = 0; j < i; j++) {
             const double *xj = X + j * d;
             double Wij = a[i] * a[j] - Ai[j];
-            double r2 = dist2(d, gp->cat, w, xi, xj);
+            double r2 = kdist2(gp, w, xi, M ? M + i * d : NULL, xj, M ? M + j * d : NULL);
             double s = sqrt(5.0 * r2), e = exp(-s);
             /* off-diagonal pairs count twice, times the 1/2 */
             gsf += Wij * sf2 * (1.0 + s + s * s / 3.0) * e;
@@ -614,6 +760,19 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
             double c = Wij * sf2 * (5.0 / 3.0) * (1.0 + s) * e;
             if (c == 0.0)
                 continue;
+            if (M) {
+                for (size_t q = 0; q < d; q++) {
+                    double d2;
+                    if (gp->cond[q])
+                        d2 = cond_d2(gp, q, xi, M + i * d, xj, M + j * d);
+                    else if (gp->cat && gp->cat[q])
+                        d2 = xi[q] != xj[q] ? 1.0 : 0.0;
+                    else
+                        d2 = (xi[q] - xj[q]) * (xi[q] - xj[q]);
+                    gls[q] += c * w[q] * d2;
+                }
+                continue;
+            }
             for (size_t q = 0; q < d; q++) {
                 double dd = gp->cat && gp->cat[q] ? (xi[q] != xj[q] ? 1.0 : 0.0) : xi[q] - xj[q];
                 gls[q] += c * w[q] * dd * dd;
