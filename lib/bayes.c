@@ -493,6 +493,14 @@ static int taken(const hpti_bayes_data *dt, const double *x, size_t d)
     return 0;
 }
 
+/* Hold the fixed coordinates of partial fixing in u (NULL: none). */
+static void hold_fixed(const double *fixed, size_t d, double *u)
+{
+    for (size_t j = 0; fixed && j < d; j++)
+        if (!isnan(fixed[j]))
+            u[j] = fixed[j];
+}
+
 /* No usable model: the random (snapped) point farthest from everything
  * known, among 256 draws, preferring points not taken. */
 static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u)
@@ -502,6 +510,7 @@ static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     for (int t = 0; t < 256; t++) {
         for (size_t j = 0; j < d; j++)
             x[j] = hpti_rng_uniform(rng);
+        hold_fixed(dt->fixed, d, x);
         hpti_space_snap(b->space, x, NULL);
         double md = INFINITY;
         for (size_t i = 0; i < dt->n + dt->n_pend; i++) {
@@ -528,6 +537,7 @@ typedef struct {
     size_t nc;     /* centers for the maximizer */
     hpti_gp *feas; /* feasibility model, or NULL */
     size_t n_out;  /* ranked candidates in b->out */
+    const double *fixed; /* held coordinates (hpti_bayes_data), or NULL */
 } proposal;
 
 /* Step 1, gather: the non-failed observations into b->X, b->tmp. */
@@ -653,7 +663,7 @@ static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
         iters = it > 1.0 ? (size_t)it : 1;
     }
     hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
-                           b->opt.local_starts, iters};
+                           b->opt.local_starts, iters, p->fixed};
     p->n_out = 0;
     return hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
 }
@@ -675,6 +685,7 @@ static void pick(hpti_bayes *b, const hpti_bayes_data *dt, const proposal *p,
     for (int t = 0; t < RANDOM_TRIES; t++) {
         for (size_t j = 0; j < d; j++)
             u[j] = hpti_rng_uniform(rng);
+        hold_fixed(dt->fixed, d, u);
         if (!taken(dt, roundtrip(b->space, u), d))
             return;
     }
@@ -696,7 +707,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
     if ((rc = reserve(b, dt->n + 1)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
-    proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
+    proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}, .fixed = dt->fixed};
     gather(b, dt, &p);
     if (p.no == 0 && b->n_stack == 0) {
         space_filling(b, dt, rng, u);
@@ -849,7 +860,7 @@ static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *ou
 {
     const hpti_history *h = env->hist;
     hpti_bayes_data dt = {h->obs_u, h->obs_value, h->n_values, h->n_obs, h->run_u,
-                          h->n_running};
+                          h->n_running, out->fixed};
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 

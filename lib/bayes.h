@@ -62,6 +62,9 @@ typedef struct {
     size_t n;
     const double *pend;  /* n_pend * dim running points */
     size_t n_pend;
+    const double *fixed; /* NULL, or dim unit coordinates held (NaN = free):
+                          * partial fixing, the proposal maximizes EI on
+                          * that slice (acq.h) and keeps them exactly */
 } hpti_bayes_data;
 
 typedef struct {
