@@ -405,11 +405,21 @@ static void perturb_cond(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng 
     }
 }
 
-static void score_all(hpti_acq *a, const hpti_acq_problem *p, size_t m)
+/* Score the m candidates; on a slice, first raise p->best to the slice's
+ * lowest posterior mean (acq.h). */
+static void score_all(hpti_acq *a, hpti_acq_problem *p, size_t m)
 {
     hpti_gp_predict(p->gp, a->C, m, a->mu, a->var);
     if (p->feas)
         hpti_gp_predict(p->feas, a->C, m, a->fmu, a->fvar);
+    if (p->fixed) {
+        double lo = INFINITY;
+        for (size_t i = 0; i < m; i++)
+            if (a->mu[i] < lo && (!a->space->n_cond || slice_ok(a, p, a->C + i * a->dim)))
+                lo = a->mu[i];
+        if (isfinite(lo) && lo > p->best)
+            p->best = lo;
+    }
     for (size_t i = 0; i < m; i++) {
         double s = sqrt(a->var[i]);
         double v = hpti_log_ei(a->mu[i], s, p->best);
@@ -469,7 +479,10 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
     }
     for (size_t i = 0; i < m; i++)
         hpti_space_snap(a->space, a->C + i * d, NULL);
-    score_all(a, p, m);
+    hpti_acq_problem q = *p;
+    score_all(a, &q, m);
+    a->best_used = q.best;
+    p = &q;
 
     pair *pr = a->pairs;
     for (size_t i = 0; i < m; i++) {

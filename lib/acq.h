@@ -60,6 +60,7 @@ typedef struct {
     double *lx, *lg, *lf;       /* refinement: L dim, 3 L dim, 3 L */
     size_t *lidx;               /* L */
     hpti_qrng qrng;             /* Sobol candidates */
+    double best_used;           /* incumbent of the last maximize (slice: raised) */
 } hpti_acq;
 
 int hpti_acq_init(hpti_acq *a, const hpt_space *space);
@@ -88,7 +89,12 @@ double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, d
  * free ones are drawn, perturbed and refined, and a candidate in which a
  * fixed parameter is inactive scores -DBL_MAX (it would drop a value the
  * host gave). The Sobol candidates keep their balance on the free
- * coordinates (a projection of a Sobol sequence is one).
+ * coordinates (a projection of a Sobol sequence is one). The incumbent
+ * becomes the larger of p->best and the lowest posterior mean among the
+ * slice's candidates (kept in a->best_used): improvement is measured
+ * against what the slice itself achieves, otherwise a slice that cannot
+ * reach the global incumbent has EI made of variance alone and the search
+ * runs to its corners.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
                       double *out, double *out_score, size_t *n_out);
