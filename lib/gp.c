@@ -107,74 +107,95 @@ static inline double dist2(size_t dim, const unsigned char *cat, const double *w
     return r2;
 }
 
-/* Conditional coordinates (gp.h): squared distance along coordinate j
- * from the arc embedding of Hutter & Osborne 2013, radius 1 and one radian
- * per unit of u for an ordered coordinate (chord 2 sin(|a - b| / 2)), the
- * centre for an inactive value; a categorical one is a vertex of a regular
- * simplex whose extra vertex stands for "inactive". */
-static inline double cond_d2(const hpti_gp *gp, size_t j, const double *a,
-                             const unsigned char *ma, const double *b,
-                             const unsigned char *mb)
+/* Conditional coordinates (gp.h). Each point carries its embedding: two
+ * doubles per conditional coordinate k (gp->cidx[k]): (cos u, sin u) when
+ * active, (0, 0) when not -- the arc of Hutter & Osborne 2013 with radius
+ * 1 and one radian per unit of u, whose chord is 2 sin(|a - b| / 2) --
+ * or, for a categorical one, (1, u) / (0, u): a regular simplex with one
+ * more vertex for "inactive". Computed once per point (rows, candidates,
+ * fitted rows), so a kernel evaluation costs no sine. */
+static void embed(const hpti_gp *gp, const double *x, double *e)
 {
-    if (!(ma[j] && mb[j]))
-        return ma[j] == mb[j] ? 0.0 : 1.0;
-    if (gp->cat && gp->cat[j])
-        return a[j] != b[j] ? 1.0 : 0.0;
-    double s = sin(0.5 * (a[j] - b[j]));
-    return 4.0 * s * s;
+    unsigned char act[HPT_MAX_PARAMS];
+    gp->active(gp->active_ctx, x, act);
+    for (size_t k = 0; k < gp->nc; k++) {
+        size_t j = gp->cidx[k];
+        if (gp->cat && gp->cat[j]) {
+            e[2 * k] = act[j] ? 1.0 : 0.0;
+            e[2 * k + 1] = x[j];
+        } else if (act[j]) {
+            e[2 * k] = cos(x[j]);
+            e[2 * k + 1] = sin(x[j]);
+        } else
+            e[2 * k] = e[2 * k + 1] = 0.0;
+    }
 }
 
-static double dist2_cond(const hpti_gp *gp, const double *w, const double *a,
-                         const unsigned char *ma, const double *b, const unsigned char *mb)
+/* D^2 along conditional coordinate k from two embeddings */
+static inline double cond_d2(const hpti_gp *gp, size_t k, const double *ea, const double *eb)
 {
-    double r2 = 0.0;
-    for (size_t j = 0; j < gp->dim; j++) {
-        double d2;
-        if (gp->cond[j])
-            d2 = cond_d2(gp, j, a, ma, b, mb);
-        else if (gp->cat && gp->cat[j])
-            d2 = a[j] != b[j] ? 1.0 : 0.0;
-        else
-            d2 = (a[j] - b[j]) * (a[j] - b[j]);
-        r2 += w[j] * d2;
+    const double *p = ea + 2 * k, *q = eb + 2 * k;
+    if (gp->cat && gp->cat[gp->cidx[k]]) {
+        if (p[0] != 0.0 && q[0] != 0.0)
+            return p[1] != q[1] ? 1.0 : 0.0;
+        return p[0] != q[0] ? 1.0 : 0.0;
     }
+    double dc = p[0] - q[0], ds = p[1] - q[1];
+    return dc * dc + ds * ds;
+}
+
+/* The weights w with the conditional coordinates' set to 0: the plain
+ * loop of dist2 then skips them without a branch (their stored values are
+ * finite). gp->wz goes with gp->w, gp->wzs with the fit's scratch. */
+static inline const double *wz_of(const hpti_gp *gp, const double *w)
+{
+    return w == gp->w ? gp->wz : gp->wzs;
+}
+
+static inline double dist2_cond(const hpti_gp *gp, const double *w, const double *a,
+                                const double *ea, const double *b, const double *eb)
+{
+    double r2 = dist2(gp->dim, gp->cat, wz_of(gp, w), a, b);
+    for (size_t k = 0; k < gp->nc; k++)
+        r2 += w[gp->cidx[k]] * cond_d2(gp, k, ea, eb);
     return r2;
 }
 
-/* The squared weighted distance of the kernel; ma, mb: activity of a and b
- * (read only with conditional coordinates). */
+/* The squared weighted distance of the kernel; ea, eb: embeddings of a and
+ * b (read only with conditional coordinates). */
 static inline double kdist2(const hpti_gp *gp, const double *w, const double *a,
-                            const unsigned char *ma, const double *b,
-                            const unsigned char *mb)
+                            const double *ea, const double *b, const double *eb)
 {
-    return gp->cond ? dist2_cond(gp, w, a, ma, b, mb) : dist2(gp->dim, gp->cat, w, a, b);
+    return gp->cond ? dist2_cond(gp, w, a, ea, b, eb) : dist2(gp->dim, gp->cat, w, a, b);
 }
 
 /* Half the derivative of D_j^2 with respect to a_j, ordered coordinates:
- * a_j - b_j, or sin(a_j - b_j) on the arc, 0 when either is inactive. */
-static inline double half_dd(const hpti_gp *gp, size_t j, const double *a,
-                             const unsigned char *ma, const double *b,
-                             const unsigned char *mb)
+ * a_j - b_j, or on the arc sin(a_j - b_j) = sin a cos b - cos a sin b,
+ * which is 0 when either is inactive (embedded at the centre). */
+static inline double half_dd(const hpti_gp *gp, size_t j, const double *a, const double *ea,
+                             const double *b, const double *eb)
 {
-    if (gp->cond && gp->cond[j])
-        return ma[j] && mb[j] ? sin(a[j] - b[j]) : 0.0;
+    if (gp->cond && gp->cond[j]) {
+        const double *p = ea + 2 * gp->cpos[j], *q = eb + 2 * gp->cpos[j];
+        return p[1] * q[0] - p[0] * q[1];
+    }
     return a[j] - b[j];
 }
 
-/* Activity of x into buf (dim bytes), or NULL without conditional
+/* Embedding of x into buf (2 nc doubles), or NULL without conditional
  * coordinates. */
-static const unsigned char *mask_of(const hpti_gp *gp, const double *x, unsigned char *buf)
+static const double *embed_of(const hpti_gp *gp, const double *x, double *buf)
 {
     if (!gp->cond)
         return NULL;
-    gp->active(gp->active_ctx, x, buf);
+    embed(gp, x, buf);
     return buf;
 }
 
-/* Activity of the i-th row, or NULL. */
-static inline const unsigned char *row_mask(const hpti_gp *gp, size_t i)
+/* Embedding of the i-th row, or NULL. */
+static inline const double *row_emb(const hpti_gp *gp, size_t i)
 {
-    return gp->cond ? gp->act + i * gp->dim : NULL;
+    return gp->cond ? gp->emb + i * 2 * gp->nc : NULL;
 }
 
 static inline double matern(double sf2, double r2)
@@ -185,32 +206,52 @@ static inline double matern(double sf2, double r2)
 
 double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b)
 {
-    unsigned char ba[HPT_MAX_PARAMS], bb[HPT_MAX_PARAMS];
-    return matern(gp->sf2, kdist2(gp, gp->w, a, mask_of(gp, a, ba), b, mask_of(gp, b, bb)));
+    double ba[2 * HPT_MAX_PARAMS], bb[2 * HPT_MAX_PARAMS];
+    return matern(gp->sf2, kdist2(gp, gp->w, a, embed_of(gp, a, ba), b, embed_of(gp, b, bb)));
 }
 
 int hpti_gp_set_conditional(hpti_gp *gp, const unsigned char *cond, hpti_gp_active_fn fn,
                             const void *ctx)
 {
-    size_t d = gp->dim;
-    int any = 0;
+    size_t d = gp->dim, nc = 0;
     for (size_t j = 0; cond && j < d; j++)
-        any |= cond[j] != 0;
-    if (!any || !fn)
+        nc += cond[j] != 0;
+    if (!nc || !fn)
         return HPT_OK;
     gp->cond = hpti_malloc(d);
-    gp->kact = hpti_malloc(HPTI_GP_CHUNK * d);
-    if (!gp->cond || !gp->kact) {
+    gp->cpos = hpti_malloc(d * sizeof *gp->cpos);
+    gp->cidx = hpti_malloc(nc * sizeof *gp->cidx);
+    gp->kemb = hpti_malloc(HPTI_GP_CHUNK * 2 * nc * sizeof *gp->kemb);
+    gp->wz = hpti_malloc(2 * d * sizeof *gp->wz);
+    if (gp->cap)
+        gp->emb = hpti_malloc(gp->cap * 2 * nc * sizeof *gp->emb);
+    if (gp->fcap)
+        gp->femb = hpti_malloc(gp->fcap * 2 * nc * sizeof *gp->femb);
+    if (!gp->cond || !gp->cpos || !gp->cidx || !gp->kemb || !gp->wz || (gp->cap && !gp->emb) ||
+        (gp->fcap && !gp->femb)) {
         hpti_free(gp->cond);
-        hpti_free(gp->kact);
-        gp->cond = gp->kact = NULL;
+        hpti_free(gp->cpos);
+        hpti_free(gp->cidx);
+        hpti_free(gp->kemb);
+        hpti_free(gp->emb);
+        hpti_free(gp->femb);
+        hpti_free(gp->wz);
+        gp->wz = NULL;
+        gp->cond = NULL;
+        gp->cpos = gp->cidx = NULL;
+        gp->kemb = gp->emb = gp->femb = NULL;
         return HPT_E_NOMEM;
     }
-    memcpy(gp->cond, cond, d);
-    if (gp->cap && !(gp->act = hpti_malloc(gp->cap * d)))
-        return HPT_E_NOMEM;
-    if (gp->fcap && !(gp->fact = hpti_malloc(gp->fcap * d)))
-        return HPT_E_NOMEM;
+    gp->nc = 0;
+    for (size_t j = 0; j < d; j++) {
+        gp->cond[j] = cond[j] != 0;
+        gp->cpos[j] = gp->cond[j] ? gp->nc : SIZE_MAX;
+        if (gp->cond[j])
+            gp->cidx[gp->nc++] = j;
+    }
+    gp->wzs = gp->wz + d;
+    for (size_t j = 0; j < d; j++)
+        gp->wz[j] = gp->cond[j] ? 0.0 : gp->w[j];
     gp->active = fn;
     gp->active_ctx = ctx;
     return HPT_OK;
@@ -256,9 +297,12 @@ void hpti_gp_free(hpti_gp *gp)
 {
     hpti_free(gp->cat);
     hpti_free(gp->cond);
-    hpti_free(gp->act);
-    hpti_free(gp->kact);
-    hpti_free(gp->fact);
+    hpti_free(gp->cpos);
+    hpti_free(gp->cidx);
+    hpti_free(gp->emb);
+    hpti_free(gp->kemb);
+    hpti_free(gp->femb);
+    hpti_free(gp->wz);
     hpti_free(gp->theta);
     hpti_free(gp->w);
     hpti_free(gp->ft);
@@ -309,10 +353,8 @@ int hpti_gp_reserve(hpti_gp *gp, size_t n)
         grow_array(&gp->Ks, cap * HPTI_GP_CHUNK))
         return HPT_E_NOMEM;
     if (gp->cond) {
-        unsigned char *a = hpti_realloc(gp->act, cap * gp->dim);
-        if (!a)
+        if (grow_array(&gp->emb, cap * 2 * gp->nc))
             return HPT_E_NOMEM;
-        gp->act = a;
     }
     double *L = hpti_malloc(cap * cap * sizeof *L);
     if (!L)
@@ -335,6 +377,8 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
     }
     for (size_t j = 0; j < d; j++)
         gp->w[j] = exp(-2.0 * gp->theta[j]);
+    for (size_t j = 0; gp->cond && j < d; j++)
+        gp->wz[j] = gp->cond[j] ? 0.0 : gp->w[j];
     gp->sf2 = exp(gp->theta[d]);
     gp->sn2 = exp(gp->theta[d + 1]);
     gp->mean = gp->theta[d + 2];
@@ -345,17 +389,17 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
 /* Fill the lower triangle of K + (sn2 + jit) I (row-major, ld) and factor it
  * in place. @return hpti_la_potrf's info (0 = success). */
 static int build_and_factor(const hpti_gp *gp, const double *w, double sf2, double diag,
-                            const double *X, const unsigned char *M, size_t n, double *A,
+                            const double *X, const double *M, size_t n, double *A,
                             size_t ld)
 {
-    size_t dim = gp->dim;
+    size_t dim = gp->dim, ne = 2 * gp->nc;
     for (size_t i = 0; i < n; i++) {
         const double *xi = X + i * dim;
         double *row = A + i * ld;
         if (M)
             for (size_t j = 0; j < i; j++)
-                row[j] = matern(sf2, dist2_cond(gp, w, xi, M + i * dim, X + j * dim,
-                                                M + j * dim));
+                row[j] = matern(sf2, dist2_cond(gp, w, xi, M + i * ne, X + j * dim,
+                                                M + j * ne));
         else
             for (size_t j = 0; j < i; j++)
                 row[j] = matern(sf2, dist2(dim, gp->cat, w, xi, X + j * dim));
@@ -378,12 +422,12 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
     if (X != gp->X)
         memmove(gp->X, X, n * gp->dim * sizeof *X);
     for (size_t i = 0; gp->cond && i < n; i++)
-        gp->active(gp->active_ctx, gp->X + i * gp->dim, gp->act + i * gp->dim);
+        embed(gp, gp->X + i * gp->dim, gp->emb + i * 2 * gp->nc);
     gp->n = 0;
     gp->alpha_ok = 0;
     for (int k = 0; k < JITTER_TRIES; k++) {
         double jit = jitter_at(k, gp->sf2 + gp->sn2);
-        if (build_and_factor(gp, gp->w, gp->sf2, gp->sn2 + jit, gp->X, gp->act, n, gp->L,
+        if (build_and_factor(gp, gp->w, gp->sf2, gp->sn2 + jit, gp->X, gp->emb, n, gp->L,
                              gp->cap) == 0) {
             gp->jitter = jit;
             for (size_t i = 0; i < n; i++) {
@@ -404,11 +448,11 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
         return HPT_E_NOMEM;
     size_t n = gp->n, d = gp->dim;
     double *row = gp->L + n * gp->cap;
-    unsigned char *mx = gp->cond ? gp->act + n * d : NULL;
+    double *mx = gp->cond ? gp->emb + n * 2 * gp->nc : NULL;
     if (mx)
-        gp->active(gp->active_ctx, x, mx);
+        embed(gp, x, mx);
     for (size_t i = 0; i < n; i++)
-        row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_mask(gp, i)));
+        row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
     hpti_la_trsv(n, gp->L, gp->cap, row);
     double p = gp->sf2 + gp->sn2 + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
@@ -481,11 +525,11 @@ double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
 {
     size_t d = gp->dim;
     double m = gp->mean;
-    unsigned char buf[HPT_MAX_PARAMS];
-    const unsigned char *mx = mask_of(gp, x, buf);
+    double buf[2 * HPT_MAX_PARAMS];
+    const double *mx = embed_of(gp, x, buf);
     for (size_t i = 0; i < gp->n; i++) {
         const double *xi = gp->X + i * d;
-        const unsigned char *mi = row_mask(gp, i);
+        const double *mi = row_emb(gp, i);
         double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2), e = exp(-sr);
         m += gp->sf2 * (1.0 + sr + sr * sr / 3.0) * e * gp->alpha[i];
@@ -519,15 +563,16 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
             continue;
         }
         double *K = gp->Ks;
+        size_t ne = 2 * gp->nc;
         for (size_t j = 0; gp->cond && j < c; j++)
-            gp->active(gp->active_ctx, xs + j * d, gp->kact + j * d);
+            embed(gp, xs + j * d, gp->kemb + j * ne);
         for (size_t i = 0; i < n; i++) {
             const double *xi = gp->X + i * d;
             double *row = K + i * c;
             if (gp->cond)
                 for (size_t j = 0; j < c; j++)
-                    row[j] = matern(gp->sf2, dist2_cond(gp, gp->w, xi, gp->act + i * d,
-                                                        xs + j * d, gp->kact + j * d));
+                    row[j] = matern(gp->sf2, dist2_cond(gp, gp->w, xi, gp->emb + i * ne,
+                                                        xs + j * d, gp->kemb + j * ne));
             else
                 for (size_t j = 0; j < c; j++)
                     row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
@@ -570,9 +615,9 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
         return;
     }
     ensure_alpha(gp);
-    const unsigned char *mx = mask_of(gp, x, gp->kact);
+    const double *mx = embed_of(gp, x, gp->kemb);
     for (size_t i = 0; i < n; i++)
-        k[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_mask(gp, i)));
+        k[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
     memcpy(u, k, n * sizeof *u);
     hpti_la_trsv(n, gp->L, gp->cap, u);
     double m = gp->mean + pmx + hpti_la_dot(n, u, gp->v);
@@ -584,7 +629,7 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     hpti_la_trsv_t(n, gp->L, gp->cap, u);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
-        const unsigned char *mi = row_mask(gp, i);
+        const double *mi = row_emb(gp, i);
         double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2);
         /* dk/dx_j = -sf2 (5/3) (1 + s) exp(-s) w_j (x_j - xi_j) */
@@ -622,13 +667,14 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     /* Q = L^-1 K* and U = L^-T Q = K^-1 K*, c columns side by side: one
      * pass over L per solve for all points (level-3 BLAS) */
     double *Q = gp->Ks, *U = gp->Ks + n * c;
-    const unsigned char *Ms = gp->cond ? gp->kact : NULL;
+    const double *Ms = gp->cond ? gp->kemb : NULL;
+    size_t ne = 2 * gp->nc;
     for (size_t j = 0; Ms && j < c; j++)
-        gp->active(gp->active_ctx, Xs + j * d, gp->kact + j * d);
+        embed(gp, Xs + j * d, gp->kemb + j * ne);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < c; j++)
-            Q[i * c + j] = matern(gp->sf2, kdist2(gp, gp->w, Xs + j * d, Ms ? Ms + j * d : NULL,
-                                                  gp->X + i * d, row_mask(gp, i)));
+            Q[i * c + j] = matern(gp->sf2, kdist2(gp, gp->w, Xs + j * d, Ms ? Ms + j * ne : NULL,
+                                                  gp->X + i * d, row_emb(gp, i)));
     hpti_la_trsm(n, c, gp->L, gp->cap, Q, c);
     for (size_t j = 0; j < c; j++)
         mu[j] = var[j] = 0.0;
@@ -644,10 +690,10 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     hpti_la_trsm_t(n, c, gp->L, gp->cap, U, c);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
-        const unsigned char *mi = row_mask(gp, i);
+        const double *mi = row_emb(gp, i);
         for (size_t j = 0; j < c; j++) {
             const double *x = Xs + j * d;
-            const unsigned char *mx = Ms ? Ms + j * d : NULL;
+            const double *mx = Ms ? Ms + j * ne : NULL;
             double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
             double sr = sqrt(5.0 * r2);
             /* dk/dx_k = -sf2 (5/3) (1 + s) exp(-s) w_k (x_k - xi_k) */
@@ -689,10 +735,8 @@ int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
         grow_array(&gp->fK, n * n) || grow_array(&gp->fW, n * n))
         return HPT_E_NOMEM;
     if (gp->cond) {
-        unsigned char *a = hpti_realloc(gp->fact, n * gp->dim);
-        if (!a)
+        if (grow_array(&gp->femb, n * 2 * gp->nc))
             return HPT_E_NOMEM;
-        gp->fact = a;
     }
     gp->fcap = n;
     return HPT_OK;
@@ -712,10 +756,13 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
             return BIG_NLP;
     for (size_t j = 0; j < d; j++)
         w[j] = exp(-2.0 * theta[j]);
+    for (size_t j = 0; gp->cond && j < d; j++)
+        gp->wzs[j] = gp->cond[j] ? 0.0 : w[j];
     double sf2 = exp(theta[d]), sn2 = exp(theta[d + 1]), m = theta[d + 2];
-    unsigned char *M = gp->cond ? gp->fact : NULL;
-    for (size_t i = 0; M && i < n; i++)
-        gp->active(gp->active_ctx, X + i * d, M + i * d);
+    double *M = gp->cond ? gp->femb : NULL;
+    size_t ne = 2 * gp->nc;
+    for (size_t i = 0; M && !gp->femb_ready && i < n; i++)
+        embed(gp, X + i * d, M + i * ne);
     int k, info = 1;
     for (k = 0; k < JITTER_TRIES && info != 0; k++)
         info = build_and_factor(gp, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, M, n, A, n);
@@ -752,7 +799,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
         for (size_t j = 0; j < i; j++) {
             const double *xj = X + j * d;
             double Wij = a[i] * a[j] - Ai[j];
-            double r2 = kdist2(gp, w, xi, M ? M + i * d : NULL, xj, M ? M + j * d : NULL);
+            double r2 = kdist2(gp, w, xi, M ? M + i * ne : NULL, xj, M ? M + j * ne : NULL);
             double s = sqrt(5.0 * r2), e = exp(-s);
             /* off-diagonal pairs count twice, times the 1/2 */
             gsf += Wij * sf2 * (1.0 + s + s * s / 3.0) * e;
@@ -764,7 +811,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
                 for (size_t q = 0; q < d; q++) {
                     double d2;
                     if (gp->cond[q])
-                        d2 = cond_d2(gp, q, xi, M + i * d, xj, M + j * d);
+                        d2 = cond_d2(gp, gp->cpos[q], M + i * ne, M + j * ne);
                     else if (gp->cat && gp->cat[q])
                         d2 = xi[q] != xj[q] ? 1.0 : 0.0;
                     else
@@ -828,6 +875,10 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
             gp->fy[i] = y[i] - hpti_gp_mean_at(gp->prior, X + i * d, NULL);
         y = gp->fy;
     }
+    /* the fitted rows' embeddings, once for every objective evaluation */
+    for (size_t i = 0; gp->cond && i < n; i++)
+        embed(gp, X + i * d, gp->femb + i * 2 * gp->nc);
+    gp->femb_ready = gp->cond != NULL;
     fit_ctx ctx = {gp, X, y, n};
     gsl_multimin_function_fdf fdf = {fit_f, fit_df, fit_fdf, np, &ctx};
     gsl_multimin_fdfminimizer *mz = gp->minimizer;
@@ -868,6 +919,7 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
             memcpy(bt, xt, np * sizeof *bt);
         }
     }
+    gp->femb_ready = 0;
     if (best_f < INFINITY) {
         hpti_gp_set_theta(gp, bt);
         gp->have_theta = 1;

@@ -89,9 +89,14 @@ typedef struct hpti_gp {
     unsigned char *cond;  /* owned, dim flags: conditional coordinate, or NULL */
     hpti_gp_active_fn active; /* with cond: activity of a point */
     const void *active_ctx;
-    unsigned char *act;   /* with cond: cap * dim, activity of the rows */
-    unsigned char *kact;  /* with cond: HPTI_GP_CHUNK * dim, of candidates */
-    unsigned char *fact;  /* with cond: fcap * dim, of fitted rows */
+    size_t nc;            /* with cond: conditional coordinates, */
+    size_t *cidx, *cpos;  /* their indices (nc), each one's rank (dim; SIZE_MAX) */
+    double *emb;          /* with cond: cap * 2 nc, embeddings of the rows (gp.c) */
+    double *kemb;         /* with cond: HPTI_GP_CHUNK * 2 nc, of candidates */
+    double *femb;         /* with cond: fcap * 2 nc, of fitted rows */
+    int femb_ready;       /* femb holds the rows of the fit under way */
+    double *wz, *wzs;     /* with cond: owned, 2 dim: w, and the fit's scratch
+                           * weights, with the conditional coordinates' at 0 */
     double *theta;        /* owned, np hyperparameters (see above) */
     double *w;            /* owned, 2 dim: 1 / ls^2, then scratch */
     double *ft;           /* owned, 2 np: fit scratch */
