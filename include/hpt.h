@@ -1119,8 +1119,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    bench/cond's "net" (bench/README.md) the kernel and the imputation
  *    reached the same regret at 100 evaluations (20 seeds; both better
  *    than Optuna's TPE with group=True); the kernel costs about 1.5x per ask
- *    on a conditional space (a sine per conditional coordinate and the
- *    activity of each point), nothing on a space without conditions,
+ *    on a conditional space (each point's activity and embedding, and a
+ *    longer distance per kernel value), nothing on a space without conditions,
  *    whose proposals are bit-identical to those of earlier versions.
  *  - Running trials are fantasized at the model's mean (kriging believer),
  *    so asks made while trials run are distinct and spread out where the
