@@ -119,6 +119,7 @@ int hpti_acq_init(hpti_acq *a, const hpt_space *space)
     a->space = space;
     a->dim = space->n;
     a->free_dim = hpti_calloc(a->dim, 1);
+    a->move = hpti_calloc(a->dim ? a->dim : 1, 1);
     size_t L = HPTI_ACQ_MAX_LOCAL, d = a->dim;
     a->scratch = hpti_malloc(d * sizeof *a->scratch);
     a->b1 = hpti_malloc(4 * L * sizeof *a->b1);
@@ -127,7 +128,7 @@ int hpti_acq_init(hpti_acq *a, const hpt_space *space)
     a->lg = hpti_malloc(3 * L * d * sizeof *a->lg);
     a->lf = hpti_malloc(3 * L * sizeof *a->lf);
     a->lidx = hpti_malloc(L * sizeof *a->lidx);
-    if (!a->free_dim || !a->scratch || !a->b1 || !a->b2 || !a->lx || !a->lg || !a->lf ||
+    if (!a->free_dim || !a->move || !a->scratch || !a->b1 || !a->b2 || !a->lx || !a->lg || !a->lf ||
         !a->lidx)
         goto fail;
     for (size_t j = 0; j < a->dim; j++) {
@@ -146,6 +147,7 @@ fail:
 void hpti_acq_free(hpti_acq *a)
 {
     hpti_free(a->free_dim);
+    hpti_free(a->move);
     hpti_free(a->scratch);
     hpti_free(a->b1);
     hpti_free(a->b2);
@@ -223,7 +225,7 @@ static void acq_batch(hpti_acq *a, const hpti_acq_problem *p, const double *X, s
         double *g = grad + i * d;
         for (size_t j = 0; j < d; j++) {
             size_t q = i * d + j;
-            if (!a->free_dim[j]) {
+            if (!a->move[j]) {
                 g[j] = 0.0;
                 continue;
             }
@@ -237,9 +239,21 @@ static void acq_batch(hpti_acq *a, const hpti_acq_problem *p, const double *X, s
     }
 }
 
+/* a->move for problem p */
+static size_t set_move(hpti_acq *a, const hpti_acq_problem *p)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < a->dim; j++) {
+        a->move[j] = a->free_dim[j] && !(p->fixed && !isnan(p->fixed[j]));
+        n += a->move[j];
+    }
+    return n;
+}
+
 double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, double *grad)
 {
     double v;
+    set_move(a, p);
     acq_batch(a, p, x, 1, &v, grad ? grad : a->lg);
     return v;
 }
@@ -270,7 +284,7 @@ static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, 
             const double *x = X + i * d, *g = G + i * d;
             double scale = 0.0;
             for (size_t j = 0; j < d; j++)
-                if (a->free_dim[j]) {
+                if (a->move[j]) {
                     double m = fabs(g[j]) * ls[j]; /* |g_j ls_j^2| / ls_j */
                     scale = m > scale ? m : scale;
                 }
@@ -281,11 +295,15 @@ static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, 
             double *xt = XT + c * d;
             for (size_t j = 0; j < d; j++) {
                 xt[j] = x[j];
-                if (a->free_dim[j]) {
+                if (a->move[j]) {
                     double t = x[j] + eta[i] * g[j] * ls[j] * ls[j] / scale;
                     xt[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
                 }
             }
+            /* a float parent's step may switch a branch: score the
+             * configuration it makes (continuous coordinates unchanged) */
+            if (a->space->n_cond)
+                hpti_space_snap(a->space, xt, NULL);
             idx[c++] = i;
         }
         if (c == 0)
@@ -304,11 +322,104 @@ static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, 
     }
 }
 
-static void score_all(hpti_acq *a, const hpti_acq_problem *p, size_t m)
+/* Every fixed parameter active at the (snapped) candidate c? */
+static int slice_ok(const hpti_acq *a, const hpti_acq_problem *p, const double *c)
+{
+    const hpt_space *s = a->space;
+    double x[HPT_MAX_PARAMS];
+    unsigned char act[HPT_MAX_PARAMS];
+    for (size_t j = 0; j < s->n; j++)
+        x[j] = hpti_param_decode(&s->p[j], c[j]);
+    hpti_space_active(s, x, act);
+    for (size_t j = 0; j < s->n; j++)
+        if (!isnan(p->fixed[j]) && !act[j])
+            return 0;
+    return 1;
+}
+
+/* Write the fixed coordinates into candidate c. */
+static void hold(const hpti_acq_problem *p, size_t d, double *c)
+{
+    for (size_t j = 0; p->fixed && j < d; j++)
+        if (!isnan(p->fixed[j]))
+            c[j] = p->fixed[j];
+}
+
+/* Move coordinate j of candidate c, as the unconditional perturbation
+ * does: a uniform choice, or a normal step of sc lengthscales (capped at
+ * 1). */
+static void move_one(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t j,
+                     double sc, double *c)
+{
+    if (a->space->p[j].type == HPT_PARAM_CATEGORICAL) {
+        c[j] = hpti_rng_uniform(rng);
+        return;
+    }
+    double l = exp(p->gp->theta[j]);
+    double t = c[j] + sc * (l < 1.0 ? l : 1.0) * hpti_rng_normal(rng);
+    c[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+}
+
+/* The perturbation of a center c (in place) in a conditional space or on
+ * a slice (acq.h): only active, free, non-constant coordinates move; the
+ * ones a branch switch activates are drawn uniformly, level by level. */
+static void perturb_cond(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng,
+                         double sc, double *c)
+{
+    const hpt_space *s = a->space;
+    size_t d = a->dim, idx[HPT_MAX_PARAMS], nm = 0;
+    unsigned char before[HPT_MAX_PARAMS], now[HPT_MAX_PARAMS];
+    double x[HPT_MAX_PARAMS];
+    if (d == 0)
+        return;
+    hold(p, d, c);
+    for (size_t j = 0; j < d; j++)
+        x[j] = hpti_param_decode(&s->p[j], c[j]);
+    hpti_space_active(s, x, before);
+    for (size_t j = 0; j < d; j++)
+        if (before[j] && !(p->fixed && !isnan(p->fixed[j])) &&
+            hpti_param_cardinality(&s->p[j]) != 1.0)
+            idx[nm++] = j;
+    if (nm == 0)
+        return;
+    double pmove = nm <= 4 ? 1.0 : 4.0 / (double)nm;
+    size_t forced = idx[hpti_rng_below(rng, nm)];
+    for (size_t k = 0; k < nm; k++)
+        if (idx[k] == forced || hpti_rng_uniform(rng) < pmove)
+            move_one(a, p, rng, idx[k], sc, c);
+    for (size_t level = 0; level < d && s->n_cond; level++) {
+        int changed = 0;
+        for (size_t j = 0; j < d; j++)
+            x[j] = hpti_param_decode(&s->p[j], c[j]);
+        hpti_space_active(s, x, now);
+        for (size_t j = 0; j < d; j++)
+            if (now[j] && !before[j]) {
+                before[j] = 1;
+                if (!(p->fixed && !isnan(p->fixed[j]))) {
+                    c[j] = hpti_rng_uniform(rng);
+                    changed = 1;
+                }
+            }
+        if (!changed)
+            break;
+    }
+}
+
+/* Score the m candidates; on a slice, first raise p->best to the slice's
+ * lowest posterior mean (acq.h). */
+static void score_all(hpti_acq *a, hpti_acq_problem *p, size_t m)
 {
     hpti_gp_predict(p->gp, a->C, m, a->mu, a->var);
     if (p->feas)
         hpti_gp_predict(p->feas, a->C, m, a->fmu, a->fvar);
+    if (p->fixed) {
+        double lo = INFINITY;
+        for (size_t i = 0; i < m; i++)
+            if (a->mu[i] < lo && (!a->space->n_cond || slice_ok(a, p, a->C + i * a->dim)))
+                lo = a->mu[i];
+        if (isfinite(lo) && lo > p->best)
+            p->best = lo;
+    }
     for (size_t i = 0; i < m; i++) {
         double s = sqrt(a->var[i]);
         double v = hpti_log_ei(a->mu[i], s, p->best);
@@ -316,6 +427,10 @@ static void score_all(hpti_acq *a, const hpti_acq_problem *p, size_t m)
             v += log_pof(a->fmu[i], a->fvar[i], NULL, NULL, NULL);
         a->score[i] = isfinite(v) ? v : -DBL_MAX;
     }
+    if (p->fixed && a->space->n_cond)
+        for (size_t i = 0; i < m; i++)
+            if (!slice_ok(a, p, a->C + i * a->dim))
+                a->score[i] = -DBL_MAX;
 }
 
 int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
@@ -328,8 +443,12 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
         return HPT_E_NOMEM;
     /* a fresh shift of every coordinate per call (qrng.h) */
     hpti_qrng_restart(&a->qrng, d, rng);
-    for (size_t i = 0; i < n_sob; i++)
+    for (size_t i = 0; i < n_sob; i++) {
         hpti_qrng_next(&a->qrng, rng, a->C + i * d);
+        hold(p, d, a->C + i * d);
+    }
+    size_t n_move = set_move(a, p);
+    int general = a->space->n_cond || p->fixed;
     /* Perturbations of the centers: each coordinate moves with probability
      * min(1, 4/d) (at least one moves), by a normal step of 0.05, 0.2 or
      * 0.5 lengthscales (capped at 1) -- local search around the best
@@ -340,6 +459,10 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
         double *c = a->C + (n_sob + i) * d;
         memcpy(c, p->centers + (i % p->n_centers) * d, d * sizeof *c);
         double sc = scales[(i / p->n_centers) % 3];
+        if (general) {
+            perturb_cond(a, p, rng, sc, c);
+            continue;
+        }
         size_t forced = (size_t)hpti_rng_below(rng, d);
         for (size_t j = 0; j < d; j++) {
             if (j != forced && hpti_rng_uniform(rng) >= pmove)
@@ -356,7 +479,10 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
     }
     for (size_t i = 0; i < m; i++)
         hpti_space_snap(a->space, a->C + i * d, NULL);
-    score_all(a, p, m);
+    hpti_acq_problem q = *p;
+    score_all(a, &q, m);
+    a->best_used = q.best;
+    p = &q;
 
     pair *pr = a->pairs;
     for (size_t i = 0; i < m; i++) {
@@ -367,7 +493,7 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
     nl = nl < HPTI_ACQ_MAX_LOCAL ? nl : HPTI_ACQ_MAX_LOCAL;
     size_t kk = k < m ? k : m;
     top_k(pr, m, nl > kk ? nl : kk);
-    if (a->n_free && nl) {
+    if (n_move && nl) {
         double *X = a->lx, *F = a->lf + 2 * HPTI_ACQ_MAX_LOCAL;
         for (size_t r = 0; r < nl; r++)
             memcpy(X + r * d, a->C + pr[r].i * d, d * sizeof *X);

@@ -41,6 +41,8 @@ typedef struct {
     size_t n_cand;          /* quasi-random candidates (perturbations: half as many) */
     size_t n_local;         /* best candidates refined by gradient ascent */
     size_t local_iter;      /* steps per refinement */
+    const double *fixed;    /* NULL, or dim unit coordinates held fixed (NaN =
+                             * free): the search runs on that slice */
 } hpti_acq_problem;
 
 typedef struct {
@@ -48,6 +50,8 @@ typedef struct {
     const hpt_space *space;     /* not owned: ints/categoricals are snapped */
     unsigned char *free_dim;    /* owned: 1 = continuous coordinate */
     size_t n_free;
+    unsigned char *move;        /* owned, dim: coordinates the gradient moves in
+                                 * this search (continuous and not fixed) */
     double *C;                  /* cap * dim candidates */
     double *mu, *var, *fmu, *fvar, *score;
     void *pairs;                /* cap (score, index) pairs for sorting */
@@ -56,6 +60,7 @@ typedef struct {
     double *lx, *lg, *lf;       /* refinement: L dim, 3 L dim, 3 L */
     size_t *lidx;               /* L */
     hpti_qrng qrng;             /* Sobol candidates */
+    double best_used;           /* incumbent of the last maximize (slice: raised) */
 } hpti_acq;
 
 int hpti_acq_init(hpti_acq *a, const hpt_space *space);
@@ -67,9 +72,29 @@ double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, d
 
 /* Maximize: score n_cand Sobol points (random shift) and n_cand / 2
  * perturbations of the centers, all snapped to the configurations they
- * encode, refine the n_local best by projected gradient ascent on the
- * continuous coordinates, and write the k best (best first, row-major,
- * k * dim) to out with their scores. *n_out = min(k, candidates).
+ * encode (so integers, steps and choices are scored at the value that
+ * would run, inactive parameters at their canonical value), refine the
+ * n_local best by projected gradient ascent on the continuous coordinates,
+ * and write the k best (best first, row-major, k * dim) to out with their
+ * scores. *n_out = min(k, candidates).
+ *
+ * Conditional spaces: a perturbation moves only parameters active at its
+ * center (each with probability min(1, 4 / active ones)); when it moves a
+ * parent to another branch, the parameters that become active draw a
+ * uniform value (they have none at the center), nested ones too. The
+ * gradient of an inactive coordinate is 0 (gp.h), so refinement never
+ * moves it.
+ *
+ * Slice (p->fixed): every candidate takes the fixed coordinates, only the
+ * free ones are drawn, perturbed and refined, and a candidate in which a
+ * fixed parameter is inactive scores -DBL_MAX (it would drop a value the
+ * host gave). The Sobol candidates keep their balance on the free
+ * coordinates (a projection of a Sobol sequence is one). The incumbent
+ * becomes the larger of p->best and the lowest posterior mean among the
+ * slice's candidates (kept in a->best_used): improvement is measured
+ * against what the slice itself achieves, otherwise a slice that cannot
+ * reach the global incumbent has EI made of variance alone and the search
+ * runs to its corners.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
                       double *out, double *out_score, size_t *n_out);

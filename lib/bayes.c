@@ -38,6 +38,33 @@ void hpti_bayes_defaults(hpti_bayes_opts *o)
     o->fit_iter = 60;
 }
 
+/* hpti_gp_active_fn of the engine's space: which parameters the
+ * configuration that u encodes activates. */
+static void unit_active(const void *ctx, const double *u, unsigned char *act)
+{
+    const hpt_space *s = ctx;
+    double x[HPT_MAX_PARAMS];
+    for (size_t j = 0; j < s->n; j++)
+        x[j] = hpti_param_decode(&s->p[j], u[j]);
+    hpti_space_active(s, x, act);
+}
+
+/* A GP of the engine: categorical flags, and the conditional kernel of
+ * gp.h on the parameters that have conditions. */
+static int engine_gp(const hpt_space *space, hpti_gp *gp, unsigned char *flags)
+{
+    size_t d = space->n;
+    for (size_t j = 0; j < d; j++)
+        flags[j] = space->p[j].type == HPT_PARAM_CATEGORICAL;
+    int rc = hpti_gp_init(gp, d, flags);
+    if (rc || !space->n_cond)
+        return rc;
+    memset(flags, 0, d);
+    for (size_t c = 0; c < space->n_cond; c++)
+        flags[space->cond[c].child] = 1;
+    return hpti_gp_set_conditional(gp, flags, unit_active, space);
+}
+
 int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts *o)
 {
     memset(b, 0, sizeof *b);
@@ -48,11 +75,9 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     unsigned char *cat = hpti_malloc(d);
     if (!cat)
         return HPT_E_NOMEM;
-    for (size_t j = 0; j < d; j++)
-        cat[j] = space->p[j].type == HPT_PARAM_CATEGORICAL;
-    int rc = hpti_gp_init(&b->gp, d, cat);
+    int rc = engine_gp(space, &b->gp, cat);
     if (!rc)
-        rc = hpti_gp_init(&b->feas, d, cat);
+        rc = engine_gp(space, &b->feas, cat);
     hpti_free(cat);
     if (!rc)
         rc = hpti_acq_init(&b->acq, space);
@@ -389,8 +414,6 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
         b->stack = NULL;
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     }
-    for (size_t j = 0; j < d; j++)
-        cat[j] = b->space->p[j].type == HPT_PARAM_CATEGORICAL;
     rc = HPT_OK;
     for (int32_t p = 0; p < np && rc == HPT_OK; p++) {
         size_t m = 0;
@@ -402,8 +425,10 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
         if (m == 0)
             continue;
         hpti_gp *g = &b->stack[b->n_stack];
-        if ((rc = hpti_gp_init(g, d, cat)) != HPT_OK)
+        if ((rc = engine_gp(b->space, g, cat)) != HPT_OK) {
+            hpti_gp_free(g);
             break;
+        }
         b->n_stack++;
         hpti_gp_set_prior(g, b->n_stack > 1 ? &b->stack[b->n_stack - 2] : NULL);
         hpti_bayes_transform(b->tmp, m, b->y, b->lbl);
@@ -468,6 +493,14 @@ static int taken(const hpti_bayes_data *dt, const double *x, size_t d)
     return 0;
 }
 
+/* Hold the fixed coordinates of partial fixing in u (NULL: none). */
+static void hold_fixed(const double *fixed, size_t d, double *u)
+{
+    for (size_t j = 0; fixed && j < d; j++)
+        if (!isnan(fixed[j]))
+            u[j] = fixed[j];
+}
+
 /* No usable model: the random (snapped) point farthest from everything
  * known, among 256 draws, preferring points not taken. */
 static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u)
@@ -477,6 +510,7 @@ static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     for (int t = 0; t < 256; t++) {
         for (size_t j = 0; j < d; j++)
             x[j] = hpti_rng_uniform(rng);
+        hold_fixed(dt->fixed, d, x);
         hpti_space_snap(b->space, x, NULL);
         double md = INFINITY;
         for (size_t i = 0; i < dt->n + dt->n_pend; i++) {
@@ -503,6 +537,7 @@ typedef struct {
     size_t nc;     /* centers for the maximizer */
     hpti_gp *feas; /* feasibility model, or NULL */
     size_t n_out;  /* ranked candidates in b->out */
+    const double *fixed; /* held coordinates (hpti_bayes_data), or NULL */
 } proposal;
 
 /* Step 1, gather: the non-failed observations into b->X, b->tmp. */
@@ -628,7 +663,7 @@ static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
         iters = it > 1.0 ? (size_t)it : 1;
     }
     hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
-                           b->opt.local_starts, iters};
+                           b->opt.local_starts, iters, p->fixed};
     p->n_out = 0;
     return hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
 }
@@ -650,6 +685,7 @@ static void pick(hpti_bayes *b, const hpti_bayes_data *dt, const proposal *p,
     for (int t = 0; t < RANDOM_TRIES; t++) {
         for (size_t j = 0; j < d; j++)
             u[j] = hpti_rng_uniform(rng);
+        hold_fixed(dt->fixed, d, u);
         if (!taken(dt, roundtrip(b->space, u), d))
             return;
     }
@@ -671,7 +707,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
     if ((rc = reserve(b, dt->n + 1)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
-    proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
+    proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}, .fixed = dt->fixed};
     gather(b, dt, &p);
     if (p.no == 0 && b->n_stack == 0) {
         space_filling(b, dt, rng, u);
@@ -824,7 +860,7 @@ static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *ou
 {
     const hpti_history *h = env->hist;
     hpti_bayes_data dt = {h->obs_u, h->obs_value, h->n_values, h->n_obs, h->run_u,
-                          h->n_running};
+                          h->n_running, out->fixed};
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 

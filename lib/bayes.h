@@ -33,6 +33,12 @@
  *     With a transfer prior (hpti_bayes_set_transfer) and no observation
  *     yet, the model is the prior alone (constant variance), its centers
  *     and incumbent the lowest prior means at the top parent's points.
+ *     Conditional spaces: both GPs use the conditional kernel of gp.h on
+ *     the parameters that have conditions (activity from the space's
+ *     codec); the maximizer perturbs active parameters only and draws the
+ *     ones a branch switch activates (acq.h). Partial fixing (data.fixed):
+ *     the maximizer searches the slice, the random fallbacks draw only the
+ *     free coordinates, and the proposal keeps the fixed ones exactly.
  *  6. last_ei records the best candidate's EI in loss units relative to
  *     the range of the losses (for a convergence test, hpt.h).
  *
@@ -62,6 +68,9 @@ typedef struct {
     size_t n;
     const double *pend;  /* n_pend * dim running points */
     size_t n_pend;
+    const double *fixed; /* NULL, or dim unit coordinates held (NaN = free):
+                          * partial fixing, the proposal maximizes EI on
+                          * that slice (acq.h) and keeps them exactly */
 } hpti_bayes_data;
 
 typedef struct {

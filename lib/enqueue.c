@@ -4,10 +4,15 @@
  *
  * At ask time (study.c, with queue.c): when the next entry decides every active
  * parameter the strategy is not consulted (a grid keeps all its points);
- * otherwise the strategy proposes as usual and the entry's values replace
- * its choice in the fixed coordinates, so the strategy fills the free ones
- * (for the model-based strategies that is a proposal over the whole space,
- * not yet an optimization over the free coordinates alone). A proposal that
+ * otherwise the strategy proposes with the entry's coordinates in
+ * hpti_proposal.fixed and they replace its choice in the fixed
+ * coordinates, so the strategy fills the free ones: bayes and hyperband's
+ * model sampler maximize their acquisition over the free coordinates with
+ * the fixed ones held (acq.h, slice); random and sobol draw every
+ * coordinate as always, so the free ones are uniform / a projection of the
+ * Sobol sequence (its balance holds on any subset of coordinates), and the
+ * fixed draws are simply overwritten; grid spends its next point, whose
+ * free coordinates are kept. A proposal that
  * continues a trial (hyperband's promotions) keeps its parent's
  * configuration, and the entry waits for the next ask. */
 #include <math.h>

@@ -107,6 +107,97 @@ static inline double dist2(size_t dim, const unsigned char *cat, const double *w
     return r2;
 }
 
+/* Conditional coordinates (gp.h). Each point carries its embedding: two
+ * doubles per conditional coordinate k (gp->cidx[k]): (cos u, sin u) when
+ * active, (0, 0) when not -- the arc of Hutter & Osborne 2013 with radius
+ * 1 and one radian per unit of u, whose chord is 2 sin(|a - b| / 2) --
+ * or, for a categorical one, (1, u) / (0, u): a regular simplex with one
+ * more vertex for "inactive". Computed once per point (rows, candidates,
+ * fitted rows), so a kernel evaluation costs no sine. */
+static void embed(const hpti_gp *gp, const double *x, double *e)
+{
+    unsigned char act[HPT_MAX_PARAMS];
+    gp->active(gp->active_ctx, x, act);
+    for (size_t k = 0; k < gp->nc; k++) {
+        size_t j = gp->cidx[k];
+        if (gp->cat && gp->cat[j]) {
+            e[2 * k] = act[j] ? 1.0 : 0.0;
+            e[2 * k + 1] = x[j];
+        } else if (act[j]) {
+            e[2 * k] = cos(x[j]);
+            e[2 * k + 1] = sin(x[j]);
+        } else
+            e[2 * k] = e[2 * k + 1] = 0.0;
+    }
+}
+
+/* D^2 along conditional coordinate k from two embeddings */
+static inline double cond_d2(const hpti_gp *gp, size_t k, const double *ea, const double *eb)
+{
+    const double *p = ea + 2 * k, *q = eb + 2 * k;
+    if (gp->cat && gp->cat[gp->cidx[k]]) {
+        if (p[0] != 0.0 && q[0] != 0.0)
+            return p[1] != q[1] ? 1.0 : 0.0;
+        return p[0] != q[0] ? 1.0 : 0.0;
+    }
+    double dc = p[0] - q[0], ds = p[1] - q[1];
+    return dc * dc + ds * ds;
+}
+
+/* The weights w with the conditional coordinates' set to 0: the plain
+ * loop of dist2 then skips them without a branch (their stored values are
+ * finite). gp->wz goes with gp->w, gp->wzs with the fit's scratch. */
+static inline const double *wz_of(const hpti_gp *gp, const double *w)
+{
+    return w == gp->w ? gp->wz : gp->wzs;
+}
+
+static inline double dist2_cond(const hpti_gp *gp, const double *w, const double *a,
+                                const double *ea, const double *b, const double *eb)
+{
+    double r2 = dist2(gp->dim, gp->cat, wz_of(gp, w), a, b);
+    for (size_t k = 0; k < gp->nc; k++)
+        r2 += w[gp->cidx[k]] * cond_d2(gp, k, ea, eb);
+    return r2;
+}
+
+/* The squared weighted distance of the kernel; ea, eb: embeddings of a and
+ * b (read only with conditional coordinates). */
+static inline double kdist2(const hpti_gp *gp, const double *w, const double *a,
+                            const double *ea, const double *b, const double *eb)
+{
+    return gp->cond ? dist2_cond(gp, w, a, ea, b, eb) : dist2(gp->dim, gp->cat, w, a, b);
+}
+
+/* Half the derivative of D_j^2 with respect to a_j, ordered coordinates:
+ * a_j - b_j, or on the arc sin(a_j - b_j) = sin a cos b - cos a sin b,
+ * which is 0 when either is inactive (embedded at the centre). */
+static inline double half_dd(const hpti_gp *gp, size_t j, const double *a, const double *ea,
+                             const double *b, const double *eb)
+{
+    if (gp->cond && gp->cond[j]) {
+        const double *p = ea + 2 * gp->cpos[j], *q = eb + 2 * gp->cpos[j];
+        return p[1] * q[0] - p[0] * q[1];
+    }
+    return a[j] - b[j];
+}
+
+/* Embedding of x into buf (2 nc doubles), or NULL without conditional
+ * coordinates. */
+static const double *embed_of(const hpti_gp *gp, const double *x, double *buf)
+{
+    if (!gp->cond)
+        return NULL;
+    embed(gp, x, buf);
+    return buf;
+}
+
+/* Embedding of the i-th row, or NULL. */
+static inline const double *row_emb(const hpti_gp *gp, size_t i)
+{
+    return gp->cond ? gp->emb + i * 2 * gp->nc : NULL;
+}
+
 static inline double matern(double sf2, double r2)
 {
     double s = sqrt(5.0 * r2);
@@ -115,7 +206,55 @@ static inline double matern(double sf2, double r2)
 
 double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b)
 {
-    return matern(gp->sf2, dist2(gp->dim, gp->cat, gp->w, a, b));
+    double ba[2 * HPT_MAX_PARAMS], bb[2 * HPT_MAX_PARAMS];
+    return matern(gp->sf2, kdist2(gp, gp->w, a, embed_of(gp, a, ba), b, embed_of(gp, b, bb)));
+}
+
+int hpti_gp_set_conditional(hpti_gp *gp, const unsigned char *cond, hpti_gp_active_fn fn,
+                            const void *ctx)
+{
+    size_t d = gp->dim, nc = 0;
+    for (size_t j = 0; cond && j < d; j++)
+        nc += cond[j] != 0;
+    if (!nc || !fn)
+        return HPT_OK;
+    gp->cond = hpti_malloc(d);
+    gp->cpos = hpti_malloc(d * sizeof *gp->cpos);
+    gp->cidx = hpti_malloc(nc * sizeof *gp->cidx);
+    gp->kemb = hpti_malloc(HPTI_GP_CHUNK * 2 * nc * sizeof *gp->kemb);
+    gp->wz = hpti_malloc(2 * d * sizeof *gp->wz);
+    if (gp->cap)
+        gp->emb = hpti_malloc(gp->cap * 2 * nc * sizeof *gp->emb);
+    if (gp->fcap)
+        gp->femb = hpti_malloc(gp->fcap * 2 * nc * sizeof *gp->femb);
+    if (!gp->cond || !gp->cpos || !gp->cidx || !gp->kemb || !gp->wz || (gp->cap && !gp->emb) ||
+        (gp->fcap && !gp->femb)) {
+        hpti_free(gp->cond);
+        hpti_free(gp->cpos);
+        hpti_free(gp->cidx);
+        hpti_free(gp->kemb);
+        hpti_free(gp->emb);
+        hpti_free(gp->femb);
+        hpti_free(gp->wz);
+        gp->wz = NULL;
+        gp->cond = NULL;
+        gp->cpos = gp->cidx = NULL;
+        gp->kemb = gp->emb = gp->femb = NULL;
+        return HPT_E_NOMEM;
+    }
+    gp->nc = 0;
+    for (size_t j = 0; j < d; j++) {
+        gp->cond[j] = cond[j] != 0;
+        gp->cpos[j] = gp->cond[j] ? gp->nc : SIZE_MAX;
+        if (gp->cond[j])
+            gp->cidx[gp->nc++] = j;
+    }
+    gp->wzs = gp->wz + d;
+    for (size_t j = 0; j < d; j++)
+        gp->wz[j] = gp->cond[j] ? 0.0 : gp->w[j];
+    gp->active = fn;
+    gp->active_ctx = ctx;
+    return HPT_OK;
 }
 
 /* ---- life cycle -------------------------------------------------------------- */
@@ -157,6 +296,13 @@ fail:
 void hpti_gp_free(hpti_gp *gp)
 {
     hpti_free(gp->cat);
+    hpti_free(gp->cond);
+    hpti_free(gp->cpos);
+    hpti_free(gp->cidx);
+    hpti_free(gp->emb);
+    hpti_free(gp->kemb);
+    hpti_free(gp->femb);
+    hpti_free(gp->wz);
     hpti_free(gp->theta);
     hpti_free(gp->w);
     hpti_free(gp->ft);
@@ -206,6 +352,10 @@ int hpti_gp_reserve(hpti_gp *gp, size_t n)
         grow_array(&gp->wk1, cap) || grow_array(&gp->wk2, cap) ||
         grow_array(&gp->Ks, cap * HPTI_GP_CHUNK))
         return HPT_E_NOMEM;
+    if (gp->cond) {
+        if (grow_array(&gp->emb, cap * 2 * gp->nc))
+            return HPT_E_NOMEM;
+    }
     double *L = hpti_malloc(cap * cap * sizeof *L);
     if (!L)
         return HPT_E_NOMEM;
@@ -227,6 +377,8 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
     }
     for (size_t j = 0; j < d; j++)
         gp->w[j] = exp(-2.0 * gp->theta[j]);
+    for (size_t j = 0; gp->cond && j < d; j++)
+        gp->wz[j] = gp->cond[j] ? 0.0 : gp->w[j];
     gp->sf2 = exp(gp->theta[d]);
     gp->sn2 = exp(gp->theta[d + 1]);
     gp->mean = gp->theta[d + 2];
@@ -236,15 +388,21 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
 
 /* Fill the lower triangle of K + (sn2 + jit) I (row-major, ld) and factor it
  * in place. @return hpti_la_potrf's info (0 = success). */
-static int build_and_factor(size_t dim, const unsigned char *cat, const double *w,
-                            double sf2, double diag, const double *X, size_t n, double *A,
+static int build_and_factor(const hpti_gp *gp, const double *w, double sf2, double diag,
+                            const double *X, const double *M, size_t n, double *A,
                             size_t ld)
 {
+    size_t dim = gp->dim, ne = 2 * gp->nc;
     for (size_t i = 0; i < n; i++) {
         const double *xi = X + i * dim;
         double *row = A + i * ld;
-        for (size_t j = 0; j < i; j++)
-            row[j] = matern(sf2, dist2(dim, cat, w, xi, X + j * dim));
+        if (M)
+            for (size_t j = 0; j < i; j++)
+                row[j] = matern(sf2, dist2_cond(gp, w, xi, M + i * ne, X + j * dim,
+                                                M + j * ne));
+        else
+            for (size_t j = 0; j < i; j++)
+                row[j] = matern(sf2, dist2(dim, gp->cat, w, xi, X + j * dim));
         row[i] = sf2 + diag;
     }
     return hpti_la_potrf(n, A, ld);
@@ -263,11 +421,13 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
         return HPT_E_NOMEM;
     if (X != gp->X)
         memmove(gp->X, X, n * gp->dim * sizeof *X);
+    for (size_t i = 0; gp->cond && i < n; i++)
+        embed(gp, gp->X + i * gp->dim, gp->emb + i * 2 * gp->nc);
     gp->n = 0;
     gp->alpha_ok = 0;
     for (int k = 0; k < JITTER_TRIES; k++) {
         double jit = jitter_at(k, gp->sf2 + gp->sn2);
-        if (build_and_factor(gp->dim, gp->cat, gp->w, gp->sf2, gp->sn2 + jit, gp->X, n, gp->L,
+        if (build_and_factor(gp, gp->w, gp->sf2, gp->sn2 + jit, gp->X, gp->emb, n, gp->L,
                              gp->cap) == 0) {
             gp->jitter = jit;
             for (size_t i = 0; i < n; i++) {
@@ -288,8 +448,11 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
         return HPT_E_NOMEM;
     size_t n = gp->n, d = gp->dim;
     double *row = gp->L + n * gp->cap;
+    double *mx = gp->cond ? gp->emb + n * 2 * gp->nc : NULL;
+    if (mx)
+        embed(gp, x, mx);
     for (size_t i = 0; i < n; i++)
-        row[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
+        row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
     hpti_la_trsv(n, gp->L, gp->cap, row);
     double p = gp->sf2 + gp->sn2 + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
@@ -362,9 +525,12 @@ double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
 {
     size_t d = gp->dim;
     double m = gp->mean;
+    double buf[2 * HPT_MAX_PARAMS];
+    const double *mx = embed_of(gp, x, buf);
     for (size_t i = 0; i < gp->n; i++) {
         const double *xi = gp->X + i * d;
-        double r2 = dist2(d, gp->cat, gp->w, x, xi);
+        const double *mi = row_emb(gp, i);
+        double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2), e = exp(-sr);
         m += gp->sf2 * (1.0 + sr + sr * sr / 3.0) * e * gp->alpha[i];
         if (!grad)
@@ -373,7 +539,7 @@ double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
         double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * e * gp->alpha[i];
         for (size_t j = 0; j < d; j++)
             if (!(gp->cat && gp->cat[j]))
-                grad[j] += c * gp->w[j] * (x[j] - xi[j]);
+                grad[j] += c * gp->w[j] * half_dd(gp, j, x, mx, xi, mi);
     }
     return gp->prior ? m + hpti_gp_mean_at(gp->prior, x, grad) : m;
 }
@@ -397,11 +563,19 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
             continue;
         }
         double *K = gp->Ks;
+        size_t ne = 2 * gp->nc;
+        for (size_t j = 0; gp->cond && j < c; j++)
+            embed(gp, xs + j * d, gp->kemb + j * ne);
         for (size_t i = 0; i < n; i++) {
             const double *xi = gp->X + i * d;
             double *row = K + i * c;
-            for (size_t j = 0; j < c; j++)
-                row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
+            if (gp->cond)
+                for (size_t j = 0; j < c; j++)
+                    row[j] = matern(gp->sf2, dist2_cond(gp, gp->w, xi, gp->emb + i * ne,
+                                                        xs + j * d, gp->kemb + j * ne));
+            else
+                for (size_t j = 0; j < c; j++)
+                    row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
         }
         /* V = L^-1 K*: the one O(n^2 c) step, level-3 BLAS */
         hpti_la_trsm(n, c, gp->L, gp->cap, K, c);
@@ -441,8 +615,9 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
         return;
     }
     ensure_alpha(gp);
+    const double *mx = embed_of(gp, x, gp->kemb);
     for (size_t i = 0; i < n; i++)
-        k[i] = matern(gp->sf2, dist2(d, gp->cat, gp->w, x, gp->X + i * d));
+        k[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
     memcpy(u, k, n * sizeof *u);
     hpti_la_trsv(n, gp->L, gp->cap, u);
     double m = gp->mean + pmx + hpti_la_dot(n, u, gp->v);
@@ -454,7 +629,8 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     hpti_la_trsv_t(n, gp->L, gp->cap, u);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
-        double r2 = dist2(d, gp->cat, gp->w, x, xi);
+        const double *mi = row_emb(gp, i);
+        double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2);
         /* dk/dx_j = -sf2 (5/3) (1 + s) exp(-s) w_j (x_j - xi_j) */
         double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
@@ -462,7 +638,7 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
         for (size_t j = 0; j < d; j++) {
             if (gp->cat && gp->cat[j])
                 continue;
-            double t = gp->w[j] * (x[j] - xi[j]);
+            double t = gp->w[j] * half_dd(gp, j, x, mx, xi, mi);
             dmu[j] += ca * t;
             dvar[j] += cu * t;
         }
@@ -491,9 +667,14 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     /* Q = L^-1 K* and U = L^-T Q = K^-1 K*, c columns side by side: one
      * pass over L per solve for all points (level-3 BLAS) */
     double *Q = gp->Ks, *U = gp->Ks + n * c;
+    const double *Ms = gp->cond ? gp->kemb : NULL;
+    size_t ne = 2 * gp->nc;
+    for (size_t j = 0; Ms && j < c; j++)
+        embed(gp, Xs + j * d, gp->kemb + j * ne);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < c; j++)
-            Q[i * c + j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, Xs + j * d, gp->X + i * d));
+            Q[i * c + j] = matern(gp->sf2, kdist2(gp, gp->w, Xs + j * d, Ms ? Ms + j * ne : NULL,
+                                                  gp->X + i * d, row_emb(gp, i)));
     hpti_la_trsm(n, c, gp->L, gp->cap, Q, c);
     for (size_t j = 0; j < c; j++)
         mu[j] = var[j] = 0.0;
@@ -509,9 +690,11 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     hpti_la_trsm_t(n, c, gp->L, gp->cap, U, c);
     for (size_t i = 0; i < n; i++) {
         const double *xi = gp->X + i * d;
+        const double *mi = row_emb(gp, i);
         for (size_t j = 0; j < c; j++) {
             const double *x = Xs + j * d;
-            double r2 = dist2(d, gp->cat, gp->w, x, xi);
+            const double *mx = Ms ? Ms + j * ne : NULL;
+            double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
             double sr = sqrt(5.0 * r2);
             /* dk/dx_k = -sf2 (5/3) (1 + s) exp(-s) w_k (x_k - xi_k) */
             double cc = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * exp(-sr);
@@ -520,7 +703,7 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
             for (size_t k = 0; k < d; k++) {
                 if (gp->cat && gp->cat[k])
                     continue;
-                double t = gp->w[k] * (x[k] - xi[k]);
+                double t = gp->w[k] * half_dd(gp, k, x, mx, xi, mi);
                 gm[k] += ca * t;
                 gv[k] += cu * t;
             }
@@ -551,6 +734,10 @@ int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
     if (grow_array(&gp->fa, n) || grow_array(&gp->fX, n * gp->dim) || grow_array(&gp->fy, n) ||
         grow_array(&gp->fK, n * n) || grow_array(&gp->fW, n * n))
         return HPT_E_NOMEM;
+    if (gp->cond) {
+        if (grow_array(&gp->femb, n * 2 * gp->nc))
+            return HPT_E_NOMEM;
+    }
     gp->fcap = n;
     return HPT_OK;
 }
@@ -569,10 +756,16 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
             return BIG_NLP;
     for (size_t j = 0; j < d; j++)
         w[j] = exp(-2.0 * theta[j]);
+    for (size_t j = 0; gp->cond && j < d; j++)
+        gp->wzs[j] = gp->cond[j] ? 0.0 : w[j];
     double sf2 = exp(theta[d]), sn2 = exp(theta[d + 1]), m = theta[d + 2];
+    double *M = gp->cond ? gp->femb : NULL;
+    size_t ne = 2 * gp->nc;
+    for (size_t i = 0; M && !gp->femb_ready && i < n; i++)
+        embed(gp, X + i * d, M + i * ne);
     int k, info = 1;
     for (k = 0; k < JITTER_TRIES && info != 0; k++)
-        info = build_and_factor(d, gp->cat, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, n, A, n);
+        info = build_and_factor(gp, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, M, n, A, n);
     if (info != 0)
         return BIG_NLP;
     gp->n_eval++;
@@ -606,7 +799,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
         for (size_t j = 0; j < i; j++) {
             const double *xj = X + j * d;
             double Wij = a[i] * a[j] - Ai[j];
-            double r2 = dist2(d, gp->cat, w, xi, xj);
+            double r2 = kdist2(gp, w, xi, M ? M + i * ne : NULL, xj, M ? M + j * ne : NULL);
             double s = sqrt(5.0 * r2), e = exp(-s);
             /* off-diagonal pairs count twice, times the 1/2 */
             gsf += Wij * sf2 * (1.0 + s + s * s / 3.0) * e;
@@ -614,6 +807,19 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
             double c = Wij * sf2 * (5.0 / 3.0) * (1.0 + s) * e;
             if (c == 0.0)
                 continue;
+            if (M) {
+                for (size_t q = 0; q < d; q++) {
+                    double d2;
+                    if (gp->cond[q])
+                        d2 = cond_d2(gp, gp->cpos[q], M + i * ne, M + j * ne);
+                    else if (gp->cat && gp->cat[q])
+                        d2 = xi[q] != xj[q] ? 1.0 : 0.0;
+                    else
+                        d2 = (xi[q] - xj[q]) * (xi[q] - xj[q]);
+                    gls[q] += c * w[q] * d2;
+                }
+                continue;
+            }
             for (size_t q = 0; q < d; q++) {
                 double dd = gp->cat && gp->cat[q] ? (xi[q] != xj[q] ? 1.0 : 0.0) : xi[q] - xj[q];
                 gls[q] += c * w[q] * dd * dd;
@@ -669,6 +875,10 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
             gp->fy[i] = y[i] - hpti_gp_mean_at(gp->prior, X + i * d, NULL);
         y = gp->fy;
     }
+    /* the fitted rows' embeddings, once for every objective evaluation */
+    for (size_t i = 0; gp->cond && i < n; i++)
+        embed(gp, X + i * d, gp->femb + i * 2 * gp->nc);
+    gp->femb_ready = gp->cond != NULL;
     fit_ctx ctx = {gp, X, y, n};
     gsl_multimin_function_fdf fdf = {fit_f, fit_df, fit_fdf, np, &ctx};
     gsl_multimin_fdfminimizer *mz = gp->minimizer;
@@ -709,6 +919,7 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
             memcpy(bt, xt, np * sizeof *bt);
         }
     }
+    gp->femb_ready = 0;
     if (best_f < INFINITY) {
         hpti_gp_set_theta(gp, bt);
         gp->have_theta = 1;

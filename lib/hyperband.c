@@ -117,6 +117,7 @@ typedef struct hyperband_state {
     /* sampler "bayes" */
     double random_fraction; /* option: share of new configurations drawn uniformly */
     void *model;            /* owned hb_model, made by bayes_start */
+    const double *fixed;    /* the current propose's out->fixed (partial fixing) */
 } hyperband_state;
 
 /* ---- samplers ------------------------------------------------------------ */
@@ -343,7 +344,7 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
     hpti_rng rng;
     hpti_rng_seed(&rng, env->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)),
                   HPTI_STREAM_MODEL);
-    hpti_bayes_data dt = {m->du, m->dl, 1, m->n_rows, m->dp, np};
+    hpti_bayes_data dt = {m->du, m->dl, 1, m->n_rows, m->dp, np, st->fixed};
     /* The engine avoids the points it was given. A proposal equal to an
      * earlier configuration outside them (the model's favourite, stopped
      * below b long ago) becomes one more pending point and the engine is
@@ -641,7 +642,10 @@ static int hb_propose(void *state, const hpti_env *env, hpti_proposal *out, char
         memset(st->promoted + st->n_flags, 0, need - st->n_flags);
         st->n_flags = need;
     }
-    return st->async ? async_next(st, env, out, msg) : sync_next(st, env, out, msg);
+    st->fixed = out->fixed;
+    int rc = st->async ? async_next(st, env, out, msg) : sync_next(st, env, out, msg);
+    st->fixed = NULL; /* it points into the caller's frame */
+    return rc;
 }
 
 /* Take the failed trial id out of the rung it was to fill (1 if found). */

@@ -38,6 +38,16 @@ int hpti_queue_fixed(const hpti_queue *q, const hpt_space *sp)
     return 1;
 }
 
+int hpti_queue_front_u(const hpti_queue *q, const hpt_space *sp, double *u)
+{
+    const double *v = front(q, sp->n);
+    if (!v)
+        return 0;
+    for (size_t i = 0; i < sp->n; i++)
+        u[i] = isnan(v[i]) ? NAN : hpti_param_encode(&sp->p[i], v[i]);
+    return 1;
+}
+
 int hpti_queue_apply(hpti_queue *q, const hpt_space *sp, hpti_proposal *p, int rc,
                      int proposed, const double **given)
 {

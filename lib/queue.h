@@ -18,6 +18,10 @@ int hpti_queue_push(hpti_queue *q, size_t dim, const double *v);
 /* 1 when the next row decides every active parameter: ask does not call
  * propose. */
 int hpti_queue_fixed(const hpti_queue *q, const hpt_space *sp);
+/* The next row's values as unit coordinates into u (dim values, NaN
+ * stays NaN = free). @return 1, or 0 (u untouched) when the queue is
+ * empty. */
+int hpti_queue_front_u(const hpti_queue *q, const hpt_space *sp, double *u);
 /* After propose (proposed = 1, rc its status) or instead of it: put the
  * next row into *p and drop it from the queue; *given = its values (NaN =
  * free; valid until the next push), or NULL. @return rc unchanged when the

@@ -34,6 +34,12 @@ typedef struct {
     double *u;       /* in: buffer of dim doubles; out: the point in [0,1]^d */
     double budget;   /* out: resource for the trial; 0 = full (default)      */
     int64_t parent;  /* out: trial this one continues, or -1 (default)       */
+    /* in: NULL, or dim unit coordinates an enqueued entry fixes (NaN =
+     * free, hpt_study_enqueue's partial fixing). The study writes them
+     * over the proposal of a new trial in any case; a strategy that reads
+     * them chooses the free coordinates given the fixed ones (bayes and
+     * hyperband's model sampler optimize on that slice). */
+    const double *fixed;
 } hpti_proposal;
 
 typedef struct hpti_strategy_type {

@@ -266,9 +266,11 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     t.x = hpti_malloc(s->dim * sizeof *t.x);
     if (!t.x)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
-    double *u = s->propose_u;
-    hpti_proposal p = {u, 0.0, -1};
+    double *u = s->propose_u, held[HPT_MAX_PARAMS];
+    hpti_proposal p = {u, 0.0, -1, NULL};
     int fixed = hpti_queue_fixed(&s->queue, s->space);
+    if (!fixed && hpti_queue_front_u(&s->queue, s->space, held))
+        p.fixed = held; /* partial fixing: the strategy fills the rest */
     const double *given = NULL;
     rc = fixed ? HPT_OK : s->type->propose(s->sstate, &s->env, &p, s->errmsg);
     rc = hpti_queue_apply(&s->queue, s->space, &p, rc, !fixed, &given);

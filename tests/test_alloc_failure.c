@@ -76,6 +76,8 @@ static void scenario(const char *strategy)
     CALL(hpt_space_add_float(sp, "lr", 1e-5, 1e-1, HPT_SCALE_LOG));
     CALL(hpt_space_add_int(sp, "layers", 1, 4, HPT_SCALE_LINEAR));
     CALL(hpt_space_add_categorical(sp, "act", acts, 3));
+    /* a conditional space: bayes's conditional kernel allocates too */
+    CALL(hpt_space_add_condition_range(sp, "act", "layers", 2, 4));
     assert_int_equal(hpt_space_size(sp), 3);
     rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, 5, &st);
     if (rc == HPT_E_NOMEM) {
@@ -97,7 +99,10 @@ static void scenario(const char *strategy)
         CALL(hpt_study_set(st, "pruner.warmup_trials", 2));
     }
     int64_t id;
+    const double partial[3] = {NAN, 3, NAN}; /* partial fixing: a slice search */
     for (int k = 0; k < 12; k++) {
+        if (k == 9)
+            CALL(hpt_study_enqueue(st, partial, 3));
         CALL(hpt_study_ask(st, &id));
         assert_int_equal(id, k);
         double p[3];
