@@ -415,7 +415,8 @@ class DefineByRunStudy:
         out = {}
         for name, d in space.items():
             v = r.params.get(name, _MISSING)
-            out[name] = d._core(v) if v is not _MISSING and d._contains(v) else d._filler()
+            if v is not _MISSING and d._contains(v):
+                out[name] = d._core(v)
         return out
 
     # ---- ask / suggest / report / tell -------------------------------------------
@@ -492,7 +493,8 @@ class DefineByRunStudy:
                     raise ValueError("enqueued value %r of %r is not in %r" % (v, name, d))
                 if isinstance(d, Categorical):
                     v = d.choices[d.index(v)]
-            elif r.core_params is not None and self._core_space.get(name) == d:
+            elif (r.core_params is not None and r.gen == self._gen and name in r.core_params
+                  and self._core_space.get(name) == d):
                 v = r.core_params[name]
             else:
                 rng = random.Random("%d/%d/%s" % (self.seed, r.number, name))
@@ -781,6 +783,7 @@ class DefineByRunStudy:
         gen_space: Dict[str, Descriptor] = {}
         known: List[int] = []
         enq: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
+        old_steps = False
         for rec in records:
             t = rec["t"]
             if t == "gen":
@@ -796,10 +799,15 @@ class DefineByRunStudy:
                 _set_attrs(r, rec.get("sys", {}))
                 by_n[r.number] = r
                 self._records.append(r)
+            elif t == "study":
+                old_steps = rec.get("format", 1) < 2
             elif t == "suggest":
                 r = by_n[rec["n"]]
                 d = from_json(rec["dist"])
-                r.params[rec["name"]] = d._native(rec["x"])
+                x = rec["x"]
+                if old_steps and not isinstance(d, Categorical) and d.step not in (None, 1):
+                    x = float("%.15g" % (d.lo + x * (d.step or 0)))
+                r.params[rec["name"]] = d._native(x)
                 r.dists[rec["name"]] = d
                 self._space[rec["name"]] = d
             elif t == "report":

@@ -75,6 +75,8 @@ OPTION_STRING = 3
 MAX_PARAMS = 1024
 MAX_CHOICES = 4096
 MAX_NAME = 255
+MAX_ATTRS = 64
+MAX_ATTR_VALUE = 4096
 
 #: Header name -> value of every HPT_* constant above (the constants test
 #: compares this table with include/hpt.h).
@@ -295,6 +297,10 @@ PROTOTYPES = {
     "hpt_space_add_float": (_c.c_int, [_p, _s, _dbl, _dbl, _i32]),
     "hpt_space_add_int": (_c.c_int, [_p, _s, _i64, _i64, _i32]),
     "hpt_space_add_categorical": (_c.c_int, [_p, _s, _P(_s), _sz]),
+    "hpt_space_set_step": (_c.c_int, [_p, _s, _dbl]),
+    "hpt_space_add_condition": (_c.c_int, [_p, _s, _s, _P(_s), _sz]),
+    "hpt_space_add_condition_range": (_c.c_int, [_p, _s, _s, _dbl, _dbl]),
+    "hpt_space_param_step": (_dbl, [_p, _sz]),
     "hpt_space_size": (_sz, [_p]),
     "hpt_space_param_info": (_c.c_int, [_p, _sz, _P(_i32), _P(_i32), _P(_dbl),
                                         _P(_dbl), _P(_sz)]),
@@ -315,6 +321,7 @@ PROTOTYPES = {
                                          _P(_dbl)]),
     "hpt_study_option_choice": (_c.c_int, [_p, _sz, _sz, _P(_s)]),
     "hpt_study_ask": (_c.c_int, [_p, _P(_i64)]),
+    "hpt_study_enqueue": (_c.c_int, [_p, _P(_dbl), _sz]),
     "hpt_study_report": (_c.c_int, [_p, _i64, _dbl, _dbl, _P(_i32)]),
     "hpt_study_tell": (_c.c_int, [_p, _i64, _dbl]),
     "hpt_study_tell_failed": (_c.c_int, [_p, _i64, _s]),
@@ -324,6 +331,13 @@ PROTOTYPES = {
     "hpt_trial_float": (_c.c_int, [_p, _i64, _s, _P(_dbl)]),
     "hpt_trial_int": (_c.c_int, [_p, _i64, _s, _P(_i64)]),
     "hpt_trial_categorical": (_c.c_int, [_p, _i64, _s, _P(_s)]),
+    "hpt_trial_active": (_c.c_int, [_p, _i64, _s, _P(_i32)]),
+    "hpt_trial_set_attr": (_c.c_int, [_p, _i64, _s, _s]),
+    "hpt_trial_attr": (_c.c_int, [_p, _i64, _s, _P(_s)]),
+    "hpt_trial_attr_at": (_c.c_int, [_p, _i64, _sz, _P(_s), _P(_s)]),
+    "hpt_study_set_attr": (_c.c_int, [_p, _s, _s]),
+    "hpt_study_attr": (_c.c_int, [_p, _s, _P(_s)]),
+    "hpt_study_attr_at": (_c.c_int, [_p, _sz, _P(_s), _P(_s)]),
     "hpt_trial_state": (_c.c_int, [_p, _i64, _P(_i32)]),
     "hpt_trial_value": (_c.c_int, [_p, _i64, _P(_dbl)]),
     "hpt_trial_budget": (_c.c_int, [_p, _i64, _P(_dbl), _P(_i64)]),

@@ -86,11 +86,12 @@ class FrozenTrial:
     """A snapshot of one trial, as Study.trials and Study.best_trial give it.
 
     id: 0, 1, 2 ... in ask order; state: TrialState; params: dict name ->
-    native value; value: the told value (pruned: the last report; running or
+    native value (the parameters active in the trial only); value: the told value (pruned: the last report; running or
     failed: None); budget: the resource the strategy gave (0.0 = full
     training); parent: the trial it continues (multi-fidelity promotion) or
     None; reports: tuple of (step, value); fail_reason: a failed trial's
-    reason (None otherwise).
+    reason (None otherwise); user_attrs: for hpt.Study, the trial's
+    attributes (str -> str, hpt_trial_set_attr; also as `attrs`).
 
     The define-by-run front end (hpt.create_study) also fills, as Optuna
     names them: distributions (name -> hpt.Float/Int/Categorical the trial
@@ -126,6 +127,11 @@ class FrozenTrial:
         """{step: value} of the reports (steps as ints when integral)."""
         return {(int(k) if float(k).is_integer() else k): v  # type: ignore[misc]
                 for k, v in self.reports}
+
+    @property
+    def attrs(self) -> Dict[str, Any]:
+        """The trial's attributes (the same dict as user_attrs)."""
+        return self.user_attrs
 
     @property
     def last_step(self) -> Optional[float]:
@@ -239,6 +245,15 @@ class Trial:
     def tell_failed(self, reason: Optional[str] = None) -> None:
         self.study.tell_failed(self.id, reason)
 
+    def set_attr(self, key: str, value: str) -> None:
+        """Attach a string attribute (see Study.set_trial_attr)."""
+        self.study.set_trial_attr(self.id, key, value)
+
+    @property
+    def attrs(self) -> Dict[str, str]:
+        """The trial's attributes, key -> value, in the order first set."""
+        return self.study.trial_attrs(self.id)
+
     def __repr__(self) -> str:
         return "Trial(id=%d, params=%r)" % (self.id, self.params)
 
@@ -259,6 +274,17 @@ class Study:
     pruner="median", hyperband__eta=3), or in `options=` under their full
     names ({"hyperband.eta": 3}). "pruner" is applied first so that its own
     options ("pruner.*") find it.
+
+    Conditional parameters: a descriptor's when= says when it exists, e.g.
+    {"optimizer": hpt.Categorical(["sgd", "adam"]),
+     "momentum": hpt.Float(0, 0.99, when={"optimizer": "sgd"}),
+     "layers": hpt.Int(1, 4),
+     "units3": hpt.Int(8, 64, when={"layers": (3, None)})}
+    (a choice or a list of choices of a categorical parent; a (lo, hi)
+    range of a numeric one, None for an open end; several keys must all
+    hold, and a parameter whose parent is inactive is inactive too). A
+    trial's params leave out its inactive parameters; every strategy
+    knows the conditions (hpt_space_add_condition).
 
     journal: a file path makes the study durable (hpt_study_open): every
     change is appended to the journal, and when the file already holds this
@@ -520,6 +546,47 @@ class Study:
         """Finish a running trial as pruned (value = its last report)."""
         _lib.check(_lib_.hpt_study_prune(self._handle(), _trial_id(trial)))
 
+    def enqueue(self, params: Dict[str, Any]) -> None:
+        """Have the next asks return this configuration first (in the order
+        enqueued): params maps names to native values; a missing name
+        (one that is active given the others) is left to the strategy,
+        which chooses it given the fixed ones (hpt_study_enqueue, Optuna's
+        partial fixing). The library checks every value (range, step,
+        choice, conditions) now: hpt.InvalidArgument otherwise; a name not
+        in the space is hpt.UnknownName. Journaled; callable at any time."""
+        values = self._space.to_core(params, "enqueue")
+        _lib.check(_lib_.hpt_study_enqueue(self._handle(), self._dense(*values), self._n))
+
+    # ---- attributes ----------------------------------------------------------------
+
+    def set_attr(self, key: str, value: str) -> None:
+        """Attach a string attribute to the study (the git commit, the
+        dataset version ...): key 1..255 bytes of [A-Za-z0-9_.:/-], value
+        1..4096 bytes of UTF-8 (hpt_study_set_attr; at most 64 keys; setting
+        a key again replaces its value). Journaled (a resume keeps it) and
+        in the export."""
+        _lib.check(_lib_.hpt_study_set_attr(self._handle(), _attr_key(key),
+                                            _attr_value(key, value)))
+
+    @property
+    def attrs(self) -> Dict[str, str]:
+        """The study's attributes, key -> value, in the order first set."""
+        h = self._handle()
+        return _attr_list(lambda i, k, v: int(_lib_.hpt_study_attr_at(h, i, k, v)))
+
+    def set_trial_attr(self, trial: Union[Trial, FrozenTrial, int], key: str,
+                       value: str) -> None:
+        """Attach a string attribute to a trial, in any state (limits as
+        set_attr; hpt_trial_set_attr): journaled, and one "attr.<key>"
+        column of the CSV export."""
+        _lib.check(_lib_.hpt_trial_set_attr(self._handle(), _trial_id(trial), _attr_key(key),
+                                            _attr_value(key, value)))
+
+    def trial_attrs(self, trial: Union[Trial, FrozenTrial, int]) -> Dict[str, str]:
+        """A trial's attributes, key -> value."""
+        h, tid = self._handle(), _trial_id(trial)
+        return _attr_list(lambda i, k, v: int(_lib_.hpt_trial_attr_at(h, tid, i, k, v)))
+
     # ---- reading trials ---------------------------------------------------------
 
     def __len__(self) -> int:
@@ -566,7 +633,7 @@ class Study:
             reason = _lib._decode(r.value)
         budget, parent = self._budget(tid)
         return FrozenTrial(tid, state, self._params(tid), value, budget, parent,
-                           tuple(reports), reason)
+                           tuple(reports), reason, user_attrs=self.trial_attrs(tid))
 
     @property
     def trials(self) -> List[FrozenTrial]:
@@ -771,32 +838,45 @@ class Study:
 
     # ---- export ---------------------------------------------------------------------
 
-    def _rows(self, labels: bool = False) -> Iterator[Dict[str, Any]]:
-        for t in self.trials:
+    def _rows(self, trials: List[FrozenTrial], keys: Sequence[str],
+              labels: bool = False) -> Iterator[Dict[str, Any]]:
+        for t in trials:
             row = {"id": t.id, "state": t.state.name.lower(), "value": t.value,
                    "budget": t.budget, "parent": t.parent}
             for n, d in self.space.items():
-                v = t.params[n]
-                if labels and isinstance(d, Categorical):
+                v = t.params.get(n)
+                if labels and isinstance(d, Categorical) and n in t.params:
                     v = d.labels[d.index(v)]
                 row["params_" + n] = v
             row["n_reports"] = len(t.reports)
             row["fail_reason"] = t.fail_reason
+            for k in keys:
+                row["attr." + k] = t.user_attrs.get(k)
             yield row
 
-    def _columns(self) -> List[str]:
+    def _attr_keys(self, trials: List[FrozenTrial]) -> List[str]:
+        keys: Dict[str, None] = {}
+        for t in trials:
+            keys.update(dict.fromkeys(t.user_attrs))
+        return list(keys)
+
+    def _columns(self, keys: Sequence[str] = ()) -> List[str]:
         return (["id", "state", "value", "budget", "parent"]
-                + ["params_" + n for n in self.space] + ["n_reports", "fail_reason"])
+                + ["params_" + n for n in self.space] + ["n_reports", "fail_reason"]
+                + ["attr." + k for k in keys])
 
     def to_csv(self, path: "str | os.PathLike[str]") -> "str | os.PathLike[str]":
         """Write one row per trial: id, state, value, budget, parent,
         params_<name> for each parameter (categoricals by their label, see
-        hpt.Categorical), n_reports, fail_reason; empty cells for None.
+        hpt.Categorical; empty where inactive), n_reports, fail_reason,
+        attr.<key> for each trial attribute; empty cells for None.
         Floats are written with repr(), which round-trips exactly."""
+        trials = self.trials
+        keys = self._attr_keys(trials)
         with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=self._columns())
+            w = csv.DictWriter(f, fieldnames=self._columns(keys))
             w.writeheader()
-            for row in self._rows(labels=True):
+            for row in self._rows(trials, keys, labels=True):
                 w.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return path
 
@@ -805,7 +885,9 @@ class Study:
         columns holding the original choice objects); raises ImportError when
         pandas is not installed."""
         import pandas
-        return pandas.DataFrame(list(self._rows()), columns=self._columns())
+        trials = self.trials
+        keys = self._attr_keys(trials)
+        return pandas.DataFrame(list(self._rows(trials, keys)), columns=self._columns(keys))
 
     def write_report(self, path: Any, title: Optional[str] = None) -> Any:
         """Write one self-contained HTML report of this study to `path`
@@ -859,6 +941,30 @@ class Study:
         if path is not None:
             fig.savefig(path)
         return fig
+
+
+def _attr_key(key: str) -> bytes:
+    if not isinstance(key, str):
+        raise TypeError("attribute keys are str, not %r" % (key,))
+    return _lib.encode(key, "attribute key")
+
+
+def _attr_value(key: str, value: str) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError("attribute %r: values are str (the library stores text), not %s; "
+                        "convert it, e.g. json.dumps(value)" % (key, type(value).__name__))
+    return _lib.encode(value, "attribute %r" % key)
+
+
+def _attr_list(at: Callable[[int, Any, Any], int]) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    k, v = ctypes.c_char_p(), ctypes.c_char_p()
+    while True:
+        rc = at(len(out), _byref(k), _byref(v))
+        if rc == _lib.E_RANGE:
+            return out
+        _lib.check(rc)
+        out[_lib._decode(k.value)] = _lib._decode(v.value)
 
 
 def _ok_or_range(rc: int) -> int:
