@@ -20,12 +20,21 @@ sampled at random:
   (HPT_WARM_IDENTICAL) with every complete trial so far, so bayes' model
   starts from all the evidence. A space that stops growing stops rebuilding.
 - Branches (``if classifier == "SVC": ...``) suggest different parameters
-  in different trials. Until the core has conditional parameters, the core
-  proposes every known parameter in every trial, the trial uses the ones
-  its branch suggests, and the model sees an unused parameter as having no
-  effect there; trials that never suggested a parameter give it the middle
-  of its range in the warm start. This is the one place to change when the
-  core gains conditions: the space then says when a parameter is active.
+  in different trials: they become the core's conditional parameters.
+  Each rebuild reads the conditions off the trials so far (the rule and
+  its limits: help(hpt._frontend_cond)), so svc_c exists only where
+  classifier is "SVC" and the strategies model it there. A trial that
+  suggests a parameter the core made inactive gets a random value for it
+  and makes the next rebuild widen the condition, exactly like a new
+  parameter; once the branches have all been seen, rebuilds stop.
+- Enqueued trials (enqueue_trial, retries, reruns) go through the core's
+  own queue (hpt_study_enqueue: the names not given are chosen by the
+  strategy given the others), so they are ordinary core trials and need
+  no rebuild; values the core cannot take (a name it does not know yet)
+  are used by the trial as given, like a new parameter.
+- A trial the core proposed but that ran other values (random ones, for
+  parameters the core lacks) is still told to the core, and it counts as
+  "unseen": the next rebuild gives the model what it really ran.
 
 storage=path makes it durable: `path` is the core journal of the current
 generation (an ordinary hpt journal), earlier generations are kept as
@@ -34,6 +43,7 @@ not know (suggested subsets, attributes, timestamps, enqueued trials).
 """
 import collections
 import datetime
+import json
 import math
 import numbers
 import os
@@ -44,7 +54,7 @@ import warnings
 from typing import (Any, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Set,
                     Tuple, Type, Union)
 
-from . import _frontend_run, _handles, _history, _journalfile, _lib
+from . import _frontend_cond, _frontend_run, _handles, _history, _journalfile, _lib
 from ._space import Categorical, Descriptor, Float, Int, from_json
 from ._study import FrozenTrial, Study, TrialState, _Progress, _short
 
@@ -99,7 +109,7 @@ class _Record:
 
     __slots__ = ("number", "state", "value", "params", "dists", "reports", "user_attrs",
                  "system_attrs", "start", "complete", "gen", "core_id", "core_params",
-                 "fixed", "reason", "stop")
+                 "fixed", "reason", "stop", "diverged")
 
     def __init__(self, number: int, gen: int, core_id: Optional[int],
                  core_params: Optional[Dict[str, Any]], fixed: Optional[Dict[str, Any]],
@@ -120,6 +130,8 @@ class _Record:
         self.fixed = fixed
         self.reason: Optional[str] = None
         self.stop = False
+        # Some suggested value is not the core's proposal (see _suggest).
+        self.diverged = False
 
     def frozen(self) -> FrozenTrial:
         return FrozenTrial(self.number, self.state, dict(self.params), self.value, 0.0, None,
@@ -263,6 +275,11 @@ class DefineByRunStudy:
         self._space: Dict[str, Descriptor] = {}
         self._core: Optional[Study] = None
         self._core_space: Dict[str, Descriptor] = {}
+        # The core's parameters without their conditions, to compare with
+        # what the objective suggests; _grown: a suggestion found a
+        # parameter the core had made inactive (its condition must widen).
+        self._core_plain: Dict[str, Descriptor] = {}
+        self._grown: bool = False
         self._core_ids: Dict[int, int] = {}
         self._known: Set[int] = set()
         # Counters that keep ask O(1): complete trials the core has not
@@ -349,6 +366,14 @@ class DefineByRunStudy:
             return dict(self._space)
 
     @property
+    def conditions(self) -> Dict[str, Dict[str, Any]]:
+        """The conditions the current core study gives its parameters, read
+        off the trials (name -> when= mapping, as hpt.Float(when=) takes;
+        help(hpt._frontend_cond) has the rule); {} before the first core."""
+        with self._lock:
+            return {n: dict(d.when) for n, d in self._core_space.items() if d.when}
+
+    @property
     def generation(self) -> int:
         """How many times the core study was rebuilt (-1: none built yet)."""
         return self._gen
@@ -356,7 +381,7 @@ class DefineByRunStudy:
     # ---- the core study ---------------------------------------------------------
 
     def _stale(self) -> bool:
-        if self._core is None or self._space != self._core_space:
+        if self._core is None or self._space != self._core_plain or self._grown:
             return bool(self._space)
         return self._unknown > 0
 
@@ -366,7 +391,7 @@ class DefineByRunStudy:
         not seen, rebuild anyway: the running core trials are then orphaned
         (their reports no longer reach a pruner, their results reach the
         model through the next rebuild's warm start)."""
-        return (self._live == 0 or self._space != self._core_space
+        return (self._live == 0 or self._space != self._core_plain or self._grown
                 or self._unknown >= UNSEEN_MAX)
 
     def _core_seed(self, gen: int) -> int:
@@ -381,9 +406,10 @@ class DefineByRunStudy:
         return core
 
     def _rebuild(self) -> None:
-        """A new core study over the known space, warm-started with every
-        complete trial (only when no core trial is running)."""
-        space = dict(self._space)
+        """A new core study over the known space, with the conditions the
+        trials show (_frontend_cond), warm-started with every complete trial."""
+        when = _frontend_cond.infer(self._records, self._space)
+        space = {n: d._with_when(when[n]) if n in when else d for n, d in self._space.items()}
         gen = self._gen + 1
         if self._core is not None:
             self._core.close()
@@ -404,11 +430,14 @@ class DefineByRunStudy:
             finally:
                 os.unlink(tmp)
         self._core, self._core_space, self._gen = core, space, gen
+        self._core_plain = dict(self._space)
+        self._grown = False
         self._core_ids = {}
         self._known = {r.number for r in rows}
         self._unknown = self._live = 0
         self._hist.add({"t": "gen", "gen": gen, "known": sorted(self._known),
                         "space": {n: d._to_json() for n, d in space.items()}})
+        self._core_study_attrs()
 
     @staticmethod
     def _core_values(r: _Record, space: Dict[str, Descriptor]) -> Dict[str, float]:
@@ -452,7 +481,9 @@ class DefineByRunStudy:
             number = len(self._records)
             fixed, sys_attrs = self._enqueued.popleft() if self._enqueued else (None, {})
             core_id = core_params = None
-            if fixed is None and self._core is not None:
+            if fixed is not None and self._core is not None:
+                self._core_enqueue(fixed)
+            if self._core is not None:
                 t = self._core.ask()
                 if t is None:
                     self._done_reason = self._core.done_reason
@@ -462,12 +493,32 @@ class DefineByRunStudy:
                 self._live += 1
             r = _Record(number, self._gen, core_id, core_params, fixed, _now())
             _set_attrs(r, sys_attrs)
+            for k, v in r.user_attrs.items():
+                self._mirror(r, k, v)
             self._records.append(r)
             if self._hist.on:
                 self._hist.add({"t": "start", "n": number, "gen": self._gen, "core": core_id,
                                 "fixed": fixed is not None, "sys": sys_attrs,
                                 "time": _iso(r.start)})
             return DefineByRunTrial(self, r)
+
+    def _core_enqueue(self, fixed: Dict[str, Any]) -> None:
+        """Put an enqueued configuration in the core's queue: the values the
+        core can take; the rest it chooses (the trial still uses `fixed`
+        for names the core does not know). Hyperband's queue may hand out
+        a promotion first, so there the trial is the strategy's own and
+        the fixed values override it (diverged)."""
+        core = self._core
+        assert core is not None
+        if self.strategy == "hyperband":
+            return
+        known = {k: v for k, v in fixed.items()
+                 if k in self._core_plain and self._core_plain[k]._contains(v)}
+        try:
+            core.enqueue(known)
+        except _lib.InvalidArgument:
+            # e.g. a value for a parameter its own values make inactive
+            core.enqueue({})
 
     def _suggest(self, r: _Record, name: str, d: Descriptor) -> Any:
         if not isinstance(name, str):
@@ -487,18 +538,24 @@ class DefineByRunStudy:
                     raise ValueError("trial %d: %r was suggested as %r, now as %r"
                                      % (r.number, name, r.dists[name], d))
                 return r.params[name]
+            mine = (r.core_params is not None and r.gen == self._gen
+                    and self._core_plain.get(name) == d)
             if r.fixed is not None and name in r.fixed:
                 v = r.fixed[name]
                 if not d._contains(v):
                     raise ValueError("enqueued value %r of %r is not in %r" % (v, name, d))
                 if isinstance(d, Categorical):
                     v = d.choices[d.index(v)]
-            elif (r.core_params is not None and r.gen == self._gen and name in r.core_params
-                  and self._core_space.get(name) == d):
-                v = r.core_params[name]
+            elif mine and name in (r.core_params or {}):
+                v = (r.core_params or {})[name]
             else:
+                if mine:
+                    self._grown = True    # the core made it inactive here
                 rng = random.Random("%d/%d/%s" % (self.seed, r.number, name))
                 v = d._sample(rng)
+            if r.core_id is not None and r.gen == self._gen and not (
+                    mine and name in (r.core_params or {}) and _same(d, r.core_params, name, v)):
+                r.diverged = True
             if self._space.get(name) != d:
                 self._space[name] = d
             r.params[name] = v
@@ -531,6 +588,31 @@ class DefineByRunStudy:
             self._hist.add({"t": "attr", "n": r.number, "kind": kind, "key": key,
                             "value": value})
             (r.user_attrs if kind == "user" else r.system_attrs)[key] = value
+            if kind == "user":
+                self._mirror(r, key, value)
+
+    def _mirror(self, r: Optional[_Record], key: str, value: Any) -> None:
+        """Copy a user attribute into the core study (hpt_trial_set_attr /
+        hpt_study_set_attr: journaled, in the core's CSV export and in
+        hpt-tune --status) when it fits the core's limits (a key of
+        [A-Za-z0-9_.:/-], a value of at most 4096 bytes; a str as it is,
+        anything else as JSON). The history file keeps every attribute."""
+        core = self._core
+        if core is None or (r is not None and (r.core_id is None or r.gen != self._gen)):
+            return
+        try:
+            text = value if isinstance(value, str) else json.dumps(value)
+            if r is None:
+                core.set_attr(key, text)
+            else:
+                assert r.core_id is not None
+                core.set_trial_attr(r.core_id, key, text)
+        except (ValueError, TypeError):     # hpt.InvalidArgument is a ValueError
+            pass
+
+    def _core_study_attrs(self) -> None:
+        for k, v in self.user_attrs.items():
+            self._mirror(None, k, v)
 
     def _finish(self, r: _Record, state: TrialState, value: Optional[float] = None,
                 reason: Optional[str] = None) -> None:
@@ -550,7 +632,8 @@ class DefineByRunStudy:
                 self._live -= 1
                 if state == TrialState.COMPLETE:
                     core.tell(r.core_id, float(value))   # type: ignore[arg-type]
-                    self._known.add(r.number)
+                    if not r.diverged:
+                        self._known.add(r.number)
                 elif state == TrialState.PRUNED:
                     core.prune(r.core_id)
                 else:
@@ -608,9 +691,9 @@ class DefineByRunStudy:
     def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None,
                       skip_if_exists: bool = False) -> None:
         """Have the next asked trial use these values (for the parameters it
-        suggests; others come from the strategy). Such a trial is not
-        proposed by the core: its result reaches the model through the
-        next rebuild's warm start."""
+        suggests; the others are chosen by the strategy given these, through
+        the core's queue, hpt_study_enqueue). skip_if_exists: do nothing
+        when a trial already has exactly these params."""
         with self._lock:
             self._check_open()
             if skip_if_exists and any(r.params == params for r in self._records):
@@ -631,6 +714,7 @@ class DefineByRunStudy:
             self._check_open()
             self.user_attrs[key] = value
             self._hist.add({"t": "study_attr", "kind": "user", "key": key, "value": value})
+            self._mirror(None, key, value)
 
     def set_system_attr(self, key: str, value: Any) -> None:
         with self._lock:
@@ -829,6 +913,7 @@ class DefineByRunStudy:
         if self._gen >= 0:
             self._core = self._open_core(self._gen, gen_space)
             self._core_space = gen_space
+            self._core_plain = {n: d._plain() for n, d in gen_space.items()}
             self._settle()
         self._live = sum(r.state == TrialState.RUNNING and r.core_id is not None
                          and r.gen == self._gen for r in self._records)
@@ -848,13 +933,20 @@ class DefineByRunStudy:
             ft = core.trial(cid)
             if r.core_params is None:
                 r.core_params = ft.params
+            for name, v in r.params.items():
+                served = (self._core_plain.get(name) == r.dists[name]
+                          and name in r.core_params and _same(r.dists[name], r.core_params,
+                                                              name, v))
+                r.diverged |= not served
+                self._grown |= (self._core_plain.get(name) == r.dists[name]
+                                and name not in r.core_params)
             if r.state == TrialState.RUNNING and ft.state != TrialState.RUNNING:
                 # The core was told; the process died before the history was.
                 r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
                 r.complete = _now()
                 self._hist.add({"t": "finish", "n": r.number, "state": r.state.name,
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
-            if r.state == TrialState.COMPLETE:
+            if r.state == TrialState.COMPLETE and not r.diverged:
                 self._known.add(r.number)
         for t in core.running_trials():
             if t.id not in mine:     # asked, then the process died before recording it
@@ -879,6 +971,14 @@ def _set_attrs(r: _Record, attrs: Dict[str, Any]) -> None:
             r.user_attrs.update(v)
         else:
             r.system_attrs[k] = v
+
+
+def _same(d: Descriptor, core_params: Any, name: str, v: Any) -> bool:
+    """Whether the value the trial uses is the core's proposal."""
+    c = core_params[name]
+    if isinstance(d, Categorical):
+        return bool(d.index(c) == d.index(v))
+    return bool(c == v)
 
 
 def _as_value(v: Any) -> Optional[float]:
