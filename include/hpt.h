@@ -292,6 +292,48 @@ HPT_API int hpt_space_add_condition_range(hpt_space *space, const char *child,
                                           const char *parent, double lo,
                                           double hi);
 
+/* Make a space from text: the space part of hpt-tune's spec files, so that
+ * a C host, Python and the CLI share one grammar (this is its reference).
+ * One declaration per line; lines end at "\n" (a "\r" before it is
+ * ignored); blank lines and lines whose first non-blank byte is '#' are
+ * skipped; blanks are spaces and tabs.
+ *
+ *   float NAME=LO:HI[:MOD]...  [if COND]...     hpt_space_add_float
+ *   int   NAME=LO:HI[:MOD]...  [if COND]...     hpt_space_add_int
+ *   cat   NAME=A,B,...         [if COND]...     hpt_space_add_categorical
+ *
+ *   MOD   a scale: linear (lin; the default), log, reverse-log (reverse_log,
+ *         rlog), logit, auto; or step=S (hpt_space_set_step). At most one
+ *         of each, in any order: "int batch=32:512:step=32",
+ *         "float beta2=0.9:0.9999:logit".
+ *   COND  PARENT=C1,C2,...   a categorical parent takes one of the choices
+ *         PARENT=LO:HI       a numeric parent lies in [LO, HI] ("inf" and
+ *         PARENT=V           "-inf" allowed), equals V,
+ *         PARENT>=V          is at least V,
+ *         PARENT<=V          is at most V (hpt_space_add_condition_range).
+ *         Several "if" clauses must all hold; PARENT may be declared on a
+ *         later line. "float momentum=0.5:0.99 if optimizer=sgd",
+ *         "int units3=16:256:log if layers>=3".
+ *
+ * NAME is what the hpt_space_add_* functions accept (no '=' or blank).
+ * Float bounds are numbers as strtod reads them, int bounds decimal
+ * integers. A float or int domain ends at the first blank. Choices are
+ * taken byte for byte between the commas (blanks included; no quoting, so
+ * a choice holds neither a comma nor a line break); a cat's list ends at
+ * the line's end or at the word "if" between blanks, so trailing blanks
+ * before the end of a line belong to the last choice. The same holds for
+ * the choices of a condition. Parameters come in the order of their lines.
+ * An empty text gives an empty space.
+ *
+ * On success *out is a new space the caller owns. On failure *out is NULL
+ * and hpt_last_errmsg() says "hpt_space_parse: line L, column C: ..."
+ * (1-based; columns count bytes), naming where the error is, for syntax
+ * errors and for what the hpt_space_* functions refuse alike (the message
+ * then carries their reason).
+ * @return HPT_OK; HPT_E_INVALID (NULL argument, any error in the text);
+ * HPT_E_NOMEM. */
+HPT_API int hpt_space_parse(const char *spec, hpt_space **out);
+
 /* Number of parameters, in the order they were added. Cannot fail:
  * returns 0 for NULL. */
 HPT_API size_t hpt_space_size(const hpt_space *space);
@@ -637,6 +679,19 @@ HPT_API int hpt_trial_value(const hpt_study *study, int64_t trial_id,
 HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
                              double *budget, int64_t *resume_from);
 
+/* When a trial was asked (hpt_study_ask returned it) and when it finished
+ * (tell, tell_failed or prune), in Unix time: seconds since 1970-01-01 UTC,
+ * with a fraction (millisecond resolution). *finished is NaN while the
+ * trial runs. Journaled: a reopened or loaded study (also the snapshot of a
+ * running job) gives the same values, bit for bit. Within a process the
+ * times follow a monotonic clock from the wall clock read at the session's
+ * first ask, report or tell, so setting the system clock never makes them
+ * go backwards. Either time is NaN when unknown: trials journaled by a
+ * libhpt before this function. Either out may be NULL.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
+HPT_API int hpt_trial_times(const hpt_study *study, int64_t trial_id,
+                            double *asked, double *finished);
+
 /* Number of reports of a trial, and report k (0-based, in report order).
  * @return HPT_OK, HPT_E_INVALID (NULL, or k outside 0 .. count - 1),
  * HPT_E_TRIAL. */
@@ -675,7 +730,9 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * row per trial in id order, columns: id, state (running, complete,
  * failed, pruned), each parameter by name (categoricals as their choice
  * string, empty where the parameter is inactive), budget, value (empty
- * unless complete or pruned), reports (their number), fail_reason, then
+ * unless complete or pruned), reports (their number), fail_reason,
+ * asked, finished (hpt_trial_times; empty when unknown or running),
+ * duration (finished - asked in seconds, in whole milliseconds), then
  * "attr.<key>" for each trial attribute key in the order first set (empty
  * where a trial lacks it). The file is written beside `path` under a name
  * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
@@ -693,7 +750,8 @@ HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
  * numbers, categoricals as their choice string, null where inactive),
  * "value" (null unless complete or pruned), "budget", "parent" (the trial a
  * promotion continues, or -1), "reports" ([step, value] pairs in the user's
- * direction), "fail_reason" (null unless given) and "attrs" (the trial's
+ * direction), "fail_reason" (null unless given), "asked", "finished" and
+ * "duration" (as in the CSV, null where empty) and "attrs" (the trial's
  * attributes, key: value). Numbers are written with
  * the fewest digits that read back exactly; non-finite ones as null. Written
  * like the CSV (beside `path`, then renamed). @return as
@@ -1350,10 +1408,15 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   tell <id> <ms> <value>
  *   fail <id> <ms> [<reason>]
  *   prune <id> <ms>
+ *   clock <ms> <unix_ms>                          before a session's first
+ *                                                 timed record
  *
  * x_i are the trial's values in space order (categoricals as choice
  * indices), values are in the user's direction, <ms> is the study's active
- * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
+ * time in milliseconds (see "max_seconds"). A "clock" record gives the
+ * wall clock (Unix time in milliseconds) at active time <ms>; a later
+ * record of the same session at <ms'> happened at <unix_ms> + <ms'> - <ms>
+ * (hpt_trial_times). Journals without it are read as before. Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
  * round-trips exactly. A warm start's "prior" lines (loss for this study's

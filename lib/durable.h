@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include "sink.h"
 #include "study.h"
@@ -89,6 +90,26 @@ static inline int64_t hpti_emit_ms(const hpt_study *s)
     return (int64_t)llround(hpti_clock_elapsed(&s->done) * 1000.0);
 }
 
+/* The active time of a timed event (ask, report, tell, fail, prune): now,
+ * or replaying, the record's. The first one of a session reads the wall
+ * clock and records it first (wallclock.h). @return HPT_OK or the sink's
+ * status (the anchor is kept in memory all the same). */
+static inline int hpti_event_time(hpt_study *s, int64_t *ms)
+{
+    if (s->replaying) {
+        *ms = s->replay_ms;
+        return HPT_OK;
+    }
+    *ms = hpti_emit_ms(s);
+    if (s->wall.set)
+        return HPT_OK;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    s->wall = (hpti_wallclock){1, *ms, (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000};
+    hpti_event ev = {.kind = HPTI_EV_CLOCK, .ms = *ms, .used = s->wall.unix_ms};
+    return hpti_emit(s, &ev);
+}
+
 static inline int hpti_journal_set(hpt_study *s, const char *option, double value)
 {
     if (strncmp(option, "journal.", 8) == 0)
@@ -105,44 +126,49 @@ static inline int hpti_journal_set_str(hpt_study *s, const char *option, const c
 
 static inline int hpti_journal_ask(hpt_study *s, int64_t id)
 {
-    const hpti_trial *t = &s->trials[id];
+    hpti_trial *t = &s->trials[id];
     hpti_event ev = {.kind = HPTI_EV_ASK, .id = id, .budget = t->budget,
                      .parent = t->parent, .x = t->x, .dim = s->dim};
-    if (s->sink.ops)
-        ev.ms = hpti_emit_ms(s);
-    return hpti_emit(s, &ev);
+    int rc = hpti_event_time(s, &ev.ms);
+    t->asked = hpti_wall_at(&s->wall, ev.ms);
+    t->finished = NAN;
+    return rc ? rc : hpti_emit(s, &ev);
 }
 
 static inline int hpti_journal_report(hpt_study *s, int64_t id, double step, double value)
 {
     hpti_event ev = {.kind = HPTI_EV_REPORT, .id = id, .step = step, .value = value};
-    if (s->sink.ops)
-        ev.ms = hpti_emit_ms(s);
-    return hpti_emit(s, &ev);
+    int rc = hpti_event_time(s, &ev.ms);
+    return rc ? rc : hpti_emit(s, &ev);
+}
+
+/* A trial's end: its time, kept as its finished time. */
+static inline int hpti_trial_finished_at(hpt_study *s, int64_t id, int64_t *ms)
+{
+    int rc = hpti_event_time(s, ms);
+    s->trials[id].finished = hpti_wall_at(&s->wall, *ms);
+    return rc;
 }
 
 static inline int hpti_journal_tell(hpt_study *s, int64_t id, double value)
 {
     hpti_event ev = {.kind = HPTI_EV_TELL, .id = id, .value = value};
-    if (s->sink.ops)
-        ev.ms = hpti_emit_ms(s);
-    return hpti_emit(s, &ev);
+    int rc = hpti_trial_finished_at(s, id, &ev.ms);
+    return rc ? rc : hpti_emit(s, &ev);
 }
 
 static inline int hpti_journal_fail(hpt_study *s, int64_t id, const char *reason)
 {
     hpti_event ev = {.kind = HPTI_EV_FAIL, .id = id, .str = reason};
-    if (s->sink.ops)
-        ev.ms = hpti_emit_ms(s);
-    return hpti_emit(s, &ev);
+    int rc = hpti_trial_finished_at(s, id, &ev.ms);
+    return rc ? rc : hpti_emit(s, &ev);
 }
 
 static inline int hpti_journal_prune(hpt_study *s, int64_t id)
 {
     hpti_event ev = {.kind = HPTI_EV_PRUNE, .id = id};
-    if (s->sink.ops)
-        ev.ms = hpti_emit_ms(s);
-    return hpti_emit(s, &ev);
+    int rc = hpti_trial_finished_at(s, id, &ev.ms);
+    return rc ? rc : hpti_emit(s, &ev);
 }
 
 static inline int hpti_journal_enqueue(hpt_study *s, const double *values)

@@ -44,6 +44,15 @@ static void csv_double(FILE *f, double x)
     fputs(b, f);
 }
 
+/* A time in seconds (Unix time, or a duration; hpt_trial_times), empty
+ * when unknown or still running. */
+static void csv_time(FILE *f, double x)
+{
+    fputc(',', f);
+    if (!isnan(x))
+        csv_double(f, x);
+}
+
 /* The distinct trial attribute keys in the order first set (trial by
  * trial): *keys (owned, the strings are the trials'). @return 0 or -1
  * (out of memory). */
@@ -81,6 +90,7 @@ static int write_csv(const hpt_study *s, FILE *f)
         csv_field(f, s->space->p[i].name);
     }
     fputs(",budget,value,reports,fail_reason", f);
+    fputs(",asked,finished,duration", f);
     for (size_t q = 0; q < n_keys; q++) {
         fputs(",attr.", f);
         fputs(keys[q], f); /* keys need no quoting (attr.c) */
@@ -110,6 +120,9 @@ static int write_csv(const hpt_study *s, FILE *f)
             csv_double(f, t->value);
         fprintf(f, ",%zu,", s->hist.curve[k].n);
         csv_field(f, t->fail_reason ? t->fail_reason : "");
+        csv_time(f, t->asked);
+        csv_time(f, t->state == HPT_TRIAL_RUNNING ? NAN : t->finished);
+        csv_time(f, hpti_duration(t->asked, t->finished));
         for (size_t q = 0; q < n_keys; q++) {
             const char *v = hpti_attrs_get(&t->attrs, keys[q]);
             fputc(',', f);

@@ -1,6 +1,8 @@
 /* export_json.c -- the trials as one JSON document, for tools that do not
  * read CSV: {"direction", "attrs", "trials": [{"id", "state", "params",
- * "value", "budget", "parent", "reports", "fail_reason", "attrs"}, ...]}.
+ * "value", "budget", "parent", "reports", "fail_reason", "asked",
+ * "finished", "duration", "attrs"}, ...]}, times as hpt_trial_times gives
+ * them.
  * Numbers round-trip exactly; what JSON cannot hold (a non-finite value, a
  * value a trial does not have, an inactive parameter) is null. Strings are
  * UTF-8 as given, with the escapes RFC 8259 requires. */
@@ -105,6 +107,13 @@ static int write_json(const hpt_study *s, FILE *f)
             json_string(f, t->fail_reason);
         else
             fputs("null", f);
+        double end = t->state == HPT_TRIAL_RUNNING ? NAN : t->finished;
+        fputs(", \"asked\": ", f);
+        json_number(f, t->asked);
+        fputs(", \"finished\": ", f);
+        json_number(f, end);
+        fputs(", \"duration\": ", f);
+        json_number(f, hpti_duration(t->asked, end));
         fputs(", \"attrs\": ", f);
         json_attrs(f, &t->attrs);
         fputc('}', f);

@@ -426,6 +426,12 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         hpti_jrec_str(j, ev->str);
         return hpti_jrec_commit(j, msg);
     }
+    if (ev->kind == HPTI_EV_CLOCK) {
+        hpti_jrec_begin(j, "clock");
+        hpti_jrec_i64(j, ev->ms);
+        hpti_jrec_i64(j, ev->used);
+        return hpti_jrec_commit(j, msg);
+    }
     hpti_jrec_begin(j, trial_record[ev->kind]);
     hpti_jrec_i64(j, ev->id);
     hpti_jrec_i64(j, ev->ms);

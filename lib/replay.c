@@ -110,6 +110,7 @@ static int trial_head(replay_ctx *c, size_t nf_min, size_t nf_max, int64_t *id)
         hpti_jparse_i64(c->f[2], &ms) || ms < 0)
         return corrupt(c, "malformed trial record");
     c->seconds = (double)ms / 1000.0;
+    c->s->replay_ms = ms;
     return HPT_OK;
 }
 
@@ -210,6 +211,13 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
         if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_junescape(c->f[2]))
             return corrupt(c, "malformed \"study_attr\" record");
         rc = hpt_study_set_attr(s, c->f[1], c->f[2]);
+    } else if (strcmp(t, "clock") == 0) {
+        int64_t ms, unix_ms;
+        if (c->nf != 3 || hpti_jparse_i64(c->f[1], &ms) || ms < 0 ||
+            hpti_jparse_i64(c->f[2], &unix_ms))
+            return corrupt(c, "malformed \"clock\" record");
+        s->wall = (hpti_wallclock){1, ms, unix_ms};
+        return HPT_OK;
     } else if (strcmp(t, "option") == 0) {
         if (c->nf != 3 || hpti_junescape(c->f[1]) || hpti_jparse_double(c->f[2], &a))
             return corrupt(c, "malformed \"option\" record");
@@ -503,6 +511,7 @@ static int open_study(const char *fn, const char *path, const hpt_space *space,
         goto fail_msg;
     }
     s->replaying = 0;
+    s->wall.set = 0; /* this session reads the wall clock anew */
     if ((rc = after_replay(s, j, &r, keep, readonly, note, sizeof note, msg)) != HPT_OK)
         goto fail_msg;
     if (s->started)

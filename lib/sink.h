@@ -24,7 +24,9 @@ enum {
     HPTI_EV_FAIL,       /* id, ms, str (reason or NULL)                     */
     HPTI_EV_PRUNE,      /* id, ms                                           */
     HPTI_EV_ENQUEUE,    /* x (values, NaN = free, dim)                      */
-    HPTI_EV_ATTR        /* id (-1: the study's), name (key), str (value)    */
+    HPTI_EV_ATTR,       /* id (-1: the study's), name (key), str (value)    */
+    HPTI_EV_CLOCK       /* ms, used (Unix milliseconds then): the session's
+                           wall-clock anchor (wallclock.h)                  */
 };
 
 typedef struct {

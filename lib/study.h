@@ -16,6 +16,7 @@
 #include "sink.h"
 #include "space.h"
 #include "strategy.h"
+#include "wallclock.h"
 
 /* A trial as the host sees it. Its unit coordinates and reported curve
  * live in the history (hist.u, hist.curve), the rows strategies read. */
@@ -28,6 +29,7 @@ typedef struct {
     double loss;         /* value for minimization: value or -value      */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
     hpti_attrs attrs;    /* hpt_trial_set_attr                           */
+    double asked, finished; /* Unix seconds (wallclock.h), NaN unknown/running */
 } hpti_trial;
 
 struct hpt_study {
@@ -80,6 +82,8 @@ struct hpt_study {
     struct hpti_warm *warm;       /* owned; NULL until warm start is used */
     void (*warm_free)(struct hpti_warm *w); /* set with warm (warmstart.c) */
     hpti_completion done;         /* completion criteria and their state  */
+    hpti_wallclock wall;          /* this session's wall-clock anchor     */
+    int64_t replay_ms;            /* replaying: the record's active time  */
     /* Results of parent studies on a *related* objective (HPT_WARM_TRANSFER)
      * are hist.transfer_*: they inform a prior, never count as
      * observations. Intended use (the bayes strategy): fit a GP on each

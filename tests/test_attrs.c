@@ -144,11 +144,15 @@ static void journal_and_csv(void **state)
     assert_non_null(nl);
     *nl = '\0';
     assert_string_equal(csv, "id,state,lr,layers,act,budget,value,reports,fail_reason,"
-                             "attr.git,attr.note");
-    char *rows = nl + 2;
-    assert_non_null(strstr(rows, ",0,,abc,\r\n"));
-    assert_non_null(strstr(rows, ",0,,xyz,\r\n"));
-    assert_non_null(strstr(rows, ",0,,def,\"a b,c \"\"q\"\" 100% \xc3\xa9\n\ttab\"\r\n"));
+                             "asked,finished,duration,attr.git,attr.note");
+    char *rows = nl + 2, want[300];
+    snprintf(want, sizeof want, ",0,%s,abc,\r\n", tu_times(st, 0, 0));
+    assert_non_null(strstr(rows, want));
+    snprintf(want, sizeof want, ",0,%s,xyz,\r\n", tu_times(st, 1, 0));
+    assert_non_null(strstr(rows, want));
+    snprintf(want, sizeof want, ",0,%s,def,\"a b,c \"\"q\"\" 100%% \xc3\xa9\n\ttab\"\r\n",
+             tu_times(st, 2, 0));
+    assert_non_null(strstr(rows, want));
     free(csv);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);

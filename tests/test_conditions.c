@@ -468,12 +468,15 @@ static void csv_leaves_inactive_empty(void **state)
         assert_ok(hpt_study_tell(st, id, (double)id));
     const char *path = tmp("cond.csv");
     assert_ok(hpt_study_export_csv(st, path));
-    char *csv = tu_slurp(path, NULL);
-    assert_string_equal(csv, "id,state,c,n,budget,value,reports,fail_reason\r\n"
-                             "0,complete,a,1,0,0,0,\r\n"
-                             "1,complete,a,2,0,1,0,\r\n"
-                             "2,complete,a,3,0,2,0,\r\n"
-                             "3,complete,b,,0,3,0,\r\n");
+    char *csv = tu_slurp(path, NULL), want[1024];
+    snprintf(want, sizeof want,
+             "id,state,c,n,budget,value,reports,fail_reason,asked,finished,duration\r\n"
+             "0,complete,a,1,0,0,0,%s\r\n"
+             "1,complete,a,2,0,1,0,%s\r\n"
+             "2,complete,a,3,0,2,0,%s\r\n"
+             "3,complete,b,,0,3,0,%s\r\n",
+             tu_times(st, 0, 0), tu_times(st, 1, 0), tu_times(st, 2, 0), tu_times(st, 3, 0));
+    assert_string_equal(csv, want);
     free(csv);
     hpt_study_destroy(st);
     hpt_space_destroy(sp);

@@ -33,12 +33,15 @@ static void test_csv(void **state)
     snprintf(path, sizeof path, "%s/hpt-export-%d.csv",
              tu_tmpdir(), (int)getpid());
     assert_ok(hpt_study_export_csv(st, path));
-    char *csv = tu_slurp(path, NULL);
-    assert_string_equal(csv,
-                        "id,state,lr,layers,opt,budget,value,reports,fail_reason\r\n"
-                        "0,complete,0.5,3,adam,0,0.1,2,\r\n"
-                        "1,failed,0.5,3,\"sgd, \"\"nesterov\"\"\",0,,0,"
-                        "\"CUDA error, \"\"out of memory\"\"\nat step 3\"\r\n");
+    char *csv = tu_slurp(path, NULL), want[1024];
+    snprintf(want, sizeof want,
+             "id,state,lr,layers,opt,budget,value,reports,fail_reason,asked,finished,"
+             "duration\r\n"
+             "0,complete,0.5,3,adam,0,0.1,2,%s\r\n"
+             "1,failed,0.5,3,\"sgd, \"\"nesterov\"\"\",0,,0,"
+             "\"CUDA error, \"\"out of memory\"\"\nat step 3\"%s\r\n",
+             tu_times(st, a, 0), tu_times(st, b, 0));
+    assert_string_equal(csv, want);
     free(csv);
     /* Python's csv module reads it back */
     if (access("/usr/bin/python3", X_OK) == 0) {

@@ -57,19 +57,21 @@ static void test_json_text(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/hpt-export-%d.json", tu_tmpdir(), (int)getpid());
     assert_ok(hpt_study_export_json(st, path));
-    char *text = tu_slurp(path, NULL);
-    assert_string_equal(text,
-                        "{\"direction\": \"maximize\", \"attrs\": {\"git\": \"abc\"}, "
-                        "\"trials\": [\n"
-                        "  {\"id\": 0, \"state\": \"complete\", \"params\": {\"lr\": 0.5, "
-                        "\"layers\": 3, \"opt\": \"adam\"}, \"value\": 0.1, \"budget\": 0, "
-                        "\"parent\": -1, \"reports\": [[1, 0.25]], \"fail_reason\": null, "
-                        "\"attrs\": {\"host\": \"n\\\"1\"}},\n"
-                        "  {\"id\": 1, \"state\": \"failed\", \"params\": {\"lr\": 0.5, "
-                        "\"layers\": 3, \"opt\": \"sgd \\\"nesterov\\\"\\\\\"}, \"value\": null, "
-                        "\"budget\": 0, \"parent\": -1, \"reports\": [], \"fail_reason\": "
-                        "\"out of memory\\nat step 3\\t(\\u0001)\", \"attrs\": {}}\n"
-                        "]}\n");
+    char *text = tu_slurp(path, NULL), want[2048];
+    snprintf(want, sizeof want,
+             "{\"direction\": \"maximize\", \"attrs\": {\"git\": \"abc\"}, "
+             "\"trials\": [\n"
+             "  {\"id\": 0, \"state\": \"complete\", \"params\": {\"lr\": 0.5, "
+             "\"layers\": 3, \"opt\": \"adam\"}, \"value\": 0.1, \"budget\": 0, "
+             "\"parent\": -1, \"reports\": [[1, 0.25]], \"fail_reason\": null%s, "
+             "\"attrs\": {\"host\": \"n\\\"1\"}},\n"
+             "  {\"id\": 1, \"state\": \"failed\", \"params\": {\"lr\": 0.5, "
+             "\"layers\": 3, \"opt\": \"sgd \\\"nesterov\\\"\\\\\"}, \"value\": null, "
+             "\"budget\": 0, \"parent\": -1, \"reports\": [], \"fail_reason\": "
+             "\"out of memory\\nat step 3\\t(\\u0001)\"%s, \"attrs\": {}}\n"
+             "]}\n",
+             tu_times(st, a, 1), tu_times(st, b, 1));
+    assert_string_equal(text, want);
     free(text);
     unlink(path);
     assert_status(hpt_study_export_json(st, NULL), HPT_E_INVALID);

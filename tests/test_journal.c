@@ -476,10 +476,13 @@ static void test_semantic_errors(void **state)
         int want;
         const char *says;
     } cases[] = {
-        {-1, "tell 99 5 1", HPT_E_CORRUPT, "line 19"},
+        {-1, "tell 99 5 1", HPT_E_CORRUPT, "line 20"}, /* after 19 (one "clock") */
         {-1, "tell 0 5 1", HPT_E_CORRUPT, "already finished"},
         {-1, "frobnicate 1 2", HPT_E_CORRUPT, "unknown record type"},
         {-1, "tell 3", HPT_E_CORRUPT, "malformed"},
+        {-1, "clock 5", HPT_E_CORRUPT, "malformed \"clock\""},
+        {-1, "clock 5 1.5", HPT_E_CORRUPT, "malformed \"clock\""},
+        {-1, "clock -1 1e9", HPT_E_CORRUPT, "malformed \"clock\""},
         {-1, "tell x 5 1", HPT_E_CORRUPT, "malformed"},
         {-1, "ask 4 5 0 -1 0.5 1 0", HPT_E_CORRUPT, "outside the space"},
         {-1, "ask 4 5 0 4 0.05 1 0", HPT_E_CORRUPT, "malformed"},

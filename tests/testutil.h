@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,46 @@ static inline int tu_scratch_remove(void **state)
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tu_scratch_dir());
     return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Trial id's times (hpt_trial_times) as the exports write them: CSV
+ * ",<asked>,<finished>,<duration>" (empty when unknown or running), or
+ * JSON ", \"asked\": ..., \"duration\": ..." (null); numbers in their
+ * shortest round-trip form, the duration in whole milliseconds. Four
+ * results may be in use at once. */
+static inline void tu_shortest(char *out, size_t cap, double x)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, cap, "%.*g", prec, x);
+        if (strtod(out, NULL) == x)
+            return;
+    }
+}
+
+static inline const char *tu_times(const hpt_study *st, int64_t id, int json)
+{
+    static char out[4][200];
+    static int k;
+    k = (k + 1) % 4;
+    double t[3];
+    if (hpt_trial_times(st, id, &t[0], &t[1]) != HPT_OK)
+        return "(no times)";
+    t[2] = round((t[1] - t[0]) * 1000.0) / 1000.0;
+    static const char *const key[] = {"asked", "finished", "duration"};
+    size_t n = 0;
+    out[k][0] = '\0';
+    for (int i = 0; i < 3; i++) {
+        char v[40] = "";
+        if (t[i] == t[i]) /* not NaN */
+            tu_shortest(v, sizeof v, t[i]);
+        else if (json)
+            snprintf(v, sizeof v, "null");
+        if (json)
+            n += (size_t)snprintf(out[k] + n, sizeof out[k] - n, ", \"%s\": %s", key[i], v);
+        else
+            n += (size_t)snprintf(out[k] + n, sizeof out[k] - n, ",%s", v);
+    }
+    return out[k];
 }
 
 /* A path in the scratch directory; four results may be in use at once. */
