@@ -115,6 +115,9 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_E_INACTIVE (-14) /* parameter not active in that trial         */
 #define HPT_E_EMPTY (-15)   /* no complete trial yet (best, best_overall)  */
 #define HPT_E_NOMODEL (-16) /* the strategy has no fitted model (yet)      */
+#define HPT_E_MULTI (-17)   /* several objectives: no single best (use
+                               hpt_study_pareto); or a feature that needs
+                               one objective                              */
 /* Add-on libraries built on libhpt (libhpt_mpi's HPT_E_MPI = -100) define
  * their own errors in this range, never elsewhere; hpt_strerror describes
  * any of them as an add-on's error, the add-on's header names them. */
@@ -163,6 +166,8 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_MAX_NAME 255      /* bytes in a name or a choice           */
 #define HPT_MAX_ATTRS 64      /* attributes per trial, and per study   */
 #define HPT_MAX_ATTR_VALUE 4096 /* bytes in an attribute's value       */
+#define HPT_MAX_OBJECTIVES 8  /* objectives per study                  */
+#define HPT_MAX_CONSTRAINTS 16 /* black-box constraints per study      */
 
 /* ---------------------------------------------------------------------- */
 /* Opaque types                                                            */
@@ -666,8 +671,11 @@ HPT_API int hpt_study_running(const hpt_study *study, int64_t *ids, size_t n,
  * maximizing (best observed value; ties go to the earliest trial), among
  * the complete trials with the largest budget (hpt_trial_budget; 0, full
  * training, is the largest): with single-fidelity strategies, all of them.
- * Pruned trials do not count. Either out may be NULL.
- * @return HPT_OK; HPT_E_EMPTY when no trial is complete; HPT_E_INVALID. */
+ * Pruned trials do not count. With constraints, only feasible trials
+ * count; with several objectives there is no single best (HPT_E_MULTI: see
+ * hpt_study_pareto). Either out may be NULL.
+ * @return HPT_OK; HPT_E_EMPTY when no trial is complete (or feasible);
+ * HPT_E_MULTI; HPT_E_INVALID. */
 HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
                            double *value);
 
@@ -777,6 +785,124 @@ HPT_API int hpt_study_importance_lengthscale(hpt_study *study, double *out, size
  * arrays NULL, n not the space size); HPT_E_NOMEM. */
 HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
                                        double *total, size_t n);
+
+/* ---------------------------------------------------------------------- */
+/* Several objectives and black-box constraints                            */
+/* ---------------------------------------------------------------------- */
+
+/* A study has n objectives (1 by default: the direction given at creation)
+ * and m black-box constraints (0 by default). A trial is told n objective
+ * values and m constraint values; it is feasible when every constraint
+ * value is <= 0 (a study without constraints: every trial). The shape is
+ * set before the first ask and before any warm start, and is journaled.
+ *
+ * What the rest of the API means then:
+ *  - hpt_study_tell is the n = 1, m = 0 case (HPT_E_INVALID otherwise);
+ *    hpt_trial_value gives the first objective.
+ *  - hpt_study_best and hpt_study_best_overall: n = 1 with constraints,
+ *    the best feasible trial (HPT_E_EMPTY while none is feasible); n > 1,
+ *    HPT_E_MULTI (there is no single best: hpt_study_pareto gives the
+ *    front). hpt_study_top_k: n = 1, the feasible trials only; n > 1,
+ *    HPT_E_MULTI.
+ *  - Reports (hpt_study_report) are of the first objective. Pruners
+ *    compare those reports, so they need n = 1 (setting "pruner" on a
+ *    study with several objectives, or several objectives on a study with
+ *    a pruner, is HPT_E_MULTI); with constraints they prune on the
+ *    objective alone (constraints are known at the end only). A pruned
+ *    trial has its first objective (its last report) and no other value
+ *    (NaN) and is infeasible unless m = 0.
+ *  - Completion: "target_value" needs n = 1 (HPT_E_MULTI otherwise) and is
+ *    met by a feasible trial; "patience" counts complete trials in a row
+ *    that did not improve the best feasible value (n = 1) or that did not
+ *    enter the front (n > 1: a trial that no earlier feasible complete
+ *    trial dominates or equals is an improvement); max_trials,
+ *    max_resource_total and max_seconds are unchanged.
+ *  - A failed trial has no values; it is not feasible. */
+
+/* Set the number of objectives n (1 <= n <= HPT_MAX_OBJECTIVES) and each
+ * one's direction (HPT_MINIMIZE / HPT_MAXIMIZE), replacing the direction
+ * given at creation (which becomes directions[0]). Before the first ask
+ * and before any warm start; on a resumed study, the journal's shape may
+ * be set again (accepted, not recorded again). Journaled.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n out of range, a bad direction);
+ * HPT_E_STAGE (after the first ask or a warm start, or another shape than
+ * the journal's); HPT_E_MULTI (n > 1 on a study with a pruner);
+ * HPT_E_IO. */
+HPT_API int hpt_study_set_objectives(hpt_study *study, const int32_t *directions,
+                                     size_t n);
+
+/* Set the number of black-box constraints m (0 <= m <=
+ * HPT_MAX_CONSTRAINTS); a trial is feasible when each of its m constraint
+ * values is <= 0. Same stage rules as hpt_study_set_objectives; journaled.
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_STAGE; HPT_E_IO. */
+HPT_API int hpt_study_set_constraints(hpt_study *study, size_t m);
+
+/* Finish a running trial with its n objective values (n = the study's
+ * number of objectives, m = 0 constraints), in the user's directions.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n or m not the study's, a value
+ * not finite); HPT_E_TRIAL; HPT_E_STATE (already finished). */
+HPT_API int hpt_study_tell_values(hpt_study *study, int64_t trial_id,
+                                  const double *values, size_t n);
+
+/* Finish a running trial with its n objective values and its m constraint
+ * values (both counts the study's; constraints may be NULL when m = 0).
+ * Every value must be finite (a trial that could not be measured is told
+ * failed).
+ * @return as hpt_study_tell_values. */
+HPT_API int hpt_study_tell_constrained(hpt_study *study, int64_t trial_id,
+                                       const double *values, size_t n,
+                                       const double *constraints, size_t m);
+
+/* A finished trial's n objective values as told (user's directions; n =
+ * the study's number of objectives). A pruned trial gives its last report
+ * as the first and NaN for the others.
+ * @return HPT_OK; HPT_E_INVALID (NULL, wrong n); HPT_E_TRIAL; HPT_E_STATE
+ * (running or failed: no values). */
+HPT_API int hpt_trial_values(const hpt_study *study, int64_t trial_id,
+                             double *values, size_t n);
+
+/* A complete trial's m constraint values as told (m = the study's number
+ * of constraints).
+ * @return HPT_OK; HPT_E_INVALID (NULL, wrong m); HPT_E_TRIAL; HPT_E_STATE
+ * (not complete: running, failed, or pruned before its constraints were
+ * known). */
+HPT_API int hpt_trial_constraints(const hpt_study *study, int64_t trial_id,
+                                  double *c, size_t m);
+
+/* *feasible = 1 when the trial is complete and every constraint value is
+ * <= 0 (every complete trial of a study without constraints), 0 for a
+ * complete trial that violates one and for a failed trial (and a pruned
+ * one when m > 0).
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_TRIAL; HPT_E_STATE (running). */
+HPT_API int hpt_trial_feasible(const hpt_study *study, int64_t trial_id,
+                               int32_t *feasible);
+
+/* The Pareto front: ids (ascending) of the feasible complete trials that
+ * no other feasible complete trial dominates (a dominates b when a is at
+ * least as good in every objective and better in one, in the user's
+ * directions), among those of the largest budget present (values at
+ * different budgets do not compare; budget 0, full training, is the
+ * largest). Trials with equal values are all on the front. With n = 1:
+ * the feasible complete trials with the best value. Output-array
+ * convention: *needed is the front's size.
+ * @return HPT_OK; HPT_E_RANGE (cap < *needed); HPT_E_INVALID; HPT_E_NOMEM. */
+HPT_API int hpt_study_pareto(const hpt_study *study, int64_t *ids, size_t cap,
+                             size_t *needed);
+
+/* Hypervolume of the front of hpt_study_pareto with respect to the
+ * reference point `reference` (n = the number of objectives, finite, in
+ * the user's directions): the measure of the set of points that some
+ * front trial dominates and that dominate the reference. Front points that
+ * do not dominate the reference contribute nothing; an empty front gives
+ * 0. Exact for every n: a sweep for n = 2 (O(N log N) for N front points),
+ * slicing along the last objective down to that sweep for n >= 3
+ * (Hypervolume by Slicing Objectives, While et al. 2006, IEEE TEC 10(1)):
+ * O(N^(n-1) log N), fine for n = 3 and fronts of hundreds, slow for n >= 5
+ * and large fronts (bench/README.md).
+ * @return HPT_OK; HPT_E_INVALID (NULL, wrong n, a non-finite reference);
+ * HPT_E_NOMEM. */
+HPT_API int hpt_study_hypervolume(const hpt_study *study, const double *reference,
+                                  size_t n, double *hv);
 
 /* ---------------------------------------------------------------------- */
 /* Persistence: journal, resume, warm start                                */

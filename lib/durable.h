@@ -121,9 +121,11 @@ static inline int hpti_journal_report(hpt_study *s, int64_t id, double step, dou
     return hpti_emit(s, &ev);
 }
 
-static inline int hpti_journal_tell(hpt_study *s, int64_t id, double value)
+/* values: the trial's n_obj values then n_con constraints (nv of them) */
+static inline int hpti_journal_tell(hpt_study *s, int64_t id, const double *values, size_t nv)
 {
-    hpti_event ev = {.kind = HPTI_EV_TELL, .id = id, .value = value};
+    hpti_event ev = {.kind = HPTI_EV_TELL, .id = id, .value = values[0], .values = values,
+                     .n_values = nv};
     if (s->sink.ops)
         ev.ms = hpti_emit_ms(s);
     return hpti_emit(s, &ev);
@@ -148,6 +150,15 @@ static inline int hpti_journal_prune(hpt_study *s, int64_t id)
 static inline int hpti_journal_enqueue(hpt_study *s, const double *values)
 {
     hpti_event ev = {.kind = HPTI_EV_ENQUEUE, .x = values, .dim = s->dim};
+    return hpti_emit(s, &ev);
+}
+
+/* hpt_study_set_objectives (directions of n objectives) or, directions
+ * NULL, hpt_study_set_constraints (n constraints) */
+static inline int hpti_journal_shape(hpt_study *s, const int32_t *directions, size_t n)
+{
+    hpti_event ev = {.kind = HPTI_EV_SHAPE, .directions = directions,
+                     .n_values = directions ? n : 0, .used = (int64_t)n};
     return hpti_emit(s, &ev);
 }
 

@@ -15,6 +15,19 @@ void hpti_history_init(hpti_history *h, size_t dim)
     memset(h, 0, sizeof *h);
     h->dim = dim;
     h->n_values = 1;
+    h->n_obj = 1;
+}
+
+int hpti_history_set_shape(hpti_history *h, size_t n_obj, size_t n_con)
+{
+    if (h->n_trials || h->n_obs || h->n_transfer || h->cap_trials || h->cap_obs ||
+        h->cap_transfer)
+        return HPT_E_STAGE;
+    h->n_obj = n_obj;
+    h->n_con = n_con;
+    h->n_values = n_obj + n_con;
+    h->generation++;
+    return HPT_OK;
 }
 
 void hpti_history_free(hpti_history *h)
@@ -29,7 +42,11 @@ void hpti_history_free(hpti_history *h)
                       h->transfer_u, h->transfer_value, h->transfer_parent};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         hpti_free(arrays[k]);
+    size_t n_obj = h->n_obj, n_con = h->n_con;
     hpti_history_init(h, h->dim);
+    h->n_obj = n_obj;
+    h->n_con = n_con;
+    h->n_values = n_obj + n_con;
 }
 
 /* Resize *p to `need` items of `elem` bytes; the caller chose the capacity
@@ -143,12 +160,14 @@ int hpti_history_add_report(hpti_history *h, int64_t id, double step, double los
     return HPT_OK;
 }
 
-void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, double loss)
+void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, const double *row)
 {
     size_t d = h->dim, nv = h->n_values, i = (size_t)id;
     h->state[i] = state;
-    if (state != HPT_TRIAL_FAILED)
-        h->value[i * nv] = loss;
+    if (state == HPT_TRIAL_COMPLETE)
+        memcpy(h->value + i * nv, row, nv * sizeof *row);
+    else if (state == HPT_TRIAL_PRUNED)
+        h->value[i * nv] = row[0]; /* the others stay NaN (add_trial) */
     if (state == HPT_TRIAL_COMPLETE)
         h->n_complete++;
     else if (state == HPT_TRIAL_FAILED)

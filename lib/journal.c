@@ -416,6 +416,18 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         }
         return hpti_jrec_commit(j, msg);
     }
+    if (ev->kind == HPTI_EV_SHAPE) {
+        if (ev->directions) {
+            hpti_jrec_begin(j, "objectives");
+            hpti_jrec_u64(j, ev->n_values);
+            for (size_t k = 0; k < ev->n_values; k++)
+                hpti_jrec_word(j, ev->directions[k] == HPT_MAXIMIZE ? "maximize" : "minimize");
+        } else {
+            hpti_jrec_begin(j, "constraints");
+            hpti_jrec_i64(j, ev->used);
+        }
+        return hpti_jrec_commit(j, msg);
+    }
     if (ev->kind == HPTI_EV_ATTR) {
         if (ev->id >= 0) {
             hpti_jrec_begin(j, "attr");
@@ -441,7 +453,8 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         hpti_jrec_double(j, ev->value);
         break;
     case HPTI_EV_TELL:
-        hpti_jrec_double(j, ev->value);
+        for (size_t k = 0; k < ev->n_values; k++)
+            hpti_jrec_double(j, ev->values[k]);
         break;
     case HPTI_EV_FAIL:
         if (ev->str && ev->str[0])

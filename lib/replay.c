@@ -176,11 +176,33 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
             return corrupt(c, "malformed \"report\" record");
         rc = hpt_study_report(s, id, a, b, NULL);
     } else if (strcmp(t, "tell") == 0) {
-        if ((rc = trial_head(c, 4, 4, &id)))
+        double v[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+        size_t nv = s->n_obj + s->n_con;
+        if ((rc = trial_head(c, 3 + nv, 3 + nv, &id)))
             return rc;
-        if (hpti_jparse_double(c->f[3], &a))
-            return corrupt(c, "malformed \"tell\" record");
-        rc = hpt_study_tell(s, id, a);
+        for (size_t q = 0; q < nv; q++)
+            if (hpti_jparse_double(c->f[3 + q], &v[q]))
+                return corrupt(c, "malformed \"tell\" record");
+        rc = hpt_study_tell_constrained(s, id, v, s->n_obj, v + s->n_obj, s->n_con);
+    } else if (strcmp(t, "objectives") == 0) {
+        int32_t dir[HPT_MAX_OBJECTIVES];
+        uint64_t n;
+        if (c->nf < 3 || hpti_jparse_u64(c->f[1], &n) || n < 1 || n > HPT_MAX_OBJECTIVES ||
+            c->nf != 2 + n)
+            return corrupt(c, "malformed \"objectives\" record");
+        for (size_t q = 0; q < n; q++)
+            if (strcmp(c->f[2 + q], "minimize") == 0)
+                dir[q] = HPT_MINIMIZE;
+            else if (strcmp(c->f[2 + q], "maximize") == 0)
+                dir[q] = HPT_MAXIMIZE;
+            else
+                return corrupt(c, "malformed \"objectives\" record");
+        rc = hpt_study_set_objectives(s, dir, (size_t)n);
+    } else if (strcmp(t, "constraints") == 0) {
+        int64_t m;
+        if (c->nf != 2 || hpti_jparse_i64(c->f[1], &m) || m < 0 || m > HPT_MAX_CONSTRAINTS)
+            return corrupt(c, "malformed \"constraints\" record");
+        rc = hpt_study_set_constraints(s, (size_t)m);
     } else if (strcmp(t, "fail") == 0) {
         if ((rc = trial_head(c, 3, 4, &id)))
             return rc;

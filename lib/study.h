@@ -26,6 +26,9 @@ typedef struct {
     int64_t parent;      /* trial continued, or -1                       */
     double value;        /* as told, user's direction (complete/pruned)  */
     double loss;         /* value for minimization: value or -value      */
+    double *v;           /* n_obj values (user's directions) then n_con
+                            constraint values as told; in x's block, after
+                            its dim values; NaN until told               */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
     hpti_attrs attrs;    /* hpt_trial_set_attr                           */
 } hpti_trial;
@@ -34,7 +37,11 @@ struct hpt_study {
     pthread_mutex_t lock;
     hpt_space *space;    /* owned copy */
     size_t dim;
-    int32_t direction;   /* HPT_MINIMIZE / HPT_MAXIMIZE */
+    int32_t direction;   /* HPT_MINIMIZE / HPT_MAXIMIZE: directions[0] */
+    /* Objectives and constraints (objectives.c): n_obj directions, n_con
+     * constraints; hist has the same shape (history.h). */
+    size_t n_obj, n_con;
+    int32_t directions[HPT_MAX_OBJECTIVES];
     uint64_t seed;
     int started;         /* first ask happened: options are frozen */
 
@@ -108,6 +115,19 @@ int hpti_study_fail(const struct hpt_study *s, int status, const char *fmt, ...)
 static inline double hpti_study_sign(const struct hpt_study *s)
 {
     return s->direction == HPT_MAXIMIZE ? -1.0 : 1.0;
+}
+
+/* Sign that turns objective k's user value into a loss. */
+static inline double hpti_study_sign_k(const struct hpt_study *s, size_t k)
+{
+    return s->directions[k] == HPT_MAXIMIZE ? -1.0 : 1.0;
+}
+
+/* Trial id's state and values as the history keeps them, and whether it is
+ * feasible: complete with every constraint <= 0. */
+static inline int hpti_study_feasible(const struct hpt_study *s, int64_t id)
+{
+    return hpti_history_feasible(&s->hist, id);
 }
 
 #endif
