@@ -685,7 +685,12 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * string, empty where the parameter is inactive), budget, value (empty
  * unless complete or pruned), reports (their number), fail_reason, then
  * "attr.<key>" for each trial attribute key in the order first set (empty
- * where a trial lacks it). The file is written beside `path` under a name
+ * where a trial lacks it). A study with several objectives or with
+ * constraints has value_0 ... value_<n-1> in place of value (value
+ * itself for one objective), then constraint_0 ... constraint_<m-1> (empty
+ * unless complete), feasible (1 or 0, empty while running; as
+ * hpt_trial_feasible) and pareto (1 for the trials of hpt_study_pareto,
+ * else 0). The file is written beside `path` under a name
  * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
  * O_CREAT|O_EXCL|O_NOFOLLOW: a file or symbolic link already there is
  * never written through) and renamed over it, so concurrent exports to one
@@ -702,7 +707,11 @@ HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
  * "value" (null unless complete or pruned), "budget", "parent" (the trial a
  * promotion continues, or -1), "reports" ([step, value] pairs in the user's
  * direction), "fail_reason" (null unless given) and "attrs" (the trial's
- * attributes, key: value). Numbers are written with
+ * attributes, key: value). A study with several objectives or with
+ * constraints also has "directions" (a list) and "n_constraints" at the
+ * top and, per trial after "value" (the first objective), "values" (every
+ * objective, null where there is none), "constraints", "feasible" (null
+ * while running) and "pareto". Numbers are written with
  * the fewest digits that read back exactly; non-finite ones as null. Written
  * like the CSV (beside `path`, then renamed). @return as
  * hpt_study_export_csv. */
@@ -1467,18 +1476,22 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   cond <child> <parent> range <lo> <hi>         one per condition
  *   begin                                         end of the creation
  *   option <name> <value>        option_str <name> <value>
+ *   objectives <n> <minimize|maximize> ...        n directions; only when set
+ *   constraints <m>                               only when set
  *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
  *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
  *   attr <id> <key> <value>      study_attr <key> <value>
  *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
  *   report <id> <ms> <step> <value>
- *   tell <id> <ms> <value>
+ *   tell <id> <ms> <v_1> ... <v_n> [<c_1> ... <c_m>]
  *   fail <id> <ms> [<reason>]
  *   prune <id> <ms>
  *
  * x_i are the trial's values in space order (categoricals as choice
- * indices), values are in the user's direction, <ms> is the study's active
+ * indices), values are in the user's direction (v_k in objective k's,
+ * c_j the constraints as told; a study of one objective and no constraint
+ * writes one value, as journals always did), <ms> is the study's active
  * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double

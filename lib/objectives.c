@@ -173,13 +173,8 @@ int hpt_trial_feasible(const hpt_study *s, int64_t id, int32_t *feasible)
     int rc = check_trial(s, fn, id);
     if (!rc && s->trials[id].state == HPT_TRIAL_RUNNING)
         rc = FAIL(s, HPT_E_STATE, "%s: trial %lld is running", fn, (long long)id);
-    if (!rc) {
-        int32_t st = s->trials[id].state;
-        /* a pruned trial of a study without constraints violates none */
-        *feasible = st == HPT_TRIAL_COMPLETE ? hpti_study_feasible(s, id)
-                    : st == HPT_TRIAL_PRUNED  ? s->n_con == 0
-                                              : 0;
-    }
+    if (!rc)
+        *feasible = hpti_study_finished_feasible(s, id);
     unlock(s);
     return rc;
 }
@@ -232,6 +227,20 @@ static int front_of(const hpt_study *s, int64_t *front, size_t *n_front, double 
     }
     hpti_free(pts);
     hpti_free(on);
+    return rc;
+}
+
+int hpti_study_front(const hpt_study *s, unsigned char *on_front)
+{
+    int64_t *f = hpti_malloc((s->n_trials ? s->n_trials : 1) * sizeof *f);
+    size_t k = 0;
+    int rc = f ? front_of(s, f, &k, NULL) : HPT_E_NOMEM;
+    if (!rc) {
+        memset(on_front, 0, s->n_trials);
+        for (size_t i = 0; i < k; i++)
+            on_front[f[i]] = 1;
+    }
+    hpti_free(f);
     return rc;
 }
 

@@ -111,6 +111,16 @@ extern const size_t hpti_study_n_options;
 int hpti_study_fail(const struct hpt_study *s, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* on_front[i] = 1 for the trials of hpt_study_pareto, else 0 (n_trials
+ * bytes). The lock held. @return HPT_OK or HPT_E_NOMEM. (objectives.c) */
+int hpti_study_front(const struct hpt_study *s, unsigned char *on_front);
+
+/* Several objectives or constraints: the exports add their columns. */
+static inline int hpti_study_shaped(const struct hpt_study *s)
+{
+    return s->n_obj > 1 || s->n_con > 0;
+}
+
 /* Sign that turns a user value into a loss. */
 static inline double hpti_study_sign(const struct hpt_study *s)
 {
@@ -123,11 +133,21 @@ static inline double hpti_study_sign_k(const struct hpt_study *s, size_t k)
     return s->directions[k] == HPT_MAXIMIZE ? -1.0 : 1.0;
 }
 
-/* Trial id's state and values as the history keeps them, and whether it is
- * feasible: complete with every constraint <= 0. */
+/* Trial id is complete and within every constraint (<= 0). */
 static inline int hpti_study_feasible(const struct hpt_study *s, int64_t id)
 {
     return hpti_history_feasible(&s->hist, id);
+}
+
+/* hpt_trial_feasible of a finished trial: complete and within every
+ * constraint; a pruned trial when there are no constraints (it violates
+ * none); never a failed one. */
+static inline int hpti_study_finished_feasible(const struct hpt_study *s, int64_t id)
+{
+    int32_t st = s->hist.state[id];
+    return st == HPT_TRIAL_COMPLETE  ? hpti_study_feasible(s, id)
+           : st == HPT_TRIAL_PRUNED ? s->n_con == 0
+                                    : 0;
 }
 
 #endif

@@ -350,6 +350,42 @@ static void test_journal_records(void **state)
     free(text);
 }
 
+/* CSV and JSON: a column per objective and constraint, feasible, pareto. */
+static void test_exports(void **state)
+{
+    (void)state;
+    hpt_study *st = make("random", 2, 1);
+    double v[][2] = {{1, -3}, {2, -2}, {3, -3}}, c[] = {-1, 0, -1};
+    for (int i = 0; i < 3; i++)
+        assert_ok(hpt_study_tell_constrained(st, ask(st), v[i], 2, &c[i], 1));
+    assert_ok(hpt_study_tell_failed(st, ask(st), NULL));
+    ask(st);
+    const char *csv = tmp("mo.csv"), *json = tmp("mo.json");
+    assert_ok(hpt_study_export_csv(st, csv));
+    char *text = tu_slurp(csv, NULL);
+    assert_non_null(strstr(text, ",budget,value_0,value_1,constraint_0,feasible,pareto,"));
+    /* trial 2 is dominated by trial 0 (3 > 1, -3 is worse when maximized) */
+    assert_non_null(strstr(text, "\r\n0,complete,"));
+    assert_non_null(strstr(text, ",1,-3,-1,1,1,"));
+    assert_non_null(strstr(text, ",2,-2,0,1,1,"));
+    assert_non_null(strstr(text, ",3,-3,-1,1,0,"));
+    assert_non_null(strstr(text, ",,,,0,0,")); /* failed */
+    assert_non_null(strstr(text, ",,,,,0,"));  /* running */
+    free(text);
+    assert_ok(hpt_study_export_json(st, json));
+    text = tu_slurp(json, NULL);
+    assert_non_null(strstr(text, "\"directions\": [\"minimize\", \"maximize\"], "
+                                 "\"n_constraints\": 1"));
+    assert_non_null(strstr(text, "\"values\": [1, -3], \"constraints\": [-1], "
+                                 "\"feasible\": true, \"pareto\": true"));
+    assert_non_null(strstr(text, "\"values\": [3, -3], \"constraints\": [-1], "
+                                 "\"feasible\": true, \"pareto\": false"));
+    assert_non_null(strstr(text, "\"values\": [null, null], \"constraints\": [null], "
+                                 "\"feasible\": false"));
+    free(text);
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_front_by_hand),
         cmocka_unit_test(test_every_strategy_through_the_journal),
         cmocka_unit_test(test_journal_records),
+        cmocka_unit_test(test_exports),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
