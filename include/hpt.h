@@ -720,8 +720,10 @@ HPT_API int hpt_study_export_json(const hpt_study *study, const char *path);
 /* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
  * when one of those is strictly better than every complete trial,
  * *trial_id = -1 and *value is its value (user's direction). Either out
- * may be NULL.
- * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_INVALID. */
+ * may be NULL. With constraints, only feasible trials and observations
+ * count.
+ * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_MULTI (several
+ * objectives); HPT_E_INVALID. */
 HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
                                    double *value);
 
@@ -732,8 +734,10 @@ HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
  * values at different budgets do not compare (Hyperband), so the trials of
  * the largest budget (budget 0, full training, counts as the largest) come
  * first by value, then those of the next budget down, and so on. Without
- * budgets this is the order of the values.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
+ * budgets this is the order of the values. With constraints, the feasible
+ * trials only.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM; HPT_E_MULTI (several
+ * objectives: see hpt_study_pareto). */
 HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
                             size_t *n);
 
@@ -1060,7 +1064,14 @@ HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
  * the domain of this scale (<= 0 for log), is skipped; only the parent's
  * complete trials at its largest budget are used (all of them when it is
  * single-fidelity). The imported points are recorded in this study's
- * journal: a resume does not need the parent files. */
+ * journal: a resume does not need the parent files.
+ * Several objectives and constraints (set them before warm starting) are
+ * matched by position: the parent's objective k is objective k here, its
+ * constraint j constraint j. HPT_WARM_IDENTICAL needs the parent to have
+ * as many objectives and constraints as this study (else HPT_E_MISMATCH);
+ * HPT_WARM_TRANSFER takes the first min(parent's, this study's) of each,
+ * the others unknown to the prior. Infeasible parent trials are used (the
+ * constraint models learn from them). */
 
 /* Value that the parameter `name` (new in this space) had in parent
  * trials: a valid value of it (categorical: the choice index). Call before
@@ -1478,7 +1489,7 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   option <name> <value>        option_str <name> <value>
  *   objectives <n> <minimize|maximize> ...        n directions; only when set
  *   constraints <m>                               only when set
- *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
+ *   prior <identical|transfer> <parent> <loss> ... <u_1> ... <u_d>
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
  *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
  *   attr <id> <key> <value>      study_attr <key> <value>
@@ -1495,9 +1506,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
- * round-trips exactly. A warm start's "prior" lines (loss for this study's
- * minimization, coordinates in its unit cube) precede its "warm" line,
- * which commits them. In Python:
+ * round-trips exactly. A warm start's "prior" lines (the n objectives as
+ * losses for this study's minimization, then its m constraints, "nan"
+ * where the parent had no such value; coordinates in its unit cube)
+ * precede its "warm" line, which commits them. In Python:
  *
  *     for n, line in enumerate(open(path, "rb"), 1):
  *         body, crc = line.rstrip(b"\n").rsplit(b" ", 1)

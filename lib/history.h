@@ -134,7 +134,9 @@ static inline int hpti_history_feasible(const hpti_history *h, int64_t id)
 void hpti_history_init(hpti_history *h, size_t dim);
 void hpti_history_free(hpti_history *h);
 /* n_obj objective and n_con constraint columns (init: 1 and 0). Only
- * while the history holds no row at all. @return HPT_OK or HPT_E_STAGE. */
+ * while the history holds no row at all (capacity reserved earlier is
+ * regrown to the new stride). @return HPT_OK, HPT_E_STAGE or HPT_E_NOMEM
+ * (the shape unchanged). */
 int hpti_history_set_shape(hpti_history *h, size_t n_obj, size_t n_con);
 /* Room for one more trial, so that the append after a successful propose
  * cannot fail. @return HPT_OK or HPT_E_NOMEM (nothing changed). */
@@ -159,6 +161,11 @@ void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, const doubl
 int hpti_history_add_prior(hpti_history *h, const double *u, double loss);
 int hpti_history_add_transfer(hpti_history *h, const double *u, double loss,
                               int32_t parent);
+/* The same with a whole value row (n_values, the layout above; NaN where
+ * the parent has no such value); the two above give row[0] and NaN. */
+int hpti_history_add_prior_row(hpti_history *h, const double *u, const double *row);
+int hpti_history_add_transfer_row(hpti_history *h, const double *u, const double *row,
+                                  int32_t parent);
 /* Drop the warm-start data added after the counts given (a failed warm
  * start is all or nothing). */
 void hpti_history_truncate_warm(hpti_history *h, size_t n_prior, size_t n_transfer);

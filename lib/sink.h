@@ -14,8 +14,9 @@
 enum {
     HPTI_EV_OPTION,     /* name, value                                      */
     HPTI_EV_OPTION_STR, /* name, str                                        */
-    HPTI_EV_PRIOR,      /* name (kind), id (parent), value (loss), x (unit
-                           coordinates, dim): held until its HPTI_EV_WARM   */
+    HPTI_EV_PRIOR,      /* name (kind), id (parent), values (n_values: the
+                           history's row), x (unit coordinates, dim): held
+                           until its HPTI_EV_WARM                           */
     HPTI_EV_WARM,       /* name (kind), id (parent), used, skipped, str
                            (summary): closes a block of priors              */
     HPTI_EV_ASK,        /* id, ms, budget, parent, x (values, dim)          */
@@ -42,7 +43,7 @@ typedef struct {
     int64_t parent, used, skipped;
     const double *x;
     size_t dim;
-    const double *values;     /* HPTI_EV_TELL */
+    const double *values;     /* HPTI_EV_TELL, HPTI_EV_PRIOR */
     size_t n_values;
     const int32_t *directions; /* HPTI_EV_SHAPE */
 } hpti_event;

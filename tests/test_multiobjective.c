@@ -7,6 +7,8 @@
 
 #include "testutil.h"
 
+#include "study.h" /* the history rows a warm start adds */
+
 static hpt_study *make(const char *strategy, size_t n, size_t m)
 {
     hpt_space *sp = tu_mixed_space();
@@ -386,6 +388,130 @@ static void test_exports(void **state)
     hpt_study_destroy(st);
 }
 
+/* Warm starts: identical needs the parent's shape; transfer maps by
+ * position; priors survive a reopen; the shape is fixed after a warm
+ * start. */
+static void test_warm_start(void **state)
+{
+    (void)state;
+    const char *parent = tmp("mo-parent.jnl");
+    hpt_study *p = open_shaped(parent, "random", 2, 1);
+    drive(p, 0, 10, 2, 1); /* trials 6 fails: 9 complete */
+    hpt_study_destroy(p);
+    p = NULL;
+    assert_ok(hpt_study_load(parent, &p));
+
+    /* identical, same shape: every complete trial, values as losses */
+    char child[512];
+    snprintf(child, sizeof child, "%s", tmp("mo-child.jnl"));
+    hpt_study *c = open_shaped(child, "random", 2, 1);
+    assert_ok(hpt_study_warm_start(c, parent, HPT_WARM_IDENTICAL));
+    int64_t used;
+    assert_ok(hpt_study_warm_info(c, &used, NULL, NULL));
+    assert_int_equal(used, 9);
+    const hpti_history *h = &c->hist;
+    assert_int_equal(h->n_values, 3);
+    assert_int_equal(h->n_prior, 9);
+    size_t row = 0;
+    for (int64_t id = 0; id < 10; id++) {
+        double v[2], k;
+        if (hpt_trial_values(p, id, v, 2) != HPT_OK)
+            continue;
+        assert_ok(hpt_trial_constraints(p, id, &k, 1));
+        const double *r = h->obs_value + row++ * 3;
+        assert_true(r[0] == v[0] && r[1] == -v[1] && r[2] == k); /* objective 1 maximized */
+    }
+    int32_t dir[3] = {HPT_MINIMIZE, HPT_MAXIMIZE, HPT_MINIMIZE};
+    assert_status(hpt_study_set_objectives(c, dir, 3), HPT_E_STAGE);
+    assert_status(hpt_study_set_constraints(c, 2), HPT_E_STAGE);
+    double before[27];
+    memcpy(before, h->obs_value, sizeof before);
+    hpt_study_destroy(c);
+    c = open_shaped(child, "random", 2, 1); /* the priors come back from the journal */
+    assert_int_equal(c->hist.n_prior, 9);
+    assert_memory_equal(c->hist.obs_value, before, sizeof before);
+    hpt_study_destroy(c);
+
+    /* identical with another shape: refused */
+    hpt_space *sp = tu_mixed_space();
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &c));
+    assert_status(hpt_study_warm_start(c, parent, HPT_WARM_IDENTICAL), HPT_E_MISMATCH);
+    assert_non_null(strstr(hpt_study_errmsg(c), "2 objectives"));
+    hpt_study_destroy(c);
+
+    /* transfer to 3 objectives and no constraint: columns 0 and 1 from the
+     * parent (as losses under this study's directions), column 2 unknown */
+    assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &c));
+    int32_t mm[3] = {HPT_MINIMIZE, HPT_MINIMIZE, HPT_MINIMIZE};
+    assert_ok(hpt_study_set_objectives(c, mm, 3));
+    assert_ok(hpt_study_warm_start(c, parent, HPT_WARM_TRANSFER));
+    assert_int_equal(c->hist.n_transfer, 9);
+    row = 0;
+    for (int64_t id = 0; id < 10; id++) {
+        double v[2];
+        if (hpt_trial_values(p, id, v, 2) != HPT_OK)
+            continue;
+        const double *r = c->hist.transfer_value + row++ * 3;
+        assert_true(r[0] == v[0] && r[1] == v[1] && isnan(r[2]));
+    }
+    hpt_study_destroy(c);
+    hpt_space_destroy(sp);
+    hpt_study_destroy(p);
+}
+
+/* best_overall and top_k: the feasible ones; several objectives refuse. */
+static void test_rankings(void **state)
+{
+    (void)state;
+    hpt_study *st = make("random", 1, 1);
+    double v[] = {0.1, 0.5, 0.3, 0.2}, c[] = {1, -1, -1, 0.5};
+    for (int i = 0; i < 4; i++)
+        assert_ok(hpt_study_tell_constrained(st, ask(st), &v[i], 1, &c[i], 1));
+    int64_t ids[4], id;
+    size_t n;
+    assert_ok(hpt_study_top_k(st, 4, ids, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 2);
+    assert_int_equal(ids[1], 1);
+    double best;
+    assert_ok(hpt_study_best_overall(st, &id, &best));
+    assert_int_equal(id, 2);
+    hpt_study_destroy(st);
+    st = make("random", 2, 0);
+    double w[2] = {1, 2};
+    assert_ok(hpt_study_tell_values(st, ask(st), w, 2));
+    assert_status(hpt_study_top_k(st, 4, ids, &n), HPT_E_MULTI);
+    assert_status(hpt_study_best_overall(st, &id, &best), HPT_E_MULTI);
+    hpt_study_destroy(st);
+}
+
+/* patience with several objectives: a trial improves when it enters the
+ * front. */
+static void test_patience(void **state)
+{
+    (void)state;
+    hpt_study *st = make("random", 2, 1);
+    assert_ok(hpt_study_set(st, "patience", 2));
+    double a[2] = {1, -1}, b[2] = {2, 2}, dom[2] = {3, 0}, eq[2] = {1, -1}, ok = -1,
+           bad = 1, better[2] = {0, 5};
+    assert_ok(hpt_study_tell_constrained(st, ask(st), a, 2, &ok, 1));
+    assert_ok(hpt_study_tell_constrained(st, ask(st), b, 2, &ok, 1));      /* enters */
+    assert_ok(hpt_study_tell_constrained(st, ask(st), dom, 2, &ok, 1));    /* 1 */
+    assert_ok(hpt_study_tell_constrained(st, ask(st), better, 2, &bad, 1)); /* infeasible: 2 */
+    int64_t id;
+    assert_status(hpt_study_ask(st, &id), HPT_DONE);
+    assert_string_equal(hpt_study_done_reason(st), "patience");
+    hpt_study_destroy(st);
+    st = make("random", 2, 0);
+    assert_ok(hpt_study_set(st, "patience", 2));
+    assert_ok(hpt_study_tell_values(st, ask(st), a, 2));
+    assert_ok(hpt_study_tell_values(st, ask(st), eq, 2)); /* equal: no gain, 1 */
+    assert_ok(hpt_study_tell_values(st, ask(st), b, 2));  /* enters: 0 */
+    assert_ok(hpt_study_tell_values(st, ask(st), dom, 2)); /* 1 */
+    assert_ok(hpt_study_ask(st, &id));
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +522,9 @@ int main(void)
         cmocka_unit_test(test_every_strategy_through_the_journal),
         cmocka_unit_test(test_journal_records),
         cmocka_unit_test(test_exports),
+        cmocka_unit_test(test_warm_start),
+        cmocka_unit_test(test_rankings),
+        cmocka_unit_test(test_patience),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
