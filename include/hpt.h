@@ -1325,7 +1325,14 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * that kept p's checkpoint (weights, optimizer state) loads it and trains
  * budget - budget(p) more; one that did not trains from scratch. Only
  * complete trials are ranked and promoted (by value, ties to the lower id),
- * each at most once; failed and pruned trials never are.
+ * each at most once; failed and pruned trials never are. With several
+ * objectives or with constraints the rank is: feasible trials first, by
+ * non-dominated rank (the front of the rung, then the front of the rest,
+ * ...), within a rank by exclusive hypervolume contribution, largest first
+ * (reference: the worst feasible value of the rung in each objective plus
+ * 10% of its range, plus 1 when the range is 0); then the infeasible
+ * trials by total violation (sum of the positive constraint values),
+ * smallest first; ties to the lower id.
  *
  *     // one worker of a host; the budget is in epochs
  *     int rc = hpt_study_ask(st, &id);     // HPT_WAIT: let a trial finish
@@ -1435,6 +1442,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * hpt_study_prune, which records the trial as HPT_TRIAL_PRUNED with its last
  * reported value (or tells it a final value itself). Pruned trials count
  * towards max_trials, are never the best trial and are never promoted.
+ * Pruners compare reports, which are values of the first objective: they
+ * need a study of one objective (HPT_E_MULTI otherwise, see "Several
+ * objectives"); with constraints they judge the objective alone, and a
+ * pruned trial is infeasible (its constraints were never measured).
  *
  * Pruner "median" (median stopping rule, Golovin et al., "Google Vizier",
  * KDD 2017): a trial reporting at `step` is stopped when its best value so

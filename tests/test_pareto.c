@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "mo_order.h"
 #include "pareto.h"
 
 #define assert_near(a, b, tol)                                                       \
@@ -187,6 +188,43 @@ static void test_ranks_random(void **state)
     }
 }
 
+/* The promotion order: feasible by rank then contribution, infeasible by
+ * violation. Losses (2 objectives) and one constraint per trial. */
+static void test_mo_order(void **state)
+{
+    (void)state;
+    hpti_history h;
+    hpti_history_init(&h, 1);
+    assert_ok(hpti_history_set_shape(&h, 2, 1));
+    double rows[][3] = {
+        {0, 0, 2},     /* 0: dominates all, violates by 2 */
+        {1, 4, -1},    /* 1: front, one end */
+        {2, 2, 0},     /* 2: front, the knee */
+        {4, 1, -1},    /* 3: front, the other end */
+        {3, 3, -1},    /* 4: rank 1 */
+        {5, 5, 0.5},   /* 5: violates by 0.5 */
+        {2, 2, -3},    /* 6: equal to 2: both on the front, no contribution */
+    };
+    double u = 0.5;
+    for (int i = 0; i < 7; i++) {
+        assert_ok(hpti_history_reserve(&h));
+        hpti_history_add_trial(&h, &u, 0, -1);
+        hpti_history_finish(&h, i, HPT_TRIAL_COMPLETE, rows[i]);
+    }
+    assert_int_equal(hpti_history_feasible(&h, 0), 0);
+    assert_int_equal(hpti_history_feasible(&h, 2), 1); /* 0 is feasible */
+    int64_t ids[] = {0, 1, 2, 3, 4, 5, 6};
+    size_t pos[7];
+    assert_ok(hpti_mo_order(&h, ids, 7, pos));
+    /* reference: worst feasible 4 and 4, range 3 -> 4.3 each. Exclusive
+     * parts: 1: [1,2)x[4,4.3) = 0.3; 3: [4,4.3)x[1,2) = 0.3; 2 and 6
+     * share theirs: 0. So rank 0 by contribution: 1, 3 (0.3, id order),
+     * then 2, 6 (0); rank 1: 4; then 5 (0.5) before 0 (2). */
+    size_t want[] = {6, 0, 2, 1, 4, 5, 3};
+    assert_memory_equal(pos, want, sizeof want);
+    hpti_history_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_hv_3d_hand),
         cmocka_unit_test(test_hv_brute_4_5),
         cmocka_unit_test(test_ranks_random),
+        cmocka_unit_test(test_mo_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
