@@ -130,6 +130,38 @@ def read_header(path: "str | os.PathLike[str]") -> Dict[str, Any]:
     raise _lib.CorruptJournal("%s: the study's creation is incomplete" % (path,))
 
 
+def read_shape(path: "str | os.PathLike[str]") -> Optional[Tuple[List[str], int]]:
+    """(directions, number of constraints) a journal's study was given with
+    hpt_study_set_objectives / _set_constraints, or None when it has no
+    such record (one objective, no constraint) or is no journal yet."""
+    dirs: Optional[List[str]] = None
+    m = 0
+    version = 0
+    try:
+        with open(path, "rb") as f:
+            for k, raw in enumerate(f, 1):
+                try:
+                    f_ = fields(raw, k, version)
+                except (ValueError, UnicodeDecodeError):
+                    break
+                if k == 1:
+                    version = int(f_[1]) if f_[0] == "hpt-journal" else 1
+                elif f_[0] == "objectives":
+                    dirs = f_[2:2 + int(f_[1])]
+                elif f_[0] == "constraints":
+                    m = int(f_[1])
+                elif f_[0] in ("ask", "enqueue", "prior"):
+                    break
+    except (OSError, ValueError):     # no file yet; a path with NUL (refused later)
+        return None
+    if dirs is None and m == 0:
+        return None
+    if dirs is None:
+        head = read_header(path)
+        dirs = [head["direction"]]
+    return dirs, m
+
+
 def _refine(d: Descriptor, step: Optional[float], when: Optional[Dict[str, Any]]
             ) -> Descriptor:
     if isinstance(d, Float) and (step is not None or when):

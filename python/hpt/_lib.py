@@ -78,6 +78,8 @@ MAX_CHOICES = 4096
 MAX_NAME = 255
 MAX_ATTRS = 64
 MAX_ATTR_VALUE = 4096
+MAX_OBJECTIVES = 8
+MAX_CONSTRAINTS = 16
 
 #: Header name -> value of every HPT_* constant above (the constants test
 #: compares this table with include/hpt.h).
@@ -351,6 +353,17 @@ PROTOTYPES = {
     "hpt_trial_report_count": (_c.c_int, [_p, _i64, _P(_i64)]),
     "hpt_trial_report": (_c.c_int, [_p, _i64, _i64, _P(_dbl), _P(_dbl)]),
     "hpt_trial_fail_reason": (_c.c_int, [_p, _i64, _P(_s)]),
+    "hpt_trial_times": (_c.c_int, [_p, _i64, _P(_dbl), _P(_dbl)]),
+    # Several objectives and constraints.
+    "hpt_study_set_objectives": (_c.c_int, [_p, _P(_i32), _sz]),
+    "hpt_study_set_constraints": (_c.c_int, [_p, _sz]),
+    "hpt_study_tell_values": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
+    "hpt_study_tell_constrained": (_c.c_int, [_p, _i64, _P(_dbl), _sz, _P(_dbl), _sz]),
+    "hpt_trial_values": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
+    "hpt_trial_constraints": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
+    "hpt_trial_feasible": (_c.c_int, [_p, _i64, _P(_i32)]),
+    "hpt_study_pareto": (_c.c_int, [_p, _P(_i64), _sz, _P(_sz)]),
+    "hpt_study_hypervolume": (_c.c_int, [_p, _P(_dbl), _sz, _P(_dbl)]),
     "hpt_study_best": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
     # Persistence: journal, resume, warm start, completion, export.
     "hpt_study_open": (_c.c_int, [_s, _p, _s, _i32, _u64, _P(_p)]),
