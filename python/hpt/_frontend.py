@@ -109,7 +109,7 @@ class _Record:
 
     __slots__ = ("number", "state", "value", "params", "dists", "reports", "user_attrs",
                  "system_attrs", "start", "complete", "gen", "core_id", "core_params",
-                 "fixed", "reason", "stop", "diverged")
+                 "fixed", "reason", "stop", "diverged", "values")
 
     def __init__(self, number: int, gen: int, core_id: Optional[int],
                  core_params: Optional[Dict[str, Any]], fixed: Optional[Dict[str, Any]],
@@ -132,12 +132,14 @@ class _Record:
         self.stop = False
         # Some suggested value is not the core's proposal (see _suggest).
         self.diverged = False
+        # Every objective's value when the study has several.
+        self.values: Optional[Tuple[float, ...]] = None
 
     def frozen(self) -> FrozenTrial:
         return FrozenTrial(self.number, self.state, dict(self.params), self.value, 0.0, None,
                            tuple(self.reports), self.reason, dict(self.dists),
                            dict(self.user_attrs), dict(self.system_attrs), self.start,
-                           self.complete)
+                           self.complete, objective_values=self.values)
 
 
 class DefineByRunTrial:
@@ -248,7 +250,8 @@ class DefineByRunStudy:
                  seed: Optional[int] = None, storage: "str | os.PathLike[str] | None" = None,
                  pruner: Any = "median", resume: str = "rerun",
                  options: Optional[Dict[str, Any]] = None, study_name: Optional[str] = None,
-                 _records: Optional[List[Dict[str, Any]]] = None) -> None:
+                 _records: Optional[List[Dict[str, Any]]] = None,
+                 directions: Optional[Sequence[Any]] = None) -> None:
         if resume not in _RESUME:
             raise ValueError("resume must be 'rerun' or 'fail', not %r" % (resume,))
         if seed is None:
@@ -260,10 +263,16 @@ class DefineByRunStudy:
         if strategy not in _lib.strategies():
             raise _lib.UnknownName("unknown strategy %r (hpt.strategies(): %s)"
                                    % (strategy, ", ".join(_lib.strategies())))
-        self.direction: str = _direction(direction)
+        self._dirs: List[str] = [_direction(d) for d in (directions or [direction])]
+        if len(self._dirs) > _lib.MAX_OBJECTIVES:
+            raise ValueError("at most %d objectives" % _lib.MAX_OBJECTIVES)
+        self.direction: str = self._dirs[0]
         self.strategy: str = strategy
         self.seed: int = int(seed)
         self.pruner: str = _pruner_name(pruner)
+        if len(self._dirs) > 1 and self.pruner != "none":
+            raise ValueError("a pruner compares one objective's reports: several objectives "
+                             "need pruner=None")
         self.resume: str = resume
         self.study_name: Optional[str] = study_name
         self.options: Dict[str, Any] = dict(options or {})
@@ -299,7 +308,8 @@ class DefineByRunStudy:
             self._replay(_records)
         else:
             self._hist.add({"t": "study", "format": _history.FORMAT,
-                            "direction": self.direction, "strategy": strategy,
+                            "direction": self.direction, "directions": self._dirs,
+                            "strategy": strategy,
                             "seed": self.seed, "pruner": self.pruner,
                             "options": self.options, "study_name": study_name})
 
@@ -352,7 +362,8 @@ class DefineByRunStudy:
 
     @property
     def directions(self) -> List[str]:
-        return [self.direction]
+        """One direction per objective."""
+        return list(self._dirs)
 
     @property
     def done_reason(self) -> str:
@@ -402,6 +413,7 @@ class DefineByRunStudy:
         if self.pruner != "none":
             opts.setdefault("pruner", self.pruner)
         core = Study(space, self.strategy, self.direction, self._core_seed(gen),
+                     directions=self._dirs if len(self._dirs) > 1 else None,
                      options=opts, journal=self.storage, resume="keep", _owner=self)
         return core
 
@@ -423,8 +435,9 @@ class DefineByRunStudy:
             fd, tmp = tempfile.mkstemp(prefix="hpt-parent-", suffix=".jnl")
             os.close(fd)
             try:
-                _journalfile.write_parent(tmp, space, self.direction,
-                                          ((self._core_values(r, space), float(r.value or 0))
+                _journalfile.write_parent(tmp, space, self._dirs,
+                                          ((self._core_values(r, space),
+                                            r.values or float(r.value or 0))
                                            for r in rows))
                 core.warm_start(tmp, "identical")
             finally:
@@ -615,7 +628,8 @@ class DefineByRunStudy:
             self._mirror(None, k, v)
 
     def _finish(self, r: _Record, state: TrialState, value: Optional[float] = None,
-                reason: Optional[str] = None) -> None:
+                reason: Optional[str] = None,
+                values: Optional[Tuple[float, ...]] = None) -> None:
         with self._lock:
             self._check_open()
             if r.state != TrialState.RUNNING:
@@ -631,7 +645,7 @@ class DefineByRunStudy:
             if core is not None and r.core_id is not None:
                 self._live -= 1
                 if state == TrialState.COMPLETE:
-                    core.tell(r.core_id, float(value))   # type: ignore[arg-type]
+                    core.tell(r.core_id, list(values) if values else float(value or 0))
                     if not r.diverged:
                         self._known.add(r.number)
                 elif state == TrialState.PRUNED:
@@ -639,10 +653,15 @@ class DefineByRunStudy:
                 else:
                     core.tell_failed(r.core_id, reason)
             r.state, r.value, r.reason, r.complete = state, value, reason, _now()
+            if values:
+                r.values, r.value = values, values[0]
             if state == TrialState.COMPLETE and r.number not in self._known:
                 self._unknown += 1
-            self._hist.add({"t": "finish", "n": r.number, "state": state.name,
-                            "value": value, "reason": reason, "time": _iso(r.complete)})
+            rec = {"t": "finish", "n": r.number, "state": state.name, "value": r.value,
+                   "reason": reason, "time": _iso(r.complete)}
+            if values:
+                rec["values"] = list(values)
+            self._hist.add(rec)
 
     def tell(self, trial: Union[DefineByRunTrial, int], values: Optional[float] = None,
              state: Optional[TrialState] = None, skip_if_finished: bool = False) -> FrozenTrial:
@@ -653,15 +672,26 @@ class DefineByRunStudy:
         r = self._record(trial)
         if skip_if_finished and r.state != TrialState.RUNNING:
             return r.frozen()
+        n = len(self._dirs)
+        vector: Optional[Tuple[float, ...]] = None
         if isinstance(values, (list, tuple)):
-            if len(values) != 1:
-                raise NotImplementedError("one objective only (see hpt.create_study)")
-            values = values[0]
+            if len(values) != n:
+                raise ValueError("trial %d: %d values told, the study has %d objectives"
+                                 % (r.number, len(values), n))
+            got = [_as_value(v) for v in values]
+            if n > 1 and all(g is not None for g in got):
+                vector = tuple(float(g or 0.0) for g in got)
+            values = values[0] if n == 1 or vector is not None else math.nan
+        elif n > 1 and values is not None:
+            raise ValueError("trial %d: the study has %d objectives: tell a list of values"
+                             % (r.number, n))
         if state is None:
             state = TrialState.COMPLETE if values is not None else TrialState.FAILED
         if state == TrialState.COMPLETE:
             v = _as_value(values)
-            if v is None:
+            if vector is not None:
+                self._finish(r, TrialState.COMPLETE, vector[0], values=vector)
+            elif v is None:
                 warnings.warn("hpt: trial %d returned %s, not a finite number; recorded as "
                               "failed" % (r.number, _short(values)), RuntimeWarning)
                 self._finish(r, TrialState.FAILED, reason="objective returned %s"
@@ -736,6 +766,9 @@ class DefineByRunStudy:
             return [r.frozen() for r in self._records if want is None or r.state in want]
 
     def _best_record(self) -> _Record:
+        if len(self._dirs) > 1:
+            raise _lib.SeveralObjectives("the study has %d objectives, so no single best "
+                                         "trial: use best_trials" % len(self._dirs))
         with self._lock:
             done = [r for r in self._records if r.state == TrialState.COMPLETE]
             if not done:
@@ -759,8 +792,16 @@ class DefineByRunStudy:
 
     @property
     def best_trials(self) -> List[FrozenTrial]:
-        """The Pareto front: with one objective, the complete trials that
-        share the best value."""
+        """The Pareto front: the complete trials that no other one
+        dominates (with one objective, those that share the best value)."""
+        if len(self._dirs) > 1:
+            with self._lock:
+                done = [r for r in self._records
+                        if r.state == TrialState.COMPLETE and r.values is not None]
+                signs = [1.0 if d == "minimize" else -1.0 for d in self._dirs]
+                keys = [[s_ * v for s_, v in zip(signs, r.values or ())] for r in done]
+                return [r.frozen() for r, k in zip(done, keys)
+                        if not any(_dominates(o, k) for o in keys)]
         best = self._best_record().value
         with self._lock:
             return [r.frozen() for r in self._records
@@ -780,10 +821,14 @@ class DefineByRunStudy:
                 keys += [k for k in r.user_attrs if k not in keys]
             for r in self._records:
                 f = r.frozen()
-                row: Dict[str, Any] = {"number": r.number, "value": r.value,
-                                       "datetime_start": r.start,
-                                       "datetime_complete": r.complete,
-                                       "duration": f.duration}
+                row: Dict[str, Any] = {"number": r.number}
+                if len(self._dirs) > 1:
+                    for i, x in enumerate(r.values or (None,) * len(self._dirs)):
+                        row["values_%d" % i] = x
+                else:
+                    row["value"] = r.value
+                row.update({"datetime_start": r.start, "datetime_complete": r.complete,
+                            "duration": f.duration})
                 for n in names:
                     row["params_" + n] = r.params.get(n)
                 for k in keys:
@@ -907,6 +952,8 @@ class DefineByRunStudy:
                 r = by_n[rec["n"]]
                 r.state = TrialState[rec["state"]]
                 r.value, r.reason = rec["value"], rec["reason"]
+                if rec.get("values"):
+                    r.values = tuple(rec["values"])
                 r.complete = _parse_time(rec["time"])
         self._enqueued = enq
         self._known = set(known)
@@ -943,6 +990,8 @@ class DefineByRunStudy:
             if r.state == TrialState.RUNNING and ft.state != TrialState.RUNNING:
                 # The core was told; the process died before the history was.
                 r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
+                if len(self._dirs) > 1 and ft.values is not None:
+                    r.values = tuple(ft.values)
                 r.complete = _now()
                 self._hist.add({"t": "finish", "n": r.number, "state": r.state.name,
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
@@ -971,6 +1020,11 @@ def _set_attrs(r: _Record, attrs: Dict[str, Any]) -> None:
             r.user_attrs.update(v)
         else:
             r.system_attrs[k] = v
+
+
+def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
+    """a dominates b (both to minimize)."""
+    return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
 
 
 def _same(d: Descriptor, core_params: Any, name: str, v: Any) -> bool:

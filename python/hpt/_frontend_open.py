@@ -19,8 +19,9 @@ def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any =
     """A define-by-run study with Optuna's create_study arguments.
 
     direction: "minimize" (default) / "maximize", or "min" / "max";
-    directions=[d] is the same with one objective (several: the core has
-    no vector values yet, NotImplementedError). strategy: any of
+    directions=[d1, d2, ...]: several objectives (the objective returns a
+    tuple; best_trials is the Pareto front; the core models every
+    objective; no pruner, so the default pruner is then None). strategy: any of
     hpt.strategies(), "bayes" by default (as hpt-tune). seed: None draws one
     from the OS (recorded in study.seed and the storage, so a resume
     continues exactly). pruner: "median" (default, like Optuna's
@@ -41,11 +42,11 @@ def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any =
         if direction is not None:
             raise ValueError("give direction or directions, not both")
         dirs = list(directions)
-        if len(dirs) != 1:
-            raise NotImplementedError("%d objectives: libhpt's core tells one value per "
-                                      "trial for now (multi-objective comes with its "
-                                      "vector tell)" % len(dirs))
+        if not dirs:
+            raise ValueError("directions must name at least one objective")
         direction = dirs[0]
+        if len(dirs) > 1 and isinstance(pruner, str) and pruner == "median":
+            pruner = None        # the default: pruners need one objective
     opts = {k.replace("__", "."): v for k, v in options.items()}
     if storage is not None:
         path = os.fspath(storage)
@@ -57,7 +58,8 @@ def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any =
                                       "resumes it)" % path)
             return load_study(path, resume=resume)
     return DefineByRunStudy(_direction(direction or "minimize"), strategy, seed, storage,
-                            pruner, resume, opts, study_name)
+                            pruner, resume, opts, study_name,
+                            directions=dirs if directions is not None else None)
 
 
 def load_study(storage: "str | os.PathLike[str] | None" = None,
@@ -81,7 +83,8 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
         head = recs[0]
         return DefineByRunStudy(head["direction"], head["strategy"], head["seed"], p,
                                 head["pruner"], resume, head.get("options") or {},
-                                head.get("study_name") or study_name, _records=recs)
+                                head.get("study_name") or study_name, _records=recs,
+                                directions=head.get("directions"))
     if not os.path.exists(p):
         raise FileNotFoundError("no study stored at %s" % p)
     return _adopt_journal(p, resume)

@@ -12,7 +12,7 @@ import ctypes
 import math
 import os
 import zlib
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import _lib
 from ._space import Categorical, Descriptor, Float, Int, Space, unescape
@@ -54,21 +54,29 @@ def _num(x: float) -> str:
 
 
 def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor],
-                 direction: str, rows: Iterable[Tuple[Mapping[str, float], float]]) -> int:
+                 direction: "str | Sequence[str]",
+                 rows: Iterable[Tuple[Mapping[str, float], "float | Sequence[float]"]]) -> int:
     """Write a journal of complete trials over `space` (conditions and steps
     included): each row is (core values by name, as Descriptor._core gives
     them; a name left out is a parameter the trial did not have, written as
-    the library writes an inactive one; value in the user's direction).
+    the library writes an inactive one; value in the user's direction, or a
+    sequence of one per objective when `direction` is a list of several).
     The creation records are the library's own (a study opened on the file
     and closed); the trials are appended here. Returns the number of trials
     written. `path` must not hold a journal (an empty file is fine)."""
     sp = Space(dict(space))
     try:
         h = ctypes.c_void_p()
-        code = _lib.MAXIMIZE if direction == "maximize" else _lib.MINIMIZE
-        _lib.check(_lib.lib.hpt_study_open(_lib.encode_path(path), sp.handle, b"random", code,
-                                           0, ctypes.byref(h)))
-        _lib.lib.hpt_study_destroy(h)
+        dirs = [direction] if isinstance(direction, str) else list(direction)
+        codes = [_lib.MAXIMIZE if d == "maximize" else _lib.MINIMIZE for d in dirs]
+        _lib.check(_lib.lib.hpt_study_open(_lib.encode_path(path), sp.handle, b"random",
+                                           codes[0], 0, ctypes.byref(h)))
+        try:
+            if len(codes) > 1:
+                _lib.check(_lib.lib.hpt_study_set_objectives(
+                    h, (ctypes.c_int32 * len(codes))(*codes), len(codes)))
+        finally:
+            _lib.lib.hpt_study_destroy(h)
         middle = sp.decode([0.5] * len(sp))
     finally:
         sp.close()
@@ -78,11 +86,12 @@ def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor]
     bodies = []
     n = 0
     for xs, value in rows:
-        if not math.isfinite(value):
+        told = [value] if isinstance(value, (int, float)) else list(value)
+        if not all(math.isfinite(v) for v in told):
             continue
         vals = [xs.get(k, middle[i]) for i, k in enumerate(names)]
         bodies.append("ask %d 0 0 -1 %s" % (n, " ".join(_num(v) for v in vals)))
-        bodies.append("tell %d 0 %s" % (n, _num(value)))
+        bodies.append("tell %d 0 %s" % (n, " ".join(_num(v) for v in told)))
         n += 1
     with open(path, "ab") as f:
         f.write(b"".join(_line(b, seq + k) for k, b in enumerate(bodies, 1)))

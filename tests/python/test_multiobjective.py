@@ -121,3 +121,40 @@ def test_objective_returning_a_non_finite_member_fails_the_trial():
     with pytest.warns(RuntimeWarning):
         s.optimize(lambda t: (1.0, math.inf), n_trials=1)
     assert s.trials[0].state == hpt.TrialState.FAILED
+
+
+def two_objectives(trial):
+    kind = trial.suggest_categorical("kind", ["small", "large"])
+    x = trial.suggest_float("x", 0.0, 1.0)
+    if kind == "large":
+        x += trial.suggest_float("extra", 0.0, 0.5)
+    return x, (1.0 - x) ** 2 + (0.3 if kind == "large" else 0.0)
+
+
+def test_define_by_run_with_directions_rebuilds_and_resumes_with_every_objective(tmp_path):
+    path = tmp_path / "dbr.hptj"
+    s = hpt.create_study(directions=["minimize", "minimize"], storage=path, seed=5)
+    assert s.directions == ["minimize", "minimize"] and s.pruner == "none"
+    s.optimize(two_objectives, n_trials=25)
+    assert s.generation >= 1            # the space grew: a rebuilt core, warm-started
+    assert s._core.directions == ["minimize", "minimize"]
+    done = [t for t in s.trials if t.state == hpt.TrialState.COMPLETE]
+    assert len(done) == 25 and all(len(t.values) == 2 for t in done)
+    # the front, checked by brute force on the told values
+    front = {t.number for t in done
+             if not any(all(a <= b for a, b in zip(o.values, t.values)) and o.values != t.values
+                        for o in done)}
+    assert {t.number for t in s.best_trials} == front
+    with pytest.raises(hpt.SeveralObjectives):
+        s.best_trial
+    df = s.trials_dataframe()
+    assert list(df["values_1"]) == [t.values[1] for t in s.trials]
+    with pytest.raises(ValueError):
+        s.tell(s.ask(), 1.0)                # one value for two objectives
+    s.close()
+    again = hpt.load_study(path)
+    assert again.directions == ["minimize", "minimize"]
+    assert {t.number for t in again.best_trials} == front
+    again.close()
+    with pytest.raises(ValueError):
+        hpt.create_study(directions=["minimize", "maximize"], pruner="asha")
