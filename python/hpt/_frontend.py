@@ -42,6 +42,7 @@ generation (an ordinary hpt journal), earlier generations are kept as
 not know (suggested subsets, attributes, timestamps, enqueued trials).
 """
 import collections
+import dataclasses
 import datetime
 import json
 import math
@@ -109,7 +110,7 @@ class _Record:
 
     __slots__ = ("number", "state", "value", "params", "dists", "reports", "user_attrs",
                  "system_attrs", "start", "complete", "gen", "core_id", "core_params",
-                 "fixed", "reason", "stop", "diverged", "values")
+                 "fixed", "reason", "stop", "diverged", "values", "constraints")
 
     def __init__(self, number: int, gen: int, core_id: Optional[int],
                  core_params: Optional[Dict[str, Any]], fixed: Optional[Dict[str, Any]],
@@ -134,6 +135,11 @@ class _Record:
         self.diverged = False
         # Every objective's value when the study has several.
         self.values: Optional[Tuple[float, ...]] = None
+        # The values of constraints_func (a study with constraints).
+        self.constraints: Optional[Tuple[float, ...]] = None
+
+    def feasible(self) -> bool:
+        return self.constraints is None or all(c <= 0 for c in self.constraints)
 
     def frozen(self) -> FrozenTrial:
         return FrozenTrial(self.number, self.state, dict(self.params), self.value, 0.0, None,
@@ -251,7 +257,9 @@ class DefineByRunStudy:
                  pruner: Any = "median", resume: str = "rerun",
                  options: Optional[Dict[str, Any]] = None, study_name: Optional[str] = None,
                  _records: Optional[List[Dict[str, Any]]] = None,
-                 directions: Optional[Sequence[Any]] = None) -> None:
+                 directions: Optional[Sequence[Any]] = None,
+                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None
+                 ) -> None:
         if resume not in _RESUME:
             raise ValueError("resume must be 'rerun' or 'fail', not %r" % (resume,))
         if seed is None:
@@ -267,6 +275,13 @@ class DefineByRunStudy:
         if len(self._dirs) > _lib.MAX_OBJECTIVES:
             raise ValueError("at most %d objectives" % _lib.MAX_OBJECTIVES)
         self.direction: str = self._dirs[0]
+        # Optuna's constraints_func(frozen_trial) -> values, feasible when
+        # each is <= 0; their number m is learnt from its first call (the
+        # core study built after that has m constraints).
+        self.constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = \
+            constraints_func
+        self._m: int = 0
+        self._core_m: int = 0
         self.strategy: str = strategy
         self.seed: int = int(seed)
         self.pruner: str = _pruner_name(pruner)
@@ -392,7 +407,8 @@ class DefineByRunStudy:
     # ---- the core study ---------------------------------------------------------
 
     def _stale(self) -> bool:
-        if self._core is None or self._space != self._core_plain or self._grown:
+        if (self._core is None or self._space != self._core_plain or self._grown
+                or self._m != self._core_m):
             return bool(self._space)
         return self._unknown > 0
 
@@ -403,7 +419,7 @@ class DefineByRunStudy:
         (their reports no longer reach a pruner, their results reach the
         model through the next rebuild's warm start)."""
         return (self._live == 0 or self._space != self._core_plain or self._grown
-                or self._unknown >= UNSEEN_MAX)
+                or self._m != self._core_m or self._unknown >= UNSEEN_MAX)
 
     def _core_seed(self, gen: int) -> int:
         return (self.seed + gen * _GOLDEN) % 2 ** 64
@@ -414,6 +430,7 @@ class DefineByRunStudy:
             opts.setdefault("pruner", self.pruner)
         core = Study(space, self.strategy, self.direction, self._core_seed(gen),
                      directions=self._dirs if len(self._dirs) > 1 else None,
+                     constraints=self._m,
                      options=opts, journal=self.storage, resume="keep", _owner=self)
         return core
 
@@ -429,16 +446,20 @@ class DefineByRunStudy:
         if self.storage is not None and os.path.exists(self.storage):
             os.replace(self.storage, "%s.gen%d" % (self.storage, self._gen))
         core = self._open_core(gen, space)
+        self._core_m = self._m
         rows = [r for r in self._records if r.state == TrialState.COMPLETE
-                and r.value is not None and math.isfinite(r.value)]
+                and r.value is not None and math.isfinite(r.value)
+                and (self._m == 0 or (r.constraints is not None
+                                      and len(r.constraints) == self._m))]
         if rows:
             fd, tmp = tempfile.mkstemp(prefix="hpt-parent-", suffix=".jnl")
             os.close(fd)
             try:
                 _journalfile.write_parent(tmp, space, self._dirs,
                                           ((self._core_values(r, space),
-                                            r.values or float(r.value or 0))
-                                           for r in rows))
+                                            list(r.values or [float(r.value or 0)])
+                                            + list(r.constraints or ()))
+                                           for r in rows), n_constraints=self._m)
                 core.warm_start(tmp, "identical")
             finally:
                 os.unlink(tmp)
@@ -448,7 +469,7 @@ class DefineByRunStudy:
         self._core_ids = {}
         self._known = {r.number for r in rows}
         self._unknown = self._live = 0
-        self._hist.add({"t": "gen", "gen": gen, "known": sorted(self._known),
+        self._hist.add({"t": "gen", "gen": gen, "known": sorted(self._known), "m": self._m,
                         "space": {n: d._to_json() for n, d in space.items()}})
         self._core_study_attrs()
 
@@ -629,7 +650,8 @@ class DefineByRunStudy:
 
     def _finish(self, r: _Record, state: TrialState, value: Optional[float] = None,
                 reason: Optional[str] = None,
-                values: Optional[Tuple[float, ...]] = None) -> None:
+                values: Optional[Tuple[float, ...]] = None,
+                constraints: Optional[Tuple[float, ...]] = None) -> None:
         with self._lock:
             self._check_open()
             if r.state != TrialState.RUNNING:
@@ -645,7 +667,11 @@ class DefineByRunStudy:
             if core is not None and r.core_id is not None:
                 self._live -= 1
                 if state == TrialState.COMPLETE:
-                    core.tell(r.core_id, list(values) if values else float(value or 0))
+                    told: Any = list(values) if values else float(value or 0)
+                    if constraints is not None and self._core_m == len(constraints):
+                        core.tell(r.core_id, told if values else [told], list(constraints))
+                    else:
+                        core.tell(r.core_id, told)
                     if not r.diverged:
                         self._known.add(r.number)
                 elif state == TrialState.PRUNED:
@@ -655,12 +681,17 @@ class DefineByRunStudy:
             r.state, r.value, r.reason, r.complete = state, value, reason, _now()
             if values:
                 r.values, r.value = values, values[0]
+            if constraints is not None:
+                r.constraints = constraints
+                r.system_attrs["constraints"] = list(constraints)   # where Optuna keeps them
             if state == TrialState.COMPLETE and r.number not in self._known:
                 self._unknown += 1
             rec = {"t": "finish", "n": r.number, "state": state.name, "value": r.value,
                    "reason": reason, "time": _iso(r.complete)}
             if values:
                 rec["values"] = list(values)
+            if constraints is not None:
+                rec["constraints"] = list(constraints)
             self._hist.add(rec)
 
     def tell(self, trial: Union[DefineByRunTrial, int], values: Optional[float] = None,
@@ -689,15 +720,23 @@ class DefineByRunStudy:
             state = TrialState.COMPLETE if values is not None else TrialState.FAILED
         if state == TrialState.COMPLETE:
             v = _as_value(values)
+            cons: Optional[Tuple[float, ...]] = None
+            if self.constraints_func is not None and (vector is not None or v is not None):
+                try:
+                    cons = self._constraints(r, v, vector)
+                except Exception as e:
+                    self._finish(r, TrialState.FAILED,
+                                 reason="constraints_func: %s: %s" % (type(e).__name__, e))
+                    return r.frozen()
             if vector is not None:
-                self._finish(r, TrialState.COMPLETE, vector[0], values=vector)
+                self._finish(r, TrialState.COMPLETE, vector[0], values=vector, constraints=cons)
             elif v is None:
                 warnings.warn("hpt: trial %d returned %s, not a finite number; recorded as "
                               "failed" % (r.number, _short(values)), RuntimeWarning)
                 self._finish(r, TrialState.FAILED, reason="objective returned %s"
                              % _short(values))
             else:
-                self._finish(r, TrialState.COMPLETE, v)
+                self._finish(r, TrialState.COMPLETE, v, constraints=cons)
         elif state == TrialState.PRUNED:
             self._finish(r, TrialState.PRUNED)
         elif state == TrialState.FAILED:
@@ -705,6 +744,25 @@ class DefineByRunStudy:
         else:
             raise ValueError("state must be COMPLETE, PRUNED or FAILED, not %r" % (state,))
         return r.frozen()
+
+    def _constraints(self, r: _Record, v: Optional[float],
+                     vector: Optional[Tuple[float, ...]]) -> Tuple[float, ...]:
+        """constraints_func on the trial as it will be, complete."""
+        assert self.constraints_func is not None
+        snap = dataclasses.replace(r.frozen(), state=TrialState.COMPLETE,
+                                   value=vector[0] if vector else v, objective_values=vector)
+        cons = tuple(float(c) for c in self.constraints_func(snap))
+        if not cons or not all(math.isfinite(c) for c in cons):
+            raise ValueError("it returned %r: one or more finite numbers are needed" % (cons,))
+        with self._lock:
+            if self._m == 0:
+                if len(cons) > _lib.MAX_CONSTRAINTS:
+                    raise ValueError("%d constraints, at most %d" % (len(cons),
+                                                                     _lib.MAX_CONSTRAINTS))
+                self._m = len(cons)
+            elif len(cons) != self._m:
+                raise ValueError("%d values, earlier trials had %d" % (len(cons), self._m))
+        return cons
 
     def _record(self, trial: Union[DefineByRunTrial, int]) -> _Record:
         if isinstance(trial, DefineByRunTrial):
@@ -770,9 +828,11 @@ class DefineByRunStudy:
             raise _lib.SeveralObjectives("the study has %d objectives, so no single best "
                                          "trial: use best_trials" % len(self._dirs))
         with self._lock:
-            done = [r for r in self._records if r.state == TrialState.COMPLETE]
+            done = [r for r in self._records if r.state == TrialState.COMPLETE
+                    and r.feasible()]
             if not done:
-                raise _lib.TrialStateError("no complete trial yet")
+                raise _lib.TrialStateError("no complete%s trial yet"
+                                           % (" feasible" if self._m else ""))
             sign = 1.0 if self.direction == "minimize" else -1.0
             return min(done, key=lambda r: (sign * float(r.value or 0.0), r.number))
 
@@ -797,7 +857,8 @@ class DefineByRunStudy:
         if len(self._dirs) > 1:
             with self._lock:
                 done = [r for r in self._records
-                        if r.state == TrialState.COMPLETE and r.values is not None]
+                        if r.state == TrialState.COMPLETE and r.values is not None
+                        and r.feasible()]
                 signs = [1.0 if d == "minimize" else -1.0 for d in self._dirs]
                 keys = [[s_ * v for s_, v in zip(signs, r.values or ())] for r in done]
                 return [r.frozen() for r, k in zip(done, keys)
@@ -805,7 +866,7 @@ class DefineByRunStudy:
         best = self._best_record().value
         with self._lock:
             return [r.frozen() for r in self._records
-                    if r.state == TrialState.COMPLETE and r.value == best]
+                    if r.state == TrialState.COMPLETE and r.value == best and r.feasible()]
 
     def trials_dataframe(self, attrs: Optional[Sequence[str]] = None) -> Any:
         """One row per trial: number, value, datetime_start,
@@ -913,10 +974,12 @@ class DefineByRunStudy:
         known: List[int] = []
         enq: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
         old_steps = False
+        gen_m = 0
         for rec in records:
             t = rec["t"]
             if t == "gen":
                 self._gen = rec["gen"]
+                gen_m = rec.get("m", 0)
                 gen_space = {n: from_json(d) for n, d in rec["space"].items()}
                 known = rec["known"]
             elif t == "enqueue":
@@ -954,11 +1017,18 @@ class DefineByRunStudy:
                 r.value, r.reason = rec["value"], rec["reason"]
                 if rec.get("values"):
                     r.values = tuple(rec["values"])
+                if rec.get("constraints"):
+                    r.constraints = tuple(rec["constraints"])
+                    self._m = len(r.constraints)
                 r.complete = _parse_time(rec["time"])
         self._enqueued = enq
         self._known = set(known)
         if self._gen >= 0:
+            # the core of that generation had the constraints known then
+            self._core_m = int(gen_m)
+            saved_m, self._m = self._m, self._core_m
             self._core = self._open_core(self._gen, gen_space)
+            self._m = saved_m
             self._core_space = gen_space
             self._core_plain = {n: d._plain() for n, d in gen_space.items()}
             self._settle()

@@ -55,12 +55,14 @@ def _num(x: float) -> str:
 
 def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor],
                  direction: "str | Sequence[str]",
-                 rows: Iterable[Tuple[Mapping[str, float], "float | Sequence[float]"]]) -> int:
+                 rows: Iterable[Tuple[Mapping[str, float], "float | Sequence[float]"]],
+                 n_constraints: int = 0) -> int:
     """Write a journal of complete trials over `space` (conditions and steps
     included): each row is (core values by name, as Descriptor._core gives
     them; a name left out is a parameter the trial did not have, written as
     the library writes an inactive one; value in the user's direction, or a
-    sequence of one per objective when `direction` is a list of several).
+    sequence of one per objective when `direction` is a list of several,
+    followed by the n_constraints constraint values).
     The creation records are the library's own (a study opened on the file
     and closed); the trials are appended here. Returns the number of trials
     written. `path` must not hold a journal (an empty file is fine)."""
@@ -75,6 +77,8 @@ def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor]
             if len(codes) > 1:
                 _lib.check(_lib.lib.hpt_study_set_objectives(
                     h, (ctypes.c_int32 * len(codes))(*codes), len(codes)))
+            if n_constraints:
+                _lib.check(_lib.lib.hpt_study_set_constraints(h, n_constraints))
         finally:
             _lib.lib.hpt_study_destroy(h)
         middle = sp.decode([0.5] * len(sp))

@@ -158,3 +158,36 @@ def test_define_by_run_with_directions_rebuilds_and_resumes_with_every_objective
     again.close()
     with pytest.raises(ValueError):
         hpt.create_study(directions=["minimize", "maximize"], pruner="asha")
+
+
+def test_define_by_run_constraints_func_as_optuna_and_through_the_core(tmp_path):
+    path = tmp_path / "c.hptj"
+
+    def cons(ft):
+        return [ft.params["x"] - 0.5]           # feasible: x <= 0.5
+
+    def obj(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        return (x - 0.8) ** 2                   # the unconstrained best is infeasible
+    s = hpt.create_study(storage=path, seed=1, constraints_func=cons)
+    s.optimize(obj, n_trials=25)
+    for t in s.trials:
+        assert t.system_attrs["constraints"] == [t.params["x"] - 0.5]
+    feasible = [t for t in s.trials if t.params["x"] <= 0.5]
+    assert feasible and s.best_trial.number == min(feasible, key=lambda t: t.value).number
+    assert s.best_params["x"] <= 0.5 and all(t.params["x"] <= 0.5 for t in s.best_trials)
+    core = s._core
+    assert core.n_constraints == 1
+    mine = [core.trial(r.core_id) for r in s._records if r.gen == s.generation
+            and r.core_id is not None]
+    assert mine and all(ft.constraints == (ft.params["x"] - 0.5,) for ft in mine)
+    best = s.best_trial.number
+    s.close()
+    again = hpt.load_study(path, constraints_func=cons)
+    assert again.best_trial.number == best
+    again.optimize(obj, n_trials=2)
+    again.close()
+    bad = hpt.create_study(seed=0, constraints_func=lambda ft: [math.nan])
+    bad.optimize(obj, n_trials=1)
+    assert bad.trials[0].state == hpt.TrialState.FAILED
+    assert "constraints_func" in bad.trials[0].fail_reason
