@@ -145,7 +145,13 @@ class _Record:
         return FrozenTrial(self.number, self.state, dict(self.params), self.value, 0.0, None,
                            tuple(self.reports), self.reason, dict(self.dists),
                            dict(self.user_attrs), dict(self.system_attrs), self.start,
-                           self.complete, objective_values=self.values)
+                           self.complete, objective_values=self.values,
+                           constraints=self.constraints,
+                           feasible=(None if self.state == TrialState.RUNNING else
+                                     self.state == TrialState.COMPLETE and self.feasible()),
+                           asked_at=self.start.timestamp(),
+                           finished_at=None if self.complete is None
+                           else self.complete.timestamp())
 
 
 class DefineByRunTrial:

@@ -140,6 +140,7 @@ def test_define_by_run_with_directions_rebuilds_and_resumes_with_every_objective
     assert s._core.directions == ["minimize", "minimize"]
     done = [t for t in s.trials if t.state == hpt.TrialState.COMPLETE]
     assert len(done) == 25 and all(len(t.values) == 2 for t in done)
+    assert all(t.asked_at <= t.finished_at and t.feasible for t in done)
     # the front, checked by brute force on the told values
     front = {t.number for t in done
              if not any(all(a <= b for a, b in zip(o.values, t.values)) and o.values != t.values
