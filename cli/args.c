@@ -8,6 +8,10 @@
  *     key     = a flag name without its leading "--" (e.g. "float", "max-trials")
  *     value   = the rest of the line, blanks around it removed
  *
+ * The values of `float`, `int` and `cat` are declarations of the library's
+ * space grammar (hpt_space_parse, include/hpt.h): kept as given and parsed
+ * together once the job is complete, since a condition may name a
+ * parameter given later.
  * `command` and `launcher` values are split into words like a shell would
  * (quotes, backslash), without any expansion. Lines apply in order, exactly
  * as the same flags would; flags given after --spec override its scalars. */
@@ -129,11 +133,14 @@ void cli_job_init(cli_job *job)
 
 void cli_job_free(cli_job *job)
 {
-    for (size_t i = 0; i < job->n_params; i++) {
+    for (size_t i = 0; i < job->n_params; i++)
         free(job->params[i].name);
-        cli_free_strv(job->params[i].choices, job->params[i].n_choices);
-    }
     free(job->params);
+    for (size_t i = 0; i < job->n_space_lines; i++) {
+        free(job->space_lines[i].value);
+        free(job->space_lines[i].where);
+    }
+    free(job->space_lines);
     cli_free_strv(job->opt_names, job->n_opts);
     cli_free_strv(job->opt_values, job->n_opts);
     free(job->strategy);
@@ -181,129 +188,22 @@ static int parse_int64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return 0;
 }
 
-static int parse_scale(const char *s, int32_t *scale)
+/* --float, --int, --cat: kept as given; hpt_space_parse reads them all
+ * once the job is complete (cli_job_space), since a condition may name a
+ * parameter given later. */
+static int add_space_line(cli_job *job, const char *kind, const char *v, const char *where,
+                          char *err, size_t errn)
 {
-    static const struct {
-        const char *name;
-        int32_t scale;
-    } t[] = {{"linear", HPT_SCALE_LINEAR},        {"lin", HPT_SCALE_LINEAR},
-             {"log", HPT_SCALE_LOG},              {"reverse-log", HPT_SCALE_REVERSE_LOG},
-             {"reverse_log", HPT_SCALE_REVERSE_LOG}, {"rlog", HPT_SCALE_REVERSE_LOG},
-             {"auto", HPT_SCALE_AUTO}};
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
-        if (strcmp(s, t[i].name) == 0) {
-            *scale = t[i].scale;
-            return 0;
-        }
-    return -1;
-}
-
-static const char *scale_name(int32_t scale)
-{
-    switch (scale) {
-    case HPT_SCALE_LOG: return "log";
-    case HPT_SCALE_REVERSE_LOG: return "reverse-log";
-    case HPT_SCALE_AUTO: return "auto";
-    default: return "linear";
-    }
-}
-
-static int add_param_checked(cli_job *job, cli_param *p, char *err, size_t errn)
-{
-    for (size_t i = 0; i < job->n_params; i++)
-        if (strcmp(job->params[i].name, p->name) == 0) {
-            usage_err(err, errn, "parameter '%s' is defined twice", p->name);
-            free(p->name);
-            cli_free_strv(p->choices, p->n_choices);
-            return -1;
-        }
-    job->params = cli_xrealloc(job->params, (job->n_params + 1) * sizeof *job->params);
-    job->params[job->n_params++] = *p;
+    if (strpbrk(v, "\n\r"))
+        return usage_err(err, errn, "%s: --%s: a parameter cannot hold a line break", where,
+                         kind);
+    job->space_lines =
+        cli_xrealloc(job->space_lines, (job->n_space_lines + 1) * sizeof *job->space_lines);
+    cli_space_line *l = &job->space_lines[job->n_space_lines++];
+    l->kind = kind;
+    l->value = cli_xstrdup(v);
+    l->where = cli_xstrdup(where);
     return 0;
-}
-
-/* NAME=LO:HI[:SCALE] for --float and --int; NAME=A,B,C for --cat. */
-static int parse_param(cli_job *job, const char *flag, int32_t type, const char *v, char *err,
-                       size_t errn)
-{
-    const char *eq = strchr(v, '=');
-    if (!eq || eq == v || !eq[1])
-        return usage_err(err, errn, "--%s wants NAME=%s, not '%s'", flag,
-                         type == HPT_PARAM_CATEGORICAL ? "A,B,..." : "LO:HI[:SCALE]", v);
-    if ((size_t)(eq - v) > HPT_MAX_NAME)
-        return usage_err(err, errn, "--%s: name longer than %d bytes", flag, HPT_MAX_NAME);
-    cli_param p = {0};
-    p.type = type;
-    p.scale = HPT_SCALE_LINEAR;
-    char *name = cli_xmalloc((size_t)(eq - v) + 1);
-    memcpy(name, v, (size_t)(eq - v));
-    name[eq - v] = '\0';
-    char *rest = cli_xstrdup(eq + 1);
-    int rc = 0;
-    if (type == HPT_PARAM_CATEGORICAL) {
-        /* Scanned by hand (not strtok) so that empty choices are refused. */
-        char *s = rest;
-        for (;;) {
-            char *c = strchr(s, ',');
-            if (c)
-                *c = '\0';
-            if (!*s) {
-                rc = usage_err(err, errn, "--%s %s: empty choice", flag, name);
-                break;
-            }
-            for (size_t j = 0; j < p.n_choices; j++)
-                if (strcmp(p.choices[j], s) == 0) {
-                    rc = usage_err(err, errn, "--%s %s: choice '%s' given twice", flag, name, s);
-                    break;
-                }
-            if (rc)
-                break;
-            cli_push(&p.choices, &p.n_choices, cli_xstrdup(s));
-            if (!c)
-                break;
-            s = c + 1;
-        }
-    } else {
-        char *f[3] = {rest, NULL, NULL};
-        size_t nf = 1;
-        for (char *c = rest; *c && nf <= 3; c++)
-            if (*c == ':') {
-                *c = '\0';
-                if (nf < 3)
-                    f[nf] = c + 1;
-                nf++;
-            }
-        if (nf < 2 || nf > 3)
-            rc = usage_err(err, errn, "--%s %s: want LO:HI or LO:HI:SCALE, not '%s'", flag, name,
-                           eq + 1);
-        else if (nf == 3 && parse_scale(f[2], &p.scale))
-            rc = usage_err(err, errn,
-                           "--%s %s: unknown scale '%s' (linear, log, reverse-log, auto)",
-                           flag, name, f[2]);
-        else if (type == HPT_PARAM_FLOAT) {
-            if (parse_double(f[0], &p.lo) || parse_double(f[1], &p.hi))
-                rc = usage_err(err, errn, "--%s %s: bounds must be numbers, not '%s'", flag,
-                               name, eq + 1);
-        } else {
-            int64_t lo, hi;
-            const int64_t lim = (int64_t)1 << 52;
-            if (parse_int64(f[0], -lim, lim, &lo) || parse_int64(f[1], -lim, lim, &hi))
-                rc = usage_err(err, errn, "--%s %s: bounds must be integers within 2^52, not '%s'",
-                               flag, name, eq + 1);
-            p.lo = (double)lo;
-            p.hi = (double)hi;
-        }
-        if (!rc && p.lo > p.hi)
-            rc = usage_err(err, errn, "--%s %s: LO > HI", flag, name);
-    }
-    free(rest);
-    if (rc) {
-        free(name);
-        cli_free_strv(p.choices, p.n_choices);
-        return rc;
-    }
-    p.name = name;
-    return add_param_checked(job, &p, err, errn);
 }
 
 static void add_option(cli_job *job, const char *name, const char *value)
@@ -338,8 +238,9 @@ static const struct {
 
 static const setting settings[] = {
     {"spec", ARG_ONE, WHERE_FLAG, "FILE", "read settings from a spec file (see README)"},
-    {"float", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "real parameter; S = linear|log|reverse-log|auto"},
-    {"int", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "integer parameter; S = linear|log|auto"},
+    {"float", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]",
+     "real parameter; S = linear|log|reverse-log|logit|auto|step=X"},
+    {"int", ARG_ONE, WHERE_ANY, "N=LO:HI[:S]", "integer parameter; S = linear|log|auto|step=K"},
     {"cat", ARG_ONE, WHERE_ANY, "N=A,B,...", "categorical parameter"},
     {"strategy", ARG_ONE, WHERE_ANY, "NAME", "search strategy (default bayes; names below)"},
     {"direction", ARG_ONE, WHERE_ANY, "min|max", "minimize (default) or maximize the metric"},
@@ -402,7 +303,15 @@ void cli_usage(FILE *f)
           "{resume_from}, {trial_dir}, {resume_dir} and {slot} in COMMAND and the\n"
           "launcher are replaced; the environment gets HPT_PARAM_<NAME>, HPT_TRIAL_ID,\n"
           "HPT_BUDGET, HPT_RESUME_FROM, HPT_TRIAL_DIR, HPT_RESUME_DIR and HPT_SLOT. The\n"
-          "objective is the last output line matching --metric. Flags:\n",
+          "objective is the last output line matching --metric.\n"
+          "Parameters: --float/--int/--cat take the text of a spec line (hpt_space_parse\n"
+          "in hpt.h): N=LO:HI[:SCALE][:step=X], N=A,B,...; then conditions\n"
+          "'if PARENT=A,B', 'if PARENT=LO:HI', 'if PARENT>=V' or 'if PARENT<=V', e.g.\n"
+          "  --float 'momentum=0.5:0.99 if opt=sgd' --float beta2=0.9:0.9999:logit\n"
+          "A parameter a trial does not have (inactive) expands {NAME} to nothing and\n"
+          "leaves HPT_PARAM_<NAME> unset; {NAME?TEXT} gives TEXT (its own placeholders\n"
+          "replaced) only when NAME is active; a word that only inactive parameters\n"
+          "fill is left out, e.g. '{momentum?--momentum={momentum}}'. Flags:\n",
           f);
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
         char left[48];
@@ -451,11 +360,11 @@ static int apply_search(cli_job *job, const char *n, const char *v, const char *
     if (!strcmp(n, "spec"))
         return cli_load_spec(job, v, err, errn);
     if (!strcmp(n, "float"))
-        return parse_param(job, n, HPT_PARAM_FLOAT, v, err, errn);
+        return add_space_line(job, "float", v, where, err, errn);
     if (!strcmp(n, "int"))
-        return parse_param(job, n, HPT_PARAM_INT, v, err, errn);
+        return add_space_line(job, "int", v, where, err, errn);
     if (!strcmp(n, "cat"))
-        return parse_param(job, n, HPT_PARAM_CATEGORICAL, v, err, errn);
+        return add_space_line(job, "cat", v, where, err, errn);
     if (!strcmp(n, "strategy")) {
         if (!*v)
             return usage_err(err, errn, "%s: empty strategy name", where);
@@ -684,7 +593,7 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
     return usage_err(err, errn, "%s: unhandled setting '%s'", where, s->name);
 }
 
-int cli_parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
+static int parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -729,6 +638,15 @@ int cli_parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
             return -1;
     }
     return 0;
+}
+
+/* The job is complete after the flags: its space is checked now, so that
+ * a bad parameter is a usage error whatever the mode. */
+int cli_parse_args(cli_job *job, int argc, char **argv, char *err, size_t errn)
+{
+    if (parse_args(job, argc, argv, err, errn))
+        return -1;
+    return job->n_space_lines ? cli_job_space(job, NULL, err, errn) : 0;
 }
 
 int cli_load_spec(cli_job *job, const char *path, char *err, size_t errn)
@@ -848,29 +766,8 @@ void cli_print_spec(FILE *f, const cli_job *job)
 {
     char a[40], b[40];
     fprintf(f, "# hpt-tune job spec, written by hpt-tune %s\n", hpt_version_string());
-    for (size_t i = 0; i < job->n_params; i++) {
-        const cli_param *p = &job->params[i];
-        if (p->type == HPT_PARAM_CATEGORICAL) {
-            char *v = cli_xasprintf("%s=", p->name);
-            for (size_t j = 0; j < p->n_choices; j++) {
-                char *w = cli_xasprintf("%s%s%s", v, j ? "," : "", p->choices[j]);
-                free(v);
-                v = w;
-            }
-            write_value(f, "cat", v);
-            free(v);
-            continue;
-        }
-        if (p->type == HPT_PARAM_FLOAT) {
-            cli_fmt_double(a, sizeof a, p->lo);
-            cli_fmt_double(b, sizeof b, p->hi);
-        } else {
-            snprintf(a, sizeof a, "%lld", (long long)p->lo);
-            snprintf(b, sizeof b, "%lld", (long long)p->hi);
-        }
-        fprintf(f, "%s %s=%s:%s:%s\n", p->type == HPT_PARAM_FLOAT ? "float" : "int", p->name, a,
-                b, scale_name(p->scale));
-    }
+    for (size_t i = 0; i < job->n_space_lines; i++)
+        write_value(f, job->space_lines[i].kind, job->space_lines[i].value);
     fprintf(f, "strategy %s\ndirection %s\nseed %llu\n", job->strategy,
             job->direction == HPT_MAXIMIZE ? "max" : "min", (unsigned long long)job->seed);
     fprintf(f, "max-trials %lld\nparallel %lld\n", (long long)job->max_trials,
@@ -909,13 +806,10 @@ void cli_print_spec(FILE *f, const cli_job *job)
 
 int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn)
 {
-    for (size_t i = 0; i < job->n_params; i++)
-        for (size_t j = 0; j < job->params[i].n_choices; j++)
-            if (unwritable(job->params[i].choices[j]))
-                return usage_err(err, errn,
-                                 "parameter '%s': a choice with a line break cannot be kept "
-                                 "in the job spec",
-                                 job->params[i].name);
+    for (size_t i = 0; i < job->n_space_lines; i++)
+        if (unwritable(job->space_lines[i].value))
+            return usage_err(err, errn, "a parameter with a line break cannot be kept in the "
+                                        "job spec");
     /* Written aside and renamed, so a crash never leaves half a spec. */
     char *tmp = cli_xasprintf("%s.tmp", path);
     FILE *f = fopen(tmp, "w");
@@ -940,10 +834,12 @@ int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn)
 
 /* ---- checks ----------------------------------------------------------------------- */
 
-int cli_validate(const cli_job *job, char *err, size_t errn)
+int cli_validate(cli_job *job, char *err, size_t errn)
 {
-    if (!job->n_params)
+    if (!job->n_space_lines)
         return usage_err(err, errn, "no parameters (use --float, --int or --cat)");
+    if (cli_job_space(job, NULL, err, errn))
+        return -1;
     if (!job->n_command)
         return usage_err(err, errn, "no command (give it after --, or 'command' in a spec)");
     for (size_t i = 0; i < job->n_params; i++)
@@ -973,28 +869,56 @@ int cli_validate(const cli_job *job, char *err, size_t errn)
     return 0;
 }
 
-hpt_space *cli_make_space(const cli_job *job, char *err, size_t errn)
+/* Where line `line` of the joined text came from, and the message without
+ * its "hpt_space_parse: line L, column C: " head. */
+static int space_error(const cli_job *job, char *err, size_t errn)
+{
+    const char *m = hpt_last_errmsg();
+    size_t line = 0, col = 0;
+    int at = 0;
+    if (sscanf(m, "hpt_space_parse: line %zu, column %zu: %n", &line, &col, &at) < 2 ||
+        !at || line < 1 || line > job->n_space_lines)
+        return usage_err(err, errn, "%s", m);
+    const cli_space_line *l = &job->space_lines[line - 1];
+    char *text = cli_xasprintf("%s %s", l->kind, l->value);
+    usage_err(err, errn, "%s: '%s', column %zu: %s", l->where, text, col, m + at);
+    free(text);
+    return -1;
+}
+
+int cli_job_space(cli_job *job, hpt_space **out, char *err, size_t errn)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < job->n_space_lines; i++)
+        len += strlen(job->space_lines[i].kind) + strlen(job->space_lines[i].value) + 2;
+    char *text = cli_xmalloc(len), *q = text;
+    for (size_t i = 0; i < job->n_space_lines; i++)
+        q += sprintf(q, "%s %s\n", job->space_lines[i].kind, job->space_lines[i].value);
+    *q = '\0';
+    hpt_space *sp = NULL;
+    int rc = hpt_space_parse(text, &sp);
+    free(text);
+    if (rc)
+        return space_error(job, err, errn);
+    for (size_t i = 0; i < job->n_params; i++)
+        free(job->params[i].name);
+    job->n_params = hpt_space_size(sp);
+    job->params = cli_xrealloc(job->params, (job->n_params + 1) * sizeof *job->params);
+    for (size_t i = 0; i < job->n_params; i++) {
+        const char *name = "";
+        hpt_space_param_name(sp, i, &name);
+        job->params[i].name = cli_xstrdup(name);
+        hpt_space_param_info(sp, i, &job->params[i].type, NULL, NULL, NULL, NULL);
+    }
+    if (out)
+        *out = sp;
+    else
+        hpt_space_destroy(sp);
+    return 0;
+}
+
+hpt_space *cli_make_space(cli_job *job, char *err, size_t errn)
 {
     hpt_space *sp = NULL;
-    if (hpt_space_create(&sp)) {
-        usage_err(err, errn, "%s", hpt_last_errmsg());
-        return NULL;
-    }
-    for (size_t i = 0; i < job->n_params; i++) {
-        const cli_param *p = &job->params[i];
-        int rc;
-        if (p->type == HPT_PARAM_FLOAT)
-            rc = hpt_space_add_float(sp, p->name, p->lo, p->hi, p->scale);
-        else if (p->type == HPT_PARAM_INT)
-            rc = hpt_space_add_int(sp, p->name, (int64_t)p->lo, (int64_t)p->hi, p->scale);
-        else
-            rc = hpt_space_add_categorical(sp, p->name, (const char *const *)p->choices,
-                                           p->n_choices);
-        if (rc) {
-            usage_err(err, errn, "parameter '%s': %s", p->name, hpt_last_errmsg());
-            hpt_space_destroy(sp);
-            return NULL;
-        }
-    }
-    return sp;
+    return cli_job_space(job, &sp, err, errn) ? NULL : sp;
 }

@@ -48,14 +48,20 @@ void cli_fmt_double(char *buf, size_t n, double x);
 
 /* ---- the job description (args.c) ------------------------------------------ */
 
+/* A parameter as the rest of hpt-tune sees it; the space itself is the
+ * library's (hpt_space_parse of the job's space lines). */
 typedef struct {
     char *name;
     int32_t type;  /* HPT_PARAM_* */
-    double lo, hi; /* floats and ints */
-    int32_t scale; /* HPT_SCALE_* */
-    char **choices;
-    size_t n_choices;
 } cli_param;
+
+/* A --float / --int / --cat setting as given: the line "KIND VALUE" of
+ * hpt_space_parse's grammar, and where it came from (for messages). */
+typedef struct {
+    const char *kind; /* "float", "int" or "cat" (static) */
+    char *value;
+    char *where;      /* "command line" or "FILE:LINE" */
+} cli_space_line;
 
 typedef enum {
     CLI_RUN,
@@ -70,7 +76,9 @@ typedef enum {
 
 typedef struct {
     cli_mode mode;
-    cli_param *params;
+    cli_space_line *space_lines; /* the space, in order given */
+    size_t n_space_lines;
+    cli_param *params;           /* filled from them by cli_job_space */
     size_t n_params;
     char **opt_names, **opt_values; /* --option name=value, in order */
     size_t n_opts;
@@ -122,10 +130,14 @@ int cli_load_spec(cli_job *job, const char *path, char *err, size_t errn);
  * job (used to remember a journaled job for --resume / --status). */
 int cli_write_spec(const cli_job *job, const char *path, char *err, size_t errn);
 void cli_print_spec(FILE *f, const cli_job *job);
+/* Parse the job's space lines (hpt_space_parse) and fill job->params;
+ * the space goes to *out (caller destroys) unless out is NULL. On an error
+ * -1 with err naming the line's origin. */
+int cli_job_space(cli_job *job, hpt_space **out, char *err, size_t errn);
 /* Final checks before a run (command present, names, templates ...). */
-int cli_validate(const cli_job *job, char *err, size_t errn);
+int cli_validate(cli_job *job, char *err, size_t errn);
 /* The space of the job (caller destroys); NULL with err on failure. */
-hpt_space *cli_make_space(const cli_job *job, char *err, size_t errn);
+hpt_space *cli_make_space(cli_job *job, char *err, size_t errn);
 void cli_usage(FILE *f);
 /* Path of the spec remembered next to a journal: <journal>.d/job.spec */
 char *cli_spec_path(const char *journal);
@@ -143,7 +155,8 @@ char *cli_quote_word(const char *w);
 typedef struct {
     size_t n;
     const char **names; /* parameter names, then trial_id budget resume_from */
-    char **values;      /* owned texts */
+    char **values;      /* owned texts ("" for an inactive parameter) */
+    unsigned char *active; /* 0: a parameter the trial does not have */
 } cli_subst;
 
 /* Check that every {name} in the words is known (names of the job's
@@ -156,8 +169,14 @@ extern const char *const cli_builtins[];
 int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int64_t id,
                    const char *trial_dir, size_t slot, char *err, size_t errn);
 void cli_subst_free(cli_subst *s);
-/* Expand one template word ({{ -> {, }} -> }). Caller frees. */
+/* Expand one template word ({{ -> {, }} -> }; {name} -> the value, ""
+ * when inactive; {name?text} -> text, itself expanded, when name is
+ * active, else ""). Caller frees. */
 char *cli_expand(const char *word, const cli_subst *s);
+/* Append the expansion of a command word to argv, unless it expands to
+ * nothing because of inactive parameters ("{momentum?--momentum={momentum}}"
+ * for an adam trial): such a word is left out, not passed as "". */
+void cli_push_word(char ***argv, size_t *argc, const char *word, const cli_subst *s);
 /* HPT_PARAM_<NAME>: upper-case, every byte that is not [A-Za-z0-9] -> '_'. */
 char *cli_env_name(const char *param);
 /* A NULL-terminated environment: the current one without HPT_* variables

@@ -309,9 +309,9 @@ static void launch(run_ctx *c, size_t slot, int64_t id, int rerun)
     char **argv = NULL;
     size_t argc = 0;
     for (size_t i = 0; i < job->n_launcher; i++)
-        cli_push(&argv, &argc, cli_expand(job->launcher[i], &s));
+        cli_push_word(&argv, &argc, job->launcher[i], &s);
     for (size_t i = 0; i < job->n_command; i++)
-        cli_push(&argv, &argc, cli_expand(job->command[i], &s));
+        cli_push_word(&argv, &argc, job->command[i], &s);
     char **env = cli_trial_env(job, &s);
     int rc = cli_trial_start(t, argv, env, log, err, sizeof err);
     cli_trial_pidfile(t);

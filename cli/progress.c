@@ -43,7 +43,10 @@ void cli_format_params(char *buf, size_t n, const cli_job *job, const hpt_study 
         double x;
         int64_t k;
         const char *c;
-        if (p->type == HPT_PARAM_FLOAT && hpt_trial_float(study, id, p->name, &x) == HPT_OK)
+        int32_t on = 1;
+        if (hpt_trial_active(study, id, p->name, &on) == HPT_OK && !on)
+            val[0] = '\0'; /* a parameter the trial does not have: empty */
+        else if (p->type == HPT_PARAM_FLOAT && hpt_trial_float(study, id, p->name, &x) == HPT_OK)
             fmt_number(val, sizeof val, x);
         else if (p->type == HPT_PARAM_INT && hpt_trial_int(study, id, p->name, &k) == HPT_OK)
             snprintf(val, sizeof val, "%lld", (long long)k);

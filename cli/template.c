@@ -102,6 +102,41 @@ static int is_identifier(const char *s, size_t n)
     return 1;
 }
 
+/* The placeholder at p (a '{' that is not "{{"): its name [p + 1, *name_end),
+ * the text of {name?text} in [*text, *text_end) (NULL for {name}), and
+ * the byte after its closing '}'. Text may hold placeholders, "{{" and
+ * "}}". @return 0 when p starts none (no closing brace), else 1. */
+static int placeholder(const char *p, const char **name_end, const char **text,
+                       const char **text_end, const char **after)
+{
+    const char *q = p + 1;
+    while (*q && *q != '}' && *q != '?' && *q != '{')
+        q++;
+    *name_end = q;
+    *text = *text_end = NULL;
+    if (*q == '}') {
+        *after = q + 1;
+        return 1;
+    }
+    if (*q != '?')
+        return 0;
+    int depth = 0;
+    for (const char *t = q + 1; *t; t++) {
+        /* "}}" inside a nested placeholder is its end and then ours */
+        if ((t[0] == '{' && t[1] == '{') || (depth == 0 && t[0] == '}' && t[1] == '}'))
+            t++;
+        else if (*t == '{')
+            depth++;
+        else if (*t == '}' && depth-- == 0) {
+            *text = q + 1;
+            *text_end = t;
+            *after = t + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int known(const cli_job *job, const char *s, size_t n)
 {
     for (size_t i = 0; i < job->n_params; i++)
@@ -113,31 +148,43 @@ static int known(const cli_job *job, const char *s, size_t n)
     return 0;
 }
 
+/* Check the placeholders of [p, end) (a word, or the text of a
+ * {name?text}); word names the whole word in messages. */
+static int check_text(const cli_job *job, const char *p, const char *end, const char *word,
+                      char *err, size_t errn)
+{
+    for (; p < end && *p; p++) {
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            p++;
+            continue;
+        }
+        const char *ne, *t, *te, *after;
+        if (*p != '{' || !placeholder(p, &ne, &t, &te, &after) || after > end)
+            continue;
+        size_t len = (size_t)(ne - p - 1);
+        /* {1..3} or {a,b} stay literal (shell-like text); an unknown
+         * identifier is most likely a typo of a parameter name. */
+        if (!known(job, p + 1, len) && is_identifier(p + 1, len)) {
+            snprintf(err, errn,
+                     "unknown placeholder {%.*s} in '%s' (parameters and trial_id, budget, "
+                     "resume_from, trial_dir, resume_dir, slot are known; write {{ for "
+                     "a literal {)",
+                     (int)len, p + 1, word);
+            return -1;
+        }
+        if (t && known(job, p + 1, len) && check_text(job, t, te, word, err, errn))
+            return -1;
+        if (t && known(job, p + 1, len))
+            p = after - 1;
+    }
+    return 0;
+}
+
 int cli_check_template(const cli_job *job, char **words, size_t n, char *err, size_t errn)
 {
     for (size_t i = 0; i < n; i++)
-        for (const char *p = words[i]; *p; p++) {
-            if (p[0] == '{' && p[1] == '{') {
-                p++;
-                continue;
-            }
-            if (*p != '{')
-                continue;
-            const char *e = strchr(p + 1, '}');
-            if (!e)
-                break;
-            size_t len = (size_t)(e - p - 1);
-            /* {1..3} or {a,b} stay literal (shell-like text); an unknown
-             * identifier is most likely a typo of a parameter name. */
-            if (!known(job, p + 1, len) && is_identifier(p + 1, len)) {
-                snprintf(err, errn,
-                         "unknown placeholder {%.*s} in '%s' (parameters and trial_id, budget, "
-                         "resume_from, trial_dir, resume_dir, slot are known; write {{ for "
-                         "a literal {)",
-                         (int)len, p + 1, words[i]);
-                return -1;
-            }
-        }
+        if (check_text(job, words[i], words[i] + strlen(words[i]), words[i], err, errn))
+            return -1;
     return 0;
 }
 
@@ -147,6 +194,7 @@ void cli_subst_free(cli_subst *s)
         free(s->values[i]);
     free(s->values);
     free(s->names);
+    free(s->active);
     memset(s, 0, sizeof *s);
 }
 
@@ -160,14 +208,21 @@ int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int
     s->n = job->n_params + nb;
     s->names = cli_xmalloc(s->n * sizeof *s->names);
     s->values = cli_xmalloc(s->n * sizeof *s->values);
-    for (size_t i = 0; i < s->n; i++)
+    s->active = cli_xmalloc(s->n);
+    for (size_t i = 0; i < s->n; i++) {
         s->values[i] = NULL;
+        s->active[i] = 1;
+    }
     char buf[64];
     for (size_t i = 0; i < job->n_params; i++) {
         const cli_param *p = &job->params[i];
-        int rc;
+        int32_t on = 1;
+        int rc = hpt_trial_active(study, id, p->name, &on);
         s->names[i] = p->name;
-        if (p->type == HPT_PARAM_FLOAT) {
+        s->active[i] = on != 0;
+        if (rc || !on)
+            s->values[i] = cli_xstrdup("");
+        else if (p->type == HPT_PARAM_FLOAT) {
             double x = 0;
             rc = hpt_trial_float(study, id, p->name, &x);
             cli_fmt_double(buf, sizeof buf, x);
@@ -221,45 +276,76 @@ int cli_subst_fill(cli_subst *s, const cli_job *job, const hpt_study *study, int
     return 0;
 }
 
-char *cli_expand(const char *word, const cli_subst *s)
+static size_t lookup(const cli_subst *s, const char *name, size_t n)
 {
-    size_t cap = strlen(word) + 1, len = 0;
-    char *out = cli_xmalloc(cap);
-#define PUT(src, n)                                                 \
-    do {                                                            \
-        size_t n_ = (n);                                            \
-        if (len + n_ + 1 > cap) {                                   \
-            cap = 2 * (len + n_ + 1);                               \
-            out = cli_xrealloc(out, cap);                           \
-        }                                                           \
-        memcpy(out + len, (src), n_);                               \
-        len += n_;                                                  \
-    } while (0)
-    for (const char *p = word; *p;) {
+    size_t i = 0;
+    while (i < s->n && !(strlen(s->names[i]) == n && !memcmp(s->names[i], name, n)))
+        i++;
+    return i;
+}
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+} buf;
+
+static void put(buf *b, const char *src, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = 2 * (b->len + n + 1);
+        b->p = cli_xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+/* *gone is set when an inactive parameter's placeholder was met. */
+static void expand(buf *b, const char *p, const char *end, const cli_subst *s, int *gone)
+{
+    while (p < end && *p) {
         if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
-            PUT(p, 1);
+            put(b, p, 1);
             p += 2;
             continue;
         }
-        if (*p == '{') {
-            const char *e = strchr(p + 1, '}');
-            size_t n = e ? (size_t)(e - p - 1) : 0;
-            size_t i = 0;
-            for (; e && i < s->n; i++)
-                if (strlen(s->names[i]) == n && !memcmp(s->names[i], p + 1, n))
-                    break;
-            if (e && i < s->n) {
-                PUT(s->values[i], strlen(s->values[i]));
-                p = e + 1;
-                continue;
-            }
+        const char *ne, *t, *te, *after;
+        size_t i;
+        if (*p == '{' && placeholder(p, &ne, &t, &te, &after) && after <= end &&
+            (i = lookup(s, p + 1, (size_t)(ne - p - 1))) < s->n) {
+            if (!s->active[i])
+                *gone = 1;
+            else if (!t)
+                put(b, s->values[i], strlen(s->values[i]));
+            else
+                expand(b, t, te, s, gone);
+            p = after;
+            continue;
         }
-        PUT(p, 1);
+        put(b, p, 1);
         p++;
     }
-#undef PUT
-    out[len] = '\0';
-    return out;
+}
+
+char *cli_expand(const char *word, const cli_subst *s)
+{
+    buf b = {cli_xmalloc(strlen(word) + 1), 0, strlen(word) + 1};
+    int gone = 0;
+    expand(&b, word, word + strlen(word), s, &gone);
+    b.p[b.len] = '\0';
+    return b.p;
+}
+
+void cli_push_word(char ***argv, size_t *argc, const char *word, const cli_subst *s)
+{
+    buf b = {cli_xmalloc(strlen(word) + 1), 0, strlen(word) + 1};
+    int gone = 0;
+    expand(&b, word, word + strlen(word), s, &gone);
+    b.p[b.len] = '\0';
+    if (gone && !b.len) { /* nothing but what the trial does not have */
+        free(b.p);
+        return;
+    }
+    cli_push(argv, argc, b.p);
 }
 
 /* ---- environment ------------------------------------------------------------------ */
@@ -293,6 +379,8 @@ char **cli_trial_env(const cli_job *job, const cli_subst *s)
         if (!ours(*e))
             cli_push(&env, &n, cli_xstrdup(*e));
     for (size_t i = 0; i < job->n_params; i++) {
+        if (!s->active[i]) /* a parameter the trial does not have: unset */
+            continue;
         char *name = cli_env_name(s->names[i]);
         cli_push(&env, &n, cli_xasprintf("%s=%s", name, s->values[i]));
         free(name);

@@ -688,10 +688,11 @@ HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
  * (tell, tell_failed or prune), in Unix time: seconds since 1970-01-01 UTC,
  * with a fraction (millisecond resolution). *finished is NaN while the
  * trial runs. Journaled: a reopened or loaded study (also the snapshot of a
- * running job) gives the same values, bit for bit. Within a process the
- * times follow a monotonic clock from the wall clock read at the session's
- * first ask, report or tell, so setting the system clock never makes them
- * go backwards. Either time is NaN when unknown: trials journaled by a
+ * running job) gives the same values, bit for bit. Within a session (one
+ * process's use of the study, or of its journal) the times follow a
+ * monotonic clock from the wall clock read at the session's first ask,
+ * report, tell, failure or pruning, so setting the system clock meanwhile
+ * never makes them go backwards. Either time is NaN when unknown: trials journaled by a
  * libhpt before this function. Either out may be NULL.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_times(const hpt_study *study, int64_t trial_id,

@@ -247,6 +247,37 @@ static void every_allocation(void **state)
     assert_ok(hpt_set_allocator(NULL, NULL, NULL, NULL));
 }
 
+/* hpt_space_parse with conditions and steps: HPT_OK or HPT_E_NOMEM (never
+ * an HPT_E_INVALID made of a failed allocation), nothing leaked. */
+static void space_parse_every_allocation(void **state)
+{
+    (void)state;
+    static const char *text = "float momentum=0.5:0.99:step=0.01 if opt=sgd\n"
+                              "cat opt=sgd,adam,rmsprop\n"
+                              "int layers=1:4\n"
+                              "int units=16:256:log if layers>=3 if opt=adam,rmsprop\n";
+    assert_ok(hpt_set_allocator(t_malloc, t_realloc, t_free, NULL));
+    long k;
+    for (k = 1;; k++) {
+        fail_at = k;
+        count = live = injected = 0;
+        hpt_space *sp = NULL;
+        int rc = hpt_space_parse(text, &sp);
+        if (rc == HPT_OK)
+            assert_int_equal(hpt_space_size(sp), 4);
+        else if (rc != HPT_E_NOMEM || sp)
+            fail_msg("k=%ld: hpt_space_parse returned %d (%s)", k, rc, hpt_last_errmsg());
+        hpt_space_destroy(sp);
+        if (live != 0)
+            fail_msg("hpt_space_parse: failing allocation %ld leaked %ld blocks", k, live);
+        if (injected == 0)
+            break;
+    }
+    print_message("hpt_space_parse: %ld allocation failure points exercised\n", k - 1);
+    assert_true(k > 20);
+    assert_ok(hpt_set_allocator(NULL, NULL, NULL, NULL));
+}
+
 static void allocator_only_without_objects(void **state)
 {
     (void)state;
@@ -263,6 +294,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_allocation),
         cmocka_unit_test(allocator_only_without_objects),
+        cmocka_unit_test(space_parse_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,7 +86,7 @@ static void live_times(void **state)
         double a2;
         times(st, id, &a2, &f);
         assert_true(a2 == a);
-        assert_true(f - a >= 0.029);
+        assert_true(f - a >= 0.028); /* 30 ms, to the ms and a rounding */
         assert_true(f <= now() + 0.002);
         prev_end = f;
     }
@@ -167,7 +167,7 @@ static void journal_round_trip(void **state)
     times(st, b, &ab, &fb);
     assert_true(ab == s1.a[b]);
     assert_true(fb >= before - 0.002 && fb <= after + 0.002);
-    assert_true(fb - ab >= 0.039); /* the time between the sessions counts */
+    assert_true(fb - ab >= 0.038); /* the time between the sessions counts */
     times(st, c, &ac, &fc);
     assert_true(ac >= fb && isnan(fc));
     snapshot s3 = snap(st);
