@@ -29,7 +29,8 @@ from . import _lib
 from ._lib import (CONSTANTS, MAXIMIZE, MINIMIZE, AddonError, BufferTooSmall,
                    CorruptJournal, Error, FileError, InvalidArgument, JournalLocked,
                    JournalMismatch, NoCompleteTrial, NoMemory, NoModel, NotCopyable,
-                   NumericError, ParamTypeError, StageError, TrialStateError, UnknownName,
+                   NumericError, ParamTypeError, SeveralObjectives, StageError, TrialStateError,
+                   UnknownName,
                    UnknownTrial, strerror)
 from ._space import Categorical, Float, Int
 from ._frontend import DefineByRunStudy, DefineByRunTrial
@@ -54,7 +55,8 @@ __all__ = [
     "DefineByRunStudy", "DefineByRunTrial", "Error",
     "FileError", "Float", "FrozenTrial", "Int", "InvalidArgument", "JournalLocked",
     "JournalMismatch", "MAXIMIZE", "MINIMIZE", "NoCompleteTrial", "NoMemory", "NoModel",
-    "NotCopyable", "NumericError", "Option", "ParamTypeError", "StageError", "Study", "Trial",
+    "NotCopyable", "NumericError", "Option", "ParamTypeError", "SeveralObjectives",
+    "StageError", "Study", "Trial",
     "TrialPruned", "TrialState",
     "TrialStateError", "UnknownName", "UnknownTrial", "Wait", "has_strategy",
     "create_study", "library_path", "library_version", "load_study", "strategies",

@@ -20,12 +20,21 @@ sampled at random:
   (HPT_WARM_IDENTICAL) with every complete trial so far, so bayes' model
   starts from all the evidence. A space that stops growing stops rebuilding.
 - Branches (``if classifier == "SVC": ...``) suggest different parameters
-  in different trials. Until the core has conditional parameters, the core
-  proposes every known parameter in every trial, the trial uses the ones
-  its branch suggests, and the model sees an unused parameter as having no
-  effect there; trials that never suggested a parameter give it the middle
-  of its range in the warm start. This is the one place to change when the
-  core gains conditions: the space then says when a parameter is active.
+  in different trials: they become the core's conditional parameters.
+  Each rebuild reads the conditions off the trials so far (the rule and
+  its limits: help(hpt._frontend_cond)), so svc_c exists only where
+  classifier is "SVC" and the strategies model it there. A trial that
+  suggests a parameter the core made inactive gets a random value for it
+  and makes the next rebuild widen the condition, exactly like a new
+  parameter; once the branches have all been seen, rebuilds stop.
+- Enqueued trials (enqueue_trial, retries, reruns) go through the core's
+  own queue (hpt_study_enqueue: the names not given are chosen by the
+  strategy given the others), so they are ordinary core trials and need
+  no rebuild; values the core cannot take (a name it does not know yet)
+  are used by the trial as given, like a new parameter.
+- A trial the core proposed but that ran other values (random ones, for
+  parameters the core lacks) is still told to the core, and it counts as
+  "unseen": the next rebuild gives the model what it really ran.
 
 storage=path makes it durable: `path` is the core journal of the current
 generation (an ordinary hpt journal), earlier generations are kept as
@@ -33,7 +42,9 @@ generation (an ordinary hpt journal), earlier generations are kept as
 not know (suggested subsets, attributes, timestamps, enqueued trials).
 """
 import collections
+import dataclasses
 import datetime
+import json
 import math
 import numbers
 import os
@@ -44,7 +55,7 @@ import warnings
 from typing import (Any, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Set,
                     Tuple, Type, Union)
 
-from . import _frontend_run, _handles, _history, _journalfile, _lib
+from . import _frontend_cond, _frontend_run, _handles, _history, _journalfile, _lib
 from ._space import Categorical, Descriptor, Float, Int, from_json
 from ._study import FrozenTrial, Study, TrialState, _Progress, _short
 
@@ -99,7 +110,7 @@ class _Record:
 
     __slots__ = ("number", "state", "value", "params", "dists", "reports", "user_attrs",
                  "system_attrs", "start", "complete", "gen", "core_id", "core_params",
-                 "fixed", "reason", "stop")
+                 "fixed", "reason", "stop", "diverged", "values", "constraints")
 
     def __init__(self, number: int, gen: int, core_id: Optional[int],
                  core_params: Optional[Dict[str, Any]], fixed: Optional[Dict[str, Any]],
@@ -120,12 +131,27 @@ class _Record:
         self.fixed = fixed
         self.reason: Optional[str] = None
         self.stop = False
+        # Some suggested value is not the core's proposal (see _suggest).
+        self.diverged = False
+        # Every objective's value when the study has several.
+        self.values: Optional[Tuple[float, ...]] = None
+        # The values of constraints_func (a study with constraints).
+        self.constraints: Optional[Tuple[float, ...]] = None
+
+    def feasible(self) -> bool:
+        return self.constraints is None or all(c <= 0 for c in self.constraints)
 
     def frozen(self) -> FrozenTrial:
         return FrozenTrial(self.number, self.state, dict(self.params), self.value, 0.0, None,
                            tuple(self.reports), self.reason, dict(self.dists),
                            dict(self.user_attrs), dict(self.system_attrs), self.start,
-                           self.complete)
+                           self.complete, objective_values=self.values,
+                           constraints=self.constraints,
+                           feasible=(None if self.state == TrialState.RUNNING else
+                                     self.state == TrialState.COMPLETE and self.feasible()),
+                           asked_at=self.start.timestamp(),
+                           finished_at=None if self.complete is None
+                           else self.complete.timestamp())
 
 
 class DefineByRunTrial:
@@ -236,7 +262,10 @@ class DefineByRunStudy:
                  seed: Optional[int] = None, storage: "str | os.PathLike[str] | None" = None,
                  pruner: Any = "median", resume: str = "rerun",
                  options: Optional[Dict[str, Any]] = None, study_name: Optional[str] = None,
-                 _records: Optional[List[Dict[str, Any]]] = None) -> None:
+                 _records: Optional[List[Dict[str, Any]]] = None,
+                 directions: Optional[Sequence[Any]] = None,
+                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None
+                 ) -> None:
         if resume not in _RESUME:
             raise ValueError("resume must be 'rerun' or 'fail', not %r" % (resume,))
         if seed is None:
@@ -248,10 +277,23 @@ class DefineByRunStudy:
         if strategy not in _lib.strategies():
             raise _lib.UnknownName("unknown strategy %r (hpt.strategies(): %s)"
                                    % (strategy, ", ".join(_lib.strategies())))
-        self.direction: str = _direction(direction)
+        self._dirs: List[str] = [_direction(d) for d in (directions or [direction])]
+        if len(self._dirs) > _lib.MAX_OBJECTIVES:
+            raise ValueError("at most %d objectives" % _lib.MAX_OBJECTIVES)
+        self.direction: str = self._dirs[0]
+        # Optuna's constraints_func(frozen_trial) -> values, feasible when
+        # each is <= 0; their number m is learnt from its first call (the
+        # core study built after that has m constraints).
+        self.constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = \
+            constraints_func
+        self._m: int = 0
+        self._core_m: int = 0
         self.strategy: str = strategy
         self.seed: int = int(seed)
         self.pruner: str = _pruner_name(pruner)
+        if len(self._dirs) > 1 and self.pruner != "none":
+            raise ValueError("a pruner compares one objective's reports: several objectives "
+                             "need pruner=None")
         self.resume: str = resume
         self.study_name: Optional[str] = study_name
         self.options: Dict[str, Any] = dict(options or {})
@@ -263,6 +305,11 @@ class DefineByRunStudy:
         self._space: Dict[str, Descriptor] = {}
         self._core: Optional[Study] = None
         self._core_space: Dict[str, Descriptor] = {}
+        # The core's parameters without their conditions, to compare with
+        # what the objective suggests; _grown: a suggestion found a
+        # parameter the core had made inactive (its condition must widen).
+        self._core_plain: Dict[str, Descriptor] = {}
+        self._grown: bool = False
         self._core_ids: Dict[int, int] = {}
         self._known: Set[int] = set()
         # Counters that keep ask O(1): complete trials the core has not
@@ -282,7 +329,8 @@ class DefineByRunStudy:
             self._replay(_records)
         else:
             self._hist.add({"t": "study", "format": _history.FORMAT,
-                            "direction": self.direction, "strategy": strategy,
+                            "direction": self.direction, "directions": self._dirs,
+                            "strategy": strategy,
                             "seed": self.seed, "pruner": self.pruner,
                             "options": self.options, "study_name": study_name})
 
@@ -335,7 +383,8 @@ class DefineByRunStudy:
 
     @property
     def directions(self) -> List[str]:
-        return [self.direction]
+        """One direction per objective."""
+        return list(self._dirs)
 
     @property
     def done_reason(self) -> str:
@@ -349,6 +398,14 @@ class DefineByRunStudy:
             return dict(self._space)
 
     @property
+    def conditions(self) -> Dict[str, Dict[str, Any]]:
+        """The conditions the current core study gives its parameters, read
+        off the trials (name -> when= mapping, as hpt.Float(when=) takes;
+        help(hpt._frontend_cond) has the rule); {} before the first core."""
+        with self._lock:
+            return {n: dict(d.when) for n, d in self._core_space.items() if d.when}
+
+    @property
     def generation(self) -> int:
         """How many times the core study was rebuilt (-1: none built yet)."""
         return self._gen
@@ -356,7 +413,8 @@ class DefineByRunStudy:
     # ---- the core study ---------------------------------------------------------
 
     def _stale(self) -> bool:
-        if self._core is None or self._space != self._core_space:
+        if (self._core is None or self._space != self._core_plain or self._grown
+                or self._m != self._core_m):
             return bool(self._space)
         return self._unknown > 0
 
@@ -366,8 +424,8 @@ class DefineByRunStudy:
         not seen, rebuild anyway: the running core trials are then orphaned
         (their reports no longer reach a pruner, their results reach the
         model through the next rebuild's warm start)."""
-        return (self._live == 0 or self._space != self._core_space
-                or self._unknown >= UNSEEN_MAX)
+        return (self._live == 0 or self._space != self._core_plain or self._grown
+                or self._m != self._core_m or self._unknown >= UNSEEN_MAX)
 
     def _core_seed(self, gen: int) -> int:
         return (self.seed + gen * _GOLDEN) % 2 ** 64
@@ -377,13 +435,16 @@ class DefineByRunStudy:
         if self.pruner != "none":
             opts.setdefault("pruner", self.pruner)
         core = Study(space, self.strategy, self.direction, self._core_seed(gen),
+                     directions=self._dirs if len(self._dirs) > 1 else None,
+                     constraints=self._m,
                      options=opts, journal=self.storage, resume="keep", _owner=self)
         return core
 
     def _rebuild(self) -> None:
-        """A new core study over the known space, warm-started with every
-        complete trial (only when no core trial is running)."""
-        space = dict(self._space)
+        """A new core study over the known space, with the conditions the
+        trials show (_frontend_cond), warm-started with every complete trial."""
+        when = _frontend_cond.infer(self._records, self._space)
+        space = {n: d._with_when(when[n]) if n in when else d for n, d in self._space.items()}
         gen = self._gen + 1
         if self._core is not None:
             self._core.close()
@@ -391,31 +452,40 @@ class DefineByRunStudy:
         if self.storage is not None and os.path.exists(self.storage):
             os.replace(self.storage, "%s.gen%d" % (self.storage, self._gen))
         core = self._open_core(gen, space)
+        self._core_m = self._m
         rows = [r for r in self._records if r.state == TrialState.COMPLETE
-                and r.value is not None and math.isfinite(r.value)]
+                and r.value is not None and math.isfinite(r.value)
+                and (self._m == 0 or (r.constraints is not None
+                                      and len(r.constraints) == self._m))]
         if rows:
             fd, tmp = tempfile.mkstemp(prefix="hpt-parent-", suffix=".jnl")
             os.close(fd)
             try:
-                _journalfile.write_parent(tmp, space, self.direction,
-                                          ((self._core_values(r, space), float(r.value or 0))
-                                           for r in rows))
+                _journalfile.write_parent(tmp, space, self._dirs,
+                                          ((self._core_values(r, space),
+                                            list(r.values or [float(r.value or 0)])
+                                            + list(r.constraints or ()))
+                                           for r in rows), n_constraints=self._m)
                 core.warm_start(tmp, "identical")
             finally:
                 os.unlink(tmp)
         self._core, self._core_space, self._gen = core, space, gen
+        self._core_plain = dict(self._space)
+        self._grown = False
         self._core_ids = {}
         self._known = {r.number for r in rows}
         self._unknown = self._live = 0
-        self._hist.add({"t": "gen", "gen": gen, "known": sorted(self._known),
+        self._hist.add({"t": "gen", "gen": gen, "known": sorted(self._known), "m": self._m,
                         "space": {n: d._to_json() for n, d in space.items()}})
+        self._core_study_attrs()
 
     @staticmethod
     def _core_values(r: _Record, space: Dict[str, Descriptor]) -> Dict[str, float]:
         out = {}
         for name, d in space.items():
             v = r.params.get(name, _MISSING)
-            out[name] = d._core(v) if v is not _MISSING and d._contains(v) else d._filler()
+            if v is not _MISSING and d._contains(v):
+                out[name] = d._core(v)
         return out
 
     # ---- ask / suggest / report / tell -------------------------------------------
@@ -451,7 +521,9 @@ class DefineByRunStudy:
             number = len(self._records)
             fixed, sys_attrs = self._enqueued.popleft() if self._enqueued else (None, {})
             core_id = core_params = None
-            if fixed is None and self._core is not None:
+            if fixed is not None and self._core is not None:
+                self._core_enqueue(fixed)
+            if self._core is not None:
                 t = self._core.ask()
                 if t is None:
                     self._done_reason = self._core.done_reason
@@ -461,12 +533,32 @@ class DefineByRunStudy:
                 self._live += 1
             r = _Record(number, self._gen, core_id, core_params, fixed, _now())
             _set_attrs(r, sys_attrs)
+            for k, v in r.user_attrs.items():
+                self._mirror(r, k, v)
             self._records.append(r)
             if self._hist.on:
                 self._hist.add({"t": "start", "n": number, "gen": self._gen, "core": core_id,
                                 "fixed": fixed is not None, "sys": sys_attrs,
                                 "time": _iso(r.start)})
             return DefineByRunTrial(self, r)
+
+    def _core_enqueue(self, fixed: Dict[str, Any]) -> None:
+        """Put an enqueued configuration in the core's queue: the values the
+        core can take; the rest it chooses (the trial still uses `fixed`
+        for names the core does not know). Hyperband's queue may hand out
+        a promotion first, so there the trial is the strategy's own and
+        the fixed values override it (diverged)."""
+        core = self._core
+        assert core is not None
+        if self.strategy == "hyperband":
+            return
+        known = {k: v for k, v in fixed.items()
+                 if k in self._core_plain and self._core_plain[k]._contains(v)}
+        try:
+            core.enqueue(known)
+        except _lib.InvalidArgument:
+            # e.g. a value for a parameter its own values make inactive
+            core.enqueue({})
 
     def _suggest(self, r: _Record, name: str, d: Descriptor) -> Any:
         if not isinstance(name, str):
@@ -486,17 +578,24 @@ class DefineByRunStudy:
                     raise ValueError("trial %d: %r was suggested as %r, now as %r"
                                      % (r.number, name, r.dists[name], d))
                 return r.params[name]
+            mine = (r.core_params is not None and r.gen == self._gen
+                    and self._core_plain.get(name) == d)
             if r.fixed is not None and name in r.fixed:
                 v = r.fixed[name]
                 if not d._contains(v):
                     raise ValueError("enqueued value %r of %r is not in %r" % (v, name, d))
                 if isinstance(d, Categorical):
                     v = d.choices[d.index(v)]
-            elif r.core_params is not None and self._core_space.get(name) == d:
-                v = r.core_params[name]
+            elif mine and name in (r.core_params or {}):
+                v = (r.core_params or {})[name]
             else:
+                if mine:
+                    self._grown = True    # the core made it inactive here
                 rng = random.Random("%d/%d/%s" % (self.seed, r.number, name))
                 v = d._sample(rng)
+            if r.core_id is not None and r.gen == self._gen and not (
+                    mine and name in (r.core_params or {}) and _same(d, r.core_params, name, v)):
+                r.diverged = True
             if self._space.get(name) != d:
                 self._space[name] = d
             r.params[name] = v
@@ -529,9 +628,36 @@ class DefineByRunStudy:
             self._hist.add({"t": "attr", "n": r.number, "kind": kind, "key": key,
                             "value": value})
             (r.user_attrs if kind == "user" else r.system_attrs)[key] = value
+            if kind == "user":
+                self._mirror(r, key, value)
+
+    def _mirror(self, r: Optional[_Record], key: str, value: Any) -> None:
+        """Copy a user attribute into the core study (hpt_trial_set_attr /
+        hpt_study_set_attr: journaled, in the core's CSV export and in
+        hpt-tune --status) when it fits the core's limits (a key of
+        [A-Za-z0-9_.:/-], a value of at most 4096 bytes; a str as it is,
+        anything else as JSON). The history file keeps every attribute."""
+        core = self._core
+        if core is None or (r is not None and (r.core_id is None or r.gen != self._gen)):
+            return
+        try:
+            text = value if isinstance(value, str) else json.dumps(value)
+            if r is None:
+                core.set_attr(key, text)
+            else:
+                assert r.core_id is not None
+                core.set_trial_attr(r.core_id, key, text)
+        except (ValueError, TypeError):     # hpt.InvalidArgument is a ValueError
+            pass
+
+    def _core_study_attrs(self) -> None:
+        for k, v in self.user_attrs.items():
+            self._mirror(None, k, v)
 
     def _finish(self, r: _Record, state: TrialState, value: Optional[float] = None,
-                reason: Optional[str] = None) -> None:
+                reason: Optional[str] = None,
+                values: Optional[Tuple[float, ...]] = None,
+                constraints: Optional[Tuple[float, ...]] = None) -> None:
         with self._lock:
             self._check_open()
             if r.state != TrialState.RUNNING:
@@ -547,17 +673,32 @@ class DefineByRunStudy:
             if core is not None and r.core_id is not None:
                 self._live -= 1
                 if state == TrialState.COMPLETE:
-                    core.tell(r.core_id, float(value))   # type: ignore[arg-type]
-                    self._known.add(r.number)
+                    told: Any = list(values) if values else float(value or 0)
+                    if constraints is not None and self._core_m == len(constraints):
+                        core.tell(r.core_id, told if values else [told], list(constraints))
+                    else:
+                        core.tell(r.core_id, told)
+                    if not r.diverged:
+                        self._known.add(r.number)
                 elif state == TrialState.PRUNED:
                     core.prune(r.core_id)
                 else:
                     core.tell_failed(r.core_id, reason)
             r.state, r.value, r.reason, r.complete = state, value, reason, _now()
+            if values:
+                r.values, r.value = values, values[0]
+            if constraints is not None:
+                r.constraints = constraints
+                r.system_attrs["constraints"] = list(constraints)   # where Optuna keeps them
             if state == TrialState.COMPLETE and r.number not in self._known:
                 self._unknown += 1
-            self._hist.add({"t": "finish", "n": r.number, "state": state.name,
-                            "value": value, "reason": reason, "time": _iso(r.complete)})
+            rec = {"t": "finish", "n": r.number, "state": state.name, "value": r.value,
+                   "reason": reason, "time": _iso(r.complete)}
+            if values:
+                rec["values"] = list(values)
+            if constraints is not None:
+                rec["constraints"] = list(constraints)
+            self._hist.add(rec)
 
     def tell(self, trial: Union[DefineByRunTrial, int], values: Optional[float] = None,
              state: Optional[TrialState] = None, skip_if_finished: bool = False) -> FrozenTrial:
@@ -568,21 +709,40 @@ class DefineByRunStudy:
         r = self._record(trial)
         if skip_if_finished and r.state != TrialState.RUNNING:
             return r.frozen()
+        n = len(self._dirs)
+        vector: Optional[Tuple[float, ...]] = None
         if isinstance(values, (list, tuple)):
-            if len(values) != 1:
-                raise NotImplementedError("one objective only (see hpt.create_study)")
-            values = values[0]
+            if len(values) != n:
+                raise ValueError("trial %d: %d values told, the study has %d objectives"
+                                 % (r.number, len(values), n))
+            got = [_as_value(v) for v in values]
+            if n > 1 and all(g is not None for g in got):
+                vector = tuple(float(g or 0.0) for g in got)
+            values = values[0] if n == 1 or vector is not None else math.nan
+        elif n > 1 and values is not None:
+            raise ValueError("trial %d: the study has %d objectives: tell a list of values"
+                             % (r.number, n))
         if state is None:
             state = TrialState.COMPLETE if values is not None else TrialState.FAILED
         if state == TrialState.COMPLETE:
             v = _as_value(values)
-            if v is None:
+            cons: Optional[Tuple[float, ...]] = None
+            if self.constraints_func is not None and (vector is not None or v is not None):
+                try:
+                    cons = self._constraints(r, v, vector)
+                except Exception as e:
+                    self._finish(r, TrialState.FAILED,
+                                 reason="constraints_func: %s: %s" % (type(e).__name__, e))
+                    return r.frozen()
+            if vector is not None:
+                self._finish(r, TrialState.COMPLETE, vector[0], values=vector, constraints=cons)
+            elif v is None:
                 warnings.warn("hpt: trial %d returned %s, not a finite number; recorded as "
                               "failed" % (r.number, _short(values)), RuntimeWarning)
                 self._finish(r, TrialState.FAILED, reason="objective returned %s"
                              % _short(values))
             else:
-                self._finish(r, TrialState.COMPLETE, v)
+                self._finish(r, TrialState.COMPLETE, v, constraints=cons)
         elif state == TrialState.PRUNED:
             self._finish(r, TrialState.PRUNED)
         elif state == TrialState.FAILED:
@@ -590,6 +750,25 @@ class DefineByRunStudy:
         else:
             raise ValueError("state must be COMPLETE, PRUNED or FAILED, not %r" % (state,))
         return r.frozen()
+
+    def _constraints(self, r: _Record, v: Optional[float],
+                     vector: Optional[Tuple[float, ...]]) -> Tuple[float, ...]:
+        """constraints_func on the trial as it will be, complete."""
+        assert self.constraints_func is not None
+        snap = dataclasses.replace(r.frozen(), state=TrialState.COMPLETE,
+                                   value=vector[0] if vector else v, objective_values=vector)
+        cons = tuple(float(c) for c in self.constraints_func(snap))
+        if not cons or not all(math.isfinite(c) for c in cons):
+            raise ValueError("it returned %r: one or more finite numbers are needed" % (cons,))
+        with self._lock:
+            if self._m == 0:
+                if len(cons) > _lib.MAX_CONSTRAINTS:
+                    raise ValueError("%d constraints, at most %d" % (len(cons),
+                                                                     _lib.MAX_CONSTRAINTS))
+                self._m = len(cons)
+            elif len(cons) != self._m:
+                raise ValueError("%d values, earlier trials had %d" % (len(cons), self._m))
+        return cons
 
     def _record(self, trial: Union[DefineByRunTrial, int]) -> _Record:
         if isinstance(trial, DefineByRunTrial):
@@ -606,9 +785,9 @@ class DefineByRunStudy:
     def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None,
                       skip_if_exists: bool = False) -> None:
         """Have the next asked trial use these values (for the parameters it
-        suggests; others come from the strategy). Such a trial is not
-        proposed by the core: its result reaches the model through the
-        next rebuild's warm start."""
+        suggests; the others are chosen by the strategy given these, through
+        the core's queue, hpt_study_enqueue). skip_if_exists: do nothing
+        when a trial already has exactly these params."""
         with self._lock:
             self._check_open()
             if skip_if_exists and any(r.params == params for r in self._records):
@@ -629,6 +808,7 @@ class DefineByRunStudy:
             self._check_open()
             self.user_attrs[key] = value
             self._hist.add({"t": "study_attr", "kind": "user", "key": key, "value": value})
+            self._mirror(None, key, value)
 
     def set_system_attr(self, key: str, value: Any) -> None:
         with self._lock:
@@ -650,10 +830,15 @@ class DefineByRunStudy:
             return [r.frozen() for r in self._records if want is None or r.state in want]
 
     def _best_record(self) -> _Record:
+        if len(self._dirs) > 1:
+            raise _lib.SeveralObjectives("the study has %d objectives, so no single best "
+                                         "trial: use best_trials" % len(self._dirs))
         with self._lock:
-            done = [r for r in self._records if r.state == TrialState.COMPLETE]
+            done = [r for r in self._records if r.state == TrialState.COMPLETE
+                    and r.feasible()]
             if not done:
-                raise _lib.TrialStateError("no complete trial yet")
+                raise _lib.TrialStateError("no complete%s trial yet"
+                                           % (" feasible" if self._m else ""))
             sign = 1.0 if self.direction == "minimize" else -1.0
             return min(done, key=lambda r: (sign * float(r.value or 0.0), r.number))
 
@@ -673,12 +858,21 @@ class DefineByRunStudy:
 
     @property
     def best_trials(self) -> List[FrozenTrial]:
-        """The Pareto front: with one objective, the complete trials that
-        share the best value."""
+        """The Pareto front: the complete trials that no other one
+        dominates (with one objective, those that share the best value)."""
+        if len(self._dirs) > 1:
+            with self._lock:
+                done = [r for r in self._records
+                        if r.state == TrialState.COMPLETE and r.values is not None
+                        and r.feasible()]
+                signs = [1.0 if d == "minimize" else -1.0 for d in self._dirs]
+                keys = [[s_ * v for s_, v in zip(signs, r.values or ())] for r in done]
+                return [r.frozen() for r, k in zip(done, keys)
+                        if not any(_dominates(o, k) for o in keys)]
         best = self._best_record().value
         with self._lock:
             return [r.frozen() for r in self._records
-                    if r.state == TrialState.COMPLETE and r.value == best]
+                    if r.state == TrialState.COMPLETE and r.value == best and r.feasible()]
 
     def trials_dataframe(self, attrs: Optional[Sequence[str]] = None) -> Any:
         """One row per trial: number, value, datetime_start,
@@ -694,10 +888,14 @@ class DefineByRunStudy:
                 keys += [k for k in r.user_attrs if k not in keys]
             for r in self._records:
                 f = r.frozen()
-                row: Dict[str, Any] = {"number": r.number, "value": r.value,
-                                       "datetime_start": r.start,
-                                       "datetime_complete": r.complete,
-                                       "duration": f.duration}
+                row: Dict[str, Any] = {"number": r.number}
+                if len(self._dirs) > 1:
+                    for i, x in enumerate(r.values or (None,) * len(self._dirs)):
+                        row["values_%d" % i] = x
+                else:
+                    row["value"] = r.value
+                row.update({"datetime_start": r.start, "datetime_complete": r.complete,
+                            "duration": f.duration})
                 for n in names:
                     row["params_" + n] = r.params.get(n)
                 for k in keys:
@@ -781,10 +979,13 @@ class DefineByRunStudy:
         gen_space: Dict[str, Descriptor] = {}
         known: List[int] = []
         enq: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
+        old_steps = False
+        gen_m = 0
         for rec in records:
             t = rec["t"]
             if t == "gen":
                 self._gen = rec["gen"]
+                gen_m = rec.get("m", 0)
                 gen_space = {n: from_json(d) for n, d in rec["space"].items()}
                 known = rec["known"]
             elif t == "enqueue":
@@ -796,10 +997,15 @@ class DefineByRunStudy:
                 _set_attrs(r, rec.get("sys", {}))
                 by_n[r.number] = r
                 self._records.append(r)
+            elif t == "study":
+                old_steps = rec.get("format", 1) < 2
             elif t == "suggest":
                 r = by_n[rec["n"]]
                 d = from_json(rec["dist"])
-                r.params[rec["name"]] = d._native(rec["x"])
+                x = rec["x"]
+                if old_steps and not isinstance(d, Categorical) and d.step not in (None, 1):
+                    x = float("%.15g" % (d.lo + x * (d.step or 0)))
+                r.params[rec["name"]] = d._native(x)
                 r.dists[rec["name"]] = d
                 self._space[rec["name"]] = d
             elif t == "report":
@@ -815,12 +1021,22 @@ class DefineByRunStudy:
                 r = by_n[rec["n"]]
                 r.state = TrialState[rec["state"]]
                 r.value, r.reason = rec["value"], rec["reason"]
+                if rec.get("values"):
+                    r.values = tuple(rec["values"])
+                if rec.get("constraints"):
+                    r.constraints = tuple(rec["constraints"])
+                    self._m = len(r.constraints)
                 r.complete = _parse_time(rec["time"])
         self._enqueued = enq
         self._known = set(known)
         if self._gen >= 0:
+            # the core of that generation had the constraints known then
+            self._core_m = int(gen_m)
+            saved_m, self._m = self._m, self._core_m
             self._core = self._open_core(self._gen, gen_space)
+            self._m = saved_m
             self._core_space = gen_space
+            self._core_plain = {n: d._plain() for n, d in gen_space.items()}
             self._settle()
         self._live = sum(r.state == TrialState.RUNNING and r.core_id is not None
                          and r.gen == self._gen for r in self._records)
@@ -840,13 +1056,22 @@ class DefineByRunStudy:
             ft = core.trial(cid)
             if r.core_params is None:
                 r.core_params = ft.params
+            for name, v in r.params.items():
+                served = (self._core_plain.get(name) == r.dists[name]
+                          and name in r.core_params and _same(r.dists[name], r.core_params,
+                                                              name, v))
+                r.diverged |= not served
+                self._grown |= (self._core_plain.get(name) == r.dists[name]
+                                and name not in r.core_params)
             if r.state == TrialState.RUNNING and ft.state != TrialState.RUNNING:
                 # The core was told; the process died before the history was.
                 r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
+                if len(self._dirs) > 1 and ft.values is not None:
+                    r.values = tuple(ft.values)
                 r.complete = _now()
                 self._hist.add({"t": "finish", "n": r.number, "state": r.state.name,
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
-            if r.state == TrialState.COMPLETE:
+            if r.state == TrialState.COMPLETE and not r.diverged:
                 self._known.add(r.number)
         for t in core.running_trials():
             if t.id not in mine:     # asked, then the process died before recording it
@@ -871,6 +1096,19 @@ def _set_attrs(r: _Record, attrs: Dict[str, Any]) -> None:
             r.user_attrs.update(v)
         else:
             r.system_attrs[k] = v
+
+
+def _dominates(a: Sequence[float], b: Sequence[float]) -> bool:
+    """a dominates b (both to minimize)."""
+    return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+
+
+def _same(d: Descriptor, core_params: Any, name: str, v: Any) -> bool:
+    """Whether the value the trial uses is the core's proposal."""
+    c = core_params[name]
+    if isinstance(d, Categorical):
+        return bool(d.index(c) == d.index(v))
+    return bool(c == v)
 
 
 def _as_value(v: Any) -> Optional[float]:

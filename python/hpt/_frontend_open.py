@@ -2,12 +2,12 @@
 define-by-run studies (see _frontend for what they are)."""
 import json
 import os
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _history, _journalfile, _lib
 from ._frontend import DefineByRunStudy, _direction
 from ._space import Descriptor
-from ._study import Study, TrialState
+from ._study import FrozenTrial, Study, TrialState
 
 
 def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any = None,
@@ -15,12 +15,20 @@ def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any =
                  direction: Any = None, load_if_exists: bool = False,
                  directions: Optional[Sequence[Any]] = None, *, strategy: str = "bayes",
                  seed: Optional[int] = None, resume: str = "rerun",
+                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
                  **options: Any) -> DefineByRunStudy:
     """A define-by-run study with Optuna's create_study arguments.
 
     direction: "minimize" (default) / "maximize", or "min" / "max";
-    directions=[d] is the same with one objective (several: the core has
-    no vector values yet, NotImplementedError). strategy: any of
+    directions=[d1, d2, ...]: several objectives (the objective returns a
+    tuple; best_trials is the Pareto front; the core models every
+    objective; no pruner, so the default pruner is then None).
+    constraints_func: Optuna's f(frozen_trial) -> constraint values (a
+    trial is feasible when each is <= 0), called when a trial completes;
+    best_* and best_trials are of feasible trials, the core models the
+    constraints (from the core study built after the first call), and the
+    values are in frozen_trial.system_attrs["constraints"] as in Optuna.
+    A function is not stored: give it to load_study again. strategy: any of
     hpt.strategies(), "bayes" by default (as hpt-tune). seed: None draws one
     from the OS (recorded in study.seed and the storage, so a resume
     continues exactly). pruner: "median" (default, like Optuna's
@@ -41,11 +49,11 @@ def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any =
         if direction is not None:
             raise ValueError("give direction or directions, not both")
         dirs = list(directions)
-        if len(dirs) != 1:
-            raise NotImplementedError("%d objectives: libhpt's core tells one value per "
-                                      "trial for now (multi-objective comes with its "
-                                      "vector tell)" % len(dirs))
+        if not dirs:
+            raise ValueError("directions must name at least one objective")
         direction = dirs[0]
+        if len(dirs) > 1 and isinstance(pruner, str) and pruner == "median":
+            pruner = None        # the default: pruners need one objective
     opts = {k.replace("__", "."): v for k, v in options.items()}
     if storage is not None:
         path = os.fspath(storage)
@@ -55,14 +63,18 @@ def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any =
             if not load_if_exists:
                 raise FileExistsError("%s already holds a study (load_if_exists=True "
                                       "resumes it)" % path)
-            return load_study(path, resume=resume)
+            return load_study(path, resume=resume, constraints_func=constraints_func)
     return DefineByRunStudy(_direction(direction or "minimize"), strategy, seed, storage,
-                            pruner, resume, opts, study_name)
+                            pruner, resume, opts, study_name,
+                            directions=dirs if directions is not None else None,
+                            constraints_func=constraints_func)
 
 
 def load_study(storage: "str | os.PathLike[str] | None" = None,
                study_name: Optional[str] = None, *, path: Any = None,
-               resume: str = "rerun") -> DefineByRunStudy:
+               resume: str = "rerun",
+               constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None
+               ) -> DefineByRunStudy:
     """Resume the study stored at `storage` (a path): one made by
     hpt.create_study(storage=...), or any hpt journal (hpt.Study(journal=),
     hpt-tune): its space, strategy, direction and seed are read from the
@@ -81,7 +93,9 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
         head = recs[0]
         return DefineByRunStudy(head["direction"], head["strategy"], head["seed"], p,
                                 head["pruner"], resume, head.get("options") or {},
-                                head.get("study_name") or study_name, _records=recs)
+                                head.get("study_name") or study_name, _records=recs,
+                                directions=head.get("directions"),
+                                constraints_func=constraints_func)
     if not os.path.exists(p):
         raise FileNotFoundError("no study stored at %s" % p)
     return _adopt_journal(p, resume)

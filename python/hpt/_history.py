@@ -17,7 +17,9 @@ import os
 from typing import Any, Dict, List, Optional
 
 SUFFIX = ".hpt-run"
-FORMAT = 1
+#: 2: a stepped parameter's "x" is its value (format 1: the index k of
+#: lo + k step, from before the library had steps).
+FORMAT = 2
 
 
 class History:

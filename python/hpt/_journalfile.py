@@ -8,13 +8,14 @@ define-by-run front end writes a *parent journal* holding trials that the
 current core study did not ask itself (earlier spaces, enqueued trials),
 which hpt_study_warm_start then gives to the model of a rebuilt study.
 """
+import ctypes
 import math
 import os
 import zlib
-from typing import Any, Dict, Iterable, List, Mapping, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import _lib
-from ._space import Categorical, Descriptor, Float, Int, escape, unescape
+from ._space import Categorical, Descriptor, Float, Int, Space, unescape
 
 FORMAT = 2
 
@@ -47,40 +48,68 @@ def fields(raw: bytes, lineno: int, version: int) -> List[str]:
 def _num(x: float) -> str:
     # repr gives the shortest text that reads back to the same double, as
     # the library writes; integral values are written without ".0".
-    if x == int(x) and abs(x) < 2 ** 53:
+    if math.isfinite(x) and x == int(x) and abs(x) < 2 ** 53:
         return "%d" % int(x)
     return repr(x)
 
 
 def write_parent(path: "str | os.PathLike[str]", space: Mapping[str, Descriptor],
-                 direction: str, rows: Iterable[Tuple[Dict[str, float], float]]) -> int:
-    """Write a journal of complete trials over `space`: each row is (core
-    values by name, as Descriptor._core gives them, for every parameter;
-    value in the user's direction). Returns the number of trials written."""
-    bodies = ["hpt-journal %d libhpt-%s" % (FORMAT, _lib.version()),
-              "create random %s 0 %d" % (direction, len(space))]
-    for name, d in space.items():
-        bodies.append("param %s %s" % (escape(name), d._journal()))
-    bodies.append("begin")
+                 direction: "str | Sequence[str]",
+                 rows: Iterable[Tuple[Mapping[str, float], "float | Sequence[float]"]],
+                 n_constraints: int = 0) -> int:
+    """Write a journal of complete trials over `space` (conditions and steps
+    included): each row is (core values by name, as Descriptor._core gives
+    them; a name left out is a parameter the trial did not have, written as
+    the library writes an inactive one; value in the user's direction, or a
+    sequence of one per objective when `direction` is a list of several,
+    followed by the n_constraints constraint values).
+    The creation records are the library's own (a study opened on the file
+    and closed); the trials are appended here. Returns the number of trials
+    written. `path` must not hold a journal (an empty file is fine)."""
+    sp = Space(dict(space))
+    try:
+        h = ctypes.c_void_p()
+        dirs = [direction] if isinstance(direction, str) else list(direction)
+        codes = [_lib.MAXIMIZE if d == "maximize" else _lib.MINIMIZE for d in dirs]
+        _lib.check(_lib.lib.hpt_study_open(_lib.encode_path(path), sp.handle, b"random",
+                                           codes[0], 0, ctypes.byref(h)))
+        try:
+            if len(codes) > 1:
+                _lib.check(_lib.lib.hpt_study_set_objectives(
+                    h, (ctypes.c_int32 * len(codes))(*codes), len(codes)))
+            if n_constraints:
+                _lib.check(_lib.lib.hpt_study_set_constraints(h, n_constraints))
+        finally:
+            _lib.lib.hpt_study_destroy(h)
+        middle = sp.decode([0.5] * len(sp))
+    finally:
+        sp.close()
+    with open(path, "rb") as f:
+        seq = sum(1 for _ in f)
+    names = list(space)
+    bodies = []
     n = 0
     for xs, value in rows:
-        if not math.isfinite(value):
+        told = [value] if isinstance(value, (int, float)) else list(value)
+        if not all(math.isfinite(v) for v in told):
             continue
-        bodies.append("ask %d 0 0 -1 %s" % (n, " ".join(_num(xs[k]) for k in space)))
-        bodies.append("tell %d 0 %s" % (n, _num(value)))
+        vals = [xs.get(k, middle[i]) for i, k in enumerate(names)]
+        bodies.append("ask %d 0 0 -1 %s" % (n, " ".join(_num(v) for v in vals)))
+        bodies.append("tell %d 0 %s" % (n, " ".join(_num(v) for v in told)))
         n += 1
-    out = [_line(b, k) for k, b in enumerate(bodies, 1)]
-    with open(path, "wb") as f:
-        f.write(b"".join(out))
+    with open(path, "ab") as f:
+        f.write(b"".join(_line(b, seq + k) for k, b in enumerate(bodies, 1)))
     return n
 
 
 def read_header(path: "str | os.PathLike[str]") -> Dict[str, Any]:
     """The creation records of a journal: dict(strategy=, direction=, seed=,
     space={name: descriptor}) with the space as the library holds it
-    (a stepped parameter reads back as the Int of its step index).
+    (steps and conditions included).
     Raises hpt.CorruptJournal for a file that is not a journal."""
     space: Dict[str, Descriptor] = {}
+    steps: Dict[str, float] = {}
+    when: Dict[str, Dict[str, Any]] = {}
     head: Dict[str, Any] = {}
     version = 0
     with open(path, "rb") as f:
@@ -98,10 +127,63 @@ def read_header(path: "str | os.PathLike[str]") -> Dict[str, Any]:
                 head = {"strategy": unescape(f_[1]), "direction": f_[2], "seed": int(f_[3])}
             elif f_[0] == "param":
                 space[unescape(f_[1])] = _param(f_[2:])
+            elif f_[0] == "step":
+                steps[unescape(f_[1])] = float(f_[2])
+            elif f_[0] == "cond":
+                child, parent = unescape(f_[1]), unescape(f_[2])
+                if f_[3] == "in":
+                    v: Any = [unescape(c) for c in f_[5:5 + int(f_[4])]]
+                else:
+                    v = (float(f_[4]), float(f_[5]))
+                when.setdefault(child, {})[parent] = v
             elif f_[0] == "begin":
-                head["space"] = space
+                head["space"] = {n: _refine(d, steps.get(n), when.get(n))
+                                 for n, d in space.items()}
                 return head
     raise _lib.CorruptJournal("%s: the study's creation is incomplete" % (path,))
+
+
+def read_shape(path: "str | os.PathLike[str]") -> Optional[Tuple[List[str], int]]:
+    """(directions, number of constraints) a journal's study was given with
+    hpt_study_set_objectives / _set_constraints, or None when it has no
+    such record (one objective, no constraint) or is no journal yet."""
+    dirs: Optional[List[str]] = None
+    m = 0
+    version = 0
+    try:
+        with open(path, "rb") as f:
+            for k, raw in enumerate(f, 1):
+                try:
+                    f_ = fields(raw, k, version)
+                except (ValueError, UnicodeDecodeError):
+                    break
+                if k == 1:
+                    version = int(f_[1]) if f_[0] == "hpt-journal" else 1
+                elif f_[0] == "objectives":
+                    dirs = f_[2:2 + int(f_[1])]
+                elif f_[0] == "constraints":
+                    m = int(f_[1])
+                elif f_[0] in ("ask", "enqueue", "prior"):
+                    break
+    except (OSError, ValueError):     # no file yet; a path with NUL (refused later)
+        return None
+    if dirs is None and m == 0:
+        return None
+    if dirs is None:
+        head = read_header(path)
+        dirs = [head["direction"]]
+    return dirs, m
+
+
+def _refine(d: Descriptor, step: Optional[float], when: Optional[Dict[str, Any]]
+            ) -> Descriptor:
+    if isinstance(d, Float) and (step is not None or when):
+        return Float(d.lo, d.hi, scale=d.scale, step=step, when=when)
+    if isinstance(d, Int) and (step is not None or when):
+        return Int(d.lo, d.hi, scale=d.scale, step=int(step or 1), when=when)
+    if isinstance(d, Categorical) and when:
+        return Categorical(d.choices, when=when)
+    return d
 
 
 def _param(f: List[str]) -> Descriptor:

@@ -43,6 +43,7 @@ E_RANGE = -13
 E_INACTIVE = -14
 E_EMPTY = -15
 E_NOMODEL = -16
+E_MULTI = -17
 ADDON_STATUS_MAX = -100
 ADDON_STATUS_MIN = -199
 
@@ -75,6 +76,10 @@ OPTION_STRING = 3
 MAX_PARAMS = 1024
 MAX_CHOICES = 4096
 MAX_NAME = 255
+MAX_ATTRS = 64
+MAX_ATTR_VALUE = 4096
+MAX_OBJECTIVES = 8
+MAX_CONSTRAINTS = 16
 
 #: Header name -> value of every HPT_* constant above (the constants test
 #: compares this table with include/hpt.h).
@@ -173,6 +178,12 @@ class NoModel(TrialStateError):
     status = E_NOMODEL
 
 
+class SeveralObjectives(Error):
+    """HPT_E_MULTI: the study has several objectives, so there is no single
+    best trial (use the Pareto front), or the feature needs one objective."""
+    status = E_MULTI
+
+
 class AddonError(Error):
     """A status in HPT_ADDON_STATUS_MIN..MAX: an error of an add-on library
     built on libhpt (libhpt_mpi's HPT_E_MPI); `status` says which."""
@@ -192,7 +203,7 @@ _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
     JournalMismatch, JournalLocked, BufferTooSmall, InactiveParameter, NoCompleteTrial,
-    NoModel)}
+    NoModel, SeveralObjectives)}
 
 
 # ---- loading --------------------------------------------------------------
@@ -295,6 +306,10 @@ PROTOTYPES = {
     "hpt_space_add_float": (_c.c_int, [_p, _s, _dbl, _dbl, _i32]),
     "hpt_space_add_int": (_c.c_int, [_p, _s, _i64, _i64, _i32]),
     "hpt_space_add_categorical": (_c.c_int, [_p, _s, _P(_s), _sz]),
+    "hpt_space_set_step": (_c.c_int, [_p, _s, _dbl]),
+    "hpt_space_add_condition": (_c.c_int, [_p, _s, _s, _P(_s), _sz]),
+    "hpt_space_add_condition_range": (_c.c_int, [_p, _s, _s, _dbl, _dbl]),
+    "hpt_space_param_step": (_dbl, [_p, _sz]),
     "hpt_space_size": (_sz, [_p]),
     "hpt_space_param_info": (_c.c_int, [_p, _sz, _P(_i32), _P(_i32), _P(_dbl),
                                         _P(_dbl), _P(_sz)]),
@@ -315,6 +330,7 @@ PROTOTYPES = {
                                          _P(_dbl)]),
     "hpt_study_option_choice": (_c.c_int, [_p, _sz, _sz, _P(_s)]),
     "hpt_study_ask": (_c.c_int, [_p, _P(_i64)]),
+    "hpt_study_enqueue": (_c.c_int, [_p, _P(_dbl), _sz]),
     "hpt_study_report": (_c.c_int, [_p, _i64, _dbl, _dbl, _P(_i32)]),
     "hpt_study_tell": (_c.c_int, [_p, _i64, _dbl]),
     "hpt_study_tell_failed": (_c.c_int, [_p, _i64, _s]),
@@ -324,12 +340,30 @@ PROTOTYPES = {
     "hpt_trial_float": (_c.c_int, [_p, _i64, _s, _P(_dbl)]),
     "hpt_trial_int": (_c.c_int, [_p, _i64, _s, _P(_i64)]),
     "hpt_trial_categorical": (_c.c_int, [_p, _i64, _s, _P(_s)]),
+    "hpt_trial_active": (_c.c_int, [_p, _i64, _s, _P(_i32)]),
+    "hpt_trial_set_attr": (_c.c_int, [_p, _i64, _s, _s]),
+    "hpt_trial_attr": (_c.c_int, [_p, _i64, _s, _P(_s)]),
+    "hpt_trial_attr_at": (_c.c_int, [_p, _i64, _sz, _P(_s), _P(_s)]),
+    "hpt_study_set_attr": (_c.c_int, [_p, _s, _s]),
+    "hpt_study_attr": (_c.c_int, [_p, _s, _P(_s)]),
+    "hpt_study_attr_at": (_c.c_int, [_p, _sz, _P(_s), _P(_s)]),
     "hpt_trial_state": (_c.c_int, [_p, _i64, _P(_i32)]),
     "hpt_trial_value": (_c.c_int, [_p, _i64, _P(_dbl)]),
     "hpt_trial_budget": (_c.c_int, [_p, _i64, _P(_dbl), _P(_i64)]),
     "hpt_trial_report_count": (_c.c_int, [_p, _i64, _P(_i64)]),
     "hpt_trial_report": (_c.c_int, [_p, _i64, _i64, _P(_dbl), _P(_dbl)]),
     "hpt_trial_fail_reason": (_c.c_int, [_p, _i64, _P(_s)]),
+    "hpt_trial_times": (_c.c_int, [_p, _i64, _P(_dbl), _P(_dbl)]),
+    # Several objectives and constraints.
+    "hpt_study_set_objectives": (_c.c_int, [_p, _P(_i32), _sz]),
+    "hpt_study_set_constraints": (_c.c_int, [_p, _sz]),
+    "hpt_study_tell_values": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
+    "hpt_study_tell_constrained": (_c.c_int, [_p, _i64, _P(_dbl), _sz, _P(_dbl), _sz]),
+    "hpt_trial_values": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
+    "hpt_trial_constraints": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
+    "hpt_trial_feasible": (_c.c_int, [_p, _i64, _P(_i32)]),
+    "hpt_study_pareto": (_c.c_int, [_p, _P(_i64), _sz, _P(_sz)]),
+    "hpt_study_hypervolume": (_c.c_int, [_p, _P(_dbl), _sz, _P(_dbl)]),
     "hpt_study_best": (_c.c_int, [_p, _P(_i64), _P(_dbl)]),
     # Persistence: journal, resume, warm start, completion, export.
     "hpt_study_open": (_c.c_int, [_s, _p, _s, _i32, _u64, _P(_p)]),

@@ -2,6 +2,7 @@
 import collections
 import csv
 import ctypes
+import dataclasses
 import datetime
 import enum
 import logging
@@ -86,18 +87,25 @@ class FrozenTrial:
     """A snapshot of one trial, as Study.trials and Study.best_trial give it.
 
     id: 0, 1, 2 ... in ask order; state: TrialState; params: dict name ->
-    native value; value: the told value (pruned: the last report; running or
+    native value (the parameters active in the trial only); value: the told value (pruned: the last report; running or
     failed: None); budget: the resource the strategy gave (0.0 = full
     training); parent: the trial it continues (multi-fidelity promotion) or
     None; reports: tuple of (step, value); fail_reason: a failed trial's
-    reason (None otherwise).
+    reason (None otherwise); user_attrs: for hpt.Study, the trial's
+    attributes (str -> str, hpt_trial_set_attr; also as `attrs`).
 
     The define-by-run front end (hpt.create_study) also fills, as Optuna
     names them: distributions (name -> hpt.Float/Int/Categorical the trial
     suggested), user_attrs, system_attrs, datetime_start and
     datetime_complete (datetime.datetime or None); `number` is `id`,
     `values` is [value] (None while running or failed), `intermediate_values`
-    is {step: value} of the reports and `duration` a datetime.timedelta."""
+    is {step: value} of the reports and `duration` a datetime.timedelta.
+
+    For hpt.Study: values (every objective), constraints (the m values
+    told; None unless complete), feasible (None while running),
+    asked_at / finished_at (Unix times in seconds, hpt_trial_times; None
+    when unknown or running), and datetime_start / datetime_complete from
+    them."""
     id: int
     state: TrialState
     params: Dict[str, Any]
@@ -111,6 +119,11 @@ class FrozenTrial:
     system_attrs: Dict[str, Any] = field(default_factory=dict)
     datetime_start: Optional[datetime.datetime] = None
     datetime_complete: Optional[datetime.datetime] = None
+    objective_values: Optional[Tuple[float, ...]] = None
+    constraints: Optional[Tuple[float, ...]] = None
+    feasible: Optional[bool] = None
+    asked_at: Optional[float] = None
+    finished_at: Optional[float] = None
 
     @property
     def number(self) -> int:
@@ -119,6 +132,11 @@ class FrozenTrial:
 
     @property
     def values(self) -> Optional[List[float]]:
+        """Every objective's value (several objectives: hpt_trial_values;
+        NaN for those a pruned trial lacks); [value] with one objective;
+        None without a value."""
+        if self.objective_values is not None:
+            return list(self.objective_values)
         return None if self.value is None else [self.value]
 
     @property
@@ -126,6 +144,11 @@ class FrozenTrial:
         """{step: value} of the reports (steps as ints when integral)."""
         return {(int(k) if float(k).is_integer() else k): v  # type: ignore[misc]
                 for k, v in self.reports}
+
+    @property
+    def attrs(self) -> Dict[str, Any]:
+        """The trial's attributes (the same dict as user_attrs)."""
+        return self.user_attrs
 
     @property
     def last_step(self) -> Optional[float]:
@@ -233,11 +256,37 @@ class Trial:
         """Finish as pruned (value = last report; no report: failed)."""
         self.study.prune(self.id)
 
-    def tell(self, value: float) -> None:
-        self.study.tell(self.id, value)
+    def tell(self, value: "float | Sequence[float]",
+             constraints: Optional[Sequence[float]] = None) -> None:
+        self.study.tell(self.id, value, constraints)
 
     def tell_failed(self, reason: Optional[str] = None) -> None:
         self.study.tell_failed(self.id, reason)
+
+    @property
+    def asked_at(self) -> Optional[float]:
+        """When the trial was asked, in Unix time (seconds; hpt_trial_times)."""
+        return self.study._times(self.id)[0]
+
+    @property
+    def finished_at(self) -> Optional[float]:
+        """When it finished (None while it runs)."""
+        return self.study._times(self.id)[1]
+
+    @property
+    def duration(self) -> Optional[datetime.timedelta]:
+        """finished_at - asked_at (None while it runs)."""
+        a, f = self.study._times(self.id)
+        return None if a is None or f is None else datetime.timedelta(seconds=f - a)
+
+    def set_attr(self, key: str, value: str) -> None:
+        """Attach a string attribute (see Study.set_trial_attr)."""
+        self.study.set_trial_attr(self.id, key, value)
+
+    @property
+    def attrs(self) -> Dict[str, str]:
+        """The trial's attributes, key -> value, in the order first set."""
+        return self.study.trial_attrs(self.id)
 
     def __repr__(self) -> str:
         return "Trial(id=%d, params=%r)" % (self.id, self.params)
@@ -250,6 +299,16 @@ class Study:
     strategy: a name from hpt.strategies() ("grid", "random", "sobol",
     "bayes", "hyperband" ...; "bayes" by default, as in hpt-tune and
     hpt.create_study). direction: "minimize" or "maximize" ("min", "max").
+    directions: several objectives instead, e.g. ["minimize", "maximize"]
+    (up to 8; hpt_study_set_objectives): tell(trial, [v1, v2]), an
+    objective of optimize returns a tuple, best_trials is the Pareto front
+    and hypervolume(ref) its hypervolume; best_trial / best_value raise
+    hpt.SeveralObjectives. constraints: m black-box constraints (up to
+    16), a trial being feasible when each told value is <= 0:
+    tell(trial, v, constraints=[c1, ...]); or constraints_func, Optuna's
+    f(frozen_trial) -> the m values, which optimize calls after the
+    objective (give constraints=m with it). A journal being resumed
+    keeps the objectives and constraints it was created with.
     seed: same seed + same calls = same trials; None (default) draws one
     from the OS, so independent runs differ, and self.seed records it (a
     journal being resumed gives its own seed).
@@ -259,6 +318,17 @@ class Study:
     pruner="median", hyperband__eta=3), or in `options=` under their full
     names ({"hyperband.eta": 3}). "pruner" is applied first so that its own
     options ("pruner.*") find it.
+
+    Conditional parameters: a descriptor's when= says when it exists, e.g.
+    {"optimizer": hpt.Categorical(["sgd", "adam"]),
+     "momentum": hpt.Float(0, 0.99, when={"optimizer": "sgd"}),
+     "layers": hpt.Int(1, 4),
+     "units3": hpt.Int(8, 64, when={"layers": (3, None)})}
+    (a choice or a list of choices of a categorical parent; a (lo, hi)
+    range of a numeric one, None for an open end; several keys must all
+    hold, and a parameter whose parent is inactive is inactive too). A
+    trial's params leave out its inactive parameters; every strategy
+    knows the conditions (hpt_space_add_condition).
 
     journal: a file path makes the study durable (hpt_study_open): every
     change is appended to the journal, and when the file already holds this
@@ -284,14 +354,26 @@ class Study:
                  direction: Union[str, int] = "minimize", seed: Optional[int] = None,
                  options: Optional[Dict[str, Any]] = None,
                  journal: "str | os.PathLike[str] | None" = None, resume: str = "rerun", *,
+                 directions: Optional[Sequence[Union[str, int]]] = None,
+                 constraints: int = 0,
+                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
                  _owner: Any = None, **kwargs: Any) -> None:
-        if isinstance(direction, str) and direction.lower() in _DIRECTIONS:
-            dir_code = _DIRECTIONS[direction.lower()]
-        elif direction in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(direction, bool):
-            dir_code = int(direction)
-        else:
-            raise ValueError("direction must be 'minimize' or 'maximize', not %r"
-                             % (direction,))
+        if directions is None and constraints == 0 and journal is not None:
+            from ._journalfile import read_shape
+            shape = read_shape(journal)
+            if shape is not None:
+                directions, constraints = shape
+        codes = [_dir_code(d) for d in ([direction] if directions is None else directions)]
+        if not codes:
+            raise ValueError("directions must name at least one objective")
+        if isinstance(constraints, bool) or not isinstance(constraints, numbers.Integral) \
+                or not 0 <= constraints <= _lib.MAX_CONSTRAINTS:
+            raise ValueError("constraints must be an integer in 0 .. %d, not %r"
+                             % (_lib.MAX_CONSTRAINTS, constraints))
+        if constraints_func is not None and not constraints:
+            raise ValueError("constraints_func needs constraints=m, the number of values it "
+                             "returns (the study's shape is set before the first trial)")
+        dir_code = codes[0]
         if seed is None:
             seed = _journal_seed(journal)
         if seed is None:
@@ -302,6 +384,11 @@ class Study:
         self.space: Dict[str, Any] = dict(space)
         self.strategy: str = strategy
         self.direction: str = "maximize" if dir_code == _lib.MAXIMIZE else "minimize"
+        self.directions: List[str] = ["maximize" if c == _lib.MAXIMIZE else "minimize"
+                                      for c in codes]
+        self.n_constraints: int = int(constraints)
+        self.constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = \
+            constraints_func
         self.seed: int = int(seed)
         self._h: ctypes.c_void_p = ctypes.c_void_p()
         self.journal: Optional[str] = None if journal is None else os.fspath(journal)
@@ -325,6 +412,15 @@ class Study:
             self._space.close()     # the study holds its own copy
         self._n: int = len(self._space)
         self._dense: Any = ctypes.c_double * self._n
+        try:
+            if len(codes) > 1:
+                arr = (ctypes.c_int32 * len(codes))(*codes)
+                _lib.check(_lib_.hpt_study_set_objectives(self._h, arr, len(codes)))
+            if constraints:
+                _lib.check(_lib_.hpt_study_set_constraints(self._h, int(constraints)))
+        except BaseException:
+            self.close()
+            raise
         self._options_set: Dict[str, Any] = {}
         self._rerun: Deque[int] = collections.deque()
         if resume not in ("rerun", "fail", "keep"):
@@ -500,10 +596,22 @@ class Study:
                                           _byref(stop)))
         return bool(stop.value)
 
-    def tell(self, trial: Union[Trial, FrozenTrial, int], value: float) -> None:
-        """Finish a running trial (a Trial or an id) with its value."""
-        _lib.check(_lib_.hpt_study_tell(self._handle(), _trial_id(trial),
-                                        _lib.real(value, "value")))
+    def tell(self, trial: Union[Trial, FrozenTrial, int], value: "float | Sequence[float]",
+             constraints: Optional[Sequence[float]] = None) -> None:
+        """Finish a running trial (a Trial or an id) with its value, or one
+        value per objective (a sequence), and its constraint values when the
+        study has constraints (each finite; <= 0 is feasible)."""
+        h, tid = self._handle(), _trial_id(trial)
+        if isinstance(value, (list, tuple)) or constraints is not None \
+                or len(self.directions) > 1 or self.n_constraints:
+            vals = [_lib.real(v, "value") for v in
+                    (value if isinstance(value, (list, tuple)) else [value])]
+            cons = [_lib.real(c, "constraint") for c in (constraints or ())]
+            _lib.check(_lib_.hpt_study_tell_constrained(
+                h, tid, (ctypes.c_double * max(1, len(vals)))(*vals), len(vals),
+                (ctypes.c_double * max(1, len(cons)))(*cons), len(cons)))
+            return
+        _lib.check(_lib_.hpt_study_tell(h, tid, _lib.real(value, "value")))
 
     def tell_failed(self, trial: Union[Trial, FrozenTrial, int], reason: Optional[str] = None) -> None:
         """Finish a running trial as failed; reason is kept (the first 255
@@ -519,6 +627,47 @@ class Study:
     def prune(self, trial: Union[Trial, FrozenTrial, int]) -> None:
         """Finish a running trial as pruned (value = its last report)."""
         _lib.check(_lib_.hpt_study_prune(self._handle(), _trial_id(trial)))
+
+    def enqueue(self, params: Dict[str, Any]) -> None:
+        """Have the next asks return this configuration first (in the order
+        enqueued): params maps names to native values; a missing name
+        (one that is active given the others) is left to the strategy,
+        which chooses it given the fixed ones (hpt_study_enqueue, Optuna's
+        partial fixing). The library checks every value (range, step,
+        choice, conditions) now: hpt.InvalidArgument otherwise; a name not
+        in the space is hpt.UnknownName. Journaled; callable at any time."""
+        values = self._space.to_core(params, "enqueue")
+        _lib.check(_lib_.hpt_study_enqueue(self._handle(), self._dense(*values), self._n))
+
+    # ---- attributes ----------------------------------------------------------------
+
+    def set_attr(self, key: str, value: str) -> None:
+        """Attach a string attribute to the study (the git commit, the
+        dataset version ...): key 1..255 bytes of [A-Za-z0-9_.:/-], value
+        1..4096 bytes of UTF-8 (hpt_study_set_attr; at most 64 keys; setting
+        a key again replaces its value). Journaled (a resume keeps it) and
+        in the export."""
+        _lib.check(_lib_.hpt_study_set_attr(self._handle(), _attr_key(key),
+                                            _attr_value(key, value)))
+
+    @property
+    def attrs(self) -> Dict[str, str]:
+        """The study's attributes, key -> value, in the order first set."""
+        h = self._handle()
+        return _attr_list(lambda i, k, v: int(_lib_.hpt_study_attr_at(h, i, k, v)))
+
+    def set_trial_attr(self, trial: Union[Trial, FrozenTrial, int], key: str,
+                       value: str) -> None:
+        """Attach a string attribute to a trial, in any state (limits as
+        set_attr; hpt_trial_set_attr): journaled, and one "attr.<key>"
+        column of the CSV export."""
+        _lib.check(_lib_.hpt_trial_set_attr(self._handle(), _trial_id(trial), _attr_key(key),
+                                            _attr_value(key, value)))
+
+    def trial_attrs(self, trial: Union[Trial, FrozenTrial, int]) -> Dict[str, str]:
+        """A trial's attributes, key -> value."""
+        h, tid = self._handle(), _trial_id(trial)
+        return _attr_list(lambda i, k, v: int(_lib_.hpt_trial_attr_at(h, tid, i, k, v)))
 
     # ---- reading trials ---------------------------------------------------------
 
@@ -565,8 +714,31 @@ class Study:
             _lib.check(_lib_.hpt_trial_fail_reason(h, tid, _byref(r)))
             reason = _lib._decode(r.value)
         budget, parent = self._budget(tid)
+        values = cons = feasible = None
+        if state in (TrialState.COMPLETE, TrialState.PRUNED) and len(self.directions) > 1:
+            vb = (ctypes.c_double * len(self.directions))()
+            _lib.check(_lib_.hpt_trial_values(h, tid, vb, len(self.directions)))
+            values = tuple(vb)
+        if state == TrialState.COMPLETE and self.n_constraints:
+            cb = (ctypes.c_double * self.n_constraints)()
+            _lib.check(_lib_.hpt_trial_constraints(h, tid, cb, self.n_constraints))
+            cons = tuple(cb)
+        if state != TrialState.RUNNING:
+            fe = ctypes.c_int32()
+            _lib.check(_lib_.hpt_trial_feasible(h, tid, _byref(fe)))
+            feasible = bool(fe.value)
+        asked, finished = self._times(tid)
         return FrozenTrial(tid, state, self._params(tid), value, budget, parent,
-                           tuple(reports), reason)
+                           tuple(reports), reason, user_attrs=self.trial_attrs(tid),
+                           datetime_start=_datetime(asked), datetime_complete=_datetime(finished),
+                           objective_values=values, constraints=cons, feasible=feasible,
+                           asked_at=asked, finished_at=finished)
+
+    def _times(self, tid: int) -> Tuple[Optional[float], Optional[float]]:
+        a, f = ctypes.c_double(), ctypes.c_double()
+        _lib.check(_lib_.hpt_trial_times(self._handle(), _trial_id(tid), _byref(a), _byref(f)))
+        return (a.value if a.value == a.value else None,
+                f.value if f.value == f.value else None)
 
     @property
     def trials(self) -> List[FrozenTrial]:
@@ -589,6 +761,33 @@ class Study:
     @property
     def best_value(self) -> float:
         return self._best()[1]
+
+    @property
+    def best_trials(self) -> List[FrozenTrial]:
+        """The Pareto front: the feasible complete trials no other one
+        dominates, in id order (hpt_study_pareto; with one objective, the
+        feasible trials sharing the best value)."""
+        h = self._handle()
+        while True:
+            needed = ctypes.c_size_t()
+            _lib.check(_ok_or_range(_lib_.hpt_study_pareto(h, None, 0, _byref(needed))))
+            ids = (ctypes.c_int64 * max(1, needed.value))()
+            rc = _lib_.hpt_study_pareto(h, ids, needed.value, _byref(needed))
+            if rc == _lib.E_RANGE:      # another thread told a trial in between
+                continue
+            _lib.check(rc)
+            return [self.trial(ids[i]) for i in range(needed.value)]
+
+    def hypervolume(self, reference: Sequence[float]) -> float:
+        """The hypervolume of the front (best_trials) up to the reference
+        point (one finite value per objective, in the user's directions):
+        exact (hpt_study_hypervolume)."""
+        ref = [_lib.real(r, "reference") for r in reference]
+        out = ctypes.c_double()
+        _lib.check(_lib_.hpt_study_hypervolume(self._handle(),
+                                               (ctypes.c_double * max(1, len(ref)))(*ref),
+                                               len(ref), _byref(out)))
+        return out.value
 
     @property
     def best_params(self) -> Dict[str, Any]:
@@ -771,32 +970,66 @@ class Study:
 
     # ---- export ---------------------------------------------------------------------
 
-    def _rows(self, labels: bool = False) -> Iterator[Dict[str, Any]]:
-        for t in self.trials:
-            row = {"id": t.id, "state": t.state.name.lower(), "value": t.value,
-                   "budget": t.budget, "parent": t.parent}
+    def _rows(self, trials: List[FrozenTrial], keys: Sequence[str],
+              labels: bool = False) -> Iterator[Dict[str, Any]]:
+        for t in trials:
+            row: Dict[str, Any] = {"id": t.id, "state": t.state.name.lower()}
+            if len(self.directions) > 1:
+                vals: List[Optional[float]] = (list(t.values) if t.values
+                                               else [None] * len(self.directions))
+                for i, x in enumerate(vals):
+                    row["value_%d" % i] = x
+            else:
+                row["value"] = t.value
+            for j in range(self.n_constraints):
+                row["constraint_%d" % j] = t.constraints[j] if t.constraints else None
+            if self.n_constraints or len(self.directions) > 1:
+                row["feasible"] = t.feasible
+            row["budget"], row["parent"] = t.budget, t.parent
             for n, d in self.space.items():
-                v = t.params[n]
-                if labels and isinstance(d, Categorical):
+                v = t.params.get(n)
+                if labels and isinstance(d, Categorical) and n in t.params:
                     v = d.labels[d.index(v)]
                 row["params_" + n] = v
             row["n_reports"] = len(t.reports)
             row["fail_reason"] = t.fail_reason
+            row["asked_at"], row["finished_at"] = t.asked_at, t.finished_at
+            row["duration"] = (None if t.asked_at is None or t.finished_at is None
+                               else t.finished_at - t.asked_at)
+            for k in keys:
+                row["attr." + k] = t.user_attrs.get(k)
             yield row
 
-    def _columns(self) -> List[str]:
-        return (["id", "state", "value", "budget", "parent"]
-                + ["params_" + n for n in self.space] + ["n_reports", "fail_reason"])
+    def _attr_keys(self, trials: List[FrozenTrial]) -> List[str]:
+        keys: Dict[str, None] = {}
+        for t in trials:
+            keys.update(dict.fromkeys(t.user_attrs))
+        return list(keys)
+
+    def _columns(self, keys: Sequence[str] = ()) -> List[str]:
+        if len(self.directions) > 1:
+            values = ["value_%d" % k for k in range(len(self.directions))]
+        else:
+            values = ["value"]
+        values += ["constraint_%d" % j for j in range(self.n_constraints)]
+        if self.n_constraints or len(self.directions) > 1:
+            values.append("feasible")
+        return (["id", "state"] + values + ["budget", "parent"]
+                + ["params_" + n for n in self.space] + ["n_reports", "fail_reason"]
+                + ["asked_at", "finished_at", "duration"] + ["attr." + k for k in keys])
 
     def to_csv(self, path: "str | os.PathLike[str]") -> "str | os.PathLike[str]":
         """Write one row per trial: id, state, value, budget, parent,
         params_<name> for each parameter (categoricals by their label, see
-        hpt.Categorical), n_reports, fail_reason; empty cells for None.
+        hpt.Categorical; empty where inactive), n_reports, fail_reason,
+        attr.<key> for each trial attribute; empty cells for None.
         Floats are written with repr(), which round-trips exactly."""
+        trials = self.trials
+        keys = self._attr_keys(trials)
         with open(path, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=self._columns())
+            w = csv.DictWriter(f, fieldnames=self._columns(keys))
             w.writeheader()
-            for row in self._rows(labels=True):
+            for row in self._rows(trials, keys, labels=True):
                 w.writerow({k: ("" if v is None else v) for k, v in row.items()})
         return path
 
@@ -805,7 +1038,9 @@ class Study:
         columns holding the original choice objects); raises ImportError when
         pandas is not installed."""
         import pandas
-        return pandas.DataFrame(list(self._rows()), columns=self._columns())
+        trials = self.trials
+        keys = self._attr_keys(trials)
+        return pandas.DataFrame(list(self._rows(trials, keys)), columns=self._columns(keys))
 
     def write_report(self, path: Any, title: Optional[str] = None) -> Any:
         """Write one self-contained HTML report of this study to `path`
@@ -859,6 +1094,43 @@ class Study:
         if path is not None:
             fig.savefig(path)
         return fig
+
+
+def _dir_code(d: Any) -> int:
+    name = getattr(d, "name", d)        # optuna.study.StudyDirection too
+    if isinstance(name, str) and name.lower() in _DIRECTIONS:
+        return _DIRECTIONS[name.lower()]
+    if d in (_lib.MINIMIZE, _lib.MAXIMIZE) and not isinstance(d, bool):
+        return int(d)
+    raise ValueError("direction must be 'minimize' or 'maximize', not %r" % (d,))
+
+
+def _datetime(t: Optional[float]) -> Optional[datetime.datetime]:
+    return None if t is None else datetime.datetime.fromtimestamp(t)
+
+
+def _attr_key(key: str) -> bytes:
+    if not isinstance(key, str):
+        raise TypeError("attribute keys are str, not %r" % (key,))
+    return _lib.encode(key, "attribute key")
+
+
+def _attr_value(key: str, value: str) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError("attribute %r: values are str (the library stores text), not %s; "
+                        "convert it, e.g. json.dumps(value)" % (key, type(value).__name__))
+    return _lib.encode(value, "attribute %r" % key)
+
+
+def _attr_list(at: Callable[[int, Any, Any], int]) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    k, v = ctypes.c_char_p(), ctypes.c_char_p()
+    while True:
+        rc = at(len(out), _byref(k), _byref(v))
+        if rc == _lib.E_RANGE:
+            return out
+        _lib.check(rc)
+        out[_lib._decode(k.value)] = _lib._decode(v.value)
 
 
 def _ok_or_range(rc: int) -> int:
@@ -950,12 +1222,9 @@ class _Run:
             raise
         else:
             if trial.state == TrialState.RUNNING:
-                try:
-                    v = float(value)
-                except (TypeError, ValueError, OverflowError):
-                    v = math.nan
-                if math.isfinite(v):
-                    study.tell(trial, v)
+                vals = _finite_values(value)
+                if vals is not None:
+                    self._tell(trial, vals)
                 else:
                     warnings.warn("hpt: trial %d returned %s, not a finite number; "
                                   "recorded as failed" % (trial.id, _short(value)),
@@ -965,6 +1234,36 @@ class _Run:
             frozen = study.trial(trial.id)
             for cb in self.callbacks:
                 cb(study, frozen)
+
+
+    def _tell(self, trial: Trial, vals: List[float]) -> None:
+        study = self.study
+        cons: Optional[List[float]] = None
+        if study.constraints_func is not None:
+            snap = dataclasses.replace(study.trial(trial.id), state=TrialState.COMPLETE,
+                                       value=vals[0], objective_values=tuple(vals))
+            try:
+                cons = [float(c) for c in study.constraints_func(snap)]
+            except Exception as e:
+                study.tell_failed(trial, "constraints_func: %s: %s" % (type(e).__name__, e))
+                return
+        study.tell(trial, vals if len(vals) > 1 or cons is not None else vals[0], cons)
+
+
+def _finite_values(value: Any) -> Optional[List[float]]:
+    """A number, or a tuple/list of numbers (several objectives), as finite
+    floats; None when one is not a finite number."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for v in items:
+        try:
+            f = float(v)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if not math.isfinite(f):
+            return None
+        out.append(f)
+    return out or None
 
 
 def _log_trial(study: Study, tid: int) -> None:

@@ -213,7 +213,8 @@ def render(source: StudySource, title: Optional[str] = None,
         extra = (", budget %g" % best.budget) if best.budget else ""
         w("<tr><th>best trial</th><td>trial %d: value %s%s<br>%s</td></tr>" % (
             best.id, _esc(_fmt(best.value)), extra, _esc(ps)))
-    multi = [t for t in sd.trials if t.state == "complete" and isinstance(t.value, tuple)]
+    multi = [t for t in sd.trials if t.state == "complete" and isinstance(t.value, tuple)
+             and t.feasible]
     if multi:
         mask = _plots.pareto_mask([t.value for t in multi], sd.directions)
         front = [t for t, m in zip(multi, mask) if m]

@@ -28,7 +28,8 @@ def test_to_csv(study, tmp_path):
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["id", "state", "value", "budget", "parent", "params_lr",
-                             "params_act", "n_reports", "fail_reason"]
+                             "params_act", "n_reports", "fail_reason", "asked_at",
+                             "finished_at", "duration"]
     assert [r["state"] for r in rows] == ["complete", "complete", "failed", "complete",
                                           "pruned", "complete", "running"]
     trials = study.trials

@@ -45,8 +45,10 @@ def test_direction_aliases(alias, name):
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError):
         hpt.create_study(direction="up")
-    with pytest.raises(NotImplementedError, match="objectives"):
-        hpt.create_study(directions=["min", "max"])
+    with pytest.raises(ValueError, match="objective"):
+        hpt.create_study(directions=[])
+    with pytest.raises(ValueError, match="at most"):
+        hpt.create_study(directions=["min"] * 9)
     with pytest.raises(hpt.UnknownName):
         hpt.create_study(strategy="nope")
     with pytest.raises(TypeError, match="HptSampler"):

@@ -155,3 +155,22 @@ def test_hpt_sampler_maximizes_and_accepts_a_strategy():
     st = optuna.create_study(sampler=HptSampler(seed=1, strategy="sobol"))
     st.optimize(quad, n_trials=8)
     assert len(st.trials) == 8 and math.isfinite(st.best_value)
+
+
+def test_hpt_sampler_with_two_objectives_tells_the_core_every_value():
+    sampler = HptSampler(seed=3)
+    study = optuna.create_study(directions=["minimize", "minimize"], sampler=sampler)
+
+    def obj(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        y = trial.suggest_float("y", 0.0, 1.0)
+        g = 1 + 9 * y
+        return x, g * (1 - math.sqrt(x / g))
+    study.optimize(obj, n_trials=20)
+    core = sampler._core
+    assert core is not None and core.directions == ["minimize", "minimize"]
+    by_core = {tuple(t.params.values()): t.values for t in core.trials
+               if t.state == hpt.TrialState.COMPLETE}
+    told = [t for t in study.trials if (t.params["x"], t.params["y"]) in by_core]
+    assert len(told) >= 10       # the later trials came from the core, with both values
+    assert all(by_core[(t.params["x"], t.params["y"])] == t.values for t in told)

@@ -21,7 +21,7 @@ the core (not observations). Needs Optuna >= 3.0 (tested with Debian's 3.1).
 import os
 import tempfile
 import threading
-from typing import Any, Dict, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import optuna
 from optuna.distributions import (BaseDistribution, CategoricalDistribution,
@@ -82,8 +82,6 @@ class HptSampler(BaseSampler):
 
     def infer_relative_search_space(self, study: OptunaStudy,
                                     trial: OptunaFrozenTrial) -> Dict[str, BaseDistribution]:
-        if study._is_multi_objective():
-            return {}
         space = self._search_space.calculate(study)
         # One-value distributions need no model (Optuna's samplers skip them too).
         return {n: d for n, d in sorted(space.items()) if not d.single()}
@@ -111,22 +109,26 @@ class HptSampler(BaseSampler):
             self._core.close()
         self._gen += 1
         self.rebuilds += 1
-        direction = ("maximize" if study.direction == StudyDirection.MAXIMIZE
-                     else "minimize")
-        core = Study(space, self.strategy, direction,
+        # Several objectives (optuna.create_study(directions=...)) are the
+        # core's own: one model per objective, log-EHVI.
+        dirs = ["maximize" if d == StudyDirection.MAXIMIZE else "minimize"
+                for d in study.directions]
+        core = Study(space, self.strategy, dirs[0],
                      (self.seed + self._gen * 0x9E3779B97F4A7C15) % 2 ** 64,
-                     options=self.options)
-        rows = []
+                     options=self.options, directions=dirs if len(dirs) > 1 else None)
+        rows: List[Tuple[Dict[str, float], Any]] = []
         for t in done:
-            if t.value is None or not all(n in t.params and space[n]._contains(t.params[n])
+            if t.values is None or not all(n in t.params and space[n]._contains(t.params[n])
                                           for n in space):
                 continue
-            rows.append(({n: d._core(t.params[n]) for n, d in space.items()}, float(t.value)))
+            told = [float(v) for v in t.values]
+            rows.append(({n: d._core(t.params[n]) for n, d in space.items()},
+                         told if len(dirs) > 1 else told[0]))
         if rows:
             fd, tmp = tempfile.mkstemp(prefix="hpt-optuna-", suffix=".jnl")
             os.close(fd)
             try:
-                _journalfile.write_parent(tmp, space, direction, rows)
+                _journalfile.write_parent(tmp, space, dirs, rows)
                 core.warm_start(tmp, "identical")
             finally:
                 os.unlink(tmp)
@@ -145,7 +147,8 @@ class HptSampler(BaseSampler):
             if entry is not None and entry[0] == self._gen and self._core is not None:
                 cid = entry[1]
                 if state == OptunaState.COMPLETE and values:
-                    self._core.tell(cid, float(values[0]))
+                    self._core.tell(cid, [float(v) for v in values] if len(values) > 1
+                                    else float(values[0]))
                     self._known.add(trial.number)
                 else:
                     self._core.tell_failed(cid, "optuna: %s" % state.name.lower())

@@ -133,16 +133,24 @@ def plot_hyperband(study: StudySource, backend: Optional[str] = None) -> Any:
     return _render(_plots.hyperband(study), backend)
 
 
-def plot_pareto_front(points: Union[StudyData, Sequence[Sequence[float]]],
+def plot_pareto_front(points: Union[StudySource, Sequence[Sequence[float]]],
                       directions: Optional[Sequence[str]] = None,
                       names: Optional[Sequence[str]] = None,
                       labels: Optional[Sequence[str]] = None,
                       backend: Optional[str] = None) -> Any:
-    """Objective values (a list of 2- or 3-tuples, or a StudyData whose
-    values are tuples) with the non-dominated ones highlighted. directions:
-    "minimize"/"maximize" per objective (default all minimize); names: axis
+    """A study of 2 or 3 objectives (an hpt.Study or create_study's study
+    with directions=, its journal, a StudyData), or a list of 2- or 3-tuples
+    of objective values, with the non-dominated ones highlighted (of a
+    study: its feasible complete trials, as best_trials; infeasible ones
+    are drawn with the dominated). directions: "minimize"/"maximize" per
+    objective (default: the study's, else all minimize); names: axis
     titles; labels: hover text per point."""
-    return _render(_plots.pareto(points, directions, names, labels), backend)
+    data: Union[StudyData, Sequence[Sequence[float]]]
+    if isinstance(points, (list, tuple)):
+        data = points
+    else:
+        data = load(points)   # type: ignore[arg-type]
+    return _render(_plots.pareto(data, directions, names, labels), backend)
 
 
 __all__ = [

@@ -52,7 +52,9 @@ class TrialData:
     """One trial. params: name -> value (categoricals as their label, None
     when inactive); value: complete or pruned trials' value (a float), or for
     several objectives a tuple; start, end: seconds of the study's active
-    time when it was asked and finished (None when unknown)."""
+    time when it was asked and finished (None when unknown); constraints:
+    the values told (a study with constraints), feasible: whether each is
+    <= 0 (True without constraints)."""
     id: int
     state: str
     params: Dict[str, Any]
@@ -66,6 +68,8 @@ class TrialData:
     # journal line numbers of the ask and of the end: the order of events
     # when the millisecond times tie
     seq: Optional[Tuple[int, Optional[int]]] = None
+    constraints: Optional[Tuple[float, ...]] = None
+    feasible: bool = True
 
 
 @dataclass
@@ -163,6 +167,9 @@ def read_journal(path: PathArg) -> StudyData:
     trials: Dict[int, TrialData] = {}
     options: Dict[str, Any] = {}
     strategy, direction, seed = "", "minimize", 0
+    directions: Optional[Tuple[str, ...]] = None
+    n_con = 0
+    conds: List[Tuple[str, str, Any]] = []
     version = 0
     for no, raw in enumerate(complete, 1):
         try:
@@ -184,6 +191,15 @@ def read_journal(path: PathArg) -> StudyData:
                                     choices=tuple(_unescape(c) for c in f[4:])))
             else:
                 params.append(Param(name, f[2], float(f[4]), float(f[5]), f[3]))
+        elif kind == "cond":
+            # (child, parent, set of choice labels or (lo, hi))
+            rule: Any = ({_unescape(c) for c in f[5:5 + int(f[4])]} if f[3] == "in"
+                         else (float(f[4]), float(f[5])))
+            conds.append((_unescape(f[1]), _unescape(f[2]), rule))
+        elif kind == "objectives":
+            directions = tuple(f[2:2 + int(f[1])])
+        elif kind == "constraints":
+            n_con = int(f[1])
         elif kind in ("option", "option_str"):
             options[_unescape(f[1])] = _num(f[2]) if kind == "option" else _unescape(f[2])
         elif kind == "ask":
@@ -197,6 +213,8 @@ def read_journal(path: PathArg) -> StudyData:
                     p[prm.name] = int(float(x))
                 else:
                     p[prm.name] = float(x)
+            if conds:
+                p = _active_only(p, conds)
             trials[tid] = TrialData(tid, "running", p, None, budget,
                                     parent if parent >= 0 else None, [], None, ms / 1000.0,
                                     seq=(no, None))
@@ -204,11 +222,17 @@ def read_journal(path: PathArg) -> StudyData:
             trials[int(f[1])].reports.append((float(f[3]), float(f[4])))
         elif kind == "tell":
             t = trials[int(f[1])]
-            t.state, t.value, t.end = "complete", float(f[3]), int(f[2]) / 1000.0
+            n_obj = len(directions) if directions else 1
+            vals = tuple(float(v) for v in f[3:3 + n_obj])
+            t.state, t.end = "complete", int(f[2]) / 1000.0
+            t.value = vals if n_obj > 1 else vals[0]
+            if n_con:
+                t.constraints = tuple(float(v) for v in f[3 + n_obj:3 + n_obj + n_con])
+                t.feasible = all(c <= 0 for c in t.constraints)
             _seq_end(t, no)
         elif kind == "fail":
             t = trials[int(f[1])]
-            t.state, t.end = "failed", int(f[2]) / 1000.0
+            t.state, t.end, t.feasible = "failed", int(f[2]) / 1000.0, False
             _seq_end(t, no)
             t.fail_reason = _unescape(f[3]) if len(f) > 3 else ""
         elif kind == "prune":
@@ -219,11 +243,33 @@ def read_journal(path: PathArg) -> StudyData:
                 t.state, t.value = "pruned", t.reports[-1][1]
             else:                    # hpt_study_prune without reports fails the trial
                 t.state, t.fail_reason = "failed", ""
-    sd = StudyData(params, [trials[k] for k in sorted(trials)], strategy, (direction,),
+    sd = StudyData(params, [trials[k] for k in sorted(trials)], strategy,
+                   directions or (direction,),
                    seed, options, journal=os.fsdecode(path),
                    name=os.path.basename(os.fsdecode(path)))
     sd.done_reason = _derived_done_reason(sd)
     return sd
+
+
+def _active_only(p: Dict[str, Any], conds: List[Tuple[str, str, Any]]) -> Dict[str, Any]:
+    """The parameters whose conditions hold (the journal stores a value for
+    every parameter; an inactive one's is a placeholder)."""
+    memo: Dict[str, bool] = {}
+
+    def active(name: str, depth: int = 0) -> bool:
+        if name not in memo:
+            ok = True
+            for child, parent, rule in conds:
+                if child != name or not ok:
+                    continue
+                if depth > len(conds) or not active(parent, depth + 1):
+                    ok = False
+                    continue
+                v: Any = p.get(parent)
+                ok = v in rule if isinstance(rule, set) else rule[0] <= float(v) <= rule[1]
+            memo[name] = ok
+        return memo[name]
+    return {k: v for k, v in p.items() if active(k)}
 
 
 def _derived_done_reason(sd: StudyData) -> str:
@@ -261,14 +307,21 @@ def _from_study(study: Union["Study", "DefineByRunStudy"]) -> StudyData:
     for t in study.trials:
         state = t.state.name.lower() if hasattr(t.state, "name") else str(t.state)
         p = {n: _label(study.space[n], v) for n, v in t.params.items()}
-        trials.append(TrialData(t.id, state, p, t.value, getattr(t, "budget", 0.0),
+        value: Any = t.value
+        if len(study.directions) > 1 and t.values is not None and state == "complete":
+            value = tuple(t.values)
+        cons = getattr(t, "constraints", None)
+        feasible = getattr(t, "feasible", None)
+        trials.append(TrialData(t.id, state, p, value, getattr(t, "budget", 0.0),
                                 getattr(t, "parent", None), list(getattr(t, "reports", ())),
-                                getattr(t, "fail_reason", None)))
+                                getattr(t, "fail_reason", None), constraints=cons,
+                                feasible=state == "complete" if feasible is None
+                                else bool(feasible)))
     try:
         reason = study.done_reason
     except Exception:
         reason = ""
-    return StudyData(params, trials, study.strategy, (study.direction,), study.seed,
+    return StudyData(params, trials, study.strategy, tuple(study.directions), study.seed,
                      dict(study.options), reason)
 
 

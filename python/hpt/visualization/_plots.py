@@ -370,6 +370,7 @@ def pareto(points: Union[StudyData, Sequence[Sequence[float]]],
            labels: Optional[Sequence[str]] = None) -> Figure:
     """points: a StudyData whose values are tuples, or a list of 2- or
     3-tuples of objective values."""
+    feasible: Optional[List[bool]] = None
     if isinstance(points, StudyData):
         sd = points
         done = [t for t in sd.trials if t.state == "complete" and isinstance(t.value, tuple)]
@@ -377,6 +378,7 @@ def pareto(points: Union[StudyData, Sequence[Sequence[float]]],
         directions = directions or sd.directions
         names = names or (list(sd.objectives) if sd.objectives else None)
         raw: Sequence[Sequence[float]] = [t.value for t in done]
+        feasible = [t.feasible for t in done]
     else:
         raw = points
     pts = [tuple(float(v) for v in p) for p in raw]
@@ -388,7 +390,14 @@ def pareto(points: Union[StudyData, Sequence[Sequence[float]]],
     directions = tuple(directions or ("minimize",) * k)
     names = names or ["objective %d (%s)" % (i, d) for i, d in enumerate(directions)]
     labels = labels or ["point %d" % i for i in range(len(pts))]
-    mask = pareto_mask(pts, directions)
+    if feasible is not None and not all(feasible):
+        # the front is of the feasible points (hpt_study_pareto); the
+        # infeasible ones are drawn with the dominated
+        ok = [q for q, f in zip(pts, feasible) if f]
+        sub = iter(pareto_mask(ok, directions))
+        mask = [next(sub) if f else False for f in feasible]
+    else:
+        mask = pareto_mask(pts, directions)
     p = Panel(x=Axis(names[0]), y=Axis(names[1]), z=Axis(names[2]) if k == 3 else None)
     for role, want in (("dominated", False), ("front", True)):
         sel = [i for i, m in enumerate(mask) if m == want]
