@@ -362,12 +362,16 @@ int hpt_study_report(hpt_study *s, int64_t id, double step, double value,
 /* Order of the best trial: values at different budgets do not compare
  * (multi-fidelity strategies run most trials on a fraction of the resource),
  * so a trial trained with more beats any trained with less; budget 0 means
- * full training, the most. Equal budgets: the lower loss. */
+ * full training, the most. Equal budgets: the lower loss, then the lower
+ * id (as hpt_study_top_k), so that the best does not depend on which of
+ * two equal trials was told first. */
 static int beats(const hpti_trial *a, const hpti_trial *b)
 {
     double ba = a->budget > 0 ? a->budget : INFINITY;
     double bb = b->budget > 0 ? b->budget : INFINITY;
-    return ba != bb ? ba > bb : a->loss < b->loss;
+    if (ba != bb)
+        return ba > bb;
+    return a->loss < b->loss || (a->loss == b->loss && a < b);
 }
 
 /* Move a running trial to a final state and keep the counters and the best
