@@ -190,6 +190,16 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* prefix[0..n) names a strategy other than `strategy`. */
+static int other_strategy(const char *prefix, size_t n, const char *strategy)
+{
+    const char *name;
+    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+        if (strlen(name) == n && strncmp(prefix, name, n) == 0)
+            return strcmp(name, strategy) != 0;
+    return 0;
+}
+
 /* Apply the --set options that concern this strategy ("name=value"; an
  * option prefixed by another strategy's name is skipped), after the
  * simulator's defaults for ASHA. */
@@ -213,9 +223,7 @@ static int configure(hpt_study *st, const char *strategy, const config *c, char 
         snprintf(buf, sizeof buf, "%s", c->sets[i]);
         char *eq = strchr(buf, '='), *dot = strchr(buf, '.'), *end;
         *eq = '\0';
-        if (dot && dot < eq && strncmp(buf, "pruner", 6) != 0 &&
-            (strlen(strategy) != (size_t)(dot - buf) ||
-             strncmp(buf, strategy, (size_t)(dot - buf)) != 0))
+        if (dot && dot < eq && other_strategy(buf, (size_t)(dot - buf), strategy))
             continue;
         errno = 0;
         double v = strtod(eq + 1, &end);
