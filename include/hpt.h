@@ -383,10 +383,11 @@ HPT_API int hpt_study_create(const hpt_space *space, const char *strategy,
  *    same for any completion order, any timing and any number of workers
  *    (more than q just wait more): tests/test_reproducible.c (threads: 1,
  *    2, 4, 8 threads with random durations; random, bayes, hyperband with
- *    the median pruner), tests/python/test_reproducible.py
- *    (optimize(n_jobs=1, 2, 4)), tests/cli/test_reproducible.py (hpt-tune
- *    --parallel 1, 2, 4 --reproducible) and tests/mpi/reproducible.c
- *    (libhpt_mpi, 2 and 5 ranks at q = 4). The option is journaled: a
+ *    the median pruner; lockstep: 3 and 6 threads at q = 4),
+ *    tests/python/test_reproducible.py (optimize(n_jobs=1, 2, 4)),
+ *    tests/cli/test_reproducible.py (hpt-tune --parallel 1, 2, 4
+ *    --reproducible) and tests/mpi/reproducible.c (libhpt_mpi, 2 and 5
+ *    ranks at q = 4). The option is journaled: a
  *    reopened study goes on with the same trials (tests/test_reproducible.c:
  *    journal). The completion criteria on results or time
  *    ("target_value", "patience", "max_seconds") are checked on the real

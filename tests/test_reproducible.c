@@ -9,8 +9,8 @@
  *    both modes);
  *  - lockstep: the proposals are exactly those of a default-mode study
  *    driven so that ask k sees trials below k - q finished and k - q .. k-1
- *    running, with 3 threads at q = 4 (no pruner there: the default mode's pruner sees what is
- *    finished);
+ *    running, with 3 and 6 threads at q = 4 (fewer and more workers than
+ *    q; no pruner there: the default mode's pruner sees what is finished);
  *  - wait: ask k answers HPT_WAIT while a trial below k - q runs;
  *  - journal: the option is journaled; a study run by 4 threads, reopened
  *    and extended by 2 threads, has the trials of one run by 1 thread. */
@@ -245,25 +245,27 @@ static void test_lockstep(void **state)
     for (size_t s = 0; s < 3; s++) { /* not synchronous hyperband: it waits */
         const int64_t q = 4, n = specs[s].trials;
         char *want = lockstep(&specs[s], q, n);
-        hpt_study *st = make(&specs[s], q, 0, NULL);
-        assert_ok(hpt_study_set(st, "max_trials", (double)n));
-        run_threads(st, 3);
-        char *got = listing(st);
-        hpt_study_destroy(st);
-        /* the lockstep study left its last q trials running: compare the
-         * parameters of the first n trials only */
-        for (char *a = want, *b = got; *a; a++, b++) {
-            char *ea = strstr(a, " s="), *eb = strstr(b, " s=");
-            assert_non_null(ea);
-            assert_non_null(eb);
-            if (ea - a != eb - b || memcmp(a, b, (size_t)(ea - a)) != 0)
-                fail_msg("%s: lockstep\n%.*s\nreproducible\n%.*s", specs[s].strategy,
-                         (int)(ea - a), a, (int)(eb - b), b);
-            a = strchr(a, '\n');
-            b = strchr(b, '\n');
+        for (int threads = 3; threads <= 6; threads += 3) { /* fewer and more than q */
+            hpt_study *st = make(&specs[s], q, 0, NULL);
+            assert_ok(hpt_study_set(st, "max_trials", (double)n));
+            run_threads(st, threads);
+            char *got = listing(st);
+            hpt_study_destroy(st);
+            /* the lockstep study left its last q trials running: compare
+             * the configurations, budgets and parents only */
+            for (char *a = want, *b = got; *a; a++, b++) {
+                char *ea = strstr(a, " s="), *eb = strstr(b, " s=");
+                assert_non_null(ea);
+                assert_non_null(eb);
+                if (ea - a != eb - b || memcmp(a, b, (size_t)(ea - a)) != 0)
+                    fail_msg("%s, %d threads: lockstep\n%.*s\nreproducible\n%.*s",
+                             specs[s].strategy, threads, (int)(ea - a), a, (int)(eb - b), b);
+                a = strchr(a, '\n');
+                b = strchr(b, '\n');
+            }
+            free(got);
         }
         free(want);
-        free(got);
     }
 }
 
