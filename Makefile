@@ -105,7 +105,7 @@ sanitize:
 	    scripts/run-tests build/asan $(PYTHON)
 
 # ThreadSanitizer on the tests that share a study between threads.
-TSAN_TESTS ?= test_threads test_errmsg_race test_writers
+TSAN_TESTS ?= test_threads test_errmsg_race test_writers test_reproducible
 tsan:
 	@$(MAKE) --no-print-directory B=build/tsan OPT="-O1 -g -fsanitize=thread" \
 	    LDFLAGS="$(LDFLAGS) -fsanitize=thread" lib $(TSAN_TESTS:%=build/tsan/tests/%)

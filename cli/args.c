@@ -256,6 +256,8 @@ static const setting settings[] = {
      "study option (hyperband.eta=3, pruner=median ...)"},
     {"pruner", ARG_ONE, WHERE_ANY, "NAME", "same as --option pruner=NAME"},
     {"parallel", ARG_ONE, WHERE_ANY, "N", "trials run at once (default 1)"},
+    {"reproducible", ARG_NONE, WHERE_ANY, NULL,
+     "the same trials on every run, whatever their timing (parallel.reproducible = N)"},
     {"trial-timeout", ARG_ONE, WHERE_ANY, "SEC", "fail a trial running longer (default 0 = none)"},
     {"grace", ARG_ONE, WHERE_ANY, "SEC", "SIGTERM to SIGKILL delay when stopping (default 10)"},
     {"metric", ARG_ONE, WHERE_ANY, "REGEX",
@@ -443,6 +445,10 @@ static int apply_run(cli_job *job, const char *n, const char *v, const char *whe
             return usage_err(err, errn, "%s: --parallel wants an integer in 1..4096, not '%s'",
                              where, v);
         job->parallel = i64;
+        return 0;
+    }
+    if (!strcmp(n, "reproducible")) {
+        job->reproducible = 1;
         return 0;
     }
     if (!strcmp(n, "trial-timeout") || !strcmp(n, "grace")) {
@@ -772,6 +778,8 @@ void cli_print_spec(FILE *f, const cli_job *job)
             job->direction == HPT_MAXIMIZE ? "max" : "min", (unsigned long long)job->seed);
     fprintf(f, "max-trials %lld\nparallel %lld\n", (long long)job->max_trials,
             (long long)job->parallel);
+    if (job->reproducible)
+        fprintf(f, "reproducible\n");
     cli_fmt_double(a, sizeof a, job->trial_timeout);
     cli_fmt_double(b, sizeof b, job->grace);
     fprintf(f, "trial-timeout %s\ngrace %s\n", a, b);

@@ -87,6 +87,7 @@ typedef struct {
     uint64_t seed;
     int64_t max_trials;    /* 0 = none */
     int64_t parallel;      /* >= 1 */
+    int reproducible;      /* --reproducible: parallel.reproducible = parallel */
     double trial_timeout;  /* seconds, 0 = none */
     double grace;          /* seconds between SIGTERM and SIGKILL */
     char *metric;          /* objective regex */

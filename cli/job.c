@@ -74,14 +74,21 @@ static int benign(int rc)
 
 int cli_apply_options(const cli_job *job, hpt_study *study, int resumed)
 {
-    for (size_t i = 0; i < job->n_opts + 1; i++) {
+    for (size_t i = 0; i < job->n_opts + 2; i++) {
         const char *name, *text;
         char buf[32];
         if (i == job->n_opts) {
             if (!job->max_trials)
-                break;
+                continue;
             name = "max_trials";
             snprintf(buf, sizeof buf, "%lld", (long long)job->max_trials);
+            text = buf;
+        } else if (i == job->n_opts + 1) {
+            /* q = the slots: the trials that run at once */
+            if (!job->reproducible)
+                break;
+            name = "parallel.reproducible";
+            snprintf(buf, sizeof buf, "%lld", (long long)job->parallel);
             text = buf;
         } else {
             name = job->opt_names[i];

@@ -390,16 +390,60 @@ HPT_API int hpt_space_decode(const hpt_space *space, const double *unit,
  * named strategy: "grid", "random", "sobol", "bayes" or "hyperband" (see
  * the reference section; hpt_strategy_name lists them). direction:
  * HPT_MINIMIZE or HPT_MAXIMIZE. The seed fixes every random choice: same
- * seed + same calls = same trials, bit for bit, for every strategy,
- * whatever OpenBLAS's thread count and whichever host threads make the
- * calls (same library version and CPU architecture => same trials; see
- * "Threads" in the bayes section). On success *out is a new study the
- * caller owns.
+ * seed + same calls = same trials, bit for bit, for every strategy (see
+ * Reproducibility below for what exactly is guaranteed). On success *out
+ * is a new study the caller owns.
  * @return HPT_OK; HPT_E_INVALID (NULL, empty space, bad direction);
  * HPT_E_NAME (unknown strategy); HPT_E_NOMEM. */
 HPT_API int hpt_study_create(const hpt_space *space, const char *strategy,
                              int32_t direction, uint64_t seed,
                              hpt_study **out);
+
+/* Reproducibility. What gives the same trials -- parameters, budgets,
+ * parents, pruning decisions -- bit for bit, given the same library
+ * version and CPU architecture:
+ *  - Default mode. The same seed and the same calls in the same order give
+ *    the same trials, for every strategy and pruner, whatever OpenBLAS's
+ *    thread count (1, 2, 4 or unset) and whichever host threads make the
+ *    calls (tests/test_blas_threads.c; how: "Threads" in the bayes
+ *    section). Between two asks, the order in which trials were told
+ *    (hpt_study_tell, hpt_study_tell_failed, hpt_study_prune), and how the
+ *    reports of different trials interleave, do not change the next
+ *    proposals: they depend on the set of results and of running trials
+ *    only, as the models take the trials by id (tests/test_order.c: 4
+ *    trials finished in all 24 orders, for every strategy). A parallel
+ *    job's asks still fall between different results depending on timing,
+ *    and a pruner answers from the results it sees at the report (median:
+ *    the complete trials; asha: every trial's reports so far), so two
+ *    parallel runs differ.
+ *  - Reproducible mode: option "parallel.reproducible" = q > 0 (the trials
+ *    expected to run at once, e.g. the worker count). Ask number k (the
+ *    ask that makes trial k) returns HPT_WAIT until every trial below
+ *    k - q has finished, then proposes from exactly those trials as
+ *    finished and trials k - q .. k - 1 as running, their reports and
+ *    results unseen whatever their real state (tests/test_reproducible.c:
+ *    wait, lockstep). A strategy that waits on that view (synchronous
+ *    Hyperband, for a rung to finish) sees trials k - q, k - q + 1 ...
+ *    enter it one at a time, each once it has finished, until it proposes.
+ *    A pruner judging trial t sees the trials below t - q (all finished
+ *    when t was asked) and t's own reports. The trials are therefore the
+ *    same for any completion order, any timing and any number of workers
+ *    (more than q just wait more): tests/test_reproducible.c (threads: 1,
+ *    2, 4, 8 threads with random durations; random, bayes, hyperband with
+ *    the median pruner; lockstep: 3 and 6 threads at q = 4),
+ *    tests/python/test_reproducible.py (optimize(n_jobs=1, 2, 4)),
+ *    tests/cli/test_reproducible.py (hpt-tune --parallel 1, 2, 4
+ *    --reproducible) and tests/mpi/reproducible.c (libhpt_mpi, 2 and 5
+ *    ranks at q = 4). The option is journaled: a
+ *    reopened study goes on with the same trials (tests/test_reproducible.c:
+ *    journal). The completion criteria on results or time
+ *    ("target_value", "patience", "max_seconds") are checked on the real
+ *    trials, so where they stop a study depends on timing, the trials
+ *    asked until then do not; "max_trials" and "max_resource_total" stop
+ *    it at the same trial. The cost: workers idle while a trial older
+ *    than the last q asks runs, and each proposal knows up to q fewer
+ *    results (bench/sim/README.md). With q = 0 (default) the study is in
+ *    the default mode. */
 
 /* Release a study and everything it owns; NULL is allowed. No other thread
  * may be using it. */
@@ -446,7 +490,12 @@ HPT_API int hpt_strategy_name(size_t i, const char **name);
  * that had the larger limit from the start (a limit is checked before the
  * strategy proposes, so the asks that returned HPT_DONE changed nothing).
  *   "pruner"        string: "none" (default), "median" or "asha": early
- *                   stopping for any strategy (see Pruners). */
+ *                   stopping for any strategy (see Pruners).
+ *   "parallel.reproducible"  q: ask k waits until the trials below k - q
+ *                   finished and proposes as if trials k - q .. k - 1 were
+ *                   running, so that a parallel job asks the same trials
+ *                   on every run (see Reproducibility); 0 = off (default);
+ *                   integer 0..65536. */
 
 /* Set a numeric option by name (integers and booleans as doubles).
  * @return HPT_OK; HPT_E_NAME (unknown option, or one that belongs to another
@@ -546,7 +595,9 @@ HPT_API const char *hpt_study_done_reason(const hpt_study *study);
  * order) and the trial is RUNNING. Any number of trials may run at once.
  * @return HPT_OK; HPT_DONE when the study is complete (max_trials reached,
  * grid exhausted; *trial_id = -1); HPT_WAIT when the strategy cannot give
- * work until running trials are told (*trial_id = -1); HPT_E_INVALID;
+ * work until running trials are told, or in the reproducible mode while a
+ * trial more than "parallel.reproducible" asks old runs (*trial_id = -1;
+ * the message names the trial); HPT_E_INVALID;
  * HPT_E_NOMEM; HPT_E_NUMERIC. */
 HPT_API int hpt_study_ask(hpt_study *study, int64_t *trial_id);
 

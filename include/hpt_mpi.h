@@ -172,6 +172,19 @@ HPT_MPI_API int hpt_mpi_set_idle(hpt_mpi *h, double max_sleep);
 
 /* ---- Coordinator ------------------------------------------------------- */
 
+/* Make the job reproducible: the study's option "parallel.reproducible"
+ * (hpt.h, "Reproducibility") set to the number of WORKER ranks, so the
+ * job asks the same trials on every run whatever the trials' durations.
+ * A job that should give the same trials with any rank count sets the
+ * option to the largest worker count itself (hpt_study_set before
+ * hpt_mpi_serve): up to that many workers then get the same trials
+ * (tests/mpi/reproducible.c: 2 and 5 ranks at q = 4). Coordinator only,
+ * before the study's first ask (after it: HPT_E_STAGE, unless a reopened
+ * journal holds that value already).
+ * @return HPT_OK; HPT_E_INVALID (NULL, not the coordinator, no worker);
+ * HPT_E_STAGE. */
+HPT_MPI_API int hpt_mpi_set_reproducible(hpt_mpi *h);
+
 /* Serve the study until every worker has received HPT_DONE or left.
  * Trials that are RUNNING in the study when serving starts (left by an
  * aborted run of a journaled study) are handed out before new ones.

@@ -6,7 +6,7 @@
  * then one engine proposal per ask; options, the convergence test, the
  * importance hook and the warm-start rules are documented in hpt.h. The
  * engine's rows are the history's observations: warm-start observations
- * first, then finished trials in the order they finished (history.h).
+ * first, then finished trials by id (history.h).
  * Everything random is seeded from (study seed, trial index), so the same
  * event sequence gives the same proposals however many workers there are. */
 #include <cblas.h>
@@ -355,18 +355,22 @@ static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *
     return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, (int)b->opt.fit_iter);
 }
 
-/* Bring a model to rows X[0..n) with targets y: append new rows, or refit
- * and refactor when due or when the stored rows are not a prefix. */
+/* Bring a model to rows X[0..n) with targets y: refit and refactor when
+ * due; else keep the factor's rows up to the first that differs from X
+ * and append from there. Row i of a Cholesky factor depends only on rows
+ * 0..i, so the result is the factor an append of X in order gives: a row
+ * inserted before the end (a trial told out of id order, history.h) costs
+ * O(n^2) per row after it, not a refit. */
 static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
                       const double *X, const double *y, const double *key, size_t n,
                       hpti_rng *rng)
 {
-    size_t d = b->dim;
+    size_t d = b->dim, same = 0, lim = *n_real < n ? *n_real : n;
     hpti_gp_truncate(gp, *n_real);
-    int prefix = *n_real <= n && (*n_real == 0 ||
-                                  memcmp(gp->X, X, *n_real * d * sizeof *X) == 0);
+    while (same < lim && memcmp(gp->X + same * d, X + same * d, d * sizeof *X) == 0)
+        same++;
     int rc;
-    if (!prefix || !gp->have_theta || refit_due(n, *fit_n, b->opt.refit_every)) {
+    if (!gp->have_theta || refit_due(n, *fit_n, b->opt.refit_every)) {
         if ((rc = fit_model(b, gp, X, y, key, n, rng)) != HPT_OK)
             return rc;
         *n_real = 0;
@@ -381,7 +385,8 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
         if (rc)
             return rc;
     } else {
-        for (size_t i = *n_real; i < n; i++)
+        hpti_gp_truncate(gp, same);
+        for (size_t i = same; i < n; i++)
             if ((rc = hpti_gp_append(gp, X + i * d)) != HPT_OK)
                 return rc;
     }
@@ -854,7 +859,7 @@ static int bayes_start(void *state, const hpti_env *env, char *msg)
 }
 
 /* The engine's input is the history itself: observations (priors, then
- * finished trials in finish order; failed ones NaN) and running points. */
+ * finished trials by id; failed ones NaN) and running points. */
 static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *out,
                          hpti_rng *rng, char *msg)
 {

@@ -5,9 +5,11 @@
  * The caller hands the engine everything it knows at each proposal:
  * finished points with their losses (NaN = failed) and running points. The
  * engine keeps a GP factor across calls and extends it by one row per new
- * observation, so the finished list should be append-only between calls
- * (new entries at the end); any other change is detected (the stored rows
- * are compared with the given prefix) and triggers a full refit.
+ * observation: the stored rows are compared with the given list, and the
+ * factor is kept up to the first row that differs and extended from
+ * there (a list that only grows at the end costs one append per new row).
+ * The proposal is a function of the lists given and the engine's state,
+ * never of how the caller came by them.
  *
  * One proposal:
  *  1. Losses of the finished, non-failed points go through the output
@@ -62,7 +64,7 @@
 #include "space.h"
 
 typedef struct {
-    const double *u;     /* n * dim finished points (unit cube), append-only */
+    const double *u;     /* n * dim finished points (unit cube) */
     const double *loss;  /* n losses (minimized) at loss[i * stride]; NaN = failed */
     size_t stride;       /* doubles per loss row (history.h: n_values) */
     size_t n;

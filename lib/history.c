@@ -1,4 +1,4 @@
-/* history.c -- the study's append-only history (history.h).
+/* history.c -- the study's history (history.h).
  *
  * Growth: every per-trial array, the observation rows and the running rows
  * are grown together in hpti_history_reserve, before a proposal, so that
@@ -188,7 +188,16 @@ void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, const doubl
     memmove(h->run_u + r * d, h->run_u + (r + 1) * d, (h->n_running - r - 1) * d * sizeof(double));
     memmove(h->run_id + r, h->run_id + r + 1, (h->n_running - r - 1) * sizeof(int64_t));
     h->n_running--;
-    size_t o = h->n_obs++;
+    /* Canonical position (history.h): after the priors and every finished
+     * trial with a lower id; a tell out of id order moves the later rows. */
+    size_t o = h->n_obs;
+    while (o > h->n_prior && h->obs_trial[o - 1] > id)
+        o--;
+    size_t tail = h->n_obs - o;
+    memmove(h->obs_u + (o + 1) * d, h->obs_u + o * d, tail * d * sizeof(double));
+    memmove(h->obs_value + (o + 1) * nv, h->obs_value + o * nv, tail * nv * sizeof(double));
+    memmove(h->obs_trial + o + 1, h->obs_trial + o, tail * sizeof(int64_t));
+    h->n_obs++;
     memcpy(h->obs_u + o * d, h->u + i * d, d * sizeof(double));
     memcpy(h->obs_value + o * nv, h->value + i * nv, nv * sizeof(double));
     h->obs_trial[o] = id;

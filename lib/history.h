@@ -1,5 +1,5 @@
 /* history.h -- what strategies and pruners learn from: the study's
- * append-only record of its trials and warm-start data, in unit-cube
+ * record of its trials and warm-start data, in unit-cube
  * coordinates and losses (values for minimization).
  *
  * The study owns one history and is its only writer (study.c, and
@@ -12,11 +12,14 @@
  *  - trials, indexed by trial id (ask order): coordinates, budget, parent,
  *    state, values and reported curve. A row is appended at ask; its state
  *    and values change once, when the trial finishes.
- *  - observations: the rows a model fits, append-only and in a stable
- *    order: the warm-start priors (HPT_WARM_IDENTICAL) first, then every
- *    finished trial (complete, failed or pruned) in the order it finished.
- *    A reader that remembers how many it saw (n_obs) finds the new ones at
- *    the end: "rows since my last look" costs nothing.
+ *  - observations: the rows a model fits, in canonical order: the
+ *    warm-start priors (HPT_WARM_IDENTICAL) first, then every finished
+ *    trial (complete, failed or pruned) by trial id. The rows are thus a
+ *    function of the set of finished trials, not of the order of the
+ *    tells (hpt.h, "Reproducibility"). A trial told before a lower id
+ *    inserts its row before the later ones: a reader that caches derived
+ *    data finds the first changed row by comparing (bayes.c extends its
+ *    factor from there); in a sequential study rows only append.
  *  - running trials, in id order, with their coordinates contiguous.
  *  - transfer data (HPT_WARM_TRANSFER): parent results that only inform a
  *    prior.
@@ -48,7 +51,7 @@
  * exists (hpti_history_set_shape).
  *
  * Priors come before the first trial (warm starts are refused after the
- * first ask), which is what keeps the observation order append-only. */
+ * first ask), which is what keeps them first. */
 #ifndef HPT_HISTORY_H
 #define HPT_HISTORY_H
 
@@ -79,7 +82,7 @@ typedef struct hpti_history {
     hpti_curve *curve;  /* reports of each trial */
     size_t n_running, n_complete, n_failed, n_pruned;
 
-    /* ---- observations: priors, then finished trials in finish order ---- */
+    /* ---- observations: priors, then finished trials by id ---- */
     size_t n_obs, n_prior, cap_obs;
     double *obs_u;      /* n_obs * dim; priors may lie outside [0,1] */
     double *obs_value;  /* n_obs * n_values */

@@ -175,9 +175,9 @@ static void sobol_free(hyperband_state *st) { hpti_qrng_free(&st->q); }
  * 5) reached random search's best in a median 551 epochs, 4 (d + 1) in
  * 205 (random Hyperband: 547).
  *
- * Rows: one per configuration, in the order its first trial finished (so
- * the engine extends its factor instead of refitting; values may change
- * between calls, positions never). Its value: the loss at b if it has a
+ * Rows: one per configuration whose first trial finished, by trial id (so
+ * that the rows are a function of the finished set; the engine extends its
+ * factor from the first new row instead of refitting). Its value: the loss at b if it has a
  * complete trial at b; else at the smallest larger budget (a
  * configuration started above b, synchronous mode); else its loss at the
  * largest budget it completed below b. That last value is a pessimistic
@@ -206,9 +206,8 @@ static void sobol_free(hyperband_state *st) { hpti_qrng_free(&st->q); }
 
 typedef struct {
     hpti_bayes eng;
-    int64_t *rows;          /* configurations (first trial ids), in the order they finished */
+    int64_t *rows;          /* configurations (first trial ids), by id */
     size_t n_rows, cap_rows;
-    size_t n_obs_seen;      /* history observations looked at for new rows */
     unsigned char *at;      /* per configuration: some trial of it failed */
     double *vb, *cv;        /* per configuration: budget and loss of its row value */
     size_t cap_at, cap_vb, cap_cv;
@@ -272,24 +271,15 @@ static double model_budget(const hyperband_state *st, const hpti_env *env)
     return 0;
 }
 
-static int cmp_id(const void *pa, const void *pb)
+/* The configurations whose first trial finished (not pruned), by id: a
+ * function of the finished set, whatever the order of the tells. */
+static void list_rows(hb_model *m, const hpti_history *h)
 {
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
-/* Append the configurations whose first trial finished (not pruned) since
- * the last look, in trial id order. */
-static void new_rows(hb_model *m, const hpti_history *h)
-{
-    size_t first = m->n_rows;
-    for (size_t k = m->n_obs_seen; k < h->n_obs; k++) {
-        int64_t id = h->obs_trial[k];
-        if (id >= 0 && h->parent[id] < 0 && h->state[id] != HPT_TRIAL_PRUNED)
-            m->rows[m->n_rows++] = id;
-    }
-    m->n_obs_seen = h->n_obs;
-    qsort(m->rows + first, m->n_rows - first, sizeof *m->rows, cmp_id);
+    m->n_rows = 0;
+    for (size_t i = 0; i < h->n_trials; i++)
+        if (h->parent[i] < 0 && h->state[i] != HPT_TRIAL_RUNNING &&
+            h->state[i] != HPT_TRIAL_PRUNED)
+            m->rows[m->n_rows++] = (int64_t)i;
 }
 
 static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, char *msg)
@@ -311,11 +301,12 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
         hpti_grow((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
         hpti_grow((void **)&m->dp, &m->cap_p, (n + HB_MODEL_RETRIES + 1) * d, sizeof *m->dp))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
-    /* One row per configuration (indexed by its first trial), appended
-     * when that trial finishes, so the engine extends its factor. Its
+    /* One row per configuration (indexed by its first trial) once that
+     * trial finished, by id, so the engine extends its factor from the
+     * first new row. Its
      * value (vb = the budget it comes from, 0 = none yet; at = failed)
      * follows the rules at the top of this section. */
-    new_rows(m, h);
+    list_rows(m, h);
     size_t np = 0;
     for (size_t i = 0; i < n; i++) {
         int64_t parent = h->parent[i];

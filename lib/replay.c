@@ -157,6 +157,8 @@ static int replay_ask(replay_ctx *c)
     t->budget = budget;
     t->parent = parent;
     hpti_history_set_trial(&s->hist, id, u, budget, parent);
+    if (s->horizon.on)
+        hpti_history_set_trial(&s->horizon.view, id, u, budget, parent);
     return HPT_OK;
 }
 

@@ -157,6 +157,7 @@ void hpt_study_destroy(hpt_study *s)
     hpti_attrs_free(&s->attrs);
     hpti_queue_free(&s->queue);
     hpti_history_free(&s->hist);
+    hpti_horizon_free(&s->horizon);
     hpti_free(s->propose_u);
     hpti_durable_free(s); /* journal, warm start, transfer data */
     hpt_space_destroy(s->space);
@@ -258,28 +259,85 @@ const hpti_option hpti_study_options[] = {
      0, NULL, NULL},
     {"pruner", HPT_OPTION_STRING, 0, IN_STUDY(pruner_choice), 0, 0, 0, HPTI_OPT_NAMES,
      pruner_choice, set_pruner},
+    {"parallel.reproducible", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(horizon.q), 0, 0,
+     HPTI_MAX_REPRODUCIBLE, 0, NULL, NULL},
 };
 const size_t hpti_study_n_options = sizeof hpti_study_options / sizeof hpti_study_options[0];
 
 /* ---- ask / report / tell ------------------------------------------------------ */
 
+/* A trial entered the reproducible mode's view (horizon.h). */
+static void observe_view(void *ctx, int64_t id)
+{
+    hpt_study *s = ctx;
+    if (s->type->observe)
+        s->type->observe(s->sstate, &s->env, id);
+}
+
+/* First ask: the reproducible mode's view replaces the history the
+ * strategy and pruner read, before the strategy starts. */
+static int start_locked(hpt_study *s, const char *fn)
+{
+    int rc;
+    if (s->horizon.q && !s->horizon.on) {
+        if (hpti_horizon_start(&s->horizon, &s->hist))
+            return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+        s->env.hist = &s->horizon.view;
+    }
+    if (s->type->start && (rc = s->type->start(s->sstate, &s->env, s->errmsg)) != HPT_OK) {
+        hpti_horizon_free(&s->horizon); /* options may still change */
+        s->env.hist = &s->hist;
+        return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
+    }
+    s->started = 1;
+    return HPT_OK;
+}
+
+/* Reproducible mode: ask k waits until every trial below k - q finished,
+ * then the view moves up to k - q (horizon.h). */
+static int horizon_ready(hpt_study *s, const char *fn)
+{
+    hpti_horizon *z = &s->horizon;
+    size_t to = hpti_horizon_target(z, s->n_trials);
+    int64_t b = hpti_horizon_blocker(z, &s->hist, to);
+    if (b >= 0)
+        return hpti_fail(s->errmsg, HPT_WAIT,
+                         "%s: trial %lld is still running (parallel.reproducible = %lld: "
+                         "trial %zu is proposed once every trial below %zu finished)",
+                         fn, (long long)b, (long long)z->q, s->n_trials, to);
+    hpti_horizon_advance(z, &s->hist, to, observe_view, s);
+    return HPT_OK;
+}
+
+/* Reproducible mode, the strategy waits on the view: move the horizon up
+ * one finished trial at a time and ask again (horizon.h). */
+static int propose_further(hpt_study *s, hpti_proposal *p, int rc)
+{
+    hpti_horizon *z = &s->horizon;
+    while (rc == HPT_WAIT && z->h < s->n_trials && s->hist.state[z->h] != HPT_TRIAL_RUNNING) {
+        hpti_horizon_advance(z, &s->hist, z->h + 1, observe_view, s);
+        rc = s->type->propose(s->sstate, &s->env, p, s->errmsg);
+    }
+    return rc;
+}
+
 static int ask_locked(hpt_study *s, int64_t *trial_id)
 {
     const char *fn = "hpt_study_ask";
     int rc;
-    if (!s->started) {
-        if (s->type->start && (rc = s->type->start(s->sstate, &s->env, s->errmsg)) != HPT_OK)
-            return hpti_fail(s->errmsg, rc, "%s: %s", fn, s->errmsg);
-        s->started = 1;
-    }
+    if (!s->started && (rc = start_locked(s, fn)) != HPT_OK)
+        return rc;
     /* completion.c decides HPT_DONE, max_trials included */
     if ((rc = hpti_completion_check(s)) != HPT_OK)
         return rc;
     /* Room for the trial everywhere first: once propose returned HPT_OK
      * the strategy has moved on, and recording must not fail. */
     if (hpti_grow((void **)&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
-        hpti_history_reserve(&s->hist))
+        hpti_history_reserve(&s->hist) ||
+        (s->horizon.on && hpti_history_reserve(&s->horizon.view)))
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    if (s->horizon.on && (rc = horizon_ready(s, fn)) != HPT_OK)
+        return rc;
     hpti_trial t = {0};
     size_t nv = s->n_obj + s->n_con;
     t.x = hpti_malloc((s->dim + nv) * sizeof *t.x); /* x, then v */
@@ -295,6 +353,8 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         p.fixed = held; /* partial fixing: the strategy fills the rest */
     const double *given = NULL;
     rc = fixed ? HPT_OK : s->type->propose(s->sstate, &s->env, &p, s->errmsg);
+    if (s->horizon.on && !fixed)
+        rc = propose_further(s, &p, rc);
     rc = hpti_queue_apply(&s->queue, s->space, &p, rc, !fixed, &given);
     if (rc != HPT_OK) {
         hpti_free(t.x);
@@ -327,6 +387,8 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     t.value = t.loss = NAN;
     s->trials[s->n_trials] = t;
     hpti_history_add_trial(&s->hist, u, t.budget, t.parent);
+    if (s->horizon.on)
+        hpti_history_add_trial(&s->horizon.view, u, t.budget, t.parent);
     *trial_id = (int64_t)s->n_trials++;
     s->n_running++;
     if ((rc = hpti_journal_ask(s, *trial_id)) != HPT_OK)
@@ -375,8 +437,13 @@ static int report_locked(hpt_study *s, int64_t id, double step, double value,
     if (hpti_history_add_report(&s->hist, id, step, loss))
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     int stop = 0;
-    if (s->ptype && s->ptype->should_stop)
+    if (s->ptype && s->ptype->should_stop && !s->horizon.on)
         stop = s->ptype->should_stop(s->pstate, &s->env, id, step, loss) ? 1 : 0;
+    else if (s->ptype && s->ptype->should_stop &&
+             hpti_horizon_mask(&s->horizon, &s->hist, id)) {
+        stop = s->ptype->should_stop(s->pstate, &s->env, id, step, loss) ? 1 : 0;
+        hpti_horizon_unmask(&s->horizon, &s->hist, id);
+    }
     if (should_stop)
         *should_stop = stop;
     return hpti_journal_report(s, id, step, value);
@@ -402,12 +469,16 @@ int hpt_study_report(hpt_study *s, int64_t id, double step, double value,
 /* Order of the best trial: values at different budgets do not compare
  * (multi-fidelity strategies run most trials on a fraction of the resource),
  * so a trial trained with more beats any trained with less; budget 0 means
- * full training, the most. Equal budgets: the lower loss. */
+ * full training, the most. Equal budgets: the lower loss, then the lower
+ * id (as hpt_study_top_k), so that the best does not depend on which of
+ * two equal trials was told first. */
 static int beats(const hpti_trial *a, const hpti_trial *b)
 {
     double ba = a->budget > 0 ? a->budget : INFINITY;
     double bb = b->budget > 0 ? b->budget : INFINITY;
-    return ba != bb ? ba > bb : a->loss < b->loss;
+    if (ba != bb)
+        return ba > bb;
+    return a->loss < b->loss || (a->loss == b->loss && a < b);
 }
 
 /* Move a running trial to a final state and keep the counters and the best
@@ -436,7 +507,8 @@ static void finish(hpt_study *s, int64_t id, int32_t state)
     else
         s->n_pruned++;
     hpti_completion_finished(s, id);
-    if (s->type->observe)
+    /* in the reproducible mode the strategy learns of it from the view */
+    if (s->type->observe && !s->horizon.on)
         s->type->observe(s->sstate, &s->env, id);
 }
 

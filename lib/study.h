@@ -10,6 +10,7 @@
 #include "common.h"
 #include "completion.h"
 #include "history.h"
+#include "horizon.h"
 #include "pruner.h"
 #include "queue.h"
 #include "rng.h"
@@ -78,6 +79,9 @@ struct hpt_study {
      * outside [0,1], so models must accept such inputs.) */
     hpti_history hist;
     hpti_env env;
+    /* "parallel.reproducible": from the first ask with q > 0, env.hist is
+     * horizon.view, the masked history (horizon.h) */
+    hpti_horizon horizon;
     double *propose_u;   /* owned, dim: the proposal being made */
 
     /* ---- durability: sink, warm start, completion (durable.h is the

@@ -7,7 +7,9 @@
 # holder may finish it
 # (own), one rank's bad argument to create fails every rank (agree), the
 # coordinator's space must be its study's (space), one rank's bad argument
-# to ask_group fails the group (group_agree), the throughput tool runs,
+# to ask_group fails the group (group_agree), the reproducible mode at q = 4
+# gives one process's trials with 2 and 5 ranks (reproducible), the
+# throughput tool runs,
 # abort + resume through the journal (resume); the shared library exports
 # only hpt_mpi_*; an outside program builds with `pkg-config hpt_mpi`.
 # Skipped (exit 0) when Open MPI is not installed.
@@ -18,7 +20,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group wait own agree space group_agree resume; do
+for p in complete faults done group wait own agree space group_agree resume reproducible; do
     p="$t/$p"
     [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
@@ -59,6 +61,9 @@ run own 3 "$t/own"
 run agree 3 "$t/agree"
 run space 3 "$t/space"
 run group_agree 4 "$t/group_agree"
+# The reproducible mode at q = 4: 1 and 4 workers, the trials of one process.
+run reproducible 2 "$t/reproducible"
+run reproducible 5 "$t/reproducible"
 # The throughput tool (bench/sim/README.md's figure) still runs end to end.
 run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 

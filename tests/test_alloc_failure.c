@@ -1,7 +1,8 @@
 /* test_alloc_failure.c -- fail the k-th allocation, for every k, in a
  * representative scenario per strategy (bayes past its initial design,
- * with several model fits), and in a journaled bayes study (create,
- * asks/tells, reopen by replay, export, importance): every call returns
+ * with several model fits; hyperband also in the reproducible mode), and
+ * in a journaled bayes study (create, asks/tells, reopen by replay,
+ * export, importance): every call returns
  * HPT_OK or HPT_E_NOMEM, the objects stay usable (a retry succeeds) or
  * destroyable, and no allocation is leaked. Allocations made inside GSL
  * (the BFGS minimizer, the Sobol generators) and OpenBLAS do not go
@@ -62,9 +63,16 @@ static void t_free(void *p, void *ctx)
                      rc_, hpt_last_errmsg());                                       \
     } while (0)
 
-static void scenario(const char *strategy)
+/* strategy: a strategy's name, or "name:reproducible" for that strategy
+ * in the reproducible mode (q = 2: its masked history and pruner view). */
+static void scenario(const char *strategy_mode)
 {
     static const char *const acts[] = {"relu", "tanh", "sigmoid"};
+    char strategy[32];
+    snprintf(strategy, sizeof strategy, "%s", strategy_mode);
+    char *mode = strchr(strategy, ':');
+    if (mode)
+        *mode++ = '\0';
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
     int rc = hpt_space_create(&sp);
@@ -87,6 +95,8 @@ static void scenario(const char *strategy)
     assert_int_equal(rc, HPT_OK);
     hpt_space_destroy(sp);
     CALL(hpt_study_set(st, "max_trials", 12));
+    if (mode)
+        CALL(hpt_study_set(st, "parallel.reproducible", 2));
     if (strcmp(strategy, "bayes") == 0) {
         /* cheap proposals: the k-loop runs the scenario hundreds of times */
         CALL(hpt_study_set(st, "bayes.candidates", 32));
@@ -224,7 +234,8 @@ static int under_valgrind(void)
 static void every_allocation(void **state)
 {
     (void)state;
-    const char *strategies[] = {"grid", "random", "sobol", "hyperband", "bayes", "bayes"};
+    const char *strategies[] = {"grid",  "random", "sobol", "hyperband", "hyperband:reproducible",
+                                "bayes", "bayes"};
     const size_t n_strategies = sizeof strategies / sizeof strategies[0];
     snprintf(jpath, sizeof jpath, "%s/hpt-alloc-%d.jnl", tu_tmpdir(), (int)getpid());
     snprintf(cpath, sizeof cpath, "%s/hpt-alloc-%d.csv", tu_tmpdir(), (int)getpid());

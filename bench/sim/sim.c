@@ -5,8 +5,8 @@
  *   hpt-sim [--strategy NAME]... [--workers 1,4,16,64,256] [--seeds N]
  *           [--target REGRET] [--max-trials N] [--dist lognormal|pareto]
  *           [--sigma S] [--alpha A] [--unit SECONDS] [--max-resource R]
- *           [--set OPTION=VALUE]... [--coordinator-queue] [--csv]
- *           [--selftest]
+ *           [--set OPTION=VALUE]... [--coordinator-queue] [--reproducible]
+ *           [--csv] [--selftest]
  *
  * Model. W virtual workers share one study (the public API only, as a
  * coordinator would). At simulated time 0 every worker asks; a trial's
@@ -42,6 +42,14 @@
  * --unit), a trial starts when its ask is served and counts when its tell
  * is; the figures then include the coordinator's queueing, but depend on
  * this machine's timing (not bit-reproducible).
+ *
+ * --reproducible runs the study in the reproducible mode with q = W
+ * (option "parallel.reproducible", hpt.h "Reproducibility"): a worker
+ * whose ask gets HPT_WAIT (a trial more than W asks old still runs) idles
+ * until the next completion. Every run also reports "end" (mean simulated
+ * time when it stopped) and "busy" (the workers' training time over W x
+ * end): with an unreachable --target and a --max-trials, end is the
+ * makespan of that many trials and busy the utilization.
  *
  * A strategy that this build does not have (hpt_study_create says
  * HPT_E_NAME) is reported "unavailable", so the same command works before
@@ -79,6 +87,7 @@ typedef struct {
     int n_sets;
     int csv;
     int queue; /* --coordinator-queue */
+    int reproducible; /* --reproducible: parallel.reproducible = W */
 } config;
 
 /* ---- random durations: splitmix64 (Steele, Lea & Flood 2014) ----------- */
@@ -116,6 +125,7 @@ static double duration(const config *c, sim_rng *r)
 
 typedef struct {
     double t;
+    double start; /* when the trial started (worker busy from then) */
     int64_t id;
     int worker;
 } event;
@@ -170,6 +180,7 @@ typedef struct {
     int64_t asks, tells, trials;
     double ask_wall, tell_wall; /* seconds, measured */
     double best_regret;
+    double busy;         /* worker time spent training, until t_end */
 } result;
 
 static double now(void)
@@ -177,6 +188,16 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* prefix[0..n) names a strategy other than `strategy`. */
+static int other_strategy(const char *prefix, size_t n, const char *strategy)
+{
+    const char *name;
+    for (size_t i = 0; hpt_strategy_name(i, &name) == HPT_OK; i++)
+        if (strlen(name) == n && strncmp(prefix, name, n) == 0)
+            return strcmp(name, strategy) != 0;
+    return 0;
 }
 
 /* Apply the --set options that concern this strategy ("name=value"; an
@@ -202,9 +223,7 @@ static int configure(hpt_study *st, const char *strategy, const config *c, char 
         snprintf(buf, sizeof buf, "%s", c->sets[i]);
         char *eq = strchr(buf, '='), *dot = strchr(buf, '.'), *end;
         *eq = '\0';
-        if (dot && dot < eq && strncmp(buf, "pruner", 6) != 0 &&
-            (strlen(strategy) != (size_t)(dot - buf) ||
-             strncmp(buf, strategy, (size_t)(dot - buf)) != 0))
+        if (dot && dot < eq && other_strategy(buf, (size_t)(dot - buf), strategy))
             continue;
         errno = 0;
         double v = strtod(eq + 1, &end);
@@ -251,7 +270,9 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
         goto out;
     }
     if ((r->status = hpt_study_set(st, "max_trials", (double)c->max_trials)) != HPT_OK ||
-        (r->status = configure(st, strategy, c, r->msg)) != HPT_OK)
+        (r->status = configure(st, strategy, c, r->msg)) != HPT_OK ||
+        (c->reproducible &&
+         (r->status = hpt_study_set(st, "parallel.reproducible", W)) != HPT_OK))
         goto out;
 
     double t = 0, cfree = 0; /* cfree: when the coordinator is next free */
@@ -284,13 +305,14 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
                 hpt_trial_budget(st, parent, &pb, NULL);
             double share = budget > 0 ? (budget - pb) / c->max_resource : 1.0;
             double start = c->queue ? cfree : t;
-            heap_push(&q, (event){start + duration(c, &rng) * fmax(share, 0.0), id, w});
+            heap_push(&q, (event){start + duration(c, &rng) * fmax(share, 0.0), start, id, w});
         }
         n_idle = still;
         if (q.n == 0)
             break; /* all retired (or waiting with nothing running) */
         event ev = heap_pop(&q);
         t = ev.t;
+        r->busy += ev.t - ev.start;
         double x[6], budget;
         hpt_trial_params(st, ev.id, x, 6);
         hpt_trial_budget(st, ev.id, &budget, NULL);
@@ -322,6 +344,8 @@ static void run_one(const config *c, const char *strategy, int W, uint64_t seed,
         }
     }
     r->t_end = t;
+    for (size_t i = 0; i < q.n; i++) /* still training when the run stopped */
+        r->busy += fmax(0.0, t - q.e[i].start);
     hpt_study_trial_count(st, &r->trials);
 out:
     hpt_study_destroy(st);
@@ -358,7 +382,7 @@ static void usage(void)
             "usage: hpt-sim [--strategy NAME]... [--workers 1,4,16,64,256] [--seeds N]\n"
             "               [--target REGRET] [--max-trials N] [--dist lognormal|pareto]\n"
             "               [--sigma S] [--alpha A] [--unit SECONDS] [--max-resource R]\n"
-            "               [--set OPTION=VALUE]... [--coordinator-queue] [--csv]\n"
+            "               [--set OPTION=VALUE]... [--coordinator-queue] [--reproducible] [--csv]\n"
             "               [--selftest]\n");
 }
 
@@ -377,6 +401,8 @@ int main(int argc, char **argv)
             c.queue = 1, takes = 0;
         else if (strcmp(a, "--csv") == 0)
             c.csv = 1, takes = 0;
+        else if (strcmp(a, "--reproducible") == 0)
+            c.reproducible = 1, takes = 0;
         else if (!v)
             return usage(), 2;
         else if (strcmp(a, "--strategy") == 0 && c.n_strategies < MAX_LIST)
@@ -418,24 +444,26 @@ int main(int argc, char **argv)
 
     if (c.csv)
         printf("strategy,workers,reached,seeds,mean_time,speedup,efficiency,mean_trials,"
-               "ask_ms,tell_ms,coordinator_share\n");
+               "ask_ms,tell_ms,coordinator_share,mean_end,busy\n");
     else
         printf("hpt-sim: Hartmann6, target regret %g, %s durations (%s %g), median "
-               "evaluation = %g s, %d seeds, at most %lld trials%s\n",
+               "evaluation = %g s, %d seeds, at most %lld trials%s%s\n",
                c.target, c.pareto ? "pareto" : "lognormal", c.pareto ? "alpha" : "sigma",
                c.pareto ? c.alpha : c.sigma, c.unit, c.seeds, (long long)c.max_trials,
-               c.queue ? ", coordinator queue modelled" : "");
+               c.queue ? ", coordinator queue modelled" : "",
+               c.reproducible ? ", reproducible mode (q = W)" : "");
     int failed = 0;
     for (int s = 0; s < c.n_strategies; s++) {
         const char *name = c.strategies[s];
         double base_time = 0;
         int base_w = 0;
         if (!c.csv)
-            printf("%-10s %5s %8s %10s %8s %6s %8s %9s %9s %7s\n", "strategy", "W", "reached",
-                   "time", "speedup", "/W", "trials", "ask ms", "tell ms", "share");
+            printf("%-10s %5s %8s %10s %8s %6s %8s %9s %9s %7s %8s %5s\n", "strategy", "W",
+                   "reached", "time", "speedup", "/W", "trials", "ask ms", "tell ms", "share",
+                   "end", "busy");
         for (int k = 0; k < c.n_workers; k++) {
             int W = c.workers[k], reached = 0;
-            double sum_t = 0, sum_trials = 0, ask = 0, tell = 0, share = 0;
+            double sum_t = 0, sum_trials = 0, ask = 0, tell = 0, share = 0, end = 0, busy = 0;
             int64_t asks = 0, tells = 0;
             result r;
             for (int seed = 1; seed <= c.seeds; seed++) {
@@ -449,12 +477,15 @@ int main(int argc, char **argv)
                 tells += r.tells;
                 ask += r.ask_wall;
                 tell += r.tell_wall;
-                if (r.t_end > 0)
+                if (r.t_end > 0) {
                     share += (r.ask_wall + r.tell_wall) / (r.t_end * c.unit) / c.seeds;
+                    busy += r.busy / (r.t_end * W) / c.seeds;
+                }
+                end += r.t_end / c.seeds;
             }
             if (r.status != HPT_OK) {
                 int unavailable = r.status == HPT_E_NAME;
-                printf(c.csv ? "%s,%d,unavailable,,,,,,,,\n" : "%-10s %5d %s: %s\n", name, W,
+                printf(c.csv ? "%s,%d,unavailable,,,,,,,,,,\n" : "%-10s %5d %s: %s\n", name, W,
                        unavailable ? "unavailable" : "error", r.msg);
                 if (c.csv && !unavailable)
                     fprintf(stderr, "hpt-sim: %s: %s\n", name, r.msg);
@@ -472,13 +503,13 @@ int main(int argc, char **argv)
             double ask_ms = asks ? 1e3 * ask / (double)asks : 0;
             double tell_ms = tells ? 1e3 * tell / (double)tells : 0;
             if (c.csv)
-                printf("%s,%d,%d,%d,%.6g,%.4g,%.4g,%.1f,%.4g,%.4g,%.3g\n", name, W, reached,
-                       c.seeds, mt, speedup, speedup / W, sum_trials / c.seeds, ask_ms,
-                       tell_ms, share);
+                printf("%s,%d,%d,%d,%.6g,%.4g,%.4g,%.1f,%.4g,%.4g,%.3g,%.6g,%.4g\n", name, W,
+                       reached, c.seeds, mt, speedup, speedup / W, sum_trials / c.seeds, ask_ms,
+                       tell_ms, share, end, busy);
             else
-                printf("%-10s %5d %5d/%-2d %10.2f %8.2f %6.2f %8.0f %9.4f %9.4f %7.1e\n", name,
-                       W, reached, c.seeds, mt, speedup, speedup / W, sum_trials / c.seeds,
-                       ask_ms, tell_ms, share);
+                printf("%-10s %5d %5d/%-2d %10.2f %8.2f %6.2f %8.0f %9.4f %9.4f %7.1e %8.2f %5.3f\n",
+                       name, W, reached, c.seeds, mt, speedup, speedup / W, sum_trials / c.seeds,
+                       ask_ms, tell_ms, share, end, busy);
         }
     }
     return failed;

@@ -346,6 +346,15 @@ class Study:
     object first (instead of failing with hpt.JournalLocked); another
     process holding it still gives JournalLocked.
 
+    reproducible: the same trials on every run, whatever the timing of a
+    parallel optimize (option "parallel.reproducible" = q, see hpt.h,
+    "Reproducibility": ask k waits until every trial below k - q finished
+    and proposes as if trials k - q .. k - 1 were still running). True:
+    q = n_jobs of the first optimize() call (1 if the study is asked
+    before any); an int: that q, so that optimize() with any n_jobs gives
+    the same trials (more jobs than q wait); False or 0 (default): off. A
+    resumed journal keeps the q it holds.
+
     Every call is forwarded to the C study, which serializes calls from
     several threads itself; the GIL is released during each call. Errors
     raise hpt.Error subclasses carrying the library's message."""
@@ -357,6 +366,7 @@ class Study:
                  directions: Optional[Sequence[Union[str, int]]] = None,
                  constraints: int = 0,
                  constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
+                 reproducible: Union[bool, int] = False,
                  _owner: Any = None, **kwargs: Any) -> None:
         if directions is None and constraints == 0 and journal is not None:
             from ._journalfile import read_shape
@@ -434,6 +444,15 @@ class Study:
                     self.tell_failed(t, "interrupted: the process running it ended")
         merged = {k.replace("__", "."): v for k, v in kwargs.items()}
         merged.update(options or {})
+        if reproducible is not True and reproducible is not False:
+            if not isinstance(reproducible, numbers.Integral) or int(reproducible) < 0:
+                self.close()
+                raise ValueError("reproducible must be True, False or a number of "
+                                 "parallel trials (0: off), not %r" % (reproducible,))
+            if int(reproducible):
+                merged["parallel.reproducible"] = int(reproducible)
+        # True: q is fixed by the first optimize() (its n_jobs) or ask
+        self._reproducible_pending: bool = reproducible is True
         for name in sorted(merged, key=lambda k: k != "pruner"):
             self.set_option(name, merged[name])
 
@@ -556,6 +575,8 @@ class Study:
         (HPT_DONE: max_trials reached, grid exhausted ...). Raises hpt.Wait
         for HPT_WAIT. After a resume with resume="rerun", the trials the
         dead process left running come first."""
+        if self._reproducible_pending:
+            self._fix_reproducible(1)
         while self._rerun:
             try:
                 old = self._rerun.popleft()
@@ -906,6 +927,13 @@ class Study:
 
     # ---- optimize -----------------------------------------------------------------
 
+    def _fix_reproducible(self, q: int) -> None:
+        """reproducible=True: set q before the first ask, unless a resumed
+        journal holds one already."""
+        self._reproducible_pending = False
+        if len(self) == 0 and not self.get_option("parallel.reproducible"):
+            self.set_option("parallel.reproducible", q)
+
     def optimize(self, fn: Callable[[Trial], Any], n_trials: Optional[int] = None,
                  n_jobs: int = 1,
                  catch: Union[Type[BaseException], Tuple[Type[BaseException], ...]] = (),
@@ -918,7 +946,9 @@ class Study:
 
         n_jobs threads (-1: one per CPU) share the study; fn runs outside
         any lock, so it runs in parallel as far as it releases the GIL
-        (numpy, scikit-learn, a subprocess, a libhpt call ...).
+        (numpy, scikit-learn, a subprocess, a libhpt call ...). Which
+        trials are asked then depends on timing, unless the study was made
+        with reproducible= (reproducible=True takes q = n_jobs here).
 
         fn's value is told; a value that is not a finite number fails the
         trial (with a warning). Raising hpt.TrialPruned prunes it. An
@@ -938,6 +968,8 @@ class Study:
             n_jobs = os.cpu_count() or 1
         if n_jobs < 1:
             raise ValueError("n_jobs must be >= 1 or -1")
+        if self._reproducible_pending:
+            self._fix_reproducible(n_jobs)
         catch = (catch,) if isinstance(catch, type) else tuple(catch)
         total = n_trials
         if total is None:   # the bar can still end where max_trials ends the study

@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import os
+import random
 import sys
 import time
 
@@ -23,6 +24,8 @@ def main():
     ap.add_argument("--act", default="tanh")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--sleep", type=float, default=0.0)
+    ap.add_argument("--jitter", type=float, default=0.0,
+                    help="also sleep a random time up to this per epoch (unseeded)")
     ap.add_argument("--bad-epochs-above", type=float, default=None,
                     help="objective above this: epochs print a constant high loss")
     ap.add_argument("--dump", default=None, help="write argv+env as JSON here")
@@ -51,6 +54,8 @@ def main():
         print(f"epoch {e} val_loss={loss!r}", flush=True)
         if a.sleep:
             time.sleep(a.sleep)
+        if a.jitter:
+            time.sleep(random.random() * a.jitter)
     if not a.no_metric:
         print(f"objective: {f_val!r}", flush=True)
     if a.stamp:
