@@ -669,7 +669,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_rng fit_rng, feas_rng;
     hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
     hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
-    if ((rc = reserve(b, dt->n + 1)) != HPT_OK)
+    if ((rc = reserve(b, dt->n + 1)) != HPT_OK ||
+        (b->saved.rebuild && (rc = hpti_bayes_rebuild(b, dt)) != HPT_OK))
         return hpti_fail(msg, rc, "bayes: out of memory");
     proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
     gather(b, dt, &p);
@@ -924,6 +925,49 @@ static int bayes_importance(void *state, const hpti_env *env, double *out, char 
     return HPT_OK;
 }
 
+/* The state after a proposal (format 1; strategy.h): the convergence
+ * streak, the design points drawn, and the engine's part (bayes_state.c).
+ * The proposal's own generator is seeded from the trial index: nothing
+ * to record. */
+static void bayes_snapshot(void *state, const hpti_env *env, hpti_snapw *w)
+{
+    HPTI_UNUSED(env);
+    bayes_state *st = state;
+    hpti_snapw_u64(w, 1);
+    hpti_snapw_u64(w, st->low_ei_streak);
+    hpti_snapw_u64(w, st->design.used);
+    hpti_bayes_snapshot(&st->eng, w);
+}
+
+static int bayes_restore(void *state, const hpti_env *env, const hpti_proposal *p,
+                         const unsigned char *bytes, size_t len, char *msg)
+{
+    HPTI_UNUSED(env);
+    HPTI_UNUSED(p);
+    bayes_state *st = state;
+    hpti_snapr r = {bytes, len, 0, 0};
+    size_t streak = 0, used = 0;
+    int rc = HPT_E_CORRUPT;
+    if (st->eng_ready && hpti_snapr_u64(&r) == 1) {
+        streak = (size_t)hpti_snapr_u64(&r);
+        used = (size_t)hpti_snapr_u64(&r);
+        rc = hpti_bayes_restore(&st->eng, &r, 0);
+    }
+    if (rc || !hpti_snapr_ok(&r) || used < st->design.used)
+        return hpti_fail(msg, HPT_E_CORRUPT, "bayes: unreadable state");
+    r.at = 0; /* checked: now read again and applied */
+    for (int k = 0; k < 3; k++)
+        hpti_snapr_u64(&r);
+    hpti_bayes_restore(&st->eng, &r, 1);
+    st->low_ei_streak = streak;
+    /* Design points past the table's coordinates come from each
+     * proposal's own generator: any generator draws the sequence on. */
+    hpti_rng scratch = {{1, 2, 3, 4}};
+    while (st->design.used < used)
+        design_point(st, st->eng.out, &scratch);
+    return HPT_OK;
+}
+
 static void bayes_free(void *state)
 {
     bayes_state *st = state;
@@ -939,4 +983,6 @@ const hpti_strategy_type hpti_strategy_bayes = {
     .free = bayes_free,
     .done_reason = bayes_done_reason,
     .importance = bayes_importance,
+    .snapshot = bayes_snapshot,
+    .restore = bayes_restore,
 };

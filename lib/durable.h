@@ -108,6 +108,10 @@ static inline int hpti_journal_ask(hpt_study *s, int64_t id)
     const hpti_trial *t = &s->trials[id];
     hpti_event ev = {.kind = HPTI_EV_ASK, .id = id, .budget = t->budget,
                      .parent = t->parent, .x = t->x, .dim = s->dim};
+    if (!s->snap.oom && s->snap.n) {
+        ev.state = s->snap.p;
+        ev.state_len = s->snap.n;
+    }
     if (s->sink.ops)
         ev.ms = hpti_emit_ms(s);
     return hpti_emit(s, &ev);

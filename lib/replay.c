@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "snap.h"
 #include "study.h"
 #include "warmstart.h"
 
@@ -84,6 +85,8 @@ typedef struct {
     char **f;
     size_t nf;
     double seconds; /* active time of the last stamped record */
+    unsigned char *sbuf; /* owned: the decoded state of an ask record */
+    size_t scap;
 } replay_ctx;
 
 static int corrupt(replay_ctx *c, const char *what)
@@ -123,9 +126,23 @@ static int replay_ask(replay_ctx *c)
     hpt_study *s = c->s;
     int64_t id, want, parent;
     double budget, x[HPT_MAX_PARAMS];
-    int rc = trial_head(c, 5 + s->dim, 5 + s->dim, &want);
+    int rc = trial_head(c, 5 + s->dim, 6 + s->dim, &want);
     if (rc)
         return rc;
+    /* The strategy's state after its proposal, when recorded (a journal
+     * of an earlier version has none: the ask is re-executed). */
+    hpti_replay_ask rec = {s->propose_u, 0.0, -1, NULL, 0};
+    if (c->nf == 6 + s->dim) {
+        const char *f = c->f[5 + s->dim];
+        size_t len = strlen(f);
+        if (f[0] != '@')
+            return corrupt(c, "malformed \"ask\" record");
+        if (hpti_grow((void **)&c->sbuf, &c->scap, len, 1))
+            return hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
+        if (hpti_b64_decode(f + 1, c->sbuf, &rec.state_len))
+            return corrupt(c, "malformed strategy state in an \"ask\" record");
+        rec.state = c->sbuf;
+    }
     if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent) ||
         !(budget >= 0) || !isfinite(budget) || parent < -1 || parent >= want)
         return corrupt(c, "malformed \"ask\" record");
@@ -134,7 +151,15 @@ static int replay_ask(replay_ctx *c)
             return corrupt(c, "malformed \"ask\" record");
         else if (!hpti_param_valid(&s->space->p[i], x[i]))
             return corrupt(c, "a parameter value outside the space");
+    double ru[HPT_MAX_PARAMS];
+    for (size_t i = 0; i < s->dim; i++)
+        ru[i] = hpti_param_encode(&s->space->p[i], x[i]);
+    rec.u = ru;
+    rec.budget = budget;
+    rec.parent = parent;
+    s->replay_ask = &rec;
     rc = hpt_study_ask(s, &id);
+    s->replay_ask = NULL;
     if (rc != HPT_OK)
         return rc < 0 ? refused(c, rc)
                       : hpti_fail(s->errmsg, HPT_E_MISMATCH,
@@ -281,7 +306,7 @@ static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
     char **f = hpti_malloc(MAXF * sizeof *f);
     if (!f)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
-    replay_ctx c = {s, path, NULL, f, 0, 0.0};
+    replay_ctx c = {s, path, NULL, f, 0, 0.0, NULL, 0};
     size_t pending = 0;
     int rc = HPT_OK;
     *keep = next ? r->line[next - 1].end : 0;
@@ -311,6 +336,7 @@ static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
             *keep = r->line[k].end;
     }
     hpti_free(f);
+    hpti_free(c.sbuf);
     if (!rc && pending)
         snprintf(note, HPTI_MSG,
                  "an interrupted warm start (lines %zu..%zu) was dropped; ",

@@ -18,7 +18,8 @@ enum {
                            coordinates, dim): held until its HPTI_EV_WARM   */
     HPTI_EV_WARM,       /* name (kind), id (parent), used, skipped, str
                            (summary): closes a block of priors              */
-    HPTI_EV_ASK,        /* id, ms, budget, parent, x (values, dim)          */
+    HPTI_EV_ASK,        /* id, ms, budget, parent, x (values, dim), state
+                           (the strategy's, state_len bytes; NULL: none)    */
     HPTI_EV_REPORT,     /* id, ms, step, value                              */
     HPTI_EV_TELL,       /* id, ms, value                                    */
     HPTI_EV_FAIL,       /* id, ms, str (reason or NULL)                     */
@@ -39,6 +40,8 @@ typedef struct {
     int64_t parent, used, skipped;
     const double *x;
     size_t dim;
+    const unsigned char *state;
+    size_t state_len;
 } hpti_event;
 
 typedef struct {

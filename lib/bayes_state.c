@@ -1,0 +1,151 @@
+/* bayes_state.c -- the bayes engine's journal state (bayes.h, "journal
+ * state"): what a recorded ask holds of the engine, its restore, and the
+ * rebuild of the factors at the next proposal.
+ *
+ * Recorded (format of the strategy that holds the engine): the rows in
+ * each factor and at its last fit (n_real, fit_n, f_real, f_fit_n); then
+ * for the objective's GP and the feasibility GP: fits so far (their
+ * restart schedule), whether theta was ever fitted, the jitter its factor
+ * was built with, and theta itself when a fit happened since the last
+ * record (a flag, then np doubles). Restoring such a delta needs the state
+ * the previous record left, which the records' order guarantees. */
+#include <math.h>
+#include <string.h>
+
+#include "bayes.h"
+
+static void snap_gp(const hpti_gp *gp, unsigned long *seen, double jitter, hpti_snapw *w)
+{
+    int fresh = gp->n_fit != *seen;
+    hpti_snapw_u64(w, gp->n_fit);
+    hpti_snapw_u64(w, (uint64_t)gp->have_theta);
+    hpti_snapw_f64(w, jitter);
+    hpti_snapw_u64(w, (uint64_t)fresh);
+    for (size_t j = 0; fresh && j < gp->np; j++)
+        hpti_snapw_f64(w, gp->theta[j]);
+    *seen = gp->n_fit;
+}
+
+void hpti_bayes_snapshot(hpti_bayes *b, hpti_snapw *w)
+{
+    hpti_snapw_u64(w, b->n_real);
+    hpti_snapw_u64(w, b->fit_n);
+    hpti_snapw_u64(w, b->f_real);
+    hpti_snapw_u64(w, b->f_fit_n);
+    snap_gp(&b->gp, &b->saved.gp_fit, b->gp.jitter, w);
+    snap_gp(&b->feas, &b->saved.feas_fit, b->feas.jitter, w);
+}
+
+static void restore_gp(hpti_gp *gp, hpti_snapr *r, unsigned long *seen, double *jitter,
+                       int apply)
+{
+    unsigned long n_fit = (unsigned long)hpti_snapr_u64(r);
+    int have = (int)hpti_snapr_max(r, 1);
+    double jit = hpti_snapr_f64(r);
+    int fresh = (int)hpti_snapr_max(r, 1);
+    if (!fresh && have && !gp->have_theta)
+        r->bad = 1; /* a delta on a state that never had this theta */
+    double *th = gp->ft; /* fit scratch, 2 np: free between proposals */
+    for (size_t j = 0; fresh && j < gp->np; j++) {
+        th[j] = hpti_snapr_f64(r);
+        if (!isfinite(th[j]))
+            r->bad = 1;
+    }
+    if (!apply || r->bad)
+        return;
+    if (fresh)
+        hpti_gp_set_theta(gp, th);
+    gp->n_fit = n_fit;
+    gp->have_theta = have;
+    hpti_gp_truncate(gp, 0); /* rebuilt at the next proposal */
+    *jitter = jit;
+    *seen = n_fit;
+}
+
+int hpti_bayes_restore(hpti_bayes *b, hpti_snapr *r, int apply)
+{
+    size_t n_real = (size_t)hpti_snapr_u64(r), fit_n = (size_t)hpti_snapr_u64(r);
+    size_t f_real = (size_t)hpti_snapr_u64(r), f_fit_n = (size_t)hpti_snapr_u64(r);
+    restore_gp(&b->gp, r, &b->saved.gp_fit, &b->saved.jitter, apply);
+    restore_gp(&b->feas, r, &b->saved.feas_fit, &b->saved.feas_jitter, apply);
+    if (r->bad)
+        return HPT_E_CORRUPT;
+    if (apply) {
+        b->n_real = n_real;
+        b->fit_n = fit_n;
+        b->f_real = f_real;
+        b->f_fit_n = f_fit_n;
+        b->saved.rebuild = 1;
+    }
+    return HPT_OK;
+}
+
+/* Rebuild one factor over rows X[0..n) (n x dim, already in gp->X) as the
+ * uninterrupted run built it: factored at its last fit (base rows), then
+ * appended. A factorization that failed there fails here too, and that
+ * run then appended every row from an empty factor, with the jitter of
+ * the factor before: the same is done. @return HPT_OK, HPT_E_NOMEM, or
+ * HPT_E_NUMERIC when the result is not usable (the caller refits). */
+static int rebuild_gp(hpti_gp *gp, size_t n, size_t base, double jitter)
+{
+    size_t d = gp->dim;
+    int rc = HPT_E_NUMERIC;
+    if (base > 0 && base <= n)
+        rc = hpti_gp_factor(gp, gp->X, base);
+    if (rc == HPT_E_NOMEM)
+        return rc;
+    if (rc == HPT_E_NUMERIC) {
+        base = 0;
+        gp->n = 0;
+        gp->jitter = jitter;
+    }
+    for (size_t i = base; i < n; i++)
+        if ((rc = hpti_gp_append(gp, gp->X + i * d)) != HPT_OK)
+            return rc;
+    return HPT_OK;
+}
+
+int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
+{
+    size_t d = b->dim;
+    int rc;
+    b->saved.rebuild = 0;
+    /* the objective: the non-failed rows, in order */
+    size_t m = 0;
+    for (size_t i = 0; i < dt->n && m < b->n_real; i++)
+        if (!isnan(dt->loss[i * dt->stride]))
+            m++;
+    if (hpti_gp_reserve(&b->gp, b->n_real) || hpti_gp_reserve(&b->feas, b->f_real)) {
+        b->saved.rebuild = 1; /* retried by the next proposal */
+        return HPT_E_NOMEM;
+    }
+    if (m < b->n_real) {
+        b->n_real = b->fit_n = 0; /* not the recorded data: refit */
+    } else if (b->n_real > 0) {
+        m = 0;
+        for (size_t i = 0; i < dt->n && m < b->n_real; i++)
+            if (!isnan(dt->loss[i * dt->stride]))
+                memcpy(b->gp.X + (m++) * d, dt->u + i * d, d * sizeof *dt->u);
+        rc = rebuild_gp(&b->gp, b->n_real, b->fit_n, b->saved.jitter);
+        if (rc == HPT_E_NOMEM) {
+            b->saved.rebuild = 1;
+            return rc;
+        }
+        if (rc)
+            b->n_real = b->fit_n = 0;
+    }
+    /* feasibility: every row */
+    if (b->f_real > dt->n) {
+        b->f_real = b->f_fit_n = 0;
+    } else if (b->f_real > 0) {
+        memcpy(b->feas.X, dt->u, b->f_real * d * sizeof *dt->u);
+        rc = rebuild_gp(&b->feas, b->f_real, b->f_fit_n, b->saved.feas_jitter);
+        if (rc == HPT_E_NOMEM) {
+            b->saved.rebuild = 1;
+            return rc;
+        }
+        if (rc)
+            b->f_real = b->f_fit_n = 0;
+    }
+    return HPT_OK;
+}
