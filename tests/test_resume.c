@@ -498,10 +498,14 @@ static void tamper_ask(const char *path, int64_t id, double factor)
             f[k++] = q;
         assert_true(k == 10 || k == 11);
         char rec[4096];
-        int len = snprintf(rec, sizeof rec, "%s %s %s %s %s %.17g", f[0], f[1], f[2], f[3],
-                           f[4], strtod(f[5], NULL) * factor);
-        for (int i = 6; i < k - 1; i++)
-            len += snprintf(rec + len, sizeof rec - (size_t)len, " %s", f[i] ? f[i] : "");
+        int len = 0;
+        for (int i = 0; i < k - 1; i++) /* all but the old checksum */
+            if (i == 5)
+                len += snprintf(rec + len, sizeof rec - (size_t)len, " %.17g",
+                                strtod(f[i], NULL) * factor);
+            else
+                len += snprintf(rec + len, sizeof rec - (size_t)len, "%s%s", i ? " " : "",
+                                f[i] ? f[i] : "");
         fprintf(out, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
         p = nl + 1;
     }
