@@ -968,6 +968,11 @@ static int bayes_restore(void *state, const hpti_env *env, const hpti_proposal *
     return HPT_OK;
 }
 
+static unsigned long bayes_model_fits(const void *state)
+{
+    return ((const bayes_state *)state)->eng.n_fits;
+}
+
 static void bayes_free(void *state)
 {
     bayes_state *st = state;
@@ -985,4 +990,5 @@ const hpti_strategy_type hpti_strategy_bayes = {
     .importance = bayes_importance,
     .snapshot = bayes_snapshot,
     .restore = bayes_restore,
+    .model_fits = bayes_model_fits,
 };

@@ -582,3 +582,11 @@ int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *droppe
     pthread_mutex_unlock(&((hpt_study *)s)->lock);
     return rc;
 }
+
+unsigned long hpti_study_model_fits(hpt_study *s)
+{
+    pthread_mutex_lock(&s->lock);
+    unsigned long n = s->type->model_fits ? s->type->model_fits(s->sstate) : 0;
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}

@@ -102,6 +102,10 @@ typedef struct hpti_strategy_type {
     void (*snapshot)(void *state, const hpti_env *env, struct hpti_snapw *w);
     int (*restore)(void *state, const hpti_env *env, const hpti_proposal *p,
                    const unsigned char *bytes, size_t len, char *msg);
+    /* Hyperparameter fits of the strategy's models made by this state
+     * (never restored: what this process computed; for tests and
+     * benchmarks, hpti_study_model_fits). May be NULL (no model). */
+    unsigned long (*model_fits)(const void *state);
 } hpti_strategy_type;
 
 /* registry.c */
@@ -113,5 +117,8 @@ const hpti_strategy_type *hpti_strategy_at(size_t i);
  * made so cannot be reopened from a journal, which names the strategy. */
 int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *type,
                            int32_t direction, uint64_t seed, hpt_study **out);
+
+/* replay.c: the strategy's model_fits (0 without the hook). */
+unsigned long hpti_study_model_fits(hpt_study *s);
 
 #endif
