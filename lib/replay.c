@@ -1,16 +1,20 @@
 /* replay.c -- hpt_study_open: create a journaled study, or resume the one
  * a journal holds.
  *
- * Resuming re-executes the journal's calls (options, warm start, ask,
- * report, tell, fail, prune) in order against a fresh study made with the
- * journal's space, strategy, direction and seed. Since the same seed and
- * the same calls give the same trials bit for bit, this rebuilds the
- * strategy's private state (generator, counters, model) as well as the
- * trial table, so the next asks are those the process would have made had
- * it never stopped. Where a replayed ask proposes another configuration
- * than the recorded one (floating point differs across BLAS thread counts
- * and machines), the recorded one replaces it: the journal is the truth,
- * and a journal always reopens on a machine that runs this version. */
+ * Resuming applies the journal's records (options, warm start, ask,
+ * report, tell, fail, prune) in order to a fresh study made with the
+ * journal's space, strategy, direction and seed, through the public calls.
+ * An ask record holds the strategy's state after it (strategy.h, snapshot):
+ * the replayed ask restores that state instead of proposing, so reopening
+ * reads the strategy's generator, counters and model hyperparameters
+ * rather than recomputing them, and the next asks are those the process
+ * would have made had it never stopped. An ask record without a state (an
+ * earlier version's journal, a strategy without the hooks) is re-executed
+ * against the state the records before it left. Either way the recorded
+ * trial is the truth: where a re-executed ask proposes another
+ * configuration (floating point differs across BLAS thread counts and
+ * machines) or none, the recorded one replaces it, and a journal always
+ * reopens on a machine that runs this version. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
