@@ -21,6 +21,9 @@ typedef struct {
     int steps;
     int cuts[3];
     int model; /* 1: the strategy fits a model in this job */
+    const char *transfer; /* parent journal of a transfer warm start, or NULL:
+                           * its model is refitted when the study starts
+                           * (hpt.h), one fit that a reopen repeats */
 } job;
 
 static void set_options(hpt_study *st, const job *j)
@@ -184,6 +187,8 @@ static void check_job(const job *j)
     unsigned long *fits = calloc((size_t)total + 1, sizeof *fits);
     hpt_study *a = open_job(straight, j);
     set_options(a, j);
+    if (j->transfer) /* journaled: the reopened studies have it from the journal */
+        assert_ok(hpt_study_warm_start(a, j->transfer, HPT_WARM_TRANSFER));
     rec[0] = records(a);
     int last = total;
     for (int k = 0; k < total; k++) {
@@ -205,12 +210,13 @@ static void check_job(const job *j)
             cut_journal(straight, cut, rec[at], mode == 1, mode == 2 ? at / 2 : -1);
             hpt_study *b = open_job(cut, j);
             set_options(b, j); /* as the host repeats its set-up: no-op */
+            unsigned long at_open = j->transfer && at > 0 ? 1 : 0;
             if (mode == 0)
-                assert_int_equal(hpti_study_model_fits(b), 0);
+                assert_int_equal(hpti_study_model_fits(b), at_open);
             for (int k = at; k < at + NEXT; k++)
                 assert_int_equal(step(b, k), HPT_OK);
             assert_same_prefix(a, b, j->strategy, at);
-            if (mode == 0 && hpti_study_model_fits(b) != fits[at + NEXT] - fits[at])
+            if (mode == 0 && hpti_study_model_fits(b) != fits[at + NEXT] - fits[at] + at_open)
                 fail_msg("%s cut at step %d: %lu model fits after the reopen, the straight "
                          "run made %lu in those steps",
                          j->strategy, at, hpti_study_model_fits(b),
@@ -226,28 +232,45 @@ static void check_job(const job *j)
 static void test_random(void **state)
 {
     (void)state;
-    job j = {"random", {"pruner=median", NULL}, 300, {3, 150, 290}, 0};
+    job j = {"random", {"pruner=median", NULL}, 300, {3, 150, 290}, 0, NULL};
     check_job(&j);
 }
 
 static void test_sobol(void **state)
 {
     (void)state;
-    job j = {"sobol", {NULL}, 300, {1, 151, 290}, 0};
+    job j = {"sobol", {NULL}, 300, {1, 151, 290}, 0, NULL};
     check_job(&j);
 }
 
 static void test_grid(void **state)
 {
     (void)state;
-    job j = {"grid", {"grid.points=30", "grid.shuffle=1", NULL}, 250, {2, 120, 240}, 0};
+    job j = {"grid", {"grid.points=30", "grid.shuffle=1", NULL}, 250, {2, 120, 240}, 0, NULL};
     check_job(&j);
 }
 
 static void test_bayes(void **state)
 {
     (void)state;
-    job j = {"bayes", {NULL}, 170, {12, 90, 160}, 1};
+    job j = {"bayes", {NULL}, 170, {12, 90, 160}, 1, NULL};
+    check_job(&j);
+}
+
+/* A transfer warm start: its parent's model stack is refitted at start,
+ * the study's own model restored. */
+static void test_bayes_transfer(void **state)
+{
+    (void)state;
+    char parent[512];
+    snprintf(parent, sizeof parent, "%s", tmp("transfer-parent.jnl"));
+    unlink(parent);
+    job pj = {"random", {NULL}, 40, {0}, 0, NULL};
+    hpt_study *p = open_job(parent, &pj);
+    for (int k = 0; k < 40; k++)
+        step(p, k);
+    hpt_study_destroy(p);
+    job j = {"bayes", {NULL}, 60, {0, 20, 50}, 1, parent};
     check_job(&j);
 }
 
@@ -255,7 +278,7 @@ static void test_hyperband_bayes(void **state)
 {
     (void)state;
     job j = {"hyperband", {"hyperband.max_resource=27", "pruner=asha", NULL}, 300,
-             {30, 160, 290}, 1};
+             {30, 160, 290}, 1, NULL};
     check_job(&j);
 }
 
@@ -263,7 +286,7 @@ static void test_hyperband_sobol_sync(void **state)
 {
     (void)state;
     job j = {"hyperband", {"hyperband.sampler=sobol", "hyperband.async=0", NULL}, 200,
-             {5, 100, 190}, 0};
+             {5, 100, 190}, 0, NULL};
     check_job(&j);
 }
 
@@ -313,7 +336,7 @@ static void test_load_and_warm_start_read_past_it(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s", tmp("parent.jnl"));
     unlink(path);
-    job j = {"bayes", {NULL}, 0, {0}, 0};
+    job j = {"bayes", {NULL}, 0, {0}, 0, NULL};
     hpt_study *st = open_job(path, &j);
     for (int k = 0; k < 30; k++)
         step(st, k);
@@ -344,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_sobol),
         cmocka_unit_test(test_grid),
         cmocka_unit_test(test_bayes),
+        cmocka_unit_test(test_bayes_transfer),
         cmocka_unit_test(test_hyperband_bayes),
         cmocka_unit_test(test_hyperband_sobol_sync),
         cmocka_unit_test(test_done_where_the_journal_holds_a_trial),

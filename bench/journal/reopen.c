@@ -6,9 +6,10 @@
  * For each journal (bayes and hyperband at 1,000 and 10,000 trials,
  * random at 10,000; 6 parameters) it reports, in one process:
  *   open      hpt_study_open on the journal (parse + restore the states)
- *   next ask  the first ask after that open (it rebuilds the model's
- *             factor: one Cholesky factorization, no fit)
- *   run ask   median ask of the run that wrote the journal, last 50 asks
+ *   next asks the 5 asks after that open, in all (the first rebuilds the
+ *             model's factor: one Cholesky factorization, no fit)
+ *   run asks  the last 5 asks of the run that wrote the journal, in all
+ *             (the same 5 calls without the reopen between)
  *   fit       one model fit at that size, measured here: the MAP fit of
  *             hpti_gp_fit on min(n, 300) rows (bayes.fit_max_points) plus
  *             the factorization of all n rows
@@ -84,11 +85,6 @@ typedef struct {
     const char *num_name[2];
 } job;
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static hpt_study *open_job(const char *path, const job *j)
 {
@@ -97,6 +93,20 @@ static hpt_study *open_job(const char *path, const job *j)
     check(hpt_study_open(path, sp, j->strategy, HPT_MINIMIZE, 1, &st), "open");
     hpt_space_destroy(sp);
     return st;
+}
+
+/* Ask and tell trial k; @return the ask's seconds when timed. */
+static double step(hpt_study *st, int k, int timed)
+{
+    int64_t id;
+    double t0 = now();
+    check(hpt_study_ask(st, &id), "ask");
+    double dt = timed ? now() - t0 : 0;
+    if (k % 13 == 5)
+        check(hpt_study_tell_failed(st, id, "diverged"), "fail");
+    else
+        check(hpt_study_tell(st, id, loss(st, id)), "tell");
+    return dt;
 }
 
 static void set_job(hpt_study *st, const job *j)
@@ -110,8 +120,11 @@ static void set_job(hpt_study *st, const job *j)
     }
 }
 
-/* Write the job's journal unless it is there; returns the median of the
- * last 50 asks (0 when the journal was reused). */
+#define K 5 /* asks compared */
+
+/* Write the job's journal unless it is there; returns the time of its
+ * last K asks (0 when the journal was reused). The journal is cut back
+ * to n - K trials: the reopen is then followed by the same K asks. */
 static double write_job(const char *path, const job *j)
 {
     hpt_study *st;
@@ -127,21 +140,11 @@ static double write_job(const char *path, const job *j)
     unlink(path);
     st = open_job(path, j);
     set_job(st, j);
-    double t[50];
-    for (int k = 0; k < j->n; k++) {
-        int64_t id;
-        double t0 = now();
-        check(hpt_study_ask(st, &id), "ask");
-        if (k >= j->n - 50)
-            t[k - (j->n - 50)] = now() - t0;
-        if (k % 13 == 5)
-            check(hpt_study_tell_failed(st, id, "diverged"), "fail");
-        else
-            check(hpt_study_tell(st, id, loss(st, id)), "tell");
-    }
+    double t = 0;
+    for (int k = 0; k < j->n; k++)
+        t += step(st, k, k >= j->n - K);
     hpt_study_destroy(st);
-    qsort(t, 50, sizeof *t, cmp);
-    return t[25];
+    return t;
 }
 
 /* The journal without strategy states: as an earlier version wrote it. */
@@ -160,6 +163,35 @@ static void strip(const char *src, const char *dst)
         int len = snprintf(rec, sizeof rec, "%.*s%.*s", (int)(at - line), line,
                            (int)(crc - seq), seq);
         fprintf(out, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, (size_t)len));
+    }
+    fclose(in);
+    fclose(out);
+}
+
+/* Bytes of the journal's records up to the ask of trial `trial`. */
+static off_t records_bytes(const char *path, int trial)
+{
+    FILE *in = fopen(path, "rb");
+    static char line[1 << 16];
+    char head[32];
+    snprintf(head, sizeof head, "ask %d ", trial);
+    off_t at = 0;
+    while (fgets(line, sizeof line, in) && strncmp(line, head, strlen(head)) != 0)
+        at += (off_t)strlen(line);
+    fclose(in);
+    return at;
+}
+
+static void copy_prefix(const char *src, const char *dst, off_t n)
+{
+    FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+    static char buf[1 << 16];
+    while (n > 0) {
+        size_t k = fread(buf, 1, n < (off_t)sizeof buf ? (size_t)n : sizeof buf, in);
+        if (k == 0)
+            break;
+        fwrite(buf, 1, k, out);
+        n -= (off_t)k;
     }
     fclose(in);
     fclose(out);
@@ -214,8 +246,8 @@ int main(int argc, char **argv)
         {"hyperband", 10000, {{"hyperband.sampler", "random"}, {NULL, NULL}}, {{0}},
          {NULL, NULL}},
     };
-    printf("| journal | trials | MB | open | next ask | run ask (median) | one fit at n | "
-           "re-exec open |\n|---|---|---|---|---|---|---|---|\n");
+    printf("| journal | trials | MB | open | next %d asks | run's last %d asks | one fit at n | "
+           "re-exec open |\n|---|---|---|---|---|---|---|---|\n", K, K);
     for (size_t k = 0; k < sizeof jobs / sizeof jobs[0]; k++) {
         const job *j = &jobs[k];
         char path[1024], old[1100];
@@ -225,15 +257,17 @@ int main(int argc, char **argv)
         struct stat sb;
         stat(path, &sb);
         hpt_study *st;
-        double open = time_open(path, j, &st);
-        set_job(st, j);
-        int64_t id;
-        double t0 = now();
-        check(hpt_study_ask(st, &id), "next ask");
-        double next = now() - t0;
-        hpt_study_destroy(st);
-        /* the open wrote one more trial: back to the journal's n */
-        truncate(path, (off_t)sb.st_size);
+        /* the journal of the first n - K trials, as a job stopped there */
+        hpt_study *cut;
+        off_t at = records_bytes(path, j->n - K);
+        copy_prefix(path, old, at);
+        double open = time_open(old, j, &cut);
+        set_job(cut, j);
+        double next = 0;
+        for (int t = j->n - K; t < j->n; t++)
+            next += step(cut, t, 1);
+        hpt_study_destroy(cut);
+        unlink(old);
         int model = strcmp(j->strategy, "random") != 0;
         double fit = model ? time_fit((size_t)j->n) : NAN;
         double re = NAN;
