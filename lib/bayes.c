@@ -953,7 +953,8 @@ static int bayes_restore(void *state, const hpti_env *env, const hpti_proposal *
         used = (size_t)hpti_snapr_u64(&r);
         rc = hpti_bayes_restore(&st->eng, &r, 0);
     }
-    if (rc || !hpti_snapr_ok(&r) || used < st->design.used)
+    /* a proposal draws at most 64 design points (bayes_propose) */
+    if (rc || !hpti_snapr_ok(&r) || used < st->design.used || used > st->design.used + 64)
         return hpti_fail(msg, HPT_E_CORRUPT, "bayes: unreadable state");
     r.at = 0; /* checked: now read again and applied */
     for (int k = 0; k < 3; k++)

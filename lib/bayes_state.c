@@ -43,6 +43,8 @@ static void restore_gp(hpti_gp *gp, hpti_snapr *r, unsigned long *seen, double *
     int have = (int)hpti_snapr_max(r, 1);
     double jit = hpti_snapr_f64(r);
     int fresh = (int)hpti_snapr_max(r, 1);
+    if (!(jit >= 0 && jit < 1e300))
+        r->bad = 1;
     if (!fresh && have && !gp->have_theta)
         r->bad = 1; /* a delta on a state that never had this theta */
     double *th = gp->ft; /* fit scratch, 2 np: free between proposals */
@@ -115,13 +117,15 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
     for (size_t i = 0; i < dt->n && m < b->n_real; i++)
         if (!isnan(dt->loss[i * dt->stride]))
             m++;
+    if (m < b->n_real)
+        b->n_real = b->fit_n = 0; /* not the recorded data: refit */
+    if (b->f_real > dt->n)
+        b->f_real = b->f_fit_n = 0;
     if (hpti_gp_reserve(&b->gp, b->n_real) || hpti_gp_reserve(&b->feas, b->f_real)) {
         b->saved.rebuild = 1; /* retried by the next proposal */
         return HPT_E_NOMEM;
     }
-    if (m < b->n_real) {
-        b->n_real = b->fit_n = 0; /* not the recorded data: refit */
-    } else if (b->n_real > 0) {
+    if (b->n_real > 0) {
         m = 0;
         for (size_t i = 0; i < dt->n && m < b->n_real; i++)
             if (!isnan(dt->loss[i * dt->stride]))
@@ -135,9 +139,7 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
             b->n_real = b->fit_n = 0;
     }
     /* feasibility: every row */
-    if (b->f_real > dt->n) {
-        b->f_real = b->f_fit_n = 0;
-    } else if (b->f_real > 0) {
+    if (b->f_real > 0) {
         memcpy(b->feas.X, dt->u, b->f_real * d * sizeof *dt->u);
         rc = rebuild_gp(&b->feas, b->f_real, b->f_fit_n, b->saved.feas_jitter);
         if (rc == HPT_E_NOMEM) {

@@ -742,7 +742,7 @@ static int hb_restore(void *state, const hpti_env *env, const hpti_proposal *p,
     uint64_t at = st->iter * st->nb + st->cur, to = iter * st->nb + cur;
     if (!hpti_snapr_ok(&r) || !st->nb || k > st->br[bi].s || (k == 0) != (p->parent < 0) ||
         (p->parent >= 0 && (size_t)p->parent >= h->n_trials) || to < at || to > at + 1 ||
-        used < st->q.used)
+        used < st->q.used || used > st->q.used + 1) /* one point a sample */
         return hpti_fail(msg, HPT_E_CORRUPT, "hyperband: unreadable state");
     size_t need = h->n_trials + 1;
     hb_rung *rg = &st->br[bi].rung[k];

@@ -62,7 +62,7 @@ static int sobol_restore(void *state, const hpti_env *env, const hpti_proposal *
         hpti_snapr_rng(&r, &g);
         used = hpti_snapr_u64(&r);
     }
-    if (!hpti_snapr_ok(&r) || used < st->q.used)
+    if (!hpti_snapr_ok(&r) || used < st->q.used || used > st->q.used + 1) /* one a proposal */
         return hpti_fail(msg, HPT_E_CORRUPT, "sobol: unreadable state");
     double *u = used > st->q.used ? hpti_malloc(env->dim * sizeof *u) : NULL;
     if (used > st->q.used && !u)
