@@ -670,7 +670,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
     hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
     if ((rc = reserve(b, dt->n + 1)) != HPT_OK ||
-        (b->saved.rebuild && (rc = hpti_bayes_rebuild(b, dt)) != HPT_OK))
+        (rc = hpti_bayes_rebuild(b, dt)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}};
     gather(b, dt, &p);

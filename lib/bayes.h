@@ -75,13 +75,17 @@ typedef struct {
     size_t fit_iter;     /* BFGS iterations per start */
 } hpti_bayes_opts;
 
-/* What the engine recorded or restored last (bayes_state.c). */
+/* What the engine recorded or restored last of one GP (bayes_state.c). */
 typedef struct {
-    unsigned long gp_fit, feas_fit; /* each GP's n_fit then: its theta is
-                                     * recorded again only after a new fit */
-    int rebuild;                    /* restored: the factors are rebuilt at
-                                     * the next proposal */
-    double jitter, feas_jitter;     /* each GP's jitter then */
+    unsigned long seen; /* its n_fit then: theta is recorded again only
+                         * after a new fit */
+    int rebuild;        /* restored: the factor is rebuilt at the next
+                         * proposal */
+    double jitter;      /* its jitter then */
+} hpti_bayes_gp_saved;
+
+typedef struct {
+    hpti_bayes_gp_saved gp, feas;
 } hpti_bayes_saved;
 
 typedef struct {
@@ -155,6 +159,9 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
  * as the uninterrupted run did (one fit per parent study). */
 void hpti_bayes_snapshot(hpti_bayes *b, struct hpti_snapw *w);
 /* Read the engine's part of a state from r; apply = 0 only checks it.
+ * A factor that is a prefix of the recorded one (a live engine taking in
+ * a state written by another process on the same journal, no fit since)
+ * is kept and extended by the next proposal; any other is rebuilt.
  * @return HPT_OK or HPT_E_CORRUPT (b untouched). */
 int hpti_bayes_restore(hpti_bayes *b, struct hpti_snapr *r, int apply);
 /* After a restore: rebuild the factors from the data. @return HPT_OK or

@@ -32,12 +32,18 @@ void hpti_bayes_snapshot(hpti_bayes *b, hpti_snapw *w)
     hpti_snapw_u64(w, b->fit_n);
     hpti_snapw_u64(w, b->f_real);
     hpti_snapw_u64(w, b->f_fit_n);
-    snap_gp(&b->gp, &b->saved.gp_fit, b->gp.jitter, w);
-    snap_gp(&b->feas, &b->saved.feas_fit, b->feas.jitter, w);
+    snap_gp(&b->gp, &b->saved.gp.seen, b->gp.jitter, w);
+    snap_gp(&b->feas, &b->saved.feas.seen, b->feas.jitter, w);
 }
 
-static void restore_gp(hpti_gp *gp, hpti_snapr *r, unsigned long *seen, double *jitter,
-                       int apply)
+/* One GP's part, with the rows of its factor and of its last fit as
+ * recorded (real, fit). Applied, the factor is kept when it is a prefix
+ * of the recorded one (no fit since, the same schedule: a live study
+ * taking in a record another process wrote; the next proposal appends
+ * the rows it lacks, as appending row by row is what that process did);
+ * else it is dropped and rebuilt at the next proposal. */
+static void restore_gp(hpti_gp *gp, hpti_snapr *r, hpti_bayes_gp_saved *sv,
+                       size_t *n_real, size_t *fit_n, size_t real, size_t fit, int apply)
 {
     unsigned long n_fit = (unsigned long)hpti_snapr_u64(r);
     int have = (int)hpti_snapr_max(r, 1);
@@ -55,31 +61,31 @@ static void restore_gp(hpti_gp *gp, hpti_snapr *r, unsigned long *seen, double *
     }
     if (!apply || r->bad)
         return;
+    int keep = !fresh && !sv->rebuild && n_fit == gp->n_fit && have == gp->have_theta &&
+               fit == *fit_n && gp->n == *n_real && real >= *n_real && *n_real >= fit &&
+               jit == gp->jitter;
+    sv->seen = n_fit;
+    sv->jitter = jit;
+    if (keep)
+        return;
     if (fresh)
         hpti_gp_set_theta(gp, th);
     gp->n_fit = n_fit;
     gp->have_theta = have;
-    hpti_gp_truncate(gp, 0); /* rebuilt at the next proposal */
-    *jitter = jit;
-    *seen = n_fit;
+    hpti_gp_truncate(gp, 0);
+    *n_real = real;
+    *fit_n = fit;
+    sv->rebuild = 1;
 }
 
 int hpti_bayes_restore(hpti_bayes *b, hpti_snapr *r, int apply)
 {
     size_t n_real = (size_t)hpti_snapr_u64(r), fit_n = (size_t)hpti_snapr_u64(r);
     size_t f_real = (size_t)hpti_snapr_u64(r), f_fit_n = (size_t)hpti_snapr_u64(r);
-    restore_gp(&b->gp, r, &b->saved.gp_fit, &b->saved.jitter, apply);
-    restore_gp(&b->feas, r, &b->saved.feas_fit, &b->saved.feas_jitter, apply);
-    if (r->bad)
-        return HPT_E_CORRUPT;
-    if (apply) {
-        b->n_real = n_real;
-        b->fit_n = fit_n;
-        b->f_real = f_real;
-        b->f_fit_n = f_fit_n;
-        b->saved.rebuild = 1;
-    }
-    return HPT_OK;
+    restore_gp(&b->gp, r, &b->saved.gp, &b->n_real, &b->fit_n, n_real, fit_n, apply);
+    restore_gp(&b->feas, r, &b->saved.feas, &b->f_real, &b->f_fit_n, f_real, f_fit_n,
+               apply);
+    return r->bad ? HPT_E_CORRUPT : HPT_OK;
 }
 
 /* Rebuild one factor over rows X[0..n) (n x dim, already in gp->X) as the
@@ -110,44 +116,41 @@ static int rebuild_gp(hpti_gp *gp, size_t n, size_t base, double jitter)
 int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
 {
     size_t d = b->dim;
-    int rc;
-    b->saved.rebuild = 0;
-    /* the objective: the non-failed rows, in order */
+    hpti_bayes_gp_saved *g = &b->saved.gp, *f = &b->saved.feas;
+    if (!g->rebuild && !f->rebuild)
+        return HPT_OK;
+    /* the objective's rows: the non-failed ones, in order */
     size_t m = 0;
-    for (size_t i = 0; i < dt->n && m < b->n_real; i++)
+    for (size_t i = 0; g->rebuild && i < dt->n && m < b->n_real; i++)
         if (!isnan(dt->loss[i * dt->stride]))
             m++;
-    if (m < b->n_real)
+    if (g->rebuild && m < b->n_real)
         b->n_real = b->fit_n = 0; /* not the recorded data: refit */
-    if (b->f_real > dt->n)
+    if (f->rebuild && b->f_real > dt->n)
         b->f_real = b->f_fit_n = 0;
-    if (hpti_gp_reserve(&b->gp, b->n_real) || hpti_gp_reserve(&b->feas, b->f_real)) {
-        b->saved.rebuild = 1; /* retried by the next proposal */
-        return HPT_E_NOMEM;
-    }
-    if (b->n_real > 0) {
+    if ((g->rebuild && hpti_gp_reserve(&b->gp, b->n_real)) ||
+        (f->rebuild && hpti_gp_reserve(&b->feas, b->f_real)))
+        return HPT_E_NOMEM; /* retried by the next proposal */
+    if (g->rebuild) {
         m = 0;
         for (size_t i = 0; i < dt->n && m < b->n_real; i++)
             if (!isnan(dt->loss[i * dt->stride]))
                 memcpy(b->gp.X + (m++) * d, dt->u + i * d, d * sizeof *dt->u);
-        rc = rebuild_gp(&b->gp, b->n_real, b->fit_n, b->saved.jitter);
-        if (rc == HPT_E_NOMEM) {
-            b->saved.rebuild = 1;
+        int rc = b->n_real ? rebuild_gp(&b->gp, b->n_real, b->fit_n, g->jitter) : HPT_OK;
+        if (rc == HPT_E_NOMEM)
             return rc;
-        }
         if (rc)
             b->n_real = b->fit_n = 0;
+        g->rebuild = 0;
     }
-    /* feasibility: every row */
-    if (b->f_real > 0) {
+    if (f->rebuild) { /* feasibility: every row */
         memcpy(b->feas.X, dt->u, b->f_real * d * sizeof *dt->u);
-        rc = rebuild_gp(&b->feas, b->f_real, b->f_fit_n, b->saved.feas_jitter);
-        if (rc == HPT_E_NOMEM) {
-            b->saved.rebuild = 1;
+        int rc = b->f_real ? rebuild_gp(&b->feas, b->f_real, b->f_fit_n, f->jitter) : HPT_OK;
+        if (rc == HPT_E_NOMEM)
             return rc;
-        }
         if (rc)
             b->f_real = b->f_fit_n = 0;
+        f->rebuild = 0;
     }
     return HPT_OK;
 }
