@@ -314,8 +314,12 @@ static void test_done_where_the_journal_holds_a_trial(void **state)
         assert_ok(hpt_study_tell(st, id, i));
     }
     assert_status(hpt_study_ask(st, &id), HPT_DONE);
-    int64_t n = records(st);
     hpt_study_destroy(st);
+    int64_t n = 0; /* lines in the file: the next record's sequence number - 1 */
+    char *text = tu_slurp(path, NULL);
+    for (const char *q = text; (q = strchr(q, '\n')); q++)
+        n++;
+    free(text);
     FILE *f = fopen(path, "ab");
     char rec[128];
     int len = snprintf(rec, sizeof rec, "ask 2 0 0 -1 0.25 %lld", (long long)n + 1);
