@@ -829,9 +829,11 @@ HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
  * so strategies without a model (grid, random, sobol, hyperband with
  * sampler random or sobol) go on with the same draws; a model's factor,
  * rebuilt from the recorded rows and hyperparameters by that machine's
- * arithmetic, may differ in its last bits, and so may the proposals made
- * from it (they are those of the uninterrupted run up to rounding, not
- * necessarily bit for bit).
+ * arithmetic, may differ in its last bits, and the proposals made from it
+ * may then differ from the uninterrupted run's (an acquisition maximizer
+ * that starts from slightly different values can end at another point):
+ * they are what that machine makes of the same recorded state. No
+ * hyperparameter is refitted for it, and the study goes on.
  *
  * The journal is the truth. Where a re-executed ask proposes another
  * configuration, budget or parent than the one recorded, or none at all
