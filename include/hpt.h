@@ -1055,21 +1055,47 @@ HPT_API int hpt_study_hypervolume(const hpt_study *study, const double *referenc
  * of the open handle: it is not recorded and may be set at any time
  * (HPT_E_NAME on a study without a journal).
  *
- * Resume by replay. Reopening re-executes the recorded calls against a
- * fresh study with the same space, strategy, direction and seed, which
- * rebuilds the strategy's private state (generator, counters, model) along
- * with the trials. Reopening costs about as much computation as the
- * original calls made, minus the training.
+ * Resume = read, not recompute. Each ask record also holds what the
+ * strategy needs to continue from it (its generator's position and
+ * counters; for bayes and hyperband's model sampler the model's refit
+ * schedule and, after each hyperparameter fit, the fitted
+ * hyperparameters; for hyperband its bracket and rung decisions).
+ * Reopening applies the records in order to a fresh study with the same
+ * space, strategy, direction and seed: trials come from the records and
+ * the strategy's state is restored from them, never proposed again, so a
+ * journal of n trials reopens in O(n) time with no model fit (figures:
+ * bench/journal/README.md). The model's Cholesky
+ * factor is not recorded: the first ask after a reopen rebuilds it with
+ * one factorization over the rows of its last fit, with the recorded
+ * hyperparameters, and appends the later rows as the uninterrupted run
+ * did (a transfer warm start's parent models are refitted at reopen, one
+ * fit per parent journal, as when the warm start was made). A record
+ * without a state (a journal written before ask records held states, or
+ * an ask made while memory ran out) is re-executed: its ask is proposed
+ * again from the state the records before it left.
  *
- * The journal is the truth. Where a replayed ask proposes another
- * configuration, budget or parent than the one recorded (a model's last
- * bits depend on the BLAS thread count, the CPU and the core count), the
+ * Guarantees. On the machine, library build and BLAS thread count that
+ * wrote the journal, the next asks after a reopen are those of the
+ * uninterrupted run, bit for bit. On any other machine running this
+ * library version, the journal always reopens, with every recorded trial
+ * (configuration, budget, parent, state and values) exactly as recorded
+ * and the strategy's recorded state (generators, counters, schedules and
+ * hyperparameters are exact on every machine: they are stored as bits),
+ * so strategies without a model (grid, random, sobol, hyperband with
+ * sampler random or sobol) go on with the same draws; a model's factor,
+ * rebuilt from the recorded rows and hyperparameters by that machine's
+ * arithmetic, may differ in its last bits, and the proposals made from it
+ * may then differ from the uninterrupted run's (an acquisition maximizer
+ * that starts from slightly different values can end at another point):
+ * they are what that machine makes of the same recorded state. No
+ * hyperparameter is refitted for it, and the study goes on.
+ *
+ * The journal is the truth. Where a re-executed ask proposes another
+ * configuration, budget or parent than the one recorded, or none at all
+ * (HPT_DONE, HPT_WAIT: e.g. a model that converged earlier there), the
  * recorded one is taken and the replay goes on from it: a journal reopens
- * on any machine that runs this library version. On the machine and
- * thread count that wrote it, the next asks after a reopen are those of
- * the uninterrupted run, bit for bit; elsewhere they are those the
- * strategy makes from the recorded trials on that machine. HPT_E_MISMATCH
- * is only for a journal of another space, strategy, direction or seed (the
+ * on any machine that runs this library version. HPT_E_MISMATCH is only
+ * for a journal of another space, strategy, direction or seed (the
  * message says which) or a newer format; a recorded value the space
  * cannot hold is HPT_E_CORRUPT.
  *
@@ -1722,7 +1748,7 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
  *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
  *   attr <id> <key> <value>      study_attr <key> <value>
- *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
+ *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d> [@<state>]
  *   report <id> <ms> <step> <value>
  *   tell <id> <ms> <v_1> ... <v_n> [<c_1> ... <c_m>]
  *   fail <id> <ms> [<reason>]
@@ -1745,10 +1771,14 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * next "clock" record. Journals without one are read as before. Strings
  * are %-escaped (bytes <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
- * round-trips exactly. A warm start's "prior" lines (the n objectives as
- * losses for this study's minimization, then its m constraints, "nan"
- * where the parent had no such value; coordinates in its unit cube)
- * precede its "warm" line, which commits them. In Python:
+ * round-trips exactly. <state> is the strategy's state after the ask
+ * (base64 of machine-independent bytes whose first is the strategy's own
+ * state format): an opaque last field that readers of the trials skip,
+ * and that a journal of an earlier version lacks. A warm start's "prior"
+ * lines (the n objectives as losses for this study's minimization, then
+ * its m constraints, "nan" where the parent had no such value;
+ * coordinates in its unit cube) precede its "warm" line, which commits
+ * them. In Python:
  *
  *     for n, line in enumerate(open(path, "rb"), 1):
  *         body, crc = line.rstrip(b"\n").rsplit(b" ", 1)

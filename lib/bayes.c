@@ -385,8 +385,25 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
         if (rc)
             return rc;
     } else {
-        hpti_gp_truncate(gp, same);
-        for (size_t i = same; i < n; i++)
+        /* The factor is always the full factorization of the last fit's
+         * rows followed by appended rows, a function of the rows alone
+         * (a reopened study rebuilds it so, bayes_state.c): a change
+         * among the fitted rows factors them again. */
+        size_t from = same;
+        if (same < *fit_n && *fit_n <= n) {
+            double jitter = gp->jitter;
+            rc = hpti_gp_factor(gp, X, *fit_n);
+            if (rc == HPT_E_NOMEM)
+                return rc;
+            from = *fit_n;
+            if (rc == HPT_E_NUMERIC) { /* as rebuild_gp: every row appended */
+                gp->n = 0;
+                gp->jitter = jitter;
+                from = 0;
+            }
+        } else
+            hpti_gp_truncate(gp, same);
+        for (size_t i = from; i < n; i++)
             if ((rc = hpti_gp_append(gp, X + i * d)) != HPT_OK)
                 return rc;
     }
@@ -710,7 +727,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     hpti_rng fit_rng, feas_rng;
     hpti_rng_seed(&fit_rng, hpti_rng_next(rng), 0);
     hpti_rng_seed(&feas_rng, hpti_rng_next(rng), 0);
-    if ((rc = reserve(b, dt->n + 1)) != HPT_OK)
+    if ((rc = reserve(b, dt->n + 1)) != HPT_OK ||
+        (rc = hpti_bayes_rebuild(b, dt)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}, .fixed = dt->fixed};
     gather(b, dt, &p);
@@ -965,6 +983,55 @@ static int bayes_importance(void *state, const hpti_env *env, double *out, char 
     return HPT_OK;
 }
 
+/* The state after a proposal (format 1; strategy.h): the convergence
+ * streak, the design points drawn, and the engine's part (bayes_state.c).
+ * The proposal's own generator is seeded from the trial index: nothing
+ * to record. */
+static void bayes_snapshot(void *state, const hpti_env *env, hpti_snapw *w)
+{
+    HPTI_UNUSED(env);
+    bayes_state *st = state;
+    hpti_snapw_u64(w, 1);
+    hpti_snapw_u64(w, st->low_ei_streak);
+    hpti_snapw_u64(w, st->design.used);
+    hpti_bayes_snapshot(&st->eng, w);
+}
+
+static int bayes_restore(void *state, const hpti_env *env, const hpti_proposal *p,
+                         const unsigned char *bytes, size_t len, char *msg)
+{
+    HPTI_UNUSED(env);
+    HPTI_UNUSED(p);
+    bayes_state *st = state;
+    hpti_snapr r = {bytes, len, 0, 0};
+    size_t streak = 0, used = 0;
+    int rc = HPT_E_CORRUPT;
+    if (st->eng_ready && hpti_snapr_u64(&r) == 1) {
+        streak = (size_t)hpti_snapr_u64(&r);
+        used = (size_t)hpti_snapr_u64(&r);
+        rc = hpti_bayes_restore(&st->eng, &r, 0);
+    }
+    /* a proposal draws at most 64 design points (bayes_propose) */
+    if (rc || !hpti_snapr_ok(&r) || used < st->design.used || used > st->design.used + 64)
+        return hpti_fail(msg, HPT_E_CORRUPT, "bayes: unreadable state");
+    r.at = 0; /* checked: now read again and applied */
+    for (int k = 0; k < 3; k++)
+        hpti_snapr_u64(&r);
+    hpti_bayes_restore(&st->eng, &r, 1);
+    st->low_ei_streak = streak;
+    /* Design points past the table's coordinates come from each
+     * proposal's own generator: any generator draws the sequence on. */
+    hpti_rng scratch = {{1, 2, 3, 4}};
+    while (st->design.used < used)
+        design_point(st, st->eng.out, &scratch);
+    return HPT_OK;
+}
+
+static unsigned long bayes_model_fits(const void *state)
+{
+    return ((const bayes_state *)state)->eng.n_fits;
+}
+
 static void bayes_free(void *state)
 {
     bayes_state *st = state;
@@ -980,4 +1047,7 @@ const hpti_strategy_type hpti_strategy_bayes = {
     .free = bayes_free,
     .done_reason = bayes_done_reason,
     .importance = bayes_importance,
+    .snapshot = bayes_snapshot,
+    .restore = bayes_restore,
+    .model_fits = bayes_model_fits,
 };

@@ -61,6 +61,7 @@
 #include "acq.h"
 #include "gp.h"
 #include "rng.h"
+#include "snap.h"
 #include "space.h"
 
 typedef struct {
@@ -85,6 +86,19 @@ typedef struct {
     size_t fit_iter;     /* BFGS iterations per start */
 } hpti_bayes_opts;
 
+/* What the engine recorded or restored last of one GP (bayes_state.c). */
+typedef struct {
+    unsigned long seen; /* its n_fit then: theta is recorded again only
+                         * after a new fit */
+    int rebuild;        /* restored: the factor is rebuilt at the next
+                         * proposal */
+    double jitter;      /* its jitter then */
+} hpti_bayes_gp_saved;
+
+typedef struct {
+    hpti_bayes_gp_saved gp, feas;
+} hpti_bayes_saved;
+
 typedef struct {
     size_t dim;
     const hpt_space *space; /* not owned */
@@ -107,6 +121,7 @@ typedef struct {
     double last_ei;                 /* last proposal: EI of the best candidate over
                                      * the range of the model's targets (NaN
                                      * when no acquisition ran) */
+    hpti_bayes_saved saved;         /* journal state (bayes_state.c) */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);
@@ -137,6 +152,32 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
 int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
                             size_t stride, const int32_t *parent, size_t n, hpti_rng *rng,
                             char *msg);
+
+/* ---- journal state (bayes_state.c) ----
+ * A journaled study records the engine's state after each proposal and a
+ * reopen restores it instead of proposing again (strategy.h, snapshot and
+ * restore): the counters of the refit schedule and, after each new fit,
+ * each GP's theta. The factors are not recorded: the next proposal after
+ * a restore (hpti_bayes_rebuild, called by hpti_bayes_propose) rebuilds
+ * each from its rows as the uninterrupted run built it -- one Cholesky
+ * factorization of the rows of the last fit with the recorded theta, then
+ * the later rows appended one by one -- so that, on the same machine and
+ * thread count, its factor and its next proposals are those of the
+ * uninterrupted run bit for bit, at the cost of one factorization and no
+ * hyperparameter fit. Elsewhere the factor may differ in its last bits,
+ * and so may the proposals that follow. The transfer stack is not
+ * recorded: the strategy's start refits it from the warm-start records,
+ * as the uninterrupted run did (one fit per parent study). */
+void hpti_bayes_snapshot(hpti_bayes *b, struct hpti_snapw *w);
+/* Read the engine's part of a state from r; apply = 0 only checks it.
+ * A factor that is a prefix of the recorded one (a live engine taking in
+ * a state written by another process on the same journal, no fit since)
+ * is kept and extended by the next proposal; any other is rebuilt.
+ * @return HPT_OK or HPT_E_CORRUPT (b untouched). */
+int hpti_bayes_restore(hpti_bayes *b, struct hpti_snapr *r, int apply);
+/* After a restore: rebuild the factors from the data. @return HPT_OK or
+ * HPT_E_NOMEM; a factor that cannot be rebuilt is refitted instead. */
+int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *d);
 
 /* The output transform (above) of n losses into y; sorted: n doubles of
  * scratch. */

@@ -175,6 +175,10 @@ static inline int hpti_journal_ask(hpt_study *s, int64_t id)
     hpti_trial *t = &s->trials[id];
     hpti_event ev = {.kind = HPTI_EV_ASK, .id = id, .budget = t->budget,
                      .parent = t->parent, .x = t->x, .dim = s->dim};
+    if (!s->snap.oom && s->snap.n) {
+        ev.state = s->snap.p;
+        ev.state_len = s->snap.n;
+    }
     int rc = hpti_event_time(s, &ev.ms);
     t->asked = hpti_wall_at(&s->wall, ev.ms);
     t->finished = NAN;

@@ -206,6 +206,29 @@ static int grid_propose(void *state, const hpti_env *s, hpti_proposal *out, char
     return HPT_OK;
 }
 
+/* The state after a proposal: the visit counter (format 1); the order
+ * itself is fixed at start. */
+static void grid_snapshot(void *state, const hpti_env *env, hpti_snapw *w)
+{
+    HPTI_UNUSED(env);
+    hpti_snapw_u64(w, 1);
+    hpti_snapw_u64(w, ((grid_state *)state)->next);
+}
+
+static int grid_restore(void *state, const hpti_env *env, const hpti_proposal *p,
+                        const unsigned char *bytes, size_t len, char *msg)
+{
+    HPTI_UNUSED(env);
+    HPTI_UNUSED(p);
+    grid_state *st = state;
+    hpti_snapr r = {bytes, len, 0, 0};
+    uint64_t next = hpti_snapr_u64(&r) == 1 ? hpti_snapr_max(&r, st->total) : 0;
+    if (!hpti_snapr_ok(&r) || next == 0)
+        return hpti_fail(msg, HPT_E_CORRUPT, "grid: unreadable state");
+    st->next = next;
+    return HPT_OK;
+}
+
 const hpti_strategy_type hpti_strategy_grid = {
     .name = "grid",
     .state_size = sizeof(grid_state),
@@ -214,4 +237,6 @@ const hpti_strategy_type hpti_strategy_grid = {
     .start = grid_start,
     .propose = grid_propose,
     .free = grid_free,
+    .snapshot = grid_snapshot,
+    .restore = grid_restore,
 };

@@ -708,6 +708,119 @@ static void hb_observe(void *state, const hpti_env *env, int64_t id)
     st->promoted[parent] = (unsigned char)(((st->promoted[parent] >> 1) + 1) << 1);
 }
 
+/* ---- journal state (strategy.h, snapshot and restore) ----------------------- */
+
+/* Recorded after each proposal (format 1): the generator; the synchronous
+ * position; the bracket and rung the new trial joined; the sampler's
+ * state (sobol: points drawn; bayes: whether a model exists, the
+ * observations it looked at, its rows, and the engine's part,
+ * bayes_state.c). Restoring replays the schedule's bookkeeping only:
+ * the rung lists, promotion flags and counters, O(1) per record, and
+ * leaves the model's factor to its next proposal. */
+static void hb_snapshot(void *state, const hpti_env *env, hpti_snapw *w)
+{
+    hyperband_state *st = state;
+    int64_t id = (int64_t)env->hist->n_trials;
+    size_t bi = 0;
+    int k = 0;
+    for (size_t b = 0; b < st->nb; b++)
+        for (int j = 0; j <= st->br[b].s; j++) {
+            const hb_rung *r = &st->br[b].rung[j];
+            if (r->n && r->id[r->n - 1] == id) {
+                bi = b;
+                k = j;
+            }
+        }
+    hpti_snapw_u64(w, 1);
+    hpti_snapw_rng(w, &st->rng);
+    hpti_snapw_u64(w, st->cur);
+    hpti_snapw_u64(w, (uint64_t)st->rung);
+    hpti_snapw_u64(w, st->iter);
+    hpti_snapw_u64(w, bi);
+    hpti_snapw_u64(w, (uint64_t)k);
+    hpti_snapw_u64(w, st->q.used);
+    hb_model *m = st->model;
+    hpti_snapw_u64(w, m != NULL);
+    if (m) {
+        hpti_bayes_snapshot(&m->eng, w); /* its rows: list_rows, from the history */
+    }
+}
+
+static int hb_restore(void *state, const hpti_env *env, const hpti_proposal *p,
+                      const unsigned char *bytes, size_t len, char *msg)
+{
+    hyperband_state *st = state;
+    const hpti_history *h = env->hist;
+    hpti_snapr r = {bytes, len, 0, 0};
+    hpti_rng g;
+    hb_model *m = st->model;
+    if (hpti_snapr_u64(&r) != 1)
+        r.bad = 1;
+    hpti_snapr_rng(&r, &g);
+    size_t cur = (size_t)hpti_snapr_max(&r, st->nb ? st->nb - 1 : 0);
+    int rung = (int)hpti_snapr_max(&r, HB_MAX_S);
+    uint64_t iter = hpti_snapr_u64(&r);
+    size_t bi = (size_t)hpti_snapr_max(&r, st->nb ? st->nb - 1 : 0);
+    int k = (int)hpti_snapr_max(&r, HB_MAX_S);
+    unsigned long used = (unsigned long)hpti_snapr_u64(&r);
+    size_t engine_at = 0;
+    if ((int)hpti_snapr_max(&r, 1) != (m != NULL))
+        r.bad = 1;
+    else if (m) {
+        engine_at = r.at;
+        if (hpti_bayes_restore(&m->eng, &r, 0))
+            r.bad = 1;
+    }
+    /* the synchronous schedule moves on by at most one bracket an ask */
+    uint64_t at = st->iter * st->nb + st->cur, to = iter * st->nb + cur;
+    if (!hpti_snapr_ok(&r) || !st->nb || k > st->br[bi].s || (k == 0) != (p->parent < 0) ||
+        (p->parent >= 0 && (size_t)p->parent >= h->n_trials) || to < at || to > at + 1 ||
+        used < st->q.used || used > st->q.used + 1) /* one point a sample */
+        return hpti_fail(msg, HPT_E_CORRUPT, "hyperband: unreadable state");
+    size_t need = h->n_trials + 1;
+    hb_rung *rg = &st->br[bi].rung[k];
+    if (hpti_grow((void **)&st->promoted, &st->cap_flags, need, 1) ||
+        (m && hpti_grow((void **)&m->rows, &m->cap_rows, h->n_trials, sizeof *m->rows)))
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    double *u = used > st->q.used ? hpti_malloc(env->dim * sizeof *u) : NULL;
+    if ((used > st->q.used && !u) || reserve(rg, msg)) {
+        hpti_free(u);
+        return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
+    }
+    if (st->n_flags < need) {
+        memset(st->promoted + st->n_flags, 0, need - st->n_flags);
+        st->n_flags = need;
+    }
+    if (to != at) { /* the bracket finished: emptied, as sync_next does */
+        for (int j = 0; j <= st->br[st->cur].s; j++)
+            st->br[st->cur].rung[j].n = 0;
+    }
+    st->cur = cur;
+    st->rung = rung;
+    st->iter = iter;
+    rg->id[rg->n++] = (int64_t)h->n_trials;
+    if (k == 0)
+        st->br[bi].started++;
+    else
+        st->promoted[p->parent] |= 1;
+    if (m) {
+        r.at = engine_at; /* checked above: now applied */
+        hpti_bayes_restore(&m->eng, &r, 1);
+    }
+    hpti_rng scratch = g; /* coordinates past the table: drawn, not kept */
+    while (st->q.used < used)
+        hpti_qrng_next(&st->q, &scratch, u);
+    hpti_free(u);
+    st->rng = g;
+    return HPT_OK;
+}
+
+static unsigned long hb_model_fits(const void *state)
+{
+    const hb_model *m = ((const hyperband_state *)state)->model;
+    return m ? m->eng.n_fits : 0;
+}
+
 static void hb_free(void *state)
 {
     hyperband_state *st = state;
@@ -727,4 +840,7 @@ const hpti_strategy_type hpti_strategy_hyperband = {
     .propose = hb_propose,
     .observe = hb_observe,
     .free = hb_free,
+    .snapshot = hb_snapshot,
+    .restore = hb_restore,
+    .model_fits = hb_model_fits,
 };

@@ -20,6 +20,7 @@
 
 #include "journal.h"
 #include "lease.h"
+#include "snap.h"
 
 /* ---- the record builder ------------------------------------------------- */
 
@@ -420,6 +421,19 @@ static const char *const trial_record[] = {
     [HPTI_EV_ASK] = "ask", [HPTI_EV_REPORT] = "report", [HPTI_EV_TELL] = "tell",
     [HPTI_EV_FAIL] = "fail", [HPTI_EV_PRUNE] = "prune"};
 
+/* An ask's strategy state: " @<base64>", encoded a few bytes at a time
+ * into the record (snap.h). */
+static void state_field(struct hpti_journal *j, const unsigned char *p, size_t n)
+{
+    char b[65];
+    put(j, " @", 2);
+    for (size_t i = 0; i < n; i += 48) {
+        size_t k = n - i < 48 ? n - i : 48;
+        hpti_b64_encode(p + i, k, b);
+        put(j, b, strlen(b));
+    }
+}
+
 static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
 {
     struct hpti_journal *j = ctx;
@@ -494,6 +508,8 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         hpti_jrec_i64(j, ev->parent);
         for (size_t i = 0; i < ev->dim; i++)
             hpti_jrec_double(j, ev->x[i]);
+        if (ev->state)
+            state_field(j, ev->state, ev->state_len);
         /* The trial is this writer's: others see whose it is (lease.h). */
         if (!j->exclusive)
             hpti_jrec_end(j);

@@ -22,9 +22,32 @@ static int random_propose(void *state, const hpti_env *env, hpti_proposal *out, 
     return HPT_OK;
 }
 
+/* The state after a proposal: the generator (format 1). */
+static void random_snapshot(void *state, const hpti_env *env, hpti_snapw *w)
+{
+    HPTI_UNUSED(env);
+    hpti_snapw_u64(w, 1);
+    hpti_snapw_rng(w, &((random_state *)state)->rng);
+}
+
+static int random_restore(void *state, const hpti_env *env, const hpti_proposal *p,
+                          const unsigned char *bytes, size_t len, char *msg)
+{
+    HPTI_UNUSED(env);
+    HPTI_UNUSED(p);
+    hpti_snapr r = {bytes, len, 0, 0};
+    hpti_rng g;
+    if (hpti_snapr_u64(&r) != 1 || (hpti_snapr_rng(&r, &g), !hpti_snapr_ok(&r)))
+        return hpti_fail(msg, HPT_E_CORRUPT, "random: unreadable state");
+    ((random_state *)state)->rng = g;
+    return HPT_OK;
+}
+
 const hpti_strategy_type hpti_strategy_random = {
     .name = "random",
     .state_size = sizeof(random_state),
     .init = random_init,
     .propose = random_propose,
+    .snapshot = random_snapshot,
+    .restore = random_restore,
 };

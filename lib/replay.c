@@ -1,16 +1,20 @@
 /* replay.c -- hpt_study_open: create a journaled study, or resume the one
  * a journal holds.
  *
- * Resuming re-executes the journal's calls (options, warm start, ask,
- * report, tell, fail, prune) in order against a fresh study made with the
- * journal's space, strategy, direction and seed. Since the same seed and
- * the same calls give the same trials bit for bit, this rebuilds the
- * strategy's private state (generator, counters, model) as well as the
- * trial table, so the next asks are those the process would have made had
- * it never stopped. Where a replayed ask proposes another configuration
- * than the recorded one (floating point differs across BLAS thread counts
- * and machines), the recorded one replaces it: the journal is the truth,
- * and a journal always reopens on a machine that runs this version. */
+ * Resuming applies the journal's records (options, warm start, ask,
+ * report, tell, fail, prune) in order to a fresh study made with the
+ * journal's space, strategy, direction and seed, through the public calls.
+ * An ask record holds the strategy's state after it (strategy.h, snapshot):
+ * the replayed ask restores that state instead of proposing, so reopening
+ * reads the strategy's generator, counters and model hyperparameters
+ * rather than recomputing them, and the next asks are those the process
+ * would have made had it never stopped. An ask record without a state (an
+ * earlier version's journal, a strategy without the hooks) is re-executed
+ * against the state the records before it left. Either way the recorded
+ * trial is the truth: where a re-executed ask proposes another
+ * configuration (floating point differs across BLAS thread counts and
+ * machines) or none, the recorded one replaces it, and a journal always
+ * reopens on a machine that runs this version. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -21,6 +25,7 @@
 
 #include "journal.h"
 #include "lease.h"
+#include "snap.h"
 #include "study.h"
 #include "tail.h"
 #include "warmstart.h"
@@ -86,6 +91,8 @@ typedef struct {
     char **f;
     size_t nf;
     double seconds; /* active time of the last stamped record */
+    unsigned char *sbuf; /* owned: the decoded state of an ask record */
+    size_t scap;
 } replay_ctx;
 
 static int corrupt(replay_ctx *c, const char *what)
@@ -126,9 +133,23 @@ static int replay_ask(replay_ctx *c)
     hpt_study *s = c->s;
     int64_t id, want, parent;
     double budget, x[HPT_MAX_PARAMS];
-    int rc = trial_head(c, 5 + s->dim, 5 + s->dim, &want);
+    int rc = trial_head(c, 5 + s->dim, 6 + s->dim, &want);
     if (rc)
         return rc;
+    /* The strategy's state after its proposal, when recorded (a journal
+     * of an earlier version has none: the ask is re-executed). */
+    hpti_replay_ask rec = {s->propose_u, 0.0, -1, NULL, 0};
+    if (c->nf == 6 + s->dim) {
+        const char *f = c->f[5 + s->dim];
+        size_t len = strlen(f);
+        if (f[0] != '@')
+            return corrupt(c, "malformed \"ask\" record");
+        if (hpti_grow((void **)&c->sbuf, &c->scap, len, 1))
+            return hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
+        if (hpti_b64_decode(f + 1, c->sbuf, &rec.state_len))
+            return corrupt(c, "malformed strategy state in an \"ask\" record");
+        rec.state = c->sbuf;
+    }
     if (hpti_jparse_double(c->f[3], &budget) || hpti_jparse_i64(c->f[4], &parent) ||
         !(budget >= 0) || !isfinite(budget) || parent < -1 || parent >= want)
         return corrupt(c, "malformed \"ask\" record");
@@ -137,7 +158,15 @@ static int replay_ask(replay_ctx *c)
             return corrupt(c, "malformed \"ask\" record");
         else if (!hpti_param_valid(&s->space->p[i], x[i]))
             return corrupt(c, "a parameter value outside the space");
+    double ru[HPT_MAX_PARAMS];
+    for (size_t i = 0; i < s->dim; i++)
+        ru[i] = hpti_param_encode(&s->space->p[i], x[i]);
+    rec.u = ru;
+    rec.budget = budget;
+    rec.parent = parent;
+    s->replay_ask = &rec;
     rc = hpt_study_ask(s, &id);
+    s->replay_ask = NULL;
     if (rc != HPT_OK)
         return rc < 0 ? refused(c, rc)
                       : hpti_fail(s->errmsg, HPT_E_MISMATCH,
@@ -327,7 +356,7 @@ static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
     char **f = hpti_malloc(MAXF * sizeof *f);
     if (!f)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
-    replay_ctx c = {s, path, NULL, f, 0, 0.0};
+    replay_ctx c = {s, path, NULL, f, 0, 0.0, NULL, 0};
     size_t pending = 0;
     int rc = HPT_OK;
     *keep = next ? r->line[next - 1].end : 0;
@@ -357,6 +386,7 @@ static int replay(hpt_study *s, hpti_jread *r, size_t next, const char *path,
             *keep = r->line[k].end;
     }
     hpti_free(f);
+    hpti_free(c.sbuf);
     if (!rc && pending)
         snprintf(note, HPTI_MSG,
                  "an interrupted warm start (lines %zu..%zu) was dropped; ",
@@ -629,4 +659,12 @@ int hpt_study_journal_info(const hpt_study *s, int64_t *records, int64_t *droppe
                            "hpt_study_journal_info: the study has no journal");
     pthread_mutex_unlock(&((hpt_study *)s)->lock);
     return rc;
+}
+
+unsigned long hpti_study_model_fits(hpt_study *s)
+{
+    pthread_mutex_lock(&s->lock);
+    unsigned long n = s->type->model_fits ? s->type->model_fits(s->sstate) : 0;
+    pthread_mutex_unlock(&s->lock);
+    return n;
 }

@@ -19,7 +19,8 @@ enum {
                            until its HPTI_EV_WARM                           */
     HPTI_EV_WARM,       /* name (kind), id (parent), used, skipped, str
                            (summary): closes a block of priors              */
-    HPTI_EV_ASK,        /* id, ms, budget, parent, x (values, dim)          */
+    HPTI_EV_ASK,        /* id, ms, budget, parent, x (values, dim), state
+                           (the strategy's, state_len bytes; NULL: none)    */
     HPTI_EV_REPORT,     /* id, ms, step, value                              */
     HPTI_EV_TELL,       /* id, ms, value (the first), values (n_values: the
                            objectives, then the constraints)                */
@@ -48,6 +49,8 @@ typedef struct {
     const double *values;     /* HPTI_EV_TELL, HPTI_EV_PRIOR */
     size_t n_values;
     const int32_t *directions; /* HPTI_EV_SHAPE */
+    const unsigned char *state;
+    size_t state_len;
 } hpti_event;
 
 typedef struct {

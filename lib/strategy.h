@@ -18,6 +18,7 @@
 #include "history.h"
 #include "options.h"
 #include "rng.h"
+#include "snap.h"
 #include "space.h"
 
 /* What a strategy or pruner sees of its study; the same object (owned by
@@ -57,12 +58,13 @@ typedef struct hpti_strategy_type {
     int (*start)(void *state, const hpti_env *env, char *msg);
     /* Propose the next trial. @return HPT_OK, HPT_DONE, HPT_WAIT or an
      * error. Called with the study locked; the new trial is not yet in the
-     * history (it becomes trial env->hist->n_trials). Journaled studies are resumed by replaying every call against
-     * a fresh state, and asks that returned HPT_DONE or HPT_WAIT are not
-     * recorded: a propose that does not return HPT_OK must leave the state
-     * as a repeated call would find it (no rng draws kept, no counters
-     * advanced), or a resumed study diverges (reopen then fails with
-     * HPT_E_MISMATCH rather than silently). */
+     * history (it becomes trial env->hist->n_trials). A journaled study
+     * is resumed from its records: a recorded ask is restored (restore
+     * below) or, for a strategy without that hook, re-executed against a
+     * fresh state; asks that returned HPT_DONE or HPT_WAIT are not
+     * recorded, so a propose that does not return HPT_OK must leave the
+     * state as a repeated call would find it (no rng draws kept, no
+     * counters advanced), or a resumed study diverges. */
     int (*propose)(void *state, const hpti_env *env, hpti_proposal *out, char *msg);
     /* Trial `id` just finished (complete, failed or pruned; already in the
      * history). Cannot fail: heavy work belongs in propose. May be NULL. */
@@ -87,6 +89,29 @@ typedef struct hpti_strategy_type {
      * HPT_E_NOMODEL with a message when no model is fitted yet. NULL: the
      * strategy has no model (hpt_study_importance says HPT_E_NOMODEL). */
     int (*importance)(void *state, const hpti_env *env, double *out, char *msg);
+    /* Reopen = read, not recompute. snapshot runs after every propose
+     * that returned HPT_OK in a journaled study (before the trial enters
+     * the history) and writes what the state needs to continue to w
+     * (snap.h: portable bytes; a first byte of the hook's own format
+     * version); the journal stores them in the ask's record. Cannot fail
+     * (a growth that fails marks w, and the ask is recorded without).
+     * It may update the state's own bookkeeping of what it recorded last
+     * (e.g. to leave out what did not change since), which restore then
+     * keeps the same. restore runs instead of propose when a recorded ask
+     * is replayed (in record order, so the state is the one the previous
+     * record left), with the recorded proposal p and bytes: it brings the
+     * state to the one snapshot saw, cheaply (no model fit; work that
+     * only the next proposal needs may be left to it). @return HPT_OK;
+     * HPT_E_NOMEM; HPT_E_CORRUPT when the bytes are not a state this
+     * version reads, the state untouched (the ask is then re-executed).
+     * Both NULL: the strategy is re-executed on reopen. */
+    void (*snapshot)(void *state, const hpti_env *env, struct hpti_snapw *w);
+    int (*restore)(void *state, const hpti_env *env, const hpti_proposal *p,
+                   const unsigned char *bytes, size_t len, char *msg);
+    /* Hyperparameter fits of the strategy's models made by this state
+     * (never restored: what this process computed; for tests and
+     * benchmarks, hpti_study_model_fits). May be NULL (no model). */
+    unsigned long (*model_fits)(const void *state);
 } hpti_strategy_type;
 
 /* registry.c */
@@ -98,5 +123,8 @@ const hpti_strategy_type *hpti_strategy_at(size_t i);
  * made so cannot be reopened from a journal, which names the strategy. */
 int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *type,
                            int32_t direction, uint64_t seed, hpt_study **out);
+
+/* replay.c: the strategy's model_fits (0 without the hook). */
+unsigned long hpti_study_model_fits(hpt_study *s);
 
 #endif

@@ -159,6 +159,7 @@ void hpt_study_destroy(hpt_study *s)
     hpti_history_free(&s->hist);
     hpti_horizon_free(&s->horizon);
     hpti_free(s->propose_u);
+    hpti_snapw_free(&s->snap);
     hpti_durable_free(s); /* journal, warm start, transfer data */
     hpt_space_destroy(s->space);
     pthread_mutex_destroy(&s->lock);
@@ -321,6 +322,48 @@ static int propose_further(hpt_study *s, hpti_proposal *p, int rc)
     return rc;
 }
 
+/* The strategy's part of an ask. Live: propose, and in a journaled
+ * study snapshot the state for the record. Replaying a record: restore
+ * the recorded state when there is one and the strategy reads it, else
+ * propose again; a propose that has no trial to give (HPT_DONE, HPT_WAIT:
+ * it decides otherwise on this machine) gets the recorded one, which is
+ * the truth. */
+static int propose_step(hpt_study *s, hpti_proposal *p)
+{
+    const hpti_replay_ask *r = s->replay_ask;
+    const hpti_strategy_type *t = s->type;
+    int rc;
+    if (r) {
+        memcpy(p->u, r->u, s->dim * sizeof *p->u);
+        p->budget = r->budget;
+        p->parent = r->parent;
+        /* In the reproducible mode the view may have moved on while the
+         * strategy waited (propose_further), which its state does not
+         * say: such asks are proposed again. */
+        if (r->state && t->restore && !s->horizon.on) {
+            rc = t->restore(s->sstate, &s->env, p, r->state, r->state_len, s->errmsg);
+            if (rc != HPT_E_CORRUPT)
+                return rc;
+        }
+        rc = t->propose(s->sstate, &s->env, p, s->errmsg);
+        if (s->horizon.on)
+            rc = propose_further(s, p, rc);
+        if (rc == HPT_DONE || rc == HPT_WAIT) {
+            memcpy(p->u, r->u, s->dim * sizeof *p->u);
+            p->budget = r->budget;
+            p->parent = r->parent;
+            rc = HPT_OK;
+        }
+        return rc;
+    }
+    rc = t->propose(s->sstate, &s->env, p, s->errmsg);
+    if (s->horizon.on)
+        rc = propose_further(s, p, rc);
+    if (rc == HPT_OK && t->snapshot && s->sink.ops)
+        t->snapshot(s->sstate, &s->env, &s->snap);
+    return rc;
+}
+
 static int ask_locked(hpt_study *s, int64_t *trial_id)
 {
     const char *fn = "hpt_study_ask";
@@ -328,7 +371,7 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     if (!s->started && (rc = start_locked(s, fn)) != HPT_OK)
         return rc;
     /* completion.c decides HPT_DONE, max_trials included */
-    if ((rc = hpti_completion_check(s)) != HPT_OK)
+    if ((rc = hpti_completion_check(s)) != HPT_OK && !(rc == HPT_DONE && s->replay_ask))
         return rc;
     /* Room for the trial everywhere first: once propose returned HPT_OK
      * the strategy has moved on, and recording must not fail. */
@@ -352,9 +395,9 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     if (!fixed && hpti_queue_front_u(&s->queue, s->space, held))
         p.fixed = held; /* partial fixing: the strategy fills the rest */
     const double *given = NULL;
-    rc = fixed ? HPT_OK : s->type->propose(s->sstate, &s->env, &p, s->errmsg);
-    if (s->horizon.on && !fixed)
-        rc = propose_further(s, &p, rc);
+    s->snap.n = 0; /* no state recorded unless the strategy proposed */
+    s->snap.oom = 0;
+    rc = fixed ? HPT_OK : propose_step(s, &p);
     rc = hpti_queue_apply(&s->queue, s->space, &p, rc, !fixed, &given);
     if (rc != HPT_OK) {
         hpti_free(t.x);

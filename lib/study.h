@@ -90,6 +90,11 @@ struct hpt_study {
                                      hpt_study_open, else none            */
     int replaying;                /* rebuilding from the sink's record: its
                                      events are noted, not written        */
+    /* The ask record being replayed (replay.c sets it around the ask it
+     * replays): its proposal is the truth, and with a recorded state a
+     * strategy with a restore hook is restored instead of proposing. */
+    const struct hpti_replay_ask *replay_ask;
+    hpti_snapw snap;              /* the last live ask's strategy state   */
     struct hpti_warm *warm;       /* owned; NULL until warm start is used */
     void (*warm_free)(struct hpti_warm *w); /* set with warm (warmstart.c) */
     hpti_completion done;         /* completion criteria and their state  */
@@ -110,6 +115,16 @@ struct hpt_study {
 
     char errmsg[HPTI_MSG];
 };
+
+/* A recorded ask: unit coordinates (dim), budget, parent, and the
+ * strategy's state bytes (NULL: none recorded). */
+typedef struct hpti_replay_ask {
+    const double *u;
+    double budget;
+    int64_t parent;
+    const unsigned char *state;
+    size_t state_len;
+} hpti_replay_ask;
 
 /* The study's own options ("max_trials", the completion criteria,
  * "pruner"; study.c), values in struct hpt_study. */

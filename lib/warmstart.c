@@ -187,9 +187,10 @@ static int parent_shape(char **f, size_t nf, pshape *p)
     return 0;
 }
 
-/* Read the parent's trials: "ask" gives the configuration, "tell" the
- * values, "fail"/"prune" the end, "objectives"/"constraints" the shape of
- * the tells; everything else is skipped. */
+/* Read the parent's trials: "ask" gives the configuration (its
+ * strategy's state, a last field when recorded, is not needed here),
+ * "tell" the values, "fail"/"prune" the end, "objectives"/"constraints"
+ * the shape of the tells; everything else is skipped. */
 static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *path,
                          pshape *shape, ptrial **out, double **xs, size_t *n_out, char *msg)
 {
@@ -212,7 +213,8 @@ static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *pa
         if (!is_ask && strcmp(f[0], "tell") && strcmp(f[0], "fail") && strcmp(f[0], "prune"))
             continue;
         if (nf < 3 || hpti_jparse_i64(f[1], &id) || id < 0 ||
-            (is_ask ? (id != (int64_t)n || nf != 5 + pdim) : id >= (int64_t)n)) {
+            (is_ask ? (id != (int64_t)n || (nf != 5 + pdim && nf != 6 + pdim))
+                    : id >= (int64_t)n)) {
             rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' line %zu: bad \"%s\" record",
                            path, r->line[k].lineno, f[0]);
             break;

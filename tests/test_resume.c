@@ -491,15 +491,21 @@ static void tamper_ask(const char *path, int64_t id, double factor)
             p = nl + 1;
             continue;
         }
-        /* ask <id> <ms> <budget> <parent> <x0> <x1> <x2> <seq> <crc> */
-        char *f[10];
+        /* ask <id> <ms> <budget> <parent> <x0> <x1> <x2> [@<state>] <seq> <crc> */
+        char *f[12] = {0};
         int k = 0;
-        for (char *q = strtok(p, " "); q && k < 10; q = strtok(NULL, " "))
+        for (char *q = strtok(p, " "); q && k < 12; q = strtok(NULL, " "))
             f[k++] = q;
-        assert_int_equal(k, 10);
-        char rec[512];
-        snprintf(rec, sizeof rec, "%s %s %s %s %s %.17g %s %s %s", f[0], f[1], f[2], f[3],
-                 f[4], strtod(f[5], NULL) * factor, f[6], f[7], f[8]);
+        assert_true(k == 10 || k == 11);
+        char rec[4096];
+        int len = 0;
+        for (int i = 0; i < k - 1; i++) /* all but the old checksum */
+            if (i == 5)
+                len += snprintf(rec + len, sizeof rec - (size_t)len, " %.17g",
+                                strtod(f[i], NULL) * factor);
+            else
+                len += snprintf(rec + len, sizeof rec - (size_t)len, "%s%s", i ? " " : "",
+                                f[i] ? f[i] : "");
         fprintf(out, "%s %08x\n", rec, (unsigned)hpti_crc32(rec, strlen(rec)));
         p = nl + 1;
     }
