@@ -799,6 +799,19 @@ HPT_API int hpt_study_importance_lengthscale(hpt_study *study, double *out, size
 HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
                                        double *total, size_t n);
 
+/* Importance per objective and per constraint. hpt_study_importance and
+ * hpt_study_importance_sobol are of the first objective; these take k:
+ * objective k for k < n (the number of objectives), constraint k - n for
+ * n <= k < n + m (what drives a constraint, e.g. memory). Same method,
+ * data and cost, on that value of the complete trials.
+ * @return as hpt_study_importance / hpt_study_importance_sobol;
+ * HPT_E_INVALID also for k >= n + m. */
+HPT_API int hpt_study_importance_of(hpt_study *study, size_t k, double *out,
+                                    size_t n);
+HPT_API int hpt_study_importance_sobol_of(const hpt_study *study, size_t k,
+                                          double *first, double *total,
+                                          size_t n);
+
 /* ---------------------------------------------------------------------- */
 /* Several objectives and black-box constraints                            */
 /* ---------------------------------------------------------------------- */

@@ -534,6 +534,37 @@ static void test_hyperband_promotion(void **state)
     hpt_study_destroy(st);
 }
 
+/* Importance per objective and per constraint: each depends on one
+ * parameter alone. */
+static void test_importance_of(void **state)
+{
+    (void)state;
+    hpt_study *st = make("sobol", 2, 1);
+    for (int i = 0; i < 40; i++) {
+        int64_t id = ask(st);
+        double x[3];
+        assert_ok(hpt_trial_params(st, id, x, 3));
+        double v[2] = {pow(log10(x[0]) + 3, 2), x[1] * x[1]}, c = x[2] - 0.5;
+        assert_ok(hpt_study_tell_constrained(st, id, v, 2, &c, 1));
+    }
+    double w[3];
+    for (size_t k = 0; k < 3; k++) {
+        assert_ok(hpt_study_importance_of(st, k, w, 3));
+        if (!(w[k] > 0.8))
+            fail_msg("column %zu: importance %g %g %g", k, w[0], w[1], w[2]);
+    }
+    double first[3];
+    assert_ok(hpt_study_importance_sobol_of(st, 1, first, NULL, 3));
+    assert_true(first[1] > 0.8);
+    assert_status(hpt_study_importance_of(st, 3, w, 3), HPT_E_INVALID);
+    /* k = 0 is hpt_study_importance */
+    double a[3], b[3];
+    assert_ok(hpt_study_importance(st, a, 3));
+    assert_ok(hpt_study_importance_of(st, 0, b, 3));
+    assert_memory_equal(a, b, sizeof a);
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_rankings),
         cmocka_unit_test(test_patience),
         cmocka_unit_test(test_hyperband_promotion),
+        cmocka_unit_test(test_importance_of),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
