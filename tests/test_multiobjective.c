@@ -565,6 +565,44 @@ static void test_importance_of(void **state)
     hpt_study_destroy(st);
 }
 
+/* The history rows strategies read (history.h): objectives as losses,
+ * then constraints; failed and running rows NaN (what bayes's feasibility
+ * model labels as failed), a pruned row its last report alone. */
+static void test_history_rows(void **state)
+{
+    (void)state;
+    hpt_study *st = make("random", 2, 1);
+    int64_t a = ask(st), f = ask(st), p = ask(st), r = ask(st);
+    double v[2] = {0.5, 2.0}, c = -1;
+    assert_ok(hpt_study_tell_constrained(st, a, v, 2, &c, 1));
+    assert_ok(hpt_study_tell_failed(st, f, "oom"));
+    assert_ok(hpt_study_report(st, p, 1, 0.75, NULL));
+    assert_ok(hpt_study_prune(st, p));
+    const hpti_history *h = &st->hist;
+    assert_int_equal(h->n_obj, 2);
+    assert_int_equal(h->n_con, 1);
+    assert_int_equal(h->n_values, 3);
+    const double *ra = h->value + a * 3, *rf = h->value + f * 3, *rp = h->value + p * 3,
+                 *rr = h->value + r * 3;
+    assert_true(ra[0] == 0.5 && ra[1] == -2.0 && ra[2] == -1);
+    assert_true(isnan(rf[0]) && isnan(rf[1]) && isnan(rf[2]));
+    assert_true(rp[0] == 0.75 && isnan(rp[1]) && isnan(rp[2]));
+    assert_true(isnan(rr[0]) && isnan(rr[1]) && isnan(rr[2]));
+    /* observations in finish order carry the same rows */
+    assert_int_equal(h->n_obs, 3);
+    assert_memory_equal(h->obs_value, ra, 3 * sizeof *ra);
+    assert_true(isnan(h->obs_value[3]));
+    assert_true(h->obs_value[6] == 0.75);
+    double pv[2];
+    assert_ok(hpt_trial_values(st, p, pv, 2));
+    assert_true(pv[0] == 0.75 && isnan(pv[1]));
+    int32_t feas;
+    assert_ok(hpt_trial_feasible(st, p, &feas));
+    assert_int_equal(feas, 0); /* its constraint was never measured */
+    assert_status(hpt_trial_constraints(st, p, &c, 1), HPT_E_STATE);
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_patience),
         cmocka_unit_test(test_hyperband_promotion),
         cmocka_unit_test(test_importance_of),
+        cmocka_unit_test(test_history_rows),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
