@@ -863,6 +863,16 @@ HPT_API int hpt_study_set_objectives(hpt_study *study, const int32_t *directions
  * @return HPT_OK; HPT_E_INVALID; HPT_E_STAGE; HPT_E_IO. */
 HPT_API int hpt_study_set_constraints(hpt_study *study, size_t m);
 
+/* The study's shape: *n objectives (their directions into
+ * directions[0 .. min(cap, n)), the output-array convention with needed =
+ * *n; directions may be NULL when cap is 0) and *m constraints (m may be
+ * NULL). For a study opened or loaded from a journal, what the journal
+ * holds. Any time.
+ * @return HPT_OK; HPT_E_RANGE (cap < *n: the first cap are written);
+ * HPT_E_INVALID. */
+HPT_API int hpt_study_objectives(const hpt_study *study, int32_t *directions,
+                                 size_t cap, size_t *n, size_t *m);
+
 /* Finish a running trial with its n objective values (n = the study's
  * number of objectives, m = 0 constraints), in the user's directions.
  * @return HPT_OK; HPT_E_INVALID (NULL, n or m not the study's, a value

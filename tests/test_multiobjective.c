@@ -48,6 +48,14 @@ static void test_shape_errors(void **state)
     assert_status(hpt_study_set_str(st, "pruner", "median"), HPT_E_MULTI);
     assert_status(hpt_study_set(st, "target_value", 1.0), HPT_E_MULTI);
     assert_ok(hpt_study_set_constraints(st, 2));
+    int32_t got[2] = {-1, -1};
+    size_t gn = 0, gm = 0;
+    assert_status(hpt_study_objectives(st, got, 1, &gn, &gm), HPT_E_RANGE);
+    assert_int_equal(gn, 2);
+    assert_int_equal(gm, 2);
+    assert_ok(hpt_study_objectives(st, got, 2, &gn, NULL));
+    assert_int_equal(got[0], dir[0]);
+    assert_int_equal(got[1], dir[1]);
     int64_t id = ask(st);
     /* the shape is fixed after the first ask; the same shape is a no-op */
     assert_status(hpt_study_set_objectives(st, dir, 3), HPT_E_STAGE);
@@ -313,9 +321,13 @@ static void test_every_strategy_through_the_journal(void **state)
             assert_status(hpt_study_set_objectives(b, dir, n + 1), HPT_E_STAGE);
             assert_status(hpt_study_set_constraints(b, m + 1), HPT_E_STAGE);
             hpt_study_destroy(b);
-            /* a reader (load) sees the same */
+            /* a reader (load) sees the same, shape included */
             assert_ok(hpt_study_load(full_b, &b));
             assert_same(a, b, n, m);
+            int32_t ld[3];
+            size_t ln, lm;
+            assert_ok(hpt_study_objectives(b, ld, 3, &ln, &lm));
+            assert_true(ln == n && lm == m && (n < 2 || ld[1] == HPT_MAXIMIZE));
             /* and the next ask after a reopen is the uninterrupted one's */
             hpt_study_destroy(b);
             b = open_shaped(full_b, name, n, m);
