@@ -843,11 +843,22 @@ HPT_API int hpt_study_importance_sobol_of(const hpt_study *study, size_t k,
  *    enter the front (n > 1: a trial that no earlier feasible complete
  *    trial dominates or equals is an improvement); max_trials,
  *    max_resource_total and max_seconds are unchanged.
- *  - A failed trial has no values; it is not feasible. */
+ *  - A failed trial has no values; it is not feasible.
+ *  - Strategies: grid, random and sobol propose as before (the front is
+ *    bookkeeping); hyperband promotes by non-dominated rank, then
+ *    hypervolume contribution, infeasible trials last (its section);
+ *    bayes: its section says what it models.
+ *  - Importance per objective or constraint: hpt_study_importance_of.
+ *  - Exports: a column per objective and constraint, feasible and pareto
+ *    (hpt_study_export_csv); journal records "objectives", "constraints"
+ *    and wide "tell" lines (Journal format); warm starts map objectives by
+ *    position (Warm start). hpt_study_open still takes the direction given
+ *    at creation (the journal's "create" record), the shape being replayed
+ *    from its own records. */
 
 /* Set the number of objectives n (1 <= n <= HPT_MAX_OBJECTIVES) and each
- * one's direction (HPT_MINIMIZE / HPT_MAXIMIZE), replacing the direction
- * given at creation (which becomes directions[0]). Before the first ask
+ * one's direction (HPT_MINIMIZE / HPT_MAXIMIZE); directions[0] replaces
+ * the direction given at creation. Before the first ask
  * and before any warm start; on a resumed study, the journal's shape may
  * be set again (accepted, not recorded again). Journaled.
  * @return HPT_OK; HPT_E_INVALID (NULL, n out of range, a bad direction);

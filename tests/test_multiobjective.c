@@ -615,6 +615,22 @@ static void test_history_rows(void **state)
     hpt_study_destroy(st);
 }
 
+/* target_value with a constraint: only a feasible trial reaches it. */
+static void test_target_feasible(void **state)
+{
+    (void)state;
+    hpt_study *st = make("random", 1, 1);
+    assert_ok(hpt_study_set(st, "target_value", 0.5));
+    double low = 0.1, high = 0.9, bad = 1, ok = -1;
+    assert_ok(hpt_study_tell_constrained(st, ask(st), &low, 1, &bad, 1)); /* infeasible */
+    assert_ok(hpt_study_tell_constrained(st, ask(st), &high, 1, &ok, 1));
+    int64_t id = ask(st); /* not done: the target was reached by an infeasible trial */
+    assert_ok(hpt_study_tell_constrained(st, id, &low, 1, &ok, 1));
+    assert_status(hpt_study_ask(st, &id), HPT_DONE);
+    assert_string_equal(hpt_study_done_reason(st), "target_value");
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_hyperband_promotion),
         cmocka_unit_test(test_importance_of),
         cmocka_unit_test(test_history_rows),
+        cmocka_unit_test(test_target_feasible),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
