@@ -234,6 +234,8 @@ static hpt_study *open_shaped(const char *path, const char *strategy, size_t n, 
     assert_ok(hpt_study_set(st, "journal.fsync", 0));
     if (strcmp(strategy, "grid") == 0)
         assert_ok(hpt_study_set(st, "grid.points", 4));
+    if (strcmp(strategy, "bayes") == 0) /* the model's rounds, failures included */
+        assert_ok(hpt_study_set(st, "bayes.initial_trials", 5));
     int32_t dir[3] = {HPT_MINIMIZE, HPT_MAXIMIZE, HPT_MINIMIZE};
     assert_ok(hpt_study_set_objectives(st, dir, n));
     assert_ok(hpt_study_set_constraints(st, m));
