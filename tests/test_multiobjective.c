@@ -633,6 +633,40 @@ static void test_target_feasible(void **state)
     hpt_study_destroy(st);
 }
 
+/* bayes with a constraint: failed trials still train its feasibility
+ * model (history rows all NaN, as before rows widened), so its proposals
+ * after the initial design stay out of the region that fails. */
+static void test_bayes_failures_keep_feasibility(void **state)
+{
+    (void)state;
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    assert_ok(hpt_space_create(&sp));
+    assert_ok(hpt_space_add_float(sp, "a", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_space_add_float(sp, "b", 0, 1, HPT_SCALE_LINEAR));
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 3, &st));
+    hpt_space_destroy(sp);
+    assert_ok(hpt_study_set_constraints(st, 1));
+    assert_ok(hpt_study_set(st, "bayes.initial_trials", 5));
+    int in_region = 0, total = 0;
+    for (int i = 0; i < 40; i++) {
+        int64_t id = ask(st);
+        double x[2];
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        if (x[0] > 0.6) {
+            in_region += i >= 5;
+            assert_ok(hpt_study_tell_failed(st, id, "out of memory"));
+        } else {
+            double v = pow(x[0] - 0.3, 2) + pow(x[1] - 0.3, 2), c = -1;
+            assert_ok(hpt_study_tell_constrained(st, id, &v, 1, &c, 1));
+        }
+        total += i >= 5;
+    }
+    if (!(in_region * 5 < total))
+        fail_msg("%d of %d proposals after the initial design failed", in_region, total);
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_importance_of),
         cmocka_unit_test(test_history_rows),
         cmocka_unit_test(test_target_feasible),
+        cmocka_unit_test(test_bayes_failures_keep_feasibility),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
