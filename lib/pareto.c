@@ -18,9 +18,56 @@ int hpti_dominates(const double *a, const double *b, size_t n)
     return better;
 }
 
+/* qsort_r order of point indices by (x, y) (two objectives). */
+typedef struct {
+    const double *pts;
+    size_t stride;
+} pts_ctx;
+
+static int cmp_xy(const void *a, const void *b, void *ctx)
+{
+    const pts_ctx *c = ctx;
+    const double *p = c->pts + *(const size_t *)a * c->stride,
+                 *q = c->pts + *(const size_t *)b * c->stride;
+    if (p[0] != q[0])
+        return p[0] < q[0] ? -1 : 1;
+    return p[1] < q[1] ? -1 : p[1] > q[1];
+}
+
+/* Two objectives in O(N log N): in x order, a point is dominated by one of
+ * smaller x with y at most its own, or by one of equal x and smaller y.
+ * @return 0, or -1 when out of memory (the caller falls back). */
+static int front_2d(const double *pts, size_t N, size_t stride, unsigned char *front)
+{
+    size_t *idx = hpti_malloc((N ? N : 1) * sizeof *idx);
+    if (!idx)
+        return -1;
+    for (size_t i = 0; i < N; i++)
+        idx[i] = i;
+    pts_ctx c = {pts, stride};
+    qsort_r(idx, N, sizeof *idx, cmp_xy, &c);
+    double best = INFINITY; /* lowest y at a smaller x */
+    for (size_t g = 0; g < N;) {
+        const double *first = pts + idx[g] * stride;
+        size_t e = g;
+        while (e < N && pts[idx[e] * stride] == first[0])
+            e++;
+        for (size_t j = g; j < e; j++) { /* the group's lowest y is first[1] */
+            double y = pts[idx[j] * stride + 1];
+            front[idx[j]] = !(best <= y) && !(y > first[1]);
+        }
+        best = first[1] < best ? first[1] : best;
+        g = e;
+    }
+    hpti_free(idx);
+    return 0;
+}
+
 void hpti_pareto_front(const double *pts, size_t n_pts, size_t n, size_t stride,
                        unsigned char *front)
 {
+    if (n == 2 && n_pts > 64 && front_2d(pts, n_pts, stride, front) == 0)
+        return;
     for (size_t i = 0; i < n_pts; i++) {
         front[i] = 1;
         for (size_t j = 0; j < n_pts && front[i]; j++)

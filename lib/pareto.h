@@ -17,7 +17,8 @@
 int hpti_dominates(const double *a, const double *b, size_t n);
 
 /* front[i] = 1 when no other point dominates point i, else 0. Equal points
- * are all on the front. O(N^2 n). */
+ * are all on the front. O(N log N) for two objectives (a sweep), else
+ * O(N^2 n). */
 void hpti_pareto_front(const double *pts, size_t n_pts, size_t n, size_t stride,
                        unsigned char *front);
 

@@ -225,6 +225,34 @@ static void test_hv_inclusion_exclusion(void **state)
         }
 }
 
+/* The front of many points (the two-objective sweep) against dominance
+ * tested pair by pair, with many ties and duplicates. */
+static void test_front_large(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    for (size_t n = 2; n <= 3; n++)
+        for (int rep = 0; rep < 10; rep++) {
+            size_t N = 65 + lcg(&seed) % 300;
+            double *p = malloc(N * 4 * sizeof *p);
+            unsigned char *f = malloc(N);
+            for (size_t i = 0; i < N; i++)
+                for (size_t k = 0; k < 4; k++)
+                    p[i * 4 + k] = (double)(lcg(&seed) % 30); /* stride 4: rows in place */
+            hpti_pareto_front(p, N, n, 4, f);
+            for (size_t i = 0; i < N; i++) {
+                int dominated = 0;
+                for (size_t j = 0; j < N && !dominated; j++)
+                    dominated = hpti_dominates(p + j * 4, p + i * 4, n);
+                if (f[i] != !dominated)
+                    fail_msg("n %zu N %zu point %zu: front %d, dominated %d", n, N, i, f[i],
+                             dominated);
+            }
+            free(p);
+            free(f);
+        }
+}
+
 /* The promotion order: feasible by rank then contribution, infeasible by
  * violation. Losses (2 objectives) and one constraint per trial. */
 static void test_mo_order(void **state)
@@ -273,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_ranks_random),
         cmocka_unit_test(test_mo_order),
         cmocka_unit_test(test_hv_inclusion_exclusion),
+        cmocka_unit_test(test_front_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
