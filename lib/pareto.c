@@ -288,9 +288,62 @@ int hpti_hypervolume(const double *pts, size_t n_pts, size_t n, size_t stride,
     return hv_skip(pts, n_pts, n, stride, ref, SIZE_MAX, hv);
 }
 
+/* Two objectives, the points below ref being mutually non-dominated (a
+ * front, as hyperband's ranks are; else 1 is returned and nothing
+ * written): on the staircase (x ascending, y descending), point i alone
+ * covers [x_i, x_next) x [y_i, y_prev), the neighbours' coordinates or the
+ * reference's at the ends; a point with an equal twin and one not below
+ * ref cover nothing alone. O(N log N). @return HPT_OK, 1 or HPT_E_NOMEM. */
+static int contributions_2d(const double *pts, size_t N, size_t stride, const double *ref,
+                            double *contrib)
+{
+    size_t *idx = hpti_malloc((N ? N : 1) * sizeof *idx), k = 0;
+    if (!idx)
+        return HPT_E_NOMEM;
+    for (size_t i = 0; i < N; i++) {
+        contrib[i] = 0;
+        const double *p = pts + i * stride;
+        if (p[0] < ref[0] && p[1] < ref[1])
+            idx[k++] = i;
+    }
+    pts_ctx c = {pts, stride};
+    qsort_r(idx, k, sizeof *idx, cmp_xy, &c);
+    /* the staircase: in x order, the points lower in y than all before
+     * (equal twins kept together: a run of equal points) */
+    size_t m = 0;
+    double low = INFINITY;
+    for (size_t j = 0; j < k; j++) {
+        const double *p = pts + idx[j] * stride;
+        const double *q = m ? pts + idx[m - 1] * stride : NULL;
+        if (p[1] < low)
+            idx[m++] = idx[j], low = p[1];
+        else if (q && p[0] == q[0] && p[1] == q[1])
+            idx[m++] = idx[j]; /* a twin of the last step */
+        else {
+            hpti_free(idx); /* a dominated point: not a front */
+            return 1;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        const double *p = pts + idx[j] * stride;
+        int twin = (j > 0 && !memcmp(p, pts + idx[j - 1] * stride, 2 * sizeof *p)) ||
+                   (j + 1 < m && !memcmp(p, pts + idx[j + 1] * stride, 2 * sizeof *p));
+        if (twin)
+            continue;
+        double next = j + 1 < m ? pts[idx[j + 1] * stride] : ref[0];
+        double prev = j > 0 ? pts[idx[j - 1] * stride + 1] : ref[1];
+        contrib[idx[j]] = (next - p[0]) * (prev - p[1]);
+    }
+    hpti_free(idx);
+    return HPT_OK;
+}
+
 int hpti_hv_contributions(const double *pts, size_t n_pts, size_t n, size_t stride,
                           const double *ref, double *contrib)
 {
+    int rc = n == 2 ? contributions_2d(pts, n_pts, stride, ref, contrib) : 1;
+    if (rc != 1)
+        return rc;
     double all;
     if (hv_skip(pts, n_pts, n, stride, ref, SIZE_MAX, &all))
         return HPT_E_NOMEM;

@@ -41,7 +41,9 @@ int hpti_hypervolume(const double *pts, size_t n_pts, size_t n, size_t stride,
                      const double *ref, double *hv);
 
 /* Exclusive contribution of each point: hv(all) - hv(all but point i)
- * (0 for a dominated point, and for each of two equal points). N + 1
+ * (0 for a dominated point, and for each of two equal points). Two
+ * objectives and mutually non-dominated points (one front, as hyperband
+ * ranks them): from the staircase, O(N log N); otherwise N + 1
  * hypervolumes. */
 int hpti_hv_contributions(const double *pts, size_t n_pts, size_t n, size_t stride,
                           const double *ref, double *contrib);

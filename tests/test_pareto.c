@@ -159,6 +159,20 @@ static void test_hv_brute_4_5(void **state)
                 if (c[i] != only[i])
                     fail_msg("n %zu rep %d point %zu: contribution %g, grid count %g", n,
                              rep, i, c[i], only[i]);
+            /* the front alone (duplicates kept): two objectives take the
+             * staircase's shortcut */
+            unsigned char f[14];
+            size_t m = 0;
+            hpti_pareto_front(p, N, n, n, f);
+            for (size_t i = 0; i < N; i++)
+                if (f[i])
+                    memmove(p + m++ * n, p + i * n, n * sizeof *p);
+            brute(p, m, n, &vol, only);
+            assert_ok(hpti_hv_contributions(p, m, n, n, ref, c));
+            for (size_t i = 0; i < m; i++)
+                if (c[i] != only[i])
+                    fail_msg("front, n %zu rep %d point %zu: contribution %g, grid count %g", n,
+                             rep, i, c[i], only[i]);
         }
 }
 
