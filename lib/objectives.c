@@ -19,7 +19,7 @@ static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)-
 /* ---- the shape ---- */
 
 /* A change of shape is allowed while nothing has a value row yet: no ask,
- * no warm start. */
+ * no warm-start data (hpt_study_warm_default alone adds none). */
 static int check_shape_stage(hpt_study *s, const char *fn)
 {
     if (s->started || s->n_trials)
@@ -27,7 +27,7 @@ static int check_shape_stage(hpt_study *s, const char *fn)
                          "%s: the objectives and constraints are fixed once the first trial "
                          "was asked",
                          fn);
-    if (s->warm || s->hist.n_obs || s->hist.n_transfer)
+    if (s->hist.n_obs || s->hist.n_transfer)
         return hpti_fail(s->errmsg, HPT_E_STAGE,
                          "%s: set the objectives and constraints before any warm start", fn);
     return HPT_OK;

@@ -452,8 +452,10 @@ static void test_warm_start(void **state)
     hpt_study_destroy(c);
 
     /* transfer to 3 objectives and no constraint: columns 0 and 1 from the
-     * parent (as losses under this study's directions), column 2 unknown */
+     * parent (as losses under this study's directions), column 2 unknown;
+     * a warm-start default is no warm start: the shape may follow it */
     assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 1, &c));
+    assert_ok(hpt_study_warm_default(c, "layers", 2));
     int32_t mm[3] = {HPT_MINIMIZE, HPT_MINIMIZE, HPT_MINIMIZE};
     assert_ok(hpt_study_set_objectives(c, mm, 3));
     assert_ok(hpt_study_warm_start(c, parent, HPT_WARM_TRANSFER));
