@@ -106,8 +106,8 @@ static inline int hpti_enters_front(const hpt_study *s, int64_t id)
 static inline void hpti_completion_finished(hpt_study *s, int64_t id)
 {
     if (s->trials[id].state == HPT_TRIAL_COMPLETE)
-        hpti_criteria_finished(&s->done,
-                               s->n_obj > 1 ? hpti_enters_front(s, id) : s->best == id);
+        hpti_criteria_finished(&s->done, s->n_obj == 1 ? s->best == id
+                                         : s->done.patience && hpti_enters_front(s, id));
 }
 
 

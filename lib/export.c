@@ -119,7 +119,7 @@ static int write_csv(const hpt_study *s, FILE *f)
     if (attr_keys(s, &keys, &n_keys))
         return -1;
     unsigned char *front = hpti_malloc(s->n_trials ? s->n_trials : 1);
-    if (!front || hpti_study_front(s, front)) {
+    if (!front || (hpti_study_shaped(s) && hpti_study_front(s, front))) {
         hpti_free(keys);
         hpti_free(front);
         return -1;

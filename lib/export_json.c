@@ -79,7 +79,7 @@ static void json_values(const hpt_study *s, FILE *f, size_t k, const unsigned ch
 static int write_json(const hpt_study *s, FILE *f)
 {
     unsigned char *front = hpti_malloc(s->n_trials ? s->n_trials : 1);
-    if (!front || hpti_study_front(s, front)) {
+    if (!front || (hpti_study_shaped(s) && hpti_study_front(s, front))) {
         hpti_free(front);
         return -1;
     }

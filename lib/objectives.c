@@ -19,7 +19,7 @@ static void unlock(const hpt_study *s) { pthread_mutex_unlock(&((hpt_study *)s)-
 /* ---- the shape ---- */
 
 /* A change of shape is allowed while nothing has a value row yet: no ask,
- * no warm start. */
+ * no warm-start data (hpt_study_warm_default alone adds none). */
 static int check_shape_stage(hpt_study *s, const char *fn)
 {
     if (s->started || s->n_trials)
@@ -27,7 +27,7 @@ static int check_shape_stage(hpt_study *s, const char *fn)
                          "%s: the objectives and constraints are fixed once the first trial "
                          "was asked",
                          fn);
-    if (s->warm || s->hist.n_obs || s->hist.n_transfer)
+    if (s->hist.n_obs || s->hist.n_transfer)
         return hpti_fail(s->errmsg, HPT_E_STAGE,
                          "%s: set the objectives and constraints before any warm start", fn);
     return HPT_OK;
@@ -104,6 +104,27 @@ int hpt_study_set_constraints(hpt_study *s, size_t m)
         }
     }
     hpti_change_end(s);
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_objectives(const hpt_study *s, int32_t *directions, size_t cap, size_t *n,
+                         size_t *m)
+{
+    const char *fn = "hpt_study_objectives";
+    hpti_clear_error();
+    if (!s || !n || (!directions && cap))
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    *n = s->n_obj;
+    if (m)
+        *m = s->n_con;
+    for (size_t k = 0; k < s->n_obj && k < cap; k++)
+        directions[k] = s->directions[k];
+    int rc = cap < s->n_obj ? FAIL(s, HPT_E_RANGE,
+                                   "%s: the study has %zu objectives, the buffer holds %zu",
+                                   fn, s->n_obj, cap)
+                            : HPT_OK;
     unlock(s);
     return rc;
 }

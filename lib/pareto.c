@@ -18,9 +18,56 @@ int hpti_dominates(const double *a, const double *b, size_t n)
     return better;
 }
 
+/* qsort_r order of point indices by (x, y) (two objectives). */
+typedef struct {
+    const double *pts;
+    size_t stride;
+} pts_ctx;
+
+static int cmp_xy(const void *a, const void *b, void *ctx)
+{
+    const pts_ctx *c = ctx;
+    const double *p = c->pts + *(const size_t *)a * c->stride,
+                 *q = c->pts + *(const size_t *)b * c->stride;
+    if (p[0] != q[0])
+        return p[0] < q[0] ? -1 : 1;
+    return p[1] < q[1] ? -1 : p[1] > q[1];
+}
+
+/* Two objectives in O(N log N): in x order, a point is dominated by one of
+ * smaller x with y at most its own, or by one of equal x and smaller y.
+ * @return 0, or -1 when out of memory (the caller falls back). */
+static int front_2d(const double *pts, size_t N, size_t stride, unsigned char *front)
+{
+    size_t *idx = hpti_malloc((N ? N : 1) * sizeof *idx);
+    if (!idx)
+        return -1;
+    for (size_t i = 0; i < N; i++)
+        idx[i] = i;
+    pts_ctx c = {pts, stride};
+    qsort_r(idx, N, sizeof *idx, cmp_xy, &c);
+    double best = INFINITY; /* lowest y at a smaller x */
+    for (size_t g = 0; g < N;) {
+        const double *first = pts + idx[g] * stride;
+        size_t e = g;
+        while (e < N && pts[idx[e] * stride] == first[0])
+            e++;
+        for (size_t j = g; j < e; j++) { /* the group's lowest y is first[1] */
+            double y = pts[idx[j] * stride + 1];
+            front[idx[j]] = !(best <= y) && !(y > first[1]);
+        }
+        best = first[1] < best ? first[1] : best;
+        g = e;
+    }
+    hpti_free(idx);
+    return 0;
+}
+
 void hpti_pareto_front(const double *pts, size_t n_pts, size_t n, size_t stride,
                        unsigned char *front)
 {
+    if (n == 2 && n_pts > 64 && front_2d(pts, n_pts, stride, front) == 0)
+        return;
     for (size_t i = 0; i < n_pts; i++) {
         front[i] = 1;
         for (size_t j = 0; j < n_pts && front[i]; j++)
@@ -105,6 +152,53 @@ static size_t reduce(double *p, size_t N, size_t n)
     return k;
 }
 
+/* n = 3: sweep in z, keeping the 2-D staircase of the rows seen so far (x
+ * ascending, y descending: s, k points, 2 doubles each, room for N) and
+ * its area, which each row raises by the part of its box the staircase
+ * does not cover (the idea of the HV3D sweep, Beume, Fonseca, Lopez-Ibanez,
+ * Paquete and Vahrenhold 2009, IEEE TEC 13(5), with a sorted array in
+ * place of their balanced tree: O(N log N) search, O(N) moves per row). */
+static double hv3d(double *p, size_t N, const double *ref, double *s)
+{
+    sort_rows(p, N, 3, 2);
+    size_t k = 0;
+    double area = 0, hv = 0;
+    for (size_t i = 0; i < N; i++) {
+        double px = p[3 * i], py = p[3 * i + 1];
+        /* first staircase point with x >= px */
+        size_t lo = 0, hi = k;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (s[2 * mid] < px)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        /* covered already: a point at x <= px and y <= py */
+        int covered = (lo > 0 && s[2 * (lo - 1) + 1] <= py) ||
+                      (lo < k && s[2 * lo] == px && s[2 * lo + 1] <= py);
+        if (!covered) {
+            double h = lo > 0 ? s[2 * (lo - 1) + 1] : ref[1], x0 = px, added = 0;
+            size_t j = lo;
+            for (; j < k && s[2 * j + 1] > py; j++) { /* boxes of p covers: dominated */
+                added += (s[2 * j] - x0) * (h - py);
+                h = s[2 * j + 1];
+                x0 = s[2 * j];
+            }
+            added += ((j < k ? s[2 * j] : ref[0]) - x0) * (h - py);
+            area += added;
+            /* replace s[lo .. j) (the points p dominates) by p */
+            memmove(s + 2 * (lo + 1), s + 2 * j, (k - j) * 2 * sizeof *s);
+            k = k - (j - lo) + 1;
+            s[2 * lo] = px;
+            s[2 * lo + 1] = py;
+        }
+        double next = i + 1 < N ? p[3 * (i + 1) + 2] : ref[2];
+        hv += area * (next - p[3 * i + 2]);
+    }
+    return hv;
+}
+
 /* HV of the N rows of p (n columns, each row strictly below ref), which it
  * may reorder; scratch has room for the deeper levels. (A reduce() that
  * moves rows before the dominance test of later rows is sound: a row
@@ -130,6 +224,8 @@ static double hv_rec(double *p, size_t N, size_t n, const double *ref, double *s
             }
         return hv;
     }
+    if (n == 3)
+        return hv3d(p, N, ref, scratch);
     /* slices between consecutive values of the last objective: in the
      * slice above row i's value, rows 0..i (in that order) dominate the
      * (n-1)-dimensional volume of their projection */
@@ -179,7 +275,7 @@ static int hv_skip(const double *pts, size_t n_pts, size_t n, size_t stride, con
     size_t N;
     if (gather(pts, n_pts, n, stride, ref, skip, &buf, &N))
         return HPT_E_NOMEM;
-    if (n >= 3)
+    if (n >= 4)
         N = reduce(buf, N, n);
     *hv = hv_rec(buf, N, n, ref, buf + N * n);
     hpti_free(buf);
@@ -192,9 +288,62 @@ int hpti_hypervolume(const double *pts, size_t n_pts, size_t n, size_t stride,
     return hv_skip(pts, n_pts, n, stride, ref, SIZE_MAX, hv);
 }
 
+/* Two objectives, the points below ref being mutually non-dominated (a
+ * front, as hyperband's ranks are; else 1 is returned and nothing
+ * written): on the staircase (x ascending, y descending), point i alone
+ * covers [x_i, x_next) x [y_i, y_prev), the neighbours' coordinates or the
+ * reference's at the ends; a point with an equal twin and one not below
+ * ref cover nothing alone. O(N log N). @return HPT_OK, 1 or HPT_E_NOMEM. */
+static int contributions_2d(const double *pts, size_t N, size_t stride, const double *ref,
+                            double *contrib)
+{
+    size_t *idx = hpti_malloc((N ? N : 1) * sizeof *idx), k = 0;
+    if (!idx)
+        return HPT_E_NOMEM;
+    for (size_t i = 0; i < N; i++) {
+        contrib[i] = 0;
+        const double *p = pts + i * stride;
+        if (p[0] < ref[0] && p[1] < ref[1])
+            idx[k++] = i;
+    }
+    pts_ctx c = {pts, stride};
+    qsort_r(idx, k, sizeof *idx, cmp_xy, &c);
+    /* the staircase: in x order, the points lower in y than all before
+     * (equal twins kept together: a run of equal points) */
+    size_t m = 0;
+    double low = INFINITY;
+    for (size_t j = 0; j < k; j++) {
+        const double *p = pts + idx[j] * stride;
+        const double *q = m ? pts + idx[m - 1] * stride : NULL;
+        if (p[1] < low)
+            idx[m++] = idx[j], low = p[1];
+        else if (q && p[0] == q[0] && p[1] == q[1])
+            idx[m++] = idx[j]; /* a twin of the last step */
+        else {
+            hpti_free(idx); /* a dominated point: not a front */
+            return 1;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        const double *p = pts + idx[j] * stride;
+        int twin = (j > 0 && !memcmp(p, pts + idx[j - 1] * stride, 2 * sizeof *p)) ||
+                   (j + 1 < m && !memcmp(p, pts + idx[j + 1] * stride, 2 * sizeof *p));
+        if (twin)
+            continue;
+        double next = j + 1 < m ? pts[idx[j + 1] * stride] : ref[0];
+        double prev = j > 0 ? pts[idx[j - 1] * stride + 1] : ref[1];
+        contrib[idx[j]] = (next - p[0]) * (prev - p[1]);
+    }
+    hpti_free(idx);
+    return HPT_OK;
+}
+
 int hpti_hv_contributions(const double *pts, size_t n_pts, size_t n, size_t stride,
                           const double *ref, double *contrib)
 {
+    int rc = n == 2 ? contributions_2d(pts, n_pts, stride, ref, contrib) : 1;
+    if (rc != 1)
+        return rc;
     double all;
     if (hv_skip(pts, n_pts, n, stride, ref, SIZE_MAX, &all))
         return HPT_E_NOMEM;

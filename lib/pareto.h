@@ -17,7 +17,8 @@
 int hpti_dominates(const double *a, const double *b, size_t n);
 
 /* front[i] = 1 when no other point dominates point i, else 0. Equal points
- * are all on the front. O(N^2 n). */
+ * are all on the front. O(N log N) for two objectives (a sweep), else
+ * O(N^2 n). */
 void hpti_pareto_front(const double *pts, size_t n_pts, size_t n, size_t stride,
                        unsigned char *front);
 
@@ -31,16 +32,18 @@ int hpti_pareto_rank(const double *pts, size_t n_pts, size_t n, size_t stride,
 /* Hypervolume dominated by the points and bounded by ref (n values): the
  * measure of the union of the boxes [p, ref]. Points not strictly below ref
  * in every objective add nothing. Exact: n = 1 the best value's distance,
- * n = 2 a sweep in O(N log N), n >= 3 slicing along the last objective
- * down to the sweep (HSO: While, Hingston, Barone and Huband 2006, IEEE
- * TEC 10(1) 29-38), each slice's points reduced to their own front first;
- * O(N^(n-1) log N) in the worst case (fronts of hundreds: fine up to n = 4,
- * tens of points for n = 5 .. 8). Empty: 0. */
+ * n = 2 a sweep in O(N log N), n = 3 a sweep in z over the 2-D staircase
+ * (HV3D's idea with a sorted array), n >= 4 slicing along the last
+ * objective down to n = 3 (HSO: While, Hingston, Barone and Huband 2006,
+ * IEEE TEC 10(1) 29-38), each slice's points reduced to their own front
+ * first. Times in bench/README.md ("Hypervolume"). Empty: 0. */
 int hpti_hypervolume(const double *pts, size_t n_pts, size_t n, size_t stride,
                      const double *ref, double *hv);
 
 /* Exclusive contribution of each point: hv(all) - hv(all but point i)
- * (0 for a dominated point, and for each of two equal points). N + 1
+ * (0 for a dominated point, and for each of two equal points). Two
+ * objectives and mutually non-dominated points (one front, as hyperband
+ * ranks them): from the staircase, O(N log N); otherwise N + 1
  * hypervolumes. */
 int hpti_hv_contributions(const double *pts, size_t n_pts, size_t n, size_t stride,
                           const double *ref, double *contrib);

@@ -10,7 +10,8 @@
 # to ask_group fails the group (group_agree), the reproducible mode at q = 4
 # gives one process's trials with 2 and 5 ranks (reproducible), the
 # throughput tool runs,
-# abort + resume through the journal (resume); the shared library exports
+# abort + resume through the journal (resume), tells of several objectives
+# and constraints (multi); the shared library exports
 # only hpt_mpi_*; an outside program builds with `pkg-config hpt_mpi`.
 # Skipped (exit 0) when Open MPI is not installed.
 set -u
@@ -20,7 +21,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group wait own agree space group_agree resume reproducible; do
+for p in complete faults done group wait own agree space group_agree resume reproducible multi; do
     p="$t/$p"
     [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
@@ -64,6 +65,7 @@ run group_agree 4 "$t/group_agree"
 # The reproducible mode at q = 4: 1 and 4 workers, the trials of one process.
 run reproducible 2 "$t/reproducible"
 run reproducible 5 "$t/reproducible"
+run multi 3 "$t/multi"
 # The throughput tool (bench/sim/README.md's figure) still runs end to end.
 run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 

@@ -159,6 +159,20 @@ static void test_hv_brute_4_5(void **state)
                 if (c[i] != only[i])
                     fail_msg("n %zu rep %d point %zu: contribution %g, grid count %g", n,
                              rep, i, c[i], only[i]);
+            /* the front alone (duplicates kept): two objectives take the
+             * staircase's shortcut */
+            unsigned char f[14];
+            size_t m = 0;
+            hpti_pareto_front(p, N, n, n, f);
+            for (size_t i = 0; i < N; i++)
+                if (f[i])
+                    memmove(p + m++ * n, p + i * n, n * sizeof *p);
+            brute(p, m, n, &vol, only);
+            assert_ok(hpti_hv_contributions(p, m, n, n, ref, c));
+            for (size_t i = 0; i < m; i++)
+                if (c[i] != only[i])
+                    fail_msg("front, n %zu rep %d point %zu: contribution %g, grid count %g", n,
+                             rep, i, c[i], only[i]);
         }
 }
 
@@ -186,6 +200,71 @@ static void test_ranks_random(void **state)
             assert_true(below);
         }
     }
+}
+
+/* Continuous points (no ties) against inclusion-exclusion over every
+ * subset: the volume of the union is the alternating sum of the volumes
+ * of the intersections, each the box from the subset's componentwise max
+ * to the reference. */
+static void test_hv_inclusion_exclusion(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    for (size_t n = 2; n <= 4; n++)
+        for (int rep = 0; rep < 30; rep++) {
+            size_t N = 1 + lcg(&seed) % 8;
+            double p[8 * 4], ref[4];
+            for (size_t k = 0; k < n; k++)
+                ref[k] = 1.0;
+            for (size_t i = 0; i < N * n; i++)
+                p[i] = (double)(lcg(&seed) % 1000003) / 1000003.0 * 1.05; /* some beyond ref */
+            double want = 0;
+            for (unsigned mask = 1; mask < (1u << N); mask++) {
+                double lo[4] = {-1, -1, -1, -1}, vol = 1;
+                int bits = 0;
+                for (size_t i = 0; i < N; i++)
+                    if (mask >> i & 1) {
+                        bits++;
+                        for (size_t k = 0; k < n; k++)
+                            lo[k] = p[i * n + k] > lo[k] ? p[i * n + k] : lo[k];
+                    }
+                for (size_t k = 0; k < n; k++)
+                    vol *= ref[k] > lo[k] ? ref[k] - lo[k] : 0;
+                want += bits % 2 ? vol : -vol;
+            }
+            double got = hv(p, N, n, ref);
+            if (!(fabs(got - want) <= 1e-12))
+                fail_msg("n %zu rep %d N %zu: %.17g, inclusion-exclusion %.17g", n, rep, N, got,
+                         want);
+        }
+}
+
+/* The front of many points (the two-objective sweep) against dominance
+ * tested pair by pair, with many ties and duplicates. */
+static void test_front_large(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    for (size_t n = 2; n <= 3; n++)
+        for (int rep = 0; rep < 10; rep++) {
+            size_t N = 65 + lcg(&seed) % 300;
+            double *p = malloc(N * 4 * sizeof *p);
+            unsigned char *f = malloc(N);
+            for (size_t i = 0; i < N; i++)
+                for (size_t k = 0; k < 4; k++)
+                    p[i * 4 + k] = (double)(lcg(&seed) % 30); /* stride 4: rows in place */
+            hpti_pareto_front(p, N, n, 4, f);
+            for (size_t i = 0; i < N; i++) {
+                int dominated = 0;
+                for (size_t j = 0; j < N && !dominated; j++)
+                    dominated = hpti_dominates(p + j * 4, p + i * 4, n);
+                if (f[i] != !dominated)
+                    fail_msg("n %zu N %zu point %zu: front %d, dominated %d", n, N, i, f[i],
+                             dominated);
+            }
+            free(p);
+            free(f);
+        }
 }
 
 /* The promotion order: feasible by rank then contribution, infeasible by
@@ -235,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_hv_brute_4_5),
         cmocka_unit_test(test_ranks_random),
         cmocka_unit_test(test_mo_order),
+        cmocka_unit_test(test_hv_inclusion_exclusion),
+        cmocka_unit_test(test_front_large),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
