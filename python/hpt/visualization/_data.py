@@ -87,6 +87,9 @@ class StudyData:
     name: str = ""
     importance: Optional[Dict[str, Tuple[float, float]]] = None
     objectives: Tuple[str, ...] = ()    # names of several objectives, if any
+    # times are wall-clock seconds since the journal's first "clock" record
+    # (several writers, resumed jobs), not the study's active time
+    wall_clock: bool = False
     # the live study it was loaded from (for importance through its handle)
     _study: Any = field(default=None, init=False, repr=False, compare=False)
 
@@ -171,6 +174,15 @@ def read_journal(path: PathArg) -> StudyData:
     n_con = 0
     conds: List[Tuple[str, str, Any]] = []
     version = 0
+    # "clock <ms> <unix_ms>": a record at active time ms' that follows it
+    # happened at unix_ms + ms' - ms (hpt.h); each writer anchors its own
+    anchor: Optional[Tuple[int, int]] = None
+    origin: Optional[int] = None
+
+    def when(ms: int) -> float:
+        if anchor is None or origin is None:
+            return ms / 1000.0
+        return (anchor[1] + ms - anchor[0] - origin) / 1000.0
     for no, raw in enumerate(complete, 1):
         try:
             f = _journalfile.fields(raw, no, version)
@@ -196,6 +208,10 @@ def read_journal(path: PathArg) -> StudyData:
             rule: Any = ({_unescape(c) for c in f[5:5 + int(f[4])]} if f[3] == "in"
                          else (float(f[4]), float(f[5])))
             conds.append((_unescape(f[1]), _unescape(f[2]), rule))
+        elif kind == "clock":
+            anchor = (int(f[1]), int(f[2]))
+            if origin is None:
+                origin = anchor[1]
         elif kind == "objectives":
             directions = tuple(f[2:2 + int(f[1])])
         elif kind == "constraints":
@@ -216,7 +232,7 @@ def read_journal(path: PathArg) -> StudyData:
             if conds:
                 p = _active_only(p, conds)
             trials[tid] = TrialData(tid, "running", p, None, budget,
-                                    parent if parent >= 0 else None, [], None, ms / 1000.0,
+                                    parent if parent >= 0 else None, [], None, when(ms),
                                     seq=(no, None))
         elif kind == "report":
             trials[int(f[1])].reports.append((float(f[3]), float(f[4])))
@@ -224,7 +240,7 @@ def read_journal(path: PathArg) -> StudyData:
             t = trials[int(f[1])]
             n_obj = len(directions) if directions else 1
             vals = tuple(float(v) for v in f[3:3 + n_obj])
-            t.state, t.end = "complete", int(f[2]) / 1000.0
+            t.state, t.end = "complete", when(int(f[2]))
             t.value = vals if n_obj > 1 else vals[0]
             if n_con:
                 t.constraints = tuple(float(v) for v in f[3 + n_obj:3 + n_obj + n_con])
@@ -232,12 +248,12 @@ def read_journal(path: PathArg) -> StudyData:
             _seq_end(t, no)
         elif kind == "fail":
             t = trials[int(f[1])]
-            t.state, t.end, t.feasible = "failed", int(f[2]) / 1000.0, False
+            t.state, t.end, t.feasible = "failed", when(int(f[2])), False
             _seq_end(t, no)
             t.fail_reason = _unescape(f[3]) if len(f) > 3 else ""
         elif kind == "prune":
             t = trials[int(f[1])]
-            t.end = int(f[2]) / 1000.0
+            t.end = when(int(f[2]))
             _seq_end(t, no)
             if t.reports:
                 t.state, t.value = "pruned", t.reports[-1][1]
@@ -246,7 +262,7 @@ def read_journal(path: PathArg) -> StudyData:
     sd = StudyData(params, [trials[k] for k in sorted(trials)], strategy,
                    directions or (direction,),
                    seed, options, journal=os.fsdecode(path),
-                   name=os.path.basename(os.fsdecode(path)))
+                   name=os.path.basename(os.fsdecode(path)), wall_clock=origin is not None)
     sd.done_reason = _derived_done_reason(sd)
     return sd
 

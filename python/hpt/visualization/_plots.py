@@ -304,7 +304,8 @@ def timeline(source: StudySource) -> Figure:
             rows[t.id] = len(lanes)
             lanes.append(t)
     n = len(lanes)
-    p = Panel(x=Axis("seconds of the study's active time"),
+    p = Panel(x=Axis("seconds since the study began" if sd.wall_clock
+                     else "seconds of the study's active time"),
               y=Axis("slot", ticks=(list(range(n)), [str(k) for k in range(n)])))
     for state in ("complete", "pruned", "failed", "running"):
         ts = sd.by_state(state)
