@@ -343,7 +343,7 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
     hpti_rng rng;
     hpti_rng_seed(&rng, env->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)),
                   HPTI_STREAM_MODEL);
-    hpti_bayes_data dt = {m->du, m->dl, 1, m->n_rows, m->dp, np};
+    hpti_bayes_data dt = {m->du, m->dl, 1, m->n_rows, m->dp, np, 0, 0};
     /* The engine avoids the points it was given. A proposal equal to an
      * earlier configuration outside them (the model's favourite, stopped
      * below b long ago) becomes one more pending point and the engine is
