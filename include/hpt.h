@@ -115,6 +115,9 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_E_INACTIVE (-14) /* parameter not active in that trial         */
 #define HPT_E_EMPTY (-15)   /* no complete trial yet (best, best_overall)  */
 #define HPT_E_NOMODEL (-16) /* the strategy has no fitted model (yet)      */
+#define HPT_E_MULTI (-17)   /* several objectives: no single best (use
+                               hpt_study_pareto); or a feature that needs
+                               one objective                              */
 /* Add-on libraries built on libhpt (libhpt_mpi's HPT_E_MPI = -100) define
  * their own errors in this range, never elsewhere; hpt_strerror describes
  * any of them as an add-on's error, the add-on's header names them. */
@@ -163,6 +166,8 @@ HPT_API int32_t hpt_version_number(void);
 #define HPT_MAX_NAME 255      /* bytes in a name or a choice           */
 #define HPT_MAX_ATTRS 64      /* attributes per trial, and per study   */
 #define HPT_MAX_ATTR_VALUE 4096 /* bytes in an attribute's value       */
+#define HPT_MAX_OBJECTIVES 8  /* objectives per study                  */
+#define HPT_MAX_CONSTRAINTS 16 /* black-box constraints per study      */
 
 /* ---------------------------------------------------------------------- */
 /* Opaque types                                                            */
@@ -666,8 +671,11 @@ HPT_API int hpt_study_running(const hpt_study *study, int64_t *ids, size_t n,
  * maximizing (best observed value; ties go to the earliest trial), among
  * the complete trials with the largest budget (hpt_trial_budget; 0, full
  * training, is the largest): with single-fidelity strategies, all of them.
- * Pruned trials do not count. Either out may be NULL.
- * @return HPT_OK; HPT_E_EMPTY when no trial is complete; HPT_E_INVALID. */
+ * Pruned trials do not count. With constraints, only feasible trials
+ * count; with several objectives there is no single best (HPT_E_MULTI: see
+ * hpt_study_pareto). Either out may be NULL.
+ * @return HPT_OK; HPT_E_EMPTY when no trial is complete (or feasible);
+ * HPT_E_MULTI; HPT_E_INVALID. */
 HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
                            double *value);
 
@@ -677,7 +685,12 @@ HPT_API int hpt_study_best(const hpt_study *study, int64_t *trial_id,
  * string, empty where the parameter is inactive), budget, value (empty
  * unless complete or pruned), reports (their number), fail_reason, then
  * "attr.<key>" for each trial attribute key in the order first set (empty
- * where a trial lacks it). The file is written beside `path` under a name
+ * where a trial lacks it). A study with several objectives or with
+ * constraints has value_0 ... value_<n-1> in place of value (value
+ * itself for one objective), then constraint_0 ... constraint_<m-1> (empty
+ * unless complete), feasible (1 or 0, empty while running; as
+ * hpt_trial_feasible) and pareto (1 for the trials of hpt_study_pareto,
+ * else 0). The file is written beside `path` under a name
  * unique to this call ("<path>.tmp<pid>.<n>.<x>", created with
  * O_CREAT|O_EXCL|O_NOFOLLOW: a file or symbolic link already there is
  * never written through) and renamed over it, so concurrent exports to one
@@ -694,7 +707,11 @@ HPT_API int hpt_study_export_csv(const hpt_study *study, const char *path);
  * "value" (null unless complete or pruned), "budget", "parent" (the trial a
  * promotion continues, or -1), "reports" ([step, value] pairs in the user's
  * direction), "fail_reason" (null unless given) and "attrs" (the trial's
- * attributes, key: value). Numbers are written with
+ * attributes, key: value). A study with several objectives or with
+ * constraints also has "directions" (a list) and "n_constraints" at the
+ * top and, per trial after "value" (the first objective), "values" (every
+ * objective, null where there is none), "constraints", "feasible" (null
+ * while running) and "pareto". Numbers are written with
  * the fewest digits that read back exactly; non-finite ones as null. Written
  * like the CSV (beside `path`, then renamed). @return as
  * hpt_study_export_csv. */
@@ -703,8 +720,10 @@ HPT_API int hpt_study_export_json(const hpt_study *study, const char *path);
 /* Like hpt_study_best, but also over the HPT_WARM_IDENTICAL observations:
  * when one of those is strictly better than every complete trial,
  * *trial_id = -1 and *value is its value (user's direction). Either out
- * may be NULL.
- * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_INVALID. */
+ * may be NULL. With constraints, only feasible trials and observations
+ * count.
+ * @return HPT_OK; HPT_E_EMPTY (nothing observed yet); HPT_E_MULTI (several
+ * objectives); HPT_E_INVALID. */
 HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
                                    double *value);
 
@@ -715,8 +734,10 @@ HPT_API int hpt_study_best_overall(const hpt_study *study, int64_t *trial_id,
  * values at different budgets do not compare (Hyperband), so the trials of
  * the largest budget (budget 0, full training, counts as the largest) come
  * first by value, then those of the next budget down, and so on. Without
- * budgets this is the order of the values.
- * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM. */
+ * budgets this is the order of the values. With constraints, the feasible
+ * trials only.
+ * @return HPT_OK, HPT_E_INVALID, HPT_E_NOMEM; HPT_E_MULTI (several
+ * objectives: see hpt_study_pareto). */
 HPT_API int hpt_study_top_k(const hpt_study *study, size_t k, int64_t *ids,
                             size_t *n);
 
@@ -777,6 +798,124 @@ HPT_API int hpt_study_importance_lengthscale(hpt_study *study, double *out, size
  * arrays NULL, n not the space size); HPT_E_NOMEM. */
 HPT_API int hpt_study_importance_sobol(const hpt_study *study, double *first,
                                        double *total, size_t n);
+
+/* ---------------------------------------------------------------------- */
+/* Several objectives and black-box constraints                            */
+/* ---------------------------------------------------------------------- */
+
+/* A study has n objectives (1 by default: the direction given at creation)
+ * and m black-box constraints (0 by default). A trial is told n objective
+ * values and m constraint values; it is feasible when every constraint
+ * value is <= 0 (a study without constraints: every trial). The shape is
+ * set before the first ask and before any warm start, and is journaled.
+ *
+ * What the rest of the API means then:
+ *  - hpt_study_tell is the n = 1, m = 0 case (HPT_E_INVALID otherwise);
+ *    hpt_trial_value gives the first objective.
+ *  - hpt_study_best and hpt_study_best_overall: n = 1 with constraints,
+ *    the best feasible trial (HPT_E_EMPTY while none is feasible); n > 1,
+ *    HPT_E_MULTI (there is no single best: hpt_study_pareto gives the
+ *    front). hpt_study_top_k: n = 1, the feasible trials only; n > 1,
+ *    HPT_E_MULTI.
+ *  - Reports (hpt_study_report) are of the first objective. Pruners
+ *    compare those reports, so they need n = 1 (setting "pruner" on a
+ *    study with several objectives, or several objectives on a study with
+ *    a pruner, is HPT_E_MULTI); with constraints they prune on the
+ *    objective alone (constraints are known at the end only). A pruned
+ *    trial has its first objective (its last report) and no other value
+ *    (NaN) and is infeasible unless m = 0.
+ *  - Completion: "target_value" needs n = 1 (HPT_E_MULTI otherwise) and is
+ *    met by a feasible trial; "patience" counts complete trials in a row
+ *    that did not improve the best feasible value (n = 1) or that did not
+ *    enter the front (n > 1: a trial that no earlier feasible complete
+ *    trial dominates or equals is an improvement); max_trials,
+ *    max_resource_total and max_seconds are unchanged.
+ *  - A failed trial has no values; it is not feasible. */
+
+/* Set the number of objectives n (1 <= n <= HPT_MAX_OBJECTIVES) and each
+ * one's direction (HPT_MINIMIZE / HPT_MAXIMIZE), replacing the direction
+ * given at creation (which becomes directions[0]). Before the first ask
+ * and before any warm start; on a resumed study, the journal's shape may
+ * be set again (accepted, not recorded again). Journaled.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n out of range, a bad direction);
+ * HPT_E_STAGE (after the first ask or a warm start, or another shape than
+ * the journal's); HPT_E_MULTI (n > 1 on a study with a pruner);
+ * HPT_E_IO. */
+HPT_API int hpt_study_set_objectives(hpt_study *study, const int32_t *directions,
+                                     size_t n);
+
+/* Set the number of black-box constraints m (0 <= m <=
+ * HPT_MAX_CONSTRAINTS); a trial is feasible when each of its m constraint
+ * values is <= 0. Same stage rules as hpt_study_set_objectives; journaled.
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_STAGE; HPT_E_IO. */
+HPT_API int hpt_study_set_constraints(hpt_study *study, size_t m);
+
+/* Finish a running trial with its n objective values (n = the study's
+ * number of objectives, m = 0 constraints), in the user's directions.
+ * @return HPT_OK; HPT_E_INVALID (NULL, n or m not the study's, a value
+ * not finite); HPT_E_TRIAL; HPT_E_STATE (already finished). */
+HPT_API int hpt_study_tell_values(hpt_study *study, int64_t trial_id,
+                                  const double *values, size_t n);
+
+/* Finish a running trial with its n objective values and its m constraint
+ * values (both counts the study's; constraints may be NULL when m = 0).
+ * Every value must be finite (a trial that could not be measured is told
+ * failed).
+ * @return as hpt_study_tell_values. */
+HPT_API int hpt_study_tell_constrained(hpt_study *study, int64_t trial_id,
+                                       const double *values, size_t n,
+                                       const double *constraints, size_t m);
+
+/* A finished trial's n objective values as told (user's directions; n =
+ * the study's number of objectives). A pruned trial gives its last report
+ * as the first and NaN for the others.
+ * @return HPT_OK; HPT_E_INVALID (NULL, wrong n); HPT_E_TRIAL; HPT_E_STATE
+ * (running or failed: no values). */
+HPT_API int hpt_trial_values(const hpt_study *study, int64_t trial_id,
+                             double *values, size_t n);
+
+/* A complete trial's m constraint values as told (m = the study's number
+ * of constraints).
+ * @return HPT_OK; HPT_E_INVALID (NULL, wrong m); HPT_E_TRIAL; HPT_E_STATE
+ * (not complete: running, failed, or pruned before its constraints were
+ * known). */
+HPT_API int hpt_trial_constraints(const hpt_study *study, int64_t trial_id,
+                                  double *c, size_t m);
+
+/* *feasible = 1 when the trial is complete and every constraint value is
+ * <= 0 (every complete trial of a study without constraints), 0 for a
+ * complete trial that violates one and for a failed trial (and a pruned
+ * one when m > 0).
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_TRIAL; HPT_E_STATE (running). */
+HPT_API int hpt_trial_feasible(const hpt_study *study, int64_t trial_id,
+                               int32_t *feasible);
+
+/* The Pareto front: ids (ascending) of the feasible complete trials that
+ * no other feasible complete trial dominates (a dominates b when a is at
+ * least as good in every objective and better in one, in the user's
+ * directions), among those of the largest budget present (values at
+ * different budgets do not compare; budget 0, full training, is the
+ * largest). Trials with equal values are all on the front. With n = 1:
+ * the feasible complete trials with the best value. Output-array
+ * convention: *needed is the front's size.
+ * @return HPT_OK; HPT_E_RANGE (cap < *needed); HPT_E_INVALID; HPT_E_NOMEM. */
+HPT_API int hpt_study_pareto(const hpt_study *study, int64_t *ids, size_t cap,
+                             size_t *needed);
+
+/* Hypervolume of the front of hpt_study_pareto with respect to the
+ * reference point `reference` (n = the number of objectives, finite, in
+ * the user's directions): the measure of the set of points that some
+ * front trial dominates and that dominate the reference. Front points that
+ * do not dominate the reference contribute nothing; an empty front gives
+ * 0. Exact for every n: a sweep for n = 2 (O(N log N) for N front points),
+ * slicing along the last objective down to that sweep for n >= 3
+ * (Hypervolume by Slicing Objectives, While et al. 2006, IEEE TEC 10(1)):
+ * O(N^(n-1) log N), fine for n = 3 and fronts of hundreds, slow for n >= 5
+ * and large fronts (bench/README.md).
+ * @return HPT_OK; HPT_E_INVALID (NULL, wrong n, a non-finite reference);
+ * HPT_E_NOMEM. */
+HPT_API int hpt_study_hypervolume(const hpt_study *study, const double *reference,
+                                  size_t n, double *hv);
 
 /* ---------------------------------------------------------------------- */
 /* Persistence: journal, resume, warm start                                */
@@ -925,7 +1064,14 @@ HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
  * the domain of this scale (<= 0 for log), is skipped; only the parent's
  * complete trials at its largest budget are used (all of them when it is
  * single-fidelity). The imported points are recorded in this study's
- * journal: a resume does not need the parent files. */
+ * journal: a resume does not need the parent files.
+ * Several objectives and constraints (set them before warm starting) are
+ * matched by position: the parent's objective k is objective k here, its
+ * constraint j constraint j. HPT_WARM_IDENTICAL needs the parent to have
+ * as many objectives and constraints as this study (else HPT_E_MISMATCH);
+ * HPT_WARM_TRANSFER takes the first min(parent's, this study's) of each,
+ * the others unknown to the prior. Infeasible parent trials are used (the
+ * constraint models learn from them). */
 
 /* Value that the parameter `name` (new in this space) had in parent
  * trials: a valid value of it (categorical: the choice index). Call before
@@ -1179,7 +1325,14 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * that kept p's checkpoint (weights, optimizer state) loads it and trains
  * budget - budget(p) more; one that did not trains from scratch. Only
  * complete trials are ranked and promoted (by value, ties to the lower id),
- * each at most once; failed and pruned trials never are.
+ * each at most once; failed and pruned trials never are. With several
+ * objectives or with constraints the rank is: feasible trials first, by
+ * non-dominated rank (the front of the rung, then the front of the rest,
+ * ...), within a rank by exclusive hypervolume contribution, largest first
+ * (reference: the worst feasible value of the rung in each objective plus
+ * 10% of its range, plus 1 when the range is 0); then the infeasible
+ * trials by total violation (sum of the positive constraint values),
+ * smallest first; ties to the lower id.
  *
  *     // one worker of a host; the budget is in epochs
  *     int rc = hpt_study_ask(st, &id);     // HPT_WAIT: let a trial finish
@@ -1289,6 +1442,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * hpt_study_prune, which records the trial as HPT_TRIAL_PRUNED with its last
  * reported value (or tells it a final value itself). Pruned trials count
  * towards max_trials, are never the best trial and are never promoted.
+ * Pruners compare reports, which are values of the first objective: they
+ * need a study of one objective (HPT_E_MULTI otherwise, see "Several
+ * objectives"); with constraints they judge the objective alone, and a
+ * pruned trial is infeasible (its constraints were never measured).
  *
  * Pruner "median" (median stopping rule, Golovin et al., "Google Vizier",
  * KDD 2017): a trial reporting at `step` is stopped when its best value so
@@ -1341,24 +1498,29 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   cond <child> <parent> range <lo> <hi>         one per condition
  *   begin                                         end of the creation
  *   option <name> <value>        option_str <name> <value>
- *   prior <identical|transfer> <parent> <loss> <u_1> ... <u_d>
+ *   objectives <n> <minimize|maximize> ...        n directions; only when set
+ *   constraints <m>                               only when set
+ *   prior <identical|transfer> <parent> <loss> ... <u_1> ... <u_d>
  *   warm <identical|transfer> <parent> <used> <skipped> <summary>
  *   enqueue <x_1> ... <x_d>                       nan = strategy chooses
  *   attr <id> <key> <value>      study_attr <key> <value>
  *   ask <id> <ms> <budget> <resume_from> <x_1> ... <x_d>
  *   report <id> <ms> <step> <value>
- *   tell <id> <ms> <value>
+ *   tell <id> <ms> <v_1> ... <v_n> [<c_1> ... <c_m>]
  *   fail <id> <ms> [<reason>]
  *   prune <id> <ms>
  *
  * x_i are the trial's values in space order (categoricals as choice
- * indices), values are in the user's direction, <ms> is the study's active
+ * indices), values are in the user's direction (v_k in objective k's,
+ * c_j the constraints as told; a study of one objective and no constraint
+ * writes one value, as journals always did), <ms> is the study's active
  * time in milliseconds (see "max_seconds"). Strings are %-escaped (bytes
  * <= 0x20, '%' and 0x7f as %XX). Numbers are decimal with the fewest
  * digits (up to 17) that read back to the same double: every double
- * round-trips exactly. A warm start's "prior" lines (loss for this study's
- * minimization, coordinates in its unit cube) precede its "warm" line,
- * which commits them. In Python:
+ * round-trips exactly. A warm start's "prior" lines (the n objectives as
+ * losses for this study's minimization, then its m constraints, "nan"
+ * where the parent had no such value; coordinates in its unit cube)
+ * precede its "warm" line, which commits them. In Python:
  *
  *     for n, line in enumerate(open(path, "rb"), 1):
  *         body, crc = line.rstrip(b"\n").rsplit(b" ", 1)

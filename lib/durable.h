@@ -62,12 +62,35 @@ static inline void hpti_completion_strategy_done(hpt_study *s)
     s->done.reason = r ? r : "exhausted";
 }
 
+/* With several objectives a trial improves on the others when it is
+ * feasible and no feasible trial completed before it dominates or equals
+ * it (it enters the front). */
+static inline int hpti_enters_front(const hpt_study *s, int64_t id)
+{
+    const hpti_history *h = &s->hist;
+    if (!hpti_study_feasible(s, id))
+        return 0;
+    const double *v = h->value + (size_t)id * h->n_values;
+    for (int64_t j = 0; j < (int64_t)h->n_trials; j++) {
+        if (j == id || !hpti_study_feasible(s, j)) /* the others finished before */
+            continue;
+        const double *w = h->value + (size_t)j * h->n_values;
+        size_t k = 0;
+        while (k < h->n_obj && w[k] <= v[k])
+            k++;
+        if (k == h->n_obj)
+            return 0;
+    }
+    return 1;
+}
+
 /* Trial id just finished (from finish(), which has already moved `best` to
  * id when id improved it, before the strategy observes). */
 static inline void hpti_completion_finished(hpt_study *s, int64_t id)
 {
     if (s->trials[id].state == HPT_TRIAL_COMPLETE)
-        hpti_criteria_finished(&s->done, s->best == id);
+        hpti_criteria_finished(&s->done,
+                               s->n_obj > 1 ? hpti_enters_front(s, id) : s->best == id);
 }
 
 
@@ -121,9 +144,11 @@ static inline int hpti_journal_report(hpt_study *s, int64_t id, double step, dou
     return hpti_emit(s, &ev);
 }
 
-static inline int hpti_journal_tell(hpt_study *s, int64_t id, double value)
+/* values: the trial's n_obj values then n_con constraints (nv of them) */
+static inline int hpti_journal_tell(hpt_study *s, int64_t id, const double *values, size_t nv)
 {
-    hpti_event ev = {.kind = HPTI_EV_TELL, .id = id, .value = value};
+    hpti_event ev = {.kind = HPTI_EV_TELL, .id = id, .value = values[0], .values = values,
+                     .n_values = nv};
     if (s->sink.ops)
         ev.ms = hpti_emit_ms(s);
     return hpti_emit(s, &ev);
@@ -148,6 +173,15 @@ static inline int hpti_journal_prune(hpt_study *s, int64_t id)
 static inline int hpti_journal_enqueue(hpt_study *s, const double *values)
 {
     hpti_event ev = {.kind = HPTI_EV_ENQUEUE, .x = values, .dim = s->dim};
+    return hpti_emit(s, &ev);
+}
+
+/* hpt_study_set_objectives (directions of n objectives) or, directions
+ * NULL, hpt_study_set_constraints (n constraints) */
+static inline int hpti_journal_shape(hpt_study *s, const int32_t *directions, size_t n)
+{
+    hpti_event ev = {.kind = HPTI_EV_SHAPE, .directions = directions,
+                     .n_values = directions ? n : 0, .used = (int64_t)n};
     return hpti_emit(s, &ev);
 }
 

@@ -52,6 +52,7 @@ const char *hpt_strerror(int status)
     case HPT_E_INACTIVE: return "parameter is not active in this trial";
     case HPT_E_EMPTY: return "no trial is complete yet";
     case HPT_E_NOMODEL: return "the strategy has no fitted model";
+    case HPT_E_MULTI: return "the study has several objectives (use hpt_study_pareto)";
     default:
         if (status <= HPT_ADDON_STATUS_MAX && status >= HPT_ADDON_STATUS_MIN)
             return "error of an add-on library (-100..-199: see its header)";

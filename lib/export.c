@@ -68,6 +68,40 @@ static int attr_keys(const hpt_study *s, const char ***keys, size_t *n)
     return 0;
 }
 
+/* The value columns: "value" for one objective and no constraint; else
+ * "value" (one objective) or "value_0" ... "value_<n-1>", then
+ * "constraint_0" ..., "feasible" and "pareto" (1 on the front). */
+static void csv_values_header(const hpt_study *s, FILE *f)
+{
+    if (s->n_obj == 1)
+        fputs(",value", f);
+    else
+        for (size_t k = 0; k < s->n_obj; k++)
+            fprintf(f, ",value_%zu", k);
+    if (!hpti_study_shaped(s))
+        return;
+    for (size_t j = 0; j < s->n_con; j++)
+        fprintf(f, ",constraint_%zu", j);
+    fputs(",feasible,pareto", f);
+}
+
+static void csv_values(const hpt_study *s, FILE *f, size_t k, const unsigned char *front)
+{
+    const hpti_trial *t = &s->trials[k];
+    int told = t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED;
+    for (size_t q = 0; q < s->n_obj + s->n_con; q++) {
+        fputc(',', f);
+        if (told && (q < s->n_obj || t->state == HPT_TRIAL_COMPLETE) && !isnan(t->v[q]))
+            csv_double(f, t->v[q]);
+    }
+    if (hpti_study_shaped(s))
+        fprintf(f, ",%s,%d",
+                t->state == HPT_TRIAL_RUNNING ? ""
+                : hpti_study_finished_feasible(s, (int64_t)k) ? "1"
+                                                             : "0",
+                front[k]);
+}
+
 /* -1 when out of memory (nothing written) */
 static int write_csv(const hpt_study *s, FILE *f)
 {
@@ -75,12 +109,20 @@ static int write_csv(const hpt_study *s, FILE *f)
     size_t n_keys;
     if (attr_keys(s, &keys, &n_keys))
         return -1;
+    unsigned char *front = hpti_malloc(s->n_trials ? s->n_trials : 1);
+    if (!front || hpti_study_front(s, front)) {
+        hpti_free(keys);
+        hpti_free(front);
+        return -1;
+    }
     fputs("id,state", f);
     for (size_t i = 0; i < s->dim; i++) {
         fputc(',', f);
         csv_field(f, s->space->p[i].name);
     }
-    fputs(",budget,value,reports,fail_reason", f);
+    fputs(",budget", f);
+    csv_values_header(s, f);
+    fputs(",reports,fail_reason", f);
     for (size_t q = 0; q < n_keys; q++) {
         fputs(",attr.", f);
         fputs(keys[q], f); /* keys need no quoting (attr.c) */
@@ -105,9 +147,7 @@ static int write_csv(const hpt_study *s, FILE *f)
         }
         fputc(',', f);
         csv_double(f, t->budget);
-        fputc(',', f);
-        if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
-            csv_double(f, t->value);
+        csv_values(s, f, k, front);
         fprintf(f, ",%zu,", s->hist.curve[k].n);
         csv_field(f, t->fail_reason ? t->fail_reason : "");
         for (size_t q = 0; q < n_keys; q++) {
@@ -118,6 +158,7 @@ static int write_csv(const hpt_study *s, FILE *f)
         fputs("\r\n", f);
     }
     hpti_free(keys);
+    hpti_free(front);
     return 0;
 }
 

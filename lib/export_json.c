@@ -55,10 +55,42 @@ static void json_attrs(FILE *f, const hpti_attrs *a)
     fputc('}', f);
 }
 
+/* Several objectives or constraints: "values" (every objective, null
+ * where a pruned trial has none), "constraints", "feasible" and "pareto". */
+static void json_values(const hpt_study *s, FILE *f, size_t k, const unsigned char *front)
+{
+    const hpti_trial *t = &s->trials[k];
+    int told = t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED;
+    for (size_t q = 0; q < s->n_obj + s->n_con; q++) {
+        fputs(q == 0 ? ", \"values\": [" : q == s->n_obj ? "], \"constraints\": [" : ", ", f);
+        json_number(f, told && (q < s->n_obj || t->state == HPT_TRIAL_COMPLETE) ? t->v[q] : NAN);
+    }
+    fputs(s->n_con ? "]" : "], \"constraints\": []", f);
+    fputs(", \"feasible\": ", f);
+    fputs(t->state == HPT_TRIAL_RUNNING                   ? "null"
+          : hpti_study_finished_feasible(s, (int64_t)k) ? "true"
+                                                          : "false",
+          f);
+    fprintf(f, ", \"pareto\": %s", front[k] ? "true" : "false");
+}
+
 static int write_json(const hpt_study *s, FILE *f)
 {
+    unsigned char *front = hpti_malloc(s->n_trials ? s->n_trials : 1);
+    if (!front || hpti_study_front(s, front)) {
+        hpti_free(front);
+        return -1;
+    }
     fputs("{\"direction\": ", f);
     json_string(f, s->direction == HPT_MAXIMIZE ? "maximize" : "minimize");
+    if (hpti_study_shaped(s)) {
+        fputs(", \"directions\": [", f);
+        for (size_t k = 0; k < s->n_obj; k++) {
+            fputs(k ? ", " : "", f);
+            json_string(f, s->directions[k] == HPT_MAXIMIZE ? "maximize" : "minimize");
+        }
+        fprintf(f, "], \"n_constraints\": %zu", s->n_con);
+    }
     fputs(", \"attrs\": ", f);
     json_attrs(f, &s->attrs);
     fputs(", \"trials\": [", f);
@@ -88,6 +120,8 @@ static int write_json(const hpt_study *s, FILE *f)
             json_number(f, t->value);
         else
             fputs("null", f);
+        if (hpti_study_shaped(s))
+            json_values(s, f, k, front);
         fputs(", \"budget\": ", f);
         json_number(f, t->budget);
         fprintf(f, ", \"parent\": %lld, \"reports\": [", (long long)t->parent);
@@ -110,6 +144,7 @@ static int write_json(const hpt_study *s, FILE *f)
         fputc('}', f);
     }
     fputs("\n]}\n", f);
+    hpti_free(front);
     return 0;
 }
 

@@ -15,6 +15,7 @@ void hpti_history_init(hpti_history *h, size_t dim)
     memset(h, 0, sizeof *h);
     h->dim = dim;
     h->n_values = 1;
+    h->n_obj = 1;
 }
 
 void hpti_history_free(hpti_history *h)
@@ -29,7 +30,11 @@ void hpti_history_free(hpti_history *h)
                       h->transfer_u, h->transfer_value, h->transfer_parent};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         hpti_free(arrays[k]);
+    size_t n_obj = h->n_obj, n_con = h->n_con;
     hpti_history_init(h, h->dim);
+    h->n_obj = n_obj;
+    h->n_con = n_con;
+    h->n_values = n_obj + n_con;
 }
 
 /* Resize *p to `need` items of `elem` bytes; the caller chose the capacity
@@ -51,6 +56,26 @@ static size_t grown(size_t cap, size_t need)
     while (c < need && c <= SIZE_MAX / 4)
         c *= 2;
     return c;
+}
+
+int hpti_history_set_shape(hpti_history *h, size_t n_obj, size_t n_con)
+{
+    if (h->n_trials || h->n_obs || h->n_transfer)
+        return HPT_E_STAGE;
+    size_t nv = n_obj + n_con;
+    /* the arrays only grow, so that a failure half way leaves each one at
+     * least as large as the old stride needs */
+    if (nv > h->n_values &&
+        ((h->cap_trials && resize((void **)&h->value, h->cap_trials * nv, sizeof(double))) ||
+         (h->cap_obs && resize((void **)&h->obs_value, h->cap_obs * nv, sizeof(double))) ||
+         (h->cap_transfer &&
+          resize((void **)&h->transfer_value, h->cap_transfer * nv, sizeof(double)))))
+        return HPT_E_NOMEM;
+    h->n_obj = n_obj;
+    h->n_con = n_con;
+    h->n_values = n_obj + n_con;
+    h->generation++;
+    return HPT_OK;
 }
 
 /* Observation rows for `need` rows. */
@@ -143,12 +168,14 @@ int hpti_history_add_report(hpti_history *h, int64_t id, double step, double los
     return HPT_OK;
 }
 
-void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, double loss)
+void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, const double *row)
 {
     size_t d = h->dim, nv = h->n_values, i = (size_t)id;
     h->state[i] = state;
-    if (state != HPT_TRIAL_FAILED)
-        h->value[i * nv] = loss;
+    if (state == HPT_TRIAL_COMPLETE)
+        memcpy(h->value + i * nv, row, nv * sizeof *row);
+    else if (state == HPT_TRIAL_PRUNED)
+        h->value[i * nv] = row[0]; /* the others stay NaN (add_trial) */
     if (state == HPT_TRIAL_COMPLETE)
         h->n_complete++;
     else if (state == HPT_TRIAL_FAILED)
@@ -168,7 +195,7 @@ void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, double loss
     h->generation++;
 }
 
-int hpti_history_add_prior(hpti_history *h, const double *u, double loss)
+int hpti_history_add_prior_row(hpti_history *h, const double *u, const double *row)
 {
     if (h->n_trials)
         return HPT_E_STAGE;
@@ -176,16 +203,37 @@ int hpti_history_add_prior(hpti_history *h, const double *u, double loss)
         return HPT_E_NOMEM;
     size_t o = h->n_obs++, d = h->dim, nv = h->n_values;
     memcpy(h->obs_u + o * d, u, d * sizeof *u);
-    h->obs_value[o * nv] = loss;
-    for (size_t k = 1; k < nv; k++)
-        h->obs_value[o * nv + k] = NAN;
+    memcpy(h->obs_value + o * nv, row, nv * sizeof *row);
     h->obs_trial[o] = -1;
     h->n_prior++;
     h->generation++;
     return HPT_OK;
 }
 
+/* row[0] = loss, the rest NaN */
+static void one_loss(const hpti_history *h, double loss, double *row)
+{
+    row[0] = loss;
+    for (size_t k = 1; k < h->n_values; k++)
+        row[k] = NAN;
+}
+
+int hpti_history_add_prior(hpti_history *h, const double *u, double loss)
+{
+    double row[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+    one_loss(h, loss, row);
+    return hpti_history_add_prior_row(h, u, row);
+}
+
 int hpti_history_add_transfer(hpti_history *h, const double *u, double loss, int32_t parent)
+{
+    double row[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+    one_loss(h, loss, row);
+    return hpti_history_add_transfer_row(h, u, row, parent);
+}
+
+int hpti_history_add_transfer_row(hpti_history *h, const double *u, const double *row,
+                                  int32_t parent)
 {
     size_t d = h->dim, nv = h->n_values;
     if (h->n_transfer == h->cap_transfer) {
@@ -198,9 +246,7 @@ int hpti_history_add_transfer(hpti_history *h, const double *u, double loss, int
     }
     size_t t = h->n_transfer++;
     memcpy(h->transfer_u + t * d, u, d * sizeof *u);
-    h->transfer_value[t * nv] = loss;
-    for (size_t k = 1; k < nv; k++)
-        h->transfer_value[t * nv + k] = NAN;
+    memcpy(h->transfer_value + t * nv, row, nv * sizeof *row);
     h->transfer_parent[t] = parent;
     h->generation++;
     return HPT_OK;

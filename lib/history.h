@@ -22,10 +22,30 @@
  *    prior.
  *  - generation: bumped by every change, for caches of derived data.
  *
- * Values are rows of n_values doubles (stride n_values): one objective
- * today; further objectives and constraint values are further columns of
- * the same row, so that a strategy that reads value[k * n_values] keeps
- * working when rows widen. A failed trial's values are NaN.
+ * Values are rows of n_values = n_obj + n_con doubles (stride n_values),
+ * the same layout in value, obs_value and transfer_value:
+ *
+ *     column 0 .. n_obj-1          objective k as a loss: the value told
+ *                                  for objective k, negated where the
+ *                                  study maximizes it (so every column is
+ *                                  minimized)
+ *     column n_obj .. n_values-1   constraint j as told (feasible: <= 0;
+ *                                  never negated)
+ *
+ * Which rows hold what:
+ *  - complete trial: every column finite;
+ *  - failed trial: every column NaN;
+ *  - pruned trial: column 0 is the last report (a loss), every other
+ *    column NaN (reports are of the first objective; constraints are known
+ *    at the end only): with n_con > 0 it is not feasible;
+ *  - running trial: every column NaN;
+ *  - priors and transfer rows (warm starts): the parent's values mapped
+ *    onto this shape, NaN where the parent has no such column.
+ * A row is feasible when every constraint column is <= 0 (NaN is not):
+ * hpti_history_feasible. With one objective and no constraint (n_values
+ * 1) this is the one-column layout a strategy that reads
+ * value[k * n_values] always read. The shape is set once, before any row
+ * exists (hpti_history_set_shape).
  *
  * Priors come before the first trial (warm starts are refused after the
  * first ask), which is what keeps the observation order append-only. */
@@ -42,7 +62,10 @@ typedef struct {
 
 typedef struct hpti_history {
     size_t dim;      /* coordinates per row */
-    size_t n_values; /* values per row (the stride of every value array) */
+    size_t n_values; /* values per row (the stride of every value array):
+                        n_obj + n_con */
+    size_t n_obj;    /* objective columns first (losses), >= 1 */
+    size_t n_con;    /* then constraint columns (<= 0 feasible) */
     uint64_t generation;
 
     /* ---- trials by id ---- */
@@ -88,10 +111,33 @@ static inline double hpti_history_loss(const hpti_history *h, int64_t id)
     return h->value[(size_t)id * h->n_values];
 }
 
+/* Is a value row (n_values doubles of h's layout) feasible: every
+ * constraint column <= 0? NaN is not <= 0: failed, running and pruned rows
+ * are infeasible when there are constraints. */
+static inline int hpti_history_row_feasible(const hpti_history *h, const double *row)
+{
+    for (size_t j = h->n_obj; j < h->n_values; j++)
+        if (!(row[j] <= 0))
+            return 0;
+    return 1;
+}
+
+/* Trial id's row is complete and feasible. */
+static inline int hpti_history_feasible(const hpti_history *h, int64_t id)
+{
+    return h->state[id] == HPT_TRIAL_COMPLETE &&
+           hpti_history_row_feasible(h, h->value + (size_t)id * h->n_values);
+}
+
 /* ---- writing (the study) ---- */
 
 void hpti_history_init(hpti_history *h, size_t dim);
 void hpti_history_free(hpti_history *h);
+/* n_obj objective and n_con constraint columns (init: 1 and 0). Only
+ * while the history holds no row at all (capacity reserved earlier is
+ * regrown to the new stride). @return HPT_OK, HPT_E_STAGE or HPT_E_NOMEM
+ * (the shape unchanged). */
+int hpti_history_set_shape(hpti_history *h, size_t n_obj, size_t n_con);
 /* Room for one more trial, so that the append after a successful propose
  * cannot fail. @return HPT_OK or HPT_E_NOMEM (nothing changed). */
 int hpti_history_reserve(hpti_history *h);
@@ -105,14 +151,21 @@ void hpti_history_set_trial(hpti_history *h, int64_t id, const double *u, double
                             int64_t parent);
 /* Append a report to trial id's curve. @return HPT_OK or HPT_E_NOMEM. */
 int hpti_history_add_report(hpti_history *h, int64_t id, double step, double loss);
-/* Running trial id finished with state HPT_TRIAL_*; loss is its value
- * (ignored when failed). Cannot fail (room reserved at its ask). */
-void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, double loss);
+/* Running trial id finished with state HPT_TRIAL_*; row is its n_values
+ * values in the layout above (complete: all; pruned: row[0], the rest
+ * ignored and stored NaN; failed: ignored, may be NULL). Cannot fail (room
+ * reserved at its ask). */
+void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, const double *row);
 /* Warm-start data. Priors only before the first trial. @return HPT_OK,
  * HPT_E_STAGE or HPT_E_NOMEM (nothing changed). */
 int hpti_history_add_prior(hpti_history *h, const double *u, double loss);
 int hpti_history_add_transfer(hpti_history *h, const double *u, double loss,
                               int32_t parent);
+/* The same with a whole value row (n_values, the layout above; NaN where
+ * the parent has no such value); the two above give row[0] and NaN. */
+int hpti_history_add_prior_row(hpti_history *h, const double *u, const double *row);
+int hpti_history_add_transfer_row(hpti_history *h, const double *u, const double *row,
+                                  int32_t parent);
 /* Drop the warm-start data added after the counts given (a failed warm
  * start is all or nothing). */
 void hpti_history_truncate_warm(hpti_history *h, size_t n_prior, size_t n_transfer);

@@ -30,8 +30,11 @@
  * configurations (the "asynchronous Hyperband" of MLSys 2020, section 3.3,
  * with Hyperband's proportions).
  *
- * Ranking: by loss, ties to the lower trial id. Only complete trials are
- * ranked or promoted; failed and pruned ones never are.
+ * Ranking: by loss, ties to the lower trial id. With several objectives
+ * or constraints, by the order of mo_order.h: feasible trials by
+ * non-dominated rank, within a rank by hypervolume contribution (largest
+ * first), then infeasible ones by total violation. Only complete trials
+ * are ranked or promoted; failed and pruned ones never are.
  *
  * A promotion that fails (tell_failed) cost a worker, not the configuration:
  * its parent goes back to the candidates of its rung and the failed trial
@@ -49,6 +52,7 @@
 #include <string.h>
 
 #include "bayes.h"
+#include "mo_order.h"
 #include "qrng.h"
 #include "strategy.h"
 
@@ -498,13 +502,45 @@ static int better(const hpti_history *h, int64_t a, int64_t b)
     return la < lb || (la == lb && a < b);
 }
 
-/* The best complete trial of rung r not yet promoted (-1 if none); *m =
+/* candidate() with several objectives or constraints: the positions of
+ * the rung's complete trials in the order of mo_order.h. */
+static int candidate_mo(const hyperband_state *st, const hpti_history *h, const hb_rung *r,
+                        size_t *m, size_t *rank, int64_t *c, char *msg)
+{
+    size_t n = r->n ? r->n : 1, k = 0;
+    int64_t *ids = hpti_malloc(n * sizeof *ids);
+    size_t *pos = hpti_malloc(n * sizeof *pos);
+    int rc = ids && pos ? HPT_OK : HPT_E_NOMEM;
+    for (size_t i = 0; !rc && i < r->n; i++)
+        if (h->state[r->id[i]] == HPT_TRIAL_COMPLETE)
+            ids[k++] = r->id[i];
+    if (!rc)
+        rc = hpti_mo_order(h, ids, k, pos);
+    *c = -1;
+    *m = k;
+    *rank = 0;
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; !rc && i < k; i++)
+        if (!(st->promoted[ids[i]] & 1) && pos[i] < best)
+            best = pos[i], *c = ids[i];
+    for (size_t i = 0; !rc && *c >= 0 && i < k; i++)
+        if ((st->promoted[ids[i]] & 1) && pos[i] < best)
+            (*rank)++;
+    hpti_free(ids);
+    hpti_free(pos);
+    return rc ? hpti_fail(msg, rc, "hyperband: out of memory") : HPT_OK;
+}
+
+/* The best complete trial of rung r not yet promoted (*c, -1 if none); *m =
  * complete trials in r; *rank = complete trials of r better than it (all of
  * them promoted, by construction). The candidate is in the top q of the rung
- * iff *rank < q, and if it is not, no unpromoted trial is. O(|r|). */
-static int64_t candidate(const hyperband_state *st, const hpti_history *h, const hb_rung *r,
-                         size_t *m, size_t *rank)
+ * iff *rank < q, and if it is not, no unpromoted trial is. O(|r|) for one
+ * objective. @return HPT_OK or HPT_E_NOMEM (several objectives). */
+static int candidate(const hyperband_state *st, const hpti_history *h, const hb_rung *r,
+                     size_t *m, size_t *rank, int64_t *out, char *msg)
 {
+    if (h->n_values > 1)
+        return candidate_mo(st, h, r, m, rank, out, msg);
     int64_t c = -1;
     *m = *rank = 0;
     for (size_t i = 0; i < r->n; i++) {
@@ -520,7 +556,8 @@ static int64_t candidate(const hyperband_state *st, const hpti_history *h, const
         if (h->state[id] == HPT_TRIAL_COMPLETE && (st->promoted[id] & 1) && better(h, id, c))
             (*rank)++;
     }
-    return c;
+    *out = c;
+    return HPT_OK;
 }
 
 static int reserve(hb_rung *r, char *msg)
@@ -579,7 +616,9 @@ static int sync_next(hyperband_state *st, const hpti_env *env, hpti_proposal *ou
         uint64_t target = b->n0;
         if (k > 0) {
             /* Rung k-1 is finished: its top n_k complete trials go on. */
-            c = candidate(st, h, &b->rung[k - 1], &m, &rank);
+            int rc = candidate(st, h, &b->rung[k - 1], &m, &rank, &c, msg);
+            if (rc)
+                return rc;
             target = rung_n(st, b, k);
             if (m < target)
                 target = m;
@@ -613,7 +652,10 @@ static int async_next(hyperband_state *st, const hpti_env *env, hpti_proposal *o
         hb_bracket *b = &st->br[bi];
         for (int k = b->s - 1; k >= 0; k--) {
             size_t m, rank;
-            int64_t c = candidate(st, env->hist, &b->rung[k], &m, &rank);
+            int64_t c;
+            int rc = candidate(st, env->hist, &b->rung[k], &m, &rank, &c, msg);
+            if (rc)
+                return rc;
             double q = floor((double)m / st->eta * (1 + HB_TOL));
             if (c >= 0 && (double)rank < q)
                 return promote(st, env, b, k + 1, c, out, msg);

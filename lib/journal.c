@@ -395,7 +395,11 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         hpti_jrec_word(j, ev->name);
         hpti_jrec_i64(j, ev->id);
         if (ev->kind == HPTI_EV_PRIOR) {
-            hpti_jrec_double(j, ev->value);
+            for (size_t k = 0; k < ev->n_values; k++) /* nan: the parent has none */
+                if (isnan(ev->values[k]))
+                    hpti_jrec_word(j, "nan");
+                else
+                    hpti_jrec_double(j, ev->values[k]);
             for (size_t i = 0; i < ev->dim; i++)
                 hpti_jrec_double(j, ev->x[i]);
             hpti_jrec_end(j); /* the block goes out with its "warm" line */
@@ -413,6 +417,18 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
                 hpti_jrec_word(j, "nan");
             else
                 hpti_jrec_double(j, ev->x[i]);
+        }
+        return hpti_jrec_commit(j, msg);
+    }
+    if (ev->kind == HPTI_EV_SHAPE) {
+        if (ev->directions) {
+            hpti_jrec_begin(j, "objectives");
+            hpti_jrec_u64(j, ev->n_values);
+            for (size_t k = 0; k < ev->n_values; k++)
+                hpti_jrec_word(j, ev->directions[k] == HPT_MAXIMIZE ? "maximize" : "minimize");
+        } else {
+            hpti_jrec_begin(j, "constraints");
+            hpti_jrec_i64(j, ev->used);
         }
         return hpti_jrec_commit(j, msg);
     }
@@ -441,7 +457,8 @@ static int sink_emit(void *ctx, const hpti_event *ev, char *msg)
         hpti_jrec_double(j, ev->value);
         break;
     case HPTI_EV_TELL:
-        hpti_jrec_double(j, ev->value);
+        for (size_t k = 0; k < ev->n_values; k++)
+            hpti_jrec_double(j, ev->values[k]);
         break;
     case HPTI_EV_FAIL:
         if (ev->str && ev->str[0])

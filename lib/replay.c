@@ -176,11 +176,33 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
             return corrupt(c, "malformed \"report\" record");
         rc = hpt_study_report(s, id, a, b, NULL);
     } else if (strcmp(t, "tell") == 0) {
-        if ((rc = trial_head(c, 4, 4, &id)))
+        double v[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+        size_t nv = s->n_obj + s->n_con;
+        if ((rc = trial_head(c, 3 + nv, 3 + nv, &id)))
             return rc;
-        if (hpti_jparse_double(c->f[3], &a))
-            return corrupt(c, "malformed \"tell\" record");
-        rc = hpt_study_tell(s, id, a);
+        for (size_t q = 0; q < nv; q++)
+            if (hpti_jparse_double(c->f[3 + q], &v[q]))
+                return corrupt(c, "malformed \"tell\" record");
+        rc = hpt_study_tell_constrained(s, id, v, s->n_obj, v + s->n_obj, s->n_con);
+    } else if (strcmp(t, "objectives") == 0) {
+        int32_t dir[HPT_MAX_OBJECTIVES];
+        uint64_t n;
+        if (c->nf < 3 || hpti_jparse_u64(c->f[1], &n) || n < 1 || n > HPT_MAX_OBJECTIVES ||
+            c->nf != 2 + n)
+            return corrupt(c, "malformed \"objectives\" record");
+        for (size_t q = 0; q < n; q++)
+            if (strcmp(c->f[2 + q], "minimize") == 0)
+                dir[q] = HPT_MINIMIZE;
+            else if (strcmp(c->f[2 + q], "maximize") == 0)
+                dir[q] = HPT_MAXIMIZE;
+            else
+                return corrupt(c, "malformed \"objectives\" record");
+        rc = hpt_study_set_objectives(s, dir, (size_t)n);
+    } else if (strcmp(t, "constraints") == 0) {
+        int64_t m;
+        if (c->nf != 2 || hpti_jparse_i64(c->f[1], &m) || m < 0 || m > HPT_MAX_CONSTRAINTS)
+            return corrupt(c, "malformed \"constraints\" record");
+        rc = hpt_study_set_constraints(s, (size_t)m);
     } else if (strcmp(t, "fail") == 0) {
         if ((rc = trial_head(c, 3, 4, &id)))
             return rc;
@@ -219,7 +241,7 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
             return corrupt(c, "malformed \"option_str\" record");
         rc = hpt_study_set_str(s, c->f[1], c->f[2]);
     } else if (strcmp(t, "prior") == 0) {
-        if (c->nf != 4 + s->dim)
+        if (c->nf != 3 + s->hist.n_values + s->dim)
             return corrupt(c, "malformed \"prior\" record");
         if (!*pending)
             *pending = k + 1; /* 1-based index of the first pending line */
@@ -237,7 +259,8 @@ static int replay_warm(replay_ctx *c, hpti_jread *r, size_t first, size_t k)
     hpt_study *s = c->s;
     int64_t parent, used, skipped;
     int32_t kind;
-    double loss;
+    double row[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+    size_t nv = s->hist.n_values;
     if (c->nf != 6 || hpti_jparse_i64(c->f[2], &parent) || hpti_jparse_i64(c->f[3], &used) ||
         hpti_jparse_i64(c->f[4], &skipped) || hpti_junescape(c->f[5]) ||
         (strcmp(c->f[1], "identical") != 0 && strcmp(c->f[1], "transfer") != 0) ||
@@ -256,15 +279,22 @@ static int replay_warm(replay_ctx *c, hpti_jread *r, size_t first, size_t k)
         hpti_jsplit(r->line[i].p, f, MAXF);
         int32_t pk = strcmp(f[1], "transfer") == 0 ? HPT_WARM_TRANSFER : HPT_WARM_IDENTICAL;
         int64_t pp;
-        if (pk != kind || hpti_jparse_i64(f[2], &pp) || pp != parent ||
-            hpti_jparse_double(f[3], &loss)) {
+        int bad = pk != kind || hpti_jparse_i64(f[2], &pp) || pp != parent;
+        /* the value row: nan where the parent had no such value (not the
+         * first objective of an identical warm start) */
+        for (size_t q = 0; q < nv && !bad; q++)
+            if (strcmp(f[3 + q], "nan") == 0)
+                row[q] = NAN, bad = q == 0 && kind == HPT_WARM_IDENTICAL;
+            else
+                bad = hpti_jparse_double(f[3 + q], &row[q]);
+        if (bad) {
             rc = corrupt(c, "malformed \"prior\" record");
             break;
         }
         for (size_t d = 0; d < s->dim && !rc; d++)
-            if (hpti_jparse_double(f[4 + d], &u[d]) || !isfinite(u[d]))
+            if (hpti_jparse_double(f[3 + nv + d], &u[d]) || !isfinite(u[d]))
                 rc = corrupt(c, "malformed \"prior\" record");
-        if (!rc && hpti_warm_add(s, kind, (int32_t)parent, loss, u))
+        if (!rc && hpti_warm_add(s, kind, (int32_t)parent, row, u))
             rc = hpti_fail(s->errmsg, HPT_E_NOMEM, "hpt_study_open: out of memory");
     }
     c->line = save;

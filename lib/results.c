@@ -16,15 +16,26 @@ int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best_overall: study is NULL");
     lock(s);
+    if (s->n_obj > 1) {
+        int rc = FAIL(s, HPT_E_MULTI,
+                      "hpt_study_best_overall: the study has %zu objectives, so no single "
+                      "best: use hpt_study_pareto",
+                      s->n_obj);
+        unlock(s);
+        return rc;
+    }
     int64_t id = s->best;
     double loss = id >= 0 ? s->trials[id].loss : INFINITY;
     int found = id >= 0;
-    for (size_t k = 0; k < s->hist.n_prior; k++)
-        if (!found || s->hist.obs_value[k * s->hist.n_values] < loss) { /* ties: this study's trial */
-            loss = s->hist.obs_value[k * s->hist.n_values];
+    const hpti_history *h = &s->hist;
+    for (size_t k = 0; k < h->n_prior; k++) {
+        const double *row = h->obs_value + k * h->n_values;
+        if (hpti_history_row_feasible(h, row) && (!found || row[0] < loss)) {
+            loss = row[0]; /* ties: this study's trial */
             id = -1;
             found = 1;
         }
+    }
     int rc = HPT_OK;
     if (!found)
         rc = FAIL(s, HPT_E_EMPTY,
@@ -67,15 +78,21 @@ int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
     lock(s);
     int rc = HPT_OK;
     size_t m = (size_t)s->n_complete, j = 0;
-    ranked *r = hpti_malloc(m * sizeof *r);
-    if (!r)
+    ranked *r = s->n_obj > 1 ? NULL : hpti_malloc((m ? m : 1) * sizeof *r);
+    if (s->n_obj > 1)
+        rc = FAIL(s, HPT_E_MULTI,
+                  "%s: the study has %zu objectives, so no order by value: use "
+                  "hpt_study_pareto",
+                  fn, s->n_obj);
+    else if (!r)
         rc = FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
     else {
         for (size_t i = 0; i < s->n_trials; i++)
-            if (s->trials[i].state == HPT_TRIAL_COMPLETE) {
+            if (hpti_study_feasible(s, (int64_t)i)) { /* complete, within the constraints */
                 double b = s->trials[i].budget;
                 r[j++] = (ranked){b > 0 ? b : INFINITY, s->trials[i].loss, (int64_t)i};
             }
+        m = j;
         qsort(r, m, sizeof *r, by_loss);
         *n = m < k ? m : k;
         for (size_t i = 0; i < *n; i++)

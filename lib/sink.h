@@ -14,17 +14,21 @@
 enum {
     HPTI_EV_OPTION,     /* name, value                                      */
     HPTI_EV_OPTION_STR, /* name, str                                        */
-    HPTI_EV_PRIOR,      /* name (kind), id (parent), value (loss), x (unit
-                           coordinates, dim): held until its HPTI_EV_WARM   */
+    HPTI_EV_PRIOR,      /* name (kind), id (parent), values (n_values: the
+                           history's row), x (unit coordinates, dim): held
+                           until its HPTI_EV_WARM                           */
     HPTI_EV_WARM,       /* name (kind), id (parent), used, skipped, str
                            (summary): closes a block of priors              */
     HPTI_EV_ASK,        /* id, ms, budget, parent, x (values, dim)          */
     HPTI_EV_REPORT,     /* id, ms, step, value                              */
-    HPTI_EV_TELL,       /* id, ms, value                                    */
+    HPTI_EV_TELL,       /* id, ms, value (the first), values (n_values: the
+                           objectives, then the constraints)                */
     HPTI_EV_FAIL,       /* id, ms, str (reason or NULL)                     */
     HPTI_EV_PRUNE,      /* id, ms                                           */
     HPTI_EV_ENQUEUE,    /* x (values, NaN = free, dim)                      */
-    HPTI_EV_ATTR        /* id (-1: the study's), name (key), str (value)    */
+    HPTI_EV_ATTR,       /* id (-1: the study's), name (key), str (value)    */
+    HPTI_EV_SHAPE       /* n_values objectives, directions (n_values of
+                           them), used = constraints                        */
 };
 
 typedef struct {
@@ -39,6 +43,9 @@ typedef struct {
     int64_t parent, used, skipped;
     const double *x;
     size_t dim;
+    const double *values;     /* HPTI_EV_TELL, HPTI_EV_PRIOR */
+    size_t n_values;
+    const int32_t *directions; /* HPTI_EV_SHAPE */
 } hpti_event;
 
 typedef struct {

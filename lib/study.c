@@ -99,6 +99,8 @@ int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *typ
     rc = HPT_E_NOMEM;
     s->type = type;
     s->direction = direction;
+    s->n_obj = 1;
+    s->directions[0] = direction;
     s->seed = seed;
     s->best = -1;
     if (hpti_space_copy(space, &s->space))
@@ -194,6 +196,10 @@ static int set_pruner(void *owner, double choice, char *msg)
     hpt_study *s = owner;
     const hpti_pruner_type *pt = choice > 0 ? hpti_pruner_at((size_t)choice - 1) : NULL;
     void *st = NULL;
+    if (pt && s->n_obj > 1) /* reports are of the first objective alone */
+        return hpti_fail(msg, HPT_E_MULTI,
+                         "a pruner compares reports of one objective; the study has %zu",
+                         s->n_obj);
     if (pt) {
         st = hpti_calloc(1, pt->state_size);
         if (!st)
@@ -215,6 +221,18 @@ static int set_pruner(void *owner, double choice, char *msg)
     return HPT_OK;
 }
 
+/* A target is a value of the one objective. */
+static int set_target(void *owner, double value, char *msg)
+{
+    const hpt_study *s = owner;
+    (void)value;
+    if (s->n_obj > 1)
+        return hpti_fail(msg, HPT_E_MULTI,
+                         "\"target_value\" needs a single objective; the study has %zu",
+                         s->n_obj);
+    return HPT_OK;
+}
+
 #define IN_STUDY(field) offsetof(struct hpt_study, field)
 
 const hpti_option hpti_study_options[] = {
@@ -225,7 +243,7 @@ const hpti_option hpti_study_options[] = {
     {"max_seconds", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.max_seconds), 0, 0,
      DBL_MAX, HPTI_OPT_RAISE, NULL, NULL},
     {"target_value", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, IN_STUDY(done.target), NAN, -DBL_MAX,
-     DBL_MAX, 0, NULL, NULL},
+     DBL_MAX, 0, NULL, set_target},
     {"patience", HPT_OPTION_INT, HPTI_STORE_I64, IN_STUDY(done.patience), 0, 0, HPTI_MAX_INT53,
      0, NULL, NULL},
     {"pruner", HPT_OPTION_STRING, 0, IN_STUDY(pruner_choice), 0, 0, 0, HPTI_OPT_NAMES,
@@ -253,9 +271,13 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
         hpti_history_reserve(&s->hist))
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     hpti_trial t = {0};
-    t.x = hpti_malloc(s->dim * sizeof *t.x);
+    size_t nv = s->n_obj + s->n_con;
+    t.x = hpti_malloc((s->dim + nv) * sizeof *t.x); /* x, then v */
     if (!t.x)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
+    t.v = t.x + s->dim;
+    for (size_t k = 0; k < nv; k++)
+        t.v[k] = NAN;
     double *u = s->propose_u;
     hpti_proposal p = {u, 0.0, -1};
     int fixed = hpti_queue_fixed(&s->queue, s->space);
@@ -371,24 +393,66 @@ static int beats(const hpti_trial *a, const hpti_trial *b)
 }
 
 /* Move a running trial to a final state and keep the counters and the best
- * trial current. */
+ * trial current. The best is the best feasible one, and there is none with
+ * several objectives (hpt_study_best says so; the front is computed on
+ * demand, pareto.c). */
 static void finish(hpt_study *s, int64_t id, int32_t state)
 {
     hpti_trial *t = &s->trials[id];
+    double row[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+    for (size_t k = 0; k < s->n_obj; k++)
+        row[k] = hpti_study_sign_k(s, k) * t->v[k];
+    for (size_t j = 0; j < s->n_con; j++)
+        row[s->n_obj + j] = t->v[s->n_obj + j];
+    row[0] = t->loss; /* pruned: the last report, v[0] too */
     t->state = state;
     s->n_running--;
+    hpti_history_finish(&s->hist, id, state, row);
     if (state == HPT_TRIAL_COMPLETE) {
         s->n_complete++;
-        if (s->best < 0 || beats(t, &s->trials[s->best]))
+        if (s->n_obj == 1 && hpti_study_feasible(s, id) &&
+            (s->best < 0 || beats(t, &s->trials[s->best])))
             s->best = id;
     } else if (state == HPT_TRIAL_FAILED)
         s->n_failed++;
     else
         s->n_pruned++;
-    hpti_history_finish(&s->hist, id, state, t->loss);
     hpti_completion_finished(s, id);
     if (s->type->observe)
         s->type->observe(s->sstate, &s->env, id);
+}
+
+/* The tells: n objective values and m constraint values, which must be
+ * the study's counts (hpt_study_tell is n = 1, m = 0). */
+static int tell_locked(hpt_study *s, const char *fn, int64_t id, const double *values,
+                       size_t n, const double *cons, size_t m)
+{
+    int rc = check_running(s, fn, id);
+    if (rc)
+        return rc;
+    if (n != s->n_obj || m != s->n_con)
+        return hpti_fail(s->errmsg, HPT_E_INVALID,
+                         "%s: trial %lld: %zu objective and %zu constraint values told, "
+                         "the study has %zu objective%s and %zu constraint%s",
+                         fn, (long long)id, n, m, s->n_obj, s->n_obj == 1 ? "" : "s",
+                         s->n_con, s->n_con == 1 ? "" : "s");
+    for (size_t k = 0; k < n + m; k++) {
+        double x = k < n ? values[k] : cons[k - n];
+        if (!isfinite(x))
+            return hpti_fail(s->errmsg, HPT_E_INVALID,
+                             "%s: trial %lld: %s %zu must be finite, not %g (tell a "
+                             "failure with hpt_study_tell_failed)",
+                             fn, (long long)id, k < n ? "value" : "constraint",
+                             k < n ? k : k - n, x);
+    }
+    hpti_trial *t = &s->trials[id];
+    memcpy(t->v, values, n * sizeof *values);
+    if (m)
+        memcpy(t->v + n, cons, m * sizeof *cons);
+    t->value = values[0];
+    t->loss = hpti_study_sign(s) * values[0];
+    finish(s, id, HPT_TRIAL_COMPLETE);
+    return hpti_journal_tell(s, id, t->v, n + m);
 }
 
 int hpt_study_tell(hpt_study *s, int64_t id, double value)
@@ -398,18 +462,32 @@ int hpt_study_tell(hpt_study *s, int64_t id, double value)
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "%s: study is NULL", fn);
     lock(s);
-    int rc = check_running(s, fn, id);
-    if (!rc && !isfinite(value))
-        rc = hpti_fail(s->errmsg, HPT_E_INVALID,
-                       "%s: trial %lld: value must be finite, not %g (tell a failure "
-                       "with hpt_study_tell_failed)",
-                       fn, (long long)id, value);
-    if (!rc) {
-        s->trials[id].value = value;
-        s->trials[id].loss = hpti_study_sign(s) * value;
-        finish(s, id, HPT_TRIAL_COMPLETE);
-        rc = hpti_journal_tell(s, id, value);
-    }
+    int rc = tell_locked(s, fn, id, &value, 1, NULL, 0);
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_tell_values(hpt_study *s, int64_t id, const double *values, size_t n)
+{
+    const char *fn = "hpt_study_tell_values";
+    hpti_clear_error();
+    if (!s || !values)
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    int rc = tell_locked(s, fn, id, values, n, NULL, 0);
+    unlock(s);
+    return rc;
+}
+
+int hpt_study_tell_constrained(hpt_study *s, int64_t id, const double *values, size_t n,
+                               const double *constraints, size_t m)
+{
+    const char *fn = "hpt_study_tell_constrained";
+    hpti_clear_error();
+    if (!s || !values || (!constraints && m))
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    int rc = tell_locked(s, fn, id, values, n, constraints, m);
     unlock(s);
     return rc;
 }
@@ -456,7 +534,7 @@ int hpt_study_prune(hpt_study *s, int64_t id)
             finish(s, id, HPT_TRIAL_FAILED);
         else {
             t->loss = c->loss[c->n - 1];
-            t->value = hpti_study_sign(s) * t->loss;
+            t->value = t->v[0] = hpti_study_sign(s) * t->loss;
             finish(s, id, HPT_TRIAL_PRUNED);
         }
         rc = hpti_journal_prune(s, id);
@@ -694,8 +772,15 @@ int hpt_study_best(const hpt_study *s, int64_t *id, double *value)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best: study is NULL");
     lock(s);
     int rc = HPT_OK;
-    if (s->best < 0)
-        rc = FAIL(s, HPT_E_EMPTY, "hpt_study_best: no trial is complete yet");
+    if (s->n_obj > 1)
+        rc = FAIL(s, HPT_E_MULTI,
+                  "hpt_study_best: the study has %zu objectives, so no single best "
+                  "trial: use hpt_study_pareto",
+                  s->n_obj);
+    else if (s->best < 0)
+        rc = FAIL(s, HPT_E_EMPTY, "hpt_study_best: %s",
+                  s->n_con && s->n_complete ? "no complete trial is feasible yet"
+                                            : "no trial is complete yet");
     else {
         if (id)
             *id = s->best;

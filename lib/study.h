@@ -26,6 +26,9 @@ typedef struct {
     int64_t parent;      /* trial continued, or -1                       */
     double value;        /* as told, user's direction (complete/pruned)  */
     double loss;         /* value for minimization: value or -value      */
+    double *v;           /* n_obj values (user's directions) then n_con
+                            constraint values as told; in x's block, after
+                            its dim values; NaN until told               */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
     hpti_attrs attrs;    /* hpt_trial_set_attr                           */
 } hpti_trial;
@@ -34,7 +37,11 @@ struct hpt_study {
     pthread_mutex_t lock;
     hpt_space *space;    /* owned copy */
     size_t dim;
-    int32_t direction;   /* HPT_MINIMIZE / HPT_MAXIMIZE */
+    int32_t direction;   /* HPT_MINIMIZE / HPT_MAXIMIZE: directions[0] */
+    /* Objectives and constraints (objectives.c): n_obj directions, n_con
+     * constraints; hist has the same shape (history.h). */
+    size_t n_obj, n_con;
+    int32_t directions[HPT_MAX_OBJECTIVES];
     uint64_t seed;
     int started;         /* first ask happened: options are frozen */
 
@@ -104,10 +111,43 @@ extern const size_t hpti_study_n_options;
 int hpti_study_fail(const struct hpt_study *s, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* on_front[i] = 1 for the trials of hpt_study_pareto, else 0 (n_trials
+ * bytes). The lock held. @return HPT_OK or HPT_E_NOMEM. (objectives.c) */
+int hpti_study_front(const struct hpt_study *s, unsigned char *on_front);
+
+/* Several objectives or constraints: the exports add their columns. */
+static inline int hpti_study_shaped(const struct hpt_study *s)
+{
+    return s->n_obj > 1 || s->n_con > 0;
+}
+
 /* Sign that turns a user value into a loss. */
 static inline double hpti_study_sign(const struct hpt_study *s)
 {
     return s->direction == HPT_MAXIMIZE ? -1.0 : 1.0;
+}
+
+/* Sign that turns objective k's user value into a loss. */
+static inline double hpti_study_sign_k(const struct hpt_study *s, size_t k)
+{
+    return s->directions[k] == HPT_MAXIMIZE ? -1.0 : 1.0;
+}
+
+/* Trial id is complete and within every constraint (<= 0). */
+static inline int hpti_study_feasible(const struct hpt_study *s, int64_t id)
+{
+    return hpti_history_feasible(&s->hist, id);
+}
+
+/* hpt_trial_feasible of a finished trial: complete and within every
+ * constraint; a pruned trial when there are no constraints (it violates
+ * none); never a failed one. */
+static inline int hpti_study_finished_feasible(const struct hpt_study *s, int64_t id)
+{
+    int32_t st = s->hist.state[id];
+    return st == HPT_TRIAL_COMPLETE  ? hpti_study_feasible(s, id)
+           : st == HPT_TRIAL_PRUNED ? s->n_con == 0
+                                    : 0;
 }
 
 #endif

@@ -22,7 +22,20 @@
  * are used (all of them for single-fidelity studies, whose budget is 0):
  * results at a partial budget are not the objective. The parent's own
  * warm-start data is not inherited. The imported points are written to
- * this study's journal, so a resume needs no parent file. */
+ * this study's journal, so a resume needs no parent file.
+ *
+ * Several objectives and constraints (the shape is set before any warm
+ * start). Objectives and constraints are matched by position: the
+ * parent's objective k is this study's objective k, its constraint j this
+ * study's constraint j; a value becomes a loss under this study's
+ * direction of that objective. HPT_WARM_IDENTICAL (the same objectives)
+ * needs the parent's shape to be this study's (HPT_E_MISMATCH otherwise).
+ * HPT_WARM_TRANSFER (related objectives) takes whatever the parent has:
+ * the first min(n_parent, n) objectives and min(m_parent, m) constraints,
+ * NaN in the columns the parent lacks; a model fits each column's prior on
+ * the rows where it is finite. Infeasible parent trials are used too
+ * (they are what constraint models learn from); failed and pruned ones are
+ * not. */
 #include <fcntl.h>
 #include <errno.h>
 #include <math.h>
@@ -72,11 +85,12 @@ static struct hpti_warm *warm_of(hpt_study *s)
     return w;
 }
 
-int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, double loss, const double *u)
+int hpti_warm_add(hpt_study *s, int32_t kind, int32_t parent, const double *row,
+                  const double *u)
 {
     if (kind == HPT_WARM_IDENTICAL)
-        return hpti_history_add_prior(&s->hist, u, loss);
-    return hpti_history_add_transfer(&s->hist, u, loss, parent);
+        return hpti_history_add_prior_row(&s->hist, u, row);
+    return hpti_history_add_transfer_row(&s->hist, u, row, parent);
 }
 
 int hpti_warm_note(hpt_study *s, int32_t kind, int64_t used, int64_t skipped,
@@ -142,13 +156,41 @@ typedef struct {
     double *x;       /* parent dim values, into one array */
     double budget;
     int32_t state;
-    double value;
+    double value[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS]; /* objectives, constraints */
 } ptrial;
 
+/* The parent's shape: its "objectives" and "constraints" records (the
+ * creation's direction until then). */
+typedef struct {
+    size_t n, m;
+    int32_t dir[HPT_MAX_OBJECTIVES];
+} pshape;
+
+/* A parent "objectives" or "constraints" record into *p. @return 0, or -1
+ * when malformed. */
+static int parent_shape(char **f, size_t nf, pshape *p)
+{
+    uint64_t n;
+    if (strcmp(f[0], "constraints") == 0)
+        return nf == 2 && !hpti_jparse_u64(f[1], &n) && n <= HPT_MAX_CONSTRAINTS
+                   ? (p->m = (size_t)n, 0)
+                   : -1;
+    if (nf < 3 || hpti_jparse_u64(f[1], &n) || n < 1 || n > HPT_MAX_OBJECTIVES || nf != 2 + n)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        if (strcmp(f[2 + k], "minimize") && strcmp(f[2 + k], "maximize"))
+            return -1;
+        p->dir[k] = strcmp(f[2 + k], "maximize") == 0 ? HPT_MAXIMIZE : HPT_MINIMIZE;
+    }
+    p->n = (size_t)n;
+    return 0;
+}
+
 /* Read the parent's trials: "ask" gives the configuration, "tell" the
- * value, "fail"/"prune" the end; everything else is skipped. */
+ * values, "fail"/"prune" the end, "objectives"/"constraints" the shape of
+ * the tells; everything else is skipped. */
 static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *path,
-                         ptrial **out, double **xs, size_t *n_out, char *msg)
+                         pshape *shape, ptrial **out, double **xs, size_t *n_out, char *msg)
 {
     char **f = hpti_malloc((HPT_MAX_PARAMS + 8) * sizeof *f);
     ptrial *t = NULL;
@@ -159,6 +201,13 @@ static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *pa
         size_t nf = hpti_jsplit(r->line[k].p, f, HPT_MAX_PARAMS + 6);
         int64_t id;
         int is_ask = strcmp(f[0], "ask") == 0;
+        if (strcmp(f[0], "objectives") == 0 || strcmp(f[0], "constraints") == 0) {
+            if (parent_shape(f, nf, shape))
+                rc = hpti_fail(msg, HPT_E_CORRUPT,
+                               "parent journal '%s' line %zu: bad \"%s\" record", path,
+                               r->line[k].lineno, f[0]);
+            continue;
+        }
         if (!is_ask && strcmp(f[0], "tell") && strcmp(f[0], "fail") && strcmp(f[0], "prune"))
             continue;
         if (nf < 3 || hpti_jparse_i64(f[1], &id) || id < 0 ||
@@ -183,7 +232,11 @@ static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *pa
                                r->line[k].lineno);
             n++;
         } else if (f[0][0] == 't') {
-            if (nf != 4 || hpti_jparse_double(f[3], &t[id].value))
+            size_t nv = shape->n + shape->m;
+            int bad = nf != 3 + nv;
+            for (size_t q = 0; q < nv && !bad; q++)
+                bad = hpti_jparse_double(f[3 + q], &t[id].value[q]);
+            if (bad)
                 rc = hpti_fail(msg, HPT_E_CORRUPT,
                                "parent journal '%s' line %zu: bad \"tell\" record", path,
                                r->line[k].lineno);
@@ -233,6 +286,7 @@ typedef struct {
     ptrial *t;          /* the parent's trials, n */
     double *xs;
     size_t n;
+    pshape shape;       /* the parent's objectives and constraints */
     int64_t used, n_choice, n_domain, n_budget;
     size_t old_prior, old_transfer; /* history counts before: rows past them are new */
     char extra[SUMMARY]; /* notes on parameters, appended to the summary */
@@ -287,6 +341,9 @@ static int warm_map(warm_job *w, char *summary, char *msg)
         rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' holds no study", w->path);
     if (rc)
         return rc;
+    w->shape.n = 1;
+    w->shape.m = 0;
+    w->shape.dir[0] = pdir;
     const hpt_space *ps = w->ps;
     w->map = hpti_malloc(s->dim * sizeof *w->map);
     w->u = hpti_malloc(s->dim * sizeof *w->u);
@@ -367,7 +424,14 @@ static int warm_collect(warm_job *w, char *msg)
         if (w->t[k].state == HPT_TRIAL_COMPLETE && w->t[k].budget > top)
             top = w->t[k].budget;
     int32_t parent = w->parent;
-    double sign = hpti_study_sign(s);
+    size_t n = s->n_obj, m = s->n_con;
+    if (w->kind == HPT_WARM_IDENTICAL && (w->shape.n != n || w->shape.m != m))
+        return hpti_fail(msg, HPT_E_MISMATCH,
+                         "parent journal '%s' has %zu objective%s and %zu constraint%s, this "
+                         "study %zu and %zu: an identical warm start needs the same (a "
+                         "transfer takes what matches by position)",
+                         w->path, w->shape.n, w->shape.n == 1 ? "" : "s", w->shape.m,
+                         w->shape.m == 1 ? "" : "s", n, m);
     for (size_t k = 0; k < w->n; k++) {
         if (w->t[k].state != HPT_TRIAL_COMPLETE)
             continue;
@@ -377,8 +441,13 @@ static int warm_collect(warm_job *w, char *msg)
         }
         if (warm_point(w, &w->t[k]))
             continue;
-        double loss = sign * w->t[k].value;
-        if (hpti_warm_add(s, w->kind, parent, loss, w->u))
+        double row[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
+        const double *v = w->t[k].value;
+        for (size_t q = 0; q < n; q++)
+            row[q] = q < w->shape.n ? hpti_study_sign_k(s, q) * v[q] : NAN;
+        for (size_t j = 0; j < m; j++)
+            row[n + j] = j < w->shape.m ? v[w->shape.n + j] : NAN;
+        if (hpti_warm_add(s, w->kind, parent, row, w->u))
             return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
         w->used++;
     }
@@ -430,7 +499,9 @@ static int warm_commit(warm_job *w, int rc, const char *summary, char *msg)
                          .dim = h->dim, .replayed = s->replaying};
         for (size_t k = from; k < to; k++) {
             ev.kind = HPTI_EV_PRIOR;
-            ev.value = (identical ? h->obs_value : h->transfer_value)[k * h->n_values];
+            ev.values = (identical ? h->obs_value : h->transfer_value) + k * h->n_values;
+            ev.n_values = h->n_values;
+            ev.value = ev.values[0];
             ev.x = (identical ? h->obs_u : h->transfer_u) + k * h->dim;
             o->emit(s->sink.ctx, &ev, msg); /* buffered: failures show at the close */
         }
@@ -471,7 +542,7 @@ static int warm_locked(hpt_study *s, const char *path, int32_t kind, char *summa
         return rc;
     rc = warm_map(&w, summary, msg);
     if (!rc)
-        rc = parent_trials(&w.r, w.next, w.ps->n, path, &w.t, &w.xs, &w.n, msg);
+        rc = parent_trials(&w.r, w.next, w.ps->n, path, &w.shape, &w.t, &w.xs, &w.n, msg);
     if (!rc) {
         rc = warm_collect(&w, msg);
         warm_summary(&w, summary);

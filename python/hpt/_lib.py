@@ -43,6 +43,7 @@ E_RANGE = -13
 E_INACTIVE = -14
 E_EMPTY = -15
 E_NOMODEL = -16
+E_MULTI = -17
 ADDON_STATUS_MAX = -100
 ADDON_STATUS_MIN = -199
 
@@ -173,6 +174,12 @@ class NoModel(TrialStateError):
     status = E_NOMODEL
 
 
+class SeveralObjectives(Error):
+    """HPT_E_MULTI: the study has several objectives, so there is no single
+    best trial (use the Pareto front), or the feature needs one objective."""
+    status = E_MULTI
+
+
 class AddonError(Error):
     """A status in HPT_ADDON_STATUS_MIN..MAX: an error of an add-on library
     built on libhpt (libhpt_mpi's HPT_E_MPI); `status` says which."""
@@ -192,7 +199,7 @@ _ERRORS = {cls.status: cls for cls in (
     InvalidArgument, NoMemory, StageError, UnknownTrial, TrialStateError,
     UnknownName, ParamTypeError, NumericError, FileError, CorruptJournal,
     JournalMismatch, JournalLocked, BufferTooSmall, InactiveParameter, NoCompleteTrial,
-    NoModel)}
+    NoModel, SeveralObjectives)}
 
 
 # ---- loading --------------------------------------------------------------

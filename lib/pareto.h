@@ -1,0 +1,48 @@
+/* pareto.h -- dominance, non-dominated sorting, hypervolume and
+ * hypervolume contributions of points in objective space.
+ *
+ * Points are rows of n losses (every objective minimized: the history's
+ * objective columns, history.h), point i at pts + i * stride (stride >= n,
+ * so the history's value rows are read in place). The functions know
+ * nothing of studies, trials or feasibility: the study (objectives.c), the
+ * bayes acquisition and hyperband's promotions filter the rows first.
+ * Every function that allocates returns HPT_OK or HPT_E_NOMEM and never
+ * fails otherwise. */
+#ifndef HPT_PARETO_H
+#define HPT_PARETO_H
+
+#include "common.h"
+
+/* a dominates b: a <= b in every objective and a < b in one. */
+int hpti_dominates(const double *a, const double *b, size_t n);
+
+/* front[i] = 1 when no other point dominates point i, else 0. Equal points
+ * are all on the front. O(N^2 n). */
+void hpti_pareto_front(const double *pts, size_t n_pts, size_t n, size_t stride,
+                       unsigned char *front);
+
+/* Non-dominated sorting (the ranks of Deb et al. 2002, IEEE TEC 6(2)):
+ * rank[i] = 0 for the front, 1 for the front of the rest, and so on. By
+ * peeling one front at a time: O(F N^2 n) time for F fronts, O(N) memory
+ * (Deb's bookkeeping would need O(N^2)). */
+int hpti_pareto_rank(const double *pts, size_t n_pts, size_t n, size_t stride,
+                     size_t *rank);
+
+/* Hypervolume dominated by the points and bounded by ref (n values): the
+ * measure of the union of the boxes [p, ref]. Points not strictly below ref
+ * in every objective add nothing. Exact: n = 1 the best value's distance,
+ * n = 2 a sweep in O(N log N), n >= 3 slicing along the last objective
+ * down to the sweep (HSO: While, Hingston, Barone and Huband 2006, IEEE
+ * TEC 10(1) 29-38), each slice's points reduced to their own front first;
+ * O(N^(n-1) log N) in the worst case (fronts of hundreds: fine up to n = 4,
+ * tens of points for n = 5 .. 8). Empty: 0. */
+int hpti_hypervolume(const double *pts, size_t n_pts, size_t n, size_t stride,
+                     const double *ref, double *hv);
+
+/* Exclusive contribution of each point: hv(all) - hv(all but point i)
+ * (0 for a dominated point, and for each of two equal points). N + 1
+ * hypervolumes. */
+int hpti_hv_contributions(const double *pts, size_t n_pts, size_t n, size_t stride,
+                          const double *ref, double *contrib);
+
+#endif
