@@ -854,7 +854,7 @@ static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *ou
 {
     const hpti_history *h = env->hist;
     hpti_bayes_data dt = {h->obs_u, h->obs_value, h->n_values, h->n_obs, h->run_u,
-                          h->n_running, 0, 0};
+                          h->n_running, h->n_obj, h->n_con};
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 

@@ -352,6 +352,67 @@ static void test_acq_mo_gradient(void **state)
     hpt_space_destroy(sp);
 }
 
+/* Through the public API: strategy "bayes" on the 5% disc problem (one
+ * objective, one constraint) and on ZDT1 (two objectives), against
+ * strategy "random" with the same seeds. */
+static hpt_study *shaped(const char *strategy, uint64_t seed, size_t dim, size_t n_obj,
+                         size_t n_con)
+{
+    hpt_space *sp = unit_space(dim);
+    hpt_study *st = NULL;
+    assert_ok(hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st));
+    hpt_space_destroy(sp);
+    int32_t dir[3] = {HPT_MINIMIZE, HPT_MINIMIZE, HPT_MINIMIZE};
+    assert_ok(hpt_study_set_objectives(st, dir, n_obj));
+    assert_ok(hpt_study_set_constraints(st, n_con));
+    return st;
+}
+
+static void drive(hpt_study *st, const problem *pb, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int64_t id;
+        double x[8], out[8];
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, pb->dim));
+        pb->f(x, out);
+        assert_ok(hpt_study_tell_constrained(st, id, out, pb->n_obj, out + pb->n_obj,
+                                             pb->n_con));
+    }
+}
+
+static void test_study_feasible_and_front(void **state)
+{
+    (void)state;
+    problem disc_pb = {2, 1, 1, disc}, zdt_pb = {6, 2, 0, zdt1};
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        size_t nfeas[2] = {0, 0};
+        for (int k = 0; k < 2; k++) {
+            hpt_study *st = shaped(k ? "bayes" : "random", seed, 2, 1, 1);
+            drive(st, &disc_pb, 40);
+            for (int64_t id = 0; id < 40; id++) {
+                int32_t f;
+                assert_ok(hpt_trial_feasible(st, id, &f));
+                nfeas[k] += (size_t)f;
+            }
+            hpt_study_destroy(st);
+        }
+        if (!(nfeas[1] >= 5 && nfeas[1] > 2 * nfeas[0]))
+            fail_msg("seed %llu: bayes %zu feasible trials of 40, random %zu",
+                     (unsigned long long)seed, nfeas[1], nfeas[0]);
+        double hv[2], ref[2] = {11.0, 11.0};
+        for (int k = 0; k < 2; k++) {
+            hpt_study *st = shaped(k ? "bayes" : "random", seed, 6, 2, 0);
+            drive(st, &zdt_pb, 40);
+            assert_ok(hpt_study_hypervolume(st, ref, 2, &hv[k]));
+            hpt_study_destroy(st);
+        }
+        if (!(hv[1] > hv[0] + 1.0))
+            fail_msg("seed %llu: ZDT1 hypervolume bayes %g, random %g",
+                     (unsigned long long)seed, hv[1], hv[0]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_three_objectives_constraints_failures),
         cmocka_unit_test(test_probability_of_feasibility_first),
         cmocka_unit_test(test_acq_mo_gradient),
+        cmocka_unit_test(test_study_feasible_and_front),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
