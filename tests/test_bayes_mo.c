@@ -413,6 +413,41 @@ static void test_study_feasible_and_front(void **state)
     }
 }
 
+/* Hyperband's model sampler uses the same engine: with the model always
+ * asked (random_fraction 0) it finds the 5% disc far more often than its
+ * uniform sampler. The objective does not depend on the budget. */
+static size_t hb_feasible(const char *sampler, uint64_t seed, int n)
+{
+    hpt_study *st = shaped("hyperband", seed, 2, 1, 1);
+    assert_ok(hpt_study_set(st, "hyperband.max_resource", 9));
+    assert_ok(hpt_study_set_str(st, "hyperband.sampler", sampler));
+    assert_ok(hpt_study_set(st, "hyperband.random_fraction", 0));
+    size_t feas = 0;
+    for (int i = 0; i < n; i++) {
+        int64_t id;
+        double x[2], out[2];
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, x, 2));
+        disc(x, out);
+        assert_ok(hpt_study_tell_constrained(st, id, out, 1, out + 1, 1));
+        feas += out[1] <= 0.0;
+    }
+    hpt_study_destroy(st);
+    return feas;
+}
+
+static void test_hyperband_model_sampler(void **state)
+{
+    (void)state;
+    size_t fm = 0, fr = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        fm += hb_feasible("bayes", seed, 80);
+        fr += hb_feasible("random", seed, 80);
+    }
+    if (!(fm > 2 * fr + 5))
+        fail_msg("feasible trials: model sampler %zu, random sampler %zu", fm, fr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_probability_of_feasibility_first),
         cmocka_unit_test(test_acq_mo_gradient),
         cmocka_unit_test(test_study_feasible_and_front),
+        cmocka_unit_test(test_hyperband_model_sampler),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
