@@ -143,8 +143,12 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  *  - several: log EHVI (ehvi.h) over the front of the posterior means at
  *    the feasible observations and the running points believed feasible
  *    (their believer means), with the reference point, per objective,
- *    the largest posterior mean at any observation plus 10% of their
- *    range; plus the log probability of feasibility.
+ *    the nadir of the non-dominated feasible means plus 10% of their
+ *    range (of every observation's range if the front has one value
+ *    there): improvements that extend the front far beyond its nadir
+ *    count little (bench/mo: better than the largest mean of every
+ *    observation on all three problems); plus the log probability of
+ *    feasibility.
  * Centers: the lowest feasible posterior means (one objective), up to
  * five points of the front spread along objective 0 (several), the least
  * violating observations (none feasible). The convergence test does not

@@ -13,7 +13,7 @@
 #define N_OUT 16         /* ranked candidates (as bayes.c) */
 #define PRED_FLOPS 2.5e8 /* candidates * n^2 * models per proposal (bayes.c's, over all models) */
 #define LOCAL_FLOPS 2e8  /* local_starts * steps * 2 n^2 * models */
-#define REF_MARGIN 0.1   /* reference point: worst posterior mean + this share of the range */
+#define REF_MARGIN 0.1   /* reference point: the front's nadir + this share of its range */
 
 typedef struct {
     size_t cap;            /* rows */
@@ -328,14 +328,30 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         nfront++;
         am->best = w->M[r] < am->best ? w->M[r] : am->best;
     }
-    for (size_t k = 0; k < no; k++) {
-        double lo = INFINITY, hi = -INFINITY;
+    /* reference: the nadir of the non-dominated feasible means plus a
+     * margin of their range (of every row's range when the front is one
+     * point in that objective) */
+    size_t nd = 0;
+    for (size_t f = 0; f < nfront; f++) {
+        int dom = 0;
+        for (size_t g = 0; g < nfront && !dom; g++)
+            dom = g != f && dominates(w->front + g * no, w->front + f * no, no);
+        if (!dom)
+            w->idx[nd++] = f;
+    }
+    for (size_t k = 0; k < no && nd; k++) {
+        double lo = INFINITY, hi = -INFINITY, nad = -INFINITY, flo = INFINITY;
         for (size_t r = 0; r < nrow; r++) {
             double m = w->M[k * cap + r];
             lo = m < lo ? m : lo;
             hi = m > hi ? m : hi;
         }
-        ref[k] = hi + REF_MARGIN * (hi > lo ? hi - lo : 1.0);
+        for (size_t i = 0; i < nd; i++) {
+            double m = w->front[w->idx[i] * no + k];
+            nad = m > nad ? m : nad;
+            flo = m < flo ? m : flo;
+        }
+        ref[k] = nad + REF_MARGIN * (nad > flo ? nad - flo : hi > lo ? hi - lo : 1.0);
     }
     size_t ncent = pick_centers(b, w, no, nc, nrow, nfeas, mode);
 
