@@ -8,12 +8,13 @@
 
 #include "acq_mo.h"
 #include "bayes.h"
+#include "select.h"
 
 #define N_CENTERS 5      /* points the maximizer perturbs (as bayes.c) */
 #define N_OUT 16         /* ranked candidates (as bayes.c) */
 #define PRED_FLOPS 2.5e8 /* candidates * n^2 * models per proposal (bayes.c's, over all models) */
 #define LOCAL_FLOPS 2e8  /* local_starts * steps * 2 n^2 * models */
-#define REF_MARGIN 0.1   /* reference point: the front's nadir + this share of its range */
+#define REF_MARGIN 0.1   /* reference point margin: this share of the observations' range */
 
 typedef struct {
     size_t cap;            /* rows */
@@ -328,9 +329,8 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         nfront++;
         am->best = w->M[r] < am->best ? w->M[r] : am->best;
     }
-    /* reference: the nadir of the non-dominated feasible means plus a
-     * margin of their range (of every row's range when the front is one
-     * point in that objective) */
+    /* reference (bayes.h): per objective, the larger of the front's nadir
+     * and the median of every observation, plus a margin of their range */
     size_t nd = 0;
     for (size_t f = 0; f < nfront; f++) {
         int dom = 0;
@@ -340,7 +340,7 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
             w->idx[nd++] = f;
     }
     for (size_t k = 0; k < no && nd; k++) {
-        double lo = INFINITY, hi = -INFINITY, nad = -INFINITY, flo = INFINITY;
+        double lo = INFINITY, hi = -INFINITY, nad = -INFINITY;
         for (size_t r = 0; r < nrow; r++) {
             double m = w->M[k * cap + r];
             lo = m < lo ? m : lo;
@@ -349,9 +349,10 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         for (size_t i = 0; i < nd; i++) {
             double m = w->front[w->idx[i] * no + k];
             nad = m > nad ? m : nad;
-            flo = m < flo ? m : flo;
         }
-        ref[k] = nad + REF_MARGIN * (nad > flo ? nad - flo : hi > lo ? hi - lo : 1.0);
+        memcpy(b->lbl, w->M + k * cap, nrow * sizeof *b->lbl);
+        double med = hpti_select_kth(b->lbl, nrow, nrow / 2);
+        ref[k] = (nad > med ? nad : med) + REF_MARGIN * (hi > lo ? hi - lo : 1.0);
     }
     size_t ncent = pick_centers(b, w, no, nc, nrow, nfeas, mode);
 
