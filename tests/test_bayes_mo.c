@@ -181,6 +181,48 @@ static void test_zdt1_beats_random(void **state)
     assert_true(diff / 5.0 > 2.0);
 }
 
+/* A front that is one extreme point -- ZDT1's (0, 1), which a design
+ * corner finds, dominates every other early point -- must not trap the
+ * search at that edge (a reference point at the front's nadir alone did:
+ * asks piled up at x0 = 0, and the hypervolume stayed 110). */
+static void test_one_point_front(void **state)
+{
+    (void)state;
+    double U[MAXN * 6], V[MAXN * 2], ref[2] = {11.0, 11.0};
+    hpt_space *sp = unit_space(6);
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        hpti_bayes b;
+        hpti_bayes_opts o;
+        hpti_bayes_defaults(&o);
+        o.candidates = 256;
+        assert_ok(hpti_bayes_init(&b, sp, &o));
+        hpti_rng r;
+        hpti_rng_seed(&r, seed, 0);
+        char msg[256];
+        size_t n0 = 13, n = 35, edge = 0;
+        for (size_t i = 0; i < n; i++) {
+            double *u = U + i * 6;
+            if (i + 1 < n0) /* uniform points with f2 >= 1.9 ... */
+                for (size_t j = 0; j < 6; j++)
+                    u[j] = j == 0 ? hpti_rng_uniform(&r) : 0.2 + 0.8 * hpti_rng_uniform(&r);
+            else if (i + 1 == n0) /* ... and the corner (0, 1) dominating them */
+                memset(u, 0, 6 * sizeof *u);
+            else {
+                hpti_bayes_data dt = {U, V, 2, i, NULL, 0, 2, 0};
+                assert_ok(hpti_bayes_propose(&b, &dt, &r, u, msg));
+                edge += u[0] == 0.0;
+            }
+            zdt1(u, V + i * 2);
+        }
+        double hv = hv2(V, n, 2, ref);
+        if (!(hv > 118.0 && edge < 8))
+            fail_msg("seed %llu: hypervolume %g, %zu asks at x0 = 0", (unsigned long long)seed,
+                     hv, edge);
+        hpti_bayes_free(&b);
+    }
+    hpt_space_destroy(sp);
+}
+
 /* Three objectives, two constraints, failed rows and running points: the
  * proposals are valid, avoid the running points, and are the same for the
  * same data and seed. */
@@ -453,6 +495,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_feasible_5_percent),
         cmocka_unit_test(test_zdt1_beats_random),
+        cmocka_unit_test(test_one_point_front),
         cmocka_unit_test(test_three_objectives_constraints_failures),
         cmocka_unit_test(test_probability_of_feasibility_first),
         cmocka_unit_test(test_acq_mo_gradient),
