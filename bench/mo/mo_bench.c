@@ -39,7 +39,7 @@ static hpt_study *make(const mo_problem *p, const char *strategy, uint64_t seed)
     hpt_study *st = NULL;
     check(hpt_space_create(&sp), "space", NULL);
     for (size_t j = 0; j < p->dim; j++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "x%zu", j);
         check(hpt_space_add_float(sp, name, p->lo[j], p->hi[j], HPT_SCALE_LINEAR), "space",
               NULL);
