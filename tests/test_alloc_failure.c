@@ -62,9 +62,14 @@ static void t_free(void *p, void *ctx)
                      rc_, hpt_last_errmsg());                                       \
     } while (0)
 
+/* strategy "bayes-mo": bayes with two objectives and one constraint
+ * (its multi-model engine) */
 static void scenario(const char *strategy)
 {
     static const char *const acts[] = {"relu", "tanh", "sigmoid"};
+    int mo = strcmp(strategy, "bayes-mo") == 0;
+    if (mo)
+        strategy = "bayes";
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
     int rc = hpt_space_create(&sp);
@@ -85,6 +90,11 @@ static void scenario(const char *strategy)
     assert_int_equal(rc, HPT_OK);
     hpt_space_destroy(sp);
     CALL(hpt_study_set(st, "max_trials", 12));
+    if (mo) {
+        int32_t dir[2] = {HPT_MINIMIZE, HPT_MAXIMIZE};
+        CALL(hpt_study_set_objectives(st, dir, 2));
+        CALL(hpt_study_set_constraints(st, 1));
+    }
     if (strcmp(strategy, "bayes") == 0) {
         /* cheap proposals: the k-loop runs the scenario hundreds of times */
         CALL(hpt_study_set(st, "bayes.candidates", 32));
@@ -103,15 +113,19 @@ static void scenario(const char *strategy)
         double p[3];
         int32_t stop;
         CALL(hpt_trial_params(st, id, p, 3));
-        for (int e = 1; e <= 3; e++)
+        for (int e = 1; e <= 3 && !mo; e++)
             CALL(hpt_study_report(st, id, e, p[0] / e, &stop));
+        double v[2] = {p[0] * p[1], p[2]}, c = p[1] - 2.5;
         if (k % 5 == 4)
             CALL(hpt_study_tell_failed(st, id, "out of memory on the GPU"));
+        else if (mo)
+            CALL(hpt_study_tell_constrained(st, id, v, 2, &c, 1));
         else
             CALL(hpt_study_tell(st, id, p[0] * p[1]));
     }
     assert_int_equal(hpt_study_ask(st, &id), HPT_DONE);
-    CALL(hpt_study_best(st, &id, NULL));
+    if (!mo)
+        CALL(hpt_study_best(st, &id, NULL));
     if (strcmp(strategy, "bayes") == 0) {
         double w[3];
         CALL(hpt_study_importance_lengthscale(st, w, 3));
@@ -219,7 +233,8 @@ static int under_valgrind(void)
 static void every_allocation(void **state)
 {
     (void)state;
-    const char *strategies[] = {"grid", "random", "sobol", "hyperband", "bayes", "bayes"};
+    const char *strategies[] = {"grid", "random", "sobol", "hyperband", "bayes", "bayes-mo",
+                                "bayes"};
     const size_t n_strategies = sizeof strategies / sizeof strategies[0];
     snprintf(jpath, sizeof jpath, "%s/hpt-alloc-%d.jnl", tu_tmpdir(), (int)getpid());
     snprintf(cpath, sizeof cpath, "%s/hpt-alloc-%d.csv", tu_tmpdir(), (int)getpid());
@@ -227,7 +242,7 @@ static void every_allocation(void **state)
     for (size_t s = 0; s < n_strategies; s++) {
         long k;
         int journaled = s == n_strategies - 1;
-        long stride = strcmp(strategies[s], "bayes") == 0 && under_valgrind() ? 10 : 1;
+        long stride = strncmp(strategies[s], "bayes", 5) == 0 && under_valgrind() ? 10 : 1;
         for (k = 1;; k += stride) {
             fail_at = k;
             count = live = injected = 0;
