@@ -149,6 +149,7 @@ void cli_job_free(cli_job *job)
     cli_free_strv(job->warm_default_names, job->n_warm_defaults);
     free(job->warm_default_values);
     free(job->warm_kinds);
+    cli_measures_free(job);
     memset(job, 0, sizeof *job);
 }
 
@@ -361,6 +362,11 @@ static const setting settings[] = {
      "objective line; group 1 = value (default " DEFAULT_METRIC ")"},
     {"report-metric", ARG_ONE, WHERE_ANY, "REGEX",
      "intermediate line; groups = step, value (or value)"},
+    {"objective", ARG_ONE, WHERE_ANY, "N=REGEX[:min|max]",
+     "an objective (repeat for several; replaces --metric, --direction)"},
+    {"constraint", ARG_ONE, WHERE_ANY, "N=REGEX", "a constraint: feasible when its value <= 0"},
+    {"max-memory", ARG_ONE, WHERE_ANY, "SIZE",
+     "constraint 'memory': peak RSS of the trial's processes - SIZE (MiB)"},
     {"launcher", ARG_ONE, WHERE_ANY, "PREFIX",
      "run each trial as PREFIX COMMAND (srun -N1 -n1 ...)"},
     {"command", ARG_ONE, WHERE_ANY, "CMD", "the trial command (spec files; else after --)"},
@@ -675,7 +681,8 @@ static int apply(cli_job *job, const setting *s, const char *v, const char *wher
                  size_t errn)
 {
     int (*const groups[])(cli_job *, const char *, const char *, const char *, char *,
-                          size_t) = {apply_search, apply_run, apply_journal, apply_mode};
+                          size_t) = {apply_search, apply_run, apply_journal, apply_mode,
+                                     cli_apply_measures};
     for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
         int rc = groups[g](job, s->name, v, where, err, errn);
         if (rc != NOT_MINE)
@@ -890,6 +897,7 @@ void cli_print_spec(FILE *f, const cli_job *job)
     write_value(f, "metric", job->metric);
     if (job->report_metric)
         write_value(f, "report-metric", job->report_metric);
+    cli_print_measures(f, job);
     if (job->n_launcher)
         write_words(f, "launcher", job->launcher, job->n_launcher);
     if (job->job_dir)
@@ -970,7 +978,7 @@ int cli_validate(const cli_job *job, char *err, size_t errn)
     if (cli_metrics_compile(&m, job->metric, job->report_metric, err, errn))
         return -1;
     cli_metrics_free(&m);
-    return 0;
+    return cli_validate_measures(job, err, errn);
 }
 
 hpt_space *cli_make_space(const cli_job *job, char *err, size_t errn)

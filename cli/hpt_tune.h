@@ -9,6 +9,9 @@
  *   job.c          the tuning loop: ask -> spawn -> report/tell
  *   list_options.c --list-options: the library's option table, printed
  *   journal_glue.c the journal API glue
+ *   objectives.c   --objective / --constraint / --max-memory: several values
+ *                  per trial, the study's shape, the front in the output
+ *   memory.c       peak resident memory of a trial's process tree (/proc)
  *   main.c         entry point: modes, signals, exit status
  *
  * hpt-tune is a host program: it uses only the public API in hpt.h. */
@@ -57,6 +60,16 @@ typedef struct {
     size_t n_choices;
 } cli_param;
 
+/* --objective NAME=REGEX:min|max and --constraint NAME=REGEX (objectives.c) */
+typedef struct {
+    char *name;
+    char *regex;       /* group 1 = the value (the whole match without a group) */
+    int32_t direction; /* objectives: HPT_MINIMIZE / HPT_MAXIMIZE */
+} cli_measure;
+
+/* Values matched per trial: objectives, then constraints. */
+#define CLI_MAX_MEASURES (HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS)
+
 typedef enum {
     CLI_RUN,
     CLI_RESUME,
@@ -101,6 +114,11 @@ typedef struct {
     int quiet;             /* no per-trial lines */
     int digits;            /* --digits: significant digits shown, 0 = exact */
     int64_t retries;       /* --retries: re-runs of a failed configuration */
+    cli_measure *objectives; /* --objective, in order; none: --metric, --direction */
+    size_t n_objectives;
+    cli_measure *constraints; /* --constraint, in order (value <= 0 feasible) */
+    size_t n_constraints;
+    double max_memory;     /* --max-memory, bytes; 0 = not measured */
     unsigned set_mask;     /* which scalar settings were given (CLI_SET_*) */
 } cli_job;
 
@@ -217,6 +235,10 @@ typedef struct {
     double last_step;    /* reports at or before this step are skipped */
     int bad_reports;
     char *pidfile;       /* <job dir>/trial-<id>.pid while it runs (owned) */
+    /* --objective / --constraint: last text matched by each (objectives.c) */
+    char measured[CLI_MAX_MEASURES][64];
+    unsigned char has_measured[CLI_MAX_MEASURES];
+    double peak_rss;     /* --max-memory: bytes, the process tree's peak seen */
 } cli_trial;
 
 /* Start argv with env in a new process group, output to a pipe; the log
@@ -293,6 +315,56 @@ extern int cli_wake_fd[2];
 int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir);
 /* Apply strategy options and completion flags to a fresh study. */
 int cli_apply_options(const cli_job *job, hpt_study *study, int resumed);
+
+/* ---- several objectives and constraints (objectives.c) ------------------------------------ */
+
+/* The job tells several values: --objective, --constraint or --max-memory. */
+int cli_job_shaped(const cli_job *job);
+/* Settings "objective", "constraint", "max-memory" (args.c's groups
+ * convention): 1 when n is none of them, else 0 or -1 with err. */
+int cli_apply_measures(cli_job *job, const char *n, const char *v, const char *where, char *err,
+                       size_t errn);
+void cli_print_measures(FILE *f, const cli_job *job);
+void cli_measures_free(cli_job *job);
+int cli_validate_measures(const cli_job *job, char *err, size_t errn);
+/* The study's objectives and constraints (resumed: the journal's must be
+ * the same). -1 with a message on stderr. */
+int cli_apply_shape(const cli_job *job, hpt_study *study);
+
+typedef struct {
+    regex_t re[CLI_MAX_MEASURES];
+    size_t n;
+} cli_measure_re;
+
+int cli_measures_compile(cli_measure_re *m, const cli_job *job, char *err, size_t errn);
+void cli_measures_free_re(cli_measure_re *m);
+/* Note the values a line gives (the last match of each wins). */
+void cli_match_measures(const cli_measure_re *m, cli_trial *t, const char *line);
+/* Tell a trial that ended normally: its objectives (--objective, else
+ * --metric) and constraints (--constraint, then memory). On missing or
+ * bad values, reason is set (the caller tells a failure) and HPT_OK is
+ * returned without telling; else the study's status. */
+int cli_tell_measures(const cli_job *job, hpt_study *study, const cli_trial *t, char *reason,
+                      size_t n);
+/* Why a trial killed by a signal (not ours) failed, into reason. */
+void cli_signal_reason(const cli_job *job, const cli_trial *t, char *reason, size_t n);
+/* " name=v ..." of a trial's values and constraints, " feasible" or
+ * " infeasible", for trial lines and the table. */
+void cli_format_measures(char *buf, size_t n, const cli_job *job, const hpt_study *study,
+                         int64_t id);
+/* With several objectives: the front, one line per trial (--status, end of
+ * a job). Returns 1 when printed (several objectives), else 0. */
+int cli_print_front(FILE *f, const cli_job *job, const hpt_study *study);
+
+/* ---- memory (memory.c) ---------------------------------------------------------------- */
+
+/* Sample the resident memory of every active trial's process tree (the
+ * leader, its descendants, and its process group) and raise peak_rss. At
+ * most every 50 ms; cheap enough to call at every loop turn. */
+void cli_memory_poll(cli_trial *slots, const int *active, size_t n);
+/* Parse SIZE: bytes, or a number with K, M, G, T (powers of 1024; an
+ * optional trailing "B" or "iB"). -1 when malformed. */
+int cli_parse_size(const char *s, double *bytes);
 
 /* ---- --list-options (list_options.c) ---------------------------------------------------- */
 

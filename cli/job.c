@@ -31,6 +31,7 @@ typedef struct {
     hpt_study *study;
     const char *job_dir;
     cli_metrics metrics;
+    cli_measure_re measures; /* --objective, --constraint */
     cli_progress progress;
     cli_trial *slots; /* job->parallel of them */
     int *active;
@@ -74,6 +75,8 @@ static int benign(int rc)
 
 int cli_apply_options(const cli_job *job, hpt_study *study, int resumed)
 {
+    if (cli_apply_shape(job, study)) /* before the options: a pruner needs one objective */
+        return -1;
     for (size_t i = 0; i < job->n_opts + 1; i++) {
         const char *name, *text;
         char buf[32];
@@ -111,6 +114,7 @@ static void on_line(cli_trial *t, const char *line, void *vctx)
 {
     run_ctx *c = vctx;
     char text[sizeof t->objective];
+    cli_match_measures(&c->measures, t, line);
     if (cli_match_objective(&c->metrics, line, text, sizeof text)) {
         memcpy(t->objective, text, sizeof text);
         t->has_objective = 1;
@@ -227,17 +231,24 @@ static void finish(run_ctx *c, size_t slot)
                      c->job->n_launcher ? c->job->launcher[0] : c->job->command[0],
                      strerror(t->code));
         else if (t->end == CLI_END_SIGNAL)
-            snprintf(reason, sizeof reason, "killed by signal %d (%s)", t->code,
-                     strsignal(t->code));
+            cli_signal_reason(c->job, t, reason, sizeof reason);
         else if (t->code != 0)
             snprintf(reason, sizeof reason, "exit status %d", t->code);
-        else if (!t->has_objective)
+        else if (cli_job_shaped(c->job)) {
+            rc = cli_tell_measures(c->job, c->study, t, reason, sizeof reason);
+            if (!rc && !reason[0])
+                state = HPT_TRIAL_COMPLETE;
+        } else if (!t->has_objective)
             snprintf(reason, sizeof reason, "no output line matched --metric '%.180s'",
                      c->job->metric);
         else if (cli_parse_number(t->objective, &v))
             snprintf(reason, sizeof reason, "metric '%.100s' is not a finite number",
                      t->objective);
-        if (!reason[0]) {
+        if (rc)
+            ; /* the study refused the values: a broken job */
+        else if (state == HPT_TRIAL_COMPLETE)
+            ; /* told by cli_tell_measures */
+        else if (!reason[0]) {
             rc = hpt_study_tell(c->study, t->id, v);
             state = HPT_TRIAL_COMPLETE;
         } else if (retry_later(c, t, reason))
@@ -450,6 +461,8 @@ static void step(run_ctx *c)
     }
     drain_wake();
     double now = cli_now();
+    if (c->job->max_memory > 0) /* before the reaps: a leader that exited has no memory */
+        cli_memory_poll(c->slots, c->active, np);
     for (size_t i = 0; i < np; i++) {
         if (!c->active[i])
             continue;
@@ -495,7 +508,13 @@ static int closing(run_ctx *c)
                     (long long)total, (long long)c->progress.n_complete,
                     (long long)c->progress.n_failed, (long long)c->progress.n_pruned, secs,
                     c->done_reason);
-        rc = hpt_study_best(c->study, NULL, NULL) == HPT_OK ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+        /* success: a (feasible) trial completed; several objectives: the
+         * front is not empty */
+        size_t front = 0;
+        int b = hpt_study_best(c->study, NULL, NULL);
+        if (b == HPT_E_MULTI)
+            hpt_study_pareto(c->study, NULL, 0, &front);
+        rc = b == HPT_OK || front > 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     }
     cli_print_best(cli_human(), job, c->study);
     fflush(cli_human());
@@ -513,6 +532,11 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
     c.t0 = cli_now();
     if (cli_metrics_compile(&c.metrics, job->metric, job->report_metric, err, sizeof err)) {
         fprintf(stderr, "hpt-tune: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    if (cli_measures_compile(&c.measures, job, err, sizeof err)) {
+        fprintf(stderr, "hpt-tune: %s\n", err);
+        cli_metrics_free(&c.metrics);
         return CLI_EXIT_USAGE;
     }
     cli_progress_init(&c.progress, job->status_line, job->quiet);
@@ -555,5 +579,6 @@ int cli_run_job(const cli_job *job, hpt_study *study, const char *job_dir)
     free(c.slots);
     free(c.active);
     cli_metrics_free(&c.metrics);
+    cli_measures_free_re(&c.measures);
     return rc;
 }

@@ -70,7 +70,12 @@ static void fmt_best(char *buf, size_t n, const hpt_study *study)
 {
     int64_t id;
     double v;
-    if (hpt_study_best(study, &id, &v) == HPT_OK) {
+    size_t front = 0;
+    int rc = hpt_study_best(study, &id, &v);
+    if (rc == HPT_E_MULTI) { /* several objectives: the front's size */
+        hpt_study_pareto(study, NULL, 0, &front);
+        snprintf(buf, n, "front of %zu", front);
+    } else if (rc == HPT_OK) {
         char num[40];
         fmt_number(num, sizeof num, v);
         snprintf(buf, n, "%s (trial %lld)", num, (long long)id);
@@ -123,15 +128,20 @@ void cli_progress_trial(cli_progress *p, const cli_job *job, const hpt_study *st
         p->n_pruned++;
     if (p->quiet)
         return;
-    char params[2048], value[64], best[96], budget[96];
+    char params[2048], value[1024], best[96], budget[96];
     cli_format_params(params, sizeof params, job, study, id);
     fmt_value(value, sizeof value, study, id);
     fmt_best(best, sizeof best, study);
     fmt_budget(budget, sizeof budget, study, id);
     cli_progress_clear(p);
     FILE *o = cli_human();
-    fprintf(o, "trial %lld %s%s %s value=%s best=%s %.2fs", (long long)id, state_name(state),
-            budget, params, value, best, seconds);
+    if (cli_job_shaped(job)) { /* every value by name, and where the front is */
+        cli_format_measures(value, sizeof value, job, study, id);
+        fprintf(o, "trial %lld %s%s %s %s best=%s %.2fs", (long long)id, state_name(state),
+                budget, params, value, best, seconds);
+    } else
+        fprintf(o, "trial %lld %s%s %s value=%s best=%s %.2fs", (long long)id, state_name(state),
+                budget, params, value, best, seconds);
     if (state == HPT_TRIAL_FAILED && reason && *reason)
         fprintf(o, " reason: %s", reason);
     fputc('\n', o);
@@ -168,13 +178,18 @@ void cli_print_table(FILE *f, const cli_job *job, const hpt_study *study)
         int32_t st = -1;
         double budget = 0;
         int64_t from = -1;
-        char params[2048], value[64], b[40], fr[24] = "-";
+        char params[2048], value[1024], b[40], fr[24] = "-";
         hpt_trial_state(study, id, &st);
         hpt_trial_budget(study, id, &budget, &from);
         if (from >= 0)
             snprintf(fr, sizeof fr, "%lld", (long long)from);
         cli_format_params(params, sizeof params, job, study, id);
-        fmt_value(value, sizeof value, study, id);
+        size_t no = 1, nc = 0;
+        hpt_study_objectives(study, NULL, 0, &no, &nc);
+        if (no > 1 || nc) /* every value by name, "-" where there is none */
+            cli_format_measures(value, sizeof value, job, study, id);
+        else
+            fmt_value(value, sizeof value, study, id);
         cli_fmt_double(b, sizeof b, budget);
         fprintf(f, "%-6lld %-9s %-24s %-8s %-6s %s", (long long)id, state_name(st), value, b, fr,
                 params);
@@ -190,8 +205,12 @@ void cli_print_best(FILE *f, const cli_job *job, const hpt_study *study)
 {
     int64_t id;
     double v;
+    if (cli_print_front(f, job, study))
+        return;
     if (hpt_study_best(study, &id, &v) != HPT_OK) {
-        fputs("best: none (no trial completed)\n", f);
+        size_t nc = 0, no;
+        hpt_study_objectives(study, NULL, 0, &no, &nc);
+        fputs(nc ? "best: none (no feasible trial completed)\n" : "best: none (no trial completed)\n", f);
         return;
     }
     char params[2048], val[40], budget[96];

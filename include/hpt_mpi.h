@@ -217,6 +217,15 @@ HPT_MPI_API int hpt_mpi_ask(hpt_mpi *h, int64_t *trial_id, double *values,
 HPT_MPI_API int hpt_mpi_report(hpt_mpi *h, int64_t trial_id, double step,
                                double value, int32_t *should_stop);
 HPT_MPI_API int hpt_mpi_tell(hpt_mpi *h, int64_t trial_id, double value);
+/* hpt_study_tell_values and hpt_study_tell_constrained (several
+ * objectives, constraints): every value goes in the one message (at most
+ * HPT_MAX_OBJECTIVES and HPT_MAX_CONSTRAINTS of them, else HPT_E_INVALID
+ * here); the coordinator's study checks the counts against its shape. */
+HPT_MPI_API int hpt_mpi_tell_values(hpt_mpi *h, int64_t trial_id,
+                                    const double *values, size_t n);
+HPT_MPI_API int hpt_mpi_tell_constrained(hpt_mpi *h, int64_t trial_id,
+                                         const double *values, size_t n,
+                                         const double *constraints, size_t m);
 HPT_MPI_API int hpt_mpi_tell_failed(hpt_mpi *h, int64_t trial_id,
                                     const char *reason);
 HPT_MPI_API int hpt_mpi_prune(hpt_mpi *h, int64_t trial_id);

@@ -245,19 +245,25 @@ static int pick_budget(const hpt_study *s, double *budget, size_t *count)
     return best_n > 0;
 }
 
-int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total, size_t n)
+/* The indices of value column col of the history (history.h: objective
+ * col as a loss, or a constraint). */
+static int sobol_of(const hpt_study *s, const char *fn, size_t col, double *first,
+                    double *total, size_t n)
 {
-    const char *fn = "hpt_study_importance_sobol";
     hpti_clear_error();
     if (!s || (!first && !total))
         return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     hpt_study *w = (hpt_study *)s;
     lock(s);
-    size_t d = s->dim, m = 0;
+    size_t d = s->dim, m = 0, nv = s->hist.n_values;
     double budget;
-    if (n != d) {
-        int rc = hpti_fail(w->errmsg, HPT_E_INVALID, "%s: n is %zu, the space has %zu", fn,
-                           n, d);
+    if (n != d || col >= nv) {
+        int rc = n != d ? hpti_fail(w->errmsg, HPT_E_INVALID, "%s: n is %zu, the space has %zu",
+                                    fn, n, d)
+                        : hpti_fail(w->errmsg, HPT_E_INVALID,
+                                    "%s: k is %zu, the study has %zu objectives and %zu "
+                                    "constraints",
+                                    fn, col, s->n_obj, s->n_con);
         unlock(s);
         return rc;
     }
@@ -285,7 +291,7 @@ int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total,
         const hpti_trial *t = &s->trials[k];
         if (t->state == HPT_TRIAL_COMPLETE && t->budget == budget) {
             memcpy(U + r * d, hpti_history_u(&s->hist, (int64_t)k), d * sizeof *U);
-            loss[r++] = t->loss;
+            loss[r++] = s->hist.value[k * nv + col];
         }
     }
     uint64_t seed = s->seed;
@@ -303,13 +309,25 @@ int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total,
     return rc;
 }
 
-int hpt_study_importance(hpt_study *s, double *out, size_t n)
+int hpt_study_importance_sobol(const hpt_study *s, double *first, double *total, size_t n)
 {
-    const char *fn = "hpt_study_importance";
+    return sobol_of(s, "hpt_study_importance_sobol", 0, first, total, n);
+}
+
+int hpt_study_importance_sobol_of(const hpt_study *s, size_t k, double *first,
+                                  double *total, size_t n)
+{
+    return sobol_of(s, "hpt_study_importance_sobol_of", k, first, total, n);
+}
+
+/* Total indices normalized to sum 1. */
+static int normalized(hpt_study *s, const char *fn, size_t k, double *out, size_t n)
+{
     hpti_clear_error();
     if (!s || !out)
         return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
-    int rc = hpt_study_importance_sobol(s, NULL, out, n);
+    int rc = sobol_of(s, k ? "hpt_study_importance_sobol_of" : "hpt_study_importance_sobol",
+                      k, NULL, out, n);
     if (rc) {
         char why[HPTI_MSG];
         snprintf(why, sizeof why, "%s", hpt_last_errmsg());
@@ -323,4 +341,14 @@ int hpt_study_importance(hpt_study *s, double *out, size_t n)
     for (size_t i = 0; i < n; i++)
         out[i] = (out[i] > 0 ? out[i] : 0) / sum;
     return HPT_OK;
+}
+
+int hpt_study_importance(hpt_study *s, double *out, size_t n)
+{
+    return normalized(s, "hpt_study_importance", 0, out, n);
+}
+
+int hpt_study_importance_of(hpt_study *s, size_t k, double *out, size_t n)
+{
+    return normalized(s, "hpt_study_importance_of", k, out, n);
 }

@@ -103,6 +103,27 @@ int hpt_study_set_constraints(hpt_study *s, size_t m)
     return rc;
 }
 
+int hpt_study_objectives(const hpt_study *s, int32_t *directions, size_t cap, size_t *n,
+                         size_t *m)
+{
+    const char *fn = "hpt_study_objectives";
+    hpti_clear_error();
+    if (!s || !n || (!directions && cap))
+        return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
+    lock(s);
+    *n = s->n_obj;
+    if (m)
+        *m = s->n_con;
+    for (size_t k = 0; k < s->n_obj && k < cap; k++)
+        directions[k] = s->directions[k];
+    int rc = cap < s->n_obj ? FAIL(s, HPT_E_RANGE,
+                                   "%s: the study has %zu objectives, the buffer holds %zu",
+                                   fn, s->n_obj, cap)
+                            : HPT_OK;
+    unlock(s);
+    return rc;
+}
+
 /* ---- a trial's values ---- */
 
 static int check_trial(const hpt_study *s, const char *fn, int64_t id)

@@ -31,11 +31,11 @@ int hpti_pareto_rank(const double *pts, size_t n_pts, size_t n, size_t stride,
 /* Hypervolume dominated by the points and bounded by ref (n values): the
  * measure of the union of the boxes [p, ref]. Points not strictly below ref
  * in every objective add nothing. Exact: n = 1 the best value's distance,
- * n = 2 a sweep in O(N log N), n >= 3 slicing along the last objective
- * down to the sweep (HSO: While, Hingston, Barone and Huband 2006, IEEE
- * TEC 10(1) 29-38), each slice's points reduced to their own front first;
- * O(N^(n-1) log N) in the worst case (fronts of hundreds: fine up to n = 4,
- * tens of points for n = 5 .. 8). Empty: 0. */
+ * n = 2 a sweep in O(N log N), n = 3 a sweep in z over the 2-D staircase
+ * (HV3D's idea with a sorted array), n >= 4 slicing along the last
+ * objective down to n = 3 (HSO: While, Hingston, Barone and Huband 2006,
+ * IEEE TEC 10(1) 29-38), each slice's points reduced to their own front
+ * first. Times in bench/README.md ("Hypervolume"). Empty: 0. */
 int hpti_hypervolume(const double *pts, size_t n_pts, size_t n, size_t stride,
                      const double *ref, double *hv);
 

@@ -27,9 +27,12 @@ enum { OP_ASK = 1, OP_REPORT, OP_TELL, OP_FAIL, OP_PRUNE, OP_LEAVE };
 
 typedef struct {
     int32_t op;
-    int32_t reserved;
+    int32_t n_obj;  /* OP_TELL: objective values in values[], then n_con */
     int64_t trial;
     double step, value;
+    int32_t n_con;  /* OP_TELL: constraint values after them */
+    int32_t reserved;
+    double values[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
     char text[MSG]; /* OP_FAIL: the reason */
 } req_msg;
 

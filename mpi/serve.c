@@ -170,7 +170,15 @@ static int serve_finish(server *sv, int src, const req_msg *q)
     case OP_REPORT:
         rc = hpt_study_report(h->study, q->trial, q->step, q->value, &r.should_stop);
         break;
-    case OP_TELL: rc = hpt_study_tell(h->study, q->trial, q->value); break;
+    case OP_TELL: /* hpt_mpi_tell is hpt_study_tell, with its messages */
+        rc = q->n_obj == 0 ? hpt_study_tell(h->study, q->trial, q->value)
+             : q->n_obj < 0 || q->n_con < 0 ||
+                     q->n_obj + q->n_con > HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS
+                 ? HPT_E_INVALID
+                 : hpt_study_tell_constrained(h->study, q->trial, q->values,
+                                              (size_t)q->n_obj, q->values + q->n_obj,
+                                              (size_t)q->n_con);
+        break;
     case OP_FAIL: rc = hpt_study_tell_failed(h->study, q->trial, q->text); break;
     default: rc = hpt_study_prune(h->study, q->trial); break;
     }

@@ -119,6 +119,40 @@ int hpt_mpi_tell(hpt_mpi *h, int64_t id, double value)
     return finish(h, "hpt_mpi_tell", OP_TELL, id, 0, value, NULL, NULL);
 }
 
+int hpt_mpi_tell_constrained(hpt_mpi *h, int64_t id, const double *values, size_t n,
+                             const double *constraints, size_t m)
+{
+    const char *fn = "hpt_mpi_tell_constrained";
+    if (!h)
+        return HPT_E_INVALID;
+    h->errmsg[0] = '\0';
+    if (!values || (!constraints && m))
+        return hptm_fail(h, HPT_E_INVALID, "%s: NULL argument", fn);
+    if (n < 1 || n > HPT_MAX_OBJECTIVES || m > HPT_MAX_CONSTRAINTS)
+        return hptm_fail(h, HPT_E_INVALID,
+                         "%s: %zu objective and %zu constraint values (at most %d and %d)", fn,
+                         n, m, HPT_MAX_OBJECTIVES, HPT_MAX_CONSTRAINTS);
+    int rc = check_worker(h, fn, 0);
+    if (rc)
+        return rc;
+    req_msg q = {0};
+    rep_hdr r;
+    q.op = OP_TELL;
+    q.trial = id;
+    q.value = values[0];
+    q.n_obj = (int32_t)n;
+    q.n_con = (int32_t)m;
+    memcpy(q.values, values, n * sizeof *values);
+    if (m)
+        memcpy(q.values + n, constraints, m * sizeof *constraints);
+    return call(h, &q, &r);
+}
+
+int hpt_mpi_tell_values(hpt_mpi *h, int64_t id, const double *values, size_t n)
+{
+    return hpt_mpi_tell_constrained(h, id, values, n, NULL, 0);
+}
+
 int hpt_mpi_tell_failed(hpt_mpi *h, int64_t id, const char *reason)
 {
     return finish(h, "hpt_mpi_tell_failed", OP_FAIL, id, 0, 0, reason, NULL);

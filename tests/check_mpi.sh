@@ -8,7 +8,8 @@
 # (own), one rank's bad argument to create fails every rank (agree), the
 # coordinator's space must be its study's (space), one rank's bad argument
 # to ask_group fails the group (group_agree), the throughput tool runs,
-# abort + resume through the journal (resume); the shared library exports
+# abort + resume through the journal (resume), tells of several objectives
+# and constraints (multi); the shared library exports
 # only hpt_mpi_*; an outside program builds with `pkg-config hpt_mpi`.
 # Skipped (exit 0) when Open MPI is not installed.
 set -u
@@ -18,7 +19,7 @@ if ! command -v mpicc >/dev/null 2>&1 || ! command -v mpirun >/dev/null 2>&1; th
     exit 0
 fi
 t="$b/mpi/tests"
-for p in complete faults done group wait own agree space group_agree resume; do
+for p in complete faults done group wait own agree space group_agree resume multi; do
     p="$t/$p"
     [ -x "$p" ] || { echo "check_mpi: $p not built (make tests)"; exit 1; }
 done
@@ -59,6 +60,7 @@ run own 3 "$t/own"
 run agree 3 "$t/agree"
 run space 3 "$t/space"
 run group_agree 4 "$t/group_agree"
+run multi 3 "$t/multi"
 # The throughput tool (bench/sim/README.md's figure) still runs end to end.
 run throughput 3 "$b/hpt-mpi-throughput" --strategy random --observations 20 --asks 200
 

@@ -135,6 +135,53 @@ static void scenario(const char *strategy)
 
 static char jpath[512], cpath[512];
 
+/* Several objectives and a constraint: tells, the front, its hypervolume
+ * (three objectives: the slicing's scratch), the exports; under hyperband
+ * the promotions' order (ranks and contributions). */
+static void scenario_mo(const char *strategy)
+{
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    int rc = hpt_space_create(&sp);
+    if (rc == HPT_E_NOMEM)
+        return;
+    CALL(hpt_space_add_float(sp, "x", 0, 1, HPT_SCALE_LINEAR));
+    CALL(hpt_space_add_float(sp, "y", 0, 1, HPT_SCALE_LINEAR));
+    rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, 5, &st);
+    if (rc == HPT_E_NOMEM)
+        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, 5, &st);
+    assert_int_equal(rc, HPT_OK);
+    hpt_space_destroy(sp);
+    int32_t dir[3] = {HPT_MINIMIZE, HPT_MAXIMIZE, HPT_MINIMIZE};
+    int hb = strcmp(strategy, "hyperband") == 0;
+    size_t n = hb ? 2 : 3;
+    CALL(hpt_study_set_objectives(st, dir, n));
+    CALL(hpt_study_set_constraints(st, 1));
+    if (hb) {
+        CALL(hpt_study_set(st, "hyperband.max_resource", 9));
+        CALL(hpt_study_set_str(st, "hyperband.sampler", "random"));
+    }
+    for (int k = 0; k < 14; k++) {
+        int64_t id;
+        double p[2];
+        CALL(hpt_study_ask(st, &id));
+        CALL(hpt_trial_params(st, id, p, 2));
+        double v[3] = {p[0], 1 - p[1] * p[1], p[0] * p[1]}, c = p[0] + p[1] - 1.5;
+        if (k % 6 == 5)
+            CALL(hpt_study_tell_failed(st, id, "out of memory"));
+        else
+            CALL(hpt_study_tell_constrained(st, id, v, n, &c, 1));
+    }
+    int64_t ids[16];
+    size_t k;
+    double ref[3] = {2, -1, 2}, hv;
+    CALL(hpt_study_pareto(st, ids, 16, &k));
+    CALL(hpt_study_hypervolume(st, ref, n, &hv));
+    CALL(hpt_study_export_csv(st, cpath));
+    CALL(hpt_study_export_json(st, cpath));
+    hpt_study_destroy(st);
+}
+
 /* A host call on a journaled study: OK, or a failure the test injected --
  * HPT_E_NOMEM, or HPT_E_IO when the failed allocation was a journal
  * record's (the journal then refuses further changes; the host reopens
@@ -255,6 +302,23 @@ static void every_allocation(void **state)
         }
         print_message("%s%s: %ld allocation failure points exercised\n", strategies[s],
                       journaled ? " (journaled, reopened, exported)" : "", (k - 1) / stride);
+        assert_true(k > 20);
+    }
+    const char *mo[] = {"random", "hyperband"};
+    for (size_t s = 0; s < 2; s++) {
+        long k;
+        for (k = 1;; k++) {
+            fail_at = k;
+            count = live = injected = 0;
+            scenario_mo(mo[s]);
+            if (live != 0)
+                fail_msg("%s (several objectives): failing allocation %ld leaked %ld blocks",
+                         mo[s], k, live);
+            if (injected == 0)
+                break;
+        }
+        print_message("%s, several objectives: %ld allocation failure points exercised\n",
+                      mo[s], k - 1);
         assert_true(k > 20);
     }
     unlink(jpath);

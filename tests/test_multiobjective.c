@@ -48,6 +48,14 @@ static void test_shape_errors(void **state)
     assert_status(hpt_study_set_str(st, "pruner", "median"), HPT_E_MULTI);
     assert_status(hpt_study_set(st, "target_value", 1.0), HPT_E_MULTI);
     assert_ok(hpt_study_set_constraints(st, 2));
+    int32_t got[2] = {-1, -1};
+    size_t gn = 0, gm = 0;
+    assert_status(hpt_study_objectives(st, got, 1, &gn, &gm), HPT_E_RANGE);
+    assert_int_equal(gn, 2);
+    assert_int_equal(gm, 2);
+    assert_ok(hpt_study_objectives(st, got, 2, &gn, NULL));
+    assert_int_equal(got[0], dir[0]);
+    assert_int_equal(got[1], dir[1]);
     int64_t id = ask(st);
     /* the shape is fixed after the first ask; the same shape is a no-op */
     assert_status(hpt_study_set_objectives(st, dir, 3), HPT_E_STAGE);
@@ -313,9 +321,13 @@ static void test_every_strategy_through_the_journal(void **state)
             assert_status(hpt_study_set_objectives(b, dir, n + 1), HPT_E_STAGE);
             assert_status(hpt_study_set_constraints(b, m + 1), HPT_E_STAGE);
             hpt_study_destroy(b);
-            /* a reader (load) sees the same */
+            /* a reader (load) sees the same, shape included */
             assert_ok(hpt_study_load(full_b, &b));
             assert_same(a, b, n, m);
+            int32_t ld[3];
+            size_t ln, lm;
+            assert_ok(hpt_study_objectives(b, ld, 3, &ln, &lm));
+            assert_true(ln == n && lm == m && (n < 2 || ld[1] == HPT_MAXIMIZE));
             /* and the next ask after a reopen is the uninterrupted one's */
             hpt_study_destroy(b);
             b = open_shaped(full_b, name, n, m);
@@ -534,6 +546,75 @@ static void test_hyperband_promotion(void **state)
     hpt_study_destroy(st);
 }
 
+/* Importance per objective and per constraint: each depends on one
+ * parameter alone. */
+static void test_importance_of(void **state)
+{
+    (void)state;
+    hpt_study *st = make("sobol", 2, 1);
+    for (int i = 0; i < 40; i++) {
+        int64_t id = ask(st);
+        double x[3];
+        assert_ok(hpt_trial_params(st, id, x, 3));
+        double v[2] = {pow(log10(x[0]) + 3, 2), x[1] * x[1]}, c = x[2] - 0.5;
+        assert_ok(hpt_study_tell_constrained(st, id, v, 2, &c, 1));
+    }
+    double w[3];
+    for (size_t k = 0; k < 3; k++) {
+        assert_ok(hpt_study_importance_of(st, k, w, 3));
+        if (!(w[k] > 0.8))
+            fail_msg("column %zu: importance %g %g %g", k, w[0], w[1], w[2]);
+    }
+    double first[3];
+    assert_ok(hpt_study_importance_sobol_of(st, 1, first, NULL, 3));
+    assert_true(first[1] > 0.8);
+    assert_status(hpt_study_importance_of(st, 3, w, 3), HPT_E_INVALID);
+    /* k = 0 is hpt_study_importance */
+    double a[3], b[3];
+    assert_ok(hpt_study_importance(st, a, 3));
+    assert_ok(hpt_study_importance_of(st, 0, b, 3));
+    assert_memory_equal(a, b, sizeof a);
+    hpt_study_destroy(st);
+}
+
+/* The history rows strategies read (history.h): objectives as losses,
+ * then constraints; failed and running rows NaN (what bayes's feasibility
+ * model labels as failed), a pruned row its last report alone. */
+static void test_history_rows(void **state)
+{
+    (void)state;
+    hpt_study *st = make("random", 2, 1);
+    int64_t a = ask(st), f = ask(st), p = ask(st), r = ask(st);
+    double v[2] = {0.5, 2.0}, c = -1;
+    assert_ok(hpt_study_tell_constrained(st, a, v, 2, &c, 1));
+    assert_ok(hpt_study_tell_failed(st, f, "oom"));
+    assert_ok(hpt_study_report(st, p, 1, 0.75, NULL));
+    assert_ok(hpt_study_prune(st, p));
+    const hpti_history *h = &st->hist;
+    assert_int_equal(h->n_obj, 2);
+    assert_int_equal(h->n_con, 1);
+    assert_int_equal(h->n_values, 3);
+    const double *ra = h->value + a * 3, *rf = h->value + f * 3, *rp = h->value + p * 3,
+                 *rr = h->value + r * 3;
+    assert_true(ra[0] == 0.5 && ra[1] == -2.0 && ra[2] == -1);
+    assert_true(isnan(rf[0]) && isnan(rf[1]) && isnan(rf[2]));
+    assert_true(rp[0] == 0.75 && isnan(rp[1]) && isnan(rp[2]));
+    assert_true(isnan(rr[0]) && isnan(rr[1]) && isnan(rr[2]));
+    /* observations in finish order carry the same rows */
+    assert_int_equal(h->n_obs, 3);
+    assert_memory_equal(h->obs_value, ra, 3 * sizeof *ra);
+    assert_true(isnan(h->obs_value[3]));
+    assert_true(h->obs_value[6] == 0.75);
+    double pv[2];
+    assert_ok(hpt_trial_values(st, p, pv, 2));
+    assert_true(pv[0] == 0.75 && isnan(pv[1]));
+    int32_t feas;
+    assert_ok(hpt_trial_feasible(st, p, &feas));
+    assert_int_equal(feas, 0); /* its constraint was never measured */
+    assert_status(hpt_trial_constraints(st, p, &c, 1), HPT_E_STATE);
+    hpt_study_destroy(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +629,8 @@ int main(void)
         cmocka_unit_test(test_rankings),
         cmocka_unit_test(test_patience),
         cmocka_unit_test(test_hyperband_promotion),
+        cmocka_unit_test(test_importance_of),
+        cmocka_unit_test(test_history_rows),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }

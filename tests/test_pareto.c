@@ -188,6 +188,43 @@ static void test_ranks_random(void **state)
     }
 }
 
+/* Continuous points (no ties) against inclusion-exclusion over every
+ * subset: the volume of the union is the alternating sum of the volumes
+ * of the intersections, each the box from the subset's componentwise max
+ * to the reference. */
+static void test_hv_inclusion_exclusion(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    for (size_t n = 2; n <= 4; n++)
+        for (int rep = 0; rep < 30; rep++) {
+            size_t N = 1 + lcg(&seed) % 8;
+            double p[8 * 4], ref[4];
+            for (size_t k = 0; k < n; k++)
+                ref[k] = 1.0;
+            for (size_t i = 0; i < N * n; i++)
+                p[i] = (double)(lcg(&seed) % 1000003) / 1000003.0 * 1.05; /* some beyond ref */
+            double want = 0;
+            for (unsigned mask = 1; mask < (1u << N); mask++) {
+                double lo[4] = {-1, -1, -1, -1}, vol = 1;
+                int bits = 0;
+                for (size_t i = 0; i < N; i++)
+                    if (mask >> i & 1) {
+                        bits++;
+                        for (size_t k = 0; k < n; k++)
+                            lo[k] = p[i * n + k] > lo[k] ? p[i * n + k] : lo[k];
+                    }
+                for (size_t k = 0; k < n; k++)
+                    vol *= ref[k] > lo[k] ? ref[k] - lo[k] : 0;
+                want += bits % 2 ? vol : -vol;
+            }
+            double got = hv(p, N, n, ref);
+            if (!(fabs(got - want) <= 1e-12))
+                fail_msg("n %zu rep %d N %zu: %.17g, inclusion-exclusion %.17g", n, rep, N, got,
+                         want);
+        }
+}
+
 /* The promotion order: feasible by rank then contribution, infeasible by
  * violation. Losses (2 objectives) and one constraint per trial. */
 static void test_mo_order(void **state)
@@ -235,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_hv_brute_4_5),
         cmocka_unit_test(test_ranks_random),
         cmocka_unit_test(test_mo_order),
+        cmocka_unit_test(test_hv_inclusion_exclusion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
