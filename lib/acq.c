@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "acq.h"
+#include "acq_mo.h"
 
 #define C1 0.91893853320467274178   /* log(2 pi) / 2 */
 #define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
@@ -204,11 +205,20 @@ static double log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, doub
     return lp;
 }
 
+double hpti_acq_log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, double *dlp_dg)
+{
+    return log_pof(fm, fv, dg_dfm, dg_dfv, dlp_dg);
+}
+
 /* Acquisition values (and gradients, c x dim, zero on fixed coordinates)
  * of c <= HPTI_ACQ_MAX_LOCAL points in one batch. */
 static void acq_batch(hpti_acq *a, const hpti_acq_problem *p, const double *X, size_t c,
                       double *val, double *grad)
 {
+    if (p->mo) {
+        hpti_acq_mo_batch(p->mo, a->free_dim, X, c, val, grad);
+        return;
+    }
     size_t d = a->dim;
     double *mu = a->b1, *var = mu + c, *fm = var + c, *fv = fm + c;
     double *dmu = a->b2, *dvar = dmu + c * d, *fdmu = dvar + c * d, *fdvar = fdmu + c * d;
@@ -409,6 +419,10 @@ static void perturb_cond(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng 
  * lowest posterior mean (acq.h). */
 static void score_all(hpti_acq *a, hpti_acq_problem *p, size_t m)
 {
+    if (p->mo) {
+        hpti_acq_mo_score(p->mo, a->C, m, a->score);
+        return;
+    }
     hpti_gp_predict(p->gp, a->C, m, a->mu, a->var);
     if (p->feas)
         hpti_gp_predict(p->feas, a->C, m, a->fmu, a->fvar);

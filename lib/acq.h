@@ -28,6 +28,11 @@ double hpti_dlog_h(double z);
 /* log EI for minimization: mu, sigma > 0 of the prediction, best = f*. */
 double hpti_log_ei(double mu, double sigma, double best);
 
+/* log p of the failure model's probit at a prediction fm, fv; when
+ * dg_dfm is not NULL, d log p / d fm = *dlp_dg * *dg_dfm and
+ * d log p / d fv = *dlp_dg * *dg_dfv. */
+double hpti_acq_log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, double *dlp_dg);
+
 /* Most starts refined at once (a batch must fit HPTI_GP_CHUNK / 2). */
 #define HPTI_ACQ_MAX_LOCAL 64
 
@@ -43,6 +48,9 @@ typedef struct {
     size_t local_iter;      /* steps per refinement */
     const double *fixed;    /* NULL, or dim unit coordinates held fixed (NaN =
                              * free): the search runs on that slice */
+    struct hpti_acq_mo *mo; /* several models (acq_mo.h) score instead of
+                             * gp and feas, or NULL; gp still gives the
+                             * lengthscales of the search steps */
 } hpti_acq_problem;
 
 typedef struct {

@@ -105,6 +105,7 @@ static void free_stack(hpti_bayes *b)
 
 void hpti_bayes_free(hpti_bayes *b)
 {
+    hpti_bayes_mo_free(b);
     free_stack(b);
     hpti_gp_free(&b->gp);
     hpti_gp_free(&b->feas);
@@ -685,7 +686,7 @@ static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
         iters = it > 1.0 ? (size_t)it : 1;
     }
     hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
-                           b->opt.local_starts, iters, p->fixed};
+                           b->opt.local_starts, iters, p->fixed, NULL};
     p->n_out = 0;
     return hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
 }
@@ -718,6 +719,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
                        char *msg)
 {
     int rc;
+    if (dt->n_obj > 1 || dt->n_con > 0)
+        return hpti_bayes_propose_mo(b, dt, rng, u, msg);
     b->last_ei = NAN;
     /* Each model fit draws from its own generator, seeded here: the draws
      * of the acquisition never depend on whether a fit happened in this
@@ -756,6 +759,33 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         b->last_ei = ei_relative(&p.xf, exp(b->out_s[0]), p.best);
     pick(b, dt, &p, rng, u);
     return HPT_OK;
+}
+
+/* ---- engine: steps shared with bayes_mo.c ------------------------------------------ */
+
+int hpti_bayes_reserve(hpti_bayes *b, size_t n)
+{
+    return reserve(b, n);
+}
+
+int hpti_bayes_sync(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
+                    const double *X, const double *y, const double *key, size_t n,
+                    hpti_rng *rng)
+{
+    return sync_model(b, gp, n_real, fit_n, X, y, key, n, rng);
+}
+
+void hpti_bayes_space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng,
+                              double *u)
+{
+    space_filling(b, dt, rng, u);
+}
+
+void hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *dt, size_t n_out, hpti_rng *rng,
+                     double *u)
+{
+    proposal p = {.n_out = n_out};
+    pick(b, dt, &p, rng, u);
 }
 
 /* ---- the strategy ---------------------------------------------------------------- */
@@ -883,7 +913,7 @@ static int propose_model(const hpti_env *env, bayes_state *st, hpti_proposal *ou
 {
     const hpti_history *h = env->hist;
     hpti_bayes_data dt = {h->obs_u, h->obs_value, h->n_values, h->n_obs, h->run_u,
-                          h->n_running, out->fixed};
+                          h->n_running, h->n_obj, h->n_con, out->fixed};
     return hpti_bayes_propose(&st->eng, &dt, rng, out->u, msg);
 }
 

@@ -71,6 +71,8 @@ typedef struct {
     size_t n;
     const double *pend;  /* n_pend * dim running points */
     size_t n_pend;
+    size_t n_obj;        /* objectives: the first n_obj values of a row (0: one) */
+    size_t n_con;        /* constraints: the next n_con values (feasible <= 0) */
     const double *fixed; /* NULL, or dim unit coordinates held (NaN = free):
                           * partial fixing, the proposal maximizes EI on
                           * that slice (acq.h) and keeps them exactly */
@@ -94,6 +96,13 @@ typedef struct {
                          * proposal */
     double jitter;      /* its jitter then */
 } hpti_bayes_gp_saved;
+
+/* One more model of the engine (several objectives or constraints). */
+typedef struct {
+    hpti_gp gp;
+    size_t n_real, fit_n; /* rows in the factor, rows at its last fit */
+    hpti_bayes_gp_saved saved; /* journal state (bayes_state.c) */
+} hpti_bayes_model;
 
 typedef struct {
     hpti_bayes_gp_saved gp, feas;
@@ -122,6 +131,13 @@ typedef struct {
                                      * the range of the model's targets (NaN
                                      * when no acquisition ran) */
     hpti_bayes_saved saved;         /* journal state (bayes_state.c) */
+    /* several objectives or constraints (bayes_mo.c): gp models objective
+     * 0; models[k - 1] objective k (0 < k < n_obj), models[n_obj - 1 + j]
+     * constraint j; n_models = n_obj - 1 + n_con once a proposal made
+     * them (0 before). Owned. */
+    hpti_bayes_model *models;
+    size_t n_models;
+    void *mo;                       /* bayes_mo.c's scratch, owned */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);
@@ -136,6 +152,54 @@ void hpti_bayes_free(hpti_bayes *b);
  * proposal). */
 int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                        char *msg);
+
+/* ---- several objectives or constraints (bayes_mo.c) ----
+ *
+ * hpti_bayes_propose with n_obj > 1 or n_con > 0 in the data. The rows
+ * with every objective and constraint value finite are observations; a
+ * NaN first value is a failure (step 4 above, unchanged). Each objective
+ * goes through the output transform (monotone, so dominance is kept) and
+ * has its own GP (steps 2-3, own refit schedule); each constraint is
+ * standardized (no warp, so the bound 0 maps to one value) and has its
+ * own GP. All models share the rows, the candidates and the fantasies:
+ * every running point is a kriging-believer row of every model. The
+ * acquisition (acq_mo.h):
+ *  - no feasible observation yet: the probability of feasibility alone;
+ *  - one objective: log EI at the lowest posterior mean among feasible
+ *    observations, plus the log probability of feasibility;
+ *  - several: log EHVI (ehvi.h) over the front of the posterior means at
+ *    the feasible observations and the running points believed feasible
+ *    (their believer means), with the reference point, per objective,
+ *    the larger of the front's nadir and the median posterior mean of
+ *    the observations, plus 10% of the observations' range. The nadir
+ *    keeps the improvement near the front (the largest observed mean as
+ *    reference spends asks on extending the front where it no longer
+ *    matters: bench/mo, ZDT1, BraninCurrin and DTLZ2 all lower); the
+ *    median keeps the region from collapsing when the front is one
+ *    extreme point (ZDT1's (0, 1), found early by a corner of the design,
+ *    where the nadir alone let the model's uncertainty at that edge
+ *    outweigh real improvements for the rest of the run). Plus the log
+ *    probability of feasibility.
+ * Centers: the lowest feasible posterior means (one objective), up to
+ * five points of the front spread along objective 0 (several), the least
+ * violating observations (none feasible). The convergence test does not
+ * apply (last_ei stays NaN); a transfer prior informs objective 0 only. */
+int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
+                          char *msg);
+void hpti_bayes_mo_free(hpti_bayes *b);
+
+/* bayes.c's steps, shared with bayes_mo.c: room for n gathered rows in
+ * X, y, tmp, lbl; bring gp (its counters n_real, fit_n) to rows X with
+ * targets y (step 2; key orders the fit subset); the no-model fallback;
+ * the pick among the n_out ranked candidates in out. */
+int hpti_bayes_reserve(hpti_bayes *b, size_t n);
+int hpti_bayes_sync(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
+                    const double *X, const double *y, const double *key, size_t n,
+                    hpti_rng *rng);
+void hpti_bayes_space_filling(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng,
+                              double *u);
+void hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *d, size_t n_out, hpti_rng *rng,
+                     double *u);
 
 /* Transfer prior (stacked GPs, Golovin et al. 2017, "Google Vizier",
  * sec. 3.3): observations of related studies -- n rows u (dim values each,
@@ -178,6 +242,14 @@ int hpti_bayes_restore(hpti_bayes *b, struct hpti_snapr *r, int apply);
 /* After a restore: rebuild the factors from the data. @return HPT_OK or
  * HPT_E_NOMEM; a factor that cannot be rebuilt is refitted instead. */
 int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *d);
+/* The same for several objectives or constraints (bayes_mo.c): the
+ * objective's GP and every extra model over the nrow shared rows X (rows
+ * with every value finite, in order), the feasibility GP over d's rows. */
+int hpti_bayes_rebuild_mo(hpti_bayes *b, const double *X, size_t nrow,
+                          const hpti_bayes_data *d);
+/* Room for n_models extra GPs (bayes_mo.c; a restore makes them before
+ * the first proposal). @return HPT_OK or HPT_E_NOMEM. */
+int hpti_bayes_mo_models(hpti_bayes *b, size_t n_models);
 
 /* The output transform (above) of n losses into y; sorted: n doubles of
  * scratch. */

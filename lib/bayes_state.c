@@ -34,6 +34,14 @@ void hpti_bayes_snapshot(hpti_bayes *b, hpti_snapw *w)
     hpti_snapw_u64(w, b->f_fit_n);
     snap_gp(&b->gp, &b->saved.gp.seen, b->gp.jitter, w);
     snap_gp(&b->feas, &b->saved.feas.seen, b->feas.jitter, w);
+    /* several objectives or constraints: the further models, the same */
+    hpti_snapw_u64(w, b->n_models);
+    for (size_t i = 0; i < b->n_models; i++) {
+        hpti_bayes_model *m = &b->models[i];
+        hpti_snapw_u64(w, m->n_real);
+        hpti_snapw_u64(w, m->fit_n);
+        snap_gp(&m->gp, &m->saved.seen, m->gp.jitter, w);
+    }
 }
 
 /* One GP's part, with the rows of its factor and of its last fit as
@@ -85,6 +93,17 @@ int hpti_bayes_restore(hpti_bayes *b, hpti_snapr *r, int apply)
     restore_gp(&b->gp, r, &b->saved.gp, &b->n_real, &b->fit_n, n_real, fit_n, apply);
     restore_gp(&b->feas, r, &b->saved.feas, &b->f_real, &b->f_fit_n, f_real, f_fit_n,
                apply);
+    size_t nm = (size_t)hpti_snapr_max(r, HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS);
+    if (r->bad || (b->n_models && nm != b->n_models))
+        return HPT_E_CORRUPT; /* the study's shape is fixed */
+    /* the models exist before the first proposal of a reopened study */
+    if (nm && hpti_bayes_mo_models(b, nm))
+        return HPT_E_NOMEM;
+    for (size_t i = 0; i < nm && !r->bad; i++) {
+        hpti_bayes_model *m = &b->models[i];
+        size_t real = (size_t)hpti_snapr_u64(r), fit = (size_t)hpti_snapr_u64(r);
+        restore_gp(&m->gp, r, &m->saved, &m->n_real, &m->fit_n, real, fit, apply);
+    }
     return r->bad ? HPT_E_CORRUPT : HPT_OK;
 }
 
@@ -111,6 +130,48 @@ static int rebuild_gp(hpti_gp *gp, size_t n, size_t base, double jitter)
         if ((rc = hpti_gp_append(gp, gp->X + i * d)) != HPT_OK)
             return rc;
     return HPT_OK;
+}
+
+/* One GP of the shared rows X (nrow of them), when restored. */
+static int rebuild_shared(hpti_gp *gp, hpti_bayes_gp_saved *sv, size_t *n_real, size_t *fit_n,
+                          const double *X, size_t nrow)
+{
+    if (!sv->rebuild)
+        return HPT_OK;
+    if (*n_real > nrow) {
+        *n_real = *fit_n = 0; /* not the recorded data: refit */
+        sv->rebuild = 0;
+        return HPT_OK;
+    }
+    if (hpti_gp_reserve(gp, *n_real))
+        return HPT_E_NOMEM; /* retried by the next proposal */
+    memcpy(gp->X, X, *n_real * gp->dim * sizeof *X);
+    int rc = *n_real ? rebuild_gp(gp, *n_real, *fit_n, sv->jitter) : HPT_OK;
+    if (rc == HPT_E_NOMEM)
+        return rc;
+    if (rc)
+        *n_real = *fit_n = 0;
+    sv->rebuild = 0;
+    return HPT_OK;
+}
+
+int hpti_bayes_rebuild_mo(hpti_bayes *b, const double *X, size_t nrow,
+                          const hpti_bayes_data *dt)
+{
+    int rc = rebuild_shared(&b->gp, &b->saved.gp, &b->n_real, &b->fit_n, X, nrow);
+    for (size_t i = 0; !rc && i < b->n_models; i++) {
+        hpti_bayes_model *m = &b->models[i];
+        rc = rebuild_shared(&m->gp, &m->saved, &m->n_real, &m->fit_n, X, nrow);
+    }
+    hpti_bayes_gp_saved *f = &b->saved.feas;
+    if (rc || !f->rebuild)
+        return rc;
+    if (b->f_real > dt->n) {
+        b->f_real = b->f_fit_n = 0;
+        f->rebuild = 0;
+        return HPT_OK;
+    }
+    return rebuild_shared(&b->feas, f, &b->f_real, &b->f_fit_n, dt->u, dt->n);
 }
 
 int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)

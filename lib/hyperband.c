@@ -180,7 +180,9 @@ static void sobol_free(hyperband_state *st) { hpti_qrng_free(&st->q); }
  * factor from the first new row instead of refitting). Its value: the loss at b if it has a
  * complete trial at b; else at the smallest larger budget (a
  * configuration started above b, synchronous mode); else its loss at the
- * largest budget it completed below b. That last value is a pessimistic
+ * largest budget it completed below b (with several objectives or
+ * constraints: every value of that trial, and the engine models each,
+ * bayes.h). That last value is a pessimistic
  * stand-in (a loss that falls with the budget is higher at fewer epochs),
  * and it is what lets a GP work here: the trials at b are the few that
  * were promoted, clustered in the good region, and a GP on them alone
@@ -209,9 +211,9 @@ typedef struct {
     int64_t *rows;          /* configurations (first trial ids), by id */
     size_t n_rows, cap_rows;
     unsigned char *at;      /* per configuration: some trial of it failed */
-    double *vb, *cv;        /* per configuration: budget and loss of its row value */
+    double *vb, *cv;        /* per configuration: budget and values (n_values) of its row */
     size_t cap_at, cap_vb, cap_cv;
-    double *du, *dl, *dp;   /* engine input: rows, losses, pending points */
+    double *du, *dl, *dp;   /* engine input: rows, value rows, pending points */
     size_t cap_u, cap_l, cap_p;
 } hb_model;
 
@@ -286,7 +288,7 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
 {
     hb_model *m = st->model;
     const hpti_history *h = env->hist;
-    size_t d = env->dim, n = h->n_trials;
+    size_t d = env->dim, n = h->n_trials, nv = h->n_values;
     double b = model_budget(st, env);
     if (b == 0)
         return random_sample(st, env, u, msg);
@@ -296,9 +298,9 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
     if (hpti_grow((void **)&m->rows, &m->cap_rows, n, sizeof *m->rows) ||
         hpti_grow((void **)&m->at, &m->cap_at, n, 1) ||
         hpti_grow((void **)&m->vb, &m->cap_vb, n, sizeof *m->vb) ||
-        hpti_grow((void **)&m->cv, &m->cap_cv, n, sizeof *m->cv) ||
+        hpti_grow((void **)&m->cv, &m->cap_cv, n * nv, sizeof *m->cv) ||
         hpti_grow((void **)&m->du, &m->cap_u, n * d, sizeof *m->du) ||
-        hpti_grow((void **)&m->dl, &m->cap_l, n, sizeof *m->dl) ||
+        hpti_grow((void **)&m->dl, &m->cap_l, n * nv, sizeof *m->dl) ||
         hpti_grow((void **)&m->dp, &m->cap_p, (n + HB_MODEL_RETRIES + 1) * d, sizeof *m->dp))
         return hpti_fail(msg, HPT_E_NOMEM, "hyperband: out of memory");
     /* One row per configuration (indexed by its first trial) once that
@@ -327,19 +329,21 @@ static int bayes_sample(hyperband_state *st, const hpti_env *env, double *u, cha
                    (old != b && (nb > b ? old < b || nb < old : old < b && nb > old));
         if (take) {
             m->vb[r] = nb;
-            m->cv[r] = hpti_history_loss(h, (int64_t)i);
+            /* every value of the row: objectives and constraints */
+            memcpy(m->cv + r * nv, h->value + i * nv, nv * sizeof *m->cv);
         }
     }
     for (size_t k = 0; k < m->n_rows; k++)
         memcpy(m->du + k * d, hpti_history_u(h, m->rows[k]), d * sizeof *m->du);
     for (size_t k = 0; k < m->n_rows; k++) {
         int64_t r = m->rows[k];
-        m->dl[k] = m->at[r] || m->vb[r] == 0 ? NAN : m->cv[r];
+        for (size_t c = 0; c < nv; c++)
+            m->dl[k * nv + c] = m->at[r] || m->vb[r] == 0 ? NAN : m->cv[r * nv + c];
     }
     hpti_rng rng;
     hpti_rng_seed(&rng, env->seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(n + 1)),
                   HPTI_STREAM_MODEL);
-    hpti_bayes_data dt = {m->du, m->dl, 1, m->n_rows, m->dp, np, st->fixed};
+    hpti_bayes_data dt = {m->du, m->dl, nv, m->n_rows, m->dp, np, h->n_obj, h->n_con, st->fixed};
     /* The engine avoids the points it was given. A proposal equal to an
      * earlier configuration outside them (the model's favourite, stopped
      * below b long ago) becomes one more pending point and the engine is

@@ -114,7 +114,7 @@ static void test_maximizer(void **state)
     hpti_acq a;
     assert_ok(hpti_acq_init(&a, sp));
     double center = 0.5;
-    hpti_acq_problem p = {&gp, NULL, -0.8, &center, 1, 64, 3, 30, NULL};
+    hpti_acq_problem p = {&gp, NULL, -0.8, &center, 1, 64, 3, 30, NULL, NULL};
     double out[4], sc[4], g, gp1, gm1;
     size_t n_out;
     hpti_rng r;

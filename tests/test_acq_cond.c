@@ -85,7 +85,7 @@ static void test_branches(void **state)
     /* one center in branch a */
     double center[4] = {0.25, 0.7, 0.5, 0.4};
     hpti_space_snap(f.sp, center, NULL);
-    hpti_acq_problem p = {&f.gp, NULL, -0.2, center, 1, 256, 0, 0, NULL};
+    hpti_acq_problem p = {&f.gp, NULL, -0.2, center, 1, 256, 0, 0, NULL, NULL};
     double out[4 * 4], sc[4];
     size_t n_out;
     hpti_rng r;
@@ -126,7 +126,7 @@ static void test_slice_keeps_branch(void **state)
     fixture f;
     setup(&f);
     double fixed[4] = {NAN, 0.35, NAN, NAN};
-    hpti_acq_problem p = {&f.gp, NULL, -0.2, f.X, 8, 256, 4, 20, fixed};
+    hpti_acq_problem p = {&f.gp, NULL, -0.2, f.X, 8, 256, 4, 20, fixed, NULL};
     double out[8 * 4], sc[8];
     size_t n_out;
     hpti_rng r;

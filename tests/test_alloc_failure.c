@@ -64,7 +64,9 @@ static void t_free(void *p, void *ctx)
     } while (0)
 
 /* strategy: a strategy's name, or "name:reproducible" for that strategy
- * in the reproducible mode (q = 2: its masked history and pruner view). */
+ * in the reproducible mode (q = 2: its masked history and pruner view);
+ * "bayes-mo": bayes with two objectives and one constraint (its
+ * multi-model engine) */
 static void scenario(const char *strategy_mode)
 {
     static const char *const acts[] = {"relu", "tanh", "sigmoid"};
@@ -73,6 +75,9 @@ static void scenario(const char *strategy_mode)
     char *mode = strchr(strategy, ':');
     if (mode)
         *mode++ = '\0';
+    int mo = strcmp(strategy, "bayes-mo") == 0;
+    if (mo)
+        snprintf(strategy, sizeof strategy, "bayes");
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
     int rc = hpt_space_create(&sp);
@@ -97,6 +102,11 @@ static void scenario(const char *strategy_mode)
     CALL(hpt_study_set(st, "max_trials", 12));
     if (mode)
         CALL(hpt_study_set(st, "parallel.reproducible", 2));
+    if (mo) {
+        int32_t dir[2] = {HPT_MINIMIZE, HPT_MAXIMIZE};
+        CALL(hpt_study_set_objectives(st, dir, 2));
+        CALL(hpt_study_set_constraints(st, 1));
+    }
     if (strcmp(strategy, "bayes") == 0) {
         /* cheap proposals: the k-loop runs the scenario hundreds of times */
         CALL(hpt_study_set(st, "bayes.candidates", 32));
@@ -118,15 +128,19 @@ static void scenario(const char *strategy_mode)
         double p[3];
         int32_t stop;
         CALL(hpt_trial_params(st, id, p, 3));
-        for (int e = 1; e <= 3; e++)
+        for (int e = 1; e <= 3 && !mo; e++)
             CALL(hpt_study_report(st, id, e, p[0] / e, &stop));
+        double v[2] = {p[0] * p[1], isnan(p[2]) ? -1.0 : p[2]}, c = p[1] - 2.5;
         if (k % 5 == 4)
             CALL(hpt_study_tell_failed(st, id, "out of memory on the GPU"));
+        else if (mo)
+            CALL(hpt_study_tell_constrained(st, id, v, 2, &c, 1));
         else
             CALL(hpt_study_tell(st, id, p[0] * p[1]));
     }
     assert_int_equal(hpt_study_ask(st, &id), HPT_DONE);
-    CALL(hpt_study_best(st, &id, NULL));
+    if (!mo)
+        CALL(hpt_study_best(st, &id, NULL));
     if (strcmp(strategy, "bayes") == 0) {
         double w[3];
         CALL(hpt_study_importance_lengthscale(st, w, 3));
@@ -282,7 +296,7 @@ static void every_allocation(void **state)
 {
     (void)state;
     const char *strategies[] = {"grid",  "random", "sobol", "hyperband", "hyperband:reproducible",
-                                "bayes", "bayes"};
+                                "bayes", "bayes-mo", "bayes"};
     const size_t n_strategies = sizeof strategies / sizeof strategies[0];
     snprintf(jpath, sizeof jpath, "%s/hpt-alloc-%d.jnl", tu_tmpdir(), (int)getpid());
     snprintf(cpath, sizeof cpath, "%s/hpt-alloc-%d.csv", tu_tmpdir(), (int)getpid());
@@ -290,7 +304,7 @@ static void every_allocation(void **state)
     for (size_t s = 0; s < n_strategies; s++) {
         long k;
         int journaled = s == n_strategies - 1;
-        long stride = strcmp(strategies[s], "bayes") == 0 && under_valgrind() ? 10 : 1;
+        long stride = strncmp(strategies[s], "bayes", 5) == 0 && under_valgrind() ? 10 : 1;
         for (k = 1;; k += stride) {
             fail_at = k;
             count = live = injected = 0;

@@ -51,7 +51,7 @@ static double engine_acq(hpti_bayes *b, const double *fixed, const double *u)
     for (size_t i = 0; i < b->gp.n; i++)
         best = mu[i] < best ? mu[i] : best;
     assert_true(b->acq.best_used >= best);
-    hpti_acq_problem p = {&b->gp, NULL, b->acq.best_used, NULL, 0, 0, 0, 0, fixed};
+    hpti_acq_problem p = {&b->gp, NULL, b->acq.best_used, NULL, 0, 0, 0, 0, fixed, NULL};
     return hpti_acq_value(&b->acq, &p, u, NULL);
 }
 
@@ -73,7 +73,7 @@ static void engine_case(size_t n_free, uint64_t seed)
     double fixed[D] = {0.9, 0.1, 0.3, 0.7, NAN, NAN};
     if (n_free == 1)
         fixed[4] = 0.62;
-    hpti_bayes_data dt = {U, L, 1, 40, NULL, 0, fixed};
+    hpti_bayes_data dt = {U, L, 1, 40, NULL, 0, 1, 0, fixed};
     double u[D];
     char msg[HPTI_MSG];
     assert_ok(hpti_bayes_propose(&b, &dt, &r, u, msg));
@@ -196,7 +196,7 @@ static void test_scored_as_run(void **state)
     hpti_gp_set_targets(&gp, y);
     hpti_acq a;
     assert_ok(hpti_acq_init(&a, sp));
-    hpti_acq_problem p = {&gp, NULL, -0.5, X + 3, 1, 128, 4, 20, NULL};
+    hpti_acq_problem p = {&gp, NULL, -0.5, X + 3, 1, 128, 4, 20, NULL, NULL};
     double out[8 * 3], sc[8];
     size_t n_out;
     hpti_rng r;
