@@ -73,6 +73,8 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     b->space = space;
     b->dim = space->n;
     b->opt = *o;
+    if (b->opt.repeats == 0) /* a zeroed field: no repeat, as before the option */
+        b->opt.repeats = 1;
     size_t d = b->dim;
     unsigned char *cat = hpti_malloc(d);
     if (!cat)
