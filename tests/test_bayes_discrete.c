@@ -201,6 +201,37 @@ static void repeats_for_noise(void **state)
     }
 }
 
+/* Partial fixing on the 100 configurations: with the choice held at "c"
+ * the asks of that slice walk its 25 configurations, each once, until all
+ * are taken (the enumeration holds the given value and walks the free
+ * one). */
+static void slice_is_walked(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 0; seed < 3; seed++) {
+        hpt_study *st = grid_study(seed, 0);
+        const double held[2] = {NAN, 2};
+        int seen[NI] = {0}, left = NI;
+        for (int k = 0; left > 0; k++) {
+            if (k >= 8)
+                assert_ok(hpt_study_enqueue(st, held, 2));
+            int64_t id;
+            double x[2];
+            assert_ok(hpt_study_ask(st, &id));
+            assert_ok(hpt_trial_params(st, id, x, 2));
+            if (k >= 8)
+                assert_true(x[1] == 2);
+            if (x[1] == 2) {
+                if (seen[(int)x[0] - 1]++)
+                    fail_msg("seed %d, ask %d: (n=%g, c) again", (int)seed, k, x[0]);
+                left--;
+            }
+            assert_ok(hpt_study_tell(st, id, loss(x, id, 0.0)));
+        }
+        hpt_study_destroy(st);
+    }
+}
+
 static void repeats_option_range(void **state)
 {
     (void)state;
@@ -218,6 +249,7 @@ int main(void)
         cmocka_unit_test(conditional_active_sets),
         cmocka_unit_test(repeats_limit_and_exhaustion),
         cmocka_unit_test(repeats_for_noise),
+        cmocka_unit_test(slice_is_walked),
         cmocka_unit_test(repeats_option_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
