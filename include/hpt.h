@@ -1474,6 +1474,21 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           keeps saying it.
  *   "bayes.convergence_asks" proposals in a row for "bayes.convergence".
  *                           Default 5; 1..1e6.
+ *   "bayes.repeats"         most evaluations of one configuration (complete,
+ *                           failed, pruned and running trials and
+ *                           HPT_WARM_IDENTICAL observations all count), for
+ *                           noisy objectives where evaluating a good
+ *                           configuration again is informative. The rule:
+ *                           an ask returns the acquisition search's
+ *                           best-ranked candidate whose configuration has
+ *                           fewer than this many evaluations, so a
+ *                           configuration is asked again exactly when the
+ *                           model's expected improvement (which, with the
+ *                           fitted noise, stays positive at an evaluated
+ *                           point) ranks it first among those with room.
+ *                           A fully discrete space is exhausted (HPT_DONE)
+ *                           once every configuration has this many.
+ *                           Default 1 (never repeat); 1..1e6.
  *
  * Behaviour:
  *  - Outputs. Losses (values, negated when maximizing) are standardized.
@@ -1550,14 +1565,23 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    GP. Each ask costs one model update per objective and constraint
  *    (bench/README.md: about 0.1 s per ask at 100 trials for 2 or 3
  *    objectives on a loaded machine).
- *  - No ask repeats a configuration that is complete, running or failed,
- *    unless every candidate and 64 random configurations are all taken
- *    (a nearly exhausted discrete space); a fully discrete space whose every
- *    configuration was asked returns HPT_DONE.
+ *  - No ask repeats a configuration that is complete, running or failed
+ *    (beyond "bayes.repeats" evaluations). When every ranked candidate is
+ *    taken, a fully discrete space (up to 2^20 configurations once the
+ *    values given to hpt_study_enqueue are held) is enumerated and
+ *    the untaken configuration of highest expected improvement is asked;
+ *    other spaces try 64 random configurations, and only if all of those
+ *    are taken too is the best candidate repeated. A fully discrete space
+ *    returns HPT_DONE ("exhausted") once its distinct configurations
+ *    (conditional spaces: each active set's sub-product, see
+ *    hpt_space_add_condition) have all been asked or observed in a warm
+ *    start, not after as many asks as it has configurations.
  *  - Cost: an ask is O(n^2) in the number of observations n, plus an
  *    amortized share of the O(n^3) refactorization at each refit; memory is
  *    about 8 n^2 bytes (the Cholesky factor). Steady-state asks allocate
- *    nothing; buffers grow geometrically.
+ *    nothing; buffers grow geometrically. (The enumeration above, and on a
+ *    fully discrete space the exhaustion count once there were as many
+ *    asks as configurations, sort a temporary copy of the asked points.)
  *  - Threads. The trials do not depend on OpenBLAS's thread count (1, 2,
  *    4, unset: the same bits) nor on which or how many host threads call
  *    the library: same library version and CPU architecture => same

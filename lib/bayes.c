@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bayes.h"
+#include "bayes_discrete.h"
 #include "qrng.h"
 #include "select.h"
 #include "strategy.h"
@@ -36,6 +37,7 @@ void hpti_bayes_defaults(hpti_bayes_opts *o)
     o->fit_restarts = 2;
     o->fit_max = 300;
     o->fit_iter = 60;
+    o->repeats = 1;
 }
 
 /* hpti_gp_active_fn of the engine's space: which parameters the
@@ -71,6 +73,8 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     b->space = space;
     b->dim = space->n;
     b->opt = *o;
+    if (b->opt.repeats == 0) /* a zeroed field: no repeat, as before the option */
+        b->opt.repeats = 1;
     size_t d = b->dim;
     unsigned char *cat = hpti_malloc(d);
     if (!cat)
@@ -482,14 +486,6 @@ int hpti_bayes_set_transfer(hpti_bayes *b, const double *u, const double *loss,
 
 /* ---- engine: proposal ------------------------------------------------------------- */
 
-static int same_point(const double *a, const double *b, size_t d)
-{
-    for (size_t j = 0; j < d; j++)
-        if (a[j] != b[j])
-            return 0;
-    return 1;
-}
-
 /* u <- encode(decode(u)) in every coordinate, inactive ones made
  * canonical: the exact coordinates the study will store for the
  * configuration u runs (floats included), so that comparing with stored
@@ -505,17 +501,6 @@ static double *roundtrip(const hpt_space *s, double *u)
     return u;
 }
 
-static int taken(const hpti_bayes_data *dt, const double *x, size_t d)
-{
-    for (size_t i = 0; i < dt->n; i++)
-        if (same_point(dt->u + i * d, x, d))
-            return 1;
-    for (size_t i = 0; i < dt->n_pend; i++)
-        if (same_point(dt->pend + i * d, x, d))
-            return 1;
-    return 0;
-}
-
 /* Hold the fixed coordinates of partial fixing in u (NULL: none). */
 static void hold_fixed(const double *fixed, size_t d, double *u)
 {
@@ -525,8 +510,9 @@ static void hold_fixed(const double *fixed, size_t d, double *u)
 }
 
 /* No usable model: the random (snapped) point farthest from everything
- * known, among 256 draws, preferring points not taken. */
-static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u)
+ * known, among 256 draws, preferring points not taken; if all are taken,
+ * a configuration with room found by enumeration (bayes_discrete.h). */
+static int space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u)
 {
     size_t d = b->dim;
     double *x = b->out, best = -1.0;
@@ -548,6 +534,10 @@ static void space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
             memcpy(u, x, d * sizeof *u);
         }
     }
+    if (hpti_bayes_uses(dt, u, d, b->opt.repeats) < b->opt.repeats)
+        return HPT_OK;
+    int rc = hpti_bayes_free_config(b->space, dt, b->opt.repeats, NULL, NULL, rng, u);
+    return rc == HPT_E_NOMEM ? rc : HPT_OK;
 }
 
 /* One proposal's working values, passed along its steps (bayes.h, "One
@@ -561,6 +551,7 @@ typedef struct {
     hpti_gp *feas; /* feasibility model, or NULL */
     size_t n_out;  /* ranked candidates in b->out */
     const double *fixed; /* held coordinates (hpti_bayes_data), or NULL */
+    hpti_acq_problem ap; /* what maximize scored (incumbent as used) */
 } proposal;
 
 /* Step 1, gather: the non-failed observations into b->X, b->tmp. */
@@ -688,31 +679,53 @@ static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
     hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
                            b->opt.local_starts, iters, p->fixed, NULL};
     p->n_out = 0;
-    return hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
+    int rc = hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &p->n_out);
+    p->ap = ap;
+    p->ap.best = b->acq.best_used;
+    return rc;
 }
 
-/* Step 5, pick: the best ranked candidate that is not a finished or
- * running point. If every one is, the model is sure the optimum is there:
- * try random points; if all of those are taken too (a nearly exhausted
- * discrete space), repeat the best candidate -- for a noisy objective a
- * repeat is still informative. */
-static void pick(hpti_bayes *b, const hpti_bayes_data *dt, const proposal *p,
-                 hpti_rng *rng, double *u)
+typedef struct {
+    hpti_bayes *b;
+    const proposal *p;
+} scorer;
+
+static double score_acq(void *ctx, const double *u)
 {
-    size_t d = b->dim;
+    const scorer *sc = ctx;
+    return hpti_acq_value(&sc->b->acq, &sc->p->ap, u, NULL);
+}
+
+/* Step 5, pick (called while the fantasies are still in the model): the
+ * best ranked candidate with room (fewer than opt.repeats evaluations,
+ * running ones included). If none has room, the model is sure the optimum
+ * is there: on a fully discrete space the configuration with room of
+ * highest acquisition, by enumeration; elsewhere random points; if all of
+ * those are taken too, repeat the best candidate -- for a noisy objective
+ * a repeat is still informative. */
+static int pick(hpti_bayes *b, const hpti_bayes_data *dt, const proposal *p,
+                hpti_rng *rng, double *u)
+{
+    size_t d = b->dim, cap = b->opt.repeats;
     for (size_t r = 0; r < p->n_out; r++)
-        if (!taken(dt, roundtrip(b->space, b->out + r * d), d)) {
+        if (hpti_bayes_uses(dt, roundtrip(b->space, b->out + r * d), d, cap) < cap) {
             memcpy(u, b->out + r * d, d * sizeof *u);
-            return;
+            return HPT_OK;
         }
+    scorer sc = {b, p};
+    int rc = hpti_bayes_free_config(b->space, dt, cap, p->n_out ? score_acq : NULL, &sc,
+                                    rng, u);
+    if (rc != HPT_DONE)
+        return rc;
     for (int t = 0; t < RANDOM_TRIES; t++) {
         for (size_t j = 0; j < d; j++)
             u[j] = hpti_rng_uniform(rng);
         hold_fixed(dt->fixed, d, u);
-        if (!taken(dt, roundtrip(b->space, u), d))
-            return;
+        if (hpti_bayes_uses(dt, roundtrip(b->space, u), d, cap) < cap)
+            return HPT_OK;
     }
     memcpy(u, b->out, d * sizeof *u);
+    return HPT_OK;
 }
 
 int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
@@ -736,12 +749,14 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}, .fixed = dt->fixed};
     gather(b, dt, &p);
     if (p.no == 0 && b->n_stack == 0) {
-        space_filling(b, dt, rng, u);
+        if (space_filling(b, dt, rng, u))
+            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
         return HPT_OK;
     }
     rc = fit_objective(b, &p, &fit_rng);
     if (rc == HPT_E_NUMERIC) {
-        space_filling(b, dt, rng, u);
+        if (space_filling(b, dt, rng, u))
+            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
         return HPT_OK;
     }
     if (rc)
@@ -752,12 +767,13 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     rc = add_fantasies(b, dt, &p);
     if (!rc)
         rc = maximize(b, &p, rng);
+    if (!rc)
+        rc = pick(b, dt, &p, rng, u);
     hpti_gp_truncate(&b->gp, b->n_real); /* the fantasies go */
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
     if (p.n_out && p.no)
         b->last_ei = ei_relative(&p.xf, exp(b->out_s[0]), p.best);
-    pick(b, dt, &p, rng, u);
     return HPT_OK;
 }
 
@@ -793,7 +809,7 @@ void hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *dt, size_t n_out, hpt
 typedef struct {
     /* options, as set (doubles, validated) */
     double initial_trials, candidates, refit_every, local_starts, fit_restarts, fit_max,
-        blas_threads, convergence, convergence_asks;
+        blas_threads, convergence, convergence_asks, repeats;
     /* convergence: model proposals in a row (all returned) whose best
      * candidate's relative EI was below "convergence" */
     size_t low_ei_streak;
@@ -804,7 +820,6 @@ typedef struct {
     size_t design_used; /* Sobol points drawn */
     double discrete_total; /* configurations of a fully discrete space, else inf */
     size_t prior_in;       /* warm-start observations inside the cube */
-    size_t prior_distinct; /* ... of which distinct configurations */
 } bayes_state;
 
 #define BAYES_INT(key, field, def, lo, hi)                                                  \
@@ -822,6 +837,7 @@ static const hpti_option bayes_options[] = {
     {"bayes.convergence", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, offsetof(bayes_state, convergence),
      0, 0, 1, 0, NULL, NULL},
     BAYES_INT("convergence_asks", convergence_asks, 5, 1, 1e6),
+    BAYES_INT("repeats", repeats, 1, 1, 1e6),
 };
 
 /* Automatic initial design: 2 d + 1 points, at least 5, at most 20. */
@@ -841,26 +857,33 @@ static int in_cube(const double *u, size_t d)
     return 1;
 }
 
-/* Count the warm-start observations inside the cube, and the distinct
- * configurations among them (only needed for a fully discrete space,
- * whose exhaustion they bring closer). */
+/* Count the warm-start observations inside the cube. */
 static void count_priors(bayes_state *st, const hpti_env *env)
 {
     const hpti_history *h = env->hist;
     size_t d = env->dim;
-    st->prior_in = st->prior_distinct = 0;
-    for (size_t i = 0; i < h->n_prior; i++) {
-        const double *u = h->obs_u + i * d;
-        if (!in_cube(u, d))
-            continue;
-        st->prior_in++;
-        if (!isfinite(st->discrete_total))
-            continue;
-        int dup = 0;
-        for (size_t k = 0; k < i && !dup; k++)
-            dup = memcmp(h->obs_u + k * d, u, d * sizeof *u) == 0;
-        st->prior_distinct += !dup;
-    }
+    st->prior_in = 0;
+    for (size_t i = 0; i < h->n_prior; i++)
+        st->prior_in += (size_t)in_cube(h->obs_u + i * d, d);
+}
+
+/* A fully discrete space is exhausted when every configuration has
+ * "bayes.repeats" evaluations: distinct configurations are counted (each
+ * up to the limit) among the trials, running ones included, and the
+ * warm-start observations inside the cube. The count only runs once there
+ * were enough asks for it to succeed. */
+static int exhausted(const bayes_state *st, const hpti_env *env, int *done, char *msg)
+{
+    const hpti_history *h = env->hist;
+    double need = st->discrete_total * st->repeats, have;
+    *done = 0;
+    if ((double)(h->n_trials + st->prior_in) < need)
+        return HPT_OK;
+    if (hpti_bayes_count_configs(env->space, h->u, h->n_trials, h->obs_u, h->n_prior,
+                                 (size_t)st->repeats, &have))
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    *done = have >= need;
+    return HPT_OK;
 }
 
 static void stop_engine(bayes_state *st)
@@ -883,6 +906,7 @@ static int bayes_start(void *state, const hpti_env *env, char *msg)
     o.local_starts = (size_t)st->local_starts;
     o.fit_restarts = (size_t)st->fit_restarts;
     o.fit_max = (size_t)st->fit_max;
+    o.repeats = (size_t)st->repeats;
     if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;
@@ -945,8 +969,11 @@ static int bayes_propose(void *state, const hpti_env *env, hpti_proposal *out, c
     int rc;
 
     /* a fully discrete space whose every configuration was asked (or
-     * observed in a warm start) */
-    if ((double)(n + st->prior_distinct) >= st->discrete_total) {
+     * observed in a warm start) as often as allowed */
+    int done;
+    if ((rc = exhausted(st, env, &done, msg)) != HPT_OK)
+        return rc;
+    if (done) {
         st->done_why = "exhausted";
         return HPT_DONE;
     }

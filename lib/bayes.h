@@ -28,7 +28,11 @@
  *     gives the probability of feasibility that multiplies EI (acq.h).
  *  5. log EI (incumbent: the lowest posterior mean at an observed point,
  *     which is robust to noise) is maximized (acq.h); the best candidate
- *     that is not exactly a finished or running point is returned.
+ *     whose configuration has fewer than opt.repeats evaluations among the
+ *     finished and running points is returned (repeats 1: one that is not
+ *     exactly such a point). When no ranked candidate has room, a fully
+ *     discrete space is enumerated for the configuration with room of
+ *     highest EI (bayes_discrete.h); other spaces try random points.
  *     Finished points may lie outside [0,1] (warm starts over a narrowed
  *     range): they are fitted as they are, but the centers the maximizer
  *     perturbs are projected onto the cube, and proposals stay inside it.
@@ -86,6 +90,8 @@ typedef struct {
     size_t fit_restarts; /* random starts of the MAP fit besides the previous optimum */
     size_t fit_max;      /* rows used by a hyperparameter fit */
     size_t fit_iter;     /* BFGS iterations per start */
+    size_t repeats;      /* most evaluations (finished + running) of one
+                          * configuration a proposal may add to */
 } hpti_bayes_opts;
 
 /* What the engine recorded or restored last of one GP (bayes_state.c). */

@@ -372,6 +372,67 @@ static void space_parse_every_allocation(void **state)
     assert_ok(hpt_set_allocator(NULL, NULL, NULL, NULL));
 }
 
+/* bayes on a fully discrete space (3 x 2) with "bayes.repeats" 2, asked
+ * two at a time to exhaustion: the exhaustion count and the enumeration of
+ * untaken configurations allocate; every failure is a status, the retry
+ * succeeds, and the run still asks each configuration twice, then done. */
+static void scenario_discrete(const char *strategy)
+{
+    static const char *const xy[] = {"x", "y"};
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    int rc = hpt_space_create(&sp);
+    if (rc == HPT_E_NOMEM)
+        return;
+    assert_int_equal(rc, HPT_OK);
+    CALL(hpt_space_add_int(sp, "n", 1, 3, HPT_SCALE_LINEAR));
+    CALL(hpt_space_add_categorical(sp, "c", xy, 2));
+    rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, 3, &st);
+    if (rc == HPT_E_NOMEM)
+        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, 3, &st);
+    assert_int_equal(rc, HPT_OK);
+    hpt_space_destroy(sp);
+    CALL(hpt_study_set(st, "bayes.repeats", 2));
+    CALL(hpt_study_set(st, "bayes.candidates", 32));
+    CALL(hpt_study_set(st, "bayes.initial_trials", 3));
+    int uses[3][2] = {{0}};
+    for (int k = 0; k < 12; k += 2) {
+        int64_t id[2];
+        double p[2][2];
+        for (int j = 0; j < 2; j++) {
+            CALL(hpt_study_ask(st, &id[j]));
+            CALL(hpt_trial_params(st, id[j], p[j], 2));
+            assert_in_range(++uses[(int)p[j][0] - 1][(int)p[j][1]], 1, 2);
+        }
+        for (int j = 0; j < 2; j++)
+            CALL(hpt_study_tell(st, id[j], p[j][0] + p[j][1]));
+    }
+    int64_t id;
+    int last = hpt_study_ask(st, &id);
+    if (last == HPT_E_NOMEM)
+        last = hpt_study_ask(st, &id);
+    assert_int_equal(last, HPT_DONE);
+    hpt_study_destroy(st);
+}
+
+static void bayes_discrete_every_allocation(void **state)
+{
+    (void)state;
+    assert_ok(hpt_set_allocator(t_malloc, t_realloc, t_free, NULL));
+    long k, stride = under_valgrind() ? 10 : 1;
+    for (k = 1;; k += stride) {
+        fail_at = k;
+        count = live = injected = 0;
+        scenario_discrete("bayes");
+        if (live != 0)
+            fail_msg("bayes (discrete): failing allocation %ld leaked %ld blocks", k, live);
+        if (injected == 0)
+            break;
+    }
+    assert_true(k > 20);
+    assert_ok(hpt_set_allocator(NULL, NULL, NULL, NULL));
+}
+
 static void allocator_only_without_objects(void **state)
 {
     (void)state;
@@ -389,6 +450,7 @@ int main(void)
         cmocka_unit_test(every_allocation),
         cmocka_unit_test(allocator_only_without_objects),
         cmocka_unit_test(space_parse_every_allocation),
+        cmocka_unit_test(bayes_discrete_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
