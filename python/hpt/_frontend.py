@@ -273,10 +273,14 @@ class DefineByRunStudy:
         self._enqueued: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
         self._done_reason: str = ""
         self._closed: bool = False
+        #: Core trials nobody runs any more, as the last load found them.
+        self._stale_ids: Set[int] = set()
         self._hist: _history.History = _history.History(None)
         if self.storage is not None:
             _lib.encode_path(self.storage)        # a NUL is refused before any use
-            _handles.take(self.storage, self)
+            # One writer per history file: this process's previous object
+            # on the storage (a re-run notebook cell) is closed.
+            _handles.take(self.storage, self, True)
             self._hist = _history.History(self.storage + _history.SUFFIX)
         if _records is not None:
             self._replay(_records)
@@ -827,8 +831,15 @@ class DefineByRunStudy:
         self._unknown = sum(r.state == TrialState.COMPLETE and r.number not in self._known
                             for r in self._records)
         for r in self._records:
-            if r.state == TrialState.RUNNING:     # left by the dead process
-                self._interrupted(r)
+            if r.state == TrialState.RUNNING and not self._live_elsewhere(r):
+                self._interrupted(r)      # left by the dead process
+
+    def _live_elsewhere(self, r: _Record) -> bool:
+        """Whether a running record's core trial is run by another live
+        writer of the journal (a plain journal loaded while its job runs):
+        then it is theirs to finish, not an interrupted trial."""
+        return (r.core_id is not None and r.gen == self._gen and self._core is not None
+                and r.core_id not in self._stale_ids)
 
     def _settle(self) -> None:
         core = self._core
@@ -836,6 +847,7 @@ class DefineByRunStudy:
         mine = {r.core_id: r for r in self._records if r.gen == self._gen
                 and r.core_id is not None}
         self._core_ids = {cid: r.number for cid, r in mine.items()}
+        self._stale_ids = set(core.stale_trials())
         for cid, r in mine.items():
             ft = core.trial(cid)
             if r.core_params is None:
@@ -848,9 +860,9 @@ class DefineByRunStudy:
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
             if r.state == TrialState.COMPLETE:
                 self._known.add(r.number)
-        for t in core.running_trials():
-            if t.id not in mine:     # asked, then the process died before recording it
-                core.tell_failed(t, "interrupted before the front end recorded it")
+        for tid in self._stale_ids:
+            if tid not in mine:     # asked, then the process died before recording it
+                core.tell_failed(tid, "interrupted before the front end recorded it")
 
     def _interrupted(self, r: _Record) -> None:
         self._finish(r, TrialState.FAILED, reason="interrupted: the process running it ended")

@@ -266,15 +266,32 @@ class Study:
     that the journal holds may be given again with the same values, so one
     script serves a fresh start and a resume; the limits max_trials,
     max_resource_total and max_seconds may be given larger, which extends
-    the resumed study, but not smaller). Trials that were running
-    when the process died are handled by `resume`: "rerun" (default: the
-    next asks hand them out again, same id and configuration, before any
-    new trial, so they do not eat into max_trials), "fail" (failed with
-    the reason "interrupted"), or "keep" (left running: see
-    running_trials()). Opening
-    a journal that another hpt object of this process holds closes that
-    object first (instead of failing with hpt.JournalLocked); another
-    process holding it still gives JournalLocked.
+    the resumed study, but not smaller). Trials that a dead process left
+    running (the stale ones, see stale_trials()) are handled by `resume`:
+    "rerun" (default: the next asks claim them and hand them out again,
+    same id and configuration, before any new trial, so they do not eat
+    into max_trials), "fail" (failed with the reason "interrupted"), or
+    "keep" (left running: see stale_trials() and claim()). Trials that
+    another live writer runs are never touched.
+
+    Several writers. Any number of objects, in this process or in others
+    (multiprocessing, Slurm array jobs, notebook kernels), may open one
+    journal and work on its study together: trial ids stay unique, every
+    ask takes the others' trials into account, max_trials counts the
+    journal's trials (all writers'), and len() / trials show what this
+    object took in by its last call (heartbeat() brings it up to date).
+    A writer's running trials carry a lease it renews on its calls;
+    lease_seconds (the option "journal.lease_seconds", default 600: every
+    writer of a journal should give the same value) is how long another
+    writer waits for a renewal before it sees them as stale; a training
+    that makes no call for that long calls heartbeat(). exclusive=True
+    ("journal.exclusive") makes this object the journal's only writer
+    until it is closed: another process opening it gets
+    hpt.JournalLocked. Re-running a notebook cell that opens the same
+    journal adds a writer and leaves the previous object alone, except
+    that exclusivity cannot be shared: a new exclusive object closes this
+    process's other objects on the journal, and any new one closes a
+    previous exclusive one (so a re-run cell never raises JournalLocked).
 
     Every call is forwarded to the C study, which serializes calls from
     several threads itself; the GIL is released during each call. Errors
@@ -284,6 +301,7 @@ class Study:
                  direction: Union[str, int] = "minimize", seed: Optional[int] = None,
                  options: Optional[Dict[str, Any]] = None,
                  journal: "str | os.PathLike[str] | None" = None, resume: str = "rerun", *,
+                 exclusive: bool = False, lease_seconds: Optional[float] = None,
                  _owner: Any = None, **kwargs: Any) -> None:
         if isinstance(direction, str) and direction.lower() in _DIRECTIONS:
             dir_code = _DIRECTIONS[direction.lower()]
@@ -292,6 +310,8 @@ class Study:
         else:
             raise ValueError("direction must be 'minimize' or 'maximize', not %r"
                              % (direction,))
+        if journal is None and (exclusive or lease_seconds is not None):
+            raise ValueError("exclusive= and lease_seconds= need a journal=")
         if seed is None:
             seed = _journal_seed(journal)
         if seed is None:
@@ -306,7 +326,7 @@ class Study:
         self._h: ctypes.c_void_p = ctypes.c_void_p()
         self.journal: Optional[str] = None if journal is None else os.fspath(journal)
         # A front-end study that owns this one holds the journal in its name.
-        owner = _owner
+        self._owner: Any = _owner
         try:
             if journal is None:
                 _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy, 'strategy name'),
@@ -315,9 +335,10 @@ class Study:
                 assert self.journal is not None
                 jpath = _lib.encode_path(self.journal)
                 study_open = _lib_.hpt_study_open
-                # This process's previous object on the same journal (a
-                # re-run notebook cell) is closed, not left holding the lock.
-                _handles.take(self.journal, owner or self)
+                # A re-run notebook cell must not meet JournalLocked from
+                # this process's previous object (see _handles).
+                if _owner is None:
+                    _handles.take(self.journal, self, bool(exclusive))
                 _lib.check(study_open(jpath, self._space.handle,
                                       _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
                                       _byref(self._h)))
@@ -330,16 +351,36 @@ class Study:
         if resume not in ("rerun", "fail", "keep"):
             self.close()
             raise ValueError("resume must be 'rerun', 'fail' or 'keep', not %r" % (resume,))
-        if journal is not None and self.journal_info()["note"].startswith("resumed"):
-            for t in self.running_trials():
-                if resume == "rerun":
-                    self._rerun.append(t.id)
-                elif resume == "fail":
-                    self.tell_failed(t, "interrupted: the process running it ended")
         merged = {k.replace("__", "."): v for k, v in kwargs.items()}
         merged.update(options or {})
-        for name in sorted(merged, key=lambda k: k != "pruner"):
-            self.set_option(name, merged[name])
+        if lease_seconds is not None:
+            merged["journal.lease_seconds"] = lease_seconds
+        if exclusive:
+            merged["journal.exclusive"] = True
+        # The journal's own settings come before anything that writes (the
+        # settlement of stale trials below), "pruner" before its options.
+        order = {"journal.exclusive": 0, "journal.lease_seconds": 1, "journal.fsync": 1,
+                 "pruner": 2}
+        names = sorted(merged, key=lambda k: order.get(k, 3))
+        try:
+            for name in names:
+                if order.get(name, 3) < 2:
+                    self.set_option(name, merged[name])
+            if journal is not None and self.journal_info()["note"].startswith("resumed"):
+                for tid in self.stale_trials():
+                    if resume == "rerun":
+                        self._rerun.append(tid)
+                    elif resume == "fail":
+                        try:
+                            self.tell_failed(tid, "interrupted: the process running it ended")
+                        except _lib.TrialStateError:
+                            pass    # another writer settled or claimed it first
+            for name in names:
+                if order.get(name, 3) >= 2:
+                    self.set_option(name, merged[name])
+        except BaseException:
+            self.close()
+            raise
 
     # ---- lifecycle ----------------------------------------------------------
 
@@ -393,8 +434,12 @@ class Study:
         """Set an option by its library name (only before the first ask,
         except that max_trials, max_resource_total and max_seconds may be
         raised later): numbers and bools through hpt_study_set, strings
-        through hpt_study_set_str."""
+        through hpt_study_set_str. "journal.exclusive" = True first closes
+        this process's other objects on the journal (see Study)."""
         h = self._handle()
+        if (name == "journal.exclusive" and value and self.journal is not None
+                and self._owner is None):
+            _handles.take(self.journal, self, True)
         if isinstance(value, str):
             _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name, "option name"),
                                                _lib.encode(value, "option %r" % name)))
@@ -465,8 +510,10 @@ class Study:
                 old = self._rerun.popleft()
             except IndexError:     # another thread took the last one
                 break
-            if self._state(old) == TrialState.RUNNING:
-                return Trial(self, old)
+            try:
+                return self.claim(old)
+            except _lib.TrialStateError:
+                pass    # finished meanwhile, or another writer claimed it first
         tid = ctypes.c_int64()
         rc = _lib_.hpt_study_ask(self._handle(), _byref(tid))
         if rc == _lib.OK:
@@ -621,6 +668,45 @@ class Study:
                 continue
             _lib.check(rc)
             return [Trial(self, ids[i]) for i in range(needed.value)]
+
+    def heartbeat(self) -> None:
+        """Take in what the journal's other writers appended and renew this
+        object's lease on the trials it runs (hpt_study_heartbeat). Call it
+        from an objective that makes no study call for longer than
+        "journal.lease_seconds", or to bring len() and trials up to date.
+        hpt.TrialStateError without a journal."""
+        _lib.check(_lib_.hpt_study_heartbeat(self._handle()))
+
+    def stale_trials(self) -> List[int]:
+        """Ids, ascending, of the running trials nobody runs any more
+        (hpt_study_stale, after taking in the other writers' records): a
+        writer's whose lease expired ("journal.lease_seconds"), whose study
+        was closed, or whose process on this host is gone, and those an
+        exclusive writer left. This object's own trials are never stale to
+        it. Give them up with tell_failed() or train them again after
+        claim(). hpt.TrialStateError without a journal."""
+        f = _lib_.hpt_study_stale
+        h = self._handle()
+        while True:
+            needed = ctypes.c_size_t()
+            _lib.check(_ok_or_range(f(h, None, 0, _byref(needed))))
+            n = needed.value
+            ids = (ctypes.c_int64 * max(n, 1))()
+            rc = f(h, ids, n, _byref(needed))
+            if rc == _lib.E_RANGE:   # more went stale in between: again
+                continue
+            _lib.check(rc)
+            return [ids[i] for i in range(needed.value)]
+
+    def claim(self, trial: Union[Trial, FrozenTrial, int]) -> Trial:
+        """Take over a stale running trial to train it again under its id
+        and configuration (hpt_study_claim); then report and tell it as any
+        trial this object asked. A trial of this object: returned as it is.
+        hpt.TrialStateError when it is finished or held by a writer whose
+        lease is live (the message names it); hpt.UnknownTrial."""
+        tid = _trial_id(trial)
+        _lib.check(_lib_.hpt_study_claim(self._handle(), tid))
+        return Trial(self, tid)
 
     def warm_start(self, parent_journal: "str | os.PathLike[str]", kind: str = "identical",
                    defaults: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
