@@ -863,6 +863,32 @@ class DefineByRunStudy:
         for tid in self._stale_ids:
             if tid not in mine:     # asked, then the process died before recording it
                 core.tell_failed(tid, "interrupted before the front end recorded it")
+        for tid in range(len(core)):
+            if tid not in mine and tid not in self._stale_ids:
+                self._adopt(core.trial(tid))
+
+    def _adopt(self, ft: FrozenTrial) -> None:
+        """A trial another writer of the core journal asked (a plain journal
+        loaded while its job runs, as _frontend_open adopts the trials it
+        had at first): a record suggesting every parameter of the core."""
+        r = _Record(len(self._records), self._gen, ft.id, dict(ft.params), None, _now())
+        r.params, r.dists = dict(ft.params), dict(self._core_space)
+        r.reports = list(ft.reports)
+        self._records.append(r)
+        self._core_ids[ft.id] = r.number
+        self._hist.add({"t": "start", "n": r.number, "gen": self._gen, "core": ft.id,
+                        "fixed": False, "time": None})
+        for name, d in self._core_space.items():
+            self._hist.add({"t": "suggest", "n": r.number, "name": name,
+                            "dist": d._to_json(), "x": d._core(ft.params[name])})
+        for step, v in ft.reports:
+            self._hist.add({"t": "report", "n": r.number, "step": step, "value": v})
+        if ft.state != TrialState.RUNNING:
+            r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
+            self._hist.add({"t": "finish", "n": r.number, "state": ft.state.name,
+                            "value": ft.value, "reason": ft.fail_reason, "time": None})
+            if ft.state == TrialState.COMPLETE:
+                self._known.add(r.number)
 
     def _interrupted(self, r: _Record) -> None:
         self._finish(r, TrialState.FAILED, reason="interrupted: the process running it ended")
