@@ -230,3 +230,31 @@ def test_loading_a_running_job_disturbs_no_writer(tmp_path, how):
     final = load(path)
     assert len(final.trials) == n and math.isfinite(final.best_value)
     final.close()
+
+
+def _frontend_holder(path, ready):
+    st = hpt.create_study(storage=path, strategy="random", seed=5)
+    st.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=2)
+    ready.set()
+    time.sleep(3600)
+
+
+def test_a_frontend_storage_has_one_writer_across_processes(tmp_path):
+    """The front end's history file (path.hpt-run) has one writer: a second
+    front-end study on the storage in another process gets JournalLocked
+    instead of numbering trials over the first one's; its death frees it."""
+    path = str(tmp_path / "fe.jnl")
+    ready = CTX.Event()
+    p = CTX.Process(target=_frontend_holder, args=(path, ready))
+    p.start()
+    try:
+        assert ready.wait(120)
+        with pytest.raises(hpt.JournalLocked, match="front-end"):
+            hpt.load_study(path)
+        with pytest.raises(hpt.JournalLocked):
+            hpt.create_study(storage=path, load_if_exists=True)
+    finally:
+        _kill(p)
+    st = hpt.load_study(path)
+    assert [t.state for t in st.trials] == [hpt.TrialState.COMPLETE] * 2
+    st.close()
