@@ -818,7 +818,10 @@ class Study:
         without it, each finished trial is logged on the "hpt" logger (INFO).
         Ctrl-C: with one job the running trial is failed ("KeyboardInterrupt")
         and the interrupt raised; with several, asking stops, the running
-        trials finish, then it is raised."""
+        trials finish, then it is raised. On a journal shared with other
+        writers, a thread renews this object's lease (heartbeat()) every
+        eighth of "journal.lease_seconds" while trials run, so an fn that
+        runs longer than the lease is not taken for a dead one."""
         if n_trials is not None and n_trials < 0:
             raise ValueError("n_trials must be >= 0")
         if n_jobs == -1:
@@ -832,6 +835,7 @@ class Study:
             total = max(0, limit - len(self)) if limit else None
         run = _Run(self, fn, n_trials, catch, timeout, callbacks,
                    _Progress(total, show_progress_bar))
+        beat = _Beat.start(self)
         try:
             if n_jobs == 1:
                 run.worker()
@@ -851,6 +855,8 @@ class Study:
                         t.join()
                     raise
         finally:
+            if beat is not None:
+                beat.stop()
             run.progress.close()
         if run.error is not None:
             raise run.error
@@ -951,6 +957,38 @@ def _ok_or_range(rc: int) -> int:
     """hpt_study_running with n = 0 returns HPT_E_RANGE when there are
     running trials: that is the size query succeeding."""
     return _lib.OK if rc == _lib.E_RANGE else rc
+
+
+class _Beat:
+    """The heartbeat of one Study.optimize call on a shared journal: its
+    fn makes no study call while it trains, and a lease left unrenewed for
+    "journal.lease_seconds" makes the other writers see its trials as stale."""
+
+    def __init__(self, study: Study, every: float) -> None:
+        self.study, self.every = study, every
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="hpt-heartbeat")
+
+    @classmethod
+    def start(cls, study: Study) -> "Optional[_Beat]":
+        if study.journal is None or study.get_option("journal.exclusive"):
+            return None     # nobody else judges an exclusive writer's leases
+        # The library renews at most every lease/4: beating twice as often
+        # keeps every gap between renewals under 3/8 of the lease.
+        b = cls(study, float(study.get_option("journal.lease_seconds")) / 8)
+        b.thread.start()
+        return b
+
+    def _loop(self) -> None:
+        while not self.done.wait(self.every):
+            try:
+                self.study.heartbeat()
+            except (_lib.Error, ValueError):
+                return      # the study failed or was closed: optimize reports it
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 class _Run:

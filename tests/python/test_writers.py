@@ -258,3 +258,37 @@ def test_a_frontend_storage_has_one_writer_across_processes(tmp_path):
     st = hpt.load_study(path)
     assert [t.state for t in st.trials] == [hpt.TrialState.COMPLETE] * 2
     st.close()
+
+
+def _long_trainer(path, lease, started, finish):
+    s = hpt.Study(SPACE, "random", seed=3, journal=path, lease_seconds=lease)
+
+    def fn(trial):
+        started.set()
+        finish.wait(120)          # a long training that makes no study call
+        return objective_value(trial.params)
+    s.optimize(fn, n_trials=1)
+    s.close()
+
+
+def test_optimize_keeps_the_lease_of_a_long_training_alive(tmp_path):
+    lease = 2.0
+    path = tmp_path / "job.jnl"
+    started, finish = CTX.Event(), CTX.Event()
+    p = CTX.Process(target=_long_trainer, args=(str(path), lease, started, finish))
+    p.start()
+    try:
+        assert started.wait(120)
+        with hpt.Study(SPACE, "random", seed=3, journal=path, lease_seconds=lease,
+                       resume="keep") as watch:
+            for _ in range(6):            # three leases long
+                time.sleep(lease / 2)
+                assert watch.stale_trials() == []
+            finish.set()
+            p.join(120)
+            assert p.exitcode == 0
+            watch.heartbeat()
+            assert watch.trial(0).state == hpt.TrialState.COMPLETE
+    finally:
+        if p.is_alive():
+            _kill(p)
