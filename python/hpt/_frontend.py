@@ -496,7 +496,10 @@ class DefineByRunStudy:
                     raise ValueError("enqueued value %r of %r is not in %r" % (v, name, d))
                 if isinstance(d, Categorical):
                     v = d.choices[d.index(v)]
-            elif r.core_params is not None and self._core_space.get(name) == d:
+            elif (r.core_params is not None and r.gen == self._gen and name in r.core_params
+                  and self._core_space.get(name) == d):
+                # (a worker's rebuild may have replaced the core since this
+                # trial was asked: its values are of the old space then)
                 v = r.core_params[name]
             else:
                 rng = random.Random("%d/%d/%s" % (self.seed, r.number, name))
@@ -802,7 +805,7 @@ class DefineByRunStudy:
                 self._records.append(r)
             elif t == "suggest":
                 r = by_n[rec["n"]]
-                d = from_json(rec["dist"])
+                d = _dist(rec["dist"])
                 r.params[rec["name"]] = d._native(rec["x"])
                 r.dists[rec["name"]] = d
                 self._space[rec["name"]] = d
@@ -849,6 +852,10 @@ class DefineByRunStudy:
         self._core_ids = {cid: r.number for cid, r in mine.items()}
         self._stale_ids = set(core.stale_trials())
         for cid, r in mine.items():
+            if r.state != TrialState.RUNNING:
+                if r.state == TrialState.COMPLETE:
+                    self._known.add(r.number)
+                continue     # settled already: only running ones need the core
             ft = core.trial(cid)
             if r.core_params is None:
                 r.core_params = ft.params
@@ -899,6 +906,24 @@ class DefineByRunStudy:
 
 
 _MISSING = object()
+
+
+def _dist(d: Dict[str, Any]) -> Descriptor:
+    """from_json, remembering the few distinct distributions of a history
+    file (each suggestion record holds one; a load reads tens of thousands)."""
+    # Bounds compare as numbers (Float(1, 2) is Float(1.0, 2.0)); choices by
+    # repr, which tells True from 1 and 1.0.
+    key = (d.get("type"), d.get("lo"), d.get("hi"), d.get("scale"), d.get("step"),
+           repr(d.get("choices")), len(d))
+    got = _DISTS.get(key)
+    if got is None:
+        got = from_json(d)
+        if len(_DISTS) < 4096:
+            _DISTS[key] = got
+    return got
+
+
+_DISTS: Dict[Tuple[Any, ...], Descriptor] = {}
 #: Key, in an enqueued trial's system attributes, of its user attributes.
 _USER = "hpt:user_attrs"
 
