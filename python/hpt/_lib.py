@@ -152,7 +152,9 @@ class JournalMismatch(Error):
 
 
 class JournalLocked(Error):
-    """HPT_E_LOCKED: a journal is in use by another process."""
+    """HPT_E_LOCKED: a journal is held by an exclusive writer (or, in a
+    fork()ed child, by the parent's study); a front-end storage held by
+    another front-end study."""
     status = E_LOCKED
 
 
