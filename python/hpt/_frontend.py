@@ -320,10 +320,14 @@ class DefineByRunStudy:
         self._enqueued: Deque[Tuple[Dict[str, Any], Dict[str, Any]]] = collections.deque()
         self._done_reason: str = ""
         self._closed: bool = False
+        #: Core trials nobody runs any more, as the last load found them.
+        self._stale_ids: Set[int] = set()
         self._hist: _history.History = _history.History(None)
         if self.storage is not None:
             _lib.encode_path(self.storage)        # a NUL is refused before any use
-            _handles.take(self.storage, self)
+            # One writer per history file: this process's previous object
+            # on the storage (a re-run notebook cell) is closed.
+            _handles.take(self.storage, self, True)
             self._hist = _history.History(self.storage + _history.SUFFIX)
         if _records is not None:
             self._replay(_records)
@@ -1001,7 +1005,7 @@ class DefineByRunStudy:
                 old_steps = rec.get("format", 1) < 2
             elif t == "suggest":
                 r = by_n[rec["n"]]
-                d = from_json(rec["dist"])
+                d = _dist(rec["dist"])
                 x = rec["x"]
                 if old_steps and not isinstance(d, Categorical) and d.step not in (None, 1):
                     x = float("%.15g" % (d.lo + x * (d.step or 0)))
@@ -1043,8 +1047,15 @@ class DefineByRunStudy:
         self._unknown = sum(r.state == TrialState.COMPLETE and r.number not in self._known
                             for r in self._records)
         for r in self._records:
-            if r.state == TrialState.RUNNING:     # left by the dead process
-                self._interrupted(r)
+            if r.state == TrialState.RUNNING and not self._live_elsewhere(r):
+                self._interrupted(r)      # left by the dead process
+
+    def _live_elsewhere(self, r: _Record) -> bool:
+        """Whether a running record's core trial is run by another live
+        writer of the journal (a plain journal loaded while its job runs):
+        then it is theirs to finish, not an interrupted trial."""
+        return (r.core_id is not None and r.gen == self._gen and self._core is not None
+                and r.core_id not in self._stale_ids)
 
     def _settle(self) -> None:
         core = self._core
@@ -1052,7 +1063,12 @@ class DefineByRunStudy:
         mine = {r.core_id: r for r in self._records if r.gen == self._gen
                 and r.core_id is not None}
         self._core_ids = {cid: r.number for cid, r in mine.items()}
+        self._stale_ids = set(core.stale_trials())
         for cid, r in mine.items():
+            if r.state != TrialState.RUNNING:
+                if r.state == TrialState.COMPLETE:
+                    self._known.add(r.number)
+                continue     # settled already: only running ones need the core
             ft = core.trial(cid)
             if r.core_params is None:
                 r.core_params = ft.params
@@ -1073,9 +1089,35 @@ class DefineByRunStudy:
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
             if r.state == TrialState.COMPLETE and not r.diverged:
                 self._known.add(r.number)
-        for t in core.running_trials():
-            if t.id not in mine:     # asked, then the process died before recording it
-                core.tell_failed(t, "interrupted before the front end recorded it")
+        for tid in self._stale_ids:
+            if tid not in mine:     # asked, then the process died before recording it
+                core.tell_failed(tid, "interrupted before the front end recorded it")
+        for tid in range(len(core)):
+            if tid not in mine and tid not in self._stale_ids:
+                self._adopt(core.trial(tid))
+
+    def _adopt(self, ft: FrozenTrial) -> None:
+        """A trial another writer of the core journal asked (a plain journal
+        loaded while its job runs, as _frontend_open adopts the trials it
+        had at first): a record suggesting every parameter of the core."""
+        r = _Record(len(self._records), self._gen, ft.id, dict(ft.params), None, _now())
+        r.params, r.dists = dict(ft.params), dict(self._core_space)
+        r.reports = list(ft.reports)
+        self._records.append(r)
+        self._core_ids[ft.id] = r.number
+        self._hist.add({"t": "start", "n": r.number, "gen": self._gen, "core": ft.id,
+                        "fixed": False, "time": None})
+        for name, d in self._core_space.items():
+            self._hist.add({"t": "suggest", "n": r.number, "name": name,
+                            "dist": d._to_json(), "x": d._core(ft.params[name])})
+        for step, v in ft.reports:
+            self._hist.add({"t": "report", "n": r.number, "step": step, "value": v})
+        if ft.state != TrialState.RUNNING:
+            r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
+            self._hist.add({"t": "finish", "n": r.number, "state": ft.state.name,
+                            "value": ft.value, "reason": ft.fail_reason, "time": None})
+            if ft.state == TrialState.COMPLETE:
+                self._known.add(r.number)
 
     def _interrupted(self, r: _Record) -> None:
         self._finish(r, TrialState.FAILED, reason="interrupted: the process running it ended")
@@ -1086,6 +1128,24 @@ class DefineByRunStudy:
 
 
 _MISSING = object()
+
+
+def _dist(d: Dict[str, Any]) -> Descriptor:
+    """from_json, remembering the few distinct distributions of a history
+    file (each suggestion record holds one; a load reads tens of thousands)."""
+    # Bounds compare as numbers (Float(1, 2) is Float(1.0, 2.0)); choices by
+    # repr, which tells True from 1 and 1.0.
+    key = (d.get("type"), d.get("lo"), d.get("hi"), d.get("scale"), d.get("step"),
+           repr(d.get("choices")), len(d))
+    got = _DISTS.get(key)
+    if got is None:
+        got = from_json(d)
+        if len(_DISTS) < 4096:
+            _DISTS[key] = got
+    return got
+
+
+_DISTS: Dict[Tuple[Any, ...], Descriptor] = {}
 #: Key, in an enqueued trial's system attributes, of its user attributes.
 _USER = "hpt:user_attrs"
 

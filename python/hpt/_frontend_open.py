@@ -81,7 +81,15 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
     journal itself (a plain journal gets its <path>.hpt-run history file
     then, and is continued as generation 0 of a front-end study). Trials a
     crash left running are settled by `resume` (see create_study).
-    study_name is accepted for Optuna's signature."""
+    study_name is accepted for Optuna's signature.
+
+    A plain journal may be loaded while hpt.Study writers work on it (a
+    running job, no space needed): only stale trials are settled, the
+    writers' live ones are left to them, and each load takes in the
+    trials asked since the previous one. A front-end storage has one
+    writer: loading one that a live front-end study of another process
+    holds raises hpt.JournalLocked (hpt.visualization.read_journal reads
+    it meanwhile)."""
     p = os.fspath(storage if storage is not None else path)
     if p is None:
         raise TypeError("load_study needs the storage path")

@@ -157,7 +157,9 @@ class JournalMismatch(Error):
 
 
 class JournalLocked(Error):
-    """HPT_E_LOCKED: a journal is in use by another process."""
+    """HPT_E_LOCKED: a journal is held by an exclusive writer (or, in a
+    fork()ed child, by the parent's study); a front-end storage held by
+    another front-end study."""
     status = E_LOCKED
 
 
@@ -369,6 +371,11 @@ PROTOTYPES = {
     "hpt_study_open": (_c.c_int, [_s, _p, _s, _i32, _u64, _P(_p)]),
     "hpt_study_journal_info": (_c.c_int, [_p, _P(_i64), _P(_i64), _P(_s)]),
     "hpt_study_running": (_c.c_int, [_p, _P(_i64), _sz, _P(_sz)]),
+    "hpt_study_load": (_c.c_int, [_s, _P(_p)]),
+    # Several writers on one journal: leases, stale trials, taking one over.
+    "hpt_study_heartbeat": (_c.c_int, [_p]),
+    "hpt_study_stale": (_c.c_int, [_p, _P(_i64), _sz, _P(_sz)]),
+    "hpt_study_claim": (_c.c_int, [_p, _i64]),
     "hpt_study_warm_default": (_c.c_int, [_p, _s, _dbl]),
     "hpt_study_warm_start": (_c.c_int, [_p, _s, _i32]),
     "hpt_study_warm_info": (_c.c_int, [_p, _P(_i64), _P(_i64), _P(_s)]),

@@ -336,15 +336,32 @@ class Study:
     that the journal holds may be given again with the same values, so one
     script serves a fresh start and a resume; the limits max_trials,
     max_resource_total and max_seconds may be given larger, which extends
-    the resumed study, but not smaller). Trials that were running
-    when the process died are handled by `resume`: "rerun" (default: the
-    next asks hand them out again, same id and configuration, before any
-    new trial, so they do not eat into max_trials), "fail" (failed with
-    the reason "interrupted"), or "keep" (left running: see
-    running_trials()). Opening
-    a journal that another hpt object of this process holds closes that
-    object first (instead of failing with hpt.JournalLocked); another
-    process holding it still gives JournalLocked.
+    the resumed study, but not smaller). Trials that a dead process left
+    running (the stale ones, see stale_trials()) are handled by `resume`:
+    "rerun" (default: the next asks claim them and hand them out again,
+    same id and configuration, before any new trial, so they do not eat
+    into max_trials), "fail" (failed with the reason "interrupted"), or
+    "keep" (left running: see stale_trials() and claim()). Trials that
+    another live writer runs are never touched.
+
+    Several writers. Any number of objects, in this process or in others
+    (multiprocessing, Slurm array jobs, notebook kernels), may open one
+    journal and work on its study together: trial ids stay unique, every
+    ask takes the others' trials into account, max_trials counts the
+    journal's trials (all writers'), and len() / trials show what this
+    object took in by its last call (heartbeat() brings it up to date).
+    A writer's running trials carry a lease it renews on its calls;
+    lease_seconds (the option "journal.lease_seconds", default 600: every
+    writer of a journal should give the same value) is how long another
+    writer waits for a renewal before it sees them as stale; a training
+    that makes no call for that long calls heartbeat(). exclusive=True
+    ("journal.exclusive") makes this object the journal's only writer
+    until it is closed: another process opening it gets
+    hpt.JournalLocked. Re-running a notebook cell that opens the same
+    journal adds a writer and leaves the previous object alone, except
+    that exclusivity cannot be shared: a new exclusive object closes this
+    process's other objects on the journal, and any new one closes a
+    previous exclusive one (so a re-run cell never raises JournalLocked).
 
     reproducible: the same trials on every run, whatever the timing of a
     parallel optimize (option "parallel.reproducible" = q, see hpt.h,
@@ -367,6 +384,7 @@ class Study:
                  constraints: int = 0,
                  constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
                  reproducible: Union[bool, int] = False,
+                 exclusive: bool = False, lease_seconds: Optional[float] = None,
                  _owner: Any = None, **kwargs: Any) -> None:
         if directions is None and constraints == 0 and journal is not None:
             from ._journalfile import read_shape
@@ -384,6 +402,8 @@ class Study:
             raise ValueError("constraints_func needs constraints=m, the number of values it "
                              "returns (the study's shape is set before the first trial)")
         dir_code = codes[0]
+        if journal is None and (exclusive or lease_seconds is not None):
+            raise ValueError("exclusive= and lease_seconds= need a journal=")
         if seed is None:
             seed = _journal_seed(journal)
         if seed is None:
@@ -403,7 +423,7 @@ class Study:
         self._h: ctypes.c_void_p = ctypes.c_void_p()
         self.journal: Optional[str] = None if journal is None else os.fspath(journal)
         # A front-end study that owns this one holds the journal in its name.
-        owner = _owner
+        self._owner: Any = _owner
         try:
             if journal is None:
                 _lib.check(_lib_.hpt_study_create(self._space.handle, _lib.encode(strategy, 'strategy name'),
@@ -412,9 +432,10 @@ class Study:
                 assert self.journal is not None
                 jpath = _lib.encode_path(self.journal)
                 study_open = _lib_.hpt_study_open
-                # This process's previous object on the same journal (a
-                # re-run notebook cell) is closed, not left holding the lock.
-                _handles.take(self.journal, owner or self)
+                # A re-run notebook cell must not meet JournalLocked from
+                # this process's previous object (see _handles).
+                if _owner is None:
+                    _handles.take(self.journal, self, bool(exclusive))
                 _lib.check(study_open(jpath, self._space.handle,
                                       _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
                                       _byref(self._h)))
@@ -436,12 +457,6 @@ class Study:
         if resume not in ("rerun", "fail", "keep"):
             self.close()
             raise ValueError("resume must be 'rerun', 'fail' or 'keep', not %r" % (resume,))
-        if journal is not None and self.journal_info()["note"].startswith("resumed"):
-            for t in self.running_trials():
-                if resume == "rerun":
-                    self._rerun.append(t.id)
-                elif resume == "fail":
-                    self.tell_failed(t, "interrupted: the process running it ended")
         merged = {k.replace("__", "."): v for k, v in kwargs.items()}
         merged.update(options or {})
         if reproducible is not True and reproducible is not False:
@@ -453,8 +468,34 @@ class Study:
                 merged["parallel.reproducible"] = int(reproducible)
         # True: q is fixed by the first optimize() (its n_jobs) or ask
         self._reproducible_pending: bool = reproducible is True
-        for name in sorted(merged, key=lambda k: k != "pruner"):
-            self.set_option(name, merged[name])
+        if lease_seconds is not None:
+            merged["journal.lease_seconds"] = lease_seconds
+        if exclusive:
+            merged["journal.exclusive"] = True
+        # The journal's own settings come before anything that writes (the
+        # settlement of stale trials below), "pruner" before its options.
+        order = {"journal.exclusive": 0, "journal.lease_seconds": 1, "journal.fsync": 1,
+                 "pruner": 2}
+        names = sorted(merged, key=lambda k: order.get(k, 3))
+        try:
+            for name in names:
+                if order.get(name, 3) < 2:
+                    self.set_option(name, merged[name])
+            if journal is not None and self.journal_info()["note"].startswith("resumed"):
+                for tid in self.stale_trials():
+                    if resume == "rerun":
+                        self._rerun.append(tid)
+                    elif resume == "fail":
+                        try:
+                            self.tell_failed(tid, "interrupted: the process running it ended")
+                        except _lib.TrialStateError:
+                            pass    # another writer settled or claimed it first
+            for name in names:
+                if order.get(name, 3) >= 2:
+                    self.set_option(name, merged[name])
+        except BaseException:
+            self.close()
+            raise
 
     # ---- lifecycle ----------------------------------------------------------
 
@@ -508,8 +549,12 @@ class Study:
         """Set an option by its library name (only before the first ask,
         except that max_trials, max_resource_total and max_seconds may be
         raised later): numbers and bools through hpt_study_set, strings
-        through hpt_study_set_str."""
+        through hpt_study_set_str. "journal.exclusive" = True first closes
+        this process's other objects on the journal (see Study)."""
         h = self._handle()
+        if (name == "journal.exclusive" and value and self.journal is not None
+                and self._owner is None):
+            _handles.take(self.journal, self, True)
         if isinstance(value, str):
             _lib.check(_lib_.hpt_study_set_str(h, _lib.encode(name, "option name"),
                                                _lib.encode(value, "option %r" % name)))
@@ -582,8 +627,10 @@ class Study:
                 old = self._rerun.popleft()
             except IndexError:     # another thread took the last one
                 break
-            if self._state(old) == TrialState.RUNNING:
-                return Trial(self, old)
+            try:
+                return self.claim(old)
+            except _lib.TrialStateError:
+                pass    # finished meanwhile, or another writer claimed it first
         tid = ctypes.c_int64()
         rc = _lib_.hpt_study_ask(self._handle(), _byref(tid))
         if rc == _lib.OK:
@@ -842,6 +889,45 @@ class Study:
             _lib.check(rc)
             return [Trial(self, ids[i]) for i in range(needed.value)]
 
+    def heartbeat(self) -> None:
+        """Take in what the journal's other writers appended and renew this
+        object's lease on the trials it runs (hpt_study_heartbeat). Call it
+        from an objective that makes no study call for longer than
+        "journal.lease_seconds", or to bring len() and trials up to date.
+        hpt.TrialStateError without a journal."""
+        _lib.check(_lib_.hpt_study_heartbeat(self._handle()))
+
+    def stale_trials(self) -> List[int]:
+        """Ids, ascending, of the running trials nobody runs any more
+        (hpt_study_stale, after taking in the other writers' records): a
+        writer's whose lease expired ("journal.lease_seconds"), whose study
+        was closed, or whose process on this host is gone, and those an
+        exclusive writer left. This object's own trials are never stale to
+        it. Give them up with tell_failed() or train them again after
+        claim(). hpt.TrialStateError without a journal."""
+        f = _lib_.hpt_study_stale
+        h = self._handle()
+        while True:
+            needed = ctypes.c_size_t()
+            _lib.check(_ok_or_range(f(h, None, 0, _byref(needed))))
+            n = needed.value
+            ids = (ctypes.c_int64 * max(n, 1))()
+            rc = f(h, ids, n, _byref(needed))
+            if rc == _lib.E_RANGE:   # more went stale in between: again
+                continue
+            _lib.check(rc)
+            return [ids[i] for i in range(needed.value)]
+
+    def claim(self, trial: Union[Trial, FrozenTrial, int]) -> Trial:
+        """Take over a stale running trial to train it again under its id
+        and configuration (hpt_study_claim); then report and tell it as any
+        trial this object asked. A trial of this object: returned as it is.
+        hpt.TrialStateError when it is finished or held by a writer whose
+        lease is live (the message names it); hpt.UnknownTrial."""
+        tid = _trial_id(trial)
+        _lib.check(_lib_.hpt_study_claim(self._handle(), tid))
+        return Trial(self, tid)
+
     def warm_start(self, parent_journal: "str | os.PathLike[str]", kind: str = "identical",
                    defaults: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Give this study the complete trials of a parent study's journal
@@ -961,7 +1047,10 @@ class Study:
         without it, each finished trial is logged on the "hpt" logger (INFO).
         Ctrl-C: with one job the running trial is failed ("KeyboardInterrupt")
         and the interrupt raised; with several, asking stops, the running
-        trials finish, then it is raised."""
+        trials finish, then it is raised. On a journal shared with other
+        writers, a thread renews this object's lease (heartbeat()) every
+        eighth of "journal.lease_seconds" while trials run, so an fn that
+        runs longer than the lease is not taken for a dead one."""
         if n_trials is not None and n_trials < 0:
             raise ValueError("n_trials must be >= 0")
         if n_jobs == -1:
@@ -977,6 +1066,7 @@ class Study:
             total = max(0, limit - len(self)) if limit else None
         run = _Run(self, fn, n_trials, catch, timeout, callbacks,
                    _Progress(total, show_progress_bar))
+        beat = _Beat.start(self)
         try:
             if n_jobs == 1:
                 run.worker()
@@ -996,6 +1086,8 @@ class Study:
                         t.join()
                     raise
         finally:
+            if beat is not None:
+                beat.stop()
             run.progress.close()
         if run.error is not None:
             raise run.error
@@ -1169,6 +1261,38 @@ def _ok_or_range(rc: int) -> int:
     """hpt_study_running with n = 0 returns HPT_E_RANGE when there are
     running trials: that is the size query succeeding."""
     return _lib.OK if rc == _lib.E_RANGE else rc
+
+
+class _Beat:
+    """The heartbeat of one Study.optimize call on a shared journal: its
+    fn makes no study call while it trains, and a lease left unrenewed for
+    "journal.lease_seconds" makes the other writers see its trials as stale."""
+
+    def __init__(self, study: Study, every: float) -> None:
+        self.study, self.every = study, every
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="hpt-heartbeat")
+
+    @classmethod
+    def start(cls, study: Study) -> "Optional[_Beat]":
+        if study.journal is None or study.get_option("journal.exclusive"):
+            return None     # nobody else judges an exclusive writer's leases
+        # The library renews at most every lease/4: beating twice as often
+        # keeps every gap between renewals under 3/8 of the lease.
+        b = cls(study, float(study.get_option("journal.lease_seconds")) / 8)
+        b.thread.start()
+        return b
+
+    def _loop(self) -> None:
+        while not self.done.wait(self.every):
+            try:
+                self.study.heartbeat()
+            except (_lib.Error, ValueError):
+                return      # the study failed or was closed: optimize reports it
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 class _Run:

@@ -65,21 +65,49 @@ def test_journal_refusals(tmp_path):
         hpt.Study(SPACE).journal_info()
 
 
-def test_reopening_a_journal_this_process_holds_replaces_the_old_object(tmp_path):
-    """A re-run notebook cell: the new object takes the journal over, the
-    stale one is closed instead of the new one failing with JournalLocked."""
+def test_reopening_a_journal_this_process_holds_adds_a_writer(tmp_path):
+    """A re-run notebook cell: the new object opens the journal beside the
+    old one (they cooperate, no JournalLocked), and both keep working."""
     path = tmp_path / "study.jnl"
     s1 = hpt.Study(SPACE, "random", seed=1, journal=path)
     s1.ask().tell(1.0)
     s2 = hpt.Study(SPACE, "random", seed=1, journal=str(tmp_path / "." / "study.jnl"))
     assert len(s2) == 1 and s2.trial(0).value == 1.0
-    with pytest.raises(ValueError, match="closed"):
-        s1.ask()
+    t = s1.ask()                     # the old object is still a writer
     s2.ask().tell(2.0)
-    s1.close()                       # closing the stale object leaves s2 alone
-    s3 = hpt.Study(SPACE, "random", seed=1, journal=path)
-    assert len(s3) == 2
-    s3.close()
+    assert (t.id, len(s2)) == (1, 3)
+    s1.tell(t, 3.0)
+    s1.close()                       # closing the old object leaves s2 alone
+    s2.heartbeat()
+    assert [x.value for x in s2.trials] == [1.0, 3.0, 2.0]
+    s2.close()
+    with hpt.Study(SPACE, "random", seed=1, journal=path) as s3:
+        assert len(s3) == 3
+
+
+def test_an_exclusive_reopen_in_this_process_closes_the_other_objects(tmp_path):
+    """Exclusivity cannot be shared: a re-run cell with exclusive=True
+    closes this process's previous objects instead of failing with
+    JournalLocked, and a re-run without it closes a previous exclusive one."""
+    path = tmp_path / "study.jnl"
+    s1 = hpt.Study(SPACE, "random", seed=1, journal=path)
+    s2 = hpt.Study(SPACE, "random", seed=1, journal=path)
+    s3 = hpt.Study(SPACE, "random", seed=1, journal=path, exclusive=True)
+    for old in (s1, s2):
+        with pytest.raises(ValueError, match="closed"):
+            old.ask()
+    assert s3.get_option("journal.exclusive") == 1.0
+    s3.ask().tell(1.0)
+    s4 = hpt.Study(SPACE, "random", seed=1, journal=path)
+    with pytest.raises(ValueError, match="closed"):
+        s3.ask()
+    assert len(s4) == 1 and s4.get_option("journal.exclusive") == 0.0
+    s5 = hpt.Study(SPACE, "random", seed=1, journal=path, exclusive=True)
+    s5.close()
+    with pytest.raises(ValueError, match="closed"):
+        s4.ask()
+    with pytest.raises(ValueError, match="journal"):
+        hpt.Study(SPACE, "random", seed=1, exclusive=True)
 
 
 def test_another_process_holding_the_journal_still_gives_journal_locked(tmp_path,
