@@ -46,11 +46,15 @@
  * Cost control: predicting one candidate costs O(n^2), so past a few
  * hundred observations the candidate count shrinks to keep
  * candidates * n^2 <= 2.5e8 (at least 64 candidates) and the gradient
- * refinement to local_starts * steps * 2 n^2 <= 2e8 (at least one step). */
+ * refinement to local_starts * steps * 2 n^2 <= 2e8 (at least one step).
+ * Past local_above finished points, the objective and feasibility models
+ * are local GPs on at most local_rows * 3/2 of them (bayes_scale.h), so
+ * memory and time per proposal stop growing with n. */
 #ifndef HPT_BAYES_H
 #define HPT_BAYES_H
 
 #include "acq.h"
+#include "bayes_scale.h"
 #include "gp.h"
 #include "rng.h"
 #include "space.h"
@@ -72,6 +76,8 @@ typedef struct {
     size_t fit_restarts; /* random starts of the MAP fit besides the previous optimum */
     size_t fit_max;      /* rows used by a hyperparameter fit */
     size_t fit_iter;     /* BFGS iterations per start */
+    size_t local_above;  /* past this many rows, the local model (bayes_scale.h) */
+    size_t local_rows;   /* its K (<= local_above) */
 } hpti_bayes_opts;
 
 typedef struct {
@@ -96,6 +102,7 @@ typedef struct {
     double last_ei;                 /* last proposal: EI of the best candidate over
                                      * the range of the model's targets (NaN
                                      * when no acquisition ran) */
+    hpti_bayes_local local;         /* past opt.local_above rows (bayes_scale.h) */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);
