@@ -87,6 +87,7 @@ void hpti_bayes_free(hpti_bayes *b)
     hpti_gp_free(&b->feas);
     hpti_acq_free(&b->acq);
     hpti_bayes_local_free(&b->local);
+    hpti_bayes_fantasies_free(&b->fant);
     hpti_free(b->X);
     hpti_free(b->y);
     hpti_free(b->tmp);
@@ -612,14 +613,22 @@ static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p
  * again by the caller with hpti_gp_truncate). */
 static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 {
+    /* the rows the last proposal appended, where still exact */
+    size_t kept = hpti_bayes_fantasies_reuse(&b->fant, &b->gp, b->n_real, b->n_fits, dt->pend,
+                                             dt->n_pend, b->dim);
     for (size_t i = 0; i < dt->n_pend; i++) {
-        int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
-        if (rc)
-            return rc;
+        if (i >= kept) {
+            int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
+            if (rc) {
+                b->fant.valid = 0;
+                return rc;
+            }
+        }
         /* a fantasy is an observation: it can become the incumbent */
-        double fy = b->gp.y[b->gp.n - 1];
+        double fy = b->gp.y[b->n_real + i];
         p->best = fy < p->best ? fy : p->best;
     }
+    hpti_bayes_fantasies_keep(&b->fant, &b->gp, b->n_real, b->n_fits, dt->pend, b->dim);
     return HPT_OK;
 }
 

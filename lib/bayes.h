@@ -103,6 +103,7 @@ typedef struct {
                                      * the range of the model's targets (NaN
                                      * when no acquisition ran) */
     hpti_bayes_local local;         /* past opt.local_above rows (bayes_scale.h) */
+    hpti_bayes_fantasies fant;      /* running points kept across proposals */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);

@@ -4,6 +4,7 @@
 
 #include "bayes_scale.h"
 #include "common.h"
+#include "gp.h"
 #include "rng.h"
 #include "select.h"
 
@@ -208,4 +209,58 @@ int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const dou
     *lbl_out = s->fl;
     *n_out = c;
     return HPT_OK;
+}
+
+/* ---- fantasies kept across proposals ------------------------------------ */
+
+void hpti_bayes_fantasies_free(hpti_bayes_fantasies *f)
+{
+    hpti_free(f->pend);
+    hpti_free(f->y);
+    memset(f, 0, sizeof *f);
+}
+
+size_t hpti_bayes_fantasies_reuse(hpti_bayes_fantasies *f, hpti_gp *gp, size_t n_real,
+                                  unsigned long n_fits, const double *pend, size_t n_pend,
+                                  size_t d)
+{
+    if (!f->valid || f->n_real != n_real || f->n_fits != n_fits || gp->n != n_real ||
+        f->L != gp->L || f->cap != gp->cap || n_real + f->n_pend > gp->cap ||
+        memcmp(f->y, gp->y, n_real * sizeof *f->y) != 0) {
+        f->valid = 0;
+        f->reused = 0;
+        return 0;
+    }
+    size_t k = 0;
+    while (k < f->n_pend && k < n_pend &&
+           memcmp(f->pend + k * d, pend + k * d, d * sizeof *pend) == 0)
+        k++;
+    /* Rows n_real.. were left by hpti_gp_truncate untouched (nothing was
+     * appended, factored or reserved since: n_fits, n_real, L and cap say
+     * so), with their targets y and their zero entries of v; the real
+     * rows' v was recomputed from the same targets. */
+    gp->n = n_real + k;
+    gp->alpha_ok = 0;
+    f->reused = k;
+    return k;
+}
+
+void hpti_bayes_fantasies_keep(hpti_bayes_fantasies *f, const hpti_gp *gp, size_t n_real,
+                               unsigned long n_fits, const double *pend, size_t d)
+{
+    size_t np = gp->n - n_real;
+    f->valid = 0;
+    if (hpti_grow((void **)&f->pend, &f->pcap, np * d + 1, sizeof *f->pend) ||
+        hpti_grow((void **)&f->y, &f->ycap, n_real + 1, sizeof *f->y))
+        return;
+    if (np)
+        memcpy(f->pend, pend, np * d * sizeof *pend);
+    if (n_real)
+        memcpy(f->y, gp->y, n_real * sizeof *f->y);
+    f->n_real = n_real;
+    f->n_fits = n_fits;
+    f->L = gp->L;
+    f->cap = gp->cap;
+    f->n_pend = np;
+    f->valid = 1;
 }

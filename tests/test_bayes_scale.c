@@ -214,6 +214,71 @@ static void test_engine_memory_bounded(void **state)
     free(loss);
 }
 
+/* Fantasies kept across proposals give the proposals a full rebuild
+ * gives, bit for bit: one engine keeps them, the other is made to rebuild
+ * every time, through asks without tells (running points added), a
+ * running point finishing (the real rows change), one dropped from the
+ * middle (a prefix is kept), and a failure (the feasibility model). */
+static void test_fantasies_kept_exact(void **state)
+{
+    (void)state;
+    enum { N = 60, P = 70 };
+    hpt_space *sp;
+    assert_ok(hpt_space_create(&sp));
+    for (int j = 0; j < D; j++) {
+        char name[8];
+        snprintf(name, sizeof name, "x%d", j);
+        assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
+    }
+    hpti_bayes_opts o;
+    hpti_bayes_defaults(&o);
+    o.candidates = 64;
+    hpti_bayes b[2];
+    assert_ok(hpti_bayes_init(&b[0], sp, &o));
+    assert_ok(hpti_bayes_init(&b[1], sp, &o));
+    double u[(N + P) * D], loss[N + P], pend[P * D];
+    uint64_t seed = 9;
+    for (size_t i = 0; i < (N + P) * D; i++)
+        u[i] = frand(&seed);
+    for (size_t i = 0; i < N + P; i++)
+        loss[i] = bowl(u + i * D);
+    size_t n = N - 20, np = 0, prev = 0;
+    char msg[256];
+    for (int call = 0; call < 40; call++) {
+        /* the running points: the next unobserved rows, in order */
+        if (call == 15 || call == 30) {
+            n++; /* the oldest running point finishes */
+            if (call == 30)
+                loss[n - 1] = NAN;
+        }
+        np = 0;
+        for (size_t i = n; i < n + 5 + (size_t)call && i < N + P; i++)
+            if (!(call >= 20 && i == n + 3)) /* one left out from call 20 on */
+                memcpy(pend + (np++) * D, u + i * D, D * sizeof *u);
+        hpti_bayes_data dt = {u, loss, 1, n, pend, np};
+        double x[2][D];
+        for (int e = 0; e < 2; e++) {
+            if (e == 1)
+                b[1].fant.valid = 0; /* the rebuild */
+            hpti_rng r;
+            hpti_rng_seed(&r, 77, HPTI_STREAM_MODEL);
+            assert_ok(hpti_bayes_propose(&b[e], &dt, &r, x[e], msg));
+        }
+        if (memcmp(x[0], x[1], sizeof x[0]) != 0)
+            fail_msg("call %d: kept fantasies changed the proposal", call);
+        /* what was taken back: everything after asks alone, nothing after
+         * a finish, the prefix before the dropped point */
+        size_t want = call == 0 || call == 15 || call == 30 ? 0 : call == 20 ? 3 : prev;
+        if (b[0].fant.reused != want)
+            fail_msg("call %d: %zu rows taken back, want %zu", call, b[0].fant.reused, want);
+        assert_int_equal(b[1].fant.reused, 0);
+        prev = np;
+    }
+    hpti_bayes_free(&b[0]);
+    hpti_bayes_free(&b[1]);
+    hpt_space_destroy(sp);
+}
+
 static double objective(const hpt_study *st, int64_t id)
 {
     double x[3];
@@ -318,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_subset_contents),
         cmocka_unit_test(test_engine_memory_bounded),
         cmocka_unit_test(test_study_crosses_switch),
+        cmocka_unit_test(test_fantasies_kept_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
