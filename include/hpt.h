@@ -1098,7 +1098,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *  - Running trials are fantasized at the model's mean (kriging believer),
  *    so asks made while trials run are distinct and spread out where the
  *    model is uncertain. Proposals depend only on the sequence of asks and
- *    tells, not on timing or the number of workers.
+ *    tells, not on timing or the number of workers. Asks with no tell in
+ *    between keep the previous ask's fantasies and add only the new
+ *    running trial (the same bits as rebuilding them), so k asks in a row
+ *    cost O(k n^2) in all rather than O(k^2 n^2); a tell rebuilds them.
  *  - Failed trials train a second model of the probability of failure,
  *    which multiplies EI: asks steer away from where trials failed. Pruned
  *    trials count as complete with their last reported value.
