@@ -166,7 +166,7 @@ static void test_engine_memory_bounded(void **state)
     hpt_space *sp;
     assert_ok(hpt_space_create(&sp));
     for (int j = 0; j < D; j++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "x%d", j);
         assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
     }
@@ -226,7 +226,7 @@ static void test_fantasies_kept_exact(void **state)
     hpt_space *sp;
     assert_ok(hpt_space_create(&sp));
     for (int j = 0; j < D; j++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "x%d", j);
         assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
     }
