@@ -217,7 +217,21 @@ void hpti_bayes_fantasies_free(hpti_bayes_fantasies *f)
 {
     hpti_free(f->pend);
     hpti_free(f->y);
+    hpti_free(f->X);
+    hpti_free(f->piv);
     memset(f, 0, sizeof *f);
+}
+
+/* The factor's diagonal is what a refactorization by another route (say
+ * appends instead of one blocked factorization) would most likely change
+ * in the last bits: compared too, so that kept rows sit on the same
+ * factor. */
+static int same_pivots(const hpti_bayes_fantasies *f, const hpti_gp *gp, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&f->piv[i], &gp->L[i * gp->cap + i], sizeof(double)) != 0)
+            return 0;
+    return 1;
 }
 
 size_t hpti_bayes_fantasies_reuse(hpti_bayes_fantasies *f, hpti_gp *gp, size_t n_real,
@@ -226,7 +240,8 @@ size_t hpti_bayes_fantasies_reuse(hpti_bayes_fantasies *f, hpti_gp *gp, size_t n
 {
     if (!f->valid || f->n_real != n_real || f->n_fits != n_fits || gp->n != n_real ||
         f->L != gp->L || f->cap != gp->cap || n_real + f->n_pend > gp->cap ||
-        memcmp(f->y, gp->y, n_real * sizeof *f->y) != 0) {
+        memcmp(f->y, gp->y, n_real * sizeof *f->y) != 0 ||
+        memcmp(f->X, gp->X, n_real * d * sizeof *f->X) != 0 || !same_pivots(f, gp, n_real)) {
         f->valid = 0;
         f->reused = 0;
         return 0;
@@ -251,12 +266,18 @@ void hpti_bayes_fantasies_keep(hpti_bayes_fantasies *f, const hpti_gp *gp, size_
     size_t np = gp->n - n_real;
     f->valid = 0;
     if (hpti_grow((void **)&f->pend, &f->pcap, np * d + 1, sizeof *f->pend) ||
-        hpti_grow((void **)&f->y, &f->ycap, n_real + 1, sizeof *f->y))
+        hpti_grow((void **)&f->y, &f->ycap, n_real + 1, sizeof *f->y) ||
+        hpti_grow((void **)&f->piv, &f->vcap, n_real + 1, sizeof *f->piv) ||
+        hpti_grow((void **)&f->X, &f->xcap, (n_real + 1) * d, sizeof *f->X))
         return;
     if (np)
         memcpy(f->pend, pend, np * d * sizeof *pend);
-    if (n_real)
+    if (n_real) {
         memcpy(f->y, gp->y, n_real * sizeof *f->y);
+        memcpy(f->X, gp->X, n_real * d * sizeof *f->X);
+    }
+    for (size_t i = 0; i < n_real; i++)
+        f->piv[i] = gp->L[i * gp->cap + i];
     f->n_real = n_real;
     f->n_fits = n_fits;
     f->L = gp->L;

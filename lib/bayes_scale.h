@@ -73,8 +73,8 @@ int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const dou
  * Each proposal appends every running point to the factor as a kriging
  * believer (bayes.h, step 3), O(n^2) each, so k running trials cost
  * O(k n^2) per ask. When nothing the fantasies depend on changed since the
- * last proposal -- the same hyperparameters, the same real rows and
- * targets -- and the running points start with the same points in the same
+ * last proposal -- the same hyperparameters (no fit since), the same real
+ * rows, targets and factor pivots, the factor's storage not moved -- and the running points start with the same points in the same
  * order (asks without tells in between: a burst of asks, many workers), the
  * rows that proposal appended are still exact: they are taken back, and
  * only the new running points are appended. The result is bit for bit the
@@ -88,8 +88,8 @@ typedef struct {
     size_t cap;
     size_t n_pend, pcap;  /* fantasies kept and their points */
     double *pend;
-    size_t ycap;          /* the real rows' targets then */
-    double *y;
+    size_t ycap, xcap, vcap; /* the real rows' targets, inputs and pivots then */
+    double *y, *X, *piv;
     size_t reused;        /* statistics: rows taken back by the last reuse */
 } hpti_bayes_fantasies;
 
