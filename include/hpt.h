@@ -1118,9 +1118,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    nothing; buffers grow geometrically.
  *  - Large studies. Past "bayes.local_above" (A) observations the model
  *    is a local GP on at most K + K/2 of them (K = "bayes.local_rows"),
- *    so an ask's time and memory stop growing with n (about 25-35 ms and
- *    30 MiB at n = 5,000 to 100,000 in 6-D with the defaults; the rest is
- *    O(n) bookkeeping). The subset is a function of the observations
+ *    so an ask's time and memory stop growing with n (in 6-D with the
+ *    defaults, n = 5,000 to 100,000: median 25-30 ms per ask, peak 25-60
+ *    MiB for the whole process; what still grows is O(n) bookkeeping).
+ *    The subset is a function of the observations
  *    alone, not of when the asks came: the observations are cut into a
  *    prefix of A + (K/2) floor((n - A - 1) / (K/2)) and the newer ones
  *    after it; from the prefix it keeps the K/4 of lowest loss, the K/2
