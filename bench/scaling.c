@@ -4,6 +4,8 @@
  *   hpt-bench-scaling [--strategy NAME] [--obs 50,100,...] [--dims 2,5,...]
  *                     [--asks K] [--time-limit S] [--startup-option NAME]
  *                     [--seed S] [--json FILE] [--clock wall|cpu]
+ *                     [--dpotrf-max N]
+ *   hpt-bench-scaling --running 0,100,1000 [--strategy NAME] [--base N]
  *   hpt-bench-scaling --linalg 100,1000,2000,5000
  *
  * Default strategy "bayes" (an error naming the strategies this libhpt has
@@ -25,6 +27,20 @@
  * reported as such, and larger n of that dim are skipped. --clock cpu
  * times the asks by the child's CPU time instead of the wall clock: on a
  * shared machine the wall clock counts the time other processes ran.
+ * Each point also reports its peak memory as the kernel's high-water mark
+ * (VmHWM, which getrusage may round) and, in the same child after the
+ * asks, the CPU time of one LAPACKE_dpotrf of the same size on a kernel
+ * matrix (the cost floor of one exact refit; skipped past --dpotrf-max,
+ * default 20000, where 8 n^2 bytes and n^3/3 flops stop being a
+ * measurement) with the ratio of the mean ask to it.
+ *
+ * --running LIST: instead, the cost of asks while trials run: a child per
+ * strategy fills --base (default 100) finished observations, then asks
+ * max(LIST) + 20 times without telling; reported for each r of LIST, the
+ * mean and median of the 20 asks made with r trials running, and the mean
+ * of the first max(LIST) asks (the cost of that many asks in a row). For
+ * "hyperband" the fill is its own asks told at their budget (its model
+ * sampler then sees the running trials).
  *
  * --linalg LIST: instead, the GP's own kernels (lib/linalg.h, linked from
  * libhpt.a: the one internal header a bench program includes) against
@@ -60,6 +76,8 @@ typedef struct {
     double first, later;   /* first timed ask; median of the others (NaN if none) */
     double mean;           /* mean of the others: the amortized cost */
     long rss_kib;
+    long hwm_kib;          /* VmHWM before the dpotrf, -1 if unknown */
+    double dpotrf;         /* CPU seconds of one dpotrf(n), NaN if skipped */
     int ok;                /* 1 measured, 0 killed (time limit), -1 error */
     char startup[64];      /* option used, or "" */
 } point;
@@ -70,6 +88,65 @@ static double objective(const double *x, size_t d)
     for (size_t i = 0; i < d; i++)
         s += (x[i] - 0.3) * (x[i] - 0.3) + 0.1 * sin(10 * x[i]);
     return s;
+}
+
+static double process_cpu_now(void);
+static void kernel_matrix(size_t n, double *A, uint64_t seed);
+
+/* Peak resident set from /proc (KiB), -1 where there is none. */
+static long vm_hwm_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6)) {
+            v = strtol(line + 6, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return v;
+}
+
+static size_t dpotrf_max = 20000;
+
+/* CPU time of one LAPACK Cholesky of an n x n kernel matrix, NaN when
+ * skipped or out of memory. Up to n = 2000 the median of 5 (after one
+ * untimed call: the first pays for OpenBLAS's buffers, 0.1 ms, which is
+ * more than the whole factorization at n = 100). */
+static double time_dpotrf(size_t n)
+{
+    if (n > dpotrf_max)
+        return NAN;
+    size_t reps = n <= 2000 ? 5 : 1;
+    double *A0 = malloc(n * n * sizeof *A0), *A = reps > 1 ? malloc(n * n * sizeof *A) : A0;
+    double t[5];
+    lapack_int info = 0;
+    if (!A0 || !A) {
+        free(A0);
+        if (A != A0)
+            free(A);
+        return NAN;
+    }
+    kernel_matrix(n, A0, 1 + n);
+    for (size_t r = 0; r <= reps && reps > 1; r++) {
+        memcpy(A, A0, n * n * sizeof *A);
+        double t0 = process_cpu_now();
+        info |= LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A, (lapack_int)n);
+        if (r > 0)
+            t[r - 1] = process_cpu_now() - t0;
+    }
+    if (reps == 1) {
+        double t0 = process_cpu_now();
+        info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, A0, (lapack_int)n);
+        t[0] = process_cpu_now() - t0;
+    }
+    if (A != A0)
+        free(A);
+    free(A0);
+    return info == 0 ? hptb_quantile(t, reps, 0.5) : NAN;
 }
 
 /* The clock of the timed asks (--clock). */
@@ -84,6 +161,7 @@ static void measure(const char *strategy, size_t d, size_t n, size_t asks, uint6
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
     double x[64], t[1000];
+    pt.dpotrf = NAN;
     char name[32];
     int rc = hpt_space_create(&sp);
     for (size_t i = 0; rc == HPT_OK && i < d; i++) {
@@ -135,6 +213,9 @@ static void measure(const char *strategy, size_t d, size_t n, size_t asks, uint6
     }
     hpt_study_destroy(st);
     pt.rss_kib = hptb_peak_rss_kib();
+    pt.hwm_kib = vm_hwm_kib();
+    if (pt.ok == 1)
+        pt.dpotrf = time_dpotrf(n);
     if (write(fd, &pt, sizeof pt) != (ssize_t)sizeof pt)
         _exit(1);
 }
@@ -265,6 +346,129 @@ static int run_linalg(const size_t *ns, size_t count)
     return 0;
 }
 
+/* --running: the asks of one child while trials run (see the top). */
+#define RUN_WINDOW 20
+#define MAX_RUNNING 5000
+
+typedef struct {
+    double mean[MAX_LIST], median[MAX_LIST], all_mean;
+    long hwm_kib;
+    int ok;
+} run_point_t;
+
+static void measure_running(const char *strategy, size_t d, size_t base, const size_t *rs,
+                            size_t nr, uint64_t seed, int fd)
+{
+    run_point_t rp;
+    memset(&rp, 0, sizeof rp);
+    rp.ok = -1;
+    size_t rmax = 0;
+    for (size_t k = 0; k < nr; k++)
+        rmax = rs[k] > rmax ? rs[k] : rmax;
+    size_t total = rmax + RUN_WINDOW;
+    double *t = malloc(total * sizeof *t), x[64], w[RUN_WINDOW];
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    char name[32];
+    int rc = t ? hpt_space_create(&sp) : HPT_E_NOMEM;
+    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
+        snprintf(name, sizeof name, "x%zu", i + 1);
+        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
+    }
+    if (rc == HPT_OK)
+        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
+    hpt_space_destroy(sp);
+    if (rc == HPT_OK && !strcmp(strategy, "bayes"))
+        rc = hpt_study_set(st, "bayes.initial_trials", (double)base);
+    for (size_t i = 0; rc == HPT_OK && i < base; i++) {
+        int64_t id;
+        rc = hpt_study_ask(st, &id);
+        if (rc == HPT_OK)
+            rc = hpt_trial_params(st, id, x, d);
+        if (rc == HPT_OK)
+            rc = hpt_study_tell(st, id, objective(x, d));
+    }
+    for (size_t i = 0; rc == HPT_OK && i < total; i++) {
+        int64_t id;
+        double t0 = ask_clock();
+        rc = hpt_study_ask(st, &id);
+        t[i] = ask_clock() - t0;
+    }
+    if (rc == HPT_OK) {
+        for (size_t k = 0; k < nr; k++) {
+            rp.mean[k] = 0;
+            for (size_t j = 0; j < RUN_WINDOW; j++) {
+                w[j] = t[rs[k] + j];
+                rp.mean[k] += w[j] / RUN_WINDOW;
+            }
+            rp.median[k] = hptb_quantile(w, RUN_WINDOW, 0.5);
+        }
+        rp.all_mean = 0;
+        for (size_t i = 0; i < rmax; i++)
+            rp.all_mean += t[i] / (double)rmax;
+        rp.ok = 1;
+    } else {
+        fprintf(stderr, "hpt-bench-scaling: --running %s: %s\n", strategy,
+                st ? hpt_study_errmsg(st) : hpt_last_errmsg());
+    }
+    hpt_study_destroy(st);
+    free(t);
+    rp.hwm_kib = vm_hwm_kib();
+    if (write(fd, &rp, sizeof rp) != (ssize_t)sizeof rp)
+        _exit(1);
+}
+
+static int run_running(const char *strategies, size_t d, size_t base, const size_t *rs,
+                       size_t nr, uint64_t seed, double limit)
+{
+    char buf[256], *names[8];
+    snprintf(buf, sizeof buf, "%s", strategies);
+    size_t ns = hptb_split(buf, names, 8);
+    size_t rmax = 0;
+    for (size_t k = 0; k < nr; k++)
+        rmax = rs[k] > rmax ? rs[k] : rmax;
+    printf("asks without tells after %zu finished observations, dim %zu (%s time); per row "
+           "the %d asks made with r trials running\n\n",
+           base, d, ask_clock == hptb_now ? "wall" : "CPU", RUN_WINDOW);
+    printf("| strategy | running r | mean (ms) | median (ms) |\n|---|---|---|---|\n");
+    int status = 0;
+    for (size_t s = 0; s < ns; s++) {
+        run_point_t rp;
+        memset(&rp, 0, sizeof rp);
+        int fds[2];
+        if (pipe(fds) != 0)
+            return 1;
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0)
+            return 1;
+        if (pid == 0) {
+            close(fds[0]);
+            alarm((unsigned)ceil(limit));
+            measure_running(names[s], d, base, rs, nr, seed, fds[1]);
+            _exit(0);
+        }
+        close(fds[1]);
+        ssize_t got = read(fds[0], &rp, sizeof rp);
+        close(fds[0]);
+        int wst = 0;
+        waitpid(pid, &wst, 0);
+        if (got != (ssize_t)sizeof rp || rp.ok != 1) {
+            printf("| %s | - | - | - | %s |\n", names[s],
+                   WIFSIGNALED(wst) ? "over the time limit" : "error");
+            status = 1;
+            continue;
+        }
+        for (size_t k = 0; k < nr; k++)
+            printf("| %s | %zu | %.4g | %.4g |\n", names[s], rs[k], 1e3 * rp.mean[k],
+                   1e3 * rp.median[k]);
+        printf("| %s | mean of the first %zu asks | %.4g | (VmHWM %.1f MiB) |\n", names[s],
+               rmax, 1e3 * rp.all_mean, (double)rp.hwm_kib / 1024.0);
+        fflush(stdout);
+    }
+    return status;
+}
+
 static size_t parse_list(char *arg, size_t *out, size_t lo, size_t hi, const char *what)
 {
     char *tok[MAX_LIST];
@@ -286,8 +490,8 @@ int main(int argc, char **argv)
 {
     const char *strategy = "bayes", *startup = NULL, *json = NULL;
     char obs_def[] = "50,100,200,500,1000,2000,5000", dims_def[] = "2,5,10,20,50";
-    char *obs_arg = obs_def, *dims_arg = dims_def, *linalg_arg = NULL;
-    double limit = 60, seed = 0, asks_d = 3;
+    char *obs_arg = obs_def, *dims_arg = dims_def, *linalg_arg = NULL, *running_arg = NULL;
+    double limit = 60, seed = 0, asks_d = 3, base_d = 100;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -297,7 +501,8 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h") || !v) {
             fputs("usage: hpt-bench-scaling [--strategy NAME] [--obs LIST] [--dims LIST]\n"
                   "         [--asks K] [--time-limit S] [--startup-option NAME] [--seed S]\n"
-                  "         [--json FILE] [--clock wall|cpu]\n"
+                  "         [--json FILE] [--clock wall|cpu] [--dpotrf-max N]\n"
+                  "       hpt-bench-scaling --running LIST [--strategy A,B] [--base N]\n"
                   "       hpt-bench-scaling --linalg LIST\n",
                   v ? stdout : stderr);
             return v ? 0 : 2;
@@ -314,6 +519,12 @@ int main(int argc, char **argv)
             json = v;
         else if (!strcmp(a, "--linalg"))
             linalg_arg = v;
+        else if (!strcmp(a, "--running"))
+            running_arg = v;
+        else if (!strcmp(a, "--base") && num && x >= 1 && x <= 1e6)
+            base_d = floor(x);
+        else if (!strcmp(a, "--dpotrf-max") && num && x >= 0 && x <= 1e6)
+            dpotrf_max = (size_t)x;
         else if (!strcmp(a, "--clock") && (!strcmp(v, "wall") || !strcmp(v, "cpu")))
             ask_clock = !strcmp(v, "cpu") ? process_cpu_now : hptb_now;
         else if (!strcmp(a, "--asks") && num && x >= 1 && x <= 1000)
@@ -332,6 +543,15 @@ int main(int argc, char **argv)
         size_t ns[MAX_LIST];
         size_t count = parse_list(linalg_arg, ns, 1, 20000, "--linalg");
         return count ? run_linalg(ns, count) : 2;
+    }
+    if (running_arg) {
+        size_t rs[MAX_LIST], dims1[MAX_LIST];
+        size_t nr = parse_list(running_arg, rs, 0, MAX_RUNNING, "--running");
+        size_t nd = parse_list(dims_arg == dims_def ? (char[]){"6"} : dims_arg, dims1, 1, 64,
+                               "--dims");
+        return nr && nd ? run_running(strategy, dims1[0], (size_t)base_d, rs, nr,
+                                      (uint64_t)seed, limit)
+                        : 2;
     }
     if (!hptb_strategy_known(strategy)) {
         const char *name;
@@ -362,23 +582,24 @@ int main(int argc, char **argv)
     printf("strategy %s, %zu timed asks per point (%s time), time limit %g s per point\n\n",
            strategy, asks, ask_clock == hptb_now ? "wall" : "CPU", limit);
     printf("| dim | observations | first ask (ms) | later asks, median (ms) | later asks, "
-           "mean (ms) | peak RSS (MiB) | note |\n"
-           "|---|---|---|---|---|---|---|\n");
+           "mean (ms) | peak RSS (MiB) | VmHWM (MiB) | dpotrf(n) (ms) | mean / dpotrf | note |\n"
+           "|---|---|---|---|---|---|---|---|---|---|\n");
     int status = 0, first = 1;
     for (size_t di = 0; di < n_dims; di++) {
         int skip = 0;
         for (size_t oi = 0; oi < n_obs; oi++) {
             if (skip) {
-                printf("| %zu | %zu | - | - | - | - | skipped (smaller n hit the limit) |\n",
+                printf("| %zu | %zu | - | - | - | - | - | - | - | skipped (smaller n hit the limit) |\n",
                        dims[di], obs[oi]);
                 continue;
             }
             point pt = run_point(strategy, dims[di], obs[oi], asks, (uint64_t)seed, startup,
                                  limit);
             if (pt.ok == 1) {
-                printf("| %zu | %zu | %.4g | %.4g | %.4g | %.1f | %s%s |\n", dims[di],
-                       obs[oi], 1e3 * pt.first, 1e3 * pt.later, 1e3 * pt.mean,
-                       (double)pt.rss_kib / 1024.0,
+                printf("| %zu | %zu | %.4g | %.4g | %.4g | %.1f | %.1f | %.4g | %.3g | %s%s |\n",
+                       dims[di], obs[oi], 1e3 * pt.first, 1e3 * pt.later, 1e3 * pt.mean,
+                       (double)pt.rss_kib / 1024.0, (double)pt.hwm_kib / 1024.0,
+                       1e3 * pt.dpotrf, pt.mean / pt.dpotrf,
                        pt.startup[0] ? "filled via " : "filled by asking",
                        pt.startup);
                 if (jf) {
@@ -389,15 +610,18 @@ int main(int argc, char **argv)
                     hptb_json_number(jf, pt.later);
                     fputs(",\"later_ask_mean_seconds\":", jf);
                     hptb_json_number(jf, pt.mean);
-                    fprintf(jf, ",\"peak_rss_kib\":%ld}", pt.rss_kib);
+                    fprintf(jf, ",\"peak_rss_kib\":%ld,\"vm_hwm_kib\":%ld,\"dpotrf_seconds\":",
+                            pt.rss_kib, pt.hwm_kib);
+                    hptb_json_number(jf, pt.dpotrf);
+                    fputs("}", jf);
                     first = 0;
                 }
             } else if (pt.ok == 0) {
-                printf("| %zu | %zu | - | - | - | - | over the time limit |\n", dims[di],
+                printf("| %zu | %zu | - | - | - | - | - | - | - | over the time limit |\n", dims[di],
                        obs[oi]);
                 skip = 1;
             } else {
-                printf("| %zu | %zu | - | - | - | - | error |\n", dims[di], obs[oi]);
+                printf("| %zu | %zu | - | - | - | - | - | - | - | error |\n", dims[di], obs[oi]);
                 status = 1;
                 skip = 1;
             }

@@ -38,6 +38,8 @@ void hpti_bayes_defaults(hpti_bayes_opts *o)
     o->fit_max = 300;
     o->fit_iter = 60;
     o->repeats = 1;
+    o->local_above = HPTI_BAYES_LOCAL_ABOVE;
+    o->local_rows = HPTI_BAYES_LOCAL_ROWS;
 }
 
 /* hpti_gp_active_fn of the engine's space: which parameters the
@@ -114,6 +116,8 @@ void hpti_bayes_free(hpti_bayes *b)
     hpti_gp_free(&b->gp);
     hpti_gp_free(&b->feas);
     hpti_acq_free(&b->acq);
+    hpti_bayes_local_free(&b->local);
+    hpti_bayes_fantasies_free(&b->fant);
     hpti_free(b->X);
     hpti_free(b->y);
     hpti_free(b->tmp);
@@ -639,8 +643,14 @@ static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p
         return HPT_OK;
     for (size_t i = 0; i < dt->n; i++)
         b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
-    int rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, dt->n,
-                        feas_rng);
+    const double *fx, *fl;
+    size_t fn;
+    int rc = hpti_bayes_local_feasibility(&b->local, dt->u, dt->loss, dt->stride, b->lbl, dt->n,
+                                          b->dim, b->opt.local_above, b->opt.local_rows, &fx,
+                                          &fl, &fn);
+    if (rc)
+        return rc;
+    rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, fx, fl, fl, fn, feas_rng);
     if (rc == HPT_OK)
         p->feas = &b->feas;
     else if (rc == HPT_E_NUMERIC)
@@ -652,14 +662,22 @@ static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p
  * again by the caller with hpti_gp_truncate). */
 static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 {
+    /* the rows the last proposal appended, where still exact */
+    size_t kept = hpti_bayes_fantasies_reuse(&b->fant, &b->gp, b->n_real, b->n_fits, dt->pend,
+                                             dt->n_pend, b->dim);
     for (size_t i = 0; i < dt->n_pend; i++) {
-        int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
-        if (rc)
-            return rc;
+        if (i >= kept) {
+            int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
+            if (rc) {
+                b->fant.valid = 0;
+                return rc;
+            }
+        }
         /* a fantasy is an observation: it can become the incumbent */
-        double fy = b->gp.y[b->gp.n - 1];
+        double fy = b->gp.y[b->n_real + i];
         p->best = fy < p->best ? fy : p->best;
     }
+    hpti_bayes_fantasies_keep(&b->fant, &b->gp, b->n_real, b->n_fits, dt->pend, b->dim);
     return HPT_OK;
 }
 
@@ -748,6 +766,11 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
         return hpti_fail(msg, rc, "bayes: out of memory");
     proposal p = {.xf = {1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0}, .fixed = dt->fixed};
     gather(b, dt, &p);
+    /* past local_above observations: the local model's rows only */
+    if (hpti_bayes_local_objective(&b->local, b->X, b->tmp, &p.no, b->dim, b->opt.local_above,
+                                   b->opt.local_rows) != HPT_OK)
+        return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+    p.nrow = p.no;
     if (p.no == 0 && b->n_stack == 0) {
         if (space_filling(b, dt, rng, u))
             return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
@@ -810,6 +833,7 @@ typedef struct {
     /* options, as set (doubles, validated) */
     double initial_trials, candidates, refit_every, local_starts, fit_restarts, fit_max,
         blas_threads, convergence, convergence_asks, repeats;
+    double local_above, local_rows; /* the local model past a size (bayes_scale.h) */
     /* convergence: model proposals in a row (all returned) whose best
      * candidate's relative EI was below "convergence" */
     size_t low_ei_streak;
@@ -838,6 +862,8 @@ static const hpti_option bayes_options[] = {
      0, 0, 1, 0, NULL, NULL},
     BAYES_INT("convergence_asks", convergence_asks, 5, 1, 1e6),
     BAYES_INT("repeats", repeats, 1, 1, 1e6),
+    BAYES_INT("local_above", local_above, HPTI_BAYES_LOCAL_ABOVE, 100, 1e9),
+    BAYES_INT("local_rows", local_rows, HPTI_BAYES_LOCAL_ROWS, 20, 1e5),
 };
 
 /* Automatic initial design: 2 d + 1 points, at least 5, at most 20. */
@@ -907,6 +933,8 @@ static int bayes_start(void *state, const hpti_env *env, char *msg)
     o.fit_restarts = (size_t)st->fit_restarts;
     o.fit_max = (size_t)st->fit_max;
     o.repeats = (size_t)st->repeats;
+    o.local_above = (size_t)st->local_above;
+    o.local_rows = st->local_rows < st->local_above ? (size_t)st->local_rows : o.local_above;
     if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;

@@ -58,11 +58,15 @@
  * Cost control: predicting one candidate costs O(n^2), so past a few
  * hundred observations the candidate count shrinks to keep
  * candidates * n^2 <= 2.5e8 (at least 64 candidates) and the gradient
- * refinement to local_starts * steps * 2 n^2 <= 2e8 (at least one step). */
+ * refinement to local_starts * steps * 2 n^2 <= 2e8 (at least one step).
+ * Past local_above finished points, the objective and feasibility models
+ * are local GPs on at most local_rows * 3/2 of them (bayes_scale.h), so
+ * memory and time per proposal stop growing with n. */
 #ifndef HPT_BAYES_H
 #define HPT_BAYES_H
 
 #include "acq.h"
+#include "bayes_scale.h"
 #include "gp.h"
 #include "rng.h"
 #include "snap.h"
@@ -92,6 +96,8 @@ typedef struct {
     size_t fit_iter;     /* BFGS iterations per start */
     size_t repeats;      /* most evaluations (finished + running) of one
                           * configuration a proposal may add to */
+    size_t local_above;  /* past this many rows, the local model (bayes_scale.h) */
+    size_t local_rows;   /* its K (<= local_above) */
 } hpti_bayes_opts;
 
 /* What the engine recorded or restored last of one GP (bayes_state.c). */
@@ -144,6 +150,8 @@ typedef struct {
     hpti_bayes_model *models;
     size_t n_models;
     void *mo;                       /* bayes_mo.c's scratch, owned */
+    hpti_bayes_local local;         /* past opt.local_above rows (bayes_scale.h) */
+    hpti_bayes_fantasies fant;      /* running points kept across proposals */
 } hpti_bayes;
 
 void hpti_bayes_defaults(hpti_bayes_opts *o);

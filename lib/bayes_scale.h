@@ -1,0 +1,112 @@
+/* bayes_scale.h -- the bayes engine past a size: a local GP on a bounded,
+ * deterministic subset of the observations.
+ *
+ * An exact GP costs 8 n^2 bytes and O(n^3) per refit, so past
+ * `local_above` rows (A) the engine models a subset of at most K + T rows
+ * (K = `local_rows`, T = max(K / 2, 1)) chosen as a pure function of the
+ * rows it is given, so that the same history gives the same model however
+ * the calls were spread (a reopened study, a replayed journal):
+ *
+ *   - the rows are split into a prefix of m = A + T floor((n - A - 1) / T)
+ *     rows and the tail after it (1..T rows, the newest observations);
+ *   - from the prefix, K rows: the K/4 best by key (ties: lower index),
+ *     then the K/2 nearest (Euclidean in the unit cube) to the center row
+ *     (the lowest of a second key over the prefix), then a random sample
+ *     of the rest drawn from a generator seeded by m alone;
+ *   - the model rows are those K in index order, then the whole tail.
+ *
+ * Between two prefix steps the subset only grows at its end, so the GP
+ * extends its factor by one row per observation (bayes.h, step 2); at
+ * each step (every T observations) the subset changes and the model is
+ * refitted on it. The selection is O(m) time (selection, not sorting) and
+ * O(m) scratch; the model's memory is bounded by K + T rows plus running
+ * trials, independently of n. */
+#ifndef HPT_BAYES_SCALE_H
+#define HPT_BAYES_SCALE_H
+
+#include <stddef.h>
+
+/* Defaults of hpti_bayes_opts.local_above and local_rows. */
+#define HPTI_BAYES_LOCAL_ABOVE 3000
+#define HPTI_BAYES_LOCAL_ROWS 1000
+
+typedef struct {
+    size_t cap;        /* rows the scratch holds */
+    double *a, *b;     /* cap each: keys, distances */
+    size_t *idx;       /* cap: candidate rows */
+    unsigned char *in; /* cap: chosen flags */
+    size_t *rows;      /* cap: the chosen rows */
+    size_t fcap;       /* rows of the feasibility subset */
+    double *fX, *fl;   /* fcap * dim inputs, fcap labels */
+} hpti_bayes_local;
+
+void hpti_bayes_local_free(hpti_bayes_local *s);
+
+/* Rows a model of n rows uses: n when n <= above (every row; idx is not
+ * written), else the count written to idx (ascending row indices, at most
+ * k + max(k / 2, 1)). X: n * d rows; key: n values, lower = better, NaN
+ * = worst; ckey: n values whose lowest row in the prefix is the center
+ * (NaN = never). Requires k <= above. @return the count, or 0 when out of
+ * memory (idx then unusable). */
+size_t hpti_bayes_local_rows(hpti_bayes_local *s, size_t n, size_t d, const double *X,
+                             const double *key, size_t kstride, const double *ckey,
+                             size_t cstride, size_t above, size_t k, size_t *idx);
+
+/* The objective's rows, in place: X (n * d) and loss (n) are compacted
+ * to the chosen rows (key = center key = the loss), *n updated.
+ * @return HPT_OK or HPT_E_NOMEM (rows unchanged). */
+int hpti_bayes_local_objective(hpti_bayes_local *s, double *X, double *loss, size_t *n,
+                               size_t d, size_t above, size_t k);
+
+/* The feasibility model's rows: of the n finished points u (losses at
+ * loss[i * stride], NaN = failed; labels lbl), the failed ones count as
+ * the best (key = label) and the center is the lowest loss. *X, *lbl_out
+ * and *n_out are u, lbl and n themselves below the switch, else the
+ * subset copied into s. @return HPT_OK or HPT_E_NOMEM. */
+int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const double *loss,
+                                 size_t stride, const double *lbl, size_t n, size_t d,
+                                 size_t above, size_t k, const double **X,
+                                 const double **lbl_out, size_t *n_out);
+
+/* ---- running trials: fantasies kept across proposals -------------------
+ *
+ * Each proposal appends every running point to the factor as a kriging
+ * believer (bayes.h, step 3), O(n^2) each, so k running trials cost
+ * O(k n^2) per ask. When nothing the fantasies depend on changed since the
+ * last proposal -- the same hyperparameters (no fit since), the same real
+ * rows, targets and factor pivots, the factor's storage not moved -- and the running points start with the same points in the same
+ * order (asks without tells in between: a burst of asks, many workers), the
+ * rows that proposal appended are still exact: they are taken back, and
+ * only the new running points are appended. The result is bit for bit the
+ * factor a full rebuild gives (the same operations on the same inputs);
+ * any change discards the kept rows. */
+typedef struct {
+    int valid;
+    size_t n_real;        /* real rows under the fantasies */
+    unsigned long n_fits; /* the engine's fit count then */
+    const double *L;      /* the factor's storage then (a reserve moves it) */
+    size_t cap;
+    size_t n_pend, pcap;  /* fantasies kept and their points */
+    double *pend;
+    size_t ycap, xcap, vcap; /* the real rows' targets, inputs and pivots then */
+    double *y, *X, *piv;
+    size_t reused;        /* statistics: rows taken back by the last reuse */
+} hpti_bayes_fantasies;
+
+struct hpti_gp;
+void hpti_bayes_fantasies_free(hpti_bayes_fantasies *f);
+/* Take back the kept fantasy rows that are still exact for this proposal:
+ * gp holds n_real real rows (targets set); pend, n_pend d-vectors are the
+ * running points. @return how many of the first running points are rows
+ * n_real.. of gp again (gp->n grew by that many). */
+size_t hpti_bayes_fantasies_reuse(hpti_bayes_fantasies *f, struct hpti_gp *gp, size_t n_real,
+                                  unsigned long n_fits, const double *pend, size_t n_pend,
+                                  size_t d);
+/* Remember gp's fantasy rows (all of rows n_real..gp->n, the running
+ * points pend in order) for the next proposal. Out of memory only keeps
+ * nothing. */
+void hpti_bayes_fantasies_keep(hpti_bayes_fantasies *f, const struct hpti_gp *gp,
+                               size_t n_real, unsigned long n_fits, const double *pend,
+                               size_t d);
+
+#endif
