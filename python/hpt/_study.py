@@ -876,7 +876,12 @@ class Study:
     def running_trials(self) -> List[Trial]:
         """The running trials (after a resume: those the dead process had
         asked and not told), as Trial objects to train again or fail."""
-        f = _lib_.hpt_study_running
+        return [Trial(self, i) for i in self._id_list(_lib_.hpt_study_running)]
+
+    def _id_list(self, f: Any) -> List[int]:
+        """The ids a C call of the (ids, cap, &needed) convention writes,
+        asked again when more appeared between the two calls (another
+        thread asked, more trials went stale)."""
         h = self._handle()
         while True:
             needed = ctypes.c_size_t()
@@ -884,10 +889,10 @@ class Study:
             n = needed.value
             ids = (ctypes.c_int64 * max(n, 1))()
             rc = f(h, ids, n, _byref(needed))
-            if rc == _lib.E_RANGE:   # another thread asked in between: again
+            if rc == _lib.E_RANGE:
                 continue
             _lib.check(rc)
-            return [Trial(self, ids[i]) for i in range(needed.value)]
+            return [ids[i] for i in range(needed.value)]
 
     def heartbeat(self) -> None:
         """Take in what the journal's other writers appended and renew this
@@ -905,18 +910,7 @@ class Study:
         exclusive writer left. This object's own trials are never stale to
         it. Give them up with tell_failed() or train them again after
         claim(). hpt.TrialStateError without a journal."""
-        f = _lib_.hpt_study_stale
-        h = self._handle()
-        while True:
-            needed = ctypes.c_size_t()
-            _lib.check(_ok_or_range(f(h, None, 0, _byref(needed))))
-            n = needed.value
-            ids = (ctypes.c_int64 * max(n, 1))()
-            rc = f(h, ids, n, _byref(needed))
-            if rc == _lib.E_RANGE:   # more went stale in between: again
-                continue
-            _lib.check(rc)
-            return [ids[i] for i in range(needed.value)]
+        return self._id_list(_lib_.hpt_study_stale)
 
     def claim(self, trial: Union[Trial, FrozenTrial, int]) -> Trial:
         """Take over a stale running trial to train it again under its id
