@@ -59,6 +59,10 @@
  * hundred observations the candidate count shrinks to keep
  * candidates * n^2 <= 2.5e8 (at least 64 candidates) and the gradient
  * refinement to local_starts * steps * 2 n^2 <= 2e8 (at least one step).
+ * From LEAN_ABOVE = 500 model rows both budgets halve, and a fit's
+ * restarts run on 64 of its rows, the fit_max rows only polishing the
+ * winner in fit_iter / 12 BFGS steps: an ask then costs about one
+ * refactorization, a cold fit about ten (issue 19).
  * Past local_above finished points, the objective and feasibility models
  * are local GPs on at most local_rows * 3/2 of them (bayes_scale.h), so
  * memory and time per proposal stop growing with n. */
