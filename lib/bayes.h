@@ -265,6 +265,21 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *d);
  * with every value finite, in order), the feasibility GP over d's rows. */
 int hpti_bayes_rebuild_mo(hpti_bayes *b, const double *X, size_t nrow,
                           const hpti_bayes_data *d);
+/* The cost schedule ("Cost control" above). A fit on n observations whose
+ * GP has made n_fit fits: its restart stage (pre_rows rows, 0 = none) and
+ * its final stage on rows rows; a search over rows model rows (fantasies
+ * included): candidates and refinement steps. */
+typedef struct {
+    size_t pre_rows;
+    int pre_restarts, pre_iter;
+    size_t rows;
+    int restarts, iter;
+} hpti_bayes_fit_plan;
+void hpti_bayes_plan_fit(const hpti_bayes_opts *o, size_t n, unsigned long n_fit,
+                         hpti_bayes_fit_plan *pl);
+void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t *ncand,
+                            size_t *iters);
+
 /* Room for n_models extra GPs (bayes_mo.c; a restore makes them before
  * the first proposal). @return HPT_OK or HPT_E_NOMEM. */
 int hpti_bayes_mo_models(hpti_bayes *b, size_t n_models);
