@@ -1428,7 +1428,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           the best points). Default 1024; 16..1e6.
  *                           Past a few hundred observations the count
  *                           shrinks automatically so that
- *                           candidates x n^2 <= 2.5e8 (at least 64).
+ *                           candidates x n^2 <= 2.5e8 (at least 64;
+ *                           1.25e8 from 500 model rows, see Cost below).
  *   "bayes.local_starts"    (tuning knob) best candidates refined by
  *                           gradient ascent. Default 5; 0..64.
  *   "bayes.refit_every"     (tuning knob) hyperparameter refit schedule:
@@ -1441,7 +1442,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *   "bayes.fit_restarts"    (tuning knob) random starts of the
  *                           hyperparameter fit besides the previous
  *                           optimum (used while a fit sees at most 50
- *                           observations, then at every 8th fit).
+ *                           observations, then at every 8th fit; from
+ *                           500 observations on 64 of them, see Cost).
  *                           Default 2; 0..100.
  *   "bayes.fit_max_points"  (tuning knob) observations used by a
  *                           hyperparameter fit (the best half and a
@@ -1592,11 +1594,21 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    nothing; buffers grow geometrically. (The enumeration above, and on a
  *    fully discrete space the exhaustion count once there were as many
  *    asks as configurations, sort a temporary copy of the asked points.)
+ *    From 500 rows in the model (observations, plus running trials for
+ *    the search) the schedule is lean, so that an ask costs about one
+ *    dpotrf(n) and a cold fit about ten (in 6-D at n = 1,000: mean ask
+ *    1.3 x dpotrf, first ask 10 x, bench/README.md): a fit's random
+ *    restarts run on a subset of 64 of the fitted observations (half the
+ *    BFGS iterations), and the fit_max_points rows only polish the best
+ *    start (a twelfth of them, at least one); the candidate budget is
+ *    candidates x n^2 <= 1.25e8 and the refinement's local_starts x steps
+ *    x 2 n^2 <= 1e8 (half those below). Below 500 rows nothing changes.
  *  - Large studies. Past "bayes.local_above" (A) observations the model
  *    is a local GP on at most K + K/2 of them (K = "bayes.local_rows"),
  *    so an ask's time and memory stop growing with n (in 6-D with the
- *    defaults, n = 5,000 to 100,000: median 25-30 ms per ask, peak 25-60
- *    MiB for the whole process; what still grows is O(n) bookkeeping).
+ *    defaults, n = 5,000 to 100,000: median 25-30 ms per ask before the
+ *    lean schedule above, 12 ms with it at 5,000; peak 25-60 MiB for the
+ *    whole process; what still grows is O(n) bookkeeping).
  *    The subset is a function of the observations
  *    alone, not of when the asks came: the observations are cut into a
  *    prefix of A + (K/2) floor((n - A - 1) / (K/2)) and the newer ones

@@ -25,6 +25,8 @@
 #define PRED_FLOPS 2.5e8  /* candidates * n^2 budget per proposal */
 #define LOCAL_FLOPS 2e8   /* local_starts * steps * 2 n^2 budget */
 #define RANDOM_TRIES 64   /* random points tried when every candidate is taken */
+#define LEAN_ABOVE 500    /* model rows from which the lean schedule applies (bayes.h) */
+#define LEAN_PREFIT 64    /* rows of its restart stage */
 
 /* ---- engine: options, life cycle -------------------------------------------- */
 
@@ -309,9 +311,9 @@ static int refit_due(size_t n, size_t last, size_t every)
 
 /* Pick at most fit_max rows: the first half by key (ascending), the rest a
  * seeded random sample; row indices ascending in b->sel. @return count. */
-static size_t fit_subset(hpti_bayes *b, const double *key, size_t n, hpti_rng *rng)
+static size_t fit_subset(hpti_bayes *b, const double *key, size_t n, size_t m,
+                         hpti_rng *rng)
 {
-    size_t m = b->opt.fit_max;
     if (n <= m) {
         for (size_t i = 0; i < n; i++)
             b->sel[i] = i;
@@ -337,10 +339,11 @@ static size_t fit_subset(hpti_bayes *b, const double *key, size_t n, hpti_rng *r
     return m;
 }
 
-static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *y,
-                     const double *key, size_t n, hpti_rng *rng)
+static int fit_rows(hpti_bayes *b, hpti_gp *gp, const double *X, const double *y,
+                    const double *key, size_t n, size_t want, hpti_rng *rng, int restarts,
+                    int iters, int count)
 {
-    size_t d = b->dim, m = fit_subset(b, key, n, rng);
+    size_t d = b->dim, m = fit_subset(b, key, n, want, rng);
     if (m > b->fcap) {
         double *fx = hpti_realloc(b->fX, m * d * sizeof *fx);
         if (!fx)
@@ -357,11 +360,46 @@ static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *
         memcpy(b->fX + k * d, X + i * d, d * sizeof *X);
         b->fy[k] = y[i];
     }
-    b->n_fits++;
+    b->n_fits += (unsigned long)count;
+    return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, iters);
+}
+
+void hpti_bayes_plan_fit(const hpti_bayes_opts *o, size_t n, unsigned long n_fit,
+                         hpti_bayes_fit_plan *pl)
+{
+    size_t m = n < o->fit_max ? n : o->fit_max;
     /* random restarts while the fit sees at most 50 rows, then at every
      * 8th fit: with more data the previous optimum moves little */
-    int restarts = m <= 50 || gp->n_fit % 8 == 0 ? (int)b->opt.fit_restarts : 0;
-    return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, (int)b->opt.fit_iter);
+    int restarts = m <= 50 || n_fit % 8 == 0 ? (int)o->fit_restarts : 0;
+    int iters = (int)o->fit_iter;
+    *pl = (hpti_bayes_fit_plan){0, 0, 0, m, restarts, iters};
+    if (n < LEAN_ABOVE || m <= LEAN_PREFIT)
+        return;
+    /* Lean: the restarts search a subset small enough that an evaluation
+     * costs a fraction of one at m rows; the m rows then only polish the
+     * winner, which, warm, converges in a few steps. */
+    if (restarts) {
+        pl->pre_rows = LEAN_PREFIT;
+        pl->pre_restarts = restarts;
+        pl->pre_iter = iters / 2 > 1 ? iters / 2 : 1;
+    }
+    pl->restarts = 0;
+    pl->iter = iters / 12 > 1 ? iters / 12 : 1;
+}
+
+static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *y,
+                     const double *key, size_t n, hpti_rng *rng)
+{
+    hpti_bayes_fit_plan pl;
+    hpti_bayes_plan_fit(&b->opt, n, gp->n_fit, &pl);
+    if (pl.pre_rows) {
+        int rc = fit_rows(b, gp, X, y, key, n, pl.pre_rows, rng, pl.pre_restarts,
+                          pl.pre_iter, 0);
+        if (rc)
+            return rc;
+        gp->n_fit--; /* one model fit in two stages: the restart schedule counts it once */
+    }
+    return fit_rows(b, gp, X, y, key, n, pl.rows, rng, pl.restarts, pl.iter, 1);
 }
 
 /* Bring a model to rows X[0..n) with targets y: refit and refactor when
@@ -683,17 +721,27 @@ static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 
 /* Step 5, maximize log EI within the cost budget (bayes.h, "Cost
  * control"); the ranked candidates go to b->out, b->out_s. */
+void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t *ncand,
+                            size_t *iters)
+{
+    double nn = (double)rows * (double)rows;
+    /* lean: half the budgets, the search then costs about one refactorization */
+    double pred = rows < LEAN_ABOVE ? PRED_FLOPS : PRED_FLOPS / 2.0;
+    double loc = rows < LEAN_ABOVE ? LOCAL_FLOPS : LOCAL_FLOPS / 2.0;
+    *ncand = o->candidates;
+    if ((double)*ncand * nn > pred)
+        *ncand = pred / nn > 64.0 ? (size_t)(pred / nn) : 64;
+    *iters = o->local_iter;
+    if (o->local_starts && (double)(o->local_starts * *iters) * 2.0 * nn > loc) {
+        double it = loc / ((double)o->local_starts * 2.0 * nn);
+        *iters = it > 1.0 ? (size_t)it : 1;
+    }
+}
+
 static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
 {
-    double nn = (double)b->gp.n * (double)b->gp.n;
-    size_t ncand = b->opt.candidates;
-    if ((double)ncand * nn > PRED_FLOPS)
-        ncand = PRED_FLOPS / nn > 64.0 ? (size_t)(PRED_FLOPS / nn) : 64;
-    size_t iters = b->opt.local_iter;
-    if (b->opt.local_starts && (double)(b->opt.local_starts * iters) * 2.0 * nn > LOCAL_FLOPS) {
-        double it = LOCAL_FLOPS / ((double)b->opt.local_starts * 2.0 * nn);
-        iters = it > 1.0 ? (size_t)it : 1;
-    }
+    size_t ncand, iters;
+    hpti_bayes_plan_search(&b->opt, b->gp.n, &ncand, &iters);
     hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
                            b->opt.local_starts, iters, p->fixed, NULL};
     p->n_out = 0;

@@ -59,6 +59,10 @@
  * hundred observations the candidate count shrinks to keep
  * candidates * n^2 <= 2.5e8 (at least 64 candidates) and the gradient
  * refinement to local_starts * steps * 2 n^2 <= 2e8 (at least one step).
+ * From LEAN_ABOVE = 500 model rows both budgets halve, and a fit's
+ * restarts run on 64 of its rows, the fit_max rows only polishing the
+ * winner in fit_iter / 12 BFGS steps: an ask then costs about one
+ * refactorization, a cold fit about ten (issue 19).
  * Past local_above finished points, the objective and feasibility models
  * are local GPs on at most local_rows * 3/2 of them (bayes_scale.h), so
  * memory and time per proposal stop growing with n. */
@@ -261,6 +265,21 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *d);
  * with every value finite, in order), the feasibility GP over d's rows. */
 int hpti_bayes_rebuild_mo(hpti_bayes *b, const double *X, size_t nrow,
                           const hpti_bayes_data *d);
+/* The cost schedule ("Cost control" above). A fit on n observations whose
+ * GP has made n_fit fits: its restart stage (pre_rows rows, 0 = none) and
+ * its final stage on rows rows; a search over rows model rows (fantasies
+ * included): candidates and refinement steps. */
+typedef struct {
+    size_t pre_rows;
+    int pre_restarts, pre_iter;
+    size_t rows;
+    int restarts, iter;
+} hpti_bayes_fit_plan;
+void hpti_bayes_plan_fit(const hpti_bayes_opts *o, size_t n, unsigned long n_fit,
+                         hpti_bayes_fit_plan *pl);
+void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t *ncand,
+                            size_t *iters);
+
 /* Room for n_models extra GPs (bayes_mo.c; a restore makes them before
  * the first proposal). @return HPT_OK or HPT_E_NOMEM. */
 int hpti_bayes_mo_models(hpti_bayes *b, size_t n_models);
