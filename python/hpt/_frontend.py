@@ -264,8 +264,8 @@ class DefineByRunStudy:
                  options: Optional[Dict[str, Any]] = None, study_name: Optional[str] = None,
                  _records: Optional[List[Dict[str, Any]]] = None,
                  directions: Optional[Sequence[Any]] = None,
-                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None
-                 ) -> None:
+                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
+                 _hist_size: int = 0, _adopt_all: bool = False) -> None:
         if resume not in _RESUME:
             raise ValueError("resume must be 'rerun' or 'fail', not %r" % (resume,))
         if seed is None:
@@ -326,11 +326,23 @@ class DefineByRunStudy:
         if self.storage is not None:
             _lib.encode_path(self.storage)        # a NUL is refused before any use
             # One writer per history file: this process's previous object
-            # on the storage (a re-run notebook cell) is closed.
-            _handles.take(self.storage, self, True)
-            self._hist = _history.History(self.storage + _history.SUFFIX)
+            # on the storage (a re-run notebook cell) is closed, by a load
+            # only once it writes (_writing): a look at a running job
+            # closes none of this process's writers.
+            _handles.take(self.storage, self, _records is None)
+            # A load writes nothing until the study is written to.
+            self._hist = _history.History(self.storage + _history.SUFFIX,
+                                          deferred=_records is not None, size=_hist_size)
+        #: The first load of a plain journal: every core trial becomes a
+        #: record, the stale ones too (then settled like a crash's).
+        self._adopt_all: bool = _adopt_all
+        if _adopt_all and _records is not None:
+            for rec in _records:
+                self._hist.add(rec)     # the new history file's head, written later
         if _records is not None:
             self._replay(_records)
+            self._adopt_all = False
+            self._hist.release()
         else:
             self._hist.add({"t": "study", "format": _history.FORMAT,
                             "direction": self.direction, "directions": self._dirs,
@@ -376,6 +388,14 @@ class DefineByRunStudy:
     def __reduce_ex__(self, protocol: Any) -> Any:
         raise _lib.NotCopyable("a study cannot be pickled; give it storage= and "
                                "hpt.load_study the path in the other process")
+
+    def _writing(self) -> None:
+        """Called before a change: a loaded study becomes the storage's
+        writer with its first one (see _history.History)."""
+        if self._hist.waiting:
+            assert self.storage is not None
+            _handles.take(self.storage, self, True)
+            self._hist.take()
 
     def _check_open(self) -> None:
         if self._closed:
@@ -520,6 +540,7 @@ class DefineByRunStudy:
     def _ask_one(self) -> Optional[DefineByRunTrial]:
         with self._lock:
             self._check_open()
+            self._writing()
             if self._stale() and self._may_rebuild():
                 self._rebuild()
             number = len(self._records)
@@ -575,6 +596,7 @@ class DefineByRunStudy:
                                 "or str (as in Optuna), not %r" % (bad[0],))
         with self._lock:
             self._check_open()
+            self._writing()
             if r.state != TrialState.RUNNING:
                 raise _lib.TrialStateError("trial %d is finished" % r.number)
             if name in r.params:
@@ -615,6 +637,7 @@ class DefineByRunStudy:
             raise TypeError("step must be a number, not %r" % (step,))
         with self._lock:
             self._check_open()
+            self._writing()
             if r.state != TrialState.RUNNING:
                 raise _lib.TrialStateError("trial %d is finished" % r.number)
             if any(s == step for s, _ in r.reports):
@@ -664,6 +687,7 @@ class DefineByRunStudy:
                 constraints: Optional[Tuple[float, ...]] = None) -> None:
         with self._lock:
             self._check_open()
+            self._writing()
             if r.state != TrialState.RUNNING:
                 raise _lib.TrialStateError("trial %d is already %s" % (r.number,
                                                                         r.state.name.lower()))
@@ -794,6 +818,7 @@ class DefineByRunStudy:
         when a trial already has exactly these params."""
         with self._lock:
             self._check_open()
+            self._writing()
             if skip_if_exists and any(r.params == params for r in self._records):
                 return
             for k, v in params.items():
@@ -810,6 +835,7 @@ class DefineByRunStudy:
         """A study attribute (JSON-serializable; kept in the history file)."""
         with self._lock:
             self._check_open()
+            self._writing()
             self.user_attrs[key] = value
             self._hist.add({"t": "study_attr", "kind": "user", "key": key, "value": value})
             self._mirror(None, key, value)
@@ -817,6 +843,7 @@ class DefineByRunStudy:
     def set_system_attr(self, key: str, value: Any) -> None:
         with self._lock:
             self._check_open()
+            self._writing()
             self.system_attrs[key] = value
             self._hist.add({"t": "study_attr", "kind": "system", "key": key, "value": value})
 
@@ -1089,11 +1116,12 @@ class DefineByRunStudy:
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
             if r.state == TrialState.COMPLETE and not r.diverged:
                 self._known.add(r.number)
-        for tid in self._stale_ids:
-            if tid not in mine:     # asked, then the process died before recording it
-                core.tell_failed(tid, "interrupted before the front end recorded it")
+        if not self._adopt_all:
+            for tid in self._stale_ids:
+                if tid not in mine:     # asked, then the process died before recording it
+                    core.tell_failed(tid, "interrupted before the front end recorded it")
         for tid in range(len(core)):
-            if tid not in mine and tid not in self._stale_ids:
+            if tid not in mine and (self._adopt_all or tid not in self._stale_ids):
                 self._adopt(core.trial(tid))
 
     def _adopt(self, ft: FrozenTrial) -> None:
@@ -1102,6 +1130,8 @@ class DefineByRunStudy:
         had at first): a record suggesting every parameter of the core."""
         r = _Record(len(self._records), self._gen, ft.id, dict(ft.params), None, _now())
         r.params, r.dists = dict(ft.params), dict(self._core_space)
+        for name, d in self._core_space.items():
+            self._space.setdefault(name, d)
         r.reports = list(ft.reports)
         self._records.append(r)
         self._core_ids[ft.id] = r.number
