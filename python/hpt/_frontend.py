@@ -265,7 +265,7 @@ class DefineByRunStudy:
                  _records: Optional[List[Dict[str, Any]]] = None,
                  directions: Optional[Sequence[Any]] = None,
                  constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
-                 _hist_size: int = 0, _adopt_all: bool = False) -> None:
+                 _hist_size: int = 0, _new_history: bool = False) -> None:
         if resume not in _RESUME:
             raise ValueError("resume must be 'rerun' or 'fail', not %r" % (resume,))
         if seed is None:
@@ -329,19 +329,18 @@ class DefineByRunStudy:
             # on the storage (a re-run notebook cell) is closed, by a load
             # only once it writes (_writing): a look at a running job
             # closes none of this process's writers.
-            _handles.take(self.storage, self, _records is None)
+            if _records is None:
+                _handles.take(self.storage, self, True)
             # A load writes nothing until the study is written to.
             self._hist = _history.History(self.storage + _history.SUFFIX,
                                           deferred=_records is not None, size=_hist_size)
-        #: The first load of a plain journal: every core trial becomes a
-        #: record, the stale ones too (then settled like a crash's).
-        self._adopt_all: bool = _adopt_all
-        if _adopt_all and _records is not None:
+        #: The core is a load's snapshot (see _writing).
+        self._core_ro: bool = False
+        if _new_history and _records is not None:
             for rec in _records:
                 self._hist.add(rec)     # the new history file's head, written later
         if _records is not None:
             self._replay(_records)
-            self._adopt_all = False
             self._hist.release()
         else:
             self._hist.add({"t": "study", "format": _history.FORMAT,
@@ -388,14 +387,6 @@ class DefineByRunStudy:
     def __reduce_ex__(self, protocol: Any) -> Any:
         raise _lib.NotCopyable("a study cannot be pickled; give it storage= and "
                                "hpt.load_study the path in the other process")
-
-    def _writing(self) -> None:
-        """Called before a change: a loaded study becomes the storage's
-        writer with its first one (see _history.History)."""
-        if self._hist.waiting:
-            assert self.storage is not None
-            _handles.take(self.storage, self, True)
-            self._hist.take()
 
     def _check_open(self) -> None:
         if self._closed:
@@ -454,14 +445,18 @@ class DefineByRunStudy:
     def _core_seed(self, gen: int) -> int:
         return (self.seed + gen * _GOLDEN) % 2 ** 64
 
-    def _open_core(self, gen: int, space: Dict[str, Descriptor]) -> Study:
+    def _open_core(self, gen: int, space: Dict[str, Descriptor],
+                   snapshot: bool = False) -> Study:
+        """snapshot: a load's core, read with hpt_study_load (no lock, never
+        waits for a writer); _writing opens the writer in its place."""
         opts: Dict[str, Any] = dict(self.options)
         if self.pruner != "none":
             opts.setdefault("pruner", self.pruner)
         core = Study(space, self.strategy, self.direction, self._core_seed(gen),
                      directions=self._dirs if len(self._dirs) > 1 else None,
                      constraints=self._m,
-                     options=opts, journal=self.storage, resume="keep", _owner=self)
+                     options=opts, journal=self.storage, resume="keep", _owner=self,
+                     _snapshot=snapshot)
         return core
 
     def _rebuild(self) -> None:
@@ -652,6 +647,7 @@ class DefineByRunStudy:
     def _attr(self, r: _Record, kind: str, key: str, value: Any) -> None:
         with self._lock:
             self._check_open()
+            self._writing()
             self._hist.add({"t": "attr", "n": r.number, "kind": kind, "key": key,
                             "value": value})
             (r.user_attrs if kind == "user" else r.system_attrs)[key] = value
@@ -1064,18 +1060,56 @@ class DefineByRunStudy:
             # the core of that generation had the constraints known then
             self._core_m = int(gen_m)
             saved_m, self._m = self._m, self._core_m
-            self._core = self._open_core(self._gen, gen_space)
+            self._core = self._open_core(self._gen, gen_space, snapshot=True)
+            self._core_ro = True
             self._m = saved_m
             self._core_space = gen_space
             self._core_plain = {n: d._plain() for n, d in gen_space.items()}
             self._settle()
+        self._count()
+        if not self._core_ro:
+            self._settle_dead()
+
+    def _count(self) -> None:
         self._live = sum(r.state == TrialState.RUNNING and r.core_id is not None
                          and r.gen == self._gen for r in self._records)
         self._unknown = sum(r.state == TrialState.COMPLETE and r.number not in self._known
                             for r in self._records)
+
+    def _settle_dead(self) -> None:
         for r in self._records:
             if r.state == TrialState.RUNNING and not self._live_elsewhere(r):
                 self._interrupted(r)      # left by the dead process
+
+    def _writing(self) -> None:
+        """Called before every change. A loaded study reads (a snapshot of
+        the core journal, no history file opened); its first change makes
+        it a writer: the storage's one front-end study in this process, the
+        core journal opened for writing (what others appended since the
+        load is taken in, and only now are the trials of dead processes
+        settled), then the history file taken and written."""
+        if not (self._core_ro or self._hist.waiting):
+            return
+        assert self.storage is not None
+        _handles.take(self.storage, self, True)
+        if self._core_ro and self._core is not None:
+            self._hist.hold()
+            try:
+                saved_m, self._m = self._m, self._core_m
+                try:
+                    # opened before the snapshot is let go: a refusal
+                    # (JournalLocked) leaves the study readable as it was
+                    core = self._open_core(self._gen, self._core_space)
+                finally:
+                    self._m = saved_m
+                old, self._core, self._core_ro = self._core, core, False
+                old.close()
+                self._settle()
+                self._count()
+                self._settle_dead()
+            finally:
+                self._hist.release()
+        self._hist.take()
 
     def _live_elsewhere(self, r: _Record) -> bool:
         """Whether a running record's core trial is run by another live
@@ -1090,7 +1124,9 @@ class DefineByRunStudy:
         mine = {r.core_id: r for r in self._records if r.gen == self._gen
                 and r.core_id is not None}
         self._core_ids = {cid: r.number for cid, r in mine.items()}
-        self._stale_ids = set(core.stale_trials())
+        # A snapshot cannot tell who is alive: every running trial is shown
+        # running, and the writer opened by the first change settles them.
+        self._stale_ids = set() if self._core_ro else set(core.stale_trials())
         for cid, r in mine.items():
             if r.state != TrialState.RUNNING:
                 if r.state == TrialState.COMPLETE:
@@ -1116,12 +1152,11 @@ class DefineByRunStudy:
                                 "value": r.value, "reason": r.reason, "time": _iso(r.complete)})
             if r.state == TrialState.COMPLETE and not r.diverged:
                 self._known.add(r.number)
-        if not self._adopt_all:
-            for tid in self._stale_ids:
-                if tid not in mine:     # asked, then the process died before recording it
-                    core.tell_failed(tid, "interrupted before the front end recorded it")
+        for tid in self._stale_ids:
+            if tid not in mine:     # asked, then the process died before recording it
+                core.tell_failed(tid, "interrupted before the front end recorded it")
         for tid in range(len(core)):
-            if tid not in mine and (self._adopt_all or tid not in self._stale_ids):
+            if tid not in mine and tid not in self._stale_ids:
                 self._adopt(core.trial(tid))
 
     def _adopt(self, ft: FrozenTrial) -> None:

@@ -126,7 +126,7 @@ def _adopt_journal(path: str, resume: str) -> DefineByRunStudy:
         {"t": "gen", "gen": 0, "known": [],
          "space": {n: d._to_json() for n, d in space.items()}}]
     return DefineByRunStudy(head["direction"], head["strategy"], head["seed"], path, pruner,
-                            resume, {}, None, _records=recs, _adopt_all=True)
+                            resume, {}, None, _records=recs, _new_history=True)
 
 
 def _pruner_from(path: str) -> str:

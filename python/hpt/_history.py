@@ -71,6 +71,11 @@ class History:
         """Whether records go anywhere (callers skip building them if not)."""
         return self._fd is not None or (self.path is not None and self._pending is not None)
 
+    def hold(self) -> None:
+        """Keep what is added in memory again, until release()."""
+        if self._pending is not None:
+            self._held = True
+
     def release(self) -> None:
         """The load is done: the next add() writes (see the class)."""
         self._held = False

@@ -1,6 +1,7 @@
 """hpt.load_study of a plain journal that a job is writing: a load reads,
 it writes nothing (no history file, the journal untouched) until the
 loaded study itself is written to (issue 14 item 4)."""
+import fcntl
 import multiprocessing
 import os
 
@@ -125,3 +126,50 @@ def test_a_load_closes_no_writer_of_this_process(tmp_path):
     writer.tell(t, _value(t.params))
     assert writer.trial(t.id).state == hpt.TrialState.COMPLETE
     writer.close()
+
+
+def _hold_append_lock(path, held, done):
+    """What a writer does for the length of its read-and-append: the
+    journal's append lock (byte 1; a classic POSIX lock conflicts with the
+    library's open-file-description locks)."""
+    fd = os.open(path, os.O_RDWR)
+    fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1)
+    held.set()
+    done.wait(60)
+    os.close(fd)
+
+
+def _load_count(path, out):
+    st = hpt.load_study(path)
+    out.put(len(st.trials))
+    st.close()
+
+
+def test_a_writer_holding_the_lock_does_not_stop_a_load(tmp_path):
+    """A writer in the middle of its append, or one holding the journal
+    exclusively: the load reads what is there without waiting or failing."""
+    path = str(tmp_path / "job.jnl")
+    with hpt.Study(SPACE, "random", seed=8, journal=path) as writer:
+        _run(writer, 5)
+    ctx = multiprocessing.get_context("spawn")
+    held, done, out = ctx.Event(), ctx.Event(), ctx.Queue()
+    holder = ctx.Process(target=_hold_append_lock, args=(path, held, done))
+    holder.start()
+    try:
+        assert held.wait(60)
+        loader = ctx.Process(target=_load_count, args=(path, out))
+        loader.start()
+        # Generous: a load that waits for the lock waits until done is set.
+        assert out.get(timeout=30) == 5
+        loader.join(30)
+        assert loader.exitcode == 0
+    finally:
+        done.set()
+        holder.join(60)
+    with hpt.Study(SPACE, "random", seed=8, journal=path, exclusive=True) as excl:
+        (t,) = _run(excl, 0, leave_running=1)
+        st = hpt.load_study(path)
+        assert len(st.trials) == 6 and st.trials[-1].state == hpt.TrialState.RUNNING
+        st.close()
+        excl.tell(t, _value(t.params))     # the exclusive writer was left working
+        assert excl.trial(t.id).state == hpt.TrialState.COMPLETE
