@@ -336,6 +336,8 @@ class DefineByRunStudy:
                                           deferred=_records is not None, size=_hist_size)
         #: The core is a load's snapshot (see _writing).
         self._core_ro: bool = False
+        self._dists_for: Optional[Tuple[Dict[str, Descriptor],
+                                        List[Tuple[str, Descriptor, Dict[str, Any]]]]] = None
         if _new_history and _records is not None:
             for rec in _records:
                 self._hist.add(rec)     # the new history file's head, written later
@@ -1155,34 +1157,58 @@ class DefineByRunStudy:
         for tid in self._stale_ids:
             if tid not in mine:     # asked, then the process died before recording it
                 core.tell_failed(tid, "interrupted before the front end recorded it")
-        for tid in range(len(core)):
-            if tid not in mine and tid not in self._stale_ids:
-                self._adopt(core.trial(tid))
+        # Trials are numbered in order: none of this generation's records
+        # names a trial past len(mine) but its own.
+        for o in core._outcomes(0 if len(mine) != max(mine, default=-1) + 1 else len(mine)):
+            if o[0] not in mine and o[0] not in self._stale_ids:
+                self._adopt(o)
 
-    def _adopt(self, ft: FrozenTrial) -> None:
+    def _adopt(self, o: Tuple[int, TrialState, Dict[str, Any], Optional[float],
+                              Optional[Tuple[float, ...]], List[Tuple[float, float]],
+                              Optional[str]]) -> None:
         """A trial another writer of the core journal asked (a plain journal
-        loaded while its job runs, as _frontend_open adopts the trials it
-        had at first): a record suggesting every parameter of the core."""
-        r = _Record(len(self._records), self._gen, ft.id, dict(ft.params), None, _now())
-        r.params, r.dists = dict(ft.params), dict(self._core_space)
+        loaded while its job runs, or as it was at its first load): a record
+        suggesting every parameter of the core. o: Study._outcomes'."""
+        cid, state, params, value, values, reports, reason = o
+        r = _Record(len(self._records), self._gen, cid, params, None, _now())
+        r.params, r.dists = dict(params), dict(self._core_space)
         for name, d in self._core_space.items():
             self._space.setdefault(name, d)
-        r.reports = list(ft.reports)
+        r.reports = reports
         self._records.append(r)
-        self._core_ids[ft.id] = r.number
-        self._hist.add({"t": "start", "n": r.number, "gen": self._gen, "core": ft.id,
-                        "fixed": False, "time": None})
-        for name, d in self._core_space.items():
-            self._hist.add({"t": "suggest", "n": r.number, "name": name,
-                            "dist": d._to_json(), "x": d._core(ft.params[name])})
-        for step, v in ft.reports:
-            self._hist.add({"t": "report", "n": r.number, "step": step, "value": v})
-        if ft.state != TrialState.RUNNING:
-            r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
-            self._hist.add({"t": "finish", "n": r.number, "state": ft.state.name,
-                            "value": ft.value, "reason": ft.fail_reason, "time": None})
-            if ft.state == TrialState.COMPLETE:
+        self._core_ids[cid] = r.number
+        if state != TrialState.RUNNING:
+            r.state, r.value, r.reason = state, value, reason
+            if len(self._dirs) > 1 and values is not None:
+                r.values = values
+            if state == TrialState.COMPLETE:
                 self._known.add(r.number)
+        number, gen, dists = r.number, self._gen, self._adopt_dists()
+
+        def records() -> List[Dict[str, Any]]:
+            out: List[Dict[str, Any]] = [{"t": "start", "n": number, "gen": gen, "core": cid,
+                                          "fixed": False, "time": None}]
+            out.extend({"t": "suggest", "n": number, "name": name, "dist": js,
+                        "x": d._core(params[name])} for name, d, js in dists)
+            out.extend({"t": "report", "n": number, "step": step, "value": v}
+                       for step, v in reports)
+            if state != TrialState.RUNNING:
+                fin: Dict[str, Any] = {"t": "finish", "n": number, "state": state.name,
+                                       "value": value, "reason": reason, "time": None}
+                if len(self._dirs) > 1 and values is not None:
+                    fin["values"] = list(values)
+                out.append(fin)
+            return out
+        # Made only if the study is written to: a load that is only read
+        # builds no record (10,000 trials are 70,000 of them).
+        self._hist.add_later(records)
+
+    def _adopt_dists(self) -> List[Tuple[str, Descriptor, Dict[str, Any]]]:
+        """The core's parameters with their history form, made once a core."""
+        if self._dists_for is None or self._dists_for[0] is not self._core_space:
+            self._dists_for = (self._core_space,
+                               [(n, d, d._to_json()) for n, d in self._core_space.items()])
+        return self._dists_for[1]
 
     def _interrupted(self, r: _Record) -> None:
         self._finish(r, TrialState.FAILED, reason="interrupted: the process running it ended")

@@ -22,7 +22,7 @@ hpt.JournalLocked.
 import fcntl
 import json
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _lib
 
@@ -47,7 +47,7 @@ class History:
     def __init__(self, path: Optional[str], deferred: bool = False, size: int = 0) -> None:
         self.path = path
         self._fd: Optional[int] = None
-        self._pending: Optional[List[Dict[str, Any]]] = [] if deferred else None
+        self._pending: Optional[List[Any]] = [] if deferred else None
         self._held = deferred
         self._size = size
         if path is not None and not deferred:
@@ -93,6 +93,18 @@ class History:
             assert self.path is not None
             self._flush(self.path)
 
+    def add_later(self, make: Callable[[], List[Dict[str, Any]]]) -> None:
+        """add() each record make() returns, made only when they are written
+        (at once for a History that writes already)."""
+        if self._pending is not None:
+            self._pending.append(make)
+            if not self._held and self.path is not None:
+                self._flush(self.path)
+            return
+        if self._fd is not None:
+            for rec in make():
+                self.add(rec)
+
     def add(self, record: Dict[str, Any]) -> None:
         if self._pending is not None:
             self._pending.append(record)
@@ -113,8 +125,14 @@ class History:
             raise _lib.JournalLocked(
                 "%s changed since this study was loaded (another front-end study wrote "
                 "it): load it again to write to it" % path)
+        recs: List[Dict[str, Any]] = []
+        for r in self._pending:
+            if callable(r):
+                recs.extend(r())
+            else:
+                recs.append(r)
         text = "".join(json.dumps(r, separators=(",", ":"), allow_nan=True) + "\n"
-                       for r in self._pending)
+                       for r in recs)
         data = text.encode("utf-8")
         while data:     # one write() each line would cost a system call per record
             n = os.write(fd, data)

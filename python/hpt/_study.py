@@ -757,6 +757,43 @@ class Study:
         _lib.check(_lib_.hpt_trial_params(self._handle(), tid, buf, self._n))
         return self._space.to_native(buf[:])
 
+    def _outcomes(self, start: int = 0) -> Iterator[Tuple[int, TrialState, Dict[str, Any],
+                                                          Optional[float],
+                                                          Optional[Tuple[float, ...]],
+                                                          List[Tuple[float, float]],
+                                                          Optional[str]]]:
+        """(id, state, params, value, values, reports, fail reason) of the
+        trials from `start` on: what the front end adopts of each, with a
+        few C calls a trial instead of trial()'s dozen (a load of 10,000)."""
+        h, k = self._handle(), len(self.directions)
+        st, v, n = ctypes.c_int32(), ctypes.c_double(), ctypes.c_int64()
+        step, val, r = ctypes.c_double(), ctypes.c_double(), ctypes.c_char_p()
+        buf = self._dense()
+        vb = (ctypes.c_double * k)()
+        done = (TrialState.COMPLETE, TrialState.PRUNED)
+        for tid in range(start, len(self)):
+            _lib.check(_lib_.hpt_trial_state(h, tid, _byref(st)))
+            state = TrialState(st.value)
+            _lib.check(_lib_.hpt_trial_params(h, tid, buf, self._n))
+            value: Optional[float] = None
+            values: Optional[Tuple[float, ...]] = None
+            if state in done:
+                _lib.check(_lib_.hpt_trial_value(h, tid, _byref(v)))
+                value = v.value
+                if k > 1:
+                    _lib.check(_lib_.hpt_trial_values(h, tid, vb, k))
+                    values = tuple(vb)
+            _lib.check(_lib_.hpt_trial_report_count(h, tid, _byref(n)))
+            reports = []
+            for i in range(n.value):
+                _lib.check(_lib_.hpt_trial_report(h, tid, i, _byref(step), _byref(val)))
+                reports.append((step.value, val.value))
+            reason = None
+            if state == TrialState.FAILED:
+                _lib.check(_lib_.hpt_trial_fail_reason(h, tid, _byref(r)))
+                reason = _lib._decode(r.value)
+            yield tid, state, self._space.to_native(buf[:]), value, values, reports, reason
+
     def _budget(self, tid: int) -> Tuple[float, Optional[int]]:
         b, p = ctypes.c_double(), ctypes.c_int64()
         _lib.check(_lib_.hpt_trial_budget(self._handle(), tid, _byref(b), _byref(p)))
