@@ -1,13 +1,12 @@
 """hpt.create_study and hpt.load_study: making, resuming and adopting
 define-by-run studies (see _frontend for what they are)."""
-import json
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _history, _journalfile, _lib
 from ._frontend import DefineByRunStudy, _direction
 from ._space import Descriptor
-from ._study import FrozenTrial, Study, TrialState
+from ._study import FrozenTrial
 
 
 def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any = None,
@@ -78,18 +77,23 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
     """Resume the study stored at `storage` (a path): one made by
     hpt.create_study(storage=...), or any hpt journal (hpt.Study(journal=),
     hpt-tune): its space, strategy, direction and seed are read from the
-    journal itself (a plain journal gets its <path>.hpt-run history file
-    then, and is continued as generation 0 of a front-end study). Trials a
-    crash left running are settled by `resume` (see create_study).
-    study_name is accepted for Optuna's signature.
+    journal itself (a plain journal is continued as generation 0 of a
+    front-end study, its <path>.hpt-run history file made by the first
+    change). study_name is accepted for Optuna's signature.
 
-    A plain journal may be loaded while hpt.Study writers work on it (a
-    running job, no space needed): only stale trials are settled, the
-    writers' live ones are left to them, and each load takes in the
-    trials asked since the previous one. A front-end storage has one
-    writer: loading one that a live front-end study of another process
-    holds raises hpt.JournalLocked (hpt.visualization.read_journal reads
-    it meanwhile)."""
+    A load only reads, and may be done while writers work on the journal
+    (a running job, no space needed): the core journal is read as
+    hpt_study_load reads it (no lock waited for or taken, nothing written,
+    an exclusive writer no obstacle), the history file without its lock,
+    and neither is written; each load takes in the trials asked since the
+    previous one, and shows running trials as running. The loaded study's
+    first change (ask, tell, optimize, report, enqueue_trial, an attribute)
+    makes it a writer: the core journal opened for writing, the trials of
+    dead processes (stale leases) settled by `resume` (see create_study),
+    then the history file taken and written. A front-end storage has one
+    writer: that first change raises hpt.JournalLocked, and changes
+    nothing, while a front-end study of another process holds it or when
+    one wrote it since this load (load it again)."""
     p = os.fspath(storage if storage is not None else path)
     if p is None:
         raise TypeError("load_study needs the storage path")
