@@ -264,8 +264,8 @@ class DefineByRunStudy:
                  options: Optional[Dict[str, Any]] = None, study_name: Optional[str] = None,
                  _records: Optional[List[Dict[str, Any]]] = None,
                  directions: Optional[Sequence[Any]] = None,
-                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None
-                 ) -> None:
+                 constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
+                 _hist_size: int = 0, _new_history: bool = False) -> None:
         if resume not in _RESUME:
             raise ValueError("resume must be 'rerun' or 'fail', not %r" % (resume,))
         if seed is None:
@@ -326,11 +326,24 @@ class DefineByRunStudy:
         if self.storage is not None:
             _lib.encode_path(self.storage)        # a NUL is refused before any use
             # One writer per history file: this process's previous object
-            # on the storage (a re-run notebook cell) is closed.
-            _handles.take(self.storage, self, True)
-            self._hist = _history.History(self.storage + _history.SUFFIX)
+            # on the storage (a re-run notebook cell) is closed, by a load
+            # only once it writes (_writing): a look at a running job
+            # closes none of this process's writers.
+            if _records is None:
+                _handles.take(self.storage, self, True)
+            # A load writes nothing until the study is written to.
+            self._hist = _history.History(self.storage + _history.SUFFIX,
+                                          deferred=_records is not None, size=_hist_size)
+        #: The core is a load's snapshot (see _writing).
+        self._core_ro: bool = False
+        self._dists_for: Optional[Tuple[Dict[str, Descriptor],
+                                        List[Tuple[str, Descriptor, Dict[str, Any]]]]] = None
+        if _new_history and _records is not None:
+            for rec in _records:
+                self._hist.add(rec)     # the new history file's head, written later
         if _records is not None:
             self._replay(_records)
+            self._hist.release()
         else:
             self._hist.add({"t": "study", "format": _history.FORMAT,
                             "direction": self.direction, "directions": self._dirs,
@@ -434,14 +447,18 @@ class DefineByRunStudy:
     def _core_seed(self, gen: int) -> int:
         return (self.seed + gen * _GOLDEN) % 2 ** 64
 
-    def _open_core(self, gen: int, space: Dict[str, Descriptor]) -> Study:
+    def _open_core(self, gen: int, space: Dict[str, Descriptor],
+                   snapshot: bool = False) -> Study:
+        """snapshot: a load's core, read with hpt_study_load (no lock, never
+        waits for a writer); _writing opens the writer in its place."""
         opts: Dict[str, Any] = dict(self.options)
         if self.pruner != "none":
             opts.setdefault("pruner", self.pruner)
         core = Study(space, self.strategy, self.direction, self._core_seed(gen),
                      directions=self._dirs if len(self._dirs) > 1 else None,
                      constraints=self._m,
-                     options=opts, journal=self.storage, resume="keep", _owner=self)
+                     options=opts, journal=self.storage, resume="keep", _owner=self,
+                     _snapshot=snapshot)
         return core
 
     def _rebuild(self) -> None:
@@ -520,6 +537,7 @@ class DefineByRunStudy:
     def _ask_one(self) -> Optional[DefineByRunTrial]:
         with self._lock:
             self._check_open()
+            self._writing()
             if self._stale() and self._may_rebuild():
                 self._rebuild()
             number = len(self._records)
@@ -575,6 +593,7 @@ class DefineByRunStudy:
                                 "or str (as in Optuna), not %r" % (bad[0],))
         with self._lock:
             self._check_open()
+            self._writing()
             if r.state != TrialState.RUNNING:
                 raise _lib.TrialStateError("trial %d is finished" % r.number)
             if name in r.params:
@@ -615,6 +634,7 @@ class DefineByRunStudy:
             raise TypeError("step must be a number, not %r" % (step,))
         with self._lock:
             self._check_open()
+            self._writing()
             if r.state != TrialState.RUNNING:
                 raise _lib.TrialStateError("trial %d is finished" % r.number)
             if any(s == step for s, _ in r.reports):
@@ -629,6 +649,7 @@ class DefineByRunStudy:
     def _attr(self, r: _Record, kind: str, key: str, value: Any) -> None:
         with self._lock:
             self._check_open()
+            self._writing()
             self._hist.add({"t": "attr", "n": r.number, "kind": kind, "key": key,
                             "value": value})
             (r.user_attrs if kind == "user" else r.system_attrs)[key] = value
@@ -664,6 +685,7 @@ class DefineByRunStudy:
                 constraints: Optional[Tuple[float, ...]] = None) -> None:
         with self._lock:
             self._check_open()
+            self._writing()
             if r.state != TrialState.RUNNING:
                 raise _lib.TrialStateError("trial %d is already %s" % (r.number,
                                                                         r.state.name.lower()))
@@ -794,6 +816,7 @@ class DefineByRunStudy:
         when a trial already has exactly these params."""
         with self._lock:
             self._check_open()
+            self._writing()
             if skip_if_exists and any(r.params == params for r in self._records):
                 return
             for k, v in params.items():
@@ -810,6 +833,7 @@ class DefineByRunStudy:
         """A study attribute (JSON-serializable; kept in the history file)."""
         with self._lock:
             self._check_open()
+            self._writing()
             self.user_attrs[key] = value
             self._hist.add({"t": "study_attr", "kind": "user", "key": key, "value": value})
             self._mirror(None, key, value)
@@ -817,6 +841,7 @@ class DefineByRunStudy:
     def set_system_attr(self, key: str, value: Any) -> None:
         with self._lock:
             self._check_open()
+            self._writing()
             self.system_attrs[key] = value
             self._hist.add({"t": "study_attr", "kind": "system", "key": key, "value": value})
 
@@ -1037,18 +1062,56 @@ class DefineByRunStudy:
             # the core of that generation had the constraints known then
             self._core_m = int(gen_m)
             saved_m, self._m = self._m, self._core_m
-            self._core = self._open_core(self._gen, gen_space)
+            self._core = self._open_core(self._gen, gen_space, snapshot=True)
+            self._core_ro = True
             self._m = saved_m
             self._core_space = gen_space
             self._core_plain = {n: d._plain() for n, d in gen_space.items()}
             self._settle()
+        self._count()
+        if not self._core_ro:
+            self._settle_dead()
+
+    def _count(self) -> None:
         self._live = sum(r.state == TrialState.RUNNING and r.core_id is not None
                          and r.gen == self._gen for r in self._records)
         self._unknown = sum(r.state == TrialState.COMPLETE and r.number not in self._known
                             for r in self._records)
+
+    def _settle_dead(self) -> None:
         for r in self._records:
             if r.state == TrialState.RUNNING and not self._live_elsewhere(r):
                 self._interrupted(r)      # left by the dead process
+
+    def _writing(self) -> None:
+        """Called before every change. A loaded study reads (a snapshot of
+        the core journal, no history file opened); its first change makes
+        it a writer: the storage's one front-end study in this process, the
+        core journal opened for writing (what others appended since the
+        load is taken in, and only now are the trials of dead processes
+        settled), then the history file taken and written."""
+        if not (self._core_ro or self._hist.waiting):
+            return
+        assert self.storage is not None
+        _handles.take(self.storage, self, True)
+        if self._core_ro and self._core is not None:
+            self._hist.hold()
+            try:
+                saved_m, self._m = self._m, self._core_m
+                try:
+                    # opened before the snapshot is let go: a refusal
+                    # (JournalLocked) leaves the study readable as it was
+                    core = self._open_core(self._gen, self._core_space)
+                finally:
+                    self._m = saved_m
+                old, self._core, self._core_ro = self._core, core, False
+                old.close()
+                self._settle()
+                self._count()
+                self._settle_dead()
+            finally:
+                self._hist.release()
+        self._hist.take()
 
     def _live_elsewhere(self, r: _Record) -> bool:
         """Whether a running record's core trial is run by another live
@@ -1063,7 +1126,9 @@ class DefineByRunStudy:
         mine = {r.core_id: r for r in self._records if r.gen == self._gen
                 and r.core_id is not None}
         self._core_ids = {cid: r.number for cid, r in mine.items()}
-        self._stale_ids = set(core.stale_trials())
+        # A snapshot cannot tell who is alive: every running trial is shown
+        # running, and the writer opened by the first change settles them.
+        self._stale_ids = set() if self._core_ro else set(core.stale_trials())
         for cid, r in mine.items():
             if r.state != TrialState.RUNNING:
                 if r.state == TrialState.COMPLETE:
@@ -1092,32 +1157,58 @@ class DefineByRunStudy:
         for tid in self._stale_ids:
             if tid not in mine:     # asked, then the process died before recording it
                 core.tell_failed(tid, "interrupted before the front end recorded it")
-        for tid in range(len(core)):
-            if tid not in mine and tid not in self._stale_ids:
-                self._adopt(core.trial(tid))
+        # Trials are numbered in order: none of this generation's records
+        # names a trial past len(mine) but its own.
+        for o in core._outcomes(0 if len(mine) != max(mine, default=-1) + 1 else len(mine)):
+            if o[0] not in mine and o[0] not in self._stale_ids:
+                self._adopt(o)
 
-    def _adopt(self, ft: FrozenTrial) -> None:
+    def _adopt(self, o: Tuple[int, TrialState, Dict[str, Any], Optional[float],
+                              Optional[Tuple[float, ...]], List[Tuple[float, float]],
+                              Optional[str]]) -> None:
         """A trial another writer of the core journal asked (a plain journal
-        loaded while its job runs, as _frontend_open adopts the trials it
-        had at first): a record suggesting every parameter of the core."""
-        r = _Record(len(self._records), self._gen, ft.id, dict(ft.params), None, _now())
-        r.params, r.dists = dict(ft.params), dict(self._core_space)
-        r.reports = list(ft.reports)
-        self._records.append(r)
-        self._core_ids[ft.id] = r.number
-        self._hist.add({"t": "start", "n": r.number, "gen": self._gen, "core": ft.id,
-                        "fixed": False, "time": None})
+        loaded while its job runs, or as it was at its first load): a record
+        suggesting every parameter of the core. o: Study._outcomes'."""
+        cid, state, params, value, values, reports, reason = o
+        r = _Record(len(self._records), self._gen, cid, params, None, _now())
+        r.params, r.dists = dict(params), dict(self._core_space)
         for name, d in self._core_space.items():
-            self._hist.add({"t": "suggest", "n": r.number, "name": name,
-                            "dist": d._to_json(), "x": d._core(ft.params[name])})
-        for step, v in ft.reports:
-            self._hist.add({"t": "report", "n": r.number, "step": step, "value": v})
-        if ft.state != TrialState.RUNNING:
-            r.state, r.value, r.reason = ft.state, ft.value, ft.fail_reason
-            self._hist.add({"t": "finish", "n": r.number, "state": ft.state.name,
-                            "value": ft.value, "reason": ft.fail_reason, "time": None})
-            if ft.state == TrialState.COMPLETE:
+            self._space.setdefault(name, d)
+        r.reports = reports
+        self._records.append(r)
+        self._core_ids[cid] = r.number
+        if state != TrialState.RUNNING:
+            r.state, r.value, r.reason = state, value, reason
+            if len(self._dirs) > 1 and values is not None:
+                r.values = values
+            if state == TrialState.COMPLETE:
                 self._known.add(r.number)
+        number, gen, dists = r.number, self._gen, self._adopt_dists()
+
+        def records() -> List[Dict[str, Any]]:
+            out: List[Dict[str, Any]] = [{"t": "start", "n": number, "gen": gen, "core": cid,
+                                          "fixed": False, "time": None}]
+            out.extend({"t": "suggest", "n": number, "name": name, "dist": js,
+                        "x": d._core(params[name])} for name, d, js in dists)
+            out.extend({"t": "report", "n": number, "step": step, "value": v}
+                       for step, v in reports)
+            if state != TrialState.RUNNING:
+                fin: Dict[str, Any] = {"t": "finish", "n": number, "state": state.name,
+                                       "value": value, "reason": reason, "time": None}
+                if len(self._dirs) > 1 and values is not None:
+                    fin["values"] = list(values)
+                out.append(fin)
+            return out
+        # Made only if the study is written to: a load that is only read
+        # builds no record (10,000 trials are 70,000 of them).
+        self._hist.add_later(records)
+
+    def _adopt_dists(self) -> List[Tuple[str, Descriptor, Dict[str, Any]]]:
+        """The core's parameters with their history form, made once a core."""
+        if self._dists_for is None or self._dists_for[0] is not self._core_space:
+            self._dists_for = (self._core_space,
+                               [(n, d, d._to_json()) for n, d in self._core_space.items()])
+        return self._dists_for[1]
 
     def _interrupted(self, r: _Record) -> None:
         self._finish(r, TrialState.FAILED, reason="interrupted: the process running it ended")

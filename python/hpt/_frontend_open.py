@@ -1,13 +1,12 @@
 """hpt.create_study and hpt.load_study: making, resuming and adopting
 define-by-run studies (see _frontend for what they are)."""
-import json
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _history, _journalfile, _lib
 from ._frontend import DefineByRunStudy, _direction
 from ._space import Descriptor
-from ._study import FrozenTrial, Study, TrialState
+from ._study import FrozenTrial
 
 
 def create_study(storage: "str | os.PathLike[str] | None" = None, sampler: Any = None,
@@ -78,24 +77,29 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
     """Resume the study stored at `storage` (a path): one made by
     hpt.create_study(storage=...), or any hpt journal (hpt.Study(journal=),
     hpt-tune): its space, strategy, direction and seed are read from the
-    journal itself (a plain journal gets its <path>.hpt-run history file
-    then, and is continued as generation 0 of a front-end study). Trials a
-    crash left running are settled by `resume` (see create_study).
-    study_name is accepted for Optuna's signature.
+    journal itself (a plain journal is continued as generation 0 of a
+    front-end study, its <path>.hpt-run history file made by the first
+    change). study_name is accepted for Optuna's signature.
 
-    A plain journal may be loaded while hpt.Study writers work on it (a
-    running job, no space needed): only stale trials are settled, the
-    writers' live ones are left to them, and each load takes in the
-    trials asked since the previous one. A front-end storage has one
-    writer: loading one that a live front-end study of another process
-    holds raises hpt.JournalLocked (hpt.visualization.read_journal reads
-    it meanwhile)."""
+    A load only reads, and may be done while writers work on the journal
+    (a running job, no space needed): the core journal is read as
+    hpt_study_load reads it (no lock waited for or taken, nothing written,
+    an exclusive writer no obstacle), the history file without its lock,
+    and neither is written; each load takes in the trials asked since the
+    previous one, and shows running trials as running. The loaded study's
+    first change (ask, tell, optimize, report, enqueue_trial, an attribute)
+    makes it a writer: the core journal opened for writing, the trials of
+    dead processes (stale leases) settled by `resume` (see create_study),
+    then the history file taken and written. A front-end storage has one
+    writer: that first change raises hpt.JournalLocked, and changes
+    nothing, while a front-end study of another process holds it or when
+    one wrote it since this load (load it again)."""
     p = os.fspath(storage if storage is not None else path)
     if p is None:
         raise TypeError("load_study needs the storage path")
     side = p + _history.SUFFIX
     if os.path.exists(side):
-        recs = _history.read(side)
+        recs, size = _history.read_sized(side)
         if not recs or recs[0].get("t") != "study":
             raise _lib.CorruptJournal("%s is not an hpt front-end history" % side)
         head = recs[0]
@@ -103,7 +107,7 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
                                 head["pruner"], resume, head.get("options") or {},
                                 head.get("study_name") or study_name, _records=recs,
                                 directions=head.get("directions"),
-                                constraints_func=constraints_func)
+                                constraints_func=constraints_func, _hist_size=size)
     if not os.path.exists(p):
         raise FileNotFoundError("no study stored at %s" % p)
     return _adopt_journal(p, resume)
@@ -111,45 +115,28 @@ def load_study(storage: "str | os.PathLike[str] | None" = None,
 
 def _adopt_journal(path: str, resume: str) -> DefineByRunStudy:
     """A plain hpt journal becomes generation 0 of a front-end study: its
-    trials are the core's, with every parameter of its space suggested."""
+    trials are the core's, with every parameter of its space suggested.
+    The core study of generation 0 is the journal's own, opened once; its
+    trials become records as those of other writers do (_adopt), and the
+    history file that says so is written with the study's first change,
+    not here (a load of a running job writes nothing)."""
     head = _journalfile.read_header(path)
     space: Dict[str, Descriptor] = head["space"]
-    gen_seed = head["seed"]
+    pruner = _pruner_from(path)
+    # The journal's seed is generation 0's: the study seed that gives it.
     recs: List[Dict[str, Any]] = [
-        {"t": "study", "direction": head["direction"], "strategy": head["strategy"],
-         "seed": gen_seed, "pruner": "none", "options": {}},
+        {"t": "study", "format": _history.FORMAT, "direction": head["direction"],
+         "strategy": head["strategy"], "seed": head["seed"], "pruner": pruner, "options": {}},
         {"t": "gen", "gen": 0, "known": [],
          "space": {n: d._to_json() for n, d in space.items()}}]
-    probe = Study(space, head["strategy"], head["direction"], gen_seed, journal=path,
-                  resume="keep")
-    try:
-        pruner = _pruner_from(probe)
-        for t in probe.trials:
-            recs.append({"t": "start", "n": t.id, "gen": 0, "core": t.id, "fixed": False,
-                         "time": None})
-            for n, d in space.items():
-                recs.append({"t": "suggest", "n": t.id, "name": n, "dist": d._to_json(),
-                             "x": d._core(t.params[n])})
-            for step, v in t.reports:
-                recs.append({"t": "report", "n": t.id, "step": step, "value": v})
-            if t.state != TrialState.RUNNING:
-                recs.append({"t": "finish", "n": t.id, "state": t.state.name,
-                             "value": t.value, "reason": t.fail_reason, "time": None})
-    finally:
-        probe.close()
-    recs[0]["pruner"] = pruner
-    with open(path + _history.SUFFIX, "w", encoding="utf-8") as f:
-        for rec in recs:
-            f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-    # The journal's seed is generation 0's: the study seed that gives it.
-    study_seed = gen_seed
-    return DefineByRunStudy(head["direction"], head["strategy"], study_seed, path, pruner,
-                            resume, {}, None, _records=_history.read(path + _history.SUFFIX))
+    return DefineByRunStudy(head["direction"], head["strategy"], head["seed"], path, pruner,
+                            resume, {}, None, _records=recs, _new_history=True)
 
 
-def _pruner_from(study: Study) -> str:
-    for line in open(study.journal or "", "rb"):
-        f = line.split(b" ")
-        if f[0] == b"option_str" and f[1] == b"pruner":
-            return f[2].decode()
+def _pruner_from(path: str) -> str:
+    with open(path, "rb") as f:
+        for line in f:
+            fld = line.split(b" ")
+            if fld[0] == b"option_str" and fld[1] == b"pruner":
+                return fld[2].decode()
     return "none"

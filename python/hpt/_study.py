@@ -385,7 +385,7 @@ class Study:
                  constraints_func: Optional[Callable[[FrozenTrial], Sequence[float]]] = None,
                  reproducible: Union[bool, int] = False,
                  exclusive: bool = False, lease_seconds: Optional[float] = None,
-                 _owner: Any = None, **kwargs: Any) -> None:
+                 _owner: Any = None, _snapshot: bool = False, **kwargs: Any) -> None:
         if directions is None and constraints == 0 and journal is not None:
             from ._journalfile import read_shape
             shape = read_shape(journal)
@@ -434,15 +434,25 @@ class Study:
                 study_open = _lib_.hpt_study_open
                 # A re-run notebook cell must not meet JournalLocked from
                 # this process's previous object (see _handles).
-                if _owner is None:
-                    _handles.take(self.journal, self, bool(exclusive))
-                _lib.check(study_open(jpath, self._space.handle,
-                                      _lib.encode(strategy, 'strategy name'), dir_code, self.seed,
-                                      _byref(self._h)))
+                if _snapshot:
+                    # The front end's look at a running job (hpt_study_load):
+                    # no lock waited for, nothing written; queries only.
+                    _lib.check(_lib_.hpt_study_load(jpath, _byref(self._h)))
+                else:
+                    if _owner is None:
+                        _handles.take(self.journal, self, bool(exclusive))
+                    _lib.check(study_open(jpath, self._space.handle,
+                                          _lib.encode(strategy, 'strategy name'), dir_code,
+                                          self.seed, _byref(self._h)))
         finally:
             self._space.close()     # the study holds its own copy
         self._n: int = len(self._space)
         self._dense: Any = ctypes.c_double * self._n
+        self._options_set: Dict[str, Any] = {}
+        self._rerun: Deque[int] = collections.deque()
+        self._reproducible_pending: bool = False
+        if _snapshot:
+            return          # the journal's objectives, constraints and options
         try:
             if len(codes) > 1:
                 arr = (ctypes.c_int32 * len(codes))(*codes)
@@ -452,8 +462,6 @@ class Study:
         except BaseException:
             self.close()
             raise
-        self._options_set: Dict[str, Any] = {}
-        self._rerun: Deque[int] = collections.deque()
         if resume not in ("rerun", "fail", "keep"):
             self.close()
             raise ValueError("resume must be 'rerun', 'fail' or 'keep', not %r" % (resume,))
@@ -467,7 +475,7 @@ class Study:
             if int(reproducible):
                 merged["parallel.reproducible"] = int(reproducible)
         # True: q is fixed by the first optimize() (its n_jobs) or ask
-        self._reproducible_pending: bool = reproducible is True
+        self._reproducible_pending = reproducible is True
         if lease_seconds is not None:
             merged["journal.lease_seconds"] = lease_seconds
         if exclusive:
@@ -748,6 +756,43 @@ class Study:
         buf = self._dense()
         _lib.check(_lib_.hpt_trial_params(self._handle(), tid, buf, self._n))
         return self._space.to_native(buf[:])
+
+    def _outcomes(self, start: int = 0) -> Iterator[Tuple[int, TrialState, Dict[str, Any],
+                                                          Optional[float],
+                                                          Optional[Tuple[float, ...]],
+                                                          List[Tuple[float, float]],
+                                                          Optional[str]]]:
+        """(id, state, params, value, values, reports, fail reason) of the
+        trials from `start` on: what the front end adopts of each, with a
+        few C calls a trial instead of trial()'s dozen (a load of 10,000)."""
+        h, k = self._handle(), len(self.directions)
+        st, v, n = ctypes.c_int32(), ctypes.c_double(), ctypes.c_int64()
+        step, val, r = ctypes.c_double(), ctypes.c_double(), ctypes.c_char_p()
+        buf = self._dense()
+        vb = (ctypes.c_double * k)()
+        done = (TrialState.COMPLETE, TrialState.PRUNED)
+        for tid in range(start, len(self)):
+            _lib.check(_lib_.hpt_trial_state(h, tid, _byref(st)))
+            state = TrialState(st.value)
+            _lib.check(_lib_.hpt_trial_params(h, tid, buf, self._n))
+            value: Optional[float] = None
+            values: Optional[Tuple[float, ...]] = None
+            if state in done:
+                _lib.check(_lib_.hpt_trial_value(h, tid, _byref(v)))
+                value = v.value
+                if k > 1:
+                    _lib.check(_lib_.hpt_trial_values(h, tid, vb, k))
+                    values = tuple(vb)
+            _lib.check(_lib_.hpt_trial_report_count(h, tid, _byref(n)))
+            reports = []
+            for i in range(n.value):
+                _lib.check(_lib_.hpt_trial_report(h, tid, i, _byref(step), _byref(val)))
+                reports.append((step.value, val.value))
+            reason = None
+            if state == TrialState.FAILED:
+                _lib.check(_lib_.hpt_trial_fail_reason(h, tid, _byref(r)))
+                reason = _lib._decode(r.value)
+            yield tid, state, self._space.to_native(buf[:]), value, values, reports, reason
 
     def _budget(self, tid: int) -> Tuple[float, Optional[int]]:
         b, p = ctypes.c_double(), ctypes.c_int64()

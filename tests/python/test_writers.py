@@ -241,18 +241,26 @@ def _frontend_holder(path, ready):
 
 def test_a_frontend_storage_has_one_writer_across_processes(tmp_path):
     """The front end's history file (path.hpt-run) has one writer: a second
-    front-end study on the storage in another process gets JournalLocked
-    instead of numbering trials over the first one's; its death frees it."""
+    front-end study on the storage in another process may load it and read
+    it, but its first change gets JournalLocked instead of numbering trials
+    over the first one's; its death frees it."""
     path = str(tmp_path / "fe.jnl")
     ready = CTX.Event()
     p = CTX.Process(target=_frontend_holder, args=(path, ready))
     p.start()
     try:
         assert ready.wait(120)
+        size = os.path.getsize(path)
+        st = hpt.load_study(path)
+        assert [t.state for t in st.trials] == [hpt.TrialState.COMPLETE] * 2
         with pytest.raises(hpt.JournalLocked, match="front-end"):
-            hpt.load_study(path)
+            st.ask()
+        st.close()
+        assert os.path.getsize(path) == size, "the refused ask reached the core journal"
+        other = hpt.create_study(storage=path, load_if_exists=True)
         with pytest.raises(hpt.JournalLocked):
-            hpt.create_study(storage=path, load_if_exists=True)
+            other.set_user_attr("k", 1)
+        other.close()
     finally:
         _kill(p)
     st = hpt.load_study(path)
