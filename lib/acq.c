@@ -268,6 +268,16 @@ double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, d
     return v;
 }
 
+void hpti_acq_values(hpti_acq *a, const hpti_acq_problem *p, const double *X, size_t c,
+                     double *val)
+{
+    set_move(a, p);
+    for (size_t i = 0; i < c; i += HPTI_ACQ_MAX_LOCAL) {
+        size_t m = c - i < HPTI_ACQ_MAX_LOCAL ? c - i : HPTI_ACQ_MAX_LOCAL;
+        acq_batch(a, p, X + i * a->dim, m, val + i, a->lg); /* lg: 3 L dim */
+    }
+}
+
 /* Projected gradient ascent on the continuous coordinates of r starts in
  * lockstep (one batched model evaluation per step), steps measured in
  * lengthscales (the kernel's natural unit), doubling on success and

@@ -77,6 +77,11 @@ void hpti_acq_free(hpti_acq *a);
 /* Acquisition at one (snapped) point; grad (dim values, zero on fixed
  * coordinates) may be NULL. */
 double hpti_acq_value(hpti_acq *a, const hpti_acq_problem *p, const double *x, double *grad);
+/* The same at c (snapped) points X (c x dim) into val, predicted in
+ * batches of HPTI_ACQ_MAX_LOCAL (BLAS level 3): what scoring many
+ * configurations costs, not c single predictions. */
+void hpti_acq_values(hpti_acq *a, const hpti_acq_problem *p, const double *X, size_t c,
+                     double *val);
 
 /* Maximize: score n_cand Sobol points (random shift) and n_cand / 2
  * perturbations of the centers, all snapped to the configurations they

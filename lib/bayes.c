@@ -756,10 +756,10 @@ typedef struct {
     const proposal *p;
 } scorer;
 
-static double score_acq(void *ctx, const double *u)
+static void score_acq(void *ctx, const double *X, size_t m, double *val)
 {
     const scorer *sc = ctx;
-    return hpti_acq_value(&sc->b->acq, &sc->p->ap, u, NULL);
+    hpti_acq_values(&sc->b->acq, &sc->p->ap, X, m, val);
 }
 
 /* Step 5, pick (called while the fantasies are still in the model): the

@@ -137,9 +137,18 @@ int hpti_bayes_free_config(const hpt_space *s, const hpti_bayes_data *dt, size_t
     if (sorted_rows(s, dt->u, dt->n, dt->pend, dt->n_pend, &rows, &nr))
         return HPT_E_NOMEM;
     size_t total = (size_t)product, start = (size_t)hpti_rng_below(rng, total), found = 0;
-    double best = -INFINITY;
+    size_t want = score ? SCORED_MAX : 1;
+    /* the configurations with room, scored in one batch at the end */
+    double *cand = hpti_malloc(want * (d ? d : 1) * sizeof *cand);
+    double *val = hpti_malloc(want * sizeof *val);
+    if (!cand || !val) {
+        hpti_free(cand);
+        hpti_free(val);
+        hpti_free(rows);
+        return HPT_E_NOMEM;
+    }
     key[0] = (double)d;
-    for (size_t t = 0; t < total && found < SCORED_MAX; t++) {
+    for (size_t t = 0; t < total && found < want; t++) {
         size_t rest = (start + t) % total;
         double *x = key + 1;
         for (size_t j = 0; j < d; j++) {
@@ -157,15 +166,19 @@ int hpti_bayes_free_config(const hpt_space *s, const hpti_bayes_data *dt, size_t
             dropped = !isnan(held[j]) && x[j] != held[j];
         if (dropped || occurrences(rows, nr, key, cap) >= cap)
             continue;
-        double v = score ? score(ctx, x) : 0.0;
-        if (found == 0 || v > best) {
-            best = v;
-            memcpy(u, x, d * sizeof *u);
-        }
-        found++;
-        if (!score)
-            break;
+        memcpy(cand + (found++) * d, x, d * sizeof *x);
     }
+    size_t arg = 0;
+    if (found > 1) { /* the first of the highest, in walking order */
+        score(ctx, cand, found, val);
+        for (size_t i = 1; i < found; i++)
+            if (val[i] > val[arg])
+                arg = i;
+    }
+    if (found)
+        memcpy(u, cand + arg * d, d * sizeof *u);
+    hpti_free(cand);
+    hpti_free(val);
     hpti_free(rows);
     return found ? HPT_OK : HPT_DONE;
 }

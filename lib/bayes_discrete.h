@@ -31,8 +31,9 @@ size_t hpti_bayes_uses(const hpti_bayes_data *dt, const double *x, size_t d, siz
 int hpti_bayes_count_configs(const hpt_space *s, const double *a, size_t na, const double *b,
                              size_t nb, size_t cap, double *count);
 
-/* Acquisition of one configuration (stored coordinates), larger is better. */
-typedef double (*hpti_bayes_score_fn)(void *ctx, const double *u);
+/* Acquisition of m configurations (stored coordinates, m x dim) into
+ * val, larger is better. */
+typedef void (*hpti_bayes_score_fn)(void *ctx, const double *X, size_t m, double *val);
 
 /* A configuration of a fully discrete space evaluated fewer than cap times
  * among dt's finished and running points, holding dt->fixed: the
