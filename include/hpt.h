@@ -749,8 +749,9 @@ HPT_API int hpt_trial_budget(const hpt_study *study, int64_t trial_id,
  * process's use of the study, or of its journal) the times follow a
  * monotonic clock from the wall clock read at the session's first ask,
  * report, tell, failure or pruning, so setting the system clock meanwhile
- * never makes them go backwards. Either time is NaN when unknown: trials journaled by a
- * libhpt before this function. Either out may be NULL.
+ * never makes them go backwards. Several writers on one journal each
+ * keep their own clock. Either time is NaN when unknown: trials journaled
+ * by a libhpt before this function. Either out may be NULL.
  * @return HPT_OK, HPT_E_INVALID, HPT_E_TRIAL. */
 HPT_API int hpt_trial_times(const hpt_study *study, int64_t trial_id,
                             double *asked, double *finished);

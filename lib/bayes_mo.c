@@ -297,9 +297,6 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         size_t *n_real, *fit_n;
         hpti_gp *gp = model(b, i, &n_real, &fit_n);
         double *t = i < no ? w->Y + i * cap : w->C + (i - no) * cap;
-        if (gp->n < *n_real) /* a factor dropped without its rows (a restored
-                              * state): fit and factor afresh */
-            *n_real = *fit_n = 0;
         if (i < no) {
             memcpy(b->tmp, t, nrow * sizeof *t);
             hpti_bayes_transform(b->tmp, nrow, t, b->lbl);
@@ -321,8 +318,6 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     if (nfail) { /* bayes.h step 4, as in bayes.c */
         for (size_t i = 0; i < dt->n; i++)
             b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
-        if (b->feas.n < b->f_real)
-            b->f_real = b->f_fit_n = 0;
         rc = hpti_bayes_sync(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, dt->n,
                              &feas_rng);
         if (rc == HPT_OK)

@@ -163,15 +163,9 @@ int hpti_bayes_rebuild_mo(hpti_bayes *b, const double *X, size_t nrow,
         hpti_bayes_model *m = &b->models[i];
         rc = rebuild_shared(&m->gp, &m->saved, &m->n_real, &m->fit_n, X, nrow);
     }
-    hpti_bayes_gp_saved *f = &b->saved.feas;
-    if (rc || !f->rebuild)
-        return rc;
-    if (b->f_real > dt->n) {
-        b->f_real = b->f_fit_n = 0;
-        f->rebuild = 0;
-        return HPT_OK;
-    }
-    return rebuild_shared(&b->feas, f, &b->f_real, &b->f_fit_n, dt->u, dt->n);
+    /* feasibility: every row */
+    return rc ? rc : rebuild_shared(&b->feas, &b->saved.feas, &b->f_real, &b->f_fit_n, dt->u,
+                                    dt->n);
 }
 
 int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
@@ -187,10 +181,7 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
             m++;
     if (g->rebuild && m < b->n_real)
         b->n_real = b->fit_n = 0; /* not the recorded data: refit */
-    if (f->rebuild && b->f_real > dt->n)
-        b->f_real = b->f_fit_n = 0;
-    if ((g->rebuild && hpti_gp_reserve(&b->gp, b->n_real)) ||
-        (f->rebuild && hpti_gp_reserve(&b->feas, b->f_real)))
+    if (g->rebuild && hpti_gp_reserve(&b->gp, b->n_real))
         return HPT_E_NOMEM; /* retried by the next proposal */
     if (g->rebuild) {
         m = 0;
@@ -204,14 +195,6 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *dt)
             b->n_real = b->fit_n = 0;
         g->rebuild = 0;
     }
-    if (f->rebuild) { /* feasibility: every row */
-        memcpy(b->feas.X, dt->u, b->f_real * d * sizeof *dt->u);
-        int rc = b->f_real ? rebuild_gp(&b->feas, b->f_real, b->f_fit_n, f->jitter) : HPT_OK;
-        if (rc == HPT_E_NOMEM)
-            return rc;
-        if (rc)
-            b->f_real = b->f_fit_n = 0;
-        f->rebuild = 0;
-    }
-    return HPT_OK;
+    /* feasibility: every row */
+    return rebuild_shared(&b->feas, f, &b->f_real, &b->f_fit_n, dt->u, dt->n);
 }

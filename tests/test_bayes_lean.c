@@ -109,13 +109,7 @@ static void test_engine_lean_fits(void **state)
 {
     (void)state;
     enum { N0 = 500, N1 = 800 };
-    hpt_space *sp;
-    assert_ok(hpt_space_create(&sp));
-    for (int j = 0; j < D; j++) {
-        char name[16];
-        snprintf(name, sizeof name, "x%d", j);
-        assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
-    }
+    hpt_space *sp = tu_cube_space(D);
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
     o.candidates = 128;

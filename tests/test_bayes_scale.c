@@ -163,13 +163,7 @@ static void test_engine_memory_bounded(void **state)
 {
     (void)state;
     enum { A = 300, K = 100, N0 = 400, N1 = 1600, PEND = 3 };
-    hpt_space *sp;
-    assert_ok(hpt_space_create(&sp));
-    for (int j = 0; j < D; j++) {
-        char name[16];
-        snprintf(name, sizeof name, "x%d", j);
-        assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
-    }
+    hpt_space *sp = tu_cube_space(D);
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
     o.local_above = A;
@@ -223,13 +217,7 @@ static void test_fantasies_kept_exact(void **state)
 {
     (void)state;
     enum { N = 60, P = 70 };
-    hpt_space *sp;
-    assert_ok(hpt_space_create(&sp));
-    for (int j = 0; j < D; j++) {
-        char name[16];
-        snprintf(name, sizeof name, "x%d", j);
-        assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
-    }
+    hpt_space *sp = tu_cube_space(D);
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
     o.candidates = 64;

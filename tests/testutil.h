@@ -39,6 +39,20 @@ static inline hpt_space *tu_mixed_space(void)
     return sp;
 }
 
+/* The unit cube [0,1]^d as floats x0, x1, ... (linear); the caller
+ * destroys it. */
+static inline hpt_space *tu_cube_space(int d)
+{
+    hpt_space *sp = NULL;
+    assert_ok(hpt_space_create(&sp));
+    for (int j = 0; j < d; j++) {
+        char name[16];
+        snprintf(name, sizeof name, "x%d", j);
+        assert_ok(hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR));
+    }
+    return sp;
+}
+
 /* The whole file at path, NUL-terminated, malloc'd (the caller frees);
  * *n (may be NULL) = its size in bytes. */
 static inline char *tu_slurp(const char *path, size_t *n)
