@@ -1550,7 +1550,9 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    running trial (the same bits as rebuilding them), so k asks in a row
  *    cost O(k n^2) in all rather than O(k^2 n^2); a tell rebuilds them.
  *  - Failed trials train a second model of the probability of failure,
- *    which multiplies EI: asks steer away from where trials failed. Pruned
+ *    which multiplies EI: asks steer away from where trials failed, and
+ *    repeated failures in one region make it ever less likely to be asked
+ *    again (the probability has no floor). Pruned
  *    trials count as complete with their last reported value.
  *  - Noisy objectives are modelled by the fitted noise variance; EI's
  *    incumbent is the lowest posterior mean at an observed point. The best

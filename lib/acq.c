@@ -15,6 +15,7 @@
 #define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
 #define TAIL 40.0                   /* |z| beyond which the series is used */
 #define ZMIN (-1e150)               /* z below this is clamped (z^2 finite) */
+#define POF_EDGE (1.0 - 1e-12)      /* |fm| clamp of the feasibility model */
 
 /* log(1 - exp(t)), t < 0 (Maechler 2012) */
 static double log1mexp(double t)
@@ -190,17 +191,19 @@ static int reserve(hpti_acq *a, size_t m)
     return HPT_OK;
 }
 
-/* log p(x) of the probit feasibility model and its derivative factor */
+/* log p(x) of the feasibility model (acq.h) and its derivative factor.
+ * fm is clamped just inside (-1, 1), where atanh is finite; beyond, p
+ * does not move with fm. */
 static double log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, double *dlp_dg)
 {
-    double den = sqrt(1.0 + fv);
-    double g = 2.0 * fm / den;
+    double f = fm < -POF_EDGE ? -POF_EDGE : fm > POF_EDGE ? POF_EDGE : fm;
+    double den = sqrt(1.0 + fv), at = atanh(f);
+    double g = 2.0 * at / den;
     double lp = hpti_log_ncdf(g);
     if (dg_dfm) {
-        *dg_dfm = 2.0 / den;
-        *dg_dfv = -fm / (den * den * den);
-        /* phi(g) / Phi(g) */
-        *dlp_dg = exp(-0.5 * g * g - C1 - lp);
+        *dg_dfm = f == fm ? 2.0 / ((1.0 - f * f) * den) : 0.0;
+        *dg_dfv = -at / (den * den * den);
+        *dlp_dg = exp(-0.5 * g * g - C1 - lp); /* phi(g) / Phi(g) */
     }
     return lp;
 }

@@ -10,8 +10,14 @@
  * near z = -38.
  *
  * Failed trials enter through a probability of feasibility p(x) from a GP
- * regressed on +1 (finished) / -1 (failed) labels, read as a probit:
- * p = Phi(2 mu_c / sqrt(1 + s_c^2)); the acquisition is log EI + log p. */
+ * regressed on +1 (finished) / -1 (failed) labels, read as a probit of the
+ * label mean's logit: p = Phi(2 atanh(mu_c) / sqrt(1 + s_c^2)); the
+ * acquisition is log EI + log p. For |mu_c| < 0.5 this is close to
+ * Phi(2 mu_c / sqrt(1 + s_c^2)), but p goes to 0 as mu_c goes to -1:
+ * failed trials tell the objective's model nothing, so a failure region
+ * keeps its expected improvement, and only a p without a floor stops
+ * repeated proposals there. Its lengthscales are at least 0.05 of each
+ * range (bayes.c), so one failure also speaks for its neighbourhood. */
 #ifndef HPT_ACQ_H
 #define HPT_ACQ_H
 
@@ -28,7 +34,7 @@ double hpti_dlog_h(double z);
 /* log EI for minimization: mu, sigma > 0 of the prediction, best = f*. */
 double hpti_log_ei(double mu, double sigma, double best);
 
-/* log p of the failure model's probit at a prediction fm, fv; when
+/* log p of the failure model at a prediction fm, fv; when
  * dg_dfm is not NULL, d log p / d fm = *dlp_dg * *dg_dfm and
  * d log p / d fv = *dlp_dg * *dg_dfv. */
 double hpti_acq_log_pof(double fm, double fv, double *dg_dfm, double *dg_dfv, double *dlp_dg);

@@ -20,6 +20,7 @@
 #include "select.h"
 #include "strategy.h"
 
+#define FEAS_LS_MIN 0.05  /* smallest lengthscale of the failure model (acq.h) */
 #define N_CENTERS 5       /* best observations the maximizer perturbs */
 #define N_OUT 16          /* ranked candidates considered for a proposal */
 #define PRED_FLOPS 2.5e8  /* candidates * n^2 budget per proposal */
@@ -86,6 +87,8 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     int rc = engine_gp(space, &b->gp, cat);
     if (!rc)
         rc = engine_gp(space, &b->feas, cat);
+    if (!rc)
+        b->feas.ls_lo = log(FEAS_LS_MIN);
     hpti_free(cat);
     if (!rc)
         rc = hpti_acq_init(&b->acq, space);

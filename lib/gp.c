@@ -42,10 +42,10 @@ static double prior_var(size_t dim, size_t j)
     return 1.0;
 }
 
-static void box(size_t dim, size_t j, double *lo, double *hi)
+static void box(const hpti_gp *gp, size_t dim, size_t j, double *lo, double *hi)
 {
     if (j < dim) {
-        *lo = log(0.005);
+        *lo = gp->ls_lo;
         *hi = log(100.0);
     } else if (j == dim) {
         *lo = log(1e-3);
@@ -60,12 +60,12 @@ static void box(size_t dim, size_t j, double *lo, double *hi)
 }
 
 /* log prior (up to a constant) with soft walls, and its gradient added to g */
-static double log_prior(size_t dim, const double *th, double *g)
+static double log_prior(const hpti_gp *gp, size_t dim, const double *th, double *g)
 {
     double lp = 0.0;
     for (size_t j = 0; j < dim + 3; j++) {
         double mu = prior_mu(dim, j), s2 = prior_var(dim, j), lo, hi;
-        box(dim, j, &lo, &hi);
+        box(gp, dim, j, &lo, &hi);
         double d = th[j] - mu, gj = -d / s2;
         lp -= 0.5 * d * d / s2;
         if (th[j] < lo) {
@@ -264,6 +264,7 @@ int hpti_gp_init(hpti_gp *gp, size_t dim, const unsigned char *cat)
     memset(gp, 0, sizeof *gp);
     gp->dim = dim;
     gp->np = HPTI_GP_NP(dim);
+    gp->ls_lo = log(HPTI_GP_LS_MIN);
     gp->theta = hpti_malloc(gp->np * sizeof *gp->theta);
     gp->w = hpti_malloc(2 * dim * sizeof *gp->w);
     gp->ft = hpti_malloc(2 * gp->np * sizeof *gp->ft);
@@ -372,7 +373,7 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
     size_t d = gp->dim;
     for (size_t j = 0; j < gp->np; j++) {
         double lo, hi, t = theta[j];
-        box(d, j, &lo, &hi);
+        box(gp, d, j, &lo, &hi);
         gp->theta[j] = isfinite(t) ? (t < lo ? lo : t > hi ? hi : t) : prior_mu(d, j);
     }
     for (size_t j = 0; j < d; j++)
@@ -779,7 +780,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
     hpti_la_trsv_t(n, A, n, a);
     /* R&W eq. 2.30 */
     double lml = -0.5 * quad - logdet - 0.5 * (double)n * LOG_2PI;
-    double lp = log_prior(d, theta, NULL);
+    double lp = log_prior(gp, d, theta, NULL);
     if (!isfinite(lml))
         return BIG_NLP;
     if (!grad)
@@ -829,7 +830,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
     grad[d] = gsf;
     grad[d + 1] = gsn;
     grad[d + 2] = gm;
-    log_prior(d, theta, grad);
+    log_prior(gp, d, theta, grad);
     for (size_t j = 0; j < np; j++) {
         grad[j] = -grad[j];
         if (!isfinite(grad[j]))
@@ -893,7 +894,7 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
         else
             for (size_t j = 0; j < np; j++) {
                 double lo, hi, t;
-                box(d, j, &lo, &hi);
+                box(gp, d, j, &lo, &hi);
                 t = prior_mu(d, j) + sqrt(prior_var(d, j)) * 0.7 * hpti_rng_normal(rng);
                 start[j] = t < lo ? lo : t > hi ? hi : t;
             }

@@ -61,7 +61,8 @@
  *   log sn2  ~ N(log 1e-6, 3^2)  (deterministic objectives are common; a
  *                            noisy one moves it easily)
  *   m        ~ N(0, 1)
- * plus a steep quadratic wall outside the box ls in [0.005, 100],
+ * plus a steep quadratic wall outside the box ls in [ls_min, 100]
+ * (ls_min = HPTI_GP_LS_MIN unless the owner raises gp->ls_lo),
  * sf2 in [1e-3, 1e3], sn2 in [1e-9, 1], |m| <= 10.
  *
  * The factor L (K + sn2 I = L L^T) is stored row-major with leading
@@ -84,6 +85,8 @@
 #include "rng.h"
 
 #define HPTI_GP_NP(dim) ((dim) + 3)
+/* Smallest lengthscale of the box (unit cube), unless gp->ls_lo says more. */
+#define HPTI_GP_LS_MIN 0.005
 
 /* Activity of a point: act[j] = 1 when coordinate j is active at u (dim
  * values, unit cube). */
@@ -109,6 +112,7 @@ typedef struct hpti_gp {
     double sf2, sn2, mean;
     double jitter;        /* diagonal jitter of the last full factorization */
     int have_theta;       /* theta was fitted at least once */
+    double ls_lo;         /* log of the smallest lengthscale (box); set before a fit */
 
     size_t n, cap;        /* rows in the factor, capacity */
     double *X;            /* cap * dim inputs */
