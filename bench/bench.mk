@@ -18,7 +18,7 @@
 BENCH_CFLAGS = $(ALL_CFLAGS) -Ibench -fPIC -fvisibility=hidden -DHPTB_BUILDING
 BENCH_OBJ_DIR := $(B)/obj/bench
 BENCH_BINS := $(B)/hpt-bench $(B)/hpt-bench-scaling $(B)/hpt-train-digits \
-              $(B)/hpt-demo-digits $(B)/hpt-bench-digits
+              $(B)/hpt-demo-digits $(B)/hpt-bench-digits $(B)/hpt-bench-failures
 BENCH_SO := $(B)/libhpt_bench.so
 BENCH_OUT := $(B)/bench
 BENCH_BUDGET ?= 100
@@ -43,6 +43,10 @@ $(BENCH_OBJ_DIR)/%.o: bench/%.c
 
 $(B)/hpt-bench: $(BENCH_OBJ_DIR)/hpt_bench.o $(BENCH_OBJ_DIR)/functions.o \
                 $(BENCH_OBJ_DIR)/util.o $(B)/libhpt.a
+	$(CC) -o $@ $(filter %.o,$^) $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
+
+$(B)/hpt-bench-failures: $(BENCH_OBJ_DIR)/failures.o $(BENCH_OBJ_DIR)/functions.o \
+                         $(BENCH_OBJ_DIR)/util.o $(B)/libhpt.a
 	$(CC) -o $@ $(filter %.o,$^) $(B)/libhpt.a $(LDFLAGS) $(DEP_LIBS)
 
 $(B)/hpt-bench-scaling: $(BENCH_OBJ_DIR)/scaling.o $(BENCH_OBJ_DIR)/util.o $(B)/libhpt.a
