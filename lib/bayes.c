@@ -119,6 +119,7 @@ void hpti_bayes_free(hpti_bayes *b)
     hpti_gp_free(&b->feas);
     hpti_acq_free(&b->acq);
     hpti_bayes_local_free(&b->local);
+    hpti_bayes_feas_free(&b->feas_rows);
     hpti_bayes_fantasies_free(&b->fant);
     hpti_free(b->X);
     hpti_free(b->y);
@@ -671,8 +672,45 @@ static void pick_centers(hpti_bayes *b, proposal *p)
     }
 }
 
+/* Step 4 past HPTI_BAYES_FEAS_ROWS finished points: the GP on the subset
+ * of bayes_feas.h, factored anew each time (no factor row is kept:
+ * f_real 0), refitted on the objective's schedule counted in finished
+ * points (f_fit_n: finished points at the last fit). Everything is a
+ * function of the data and the recorded fit state, so a reopened study
+ * builds the same model. */
+static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
+                                   hpti_rng *feas_rng)
+{
+    hpti_gp *gp = &b->feas;
+    const double *fx, *fl;
+    size_t fn;
+    if (hpti_bayes_feas_rows(&b->feas_rows, dt->u, dt->loss, dt->stride, b->lbl, dt->n, b->dim,
+                             &fx, &fl, &fn) != HPT_OK)
+        return HPT_E_NOMEM;
+    b->f_real = 0;
+    hpti_gp_truncate(gp, 0);
+    int rc;
+    if (!gp->have_theta || refit_due(dt->n, b->f_fit_n, b->opt.refit_every)) {
+        if ((rc = fit_model(b, gp, fx, fl, fl, fn, feas_rng)) != HPT_OK)
+            return rc;
+        b->f_fit_n = dt->n;
+    }
+    rc = hpti_gp_factor(gp, fx, fn);
+    if (rc == HPT_E_NUMERIC) { /* as sync_model: once more from the prior medians */
+        hpti_gp_default_theta(b->dim, gp->ft);
+        hpti_gp_set_theta(gp, gp->ft);
+        rc = hpti_gp_factor(gp, fx, fn);
+    }
+    if (rc == HPT_OK) {
+        hpti_gp_set_targets(gp, fl);
+        p->feas = gp;
+    }
+    return rc == HPT_E_NUMERIC ? HPT_OK : rc;
+}
+
 /* Step 4, feasibility: a GP on +1/-1 labels over every finished point when
- * some failed; left out (p->feas NULL) when it cannot be factored. */
+ * some failed (past a size, over a subset: above); left out (p->feas NULL)
+ * when it cannot be factored. */
 static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
                            hpti_rng *feas_rng)
 {
@@ -681,6 +719,8 @@ static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p
         return HPT_OK;
     for (size_t i = 0; i < dt->n; i++)
         b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
+    if (dt->n > HPTI_BAYES_FEAS_ROWS)
+        return fit_feasibility_bounded(b, dt, p, feas_rng);
     const double *fx, *fl;
     size_t fn;
     int rc = hpti_bayes_local_feasibility(&b->local, dt->u, dt->loss, dt->stride, b->lbl, dt->n,
