@@ -672,10 +672,34 @@ static void pick_centers(hpti_bayes *b, proposal *p)
     }
 }
 
+/* Refit of the bounded feasibility model due? (bayes_feas.h) What the
+ * classifier learns comes from the failures: a fit when their count grew
+ * by 10% (at least one) since the last fit, else when the finished points
+ * grew by half (or by refit_every when set). f_fit_n is the finished
+ * points at the last fit; the failures among the first f_fit_n of them
+ * stand for the count then (a function of the data and the recorded
+ * state, as a reopened study needs). */
+static int feas_refit_due(const hpti_bayes *b, const hpti_bayes_data *dt)
+{
+    size_t last = b->f_fit_n;
+    if (!b->feas.have_theta || last == 0 || last > dt->n)
+        return 1;
+    size_t before = 0, now = 0;
+    for (size_t i = 0; i < dt->n; i++)
+        if (isnan(dt->loss[i * dt->stride])) {
+            now++;
+            before += i < last;
+        }
+    if (now >= before + (before >= 10 ? before / 10 : 1))
+        return 1;
+    if (b->opt.refit_every)
+        return dt->n >= last + b->opt.refit_every;
+    return dt->n >= last + last / 2;
+}
+
 /* Step 4 past HPTI_BAYES_FEAS_ROWS finished points: the GP on the subset
  * of bayes_feas.h, factored anew each time (no factor row is kept:
- * f_real 0), refitted on the objective's schedule counted in finished
- * points (f_fit_n: finished points at the last fit). Everything is a
+ * f_real 0), refitted by feas_refit_due. Everything is a
  * function of the data and the recorded fit state, so a reopened study
  * builds the same model. */
 static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
@@ -690,7 +714,7 @@ static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, pro
     b->f_real = 0;
     hpti_gp_truncate(gp, 0);
     int rc;
-    if (!gp->have_theta || refit_due(dt->n, b->f_fit_n, b->opt.refit_every)) {
+    if (feas_refit_due(b, dt)) {
         if ((rc = fit_model(b, gp, fx, fl, fl, fn, feas_rng)) != HPT_OK)
             return rc;
         b->f_fit_n = dt->n;
