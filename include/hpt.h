@@ -1550,8 +1550,12 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    running trial (the same bits as rebuilding them), so k asks in a row
  *    cost O(k n^2) in all rather than O(k^2 n^2); a tell rebuilds them.
  *  - Failed trials train a second model of the probability of failure,
- *    which multiplies EI: asks steer away from where trials failed. Pruned
- *    trials count as complete with their last reported value.
+ *    which multiplies EI: asks steer away from where trials failed. With
+ *    one objective and no constraints, past 64 finished trials it sees 64
+ *    of them (the newest failures, the trials nearest them, the best ones,
+ *    an even spread of the rest), so a few failures add a small fraction
+ *    to the cost of later asks. Pruned trials count as complete with
+ *    their last reported value.
  *  - Noisy objectives are modelled by the fitted noise variance; EI's
  *    incumbent is the lowest posterior mean at an observed point. The best
  *    trial reported by hpt_study_best stays the best observed value.
