@@ -440,6 +440,7 @@ static void perturb_cond(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng 
 static void add_feasibility(hpti_acq *a, const hpti_acq_problem *p, size_t m, size_t need)
 {
     size_t d = a->dim, nb = (m + FEAS_BLOCK - 1) / FEAS_BLOCK, done = 0;
+    need = need ? need : 1; /* the k-th below needs one */
     double *bound = a->var, *top = a->mu; /* free once log EI is scored */
     for (size_t b = 0; b < nb; b++) {
         bound[b] = -INFINITY;
