@@ -7,6 +7,7 @@
  *                     [--dpotrf-max N]
  *   hpt-bench-scaling --running 0,100,1000 [--strategy NAME] [--base N]
  *   hpt-bench-scaling --linalg 100,1000,2000,5000
+ *   hpt-bench-scaling --fail-at 5[,50,...] [--strategy A,B] [--trials N]
  *
  * Default strategy "bayes" (an error naming the strategies this libhpt has
  * when it is missing), observations 50,100,200,500,1000,2000,5000, dims
@@ -41,6 +42,15 @@
  * of the first max(LIST) asks (the cost of that many asks in a row). For
  * "hyperband" the fill is its own asks told at their budget (its model
  * sampler then sees the running trials).
+ *
+ * --fail-at LIST: instead, what failed trials cost later asks: per
+ * strategy (default hyperband,bayes), two children each make --trials
+ * (default 1000) trials ask-and-tell in [0,1]^dim (dims default 6), one
+ * telling every trial its value, the other telling the trials of LIST (ask
+ * indices from 0) failed; reported: the process CPU time of each run's
+ * asks, and their ratio. A failed trial brings the engine's feasibility
+ * model into every later proposal (bayes.h, step 4), so this ratio is that
+ * model's cost.
  *
  * --linalg LIST: instead, the GP's own kernels (lib/linalg.h, linked from
  * libhpt.a: the one internal header a bench program includes) against
@@ -469,6 +479,105 @@ static int run_running(const char *strategies, size_t d, size_t base, const size
     return status;
 }
 
+/* --fail-at: one ask-and-tell run (see the top); writes the CPU seconds
+ * of its asks, or -1 on an error, to fd. */
+static void measure_failing(const char *strategy, size_t d, size_t trials, const size_t *fail,
+                            size_t nf, uint64_t seed, int fd)
+{
+    double total = 0, x[64];
+    hpt_space *sp = NULL;
+    hpt_study *st = NULL;
+    char name[32];
+    int rc = hpt_space_create(&sp);
+    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
+        snprintf(name, sizeof name, "x%zu", i + 1);
+        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
+    }
+    if (rc == HPT_OK)
+        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
+    hpt_space_destroy(sp);
+    for (size_t i = 0; rc == HPT_OK && i < trials; i++) {
+        int64_t id;
+        double t0 = process_cpu_now();
+        rc = hpt_study_ask(st, &id);
+        total += process_cpu_now() - t0;
+        if (rc == HPT_DONE) { /* a strategy that ends early: what it made */
+            rc = HPT_OK;
+            break;
+        }
+        int failed = 0;
+        for (size_t k = 0; k < nf; k++)
+            failed |= fail[k] == i;
+        if (rc == HPT_OK)
+            rc = hpt_trial_params(st, id, x, d);
+        if (rc == HPT_OK)
+            rc = failed ? hpt_study_tell_failed(st, id, "bench")
+                        : hpt_study_tell(st, id, objective(x, d));
+    }
+    if (rc != HPT_OK) {
+        fprintf(stderr, "hpt-bench-scaling: --fail-at %s: %s\n", strategy,
+                st ? hpt_study_errmsg(st) : hpt_last_errmsg());
+        total = -1;
+    }
+    hpt_study_destroy(st);
+    if (write(fd, &total, sizeof total) != (ssize_t)sizeof total)
+        _exit(1);
+}
+
+static double run_failing(const char *strategy, size_t d, size_t trials, const size_t *fail,
+                          size_t nf, uint64_t seed, double limit)
+{
+    double total = -1;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(fds[0]);
+        alarm((unsigned)ceil(limit));
+        measure_failing(strategy, d, trials, fail, nf, seed, fds[1]);
+        _exit(0);
+    }
+    close(fds[1]);
+    if (read(fds[0], &total, sizeof total) != (ssize_t)sizeof total)
+        total = -1;
+    close(fds[0]);
+    int wst = 0;
+    waitpid(pid, &wst, 0);
+    return total;
+}
+
+static int run_fail_at(const char *strategies, size_t d, size_t trials, const size_t *fail,
+                       size_t nf, uint64_t seed, double limit)
+{
+    char buf[256], *names[8];
+    snprintf(buf, sizeof buf, "%s", strategies);
+    size_t ns = hptb_split(buf, names, 8);
+    printf("%zu trials ask-and-tell, dim %zu, CPU time of the asks; the failing run tells "
+           "trial", trials, d);
+    for (size_t k = 0; k < nf; k++)
+        printf("%s%zu", k ? "," : " ", fail[k]);
+    printf(" failed\n\n| strategy | no failure (s) | with failures (s) | ratio |\n"
+           "|---|---|---|---|\n");
+    int status = 0;
+    for (size_t s = 0; s < ns; s++) {
+        double t0 = run_failing(names[s], d, trials, NULL, 0, seed, limit);
+        double t1 = run_failing(names[s], d, trials, fail, nf, seed, limit);
+        if (t0 < 0 || t1 < 0) {
+            printf("| %s | %s | %s | - |\n", names[s], t0 < 0 ? "error" : "ok",
+                   t1 < 0 ? "error" : "ok");
+            status = 1;
+            continue;
+        }
+        printf("| %s | %.3g | %.3g | %.3g |\n", names[s], t0, t1, t1 / t0);
+        fflush(stdout);
+    }
+    return status;
+}
+
 static size_t parse_list(char *arg, size_t *out, size_t lo, size_t hi, const char *what)
 {
     char *tok[MAX_LIST];
@@ -490,8 +599,10 @@ int main(int argc, char **argv)
 {
     const char *strategy = "bayes", *startup = NULL, *json = NULL;
     char obs_def[] = "50,100,200,500,1000,2000,5000", dims_def[] = "2,5,10,20,50";
-    char *obs_arg = obs_def, *dims_arg = dims_def, *linalg_arg = NULL, *running_arg = NULL;
-    double limit = 60, seed = 0, asks_d = 3, base_d = 100;
+    char *obs_arg = obs_def, *dims_arg = dims_def, *linalg_arg = NULL, *running_arg = NULL,
+         *fail_arg = NULL;
+    double limit = 60, seed = 0, asks_d = 3, base_d = 100, trials_d = 1000;
+    int strategy_set = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -503,12 +614,15 @@ int main(int argc, char **argv)
                   "         [--asks K] [--time-limit S] [--startup-option NAME] [--seed S]\n"
                   "         [--json FILE] [--clock wall|cpu] [--dpotrf-max N]\n"
                   "       hpt-bench-scaling --running LIST [--strategy A,B] [--base N]\n"
-                  "       hpt-bench-scaling --linalg LIST\n",
+                  "       hpt-bench-scaling --linalg LIST\n"
+                  "       hpt-bench-scaling --fail-at LIST [--strategy A,B] [--trials N]\n",
                   v ? stdout : stderr);
             return v ? 0 : 2;
         }
-        if (!strcmp(a, "--strategy"))
+        if (!strcmp(a, "--strategy")) {
             strategy = v;
+            strategy_set = 1;
+        }
         else if (!strcmp(a, "--obs"))
             obs_arg = v;
         else if (!strcmp(a, "--dims"))
@@ -521,6 +635,10 @@ int main(int argc, char **argv)
             linalg_arg = v;
         else if (!strcmp(a, "--running"))
             running_arg = v;
+        else if (!strcmp(a, "--fail-at"))
+            fail_arg = v;
+        else if (!strcmp(a, "--trials") && num && x >= 1 && x <= 1e6)
+            trials_d = floor(x);
         else if (!strcmp(a, "--base") && num && x >= 1 && x <= 1e6)
             base_d = floor(x);
         else if (!strcmp(a, "--dpotrf-max") && num && x >= 0 && x <= 1e6)
@@ -543,6 +661,16 @@ int main(int argc, char **argv)
         size_t ns[MAX_LIST];
         size_t count = parse_list(linalg_arg, ns, 1, 20000, "--linalg");
         return count ? run_linalg(ns, count) : 2;
+    }
+    if (fail_arg) {
+        size_t fs[MAX_LIST], dims1[MAX_LIST];
+        size_t nf = parse_list(fail_arg, fs, 0, 1000000, "--fail-at");
+        size_t nd = parse_list(dims_arg == dims_def ? (char[]){"6"} : dims_arg, dims1, 1, 64,
+                               "--dims");
+        const char *sts = strategy_set ? strategy : "hyperband,bayes";
+        return nf && nd ? run_fail_at(sts, dims1[0], (size_t)trials_d, fs, nf, (uint64_t)seed,
+                                      limit)
+                        : 2;
     }
     if (running_arg) {
         size_t rs[MAX_LIST], dims1[MAX_LIST];

@@ -1552,8 +1552,12 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *  - Failed trials train a second model of the probability of failure,
  *    which multiplies EI: asks steer away from where trials failed, and
  *    repeated failures in one region make it ever less likely to be asked
- *    again (the probability has no floor). Pruned
- *    trials count as complete with their last reported value.
+ *    again (the probability has no floor). With one objective and no
+ *    constraints, past 64 finished trials it sees 64 of them (the newest
+ *    failures, the trials nearest them, the best ones, an even spread of
+ *    the rest), so a few failures add a small fraction to the cost of
+ *    later asks. Pruned trials count as complete with their last reported
+ *    value.
  *  - Noisy objectives are modelled by the fitted noise variance; EI's
  *    incumbent is the lowest posterior mean at an observed point. The best
  *    trial reported by hpt_study_best stays the best observed value.

@@ -10,12 +10,14 @@
 
 #include "acq.h"
 #include "acq_mo.h"
+#include "select.h"
 
 #define C1 0.91893853320467274178   /* log(2 pi) / 2 */
 #define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
 #define TAIL 40.0                   /* |z| beyond which the series is used */
 #define ZMIN (-1e150)               /* z below this is clamped (z^2 finite) */
 #define POF_EDGE (1.0 - 1e-12)      /* |fm| clamp of the feasibility model */
+#define FEAS_BLOCK 16               /* candidates per feasibility prediction */
 
 /* log(1 - exp(t)), t < 0 (Maechler 2012) */
 static double log1mexp(double t)
@@ -428,17 +430,62 @@ static void perturb_cond(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng 
     }
 }
 
+/* The feasibility term of the m candidates' scores (log EI in a->score,
+ * -DBL_MAX where excluded), exact for the `need` best: log p <= 0, so a
+ * candidate's log EI bounds its score, and p is predicted only for the
+ * blocks of FEAS_BLOCK candidates, best bound first, until no block left
+ * holds a bound that reaches the need-th best score so far. A block is
+ * predicted whole, at the same offsets every time, so a candidate's p does
+ * not depend on which blocks were needed; the others keep their bound,
+ * below every score that can be ranked. With few failures p is near 1
+ * around the best candidates and one or two blocks decide (issue 19: the
+ * failure model's prediction was as costly as the objective's). */
+static void add_feasibility(hpti_acq *a, const hpti_acq_problem *p, size_t m, size_t need)
+{
+    size_t d = a->dim, nb = (m + FEAS_BLOCK - 1) / FEAS_BLOCK, done = 0;
+    need = need ? need : 1; /* the k-th below needs one */
+    double *bound = a->var, *top = a->mu; /* free once log EI is scored */
+    for (size_t b = 0; b < nb; b++) {
+        bound[b] = -INFINITY;
+        for (size_t i = b * FEAS_BLOCK; i < m && i < (b + 1) * FEAS_BLOCK; i++)
+            bound[b] = a->score[i] > bound[b] ? a->score[i] : bound[b];
+    }
+    for (;;) {
+        size_t arg = SIZE_MAX;
+        for (size_t b = 0; b < nb; b++)
+            if (bound[b] > -INFINITY && (arg == SIZE_MAX || bound[b] > bound[arg]))
+                arg = b;
+        if (arg == SIZE_MAX)
+            break;
+        if (done >= need) {
+            double *t = a->fvar; /* its blocks so far are scored */
+            memcpy(t, top, done * sizeof *t);
+            double kth = hpti_select_kth(t, done, done - need);
+            if (bound[arg] < kth)
+                break;
+        }
+        size_t lo = arg * FEAS_BLOCK, c = m - lo < FEAS_BLOCK ? m - lo : FEAS_BLOCK;
+        hpti_gp_predict(p->feas, a->C + lo * d, c, a->fmu + lo, a->fvar + lo);
+        for (size_t i = lo; i < lo + c; i++) {
+            if (a->score[i] != -DBL_MAX) {
+                double v = a->score[i] + log_pof(a->fmu[i], a->fvar[i], NULL, NULL, NULL);
+                a->score[i] = isfinite(v) ? v : -DBL_MAX;
+            }
+            top[done++] = a->score[i];
+        }
+        bound[arg] = -INFINITY;
+    }
+}
+
 /* Score the m candidates; on a slice, first raise p->best to the slice's
  * lowest posterior mean (acq.h). */
-static void score_all(hpti_acq *a, hpti_acq_problem *p, size_t m)
+static void score_all(hpti_acq *a, hpti_acq_problem *p, size_t m, size_t need)
 {
     if (p->mo) {
         hpti_acq_mo_score(p->mo, a->C, m, a->score);
         return;
     }
     hpti_gp_predict(p->gp, a->C, m, a->mu, a->var);
-    if (p->feas)
-        hpti_gp_predict(p->feas, a->C, m, a->fmu, a->fvar);
     if (p->fixed) {
         double lo = INFINITY;
         for (size_t i = 0; i < m; i++)
@@ -450,14 +497,14 @@ static void score_all(hpti_acq *a, hpti_acq_problem *p, size_t m)
     for (size_t i = 0; i < m; i++) {
         double s = sqrt(a->var[i]);
         double v = hpti_log_ei(a->mu[i], s, p->best);
-        if (p->feas)
-            v += log_pof(a->fmu[i], a->fvar[i], NULL, NULL, NULL);
         a->score[i] = isfinite(v) ? v : -DBL_MAX;
     }
     if (p->fixed && a->space->n_cond)
         for (size_t i = 0; i < m; i++)
             if (!slice_ok(a, p, a->C + i * a->dim))
                 a->score[i] = -DBL_MAX;
+    if (p->feas)
+        add_feasibility(a, p, m, need);
 }
 
 int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
@@ -507,7 +554,10 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
     for (size_t i = 0; i < m; i++)
         hpti_space_snap(a->space, a->C + i * d, NULL);
     hpti_acq_problem q = *p;
-    score_all(a, &q, m);
+    size_t nl = p->n_local < m ? p->n_local : m;
+    nl = nl < HPTI_ACQ_MAX_LOCAL ? nl : HPTI_ACQ_MAX_LOCAL;
+    size_t kk = k < m ? k : m;
+    score_all(a, &q, m, nl > kk ? nl : kk);
     a->best_used = q.best;
     p = &q;
 
@@ -516,9 +566,6 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
         pr[i].s = a->score[i];
         pr[i].i = i;
     }
-    size_t nl = p->n_local < m ? p->n_local : m;
-    nl = nl < HPTI_ACQ_MAX_LOCAL ? nl : HPTI_ACQ_MAX_LOCAL;
-    size_t kk = k < m ? k : m;
     top_k(pr, m, nl > kk ? nl : kk);
     if (n_move && nl) {
         double *X = a->lx, *F = a->lf + 2 * HPTI_ACQ_MAX_LOCAL;

@@ -122,6 +122,7 @@ void hpti_bayes_free(hpti_bayes *b)
     hpti_gp_free(&b->feas);
     hpti_acq_free(&b->acq);
     hpti_bayes_local_free(&b->local);
+    hpti_bayes_feas_free(&b->feas_rows);
     hpti_bayes_fantasies_free(&b->fant);
     hpti_free(b->X);
     hpti_free(b->y);
@@ -674,8 +675,69 @@ static void pick_centers(hpti_bayes *b, proposal *p)
     }
 }
 
+/* Refit of the bounded feasibility model due? (bayes_feas.h) What the
+ * classifier learns comes from the failures: a fit when their count grew
+ * by 10% (at least one) since the last fit, else when the finished points
+ * grew by half (or by refit_every when set). f_fit_n is the finished
+ * points at the last fit; the failures among the first f_fit_n of them
+ * stand for the count then (a function of the data and the recorded
+ * state, as a reopened study needs). */
+static int feas_refit_due(const hpti_bayes *b, const hpti_bayes_data *dt)
+{
+    size_t last = b->f_fit_n;
+    if (!b->feas.have_theta || last == 0 || last > dt->n)
+        return 1;
+    size_t before = 0, now = 0;
+    for (size_t i = 0; i < dt->n; i++)
+        if (isnan(dt->loss[i * dt->stride])) {
+            now++;
+            before += i < last;
+        }
+    if (now >= before + (before >= 10 ? before / 10 : 1))
+        return 1;
+    if (b->opt.refit_every)
+        return dt->n >= last + b->opt.refit_every;
+    return dt->n >= last + last / 2;
+}
+
+/* Step 4 past HPTI_BAYES_FEAS_ROWS finished points: the GP on the subset
+ * of bayes_feas.h, factored anew each time (no factor row is kept:
+ * f_real 0), refitted by feas_refit_due. Everything is a
+ * function of the data and the recorded fit state, so a reopened study
+ * builds the same model. */
+static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
+                                   hpti_rng *feas_rng)
+{
+    hpti_gp *gp = &b->feas;
+    const double *fx, *fl;
+    size_t fn;
+    if (hpti_bayes_feas_rows(&b->feas_rows, dt->u, dt->loss, dt->stride, b->lbl, dt->n, b->dim,
+                             &fx, &fl, &fn) != HPT_OK)
+        return HPT_E_NOMEM;
+    b->f_real = 0;
+    hpti_gp_truncate(gp, 0);
+    int rc;
+    if (feas_refit_due(b, dt)) {
+        if ((rc = fit_model(b, gp, fx, fl, fl, fn, feas_rng)) != HPT_OK)
+            return rc;
+        b->f_fit_n = dt->n;
+    }
+    rc = hpti_gp_factor(gp, fx, fn);
+    if (rc == HPT_E_NUMERIC) { /* as sync_model: once more from the prior medians */
+        hpti_gp_default_theta(b->dim, gp->ft);
+        hpti_gp_set_theta(gp, gp->ft);
+        rc = hpti_gp_factor(gp, fx, fn);
+    }
+    if (rc == HPT_OK) {
+        hpti_gp_set_targets(gp, fl);
+        p->feas = gp;
+    }
+    return rc == HPT_E_NUMERIC ? HPT_OK : rc;
+}
+
 /* Step 4, feasibility: a GP on +1/-1 labels over every finished point when
- * some failed; left out (p->feas NULL) when it cannot be factored. */
+ * some failed (past a size, over a subset: above); left out (p->feas NULL)
+ * when it cannot be factored. */
 static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
                            hpti_rng *feas_rng)
 {
@@ -684,6 +746,8 @@ static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p
         return HPT_OK;
     for (size_t i = 0; i < dt->n; i++)
         b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
+    if (dt->n > HPTI_BAYES_FEAS_ROWS)
+        return fit_feasibility_bounded(b, dt, p, feas_rng);
     const double *fx, *fl;
     size_t fn;
     int rc = hpti_bayes_local_feasibility(&b->local, dt->u, dt->loss, dt->stride, b->lbl, dt->n,

@@ -25,7 +25,10 @@
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
  *  4. If any point failed, a second GP on +1/-1 (finished/failed) labels
- *     gives the probability of feasibility that multiplies EI (acq.h).
+ *     gives the probability of feasibility that multiplies EI (acq.h);
+ *     past HPTI_BAYES_FEAS_ROWS finished points it sees a bounded subset
+ *     of them: the failures and the rows that matter next to them
+ *     (bayes_feas.h), so that a failure costs later asks little.
  *  5. log EI (incumbent: the lowest posterior mean at an observed point,
  *     which is robust to noise) is maximized (acq.h); the best candidate
  *     whose configuration has fewer than opt.repeats evaluations among the
@@ -70,6 +73,7 @@
 #define HPT_BAYES_H
 
 #include "acq.h"
+#include "bayes_feas.h"
 #include "bayes_scale.h"
 #include "gp.h"
 #include "rng.h"
@@ -155,6 +159,8 @@ typedef struct {
     size_t n_models;
     void *mo;                       /* bayes_mo.c's scratch, owned */
     hpti_bayes_local local;         /* past opt.local_above rows (bayes_scale.h) */
+    hpti_bayes_feas feas_rows;      /* the feasibility model's rows past a size
+                                     * (bayes_feas.h) */
     hpti_bayes_fantasies fant;      /* running points kept across proposals */
 } hpti_bayes;
 

@@ -145,7 +145,8 @@ static int rebuild_shared(hpti_gp *gp, hpti_bayes_gp_saved *sv, size_t *n_real, 
     }
     if (hpti_gp_reserve(gp, *n_real))
         return HPT_E_NOMEM; /* retried by the next proposal */
-    memcpy(gp->X, X, *n_real * gp->dim * sizeof *X);
+    if (*n_real) /* none kept (bayes_feas.h): gp->X may be unallocated */
+        memcpy(gp->X, X, *n_real * gp->dim * sizeof *X);
     int rc = *n_real ? rebuild_gp(gp, *n_real, *fit_n, sv->jitter) : HPT_OK;
     if (rc == HPT_E_NOMEM)
         return rc;
