@@ -1504,8 +1504,11 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *  - Outputs. Losses (values, negated when maximizing) are standardized.
  *    When their skewness exceeds 1 they are first replaced by the
  *    rank-preserving log(loss - min + c), c = (median - min) 10^-k with
- *    k in 0..4 chosen to make the result least skewed, so that a few huge
- *    values (e.g. Rosenbrock) do not flatten the model. A run that diverged
+ *    k in 0..2 chosen to make the result least skewed, so that a few huge
+ *    values (e.g. Rosenbrock) do not flatten the model, while a loss
+ *    difference just above the best counts at most 101 times what it
+ *    counts at the median (a finer warp makes the best point's basin a
+ *    narrow well the search does not leave). A run that diverged
  *    should be told as a failure (hpt_study_tell_failed), not as a huge
  *    value: a cliff of huge values over much of the space hides every
  *    ordinary difference from a stationary model.

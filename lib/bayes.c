@@ -28,6 +28,7 @@
 #define RANDOM_TRIES 64   /* random points tried when every candidate is taken */
 #define LEAN_ABOVE 500    /* model rows from which the lean schedule applies (bayes.h) */
 #define LEAN_PREFIT 64    /* rows of its restart stage */
+#define WARP_MAX_K 2      /* output warp: c >= (median - min) 10^-WARP_MAX_K */
 
 /* ---- engine: options, life cycle -------------------------------------------- */
 
@@ -258,7 +259,18 @@ static void transform(const double *loss_in, size_t n, double *y, double *sorted
                 mn = sorted[i] < mn ? sorted[i] : mn;
             double spread = med - mn;
             double best_c = 0.0, best_g = g;
-            for (int k = 0; k <= 4 && spread > 0.0; k++) {
+            /* c >= spread / 100: the warp's slope at the minimum is then at
+             * most 101 times its slope at the median. Smaller c lowers the
+             * skewness further, but once a run has gathered in one basin
+             * it stretches the differences just above the minimum without
+             * bound (log(q + c) of a quadratic basin q has curvature
+             * proportional to 1 / c at its bottom): the model spends its
+             * range on that basin and EI on creeping along it (issue 18:
+             * Rosenbrock-4 seed 8 held for 80 evaluations at a local
+             * minimum near 1000 on a face of the box, c = 0.005 by then).
+             * c = spread alone escapes too, but then a search with failures
+             * strays into the failure region and stops refining. */
+            for (int k = 0; k <= WARP_MAX_K && spread > 0.0; k++) {
                 double c = spread * pow(10.0, -k);
                 for (size_t i = 0; i < n; i++)
                     sorted[i] = log(loss[i] - mn + c);

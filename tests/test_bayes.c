@@ -367,7 +367,10 @@ static void test_transform(void **state)
                 assert_true(y[i] < y[j]);
     }
     assert_true(fabs(m) < 1e-12 && fabs(v - 1.0) < 1e-12);
-    assert_true(fabs(m3) < 1.0); /* the raw losses' skewness is about 7 */
+    /* the raw losses' skewness is about 7; the bound on the warp's slope
+     * at the minimum (bayes.h, issue 18) leaves about 1 here, with the 1e7
+     * outlier still far out */
+    assert_true(fabs(m3) < 1.5);
     for (int i = 0; i < N; i++)
         loss[i] = 2.5;
     hpti_bayes_transform(loss, N, y, scratch);
