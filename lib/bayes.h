@@ -24,6 +24,10 @@
  *  3. Running points enter as kriging-believer fantasies (Ginsbourger, Le
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
+ *     What is still exact of the last proposal's fantasy rows is kept
+ *     (bayes_fant.h): whole rows across asks without tells, each row's
+ *     part over the real rows across tells; the factor is a full
+ *     rebuild's bit for bit.
  *  4. If any point failed, a second GP on +1/-1 (finished/failed) labels
  *     gives the probability of feasibility that multiplies EI (acq.h).
  *  5. log EI (incumbent: the lowest posterior mean at an observed point,
@@ -70,6 +74,7 @@
 #define HPT_BAYES_H
 
 #include "acq.h"
+#include "bayes_fant.h"
 #include "bayes_scale.h"
 #include "gp.h"
 #include "rng.h"
