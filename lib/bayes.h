@@ -206,7 +206,11 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  * Centers: the lowest feasible posterior means (one objective), up to
  * five points of the front spread along objective 0 (several), the least
  * violating observations (none feasible). The convergence test does not
- * apply (last_ei stays NaN); a transfer prior informs objective 0 only. */
+ * apply (last_ei stays NaN); a transfer prior informs objective 0 only.
+ * Past local_above observations every model keeps the same subset of the
+ * shared rows (bayes_scale.h's rule; bayes_mo.c says which key), the
+ * front, the centers and the reference point are taken over it, and the
+ * feasibility GP uses its own subset as in bayes.c. */
 int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                           char *msg);
 void hpti_bayes_mo_free(hpti_bayes *b);
