@@ -8,26 +8,33 @@
  * against the real rows -- dominates while p is below n. Two things are
  * kept from one proposal to the next so that most of it is not redone:
  *
- *  - Whole rows (asks without tells in between: a burst of asks, many
- *    workers). When nothing a fantasy row depends on changed -- the same
- *    hyperparameters, jitter and fit (no fit since), the same real rows,
- *    targets and factor pivots, the factor's storage not moved -- and the
- *    running points start with the same points in the same order, the
- *    rows the last proposal appended are still in the factor past its
- *    real rows: they are taken back, and only the new running points are
- *    appended.
- *  - Real parts (a tell in between: a running point became a real row,
- *    others are still running). Entry j of a row's real part is computed
- *    from rows 0..j of the real factor and the point alone
- *    (hpti_la_trsv_from), and those rows stay as they were up to the first
- *    real row that differs (appends at the end, the usual tell; no fit
- *    since). So each still-running point keeps its real part up to that
- *    row, computes only the entries of the rows after it (O(n) per new
- *    real row), and the fantasy part of its row is solved again (it
- *    depends on every row above: i entries for the i-th, each a dot over
- *    up to n + i entries). A tell with p running points then costs
- *    O(p n + p^2 (n + p)) instead of O(p n^2 + p^2 n + p^3): a factor of
- *    about n / p less while p is below n, little when p is beyond it.
+ *  - Whole rows. When nothing a fantasy row depends on was factored
+ *    again -- the same hyperparameters, jitter and fit (no fit since),
+ *    the same real rows and factor pivots, the factor's storage not
+ *    moved -- the rows the last proposal appended are still in the
+ *    factor past its real rows. That holds across asks without tells (a
+ *    burst of asks, many workers), and across tells of the oldest running
+ *    points, in the order they were asked (the usual tell: its real row
+ *    goes at the end): the kernel rows of a told point do not change,
+ *    only its target, so its new real row is the fantasy row it replaces
+ *    (the same append of the same point onto the same rows) and every
+ *    fantasy row after it stays where it was. The running points that
+ *    follow, in the same order, are taken back whole; their targets (the
+ *    posterior means, O(n + p) each) are computed again when the real
+ *    targets changed. A tell of the oldest then costs O(n^2) for the new
+ *    real row and O(p (n + p)) for the targets, and only new running
+ *    points are appended.
+ *  - Real parts (any other tell in between: a running point other than
+ *    the oldest finished, or one failed). Entry j of a row's real part
+ *    is computed from rows 0..j of the real factor and the point alone
+ *    (hpti_la_trsv_from), and those rows stay as they were up to the
+ *    first real row that differs (no fit since). So each still-running
+ *    point keeps its real part up to that row, computes only the entries
+ *    of the rows after it (O(n) each), and the fantasy part of its row is
+ *    solved again (it depends on every row above: i entries for the i-th,
+ *    each a dot over up to n + i entries). Such a tell with p running
+ *    points costs O(p n + p^2 (n + p)) instead of O(p n^2 + p^2 n + p^3):
+ *    about n / p times less while p is below n, little beyond.
  *
  * Both give the factor a full rebuild gives, bit for bit (the same
  * operations on the same inputs, in the same order): the proposals do not
@@ -57,6 +64,8 @@ typedef struct {
     double *pend;
     size_t cld, ccap;     /* C: n_pend rows of cld (= n_real) doubles */
     double *C;
+    size_t fvcap;
+    double *fpiv;         /* n_pend: the fantasy rows' pivots */
     /* statistics of the last proposal */
     size_t reused;        /* rows taken back whole */
     size_t resumed;       /* rows appended from a kept real part */
