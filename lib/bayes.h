@@ -123,6 +123,7 @@ typedef struct {
     hpti_gp gp;
     size_t n_real, fit_n; /* rows in the factor, rows at its last fit */
     hpti_bayes_gp_saved saved; /* journal state (bayes_state.c) */
+    hpti_bayes_fantasies fant; /* its running points kept (bayes_fant.h) */
 } hpti_bayes_model;
 
 typedef struct {
@@ -185,7 +186,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  * has its own GP (steps 2-3, own refit schedule); each constraint is
  * standardized (no warp, so the bound 0 maps to one value) and has its
  * own GP. All models share the rows, the candidates and the fantasies:
- * every running point is a kriging-believer row of every model. The
+ * every running point is a kriging-believer row of every model, each
+ * model keeping its own as in step 3 (bayes_fant.h). The
  * acquisition (acq_mo.h):
  *  - no feasible observation yet: the probability of feasibility alone;
  *  - one objective: log EI at the lowest posterior mean among feasible

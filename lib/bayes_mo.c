@@ -31,8 +31,10 @@ typedef struct {
 
 void hpti_bayes_mo_free(hpti_bayes *b)
 {
-    for (size_t i = 0; b->models && i < b->n_models; i++)
+    for (size_t i = 0; b->models && i < b->n_models; i++) {
         hpti_gp_free(&b->models[i].gp);
+        hpti_bayes_fantasies_free(&b->models[i].fant);
+    }
     hpti_free(b->models);
     b->models = NULL;
     b->n_models = 0;
@@ -56,8 +58,10 @@ int hpti_bayes_mo_models(hpti_bayes *b, size_t n_models)
 {
     size_t d = b->dim;
     if (b->n_models != n_models) { /* the study's shape is fixed: once */
-        for (size_t i = 0; b->models && i < b->n_models; i++)
+        for (size_t i = 0; b->models && i < b->n_models; i++) {
             hpti_gp_free(&b->models[i].gp);
+            hpti_bayes_fantasies_free(&b->models[i].fant);
+        }
         hpti_free(b->models);
         b->n_models = 0;
         b->models = n_models ? hpti_calloc(n_models, sizeof *b->models) : NULL;
@@ -451,14 +455,20 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     /* fantasies: every running point in every model; one believed feasible
      * joins the front (or may become the incumbent) */
     rc = HPT_OK;
+    for (size_t i = 0; i < nm && rc == HPT_OK; i++) { /* kept as in bayes.c (bayes_fant.h) */
+        size_t *n_real, *fit_n;
+        hpti_gp *gp = model(b, i, &n_real, &fit_n);
+        hpti_bayes_fantasies *f = i == 0 ? &b->fant : &b->models[i - 1].fant;
+        rc = hpti_bayes_fantasies_add(f, gp, *n_real, gp->n_fit, *fit_n, dt->pend, dt->n_pend,
+                                      d);
+    }
     for (size_t p = 0; p < dt->n_pend && rc == HPT_OK; p++) {
-        const double *x = dt->pend + p * d;
         int feasible = 1;
         double fy[HPTI_EHVI_MAX_OBJ];
-        for (size_t i = 0; i < nm && rc == HPT_OK; i++) {
-            if ((rc = hpti_gp_append_believer(am->gp[i], x)) != HPT_OK)
-                break;
-            double y = am->gp[i]->y[am->gp[i]->n - 1];
+        for (size_t i = 0; i < nm; i++) {
+            size_t *n_real, *fit_n;
+            model(b, i, &n_real, &fit_n);
+            double y = am->gp[i]->y[*n_real + p];
             if (i < no)
                 fy[i] = y;
             else

@@ -5,7 +5,8 @@
  * engine rebuilding every fantasy builds and proposes; and the counters
  * show what was kept (a tell of the oldest of p running points: the p - 1
  * other rows taken back whole; of another: p - 1 rows resumed, one new
- * real-part entry each). */
+ * real-part entry each); the same for every model of a study with
+ * several objectives and a constraint. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -200,11 +201,92 @@ static void test_tells_match_rebuild(void **state)
     hpt_space_destroy(sp);
 }
 
+static void forget(hpti_bayes *b)
+{
+    b->fant.valid = 0;
+    for (size_t i = 0; i < b->n_models; i++)
+        b->models[i].fant.valid = 0;
+}
+
+/* Several objectives and a constraint: every model keeps its fantasies
+ * (rows taken back after tells of the oldest, real parts after another
+ * tell) and builds what the rebuild builds, bit for bit. */
+static void test_several_objectives(void **state)
+{
+    (void)state;
+    enum { N0 = 40, P = 12, CALLS = 14, S = 3, TOTAL = N0 + P + CALLS };
+    hpt_space *sp = tu_cube_space(D);
+    hpti_bayes_opts o;
+    hpti_bayes_defaults(&o);
+    o.candidates = 64;
+    o.refit_every = 1000; /* no fit after the first: the kept rows stay usable */
+    hpti_bayes b[2];
+    assert_ok(hpti_bayes_init(&b[0], sp, &o));
+    assert_ok(hpti_bayes_init(&b[1], sp, &o));
+    static double u[TOTAL * D], v[TOTAL * S], fu[TOTAL * D], fv[TOTAL * S], pend[TOTAL * D];
+    uint64_t seed = 3;
+    for (size_t i = 0; i < TOTAL * D; i++)
+        u[i] = frand(&seed);
+    for (size_t i = 0; i < TOTAL; i++) {
+        const double *x = u + i * D;
+        v[i * S] = bowl(x);
+        v[i * S + 1] = (x[0] - 0.8) * (x[0] - 0.8) + x[1];
+        v[i * S + 2] = x[2] - 0.6;
+    }
+    size_t reused[3] = {0}, resumed[3] = {0};
+    char msg[256];
+    for (int call = 0; call < CALLS; call++) {
+        /* finished: the first N0 + call, except trial N0 + 3 (asked early,
+         * finishing last: from call 4 on the oldest running point) */
+        size_t n = 0, np = 0, fin = N0 + (size_t)call;
+        for (size_t i = 0; i < fin + P; i++) {
+            int done = i < fin && !(i == N0 + 3 && call < CALLS - 1);
+            if (done) {
+                memcpy(fu + n * D, u + i * D, D * sizeof *u);
+                memcpy(fv + n++ * S, v + i * S, S * sizeof *v);
+            } else
+                memcpy(pend + np++ * D, u + i * D, D * sizeof *u);
+        }
+        hpti_bayes_data dt = {fu, fv, S, n, pend, np, 2, 1, NULL};
+        double x[2][D];
+        for (int e = 0; e < 2; e++) {
+            if (e == 1)
+                forget(&b[1]);
+            hpti_rng r;
+            hpti_rng_seed(&r, 500 + (uint64_t)call, HPTI_STREAM_MODEL);
+            assert_ok(hpti_bayes_propose(&b[e], &dt, &r, x[e], msg));
+        }
+        if (memcmp(x[0], x[1], sizeof x[0]) != 0)
+            fail_msg("call %d: the kept fantasies changed the proposal", call);
+        assert_int_equal(b[0].n_models, 2);
+        for (size_t m = 0; m < 3; m++) {
+            const hpti_gp *ga = m ? &b[0].models[m - 1].gp : &b[0].gp;
+            const hpti_gp *gb = m ? &b[1].models[m - 1].gp : &b[1].gp;
+            const hpti_bayes_fantasies *f = m ? &b[0].models[m - 1].fant : &b[0].fant;
+            size_t nr = m ? b[0].models[m - 1].n_real : b[0].n_real;
+            for (size_t i = 0; i < np; i++) {
+                size_t r = nr + i;
+                if (memcmp(ga->L + r * ga->cap, gb->L + r * gb->cap, (r + 1) * sizeof(double)) ||
+                    memcmp(&ga->y[r], &gb->y[r], sizeof(double)))
+                    fail_msg("call %d, model %zu: fantasy row %zu differs", call, m, i);
+            }
+            reused[m] += f->reused;
+            resumed[m] += f->resumed;
+        }
+    }
+    for (size_t m = 0; m < 3; m++)
+        assert_true(reused[m] > 0 && resumed[m] > 0);
+    hpti_bayes_free(&b[0]);
+    hpti_bayes_free(&b[1]);
+    hpt_space_destroy(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_solved_exact),
         cmocka_unit_test(test_tells_match_rebuild),
+        cmocka_unit_test(test_several_objectives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
