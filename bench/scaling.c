@@ -6,6 +6,7 @@
  *                     [--seed S] [--json FILE] [--clock wall|cpu]
  *                     [--dpotrf-max N]
  *   hpt-bench-scaling --running 0,100,1000 [--strategy NAME] [--base N]
+ *                     [--tell-every K]
  *   hpt-bench-scaling --linalg 100,1000,2000,5000
  *   hpt-bench-scaling --fail-at 5[,50,...] [--strategy A,B] [--trials N]
  *
@@ -41,7 +42,13 @@
  * mean and median of the 20 asks made with r trials running, and the mean
  * of the first max(LIST) asks (the cost of that many asks in a row). For
  * "hyperband" the fill is its own asks told at their budget (its model
- * sampler then sees the running trials).
+ * sampler then sees the running trials). With --tell-every K, asks with
+ * tells in between instead: for each r of LIST in turn, the child asks (or
+ * tells the oldest running trials) untimed until r trials run, then makes
+ * 20 timed asks, telling the oldest running trial before every K-th (K =
+ * 1: one tell per ask, r stays constant); reported, the mean and median of
+ * those 20 asks. The finished observations grow by the tells (base + 20
+ * per r before it, for K = 1).
  *
  * --fail-at LIST: instead, what failed trials cost later asks: per
  * strategy (default hyperband,bayes), two children each make --trials
@@ -366,8 +373,55 @@ typedef struct {
     int ok;
 } run_point_t;
 
+/* Tell the oldest running trial of st (as the host would when its
+ * first worker finishes). */
+static int tell_oldest(hpt_study *st, size_t d)
+{
+    static int64_t run[MAX_RUNNING + RUN_WINDOW + 1]; /* ids, oldest first */
+    size_t needed = 0;
+    double x[64];
+    int rc = hpt_study_running(st, run, MAX_RUNNING + RUN_WINDOW + 1, &needed);
+    if (rc == HPT_OK && needed == 0)
+        return HPT_E_STATE;
+    if (rc == HPT_OK)
+        rc = hpt_trial_params(st, run[0], x, d);
+    return rc == HPT_OK ? hpt_study_tell(st, run[0], objective(x, d)) : rc;
+}
+
+/* --tell-every K (see the top): for each r in turn, RUN_WINDOW timed asks
+ * with r running, a tell of the oldest before every K-th. */
+static int running_with_tells(hpt_study *st, size_t d, const size_t *rs, size_t nr,
+                              size_t every, run_point_t *rp)
+{
+    double w[RUN_WINDOW];
+    size_t running = 0;
+    int rc = HPT_OK;
+    for (size_t k = 0; rc == HPT_OK && k < nr; k++) {
+        int64_t id;
+        for (; rc == HPT_OK && running > rs[k]; running--)
+            rc = tell_oldest(st, d);
+        for (; rc == HPT_OK && running < rs[k]; running++)
+            rc = hpt_study_ask(st, &id);
+        rp->mean[k] = 0;
+        for (size_t j = 0; rc == HPT_OK && j < RUN_WINDOW; j++) {
+            if (j % every == 0 && running > 0) {
+                rc = tell_oldest(st, d);
+                running--;
+            }
+            double t0 = ask_clock();
+            if (rc == HPT_OK)
+                rc = hpt_study_ask(st, &id);
+            w[j] = ask_clock() - t0;
+            running++;
+            rp->mean[k] += w[j] / RUN_WINDOW;
+        }
+        rp->median[k] = hptb_quantile(w, RUN_WINDOW, 0.5);
+    }
+    return rc;
+}
+
 static void measure_running(const char *strategy, size_t d, size_t base, const size_t *rs,
-                            size_t nr, uint64_t seed, int fd)
+                            size_t nr, uint64_t seed, size_t tell_every, int fd)
 {
     run_point_t rp;
     memset(&rp, 0, sizeof rp);
@@ -398,13 +452,20 @@ static void measure_running(const char *strategy, size_t d, size_t base, const s
         if (rc == HPT_OK)
             rc = hpt_study_tell(st, id, objective(x, d));
     }
+    if (tell_every) {
+        rc = rc == HPT_OK ? running_with_tells(st, d, rs, nr, tell_every, &rp) : rc;
+        goto done;
+    }
     for (size_t i = 0; rc == HPT_OK && i < total; i++) {
         int64_t id;
         double t0 = ask_clock();
         rc = hpt_study_ask(st, &id);
         t[i] = ask_clock() - t0;
     }
-    if (rc == HPT_OK) {
+done:
+    if (rc == HPT_OK && tell_every)
+        rp.ok = 1;
+    else if (rc == HPT_OK) {
         for (size_t k = 0; k < nr; k++) {
             rp.mean[k] = 0;
             for (size_t j = 0; j < RUN_WINDOW; j++) {
@@ -429,7 +490,7 @@ static void measure_running(const char *strategy, size_t d, size_t base, const s
 }
 
 static int run_running(const char *strategies, size_t d, size_t base, const size_t *rs,
-                       size_t nr, uint64_t seed, double limit)
+                       size_t nr, uint64_t seed, size_t tell_every, double limit)
 {
     char buf[256], *names[8];
     snprintf(buf, sizeof buf, "%s", strategies);
@@ -437,9 +498,15 @@ static int run_running(const char *strategies, size_t d, size_t base, const size
     size_t rmax = 0;
     for (size_t k = 0; k < nr; k++)
         rmax = rs[k] > rmax ? rs[k] : rmax;
-    printf("asks without tells after %zu finished observations, dim %zu (%s time); per row "
-           "the %d asks made with r trials running\n\n",
-           base, d, ask_clock == hptb_now ? "wall" : "CPU", RUN_WINDOW);
+    if (tell_every)
+        printf("asks with a tell of the oldest running trial before every %zu-th, after %zu "
+               "finished observations (more for later rows), dim %zu (%s time); per row the "
+               "%d asks made with r trials running\n\n",
+               tell_every, base, d, ask_clock == hptb_now ? "wall" : "CPU", RUN_WINDOW);
+    else
+        printf("asks without tells after %zu finished observations, dim %zu (%s time); per "
+               "row the %d asks made with r trials running\n\n",
+               base, d, ask_clock == hptb_now ? "wall" : "CPU", RUN_WINDOW);
     printf("| strategy | running r | mean (ms) | median (ms) |\n|---|---|---|---|\n");
     int status = 0;
     for (size_t s = 0; s < ns; s++) {
@@ -455,7 +522,7 @@ static int run_running(const char *strategies, size_t d, size_t base, const size
         if (pid == 0) {
             close(fds[0]);
             alarm((unsigned)ceil(limit));
-            measure_running(names[s], d, base, rs, nr, seed, fds[1]);
+            measure_running(names[s], d, base, rs, nr, seed, tell_every, fds[1]);
             _exit(0);
         }
         close(fds[1]);
@@ -472,8 +539,11 @@ static int run_running(const char *strategies, size_t d, size_t base, const size
         for (size_t k = 0; k < nr; k++)
             printf("| %s | %zu | %.4g | %.4g |\n", names[s], rs[k], 1e3 * rp.mean[k],
                    1e3 * rp.median[k]);
-        printf("| %s | mean of the first %zu asks | %.4g | (VmHWM %.1f MiB) |\n", names[s],
-               rmax, 1e3 * rp.all_mean, (double)rp.hwm_kib / 1024.0);
+        if (tell_every)
+            printf("| %s | (VmHWM %.1f MiB) | | |\n", names[s], (double)rp.hwm_kib / 1024.0);
+        else
+            printf("| %s | mean of the first %zu asks | %.4g | (VmHWM %.1f MiB) |\n",
+                   names[s], rmax, 1e3 * rp.all_mean, (double)rp.hwm_kib / 1024.0);
         fflush(stdout);
     }
     return status;
@@ -601,7 +671,7 @@ int main(int argc, char **argv)
     char obs_def[] = "50,100,200,500,1000,2000,5000", dims_def[] = "2,5,10,20,50";
     char *obs_arg = obs_def, *dims_arg = dims_def, *linalg_arg = NULL, *running_arg = NULL,
          *fail_arg = NULL;
-    double limit = 60, seed = 0, asks_d = 3, base_d = 100, trials_d = 1000;
+    double limit = 60, seed = 0, asks_d = 3, base_d = 100, trials_d = 1000, tell_every_d = 0;
     int strategy_set = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -614,6 +684,7 @@ int main(int argc, char **argv)
                   "         [--asks K] [--time-limit S] [--startup-option NAME] [--seed S]\n"
                   "         [--json FILE] [--clock wall|cpu] [--dpotrf-max N]\n"
                   "       hpt-bench-scaling --running LIST [--strategy A,B] [--base N]\n"
+                  "         [--tell-every K]\n"
                   "       hpt-bench-scaling --linalg LIST\n"
                   "       hpt-bench-scaling --fail-at LIST [--strategy A,B] [--trials N]\n",
                   v ? stdout : stderr);
@@ -639,6 +710,8 @@ int main(int argc, char **argv)
             fail_arg = v;
         else if (!strcmp(a, "--trials") && num && x >= 1 && x <= 1e6)
             trials_d = floor(x);
+        else if (!strcmp(a, "--tell-every") && num && x >= 1 && x <= 1e6)
+            tell_every_d = floor(x);
         else if (!strcmp(a, "--base") && num && x >= 1 && x <= 1e6)
             base_d = floor(x);
         else if (!strcmp(a, "--dpotrf-max") && num && x >= 0 && x <= 1e6)
@@ -678,7 +751,7 @@ int main(int argc, char **argv)
         size_t nd = parse_list(dims_arg == dims_def ? (char[]){"6"} : dims_arg, dims1, 1, 64,
                                "--dims");
         return nr && nd ? run_running(strategy, dims1[0], (size_t)base_d, rs, nr,
-                                      (uint64_t)seed, limit)
+                                      (uint64_t)seed, (size_t)tell_every_d, limit)
                         : 2;
     }
     if (!hptb_strategy_known(strategy)) {

@@ -1629,6 +1629,13 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    the model extends its factor as below the switch, and at each step
  *    it is refitted on the new subset. The model of failures (below) uses
  *    the same rule over all finished trials, failed ones kept first.
+ *    With several objectives or constraints every model (one per
+ *    objective and constraint) keeps one shared subset of the same rule,
+ *    the "lowest loss" there being each feasible observation's best
+ *    objective in units of that objective's spread over the first A
+ *    observations (infeasible ones after every feasible one, by their
+ *    largest violation in units of that constraint's spread); the Pareto
+ *    front, the reference point and the centers are those of the subset.
  *    Running trials and the configurations never to repeat still come
  *    from every trial, and the best observations are always in the
  *    subset (so is EI's incumbent). Below the switch nothing changes:

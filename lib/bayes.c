@@ -776,25 +776,19 @@ static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p
 }
 
 /* Step 3, fantasies: running points as kriging-believer rows (removed
- * again by the caller with hpti_gp_truncate). */
+ * again by the caller with hpti_gp_truncate), what is still exact of the
+ * last proposal's kept (bayes_fant.h). */
 static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 {
-    /* the rows the last proposal appended, where still exact */
-    size_t kept = hpti_bayes_fantasies_reuse(&b->fant, &b->gp, b->n_real, b->n_fits, dt->pend,
-                                             dt->n_pend, b->dim);
+    int rc = hpti_bayes_fantasies_add(&b->fant, &b->gp, b->n_real, b->gp.n_fit, b->fit_n,
+                                      dt->pend, dt->n_pend, b->dim);
+    if (rc)
+        return rc;
+    /* a fantasy is an observation: it can become the incumbent */
     for (size_t i = 0; i < dt->n_pend; i++) {
-        if (i >= kept) {
-            int rc = hpti_gp_append_believer(&b->gp, dt->pend + i * b->dim);
-            if (rc) {
-                b->fant.valid = 0;
-                return rc;
-            }
-        }
-        /* a fantasy is an observation: it can become the incumbent */
         double fy = b->gp.y[b->n_real + i];
         p->best = fy < p->best ? fy : p->best;
     }
-    hpti_bayes_fantasies_keep(&b->fant, &b->gp, b->n_real, b->n_fits, dt->pend, b->dim);
     return HPT_OK;
 }
 

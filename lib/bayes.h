@@ -24,6 +24,10 @@
  *  3. Running points enter as kriging-believer fantasies (Ginsbourger, Le
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
+ *     What is still exact of the last proposal's fantasy rows is kept
+ *     (bayes_fant.h): whole rows across asks without tells, each row's
+ *     part over the real rows across tells; the factor is a full
+ *     rebuild's bit for bit.
  *  4. If any point failed, a second GP on +1/-1 (finished/failed) labels
  *     gives the probability of feasibility that multiplies EI (acq.h);
  *     past HPTI_BAYES_FEAS_ROWS finished points it sees a bounded subset
@@ -79,6 +83,7 @@
 
 #include "acq.h"
 #include "bayes_feas.h"
+#include "bayes_fant.h"
 #include "bayes_scale.h"
 #include "gp.h"
 #include "rng.h"
@@ -127,6 +132,7 @@ typedef struct {
     hpti_gp gp;
     size_t n_real, fit_n; /* rows in the factor, rows at its last fit */
     hpti_bayes_gp_saved saved; /* journal state (bayes_state.c) */
+    hpti_bayes_fantasies fant; /* its running points kept (bayes_fant.h) */
 } hpti_bayes_model;
 
 typedef struct {
@@ -191,7 +197,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  * has its own GP (steps 2-3, own refit schedule); each constraint is
  * standardized (no warp, so the bound 0 maps to one value) and has its
  * own GP. All models share the rows, the candidates and the fantasies:
- * every running point is a kriging-believer row of every model. The
+ * every running point is a kriging-believer row of every model, each
+ * model keeping its own as in step 3 (bayes_fant.h). The
  * acquisition (acq_mo.h):
  *  - no feasible observation yet: the probability of feasibility alone;
  *  - one objective: log EI at the lowest posterior mean among feasible
@@ -212,7 +219,11 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  * Centers: the lowest feasible posterior means (one objective), up to
  * five points of the front spread along objective 0 (several), the least
  * violating observations (none feasible). The convergence test does not
- * apply (last_ei stays NaN); a transfer prior informs objective 0 only. */
+ * apply (last_ei stays NaN); a transfer prior informs objective 0 only.
+ * Past local_above observations every model keeps the same subset of the
+ * shared rows (bayes_scale.h's rule; bayes_mo.c says which key), the
+ * front, the centers and the reference point are taken over it, and the
+ * feasibility GP uses its own subset as in bayes.c. */
 int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                           char *msg);
 void hpti_bayes_mo_free(hpti_bayes *b);

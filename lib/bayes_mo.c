@@ -31,8 +31,10 @@ typedef struct {
 
 void hpti_bayes_mo_free(hpti_bayes *b)
 {
-    for (size_t i = 0; b->models && i < b->n_models; i++)
+    for (size_t i = 0; b->models && i < b->n_models; i++) {
         hpti_gp_free(&b->models[i].gp);
+        hpti_bayes_fantasies_free(&b->models[i].fant);
+    }
     hpti_free(b->models);
     b->models = NULL;
     b->n_models = 0;
@@ -56,8 +58,10 @@ int hpti_bayes_mo_models(hpti_bayes *b, size_t n_models)
 {
     size_t d = b->dim;
     if (b->n_models != n_models) { /* the study's shape is fixed: once */
-        for (size_t i = 0; b->models && i < b->n_models; i++)
+        for (size_t i = 0; b->models && i < b->n_models; i++) {
             hpti_gp_free(&b->models[i].gp);
+            hpti_bayes_fantasies_free(&b->models[i].fant);
+        }
         hpti_free(b->models);
         b->n_models = 0;
         b->models = n_models ? hpti_calloc(n_models, sizeof *b->models) : NULL;
@@ -236,6 +240,78 @@ static size_t pick_centers(hpti_bayes *b, mo_work *w, size_t no, size_t nc, size
     return k;
 }
 
+/* Past opt.local_above shared rows, every model keeps the same subset of
+ * them (bayes_scale.h), so memory and time per proposal stop growing
+ * with n as in the single-objective engine and the rows stay shared (the
+ * front, the centers and the acquisition index them). Its key, lower =
+ * better, must not change for the rows already seen (the subset then only
+ * grows at its end between prefix steps): each feasible row's best
+ * objective in units of that objective's spread over the first
+ * local_above rows (rows good in any objective: the front's ends and its
+ * middle), an infeasible row's largest violation in units of that
+ * constraint's spread, after every feasible row. The center is the row of
+ * lowest key. The rows, targets and feasible list are compacted in place.
+ * @return HPT_OK or HPT_E_NOMEM (rows unchanged). */
+static int local_subset(hpti_bayes *b, mo_work *w, size_t no, size_t nc, size_t *nrow,
+                        size_t *nfeas)
+{
+    size_t n = *nrow, d = b->dim, cap = w->cap, above = b->opt.local_above;
+    if (n <= above)
+        return HPT_OK;
+    double sd[HPTI_ACQ_MAX_MODELS], mu[HPTI_ACQ_MAX_MODELS];
+    for (size_t k = 0; k < no + nc; k++) {
+        const double *t = k < no ? w->Y + k * cap : w->C + (k - no) * cap;
+        double m = 0.0, v = 0.0;
+        for (size_t i = 0; i < above; i++)
+            m += t[i];
+        m /= (double)above;
+        for (size_t i = 0; i < above; i++)
+            v += (t[i] - m) * (t[i] - m);
+        v = sqrt(v / (double)above);
+        mu[k] = m;
+        sd[k] = v > 0.0 && isfinite(v) ? v : 1.0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double best = INFINITY, worst = -INFINITY;
+        for (size_t k = 0; k < no; k++) {
+            double z = (w->Y[k * cap + i] - mu[k]) / sd[k];
+            best = z < best ? z : best;
+        }
+        for (size_t j = 0; j < nc; j++) {
+            double c = w->C[j * cap + i];
+            double e = c / sd[no + j];
+            if (c > 0.0)
+                worst = e > worst ? e : worst;
+        }
+        /* 1e6: after any feasible row (whose keys are a few spreads) */
+        w->key[i] = worst > -INFINITY ? 1e6 + worst : best;
+    }
+    size_t c = hpti_bayes_local_rows(&b->local, n, d, b->X, w->key, 1, w->key, 1, above,
+                                     b->opt.local_rows, w->idx);
+    if (c == 0)
+        return HPT_E_NOMEM;
+    /* idx[i] >= i: compaction in place is safe */
+    size_t f = 0;
+    for (size_t i = 0; i < c; i++) {
+        size_t r = w->idx[i];
+        if (r != i) {
+            memcpy(b->X + i * d, b->X + r * d, d * sizeof *b->X);
+            for (size_t k = 0; k < no; k++)
+                w->Y[k * cap + i] = w->Y[k * cap + r];
+            for (size_t j = 0; j < nc; j++)
+                w->C[j * cap + i] = w->C[j * cap + r];
+        }
+        int feasible = 1;
+        for (size_t j = 0; j < nc; j++)
+            feasible = feasible && w->C[j * cap + i] <= 0.0;
+        if (feasible)
+            w->feas[f++] = i;
+    }
+    *nrow = c;
+    *nfeas = f;
+    return HPT_OK;
+}
+
 int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, double *u,
                           char *msg)
 {
@@ -285,6 +361,9 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         hpti_bayes_space_filling(b, dt, rng, u);
         return HPT_OK;
     }
+    /* past local_above rows: the local model's shared subset */
+    if ((rc = local_subset(b, w, no, nc, &nrow, &nfeas)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
     /* a restored state: the factors as the uninterrupted run built them */
     if ((rc = hpti_bayes_rebuild_mo(b, b->X, nrow, dt)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
@@ -315,11 +394,17 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
             hpti_gp_train_mean(gp, w->M + i * cap);
     }
     am->fail = NULL;
-    if (nfail) { /* bayes.h step 4, as in bayes.c */
+    if (nfail) { /* bayes.h step 4, as in bayes.c (its local subset too) */
         for (size_t i = 0; i < dt->n; i++)
             b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
-        rc = hpti_bayes_sync(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, dt->n,
-                             &feas_rng);
+        const double *fx, *fl;
+        size_t fn;
+        rc = hpti_bayes_local_feasibility(&b->local, dt->u, dt->loss, dt->stride, b->lbl, dt->n,
+                                          d, b->opt.local_above, b->opt.local_rows, &fx, &fl,
+                                          &fn);
+        if (rc == HPT_OK)
+            rc = hpti_bayes_sync(b, &b->feas, &b->f_real, &b->f_fit_n, fx, fl, fl, fn,
+                                 &feas_rng);
         if (rc == HPT_OK)
             am->fail = &b->feas;
         else if (rc == HPT_E_NUMERIC)
@@ -370,14 +455,20 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     /* fantasies: every running point in every model; one believed feasible
      * joins the front (or may become the incumbent) */
     rc = HPT_OK;
+    for (size_t i = 0; i < nm && rc == HPT_OK; i++) { /* kept as in bayes.c (bayes_fant.h) */
+        size_t *n_real, *fit_n;
+        hpti_gp *gp = model(b, i, &n_real, &fit_n);
+        hpti_bayes_fantasies *f = i == 0 ? &b->fant : &b->models[i - 1].fant;
+        rc = hpti_bayes_fantasies_add(f, gp, *n_real, gp->n_fit, *fit_n, dt->pend, dt->n_pend,
+                                      d);
+    }
     for (size_t p = 0; p < dt->n_pend && rc == HPT_OK; p++) {
-        const double *x = dt->pend + p * d;
         int feasible = 1;
         double fy[HPTI_EHVI_MAX_OBJ];
-        for (size_t i = 0; i < nm && rc == HPT_OK; i++) {
-            if ((rc = hpti_gp_append_believer(am->gp[i], x)) != HPT_OK)
-                break;
-            double y = am->gp[i]->y[am->gp[i]->n - 1];
+        for (size_t i = 0; i < nm; i++) {
+            size_t *n_real, *fit_n;
+            model(b, i, &n_real, &fit_n);
+            double y = am->gp[i]->y[*n_real + p];
             if (i < no)
                 fy[i] = y;
             else

@@ -68,45 +68,4 @@ int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const dou
                                  size_t above, size_t k, const double **X,
                                  const double **lbl_out, size_t *n_out);
 
-/* ---- running trials: fantasies kept across proposals -------------------
- *
- * Each proposal appends every running point to the factor as a kriging
- * believer (bayes.h, step 3), O(n^2) each, so k running trials cost
- * O(k n^2) per ask. When nothing the fantasies depend on changed since the
- * last proposal -- the same hyperparameters (no fit since), the same real
- * rows, targets and factor pivots, the factor's storage not moved -- and the running points start with the same points in the same
- * order (asks without tells in between: a burst of asks, many workers), the
- * rows that proposal appended are still exact: they are taken back, and
- * only the new running points are appended. The result is bit for bit the
- * factor a full rebuild gives (the same operations on the same inputs);
- * any change discards the kept rows. */
-typedef struct {
-    int valid;
-    size_t n_real;        /* real rows under the fantasies */
-    unsigned long n_fits; /* the engine's fit count then */
-    const double *L;      /* the factor's storage then (a reserve moves it) */
-    size_t cap;
-    size_t n_pend, pcap;  /* fantasies kept and their points */
-    double *pend;
-    size_t ycap, xcap, vcap; /* the real rows' targets, inputs and pivots then */
-    double *y, *X, *piv;
-    size_t reused;        /* statistics: rows taken back by the last reuse */
-} hpti_bayes_fantasies;
-
-struct hpti_gp;
-void hpti_bayes_fantasies_free(hpti_bayes_fantasies *f);
-/* Take back the kept fantasy rows that are still exact for this proposal:
- * gp holds n_real real rows (targets set); pend, n_pend d-vectors are the
- * running points. @return how many of the first running points are rows
- * n_real.. of gp again (gp->n grew by that many). */
-size_t hpti_bayes_fantasies_reuse(hpti_bayes_fantasies *f, struct hpti_gp *gp, size_t n_real,
-                                  unsigned long n_fits, const double *pend, size_t n_pend,
-                                  size_t d);
-/* Remember gp's fantasy rows (all of rows n_real..gp->n, the running
- * points pend in order) for the next proposal. Out of memory only keeps
- * nothing. */
-void hpti_bayes_fantasies_keep(hpti_bayes_fantasies *f, const struct hpti_gp *gp,
-                               size_t n_real, unsigned long n_fits, const double *pend,
-                               size_t d);
-
 #endif

@@ -445,6 +445,11 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
 
 int hpti_gp_append(hpti_gp *gp, const double *x)
 {
+    return hpti_gp_append_solved(gp, x, NULL, 0);
+}
+
+int hpti_gp_append_solved(hpti_gp *gp, const double *x, const double *pre, size_t known)
+{
     if (hpti_gp_reserve(gp, gp->n + 1))
         return HPT_E_NOMEM;
     size_t n = gp->n, d = gp->dim;
@@ -452,9 +457,13 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
     double *mx = gp->cond ? gp->emb + n * 2 * gp->nc : NULL;
     if (mx)
         embed(gp, x, mx);
-    for (size_t i = 0; i < n; i++)
+    if (known > n)
+        known = n;
+    if (known)
+        memcpy(row, pre, known * sizeof *row);
+    for (size_t i = known; i < n; i++)
         row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
-    hpti_la_trsv(n, gp->L, gp->cap, row);
+    hpti_la_trsv_from(n, known, gp->L, gp->cap, row);
     double p = gp->sf2 + gp->sn2 + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
     gp->nug[n] = gp->jitter;
@@ -491,8 +500,14 @@ void hpti_gp_set_targets(hpti_gp *gp, const double *y)
 
 int hpti_gp_append_believer(hpti_gp *gp, const double *x)
 {
+    return hpti_gp_append_believer_solved(gp, x, NULL, 0);
+}
+
+int hpti_gp_append_believer_solved(hpti_gp *gp, const double *x, const double *pre,
+                                   size_t known)
+{
     size_t n = gp->n;
-    int rc = hpti_gp_append(gp, x);
+    int rc = hpti_gp_append_solved(gp, x, pre, known);
     if (rc)
         return rc;
     const double *row = gp->L + n * gp->cap;

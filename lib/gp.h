@@ -172,6 +172,14 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n);
 /* Append one input row (O(n^2)); the targets must be set again.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_gp_append(hpti_gp *gp, const double *x);
+/* hpti_gp_append when the first `known` entries of the new factor row
+ * (row = L^-1 k(X, x) over the first known rows) are already at hand,
+ * e.g. kept from an earlier append of x onto the same leading rows: they
+ * are copied from pre instead of computed (O((n - known) n) instead of
+ * O(n^2)), and the result is hpti_gp_append's bit for bit when they are
+ * what it computed (linalg.h, hpti_la_trsv_from). known is clamped to n.
+ * @return HPT_OK or HPT_E_NOMEM. */
+int hpti_gp_append_solved(hpti_gp *gp, const double *x, const double *pre, size_t known);
 /* Drop rows past n (n <= gp->n). */
 void hpti_gp_truncate(hpti_gp *gp, size_t n);
 /* Targets of the n rows: computes v = L^-1 (y - m). O(n^2). */
@@ -180,6 +188,9 @@ void hpti_gp_set_targets(hpti_gp *gp, const double *y);
  * (kriging believer, Ginsbourger et al. 2010): v gets a zero entry.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_gp_append_believer(hpti_gp *gp, const double *x);
+/* The same with known leading entries of the row (hpti_gp_append_solved). */
+int hpti_gp_append_believer_solved(hpti_gp *gp, const double *x, const double *pre,
+                                   size_t known);
 
 /* Use prior's posterior mean as this GP's prior mean (NULL: none); set
  * before factoring. prior must have the same dim and be finalized. */

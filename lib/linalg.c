@@ -115,7 +115,12 @@ double hpti_la_dot(size_t n, const double *x, const double *y)
 
 void hpti_la_trsv(size_t n, const double *L, size_t ld, double *x)
 {
-    for (size_t i = 0; i < n; i++) {
+    hpti_la_trsv_from(n, 0, L, ld, x);
+}
+
+void hpti_la_trsv_from(size_t n, size_t from, const double *L, size_t ld, double *x)
+{
+    for (size_t i = from; i < n; i++) {
         const double *Li = L + i * ld;
         x[i] = (x[i] - hpti_la_dot(i, Li, x)) / Li[i];
     }

@@ -40,6 +40,10 @@ int hpti_la_potrf(size_t n, double *A, size_t ld);
 /* x := L^-1 x and x := L^-T x (L lower, n x n, ld). */
 void hpti_la_trsv(size_t n, const double *L, size_t ld, double *x);
 void hpti_la_trsv_t(size_t n, const double *L, size_t ld, double *x);
+/* hpti_la_trsv with x[0..from) already solved: entry i is computed from
+ * row i of L and x[0..i) alone, so the result is hpti_la_trsv's bit for
+ * bit (a solve over more rows extends one over fewer exactly). */
+void hpti_la_trsv_from(size_t n, size_t from, const double *L, size_t ld, double *x);
 
 /* B := L^-1 B and B := L^-T B, B n x c (row-major, ldb >= c). */
 void hpti_la_trsm(size_t n, size_t c, const double *L, size_t ld, double *B, size_t ldb);
