@@ -2,7 +2,7 @@
  *
  *   hpt-bench [--functions a,b|all] [--strategies x,y|all] [--budget N]
  *             [--seeds K] [--seed0 S] [--json FILE] [--option NAME=VALUE]...
- *             [--quiet]
+ *             [--batch B] [--quiet]
  *
  * For each function x strategy x seed (seeds S .. S+K-1) it runs one study
  * of N evaluations through the public API (include/hpt.h) only, recording
@@ -24,6 +24,15 @@
  * ceil((N / discrete configurations)^(1 / float parameters)), at least 2,
  * and visited in shuffled order (grid.shuffle = 1), so that every seed is a
  * different sample of the grid.
+ *
+ * --batch B (default 1) runs the studies in rounds of B parallel
+ * suggestions: B asks, then the B evaluations are told in ask order (the
+ * scikit-learn protocol's 16 x 8 is --batch 8). The table then adds how
+ * diverse the rounds were, over the rounds of the second half of each run
+ * (past the initial design): the median of a round's smallest pairwise
+ * distance, and the share of a round's pairs closer than 0.01, distances
+ * being root-mean-square differences per coordinate in the unit cube
+ * (log-scaled parameters in log units, a categorical 0 or 1).
  *
  * Progress goes to stderr only when it is a terminal. Exit status 0, or 2
  * for bad usage (unknown function or strategy), 1 for a library error. */
@@ -49,7 +58,13 @@ typedef struct {
     size_t n;             /* evaluations done */
     double *best;         /* n values, NaN = none yet */
     double *ask;          /* n seconds */
+    double *round_min;    /* batch mode: per round, smallest pairwise distance */
+    size_t n_rounds;
+    size_t close_pairs, pairs; /* second half: pairs closer than CLOSE / all */
 } run_result;
+
+#define MAX_BATCH 64
+#define CLOSE 0.01
 
 typedef struct {
     char *name;
@@ -60,7 +75,7 @@ static void usage(FILE *f)
 {
     fputs("usage: hpt-bench [--functions a,b|all] [--strategies x,y|all] [--budget N]\n"
           "                 [--seeds K] [--seed0 S] [--json FILE]\n"
-          "                 [--option NAME=VALUE]... [--quiet] [--list]\n",
+          "                 [--option NAME=VALUE]... [--batch B] [--quiet] [--list]\n",
           f);
 }
 
@@ -147,13 +162,67 @@ static int apply_options(hpt_study *st, const char *strategy, const option *opt,
     return HPT_OK;
 }
 
-static int run_one(run_result *r, size_t budget, const option *opt, size_t n_opt)
+/* x (the function's parameters) in unit coordinates, for distances. */
+static void to_unit(int32_t f, const double *x, double *u)
+{
+    for (int32_t j = 0; j < hptb_function_dim(f); j++) {
+        int32_t type, lg;
+        double lo, hi, v = x[j];
+        hptb_function_param(f, j, &type, &lg, &lo, &hi);
+        if (lg) {
+            v = log(v);
+            lo = log(lo);
+            hi = log(hi);
+        }
+        u[j] = hi > lo ? (v - lo) / (hi - lo) : 0.0;
+    }
+}
+
+/* Root-mean-square coordinate difference (categoricals: 0 or 1). */
+static double unit_dist(int32_t f, const double *a, const double *b)
+{
+    size_t d = (size_t)hptb_function_dim(f);
+    double s = 0;
+    for (size_t j = 0; j < d; j++) {
+        int32_t type;
+        hptb_function_param(f, (int32_t)j, &type, NULL, NULL, NULL);
+        double t = type == HPTB_CATEGORICAL ? (a[j] != b[j]) : a[j] - b[j];
+        s += t * t;
+    }
+    return sqrt(s / (double)d);
+}
+
+/* A round's diversity into r (batch mode, header). */
+static void record_round(run_result *r, const double *U, size_t k, size_t budget, size_t batch)
+{
+    if (k < 2)
+        return;
+    size_t d = (size_t)hptb_function_dim(r->func);
+    double lo = INFINITY;
+    size_t close = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++) {
+            double t = unit_dist(r->func, U + i * d, U + j * d);
+            lo = t < lo ? t : lo;
+            close += t < CLOSE;
+        }
+    /* second half of the run only: the rounds the model proposed */
+    if (r->n < budget / 2 || r->n_rounds >= budget / batch + 1)
+        return;
+    r->round_min[r->n_rounds++] = lo;
+    r->close_pairs += close;
+    r->pairs += k * (k - 1) / 2;
+}
+
+static int run_one(run_result *r, size_t budget, size_t batch, const option *opt,
+                   size_t n_opt)
 {
     int32_t f = r->func;
     size_t dim = (size_t)hptb_function_dim(f);
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
-    double x[16];
+    double x[MAX_BATCH][16], U[MAX_BATCH * 16];
+    int64_t ids[MAX_BATCH];
     int rc = make_space(f, &sp);
     if (rc == HPT_OK)
         rc = hpt_study_create(sp, r->strategy, HPT_MINIMIZE, r->seed, &st);
@@ -173,49 +242,63 @@ static int run_one(run_result *r, size_t budget, const option *opt, size_t n_opt
         rc = apply_options(st, r->strategy, opt, n_opt);
     r->best = malloc(budget * sizeof *r->best);
     r->ask = malloc(budget * sizeof *r->ask);
-    if (!r->best || !r->ask) {
+    r->round_min = malloc((budget / batch + 1) * sizeof *r->round_min);
+    if (!r->best || !r->ask || !r->round_min) {
         fputs("hpt-bench: out of memory\n", stderr);
         rc = HPT_E_NOMEM;
     }
     double best_obs = INFINITY, best_true = NAN;
-    for (size_t i = 0; rc == HPT_OK && i < budget; i++) {
-        int64_t id;
-        double t0 = hptb_now();
-        int arc = hpt_study_ask(st, &id);
-        double dt = hptb_now() - t0;
-        if (arc == HPT_DONE)
-            break;
-        if (arc != HPT_OK) {
-            /* HPT_WAIT cannot be resolved here: every trial is already told. */
-            fprintf(stderr, "hpt-bench: %s on %s seed %llu: ask returned %d (%s): %s\n",
-                    r->strategy, hptb_function_name(f), (unsigned long long)r->seed, arc,
-                    hpt_strerror(arc), hpt_study_errmsg(st));
-            rc = arc < 0 ? arc : HPT_E_STAGE;
-            break;
-        }
-        rc = hpt_trial_params(st, id, x, dim);
-        if (rc != HPT_OK)
-            break;
-        double y;
-        int32_t ev = hptb_function_eval_noisy(f, x, r->seed * NOISE_KEY_STRIDE + i, &y);
-        if (ev == HPTB_FAILED) {
-            rc = hpt_study_tell_failed(st, id, "failure region");
-        } else if (ev == HPTB_OK) {
-            rc = hpt_study_tell(st, id, y);
-            if (y < best_obs) {
-                best_obs = y;
-                hptb_function_eval(f, x, &best_true);
+    int done = 0;
+    while (rc == HPT_OK && !done && r->n < budget) {
+        size_t k = 0, want = budget - r->n < batch ? budget - r->n : batch;
+        double dts[MAX_BATCH];
+        while (k < want) {
+            double t0 = hptb_now();
+            int arc = hpt_study_ask(st, &ids[k]);
+            dts[k] = hptb_now() - t0;
+            if (arc == HPT_DONE || (arc == HPT_WAIT && k > 0)) {
+                done = arc == HPT_DONE;
+                break;
             }
-        } else {
-            fprintf(stderr, "hpt-bench: %s proposed a point outside %s's domain\n",
-                    r->strategy, hptb_function_name(f));
-            rc = HPT_E_INVALID;
+            if (arc != HPT_OK) {
+                /* HPT_WAIT with nothing running cannot be resolved here */
+                fprintf(stderr, "hpt-bench: %s on %s seed %llu: ask returned %d (%s): %s\n",
+                        r->strategy, hptb_function_name(f), (unsigned long long)r->seed,
+                        arc, hpt_strerror(arc), hpt_study_errmsg(st));
+                rc = arc < 0 ? arc : HPT_E_STAGE;
+                break;
+            }
+            rc = hpt_trial_params(st, ids[k], x[k], dim);
+            if (rc != HPT_OK)
+                break;
+            to_unit(f, x[k], U + k * dim);
+            k++;
         }
-        if (rc != HPT_OK && ev != HPTB_E_INVALID)
-            fprintf(stderr, "hpt-bench: tell: %s\n", hpt_study_errmsg(st));
-        r->best[r->n] = best_true;
-        r->ask[r->n] = dt;
-        r->n++;
+        if (rc == HPT_OK && batch > 1)
+            record_round(r, U, k, budget, batch);
+        for (size_t b = 0; rc == HPT_OK && b < k; b++) {
+            double y;
+            int32_t ev = hptb_function_eval_noisy(f, x[b], r->seed * NOISE_KEY_STRIDE + r->n,
+                                                  &y);
+            if (ev == HPTB_FAILED) {
+                rc = hpt_study_tell_failed(st, ids[b], "failure region");
+            } else if (ev == HPTB_OK) {
+                rc = hpt_study_tell(st, ids[b], y);
+                if (y < best_obs) {
+                    best_obs = y;
+                    hptb_function_eval(f, x[b], &best_true);
+                }
+            } else {
+                fprintf(stderr, "hpt-bench: %s proposed a point outside %s's domain\n",
+                        r->strategy, hptb_function_name(f));
+                rc = HPT_E_INVALID;
+            }
+            if (rc != HPT_OK && ev != HPTB_E_INVALID)
+                fprintf(stderr, "hpt-bench: tell: %s\n", hpt_study_errmsg(st));
+            r->best[r->n] = best_true;
+            r->ask[r->n] = dts[b];
+            r->n++;
+        }
     }
     hpt_study_destroy(st);
     return rc;
@@ -232,7 +315,8 @@ static double regret_at(const run_result *r, size_t k)
     return isnan(b) ? INFINITY : b - hptb_function_optimum(r->func);
 }
 
-static void print_table(const run_result *runs, size_t n_runs, size_t n_seeds, size_t budget)
+static void print_table(const run_result *runs, size_t n_runs, size_t n_seeds, size_t budget,
+                        size_t batch)
 {
     size_t checks[5], n_checks = 0;
     static const size_t want[] = {10, 25, 50, 100};
@@ -245,10 +329,13 @@ static void print_table(const run_result *runs, size_t n_runs, size_t n_seeds, s
     printf("| function | strategy |");
     for (size_t c = 0; c < n_checks; c++)
         printf(" regret@%zu |", checks[c]);
-    printf(" ask median (µs) |\n|---|---|");
+    printf(" ask median (µs) |");
+    if (batch > 1)
+        printf(" round min dist | pairs < %g |", CLOSE);
+    printf("\n|---|---|");
     for (size_t c = 0; c < n_checks; c++)
         printf("---|");
-    printf("---|\n");
+    printf(batch > 1 ? "---|---|---|\n" : "---|\n");
 
     double *v = malloc((n_seeds > 0 ? n_seeds : 1) * sizeof *v);
     double *a = malloc((n_seeds * budget > 0 ? n_seeds * budget : 1) * sizeof *a);
@@ -272,7 +359,19 @@ static void print_table(const run_result *runs, size_t n_runs, size_t n_seeds, s
         for (size_t s = 0; s < n_seeds; s++)
             for (size_t i = 0; i < grp[s].n; i++)
                 a[na++] = grp[s].ask[i];
-        printf(" %.2f |\n", 1e6 * hptb_quantile(a, na, 0.5));
+        printf(" %.2f |", 1e6 * hptb_quantile(a, na, 0.5));
+        if (batch > 1) {
+            size_t nr = 0, close = 0, pairs = 0;
+            for (size_t s = 0; s < n_seeds; s++) {
+                for (size_t i = 0; i < grp[s].n_rounds && nr < n_seeds * budget; i++)
+                    a[nr++] = grp[s].round_min[i];
+                close += grp[s].close_pairs;
+                pairs += grp[s].pairs;
+            }
+            printf(" %.3g | %.1f%% |", nr ? hptb_quantile(a, nr, 0.5) : NAN,
+                   pairs ? 100.0 * (double)close / (double)pairs : 0.0);
+        }
+        printf("\n");
     }
     free(v);
     free(a);
@@ -333,7 +432,7 @@ int main(int argc, char **argv)
 {
     char *funcs_arg = NULL, *strats_arg = NULL;
     const char *json = NULL;
-    unsigned long long budget = 100, n_seeds = 10, seed0 = 0;
+    unsigned long long budget = 100, n_seeds = 10, seed0 = 0, batch = 1;
     option opts[MAX_OPTIONS];
     size_t n_opt = 0;
     int quiet = 0;
@@ -365,6 +464,9 @@ int main(int argc, char **argv)
                 return 2;
         } else if (!strcmp(a, "--seeds")) {
             if (parse_count(val, "--seeds", 100000, &n_seeds) || n_seeds == 0)
+                return 2;
+        } else if (!strcmp(a, "--batch")) {
+            if (parse_count(val, "--batch", MAX_BATCH, &batch) || batch == 0)
                 return 2;
         } else if (!strcmp(a, "--seed0")) {
             if (parse_count(val, "--seed0", UINT64_MAX / NOISE_KEY_STRIDE / 2, &seed0))
@@ -452,20 +554,21 @@ int main(int argc, char **argv)
                     fprintf(stderr, "\r[%zu/%zu] %s %s seed %llu\033[K", k + 1, n_runs,
                             hptb_function_name(r->func), r->strategy,
                             (unsigned long long)r->seed);
-                if (run_one(r, (size_t)budget, opts, n_opt) != HPT_OK)
+                if (run_one(r, (size_t)budget, (size_t)batch, opts, n_opt) != HPT_OK)
                     status = 1;
             }
     if (progress)
         fputs("\r\033[K", stderr);
 
     if (status == 0) {
-        print_table(runs, n_runs, (size_t)n_seeds, (size_t)budget);
+        print_table(runs, n_runs, (size_t)n_seeds, (size_t)budget, (size_t)batch);
         if (json && write_json(json, runs, n_runs) != 0)
             status = 1;
     }
     for (size_t i = 0; i < n_runs; i++) {
         free(runs[i].best);
         free(runs[i].ask);
+        free(runs[i].round_min);
     }
     free(runs);
     return status;
