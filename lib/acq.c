@@ -15,7 +15,6 @@
 #define C2 0.22579135264472743236    /* log(pi / 2) / 2 */
 #define TAIL 40.0                   /* |z| beyond which the series is used */
 #define ZMIN (-1e150)               /* z below this is clamped (z^2 finite) */
-#define SWEEP 16                    /* best candidates whose choices are swept */
 
 /* log(1 - exp(t)), t < 0 (Maechler 2012) */
 static double log1mexp(double t)
@@ -343,32 +342,6 @@ static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, 
     }
 }
 
-void hpti_acq_refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, double *F)
-{
-    set_move(a, p);
-    refine(a, p, X, r, F);
-}
-
-void hpti_acq_scores(hpti_acq *a, const hpti_acq_problem *p, const double *X, size_t c,
-                     double *val, double *buf)
-{
-    if (p->mo) {
-        hpti_acq_mo_score(p->mo, X, c, val);
-        return;
-    }
-    (void)a;
-    double *mu = buf, *var = mu + c, *fm = var + c, *fv = fm + c;
-    hpti_gp_predict(p->gp, X, c, mu, var);
-    if (p->feas)
-        hpti_gp_predict(p->feas, X, c, fm, fv);
-    for (size_t i = 0; i < c; i++) {
-        double v = hpti_log_ei(mu[i], sqrt(var[i]), p->best);
-        if (p->feas)
-            v += log_pof(fm[i], fv[i], NULL, NULL, NULL);
-        val[i] = isfinite(v) ? v : -DBL_MAX;
-    }
-}
-
 /* Every fixed parameter active at the (snapped) candidate c? */
 static int slice_ok(const hpti_acq *a, const hpti_acq_problem *p, const double *c)
 {
@@ -544,21 +517,11 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
     nl = nl < HPTI_ACQ_MAX_LOCAL ? nl : HPTI_ACQ_MAX_LOCAL;
     size_t kk = k < m ? k : m;
     top_k(pr, m, nl > kk ? nl : kk);
-    int disc = nl && hpti_acq_discrete_applies(a, p);
-    if ((n_move || disc) && nl) {
+    if (n_move && nl) {
         double *X = a->lx, *F = a->lf + 2 * HPTI_ACQ_MAX_LOCAL;
-        for (size_t r = 0; r < nl; r++) {
+        for (size_t r = 0; r < nl; r++)
             memcpy(X + r * d, a->C + pr[r].i * d, d * sizeof *X);
-            F[r] = a->score[pr[r].i];
-        }
-        if (n_move)
-            refine(a, p, X, nl, F);
-        size_t nx = nl, top = nl > kk ? nl : kk, ti[SWEEP], nt = top < SWEEP ? top : SWEEP;
-        for (size_t r = 0; r < nt; r++)
-            ti[r] = pr[r].i;
-        if (disc && hpti_acq_discrete(a, p, a->C, a->score, m, ti, nt, X, F, &nx,
-                                      HPTI_ACQ_MAX_LOCAL))
-            return HPT_E_NOMEM;
+        refine(a, p, X, nl, F);
         for (size_t r = 0; r < nl; r++) {
             size_t i = pr[r].i;
             if (F[r] > a->score[i]) {
@@ -566,12 +529,6 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
                 a->score[i] = F[r];
             }
             pr[r].s = a->score[i];
-        }
-        /* starts the discrete moves added take rows outside the top */
-        for (size_t r = nl; r < nx && top + r - nl < m; r++) {
-            pair *t = &pr[top + r - nl];
-            memcpy(a->C + t->i * d, X + r * d, d * sizeof *X);
-            a->score[t->i] = t->s = F[r];
         }
         top_k(pr, m, kk);
     }

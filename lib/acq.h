@@ -112,42 +112,4 @@ void hpti_acq_values(hpti_acq *a, const hpti_acq_problem *p, const double *X, si
 int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, size_t k,
                       double *out, double *out_score, size_t *n_out);
 
-/* ---- discrete moves (acq_discrete.c) ---------------------------------------- */
-
-/* Movable categoricals with at most this many combinations are enumerated. */
-#define HPTI_ACQ_ENUM_MAX 64
-
-/* Projected gradient refinement (as hpti_acq_maximize's) of r <=
- * HPTI_ACQ_MAX_LOCAL points X in place; F gets their values. */
-void hpti_acq_refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, double *F);
-
-/* log EI (+ log p of feasibility) at c snapped points X, values only (no
- * gradient: cheaper than hpti_acq_values); buf: 4 c doubles of scratch. */
-void hpti_acq_scores(hpti_acq *a, const hpti_acq_problem *p, const double *X, size_t c,
-                     double *val, double *buf);
-
-/* 1 when p has discrete coordinates hpti_acq_discrete moves: categoricals
- * of at most 64 choices, integers and stepped floats, not fixed, of more
- * than one value; 0 also on a slice of a conditional space. */
-int hpti_acq_discrete_applies(const hpti_acq *a, const hpti_acq_problem *p);
-
-/* The discrete moves of the search on the *r refined starts X (values F,
- * both with room for cap <= HPTI_ACQ_MAX_LOCAL rows), given the m scored
- * candidates C (scores S) they were picked from, of which rows top[0 ..
- * n_top) are the best. When the movable categoricals take at most
- * HPTI_ACQ_ENUM_MAX combinations, every combination is scored at each
- * start and each of those best candidates, and for up to *r (within cap)
- * combinations no start holds, the best point with that combination (a
- * candidate or a start's variant) is refined and appended (*r grows).
- * Then up to 4 rounds: each start takes its best improving neighbour
- * (another combination, or one categorical changed when there are too many
- * combinations; an integer or stepped float moved by 1, 2, 4, ... steps up
- * to a quarter of its range, either way), and the moved ones are refined
- * again (a third of p->local_iter steps). Deterministic; moves only coordinates that are neither fixed nor
- * continuous (refinement moves those).
- * @return HPT_OK or HPT_E_NOMEM (X, F then hold valid, scored points). */
-int hpti_acq_discrete(hpti_acq *a, const hpti_acq_problem *p, const double *C, const double *S,
-                      size_t m, const size_t *top, size_t n_top, double *X, double *F, size_t *r,
-                      size_t cap);
-
 #endif
