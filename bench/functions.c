@@ -176,6 +176,94 @@ static const char *const mixed_names[] = {"lr", "units", "act"};
 static const char *const mixed_choices[] = {"relu", "tanh", "sigmoid"};
 static const double mixed_arg[] = {1e-3, 5, 1};
 
+/* ---- Choices that must be revisited (issue 18). Each is a made-up
+ * model of a tuning problem whose best categorical choice looks bad in
+ * early samples: its basin is narrow, sharper, or somewhere else in the
+ * continuous and integer parameters than the other choices' basins. ------ */
+
+/* "cat_narrow": x1, x2 in [0, 1], n in {0..20}, kind (6 choices), mode (3
+ * choices). With r2_k = (x1 - p_k)^2 + (x2 - q_k)^2 + ((n - m_k) / 20)^2,
+ * the wide kinds are bowls f = d_k + 0.6 r2_k (their floors d_k between
+ * 0.12 and 0.5, centres near the middle of the box) and the best kind k = 3
+ * is a narrow well f = 1 - exp(-r2 / (2 0.12^2)) in a corner: at most
+ * points it scores 1, the worst value around. mode adds e = 0.1, 0, 0.2.
+ * f* = 0 at x1 = 0.85, x2 = 0.15, n = 17, kind = k3, mode = m1; the best
+ * of the other kinds is 0.12 (kind k1). */
+static const double nar_p[6] = {0.35, 0.45, 0.6, 0.85, 0.3, 0.5};
+static const double nar_q[6] = {0.6, 0.5, 0.7, 0.15, 0.4, 0.35};
+static const double nar_m[6] = {8, 10, 6, 17, 12, 5};
+static const double nar_d[6] = {0.3, 0.12, 0.4, 0.0, 0.2, 0.5};
+static double cat_narrow(const double *x, int dim)
+{
+    (void)dim;
+    static const double e[3] = {0.1, 0.0, 0.2};
+    int k = (int)x[3];
+    double a = x[0] - nar_p[k], b = x[1] - nar_q[k], c = (x[2] - nar_m[k]) / 20.0;
+    double r2 = a * a + b * b + c * c;
+    double v = k == 3 ? 1.0 - exp(-r2 / (2.0 * 0.12 * 0.12)) : nar_d[k] + 0.6 * r2;
+    return v + e[(int)x[4]];
+}
+static const double nar_lo[] = {0, 0, 0, 0, 0}, nar_hi[] = {1, 1, 20, 5, 2};
+static const int32_t nar_types[] = {HPTB_FLOAT, HPTB_FLOAT, HPTB_INT, HPTB_CATEGORICAL,
+                                    HPTB_CATEGORICAL};
+static const char *const nar_names[] = {"x1", "x2", "n", "kind", "mode"};
+static const char *const nar_kinds[] = {"k0", "k1", "k2", "k3", "k4", "k5"};
+static const char *const nar_modes[] = {"m0", "m1", "m2"};
+static const double nar_arg[] = {0.85, 0.15, 17, 3, 1};
+
+/* "optimizer": a network's loss against lr (log, [1e-5, 1]), momentum
+ * ([0, 0.99]), layers ({1..8}), batch (log2 of the batch size, {4..10}),
+ * optimizer (7 choices) and schedule (5 choices). The optimizer o sets the
+ * best log10 learning rate a_o, the sharpness k_o of the valley in it, a
+ * floor d_o and the best depth L_o; the schedule s adds e_s and shifts the
+ * best learning rate by g_s decades; a larger batch takes a larger rate
+ * (0.15 decades per doubling). The momentum optimizers run at the
+ * effective rate lr / (1 - momentum), the Adam family uses momentum as
+ * beta1, plain SGD and the others ignore it:
+ *   u = log10(lr_eff) - a_o - g_s - 0.15 (batch - 7),
+ *   f = d_o + e_s + k_o u^2 + 0.2 ((layers - L_o) / 2)^2 + 0.03 (batch - 5)^2
+ *       + w_o ((momentum - 0.9) / 0.1)^2,  w_o = 0.05 where momentum is used.
+ * f* = 0 at optimizer = adamw (the sharpest valley), schedule = cosine,
+ * lr = 10^-2.6, momentum = 0.9, layers = 6, batch = 5; the best with
+ * plain adam is 0.06, with any optimizer under a constant schedule 0.1.
+ * "optimizer_irrel" adds three parameters the loss ignores: dropout
+ * ([0, 0.5]), seed ({0..100}) and init (glorot, he, normal). */
+static const double opt_a[7] = {-0.5, -1.5, -1.5, -1.5, -3.0, -3.0, -2.7};
+static const double opt_k[7] = {0.5, 0.8, 0.8, 1.0, 2.0, 2.0, 4.0};
+static const double opt_d[7] = {0.35, 0.2, 0.18, 0.4, 0.25, 0.06, 0.0};
+static const double opt_L[7] = {2, 3, 3, 2, 4, 5, 6};
+static const int opt_mom[7] = {0, 1, 1, 0, 0, 2, 2}; /* 1: lr / (1 - m), 2: beta1 */
+static double optimizer(const double *x, int dim)
+{
+    (void)dim;
+    static const double e[5] = {0.1, 0.05, 0.0, 0.03, 0.07}, g[5] = {0, 0.2, 0.4, 0.3, -0.2};
+    int o = (int)x[4], s = (int)x[5];
+    double lr = log10(x[0]), m = x[1];
+    if (opt_mom[o] == 1)
+        lr -= log10(1.0 - m);
+    double u = lr - opt_a[o] - g[s] - 0.15 * (x[3] - 7.0);
+    double l = (x[2] - opt_L[o]) / 2.0, mb = (m - 0.9) / 0.1;
+    double f = opt_d[o] + e[s] + opt_k[o] * u * u + 0.2 * l * l +
+               0.03 * (x[3] - 5.0) * (x[3] - 5.0);
+    return opt_mom[o] ? f + 0.05 * mb * mb : f;
+}
+static const double opt_lo[] = {1e-5, 0, 1, 4, 0, 0, 0, 0, 0},
+                    opt_hi[] = {1, 0.99, 8, 10, 6, 4, 0.5, 100, 2};
+static const int32_t opt_types[] = {HPTB_FLOAT,       HPTB_FLOAT,       HPTB_INT,
+                                    HPTB_INT,         HPTB_CATEGORICAL, HPTB_CATEGORICAL,
+                                    HPTB_FLOAT,       HPTB_INT,         HPTB_CATEGORICAL};
+static const int32_t opt_logs[] = {1, 0, 0, 0, 0, 0, 0, 0, 0};
+static const char *const opt_names[] = {"lr",       "momentum", "layers",
+                                        "batch",    "optimizer", "schedule",
+                                        "dropout",  "seed",     "init"};
+static const char *const opt_opts[] = {"sgd",     "momentum", "nesterov", "adagrad",
+                                       "rmsprop", "adam",     "adamw"};
+static const char *const opt_scheds[] = {"constant", "step", "cosine", "linear",
+                                         "exponential"};
+static const char *const opt_inits[] = {"glorot", "he", "normal"};
+/* lr = 10^(-2.7 + 0.4 + 0.15 (5 - 7)) = 10^-2.6 */
+static const double opt_arg[] = {2.5118864315095795e-03, 0.9, 6, 5, 6, 2, 0.25, 50, 0};
+
 /* Hartmann6 f* computed at hart6_arg (see the top of the file). */
 #define HART6_MIN (-3.3223680114155147)
 
@@ -201,6 +289,12 @@ static const function_def defs[] = {
      0.1, hartmann6, NULL},
     {"branin_fail", 2, 0, 0, branin_lo, branin_hi, NULL, NULL, NULL, 0.3978873577297384,
      branin_arg, 0, 0, branin, branin_failed},
+    {"cat_narrow", 5, 0, 0, nar_lo, nar_hi, nar_types, NULL, nar_names, 0.0, nar_arg, 0, 0,
+     cat_narrow, NULL},
+    {"optimizer", 6, 0, 0, opt_lo, opt_hi, opt_types, opt_logs, opt_names, 0.0, opt_arg, 0,
+     0, optimizer, NULL},
+    {"optimizer_irrel", 9, 0, 0, opt_lo, opt_hi, opt_types, opt_logs, opt_names, 0.0,
+     opt_arg, 0, 0, optimizer, NULL},
 };
 
 #define N_DEFS ((int32_t)(sizeof defs / sizeof defs[0]))
@@ -278,8 +372,18 @@ const char *hptb_function_choice_name(int32_t idx, int32_t j, int32_t k)
     if (hptb_function_param(idx, j, &type, NULL, NULL, &hi) != HPTB_OK ||
         type != HPTB_CATEGORICAL || k < 0 || k > (int32_t)hi)
         return NULL;
-    /* The mixed function is the only one with a categorical parameter. */
-    return mixed_choices[k];
+    static const struct {
+        const char *fn;
+        int32_t j;
+        const char *const *names;
+    } tables[] = {{"mixed", 2, mixed_choices},         {"cat_narrow", 3, nar_kinds},
+                  {"cat_narrow", 4, nar_modes},        {"optimizer", 4, opt_opts},
+                  {"optimizer", 5, opt_scheds},        {"optimizer_irrel", 4, opt_opts},
+                  {"optimizer_irrel", 5, opt_scheds},  {"optimizer_irrel", 8, opt_inits}};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        if (j == tables[t].j && strcmp(defs[idx].name, tables[t].fn) == 0)
+            return tables[t].names[k];
+    return NULL;
 }
 
 double hptb_function_optimum(int32_t idx)

@@ -18,7 +18,7 @@ done
 "$b/hpt-bench" --strategies grid,random,sobol --budget 12 --seeds 2 \
     --json "$tmp/b.json" > "$tmp/b.md" || fail "hpt-bench failed"
 grep -q '^| branin | random |' "$tmp/b.md" || fail "no table row for branin/random"
-[ "$(grep -c '^| ' "$tmp/b.md")" -eq 31 ] || fail "table should have a header and 10 x 3 rows"
+[ "$(grep -c '^| ' "$tmp/b.md")" -eq 40 ] || fail "table should have a header and 13 x 3 rows"
 "$b/hpt-bench" --strategies no_such_strategy --budget 2 --seeds 1 2>/dev/null &&
     fail "an unknown strategy must be refused"
 "$b/hpt-bench" --functions no_such_function 2>/dev/null &&
@@ -31,7 +31,7 @@ d = json.load(open(sys.argv[1]))
 assert set(d) == {"schema", "machine", "runs"}, d.keys()
 assert d["schema"] == 1
 assert isinstance(d["machine"], dict) and "cpu" in d["machine"]
-assert len(d["runs"]) == 10 * 3 * 2
+assert len(d["runs"]) == 13 * 3 * 2
 for r in d["runs"]:
     assert set(r) == {"function", "strategy", "seed", "evaluations", "best_so_far",
                       "ask_seconds"}, r.keys()
@@ -80,7 +80,7 @@ lib = ctypes.CDLL(sys.argv[1])
 lib.hptb_function_name.restype = ctypes.c_char_p
 lib.hptb_function_optimum.restype = ctypes.c_double
 n = lib.hptb_function_count()
-assert n == 10
+assert n == 13
 for i in range(n):
     d = lib.hptb_function_dim(i)
     x = (ctypes.c_double * d)()

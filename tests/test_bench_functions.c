@@ -29,15 +29,16 @@ static void test_catalogue(void **state)
     (void)state;
     static const char *const names[] = {"branin", "hartmann3", "hartmann6", "rosenbrock4",
                                         "ackley5", "levy10", "styblinski8", "mixed",
-                                        "hartmann6_noisy", "branin_fail"};
-    static const int32_t dims[] = {2, 3, 6, 4, 5, 10, 8, 3, 6, 2};
-    assert_int_equal(hptb_function_count(), 10);
-    for (int32_t i = 0; i < 10; i++) {
+                                        "hartmann6_noisy", "branin_fail", "cat_narrow",
+                                        "optimizer", "optimizer_irrel"};
+    static const int32_t dims[] = {2, 3, 6, 4, 5, 10, 8, 3, 6, 2, 5, 6, 9};
+    assert_int_equal(hptb_function_count(), 13);
+    for (int32_t i = 0; i < 13; i++) {
         assert_int_equal(find(names[i]), i);
         assert_string_equal(hptb_function_name(i), names[i]);
         assert_int_equal(hptb_function_dim(i), dims[i]);
     }
-    assert_null(hptb_function_name(10));
+    assert_null(hptb_function_name(13));
     assert_int_equal(hptb_function_find("nope"), -1);
     assert_int_equal(hptb_function_dim(-1), 0);
     assert_true(isnan(hptb_function_optimum(99)));
@@ -64,6 +65,10 @@ static void test_optima(void **state)
     assert_float_equal(eval("branin", (double[]){3 * M_PI, 2.475}), 0.3978873577, 1e-9);
 }
 
+/* cmocka's assert_float_equal compares floats (and casts only the first
+ * operand of an expression): the new functions are checked in double. */
+#define assert_near(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
 static void test_reference_points(void **state)
 {
     (void)state;
@@ -84,6 +89,27 @@ static void test_reference_points(void **state)
     assert_float_equal(eval("mixed", (double[]){1e-1, 12, 2}), 0.5, 1e-12);
     /* u = 1, v = 1: 1 + 1 + 1 + 0. */
     assert_float_equal(eval("mixed", (double[]){1e-2, 9, 1}), 3.0, 1e-12);
+    /* cat_narrow: the runner-up kind's floor; the best kind's well is 1
+     * away from its corner (r2 = 0.5^2: 1 - exp(-0.25 / 0.0288)), plus
+     * mode m2's 0.2. */
+    assert_near(eval("cat_narrow", (double[]){0.45, 0.5, 10, 1, 1}), 0.12, 1e-12);
+    assert_near(eval("cat_narrow", (double[]){0.35, 0.15, 17, 3, 2}),
+                       1.2 - exp(-0.25 / 0.0288), 1e-12);
+    /* optimizer: plain adam at its own best (lr 10^-2.9 at batch 5, cosine)
+     * is 0.06; constant instead of cosine moves the best rate by 0.4
+     * decades: 0.1 + 2 * 0.4^2. Nesterov at momentum 0.9 runs at 10 lr. */
+    assert_near(eval("optimizer", (double[]){pow(10, -2.9), 0.9, 5, 5, 5, 2}), 0.06,
+                       1e-12);
+    assert_near(eval("optimizer", (double[]){pow(10, -2.9), 0.9, 5, 5, 5, 0}),
+                       0.06 + 0.1 + 2 * 0.16, 1e-12);
+    assert_near(eval("optimizer", (double[]){pow(10, -2.4), 0.9, 3, 5, 2, 2}),
+                       0.18, 1e-12);
+    /* The three extra parameters change nothing. */
+    assert_near(eval("optimizer_irrel",
+                            (double[]){pow(10, -2.9), 0.9, 5, 5, 5, 2, 0.0, 0, 0}),
+                       eval("optimizer_irrel",
+                            (double[]){pow(10, -2.9), 0.9, 5, 5, 5, 2, 0.5, 100, 2}),
+                       0.0);
 }
 
 /* No point of a uniform sample beats f* (a wrong f* would show up here). */
@@ -190,6 +216,10 @@ static void test_metadata(void **state)
     assert_string_equal(hptb_function_choice_name(mx, 2, 1), "tanh");
     assert_null(hptb_function_choice_name(mx, 2, 3));
     assert_null(hptb_function_choice_name(mx, 0, 0));
+    assert_string_equal(hptb_function_choice_name(find("optimizer_irrel"), 4, 6), "adamw");
+    assert_string_equal(hptb_function_choice_name(find("optimizer_irrel"), 8, 2), "normal");
+    assert_string_equal(hptb_function_choice_name(find("cat_narrow"), 4, 0), "m0");
+    assert_null(hptb_function_choice_name(find("optimizer"), 8, 0));
     assert_string_equal(hptb_function_param_name(mx, 0), "lr");
     assert_string_equal(hptb_function_param_name(find("levy10"), 9), "x10");
     assert_int_equal(hptb_function_param(mx, 3, NULL, NULL, NULL, NULL), HPTB_E_INVALID);
