@@ -298,9 +298,9 @@ static double ei_relative(const xform *t, double ei, double best)
 
 /* ---- engine: model upkeep --------------------------------------------------------- */
 
-/* Hyperparameter refit due? (bayes.h, step 2) */
-/* Fewer rows than at the last fit: they are another set (the local
- * model's next subset, bayes_scale.h), which gets a fit of its own. */
+/* Hyperparameter refit due? (bayes.h, step 2) Fewer rows than at the
+ * last fit are another set (the local model's next subset,
+ * bayes_scale.h), which gets a fit of its own. */
 static int refit_due(size_t n, size_t last, size_t every)
 {
     if (last == 0 || n < last)
