@@ -432,8 +432,13 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
     hpti_gp_truncate(gp, *n_real);
     while (same < lim && memcmp(gp->X + same * d, X + same * d, d * sizeof *X) == 0)
         same++;
+    /* A local subset with fewer rows than the last fit is the next
+     * prefix step's (bayes_scale.h): a new set, which gets a fit of its
+     * own -- the growth rule alone would never refit it again. */
+    int step = b->local.subset && n < *fit_n;
+    b->local.subset = 0;
     int rc;
-    if (!gp->have_theta || refit_due(n, *fit_n, b->opt.refit_every)) {
+    if (!gp->have_theta || step || refit_due(n, *fit_n, b->opt.refit_every)) {
         if ((rc = fit_model(b, gp, X, y, key, n, rng)) != HPT_OK)
             return rc;
         *n_real = 0;

@@ -362,6 +362,7 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         return HPT_OK;
     }
     /* past local_above rows: the local model's shared subset */
+    int subset = nrow > b->opt.local_above;
     if ((rc = local_subset(b, w, no, nc, &nrow, &nfeas)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     /* a restored state: the factors as the uninterrupted run built them */
@@ -381,6 +382,7 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
             hpti_bayes_transform(b->tmp, nrow, t, b->lbl);
         } else
             am->bound[i] = standardize(t, nrow);
+        b->local.subset = subset; /* each model's sync refits a new subset (bayes.c) */
         rc = hpti_bayes_sync(b, gp, n_real, fit_n, b->X, t, t, nrow, &fit_rng[i]);
         if (rc == HPT_E_NUMERIC) {
             *n_real = 0;

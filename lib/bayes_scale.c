@@ -156,6 +156,7 @@ size_t hpti_bayes_local_rows(hpti_bayes_local *s, size_t n, size_t d, const doub
 int hpti_bayes_local_objective(hpti_bayes_local *s, double *X, double *loss, size_t *n,
                                size_t d, size_t above, size_t k)
 {
+    s->subset = *n > above;
     if (*n <= above)
         return HPT_OK;
     if (reserve(s, *n) != HPT_OK)
@@ -183,6 +184,7 @@ int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const dou
     *X = u;
     *lbl_out = lbl;
     *n_out = n;
+    s->subset = n > above;
     if (n <= above)
         return HPT_OK;
     if (reserve(s, n) != HPT_OK)

@@ -38,6 +38,9 @@ typedef struct {
     size_t *rows;      /* cap: the chosen rows */
     size_t fcap;       /* rows of the feasibility subset */
     double *fX, *fl;   /* fcap * dim inputs, fcap labels */
+    int subset;        /* the last call gave a subset: the model's next sync
+                          refits when it has fewer rows than at its last fit
+                          (a new prefix step), and clears this */
 } hpti_bayes_local;
 
 void hpti_bayes_local_free(hpti_bayes_local *s);

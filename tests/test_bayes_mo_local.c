@@ -91,6 +91,9 @@ static void test_switch_and_bound(void **state)
         assert_true(e->f_real == n || (n > A && e->f_real <= K + K / 2));
         /* between prefix steps (m = A + T floor((rows - A - 1) / T), T =
          * K/2) the subset only grows at its end */
+        if (finite == A + 1) /* the switch: the first subset, fitted */
+            for (size_t i = 0; i < e->n_models; i++)
+                assert_true(e->fit_n == rows && e->models[i].fit_n == rows);
         if (finite > A + 1) {
             size_t m = A + (K / 2) * ((finite - A - 1) / (K / 2));
             if (m == last_m) {
@@ -98,6 +101,16 @@ static void test_switch_and_bound(void **state)
                 if (memcmp(prev, e->gp.X, last_rows * D * sizeof *prev) != 0)
                     fail_msg("n = %zu: the subset changed within a prefix step", n);
                 same_step++;
+            } else if (last_m) {
+                /* a new subset: every model fitted on it (the growth rule
+                 * alone would keep the last exact fit's hyperparameters) */
+                if (e->fit_n != rows)
+                    fail_msg("n = %zu: model 0 fitted on %zu rows, subset %zu", n, e->fit_n,
+                             rows);
+                for (size_t i = 0; i < e->n_models; i++)
+                    if (e->models[i].fit_n != rows)
+                        fail_msg("n = %zu: model %zu fitted on %zu rows, subset %zu", n, i + 1,
+                                 e->models[i].fit_n, rows);
             }
             last_m = m;
             last_rows = rows;

@@ -208,6 +208,53 @@ static void test_engine_memory_bounded(void **state)
     free(loss);
 }
 
+/* Past the switch every prefix step is a new set of rows and gets a fit
+ * of its own. The model's rows fall from K + T to K + 1 there, below the
+ * row count of the last fit, which a schedule by growth alone (a refit
+ * once the rows grew by a tenth) never saw again: the hyperparameters of
+ * the last fit before the switch were kept for the rest of the study. */
+static void test_refit_at_each_step(void **state)
+{
+    (void)state;
+    enum { A = 300, K = 100, T = K / 2, N1 = A + 4 * T + 1 };
+    hpt_space *sp = tu_cube_space(D);
+    hpti_bayes_opts o;
+    hpti_bayes_defaults(&o);
+    o.local_above = A;
+    o.local_rows = K;
+    o.candidates = 64;
+    hpti_bayes b;
+    assert_ok(hpti_bayes_init(&b, sp, &o));
+    double *u = malloc(N1 * D * sizeof *u), *loss = malloc(N1 * sizeof *loss);
+    uint64_t seed = 11;
+    for (size_t i = 0; i < N1 * D; i++)
+        u[i] = frand(&seed);
+    for (size_t i = 0; i < N1; i++)
+        loss[i] = bowl(u + i * D);
+    char msg[256];
+    size_t steps = 0;
+    for (size_t n = A - 40; n <= N1; n++) {
+        hpti_bayes_data dt = {u, loss, 1, n, NULL, 0, 1, 0, NULL};
+        hpti_rng r;
+        hpti_rng_seed(&r, n, HPTI_STREAM_MODEL);
+        unsigned long fits = b.n_fits;
+        double x[D];
+        assert_ok(hpti_bayes_propose(&b, &dt, &r, x, msg));
+        if (n > A && (n - A - 1) % T == 0) {
+            if (b.n_fits == fits)
+                fail_msg("n = %zu: a new subset of %zu rows without a fit", n, b.n_real);
+            assert_int_equal(b.fit_n, K + 1);
+            steps++;
+        }
+        assert_true(b.fit_n <= b.n_real);
+    }
+    assert_int_equal(steps, 5);
+    hpti_bayes_free(&b);
+    hpt_space_destroy(sp);
+    free(u);
+    free(loss);
+}
+
 /* Fantasies kept across proposals give the proposals a full rebuild
  * gives, bit for bit: one engine keeps them, the other is made to rebuild
  * every time, through asks without tells (running points added), a
@@ -371,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_append_only_between_steps),
         cmocka_unit_test(test_subset_contents),
         cmocka_unit_test(test_engine_memory_bounded),
+        cmocka_unit_test(test_refit_at_each_step),
         cmocka_unit_test(test_study_crosses_switch),
         cmocka_unit_test(test_fantasies_kept_exact),
     };
