@@ -167,6 +167,22 @@ static double time_dpotrf(size_t n)
 }
 
 /* The clock of the timed asks (--clock). */
+/* A study of strategy on [0,1]^d (floats x1..xd) into *st. */
+static int cube_study(const char *strategy, size_t d, uint64_t seed, hpt_study **st)
+{
+    hpt_space *sp = NULL;
+    char name[32];
+    int rc = hpt_space_create(&sp);
+    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
+        snprintf(name, sizeof name, "x%zu", i + 1);
+        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
+    }
+    if (rc == HPT_OK)
+        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, st);
+    hpt_space_destroy(sp);
+    return rc;
+}
+
 static double (*ask_clock)(void) = hptb_now;
 
 /* In the child: measure one point; write it to fd. */
@@ -175,19 +191,10 @@ static void measure(const char *strategy, size_t d, size_t n, size_t asks, uint6
 {
     point pt = {0};
     pt.ok = -1;
-    hpt_space *sp = NULL;
     hpt_study *st = NULL;
     double x[64], t[1000];
     pt.dpotrf = NAN;
-    char name[32];
-    int rc = hpt_space_create(&sp);
-    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
-        snprintf(name, sizeof name, "x%zu", i + 1);
-        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
-    }
-    if (rc == HPT_OK)
-        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
-    hpt_space_destroy(sp);
+    int rc = cube_study(strategy, d, seed, &st);
     if (rc == HPT_OK) {
         if (startup) {
             if (hpt_study_set(st, startup, (double)n) == HPT_OK)
@@ -431,17 +438,8 @@ static void measure_running(const char *strategy, size_t d, size_t base, const s
         rmax = rs[k] > rmax ? rs[k] : rmax;
     size_t total = rmax + RUN_WINDOW;
     double *t = malloc(total * sizeof *t), x[64], w[RUN_WINDOW];
-    hpt_space *sp = NULL;
     hpt_study *st = NULL;
-    char name[32];
-    int rc = t ? hpt_space_create(&sp) : HPT_E_NOMEM;
-    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
-        snprintf(name, sizeof name, "x%zu", i + 1);
-        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
-    }
-    if (rc == HPT_OK)
-        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
-    hpt_space_destroy(sp);
+    int rc = t ? cube_study(strategy, d, seed, &st) : HPT_E_NOMEM;
     if (rc == HPT_OK && !strcmp(strategy, "bayes"))
         rc = hpt_study_set(st, "bayes.initial_trials", (double)base);
     for (size_t i = 0; rc == HPT_OK && i < base; i++) {
@@ -555,17 +553,8 @@ static void measure_failing(const char *strategy, size_t d, size_t trials, const
                             size_t nf, uint64_t seed, int fd)
 {
     double total = 0, x[64];
-    hpt_space *sp = NULL;
     hpt_study *st = NULL;
-    char name[32];
-    int rc = hpt_space_create(&sp);
-    for (size_t i = 0; rc == HPT_OK && i < d; i++) {
-        snprintf(name, sizeof name, "x%zu", i + 1);
-        rc = hpt_space_add_float(sp, name, 0, 1, HPT_SCALE_LINEAR);
-    }
-    if (rc == HPT_OK)
-        rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, &st);
-    hpt_space_destroy(sp);
+    int rc = cube_study(strategy, d, seed, &st);
     for (size_t i = 0; rc == HPT_OK && i < trials; i++) {
         int64_t id;
         double t0 = process_cpu_now();

@@ -16,12 +16,6 @@
 
 #define D 3
 
-static double frand(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 static double bowl(const double *u)
 {
     double s = 0;
@@ -39,9 +33,9 @@ static void test_append_solved_exact(void **state)
     double X[M * D], x[D], th[HPTI_GP_NP(D)];
     uint64_t s = 5;
     for (size_t i = 0; i < M * D; i++)
-        X[i] = frand(&s);
+        X[i] = tu_frand(&s);
     for (size_t j = 0; j < D; j++)
-        x[j] = frand(&s);
+        x[j] = tu_frand(&s);
     hpti_gp a, b, c;
     assert_ok(hpti_gp_init(&a, D, NULL));
     assert_ok(hpti_gp_init(&b, D, NULL));
@@ -105,7 +99,7 @@ static void test_tells_match_rebuild(void **state)
     int st[TOTAL];
     uint64_t seed = 11;
     for (size_t i = 0; i < TOTAL * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     for (size_t i = 0; i < TOTAL; i++) {
         lossv[i] = bowl(u + i * D);
         st[i] = i < N0 ? 1 : i < N0 + P ? 0 : -1;
@@ -226,7 +220,7 @@ static void test_several_objectives(void **state)
     static double u[TOTAL * D], v[TOTAL * S], fu[TOTAL * D], fv[TOTAL * S], pend[TOTAL * D];
     uint64_t seed = 3;
     for (size_t i = 0; i < TOTAL * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     for (size_t i = 0; i < TOTAL; i++) {
         const double *x = u + i * D;
         v[i * S] = bowl(x);

@@ -15,12 +15,6 @@
 #define D 3
 #define M HPTI_BAYES_FEAS_ROWS
 
-static double frand(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 static double bowl(const double *u)
 {
     double s = 0;
@@ -57,7 +51,7 @@ static void test_rows(void **state)
     double *u = malloc(N * D * sizeof *u), loss[N], lbl[N];
     uint64_t seed = 11;
     for (size_t i = 0; i < N * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     hpti_bayes_feas s = {0};
     for (int many = 0; many < 2; many++) {
         for (size_t i = 0; i < N; i++) {
@@ -156,7 +150,7 @@ static void test_refit_schedule(void **state)
     uint64_t seed = 3;
     for (size_t i = 0; i < N1; i++) {
         for (size_t j = 0; j < D; j++)
-            u[i * D + j] = frand(&seed);
+            u[i * D + j] = tu_frand(&seed);
         loss[i] = i == 4 || i == 200 ? NAN : bowl(u + i * D);
     }
     static const size_t want[] = {70, 105, 157, 201, 301};
@@ -225,7 +219,7 @@ static void test_pruned_scoring_exact(void **state)
     double *Xo = malloc(N * D * sizeof *Xo);
     for (size_t i = 0; i < N; i++) {
         for (size_t j = 0; j < D; j++)
-            X[i * D + j] = frand(&seed);
+            X[i * D + j] = tu_frand(&seed);
         int failed = dist2(X + i * D, (double[]){0.36, 0.3, 0.3}) < 0.05;
         lab[i] = failed ? -1.0 : 1.0;
         if (!failed) {

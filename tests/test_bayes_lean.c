@@ -10,12 +10,6 @@
 
 #define D 3
 
-static double frand(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 static double bowl(const double *u)
 {
     double s = 0.0;
@@ -119,7 +113,7 @@ static void test_engine_lean_fits(void **state)
     double *u = malloc(N1 * D * sizeof *u), *loss = malloc(N1 * sizeof *loss);
     uint64_t seed = 11;
     for (size_t i = 0; i < N1 * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     for (size_t i = 0; i < N1; i++)
         loss[i] = bowl(u + i * D);
     char msg[256];

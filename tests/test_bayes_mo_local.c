@@ -15,12 +15,6 @@
 #define A 100 /* local_above */
 #define K 40  /* local_rows */
 
-static double frand(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 /* two objectives and one constraint of a unit point */
 static void values(const double *u, double *v)
 {
@@ -49,7 +43,7 @@ static void test_switch_and_bound(void **state)
     double *u = malloc((N + S) * D * sizeof *u), *v = malloc(N * S * sizeof *v);
     uint64_t seed = 21;
     for (size_t i = 0; i < (N + S) * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     size_t finite = 0;
     for (size_t i = 0; i < N; i++) {
         values(u + i * D, v + i * S);

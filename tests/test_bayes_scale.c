@@ -11,21 +11,15 @@
 
 #define D 3
 
-static double frand(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 static void random_rows(size_t n, double *X, double *key, uint64_t seed)
 {
     for (size_t i = 0; i < n; i++) {
         double s = 0;
         for (size_t j = 0; j < D; j++) {
-            X[i * D + j] = frand(&seed);
+            X[i * D + j] = tu_frand(&seed);
             s += (X[i * D + j] - 0.3) * (X[i * D + j] - 0.3);
         }
-        key[i] = s + 0.01 * frand(&seed);
+        key[i] = s + 0.01 * tu_frand(&seed);
     }
 }
 
@@ -176,7 +170,7 @@ static void test_engine_memory_bounded(void **state)
     uint64_t seed = 5;
     for (size_t i = 0; i < N1 + PEND; i++)
         for (size_t j = 0; j < D; j++)
-            u[i * D + j] = frand(&seed);
+            u[i * D + j] = tu_frand(&seed);
     for (size_t i = 0; i < N1; i++)
         loss[i] = i % 13 == 4 ? NAN : bowl(u + i * D); /* some failed: feasibility model */
     size_t cap_at_n0 = 0;
@@ -228,7 +222,7 @@ static void test_refit_at_each_step(void **state)
     double *u = malloc(N1 * D * sizeof *u), *loss = malloc(N1 * sizeof *loss);
     uint64_t seed = 11;
     for (size_t i = 0; i < N1 * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     for (size_t i = 0; i < N1; i++)
         loss[i] = bowl(u + i * D);
     char msg[256];
@@ -274,7 +268,7 @@ static void test_fantasies_kept_exact(void **state)
     double u[(N + P) * D], loss[N + P], pend[P * D];
     uint64_t seed = 9;
     for (size_t i = 0; i < (N + P) * D; i++)
-        u[i] = frand(&seed);
+        u[i] = tu_frand(&seed);
     for (size_t i = 0; i < N + P; i++)
         loss[i] = bowl(u + i * D);
     size_t n = N - 20, np = 0, prev = 0;

@@ -39,6 +39,14 @@ static inline hpt_space *tu_mixed_space(void)
     return sp;
 }
 
+/* A uniform number in [0, 1) from a 64-bit LCG state: the tests' fixed
+ * point clouds, the same on every machine. */
+static inline double tu_frand(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
 /* The unit cube [0,1]^d as floats x0, x1, ... (linear); the caller
  * destroys it. */
 static inline hpt_space *tu_cube_space(int d)
