@@ -1,8 +1,9 @@
 # bench/bench.mk -- benchmark suite, real training task and Optuna comparison
 # (included by the top Makefile).
 #
-#   make bench           build/hpt-bench, hpt-bench-scaling, hpt-train-digits,
-#                        hpt-demo-digits, libhpt_bench.so (ctypes ABI)
+#   make bench           build/hpt-bench, hpt-bench-scaling, hpt-bench-failures,
+#                        hpt-train-digits, hpt-demo-digits, libhpt_bench.so
+#                        (ctypes ABI)
 #   make bench-run       hpt-bench on every function with the local strategies,
 #                        100 evaluations x 10 seeds -> build/bench/hpt.json
 #   make bench-compare   bench-run + Optuna (TPE, TPE multivariate, random,
