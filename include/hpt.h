@@ -500,7 +500,12 @@ HPT_API int hpt_strategy_name(size_t i, const char **name);
 /* Set a numeric option by name (integers and booleans as doubles).
  * @return HPT_OK; HPT_E_NAME (unknown option, or one that belongs to another
  * strategy or to a pruner not chosen); HPT_E_TYPE (a string option);
- * HPT_E_INVALID (value NaN or out of bounds); HPT_E_STAGE. */
+ * HPT_E_INVALID (value NaN or out of bounds); HPT_E_STAGE; HPT_E_MULTI
+ * ("target_value", or a "pruner" through hpt_study_set_str, on a study
+ * with several objectives); for a journaled option, as any change
+ * (HPT_E_IO, HPT_E_LOCKED, HPT_E_CORRUPT); for "journal.exclusive",
+ * HPT_E_LOCKED (another study has the journal open) or HPT_E_IO (the lock
+ * cannot be taken), and HPT_E_STAGE when set back to 0. */
 HPT_API int hpt_study_set(hpt_study *study, const char *option, double value);
 
 /* Set a string option by name to one of its values.
@@ -978,17 +983,21 @@ HPT_API int hpt_study_importance_sobol_of(const hpt_study *study, size_t k,
  * the direction given at creation. Before the first ask
  * and before any warm start; on a resumed study, the journal's shape may
  * be set again (accepted, not recorded again). Journaled.
+ * On a shared journal the other writers' records are taken in first, so a
+ * shape or a trial another writer recorded counts here.
  * @return HPT_OK; HPT_E_INVALID (NULL, n out of range, a bad direction);
  * HPT_E_STAGE (after the first ask or a warm start, or another shape than
- * the journal's); HPT_E_MULTI (n > 1 on a study with a pruner);
- * HPT_E_IO. */
+ * the journal's); HPT_E_MULTI (n > 1 on a study with a pruner or with
+ * "target_value" set); HPT_E_NOMEM; as any change (HPT_E_IO,
+ * HPT_E_LOCKED in a fork()ed child, HPT_E_CORRUPT). */
 HPT_API int hpt_study_set_objectives(hpt_study *study, const int32_t *directions,
                                      size_t n);
 
 /* Set the number of black-box constraints m (0 <= m <=
  * HPT_MAX_CONSTRAINTS); a trial is feasible when each of its m constraint
  * values is <= 0. Same stage rules as hpt_study_set_objectives; journaled.
- * @return HPT_OK; HPT_E_INVALID; HPT_E_STAGE; HPT_E_IO. */
+ * @return HPT_OK; HPT_E_INVALID; HPT_E_STAGE; HPT_E_NOMEM; as any change
+ * (HPT_E_IO, HPT_E_LOCKED, HPT_E_CORRUPT). */
 HPT_API int hpt_study_set_constraints(hpt_study *study, size_t m);
 
 /* The study's shape: *n objectives (their directions into
@@ -1003,8 +1012,11 @@ HPT_API int hpt_study_objectives(const hpt_study *study, int32_t *directions,
 
 /* Finish a running trial with its n objective values (n = the study's
  * number of objectives, m = 0 constraints), in the user's directions.
+ * Journaled; on a shared journal any writer may tell any running trial,
+ * its own or another writer's (no lease is checked).
  * @return HPT_OK; HPT_E_INVALID (NULL, n or m not the study's, a value
- * not finite); HPT_E_TRIAL; HPT_E_STATE (already finished). */
+ * not finite); HPT_E_TRIAL; HPT_E_STATE (already finished); as any change
+ * (HPT_E_IO, HPT_E_LOCKED in a fork()ed child, HPT_E_CORRUPT). */
 HPT_API int hpt_study_tell_values(hpt_study *study, int64_t trial_id,
                                   const double *values, size_t n);
 
@@ -1026,7 +1038,8 @@ HPT_API int hpt_trial_values(const hpt_study *study, int64_t trial_id,
                              double *values, size_t n);
 
 /* A complete trial's m constraint values as told (m = the study's number
- * of constraints).
+ * of constraints; c may be NULL when m is 0, and then nothing is
+ * written).
  * @return HPT_OK; HPT_E_INVALID (NULL, wrong m); HPT_E_TRIAL; HPT_E_STATE
  * (not complete: running, failed, or pruned before its constraints were
  * known). */
@@ -1035,8 +1048,8 @@ HPT_API int hpt_trial_constraints(const hpt_study *study, int64_t trial_id,
 
 /* *feasible = 1 when the trial is complete and every constraint value is
  * <= 0 (every complete trial of a study without constraints), 0 for a
- * complete trial that violates one and for a failed trial (and a pruned
- * one when m > 0).
+ * complete trial that violates one and for a failed trial; a pruned one
+ * is 0 when m > 0 and 1 without constraints (it violates none).
  * @return HPT_OK; HPT_E_INVALID; HPT_E_TRIAL; HPT_E_STATE (running). */
 HPT_API int hpt_trial_feasible(const hpt_study *study, int64_t trial_id,
                                int32_t *feasible);
@@ -1272,8 +1285,9 @@ HPT_API int hpt_study_journal_info(const hpt_study *study, int64_t *records,
  * trials it asked, renew its lease (see Several writers, above); call it
  * from a training that makes no other call for a while (more often than
  * "journal.lease_seconds"). With "journal.exclusive" it only takes in.
- * @return HPT_OK; HPT_E_STATE (no journal); HPT_E_INVALID; as any change
- * (HPT_E_IO, HPT_E_LOCKED in a fork()ed child, HPT_E_CORRUPT). */
+ * @return HPT_OK; HPT_E_STATE (no journal: a study from hpt_study_create,
+ * or a hpt_study_load snapshot); HPT_E_INVALID; as any change (HPT_E_IO,
+ * HPT_E_LOCKED in a fork()ed child, HPT_E_CORRUPT). */
 HPT_API int hpt_study_heartbeat(hpt_study *study);
 
 /* Ids of the stale trials, ascending, into ids[0..n), after taking in
@@ -1281,7 +1295,8 @@ HPT_API int hpt_study_heartbeat(hpt_study *study);
  * another writer whose lease expired or whose process on this host is
  * gone, and running trials without a lease (left by an exclusive writer or
  * a library before leases). This study's own trials are never stale to
- * it. ids may be NULL when n is 0.
+ * it; to an exclusive study every running trial it did not ask is stale.
+ * ids may be NULL when n is 0.
  * @return HPT_OK; HPT_E_RANGE (n < *needed: the first n are written);
  * HPT_E_STATE (no journal); HPT_E_INVALID; as any change. */
 HPT_API int hpt_study_stale(hpt_study *study, int64_t *ids, size_t n,
@@ -1289,10 +1304,12 @@ HPT_API int hpt_study_stale(hpt_study *study, int64_t *ids, size_t n,
 
 /* Take over the running trial trial_id to train it again (same id, same
  * configuration: hpt_trial_params), recorded as this study's lease; then
- * report and tell as for a trial it asked. Its own trials: a no-op.
+ * report and tell as for a trial it asked. Its own trials: a no-op. On an
+ * exclusive study the claim is taken in memory only (no other writer can
+ * read it).
  * @return HPT_OK; HPT_E_TRIAL; HPT_E_STATE (finished, or held by a writer
  * whose lease is live: the message names it; no journal); HPT_E_INVALID;
- * as any change. */
+ * HPT_E_NOMEM; as any change. */
 HPT_API int hpt_study_claim(hpt_study *study, int64_t trial_id);
 
 /* ---- Warm start ----
@@ -1498,7 +1515,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           100..1e9 (1e9: always exact, memory 8 n^2).
  *   "bayes.local_rows"      (tuning knob) K, the size of the local GP's
  *                           subset (at most K + K/2 rows). Default 1000;
- *                           20..1e5, at most "bayes.local_above".
+ *                           20..1e5; a value above "bayes.local_above"
+ *                           is accepted and used as "bayes.local_above".
  *
  * Behaviour:
  *  - Outputs. Losses (values, negated when maximizing) are standardized.
