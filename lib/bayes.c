@@ -946,11 +946,11 @@ void hpti_bayes_space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng
     space_filling(b, dt, rng, u);
 }
 
-void hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *dt, size_t n_out, hpti_rng *rng,
-                     double *u)
+int hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *dt, const hpti_acq_problem *ap,
+                    size_t n_out, hpti_rng *rng, double *u)
 {
-    proposal p = {.n_out = n_out};
-    pick(b, dt, &p, rng, u);
+    proposal p = {.n_out = n_out, .ap = *ap};
+    return pick(b, dt, &p, rng, u);
 }
 
 /* ---- the strategy ---------------------------------------------------------------- */

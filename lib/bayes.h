@@ -238,8 +238,12 @@ int hpti_bayes_sync(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
                     hpti_rng *rng);
 void hpti_bayes_space_filling(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng,
                               double *u);
-void hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *d, size_t n_out, hpti_rng *rng,
-                     double *u);
+/* bayes.c's step 5 pick over the n_out ranked candidates in b->out, with
+ * ap the problem they were ranked by (its models, fantasies included,
+ * score the enumeration of untaken configurations when every candidate
+ * is taken). @return HPT_OK or HPT_E_NOMEM. */
+int hpti_bayes_pick(hpti_bayes *b, const hpti_bayes_data *d, const hpti_acq_problem *ap,
+                    size_t n_out, hpti_rng *rng, double *u);
 
 /* Transfer prior (stacked GPs, Golovin et al. 2017, "Google Vizier",
  * sec. 3.3): observations of related studies -- n rows u (dim values each,

@@ -490,6 +490,7 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
 
     /* maximize within the cost budget (bayes.h), counted over all models */
     size_t n_out = 0;
+    hpti_acq_problem ap = {0};
     if (rc == HPT_OK) {
         double nn = (double)b->gp.n * (double)b->gp.n * (double)(nm + (am->fail != NULL));
         size_t ncand = b->opt.candidates;
@@ -502,11 +503,14 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
             iters = it > 1.0 ? (size_t)it : 1;
         }
         rc = hpti_acq_mo_reserve(am, ncand + ncand / 2, d);
-        hpti_acq_problem ap = {&b->gp, NULL, am->best, b->centers, ncent, ncand,
-                               b->opt.local_starts, iters, dt->fixed, am};
+        ap = (hpti_acq_problem){&b->gp,  NULL,  am->best,  b->centers, ncent, ncand,
+                                b->opt.local_starts, iters, dt->fixed, am};
         if (rc == HPT_OK)
             rc = hpti_acq_maximize(&b->acq, &ap, rng, N_OUT, b->out, b->out_s, &n_out);
     }
+    /* picked with the fantasies still in the models, as in bayes.c */
+    if (rc == HPT_OK)
+        rc = hpti_bayes_pick(b, dt, &ap, n_out, rng, u);
     for (size_t i = 0; i < nm; i++) { /* the fantasies go */
         size_t *n_real, *fit_n;
         hpti_gp *gp = model(b, i, &n_real, &fit_n);
@@ -514,6 +518,5 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     }
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
-    hpti_bayes_pick(b, dt, n_out, rng, u);
     return HPT_OK;
 }

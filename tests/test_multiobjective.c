@@ -669,6 +669,41 @@ static void test_bayes_failures_keep_feasibility(void **state)
     hpt_study_destroy(st);
 }
 
+/* A small discrete space with two objectives is walked to its end: once
+ * every ranked candidate is taken, bayes enumerates the untaken
+ * configurations, scored by the several-objective acquisition (it was
+ * scored through an empty problem and crashed at the 17th or so ask). */
+static void test_discrete_exhausted(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        hpt_space *sp = NULL;
+        assert_ok(hpt_space_create(&sp));
+        assert_ok(hpt_space_add_int(sp, "a", 0, 4, HPT_SCALE_LINEAR));
+        assert_ok(hpt_space_add_int(sp, "b", 0, 4, HPT_SCALE_LINEAR));
+        hpt_study *st = NULL;
+        assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, seed, &st));
+        hpt_space_destroy(sp);
+        const int32_t dirs[2] = {HPT_MINIMIZE, HPT_MINIMIZE};
+        assert_ok(hpt_study_set_objectives(st, dirs, 2));
+        int seen[25] = {0};
+        for (int i = 0; i < 25; i++) {
+            int64_t id;
+            assert_ok(hpt_study_ask(st, &id));
+            double x[2];
+            assert_ok(hpt_trial_params(st, id, x, 2));
+            int k = (int)x[0] * 5 + (int)x[1];
+            if (seen[k]++)
+                fail_msg("seed %d: (%g, %g) asked twice", (int)seed, x[0], x[1]);
+            double v[2] = {(x[0] - 1) * (x[0] - 1) + x[1], (x[0] - 3) * (x[0] - 3) + 4 - x[1]};
+            assert_ok(hpt_study_tell_values(st, id, v, 2));
+        }
+        int64_t id;
+        assert_int_equal(hpt_study_ask(st, &id), HPT_DONE);
+        hpt_study_destroy(st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -687,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_history_rows),
         cmocka_unit_test(test_target_feasible),
         cmocka_unit_test(test_bayes_failures_keep_feasibility),
+        cmocka_unit_test(test_discrete_exhausted),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
