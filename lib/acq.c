@@ -221,7 +221,7 @@ static void acq_batch(hpti_acq *a, const hpti_acq_problem *p, const double *X, s
                       double *val, double *grad)
 {
     if (p->mo) {
-        hpti_acq_mo_batch(p->mo, a->free_dim, X, c, val, grad);
+        hpti_acq_mo_batch(p->mo, a->move, X, c, val, grad);
         return;
     }
     size_t d = a->dim;

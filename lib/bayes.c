@@ -21,10 +21,10 @@
 #include "strategy.h"
 
 #define FEAS_LS_MIN 0.05  /* smallest lengthscale of the failure model (acq.h) */
-#define N_CENTERS 5       /* best observations the maximizer perturbs */
-#define N_OUT 16          /* ranked candidates considered for a proposal */
-#define PRED_FLOPS 2.5e8  /* candidates * n^2 budget per proposal */
-#define LOCAL_FLOPS 2e8   /* local_starts * steps * 2 n^2 budget */
+#define N_CENTERS HPTI_BAYES_CENTERS /* best observations the maximizer perturbs */
+#define N_OUT HPTI_BAYES_OUT         /* ranked candidates considered for a proposal */
+#define PRED_FLOPS 2.5e8  /* candidates * n^2 * models budget per proposal */
+#define LOCAL_FLOPS 2e8   /* local_starts * steps * 2 n^2 * models budget */
 #define RANDOM_TRIES 64   /* random points tried when every candidate is taken */
 #define LEAN_ABOVE 500    /* model rows from which the lean schedule applies (bayes.h) */
 #define LEAN_PREFIT 64    /* rows of its restart stage */
@@ -799,10 +799,10 @@ static int add_fantasies(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
 
 /* Step 5, maximize log EI within the cost budget (bayes.h, "Cost
  * control"); the ranked candidates go to b->out, b->out_s. */
-void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t *ncand,
-                            size_t *iters)
+void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t models,
+                            size_t *ncand, size_t *iters)
 {
-    double nn = (double)rows * (double)rows;
+    double nn = (double)rows * (double)rows * (double)models;
     /* lean: half the budgets, the search then costs about one refactorization */
     double pred = rows < LEAN_ABOVE ? PRED_FLOPS : PRED_FLOPS / 2.0;
     double loc = rows < LEAN_ABOVE ? LOCAL_FLOPS : LOCAL_FLOPS / 2.0;
@@ -819,7 +819,7 @@ void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t *ncand
 static int maximize(hpti_bayes *b, proposal *p, hpti_rng *rng)
 {
     size_t ncand, iters;
-    hpti_bayes_plan_search(&b->opt, b->gp.n, &ncand, &iters);
+    hpti_bayes_plan_search(&b->opt, b->gp.n, 1, &ncand, &iters);
     hpti_acq_problem ap = {&b->gp,   p->feas,    p->best, b->centers, p->nc, ncand,
                            b->opt.local_starts, iters, p->fixed, NULL};
     p->n_out = 0;

@@ -291,10 +291,15 @@ int hpti_bayes_rebuild(hpti_bayes *b, const hpti_bayes_data *d);
  * with every value finite, in order), the feasibility GP over d's rows. */
 int hpti_bayes_rebuild_mo(hpti_bayes *b, const double *X, size_t nrow,
                           const hpti_bayes_data *d);
+/* Points the maximizer perturbs (b->centers) and ranked candidates
+ * (b->out), for one objective and several alike. */
+#define HPTI_BAYES_CENTERS 5
+#define HPTI_BAYES_OUT 16
+
 /* The cost schedule ("Cost control" above). A fit on n observations whose
  * GP has made n_fit fits: its restart stage (pre_rows rows, 0 = none) and
  * its final stage on rows rows; a search over rows model rows (fantasies
- * included): candidates and refinement steps. */
+ * included) through models GPs: candidates and refinement steps. */
 typedef struct {
     size_t pre_rows;
     int pre_restarts, pre_iter;
@@ -303,8 +308,8 @@ typedef struct {
 } hpti_bayes_fit_plan;
 void hpti_bayes_plan_fit(const hpti_bayes_opts *o, size_t n, unsigned long n_fit,
                          hpti_bayes_fit_plan *pl);
-void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t *ncand,
-                            size_t *iters);
+void hpti_bayes_plan_search(const hpti_bayes_opts *o, size_t rows, size_t models,
+                            size_t *ncand, size_t *iters);
 
 /* Room for n_models extra GPs (bayes_mo.c; a restore makes them before
  * the first proposal). @return HPT_OK or HPT_E_NOMEM. */

@@ -10,10 +10,8 @@
 #include "bayes.h"
 #include "select.h"
 
-#define N_CENTERS 5      /* points the maximizer perturbs (as bayes.c) */
-#define N_OUT 16         /* ranked candidates (as bayes.c) */
-#define PRED_FLOPS 2.5e8 /* candidates * n^2 * models per proposal (bayes.c's, over all models) */
-#define LOCAL_FLOPS 2e8  /* local_starts * steps * 2 n^2 * models */
+#define N_CENTERS HPTI_BAYES_CENTERS
+#define N_OUT HPTI_BAYES_OUT
 #define REF_MARGIN 0.1   /* reference point margin: this share of the observations' range */
 
 typedef struct {
@@ -492,16 +490,8 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     size_t n_out = 0;
     hpti_acq_problem ap = {0};
     if (rc == HPT_OK) {
-        double nn = (double)b->gp.n * (double)b->gp.n * (double)(nm + (am->fail != NULL));
-        size_t ncand = b->opt.candidates;
-        if ((double)ncand * nn > PRED_FLOPS)
-            ncand = PRED_FLOPS / nn > 64.0 ? (size_t)(PRED_FLOPS / nn) : 64;
-        size_t iters = b->opt.local_iter;
-        if (b->opt.local_starts &&
-            (double)(b->opt.local_starts * iters) * 2.0 * nn > LOCAL_FLOPS) {
-            double it = LOCAL_FLOPS / ((double)b->opt.local_starts * 2.0 * nn);
-            iters = it > 1.0 ? (size_t)it : 1;
-        }
+        size_t ncand, iters;
+        hpti_bayes_plan_search(&b->opt, b->gp.n, nm + (am->fail != NULL), &ncand, &iters);
         rc = hpti_acq_mo_reserve(am, ncand + ncand / 2, d);
         ap = (hpti_acq_problem){&b->gp,  NULL,  am->best,  b->centers, ncent, ncand,
                                 b->opt.local_starts, iters, dt->fixed, am};

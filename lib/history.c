@@ -172,16 +172,15 @@ void hpti_history_finish(hpti_history *h, int64_t id, int32_t state, const doubl
 {
     size_t d = h->dim, nv = h->n_values, i = (size_t)id;
     h->state[i] = state;
-    if (state == HPT_TRIAL_COMPLETE)
+    if (state == HPT_TRIAL_COMPLETE) {
         memcpy(h->value + i * nv, row, nv * sizeof *row);
-    else if (state == HPT_TRIAL_PRUNED)
-        h->value[i * nv] = row[0]; /* the others stay NaN (add_trial) */
-    if (state == HPT_TRIAL_COMPLETE)
         h->n_complete++;
-    else if (state == HPT_TRIAL_FAILED)
+    } else if (state == HPT_TRIAL_FAILED) {
         h->n_failed++;
-    else
+    } else {
+        h->value[i * nv] = row[0]; /* pruned: the others stay NaN (add_trial) */
         h->n_pruned++;
+    }
     size_t r = 0;
     while (h->run_id[r] != id)
         r++;

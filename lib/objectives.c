@@ -71,7 +71,8 @@ int hpt_study_set_objectives(hpt_study *s, const int32_t *directions, size_t n)
         goto out;
     }
     if ((rc = hpti_history_set_shape(&s->hist, n, s->n_con))) {
-        rc = hpti_fail(s->errmsg, rc, "%s: the history holds rows already", fn);
+        rc = hpti_fail(s->errmsg, rc, "%s: %s", fn,
+                       rc == HPT_E_NOMEM ? "out of memory" : "the history holds rows already");
         goto out;
     }
     s->n_obj = n;
@@ -97,7 +98,8 @@ int hpt_study_set_constraints(hpt_study *s, size_t m)
     int rc = hpti_change_begin(s, fn);
     if (!rc && m != s->n_con && !(rc = check_shape_stage(s, fn))) {
         if ((rc = hpti_history_set_shape(&s->hist, s->n_obj, m)))
-            rc = hpti_fail(s->errmsg, rc, "%s: the history holds rows already", fn);
+            rc = hpti_fail(s->errmsg, rc, "%s: %s", fn,
+                           rc == HPT_E_NOMEM ? "out of memory" : "the history holds rows already");
         else {
             s->n_con = m;
             rc = hpti_journal_shape(s, NULL, m);

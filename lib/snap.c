@@ -115,10 +115,17 @@ void hpti_b64_encode(const unsigned char *p, size_t n, char *out)
     *out = '\0';
 }
 
+/* b64's index of c, or -1: by ranges, not a search (every replayed ask
+ * decodes its state) */
 static int b64_value(char c)
 {
-    const char *q = c ? strchr(b64, c) : NULL;
-    return q ? (int)(q - b64) : -1;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 int hpti_b64_decode(const char *s, unsigned char *out, size_t *n)

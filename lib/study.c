@@ -480,12 +480,11 @@ static int report_locked(hpt_study *s, int64_t id, double step, double value,
     if (hpti_history_add_report(&s->hist, id, step, loss))
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
     int stop = 0;
-    if (s->ptype && s->ptype->should_stop && !s->horizon.on)
+    if (s->ptype && s->ptype->should_stop &&
+        (!s->horizon.on || hpti_horizon_mask(&s->horizon, &s->hist, id))) {
         stop = s->ptype->should_stop(s->pstate, &s->env, id, step, loss) ? 1 : 0;
-    else if (s->ptype && s->ptype->should_stop &&
-             hpti_horizon_mask(&s->horizon, &s->hist, id)) {
-        stop = s->ptype->should_stop(s->pstate, &s->env, id, step, loss) ? 1 : 0;
-        hpti_horizon_unmask(&s->horizon, &s->hist, id);
+        if (s->horizon.on)
+            hpti_horizon_unmask(&s->horizon, &s->hist, id);
     }
     if (should_stop)
         *should_stop = stop;

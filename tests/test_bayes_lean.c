@@ -74,23 +74,23 @@ static void test_search_plan_switch(void **state)
     hpti_bayes_opts o;
     hpti_bayes_defaults(&o);
     size_t c, it;
-    hpti_bayes_plan_search(&o, 100, &c, &it);
+    hpti_bayes_plan_search(&o, 100, 1, &c, &it);
     assert_int_equal(c, 1024);
     assert_int_equal(it, 30);
-    hpti_bayes_plan_search(&o, 499, &c, &it);
+    hpti_bayes_plan_search(&o, 499, 1, &c, &it);
     assert_true((double)c * 499.0 * 499.0 <= 2.5e8);
     assert_true((double)(c + 1) * 499.0 * 499.0 > 2.5e8);
     assert_int_equal(it, 30);
-    hpti_bayes_plan_search(&o, 500, &c, &it);
+    hpti_bayes_plan_search(&o, 500, 1, &c, &it);
     assert_int_equal(c, 500);
-    hpti_bayes_plan_search(&o, 1000, &c, &it);
+    hpti_bayes_plan_search(&o, 1000, 1, &c, &it);
     assert_int_equal(c, 125);
     assert_int_equal(it, 10);
-    hpti_bayes_plan_search(&o, 3000, &c, &it);
+    hpti_bayes_plan_search(&o, 3000, 1, &c, &it);
     assert_int_equal(c, 64);
     assert_int_equal(it, 1);
     o.local_starts = 0;
-    hpti_bayes_plan_search(&o, 1000, &c, &it);
+    hpti_bayes_plan_search(&o, 1000, 1, &c, &it);
     assert_int_equal(it, 30);
 }
 
