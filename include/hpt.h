@@ -1573,8 +1573,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *  - Failed trials train a second model of the probability of failure,
  *    which multiplies EI: asks steer away from where trials failed, and
  *    repeated failures in one region make it ever less likely to be asked
- *    again (the probability has no floor). With one objective and no
- *    constraints, past 64 finished trials it sees 64 of them (the newest
+ *    again (the probability has no floor). Past 64 finished trials it
+ *    sees 64 of them (the newest
  *    failures, the trials nearest them, the best ones, an even spread of
  *    the rest), so a few failures add a small fraction to the cost of
  *    later asks. Pruned trials count as complete with their last reported
@@ -1645,8 +1645,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    sample of the rest seeded by the prefix length; then every newer
  *    observation. So between two prefix steps (every K/2 observations)
  *    the model extends its factor as below the switch, and at each step
- *    it is refitted on the new subset. The model of failures (below) uses
- *    the same rule over all finished trials, failed ones kept first.
+ *    it is refitted on the new subset. The model of failures has its own
+ *    bound from 64 finished trials on (the failed-trials item above).
  *    With several objectives or constraints every model (one per
  *    objective and constraint) keeps one shared subset of the same rule,
  *    the "lowest loss" there being each feasible observation's best

@@ -722,7 +722,7 @@ static int feas_refit_due(const hpti_bayes *b, const hpti_bayes_data *dt)
  * f_real 0), refitted by feas_refit_due. Everything is a
  * function of the data and the recorded fit state, so a reopened study
  * builds the same model. */
-static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
+static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, hpti_gp **out,
                                    hpti_rng *feas_rng)
 {
     hpti_gp *gp = &b->feas;
@@ -747,34 +747,29 @@ static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, pro
     }
     if (rc == HPT_OK) {
         hpti_gp_set_targets(gp, fl);
-        p->feas = gp;
+        *out = gp;
     }
     return rc == HPT_E_NUMERIC ? HPT_OK : rc;
 }
 
-/* Step 4, feasibility: a GP on +1/-1 labels over every finished point when
- * some failed (past a size, over a subset: above); left out (p->feas NULL)
- * when it cannot be factored. */
-static int fit_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p,
-                           hpti_rng *feas_rng)
+/* Step 4, feasibility (bayes.h; one objective and several alike): a GP on
+ * +1/-1 labels over every finished point when some failed, past
+ * HPTI_BAYES_FEAS_ROWS over a subset (above); *out NULL when none failed or
+ * it cannot be factored. */
+int hpti_bayes_feasibility(hpti_bayes *b, const hpti_bayes_data *dt, size_t n_failed,
+                           hpti_rng *feas_rng, hpti_gp **out)
 {
-    p->feas = NULL;
-    if (p->nf == 0)
+    *out = NULL;
+    if (n_failed == 0)
         return HPT_OK;
     for (size_t i = 0; i < dt->n; i++)
         b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
     if (dt->n > HPTI_BAYES_FEAS_ROWS)
-        return fit_feasibility_bounded(b, dt, p, feas_rng);
-    const double *fx, *fl;
-    size_t fn;
-    int rc = hpti_bayes_local_feasibility(&b->local, dt->u, dt->loss, dt->stride, b->lbl, dt->n,
-                                          b->dim, b->opt.local_above, b->opt.local_rows, &fx,
-                                          &fl, &fn);
-    if (rc)
-        return rc;
-    rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, fx, fl, fl, fn, feas_rng);
+        return fit_feasibility_bounded(b, dt, out, feas_rng);
+    int rc = sync_model(b, &b->feas, &b->f_real, &b->f_fit_n, dt->u, b->lbl, b->lbl, dt->n,
+                        feas_rng);
     if (rc == HPT_OK)
-        p->feas = &b->feas;
+        *out = &b->feas;
     else if (rc == HPT_E_NUMERIC)
         b->f_real = 0;
     return rc == HPT_E_NUMERIC ? HPT_OK : rc;
@@ -911,7 +906,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
     pick_centers(b, &p);
-    if ((rc = fit_feasibility(b, dt, &p, &feas_rng)) != HPT_OK)
+    if ((rc = hpti_bayes_feasibility(b, dt, p.nf, &feas_rng, &p.feas)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
     rc = add_fantasies(b, dt, &p);
     if (!rc)

@@ -75,9 +75,10 @@
  * restarts run on 64 of its rows, the fit_max rows only polishing the
  * winner in fit_iter / 12 BFGS steps: an ask then costs about one
  * refactorization, a cold fit about ten (issue 19).
- * Past local_above finished points, the objective and feasibility models
- * are local GPs on at most local_rows * 3/2 of them (bayes_scale.h), so
- * memory and time per proposal stop growing with n. */
+ * Past local_above finished points, the objective's models are local GPs
+ * on at most local_rows * 3/2 of them (bayes_scale.h), and past
+ * HPTI_BAYES_FEAS_ROWS the failure model sees a bounded subset
+ * (bayes_feas.h), so memory and time per proposal stop growing with n. */
 #ifndef HPT_BAYES_H
 #define HPT_BAYES_H
 
@@ -222,8 +223,8 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, d
  * apply (last_ei stays NaN); a transfer prior informs objective 0 only.
  * Past local_above observations every model keeps the same subset of the
  * shared rows (bayes_scale.h's rule; bayes_mo.c says which key), the
- * front, the centers and the reference point are taken over it, and the
- * feasibility GP uses its own subset as in bayes.c. */
+ * front, the centers and the reference point are taken over it; the
+ * failure model is bayes.c's (hpti_bayes_feasibility, its bounded rows). */
 int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng, double *u,
                           char *msg);
 void hpti_bayes_mo_free(hpti_bayes *b);
@@ -233,6 +234,11 @@ void hpti_bayes_mo_free(hpti_bayes *b);
  * targets y (step 2; key orders the fit subset); the no-model fallback;
  * the pick among the n_out ranked candidates in out. */
 int hpti_bayes_reserve(hpti_bayes *b, size_t n);
+/* Step 4 for n_failed failed points among d's rows: *out = the failure
+ * model (b->feas), or NULL when none failed or it cannot be factored.
+ * @return HPT_OK or HPT_E_NOMEM. */
+int hpti_bayes_feasibility(hpti_bayes *b, const hpti_bayes_data *d, size_t n_failed,
+                           hpti_rng *feas_rng, hpti_gp **out);
 int hpti_bayes_sync(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
                     const double *X, const double *y, const double *key, size_t n,
                     hpti_rng *rng);

@@ -394,24 +394,9 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
             hpti_gp_train_mean(gp, w->M + i * cap);
     }
     am->fail = NULL;
-    if (nfail) { /* bayes.h step 4, as in bayes.c (its local subset too) */
-        for (size_t i = 0; i < dt->n; i++)
-            b->lbl[i] = isnan(dt->loss[i * dt->stride]) ? -1.0 : 1.0;
-        const double *fx, *fl;
-        size_t fn;
-        rc = hpti_bayes_local_feasibility(&b->local, dt->u, dt->loss, dt->stride, b->lbl, dt->n,
-                                          d, b->opt.local_above, b->opt.local_rows, &fx, &fl,
-                                          &fn);
-        if (rc == HPT_OK)
-            rc = hpti_bayes_sync(b, &b->feas, &b->f_real, &b->f_fit_n, fx, fl, fl, fn,
-                                 &feas_rng);
-        if (rc == HPT_OK)
-            am->fail = &b->feas;
-        else if (rc == HPT_E_NUMERIC)
-            b->f_real = 0;
-        else
-            return hpti_fail(msg, rc, "bayes: out of memory");
-    }
+    /* bayes.h step 4, as in bayes.c (its bounded rows too) */
+    if ((rc = hpti_bayes_feasibility(b, dt, nfail, &feas_rng, &am->fail)) != HPT_OK)
+        return hpti_fail(msg, rc, "bayes: out of memory");
 
     /* the acquisition's data: mode, incumbent or front, reference */
     int mode = nfeas == 0 ? HPTI_ACQ_POF : no == 1 ? HPTI_ACQ_EI : HPTI_ACQ_EHVI;

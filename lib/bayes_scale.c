@@ -19,8 +19,6 @@ void hpti_bayes_local_free(hpti_bayes_local *s)
     hpti_free(s->idx);
     hpti_free(s->in);
     hpti_free(s->rows);
-    hpti_free(s->fX);
-    hpti_free(s->fl);
     memset(s, 0, sizeof *s);
 }
 
@@ -173,42 +171,5 @@ int hpti_bayes_local_objective(hpti_bayes_local *s, double *X, double *loss, siz
         }
     }
     *n = c;
-    return HPT_OK;
-}
-
-int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const double *loss,
-                                 size_t stride, const double *lbl, size_t n, size_t d,
-                                 size_t above, size_t k, const double **X,
-                                 const double **lbl_out, size_t *n_out)
-{
-    *X = u;
-    *lbl_out = lbl;
-    *n_out = n;
-    s->subset = n > above;
-    if (n <= above)
-        return HPT_OK;
-    if (reserve(s, n) != HPT_OK)
-        return HPT_E_NOMEM;
-    size_t c = hpti_bayes_local_rows(s, n, d, u, lbl, 1, loss, stride, above, k, s->rows);
-    if (c == 0)
-        return HPT_E_NOMEM;
-    if (c > s->fcap) {
-        double *fx = hpti_realloc(s->fX, c * d * sizeof *fx);
-        if (!fx)
-            return HPT_E_NOMEM;
-        s->fX = fx;
-        double *fl = hpti_realloc(s->fl, c * sizeof *fl);
-        if (!fl)
-            return HPT_E_NOMEM;
-        s->fl = fl;
-        s->fcap = c;
-    }
-    for (size_t i = 0; i < c; i++) {
-        memcpy(s->fX + i * d, u + s->rows[i] * d, d * sizeof *u);
-        s->fl[i] = lbl[s->rows[i]];
-    }
-    *X = s->fX;
-    *lbl_out = s->fl;
-    *n_out = c;
     return HPT_OK;
 }

@@ -36,8 +36,6 @@ typedef struct {
     size_t *idx;       /* cap: candidate rows */
     unsigned char *in; /* cap: chosen flags */
     size_t *rows;      /* cap: the chosen rows */
-    size_t fcap;       /* rows of the feasibility subset */
-    double *fX, *fl;   /* fcap * dim inputs, fcap labels */
     int subset;        /* the last call gave a subset: the model's next sync
                           refits when it has fewer rows than at its last fit
                           (a new prefix step), and clears this */
@@ -60,15 +58,5 @@ size_t hpti_bayes_local_rows(hpti_bayes_local *s, size_t n, size_t d, const doub
  * @return HPT_OK or HPT_E_NOMEM (rows unchanged). */
 int hpti_bayes_local_objective(hpti_bayes_local *s, double *X, double *loss, size_t *n,
                                size_t d, size_t above, size_t k);
-
-/* The feasibility model's rows: of the n finished points u (losses at
- * loss[i * stride], NaN = failed; labels lbl), the failed ones count as
- * the best (key = label) and the center is the lowest loss. *X, *lbl_out
- * and *n_out are u, lbl and n themselves below the switch, else the
- * subset copied into s. @return HPT_OK or HPT_E_NOMEM. */
-int hpti_bayes_local_feasibility(hpti_bayes_local *s, const double *u, const double *loss,
-                                 size_t stride, const double *lbl, size_t n, size_t d,
-                                 size_t above, size_t k, const double **X,
-                                 const double **lbl_out, size_t *n_out);
 
 #endif
