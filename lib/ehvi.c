@@ -7,6 +7,7 @@
 
 #include "acq.h"
 #include "ehvi.h"
+#include "pareto.h"
 
 #define C1 0.91893853320467274178 /* log(2 pi) / 2 */
 
@@ -22,8 +23,12 @@ void hpti_ehvi_free(hpti_ehvi *e)
 {
     hpti_free(e->lo);
     hpti_free(e->hi);
-    for (size_t k = 0; k < HPTI_EHVI_MAX_OBJ; k++)
+    for (size_t k = 0; k < HPTI_EHVI_MAX_OBJ; k++) {
         hpti_free(e->v[k]);
+        hpti_free(e->ss[k]);
+        hpti_free(e->sq[k]);
+        hpti_free(e->sopen[k]);
+    }
     hpti_free(e->ilo);
     hpti_free(e->ihi);
     hpti_free(e->work);
@@ -51,55 +56,6 @@ static int push_box(hpti_ehvi *e)
     }
     e->n_box++;
     return HPT_OK;
-}
-
-/* a <= b in coordinates 0..k-1 (weak dominance of the projections) */
-static int weakly_dominates(const double *a, const double *b, size_t k)
-{
-    for (size_t j = 0; j < k; j++)
-        if (a[j] > b[j])
-            return 0;
-    return 1;
-}
-
-/* Keep the rows of p (n rows, stride d) whose projection on coordinates
- * 0..k-1 is not weakly dominated by another kept row (of equal rows the
- * first stays); compacted in place, order kept. @return the count. */
-static size_t nondominated(double *p, size_t n, size_t d, size_t k)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        const double *x = p + i * d;
-        int dom = 0;
-        for (size_t j = 0; j < n && !dom; j++) {
-            if (j == i)
-                continue;
-            const double *y = p + j * d;
-            /* y dominates x, or equals it and comes first */
-            if (weakly_dominates(y, x, k))
-                dom = !weakly_dominates(x, y, k) || j < i;
-        }
-        if (!dom) {
-            if (m != i)
-                memmove(p + m * d, x, d * sizeof *p);
-            m++;
-        }
-    }
-    return m;
-}
-
-typedef struct {
-    const double *row;
-    size_t k;
-} rowkey;
-
-static int cmp_rowkey(const void *pa, const void *pb)
-{
-    const rowkey *a = pa, *b = pb;
-    double x = a->row[a->k], y = b->row[b->k];
-    if (x != y)
-        return x < y ? -1 : 1;
-    return a->row < b->row ? -1 : a->row > b->row; /* input order: deterministic */
 }
 
 static int same_box(const hpti_ehvi *e, size_t a, size_t b, size_t k)
@@ -132,45 +88,33 @@ static int sweep(hpti_ehvi *e, const double *p, size_t n, size_t k, const double
     /* s: the points sorted by coordinate k; q: the first j of them,
      * reduced to their non-dominated projections; open: the boxes of the
      * previous slab */
-    rowkey *rk = hpti_malloc((n ? n : 1) * sizeof *rk);
-    double *s = hpti_malloc((n ? n : 1) * d * sizeof *s);
-    double *q = hpti_malloc((n ? n : 1) * d * sizeof *q);
-    size_t *open = NULL, n_open = 0, cap_open = 0;
-    rc = HPT_OK;
-    if (!rk || !s || !q) {
-        rc = HPT_E_NOMEM;
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        rk[i].row = p + i * d;
-        rk[i].k = k;
-    }
-    qsort(rk, n, sizeof *rk, cmp_rowkey);
-    for (size_t i = 0; i < n; i++)
-        memcpy(s + i * d, rk[i].row, d * sizeof *s);
+    size_t rows = n ? n : 1;
+    if (hpti_grow((void **)&e->ss[k], &e->cap_ss[k], rows * d, sizeof *e->ss[k]) ||
+        hpti_grow((void **)&e->sq[k], &e->cap_sq[k], rows * d, sizeof *e->sq[k]))
+        return HPT_E_NOMEM;
+    double *s = e->ss[k], *q = e->sq[k];
+    size_t n_open = 0;
+    /* the boxes depend on the set of points only, not on how ties in
+     * coordinate k are ordered: tied points bound empty slabs */
+    memcpy(s, p, n * d * sizeof *s);
+    hpti_pareto_sort_rows(s, n, d, k);
     for (size_t j = 0; j <= n; j++) {
         double a = j == 0 ? -INFINITY : s[(j - 1) * d + k];
         double b = j == n ? ref[k] : s[j * d + k];
         if (!(b > a))
             continue; /* ties: an empty slab */
         memcpy(q, s, j * d * sizeof *q);
-        size_t nq = nondominated(q, j, d, k);
+        size_t nq = hpti_pareto_reduce(q, j, k, d);
         size_t first = e->n_box;
         if ((rc = sweep(e, q, nq, k - 1, ref)) != HPT_OK)
-            goto done;
+            return rc;
         /* merge with the previous slab: a box equal in coordinates
          * 0..k-1 that ends at a continues through this slab */
         size_t keep = first, n_new_open = 0;
         size_t need = n_open + (e->n_box - first);
-        if (need > cap_open) {
-            size_t *o = hpti_realloc(open, 2 * need * sizeof *o);
-            if (!o) {
-                rc = HPT_E_NOMEM;
-                goto done;
-            }
-            open = o;
-            cap_open = 2 * need;
-        }
+        if (hpti_grow((void **)&e->sopen[k], &e->cap_open[k], need + 1, sizeof *e->sopen[k]))
+            return HPT_E_NOMEM;
+        size_t *open = e->sopen[k];
         /* new open list is built after the old one in the same array */
         size_t *nopen = open + n_open;
         for (size_t c = first; c < e->n_box; c++) {
@@ -195,12 +139,7 @@ static int sweep(hpti_ehvi *e, const double *p, size_t n, size_t k, const double
         memmove(open, nopen, n_new_open * sizeof *open);
         n_open = n_new_open;
     }
-done:
-    hpti_free(rk);
-    hpti_free(s);
-    hpti_free(q);
-    hpti_free(open);
-    return rc;
+    return HPT_OK;
 }
 
 static int cmp_double(const void *pa, const void *pb)
@@ -226,18 +165,14 @@ static uint32_t find(const double *v, size_t n, double x)
 static int index_boxes(hpti_ehvi *e)
 {
     size_t d = e->n_obj, nb = e->n_box;
-    hpti_free(e->ilo);
-    hpti_free(e->ihi);
-    e->ilo = hpti_malloc((nb ? nb : 1) * d * sizeof *e->ilo);
-    e->ihi = hpti_malloc((nb ? nb : 1) * d * sizeof *e->ihi);
-    if (!e->ilo || !e->ihi)
+    if (hpti_grow((void **)&e->ilo, &e->cap_ilo, (nb ? nb : 1) * d, sizeof *e->ilo) ||
+        hpti_grow((void **)&e->ihi, &e->cap_ihi, (nb ? nb : 1) * d, sizeof *e->ihi))
         return HPT_E_NOMEM;
     size_t total = 0;
     for (size_t k = 0; k < d; k++) {
-        hpti_free(e->v[k]);
-        double *v = e->v[k] = hpti_malloc((2 * nb + 1) * sizeof *v);
-        if (!v)
+        if (hpti_grow((void **)&e->v[k], &e->cap_v[k], 2 * nb + 1, sizeof *e->v[k]))
             return HPT_E_NOMEM;
+        double *v = e->v[k];
         size_t m = 0;
         for (size_t c = 0; c < nb; c++) {
             v[m++] = e->lo[c * d + k];
@@ -303,27 +238,10 @@ int hpti_ehvi_build(hpti_ehvi *e, const double *front, size_t n, size_t n_obj,
         if (below)
             memcpy(e->pts + m++ * n_obj, x, n_obj * sizeof *x);
     }
-    m = nondominated(e->pts, m, n_obj, n_obj);
+    m = hpti_pareto_reduce(e->pts, m, n_obj, n_obj);
     e->n_front = m;
     /* order by the first objective, the order thinning drops points in */
-    rowkey *rk = hpti_malloc((m ? m : 1) * sizeof *rk);
-    double *tmp = hpti_malloc((m ? m : 1) * n_obj * sizeof *tmp);
-    if (!rk || !tmp) {
-        hpti_free(rk);
-        hpti_free(tmp);
-        return HPT_E_NOMEM;
-    }
-    for (size_t i = 0; i < m; i++) {
-        rk[i].row = e->pts + i * n_obj;
-        rk[i].k = 0;
-    }
-    qsort(rk, m, sizeof *rk, cmp_rowkey);
-    for (size_t i = 0; i < m; i++)
-        memcpy(tmp + i * n_obj, rk[i].row, n_obj * sizeof *tmp);
-    if (m)
-        memcpy(e->pts, tmp, m * n_obj * sizeof *tmp);
-    hpti_free(rk);
-    hpti_free(tmp);
+    hpti_pareto_sort_rows(e->pts, m, n_obj, 0);
     size_t used = m;
     int rc;
     for (;;) {

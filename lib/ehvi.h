@@ -60,13 +60,19 @@ typedef struct {
      * v[k][0..nv[k]) (v[k][0] = -inf when used), and each box's bounds as
      * indices into them */
     double *v[HPTI_EHVI_MAX_OBJ];
-    size_t nv[HPTI_EHVI_MAX_OBJ];
+    size_t nv[HPTI_EHVI_MAX_OBJ], cap_v[HPTI_EHVI_MAX_OBJ];
     uint32_t *ilo, *ihi;  /* n_box * n_obj */
+    size_t cap_ilo, cap_ihi;
     double *work;         /* evaluation scratch */
     size_t cap_work;
-    /* build scratch */
+    /* build scratch, kept from build to build (one per ask) */
     double *pts;          /* the front kept, n_used rows first */
     size_t cap_pts;       /* doubles */
+    /* the sweep's, per level k: its points sorted (s), the first of them
+     * reduced (q), the open boxes; level k recurses into level k - 1's */
+    double *ss[HPTI_EHVI_MAX_OBJ], *sq[HPTI_EHVI_MAX_OBJ];
+    size_t *sopen[HPTI_EHVI_MAX_OBJ];
+    size_t cap_ss[HPTI_EHVI_MAX_OBJ], cap_sq[HPTI_EHVI_MAX_OBJ], cap_open[HPTI_EHVI_MAX_OBJ];
 } hpti_ehvi;
 
 void hpti_ehvi_init(hpti_ehvi *e);

@@ -124,32 +124,40 @@ static int cmp_col(const void *a, const void *b, void *ctx)
     return 0;
 }
 
-static void sort_rows(double *p, size_t N, size_t n, size_t col)
+void hpti_pareto_sort_rows(double *p, size_t N, size_t n, size_t col)
 {
     by_col c = {col, n};
     qsort_r(p, N, n * sizeof *p, cmp_col, &c);
 }
 
-/* Keep p's non-dominated rows (one of equal ones), in order. @return their
- * number. */
-static size_t reduce(double *p, size_t N, size_t n)
+/* a <= b in the first k coordinates */
+static int weakly_dominates(const double *a, const double *b, size_t k)
 {
-    size_t k = 0;
+    for (size_t j = 0; j < k; j++)
+        if (a[j] > b[j])
+            return 0;
+    return 1;
+}
+
+size_t hpti_pareto_reduce(double *p, size_t N, size_t k, size_t stride)
+{
+    size_t m = 0;
     for (size_t i = 0; i < N; i++) {
-        const double *x = p + i * n;
+        const double *x = p + i * stride;
         int keep = 1;
         for (size_t j = 0; j < N && keep; j++) {
-            const double *y = p + j * n;
-            if (j != i && (hpti_dominates(y, x, n) || (j < i && !memcmp(x, y, n * sizeof *x))))
-                keep = 0;
+            const double *y = p + j * stride;
+            /* y dominates x, or equals it and comes first */
+            if (j != i && weakly_dominates(y, x, k))
+                keep = !(j < i || !weakly_dominates(x, y, k));
         }
-        if (keep) { /* k <= i: rows before i that were kept are copies already */
-            if (k != i)
-                memcpy(p + k * n, x, n * sizeof *x);
-            k++;
+        if (keep) { /* m <= i: rows before i that were kept are copies already */
+            if (m != i)
+                memmove(p + m * stride, x, stride * sizeof *x);
+            m++;
         }
     }
-    return k;
+    return m;
 }
 
 /* n = 3: sweep in z, keeping the 2-D staircase of the rows seen so far (x
@@ -160,7 +168,7 @@ static size_t reduce(double *p, size_t N, size_t n)
  * place of their balanced tree: O(N log N) search, O(N) moves per row). */
 static double hv3d(double *p, size_t N, const double *ref, double *s)
 {
-    sort_rows(p, N, 3, 2);
+    hpti_pareto_sort_rows(p, N, 3, 2);
     size_t k = 0;
     double area = 0, hv = 0;
     for (size_t i = 0; i < N; i++) {
@@ -215,7 +223,7 @@ static double hv_rec(double *p, size_t N, size_t n, const double *ref, double *s
         return ref[0] - lo;
     }
     if (n == 2) { /* sweep in x: each row lower in y than all before adds a strip */
-        sort_rows(p, N, 2, 0);
+        hpti_pareto_sort_rows(p, N, 2, 0);
         double hv = 0, top = ref[1];
         for (size_t i = 0; i < N; i++)
             if (p[2 * i + 1] < top) {
@@ -229,7 +237,7 @@ static double hv_rec(double *p, size_t N, size_t n, const double *ref, double *s
     /* slices between consecutive values of the last objective: in the
      * slice above row i's value, rows 0..i (in that order) dominate the
      * (n-1)-dimensional volume of their projection */
-    sort_rows(p, N, n, n - 1);
+    hpti_pareto_sort_rows(p, N, n, n - 1);
     double hv = 0;
     size_t m = n - 1;
     for (size_t i = 0; i < N; i++) {
@@ -238,7 +246,7 @@ static double hv_rec(double *p, size_t N, size_t n, const double *ref, double *s
             continue;
         for (size_t r = 0; r <= i; r++)
             memcpy(scratch + r * m, p + r * n, m * sizeof *p);
-        size_t k = reduce(scratch, i + 1, m);
+        size_t k = hpti_pareto_reduce(scratch, i + 1, m, m);
         hv += hv_rec(scratch, k, m, ref, scratch + N * m) * (next - z);
     }
     return hv;
@@ -276,7 +284,7 @@ static int hv_skip(const double *pts, size_t n_pts, size_t n, size_t stride, con
     if (gather(pts, n_pts, n, stride, ref, skip, &buf, &N))
         return HPT_E_NOMEM;
     if (n >= 4)
-        N = reduce(buf, N, n);
+        N = hpti_pareto_reduce(buf, N, n, n);
     *hv = hv_rec(buf, N, n, ref, buf + N * n);
     hpti_free(buf);
     return HPT_OK;

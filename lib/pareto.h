@@ -29,6 +29,17 @@ void hpti_pareto_front(const double *pts, size_t n_pts, size_t n, size_t stride,
 int hpti_pareto_rank(const double *pts, size_t n_pts, size_t n, size_t stride,
                      size_t *rank);
 
+/* Sort the N rows of p (n doubles each, contiguous) by column col, ties
+ * by the columns after it (cyclically), so that the order depends only on
+ * the rows' values, and equal rows end up together. */
+void hpti_pareto_sort_rows(double *p, size_t N, size_t n, size_t col);
+
+/* Keep the rows of p (N rows, point i at p + i * stride) whose first k
+ * coordinates are not dominated by another row's, one of equal ones (the
+ * first); whole rows are compacted in place, their order kept. @return
+ * the number kept. O(N^2 k). */
+size_t hpti_pareto_reduce(double *p, size_t N, size_t k, size_t stride);
+
 /* Hypervolume dominated by the points and bounded by ref (n values): the
  * measure of the union of the boxes [p, ref]. Points not strictly below ref
  * in every objective add nothing. Exact: n = 1 the best value's distance,
