@@ -115,6 +115,12 @@ typedef struct hyperband_state {
     unsigned char *promoted;
     size_t n_flags, cap_flags;
 
+    /* several objectives: a rung's complete trials and their positions,
+     * and mo_order's scratch, kept from ask to ask */
+    int64_t *mo_id;
+    size_t *mo_pos, cap_mo_id, cap_mo_pos;
+    hpti_mo_ws mo;
+
     hpti_rng rng;      /* every random draw of the strategy */
     /* sampler "sobol" */
     hpti_qrng q;
@@ -500,18 +506,21 @@ static int better(const hpti_history *h, int64_t a, int64_t b)
 
 /* candidate() with several objectives or constraints: the positions of
  * the rung's complete trials in the order of mo_order.h. */
-static int candidate_mo(const hyperband_state *st, const hpti_history *h, const hb_rung *r,
+static int candidate_mo(hyperband_state *st, const hpti_history *h, const hb_rung *r,
                         size_t *m, size_t *rank, int64_t *c, char *msg)
 {
     size_t n = r->n ? r->n : 1, k = 0;
-    int64_t *ids = hpti_malloc(n * sizeof *ids);
-    size_t *pos = hpti_malloc(n * sizeof *pos);
-    int rc = ids && pos ? HPT_OK : HPT_E_NOMEM;
+    int rc = hpti_grow((void **)&st->mo_id, &st->cap_mo_id, n, sizeof *st->mo_id) ||
+                     hpti_grow((void **)&st->mo_pos, &st->cap_mo_pos, n, sizeof *st->mo_pos)
+                 ? HPT_E_NOMEM
+                 : HPT_OK;
+    int64_t *ids = st->mo_id;
+    size_t *pos = st->mo_pos;
     for (size_t i = 0; !rc && i < r->n; i++)
         if (h->state[r->id[i]] == HPT_TRIAL_COMPLETE)
             ids[k++] = r->id[i];
     if (!rc)
-        rc = hpti_mo_order(h, ids, k, pos);
+        rc = hpti_mo_order(h, ids, k, pos, &st->mo);
     *c = -1;
     *m = k;
     *rank = 0;
@@ -522,8 +531,6 @@ static int candidate_mo(const hyperband_state *st, const hpti_history *h, const 
     for (size_t i = 0; !rc && *c >= 0 && i < k; i++)
         if ((st->promoted[ids[i]] & 1) && pos[i] < best)
             (*rank)++;
-    hpti_free(ids);
-    hpti_free(pos);
     return rc ? hpti_fail(msg, rc, "hyperband: out of memory") : HPT_OK;
 }
 
@@ -532,7 +539,7 @@ static int candidate_mo(const hyperband_state *st, const hpti_history *h, const 
  * them promoted, by construction). The candidate is in the top q of the rung
  * iff *rank < q, and if it is not, no unpromoted trial is. O(|r|) for one
  * objective. @return HPT_OK or HPT_E_NOMEM (several objectives). */
-static int candidate(const hyperband_state *st, const hpti_history *h, const hb_rung *r,
+static int candidate(hyperband_state *st, const hpti_history *h, const hb_rung *r,
                      size_t *m, size_t *rank, int64_t *out, char *msg)
 {
     if (h->n_values > 1)
@@ -830,6 +837,9 @@ static void hb_free(void *state)
     hyperband_state *st = state;
     free_brackets(st);
     hpti_free(st->promoted);
+    hpti_free(st->mo_id);
+    hpti_free(st->mo_pos);
+    hpti_mo_ws_free(&st->mo);
     for (size_t i = 0; i < sizeof samplers / sizeof samplers[0]; i++)
         if (samplers[i].free)
             samplers[i].free(st);

@@ -7,13 +7,36 @@
 #include "mo_order.h"
 #include "pareto.h"
 
-typedef struct {
+typedef struct hpti_mo_key {
     int infeasible;
     size_t rank;
     double score; /* smaller first: -contribution, or the violation */
     int64_t id;
     size_t at;    /* index into ids */
 } key;
+
+void hpti_mo_ws_free(hpti_mo_ws *w)
+{
+    hpti_free(w->key);
+    hpti_free(w->pts);
+    hpti_free(w->sub);
+    hpti_free(w->c);
+    hpti_free(w->rank);
+    hpti_free(w->fi);
+    memset(w, 0, sizeof *w);
+}
+
+static int grow(hpti_mo_ws *w, size_t n, size_t no)
+{
+    if (hpti_grow((void **)&w->key, &w->cap_key, n, sizeof *w->key) ||
+        hpti_grow((void **)&w->pts, &w->cap_pts, n * no, sizeof *w->pts) ||
+        hpti_grow((void **)&w->sub, &w->cap_sub, n * no, sizeof *w->sub) ||
+        hpti_grow((void **)&w->c, &w->cap_c, n, sizeof *w->c) ||
+        hpti_grow((void **)&w->rank, &w->cap_rank, n, sizeof *w->rank) ||
+        hpti_grow((void **)&w->fi, &w->cap_fi, n, sizeof *w->fi))
+        return HPT_E_NOMEM;
+    return HPT_OK;
+}
 
 static int by_key(const void *pa, const void *pb)
 {
@@ -40,14 +63,14 @@ static void reference(const double *pts, size_t n_f, size_t n, double *ref)
     }
 }
 
-int hpti_mo_order(const hpti_history *h, const int64_t *ids, size_t n, size_t *pos)
+int hpti_mo_order(const hpti_history *h, const int64_t *ids, size_t n, size_t *pos,
+                  hpti_mo_ws *w)
 {
-    size_t no = h->n_obj, nv = h->n_values, N = n ? n : 1;
-    key *k = hpti_malloc(N * sizeof *k);
-    double *pts = hpti_malloc(N * no * sizeof *pts), *sub = hpti_malloc(N * no * sizeof *sub);
-    double *c = hpti_malloc(N * sizeof *c);
-    size_t *rank = hpti_malloc(N * sizeof *rank), *fi = hpti_malloc(N * sizeof *fi);
-    int rc = k && pts && sub && c && rank && fi ? HPT_OK : HPT_E_NOMEM;
+    size_t no = h->n_obj, nv = h->n_values;
+    int rc = grow(w, n ? n : 1, no);
+    key *k = w->key;
+    double *pts = w->pts, *sub = w->sub, *c = w->c;
+    size_t *rank = w->rank, *fi = w->fi;
     size_t n_f = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         const double *row = h->value + (size_t)ids[i] * nv;
@@ -90,11 +113,5 @@ int hpti_mo_order(const hpti_history *h, const int64_t *ids, size_t n, size_t *p
         for (size_t i = 0; i < n; i++)
             pos[k[i].at] = i;
     }
-    hpti_free(k);
-    hpti_free(pts);
-    hpti_free(sub);
-    hpti_free(c);
-    hpti_free(rank);
-    hpti_free(fi);
     return rc;
 }

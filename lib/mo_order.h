@@ -15,9 +15,22 @@
 
 #include "history.h"
 
+/* The scratch of hpti_mo_order, kept by its caller's long-lived state so
+ * that ordering a rung on every ask does not allocate once it has grown:
+ * zeroed to start, grown by each call, released by hpti_mo_ws_free. */
+typedef struct {
+    struct hpti_mo_key *key;
+    double *pts, *sub, *c;
+    size_t *rank, *fi;
+    size_t cap_key, cap_pts, cap_sub, cap_c, cap_rank, cap_fi;
+} hpti_mo_ws;
+
+void hpti_mo_ws_free(hpti_mo_ws *w);
+
 /* pos[i] = position of trial ids[i] in that order (0 = best), for n
  * complete trials of h. Cost: the ranks O(F n^2 n_obj), the contributions
  * n + 1 hypervolumes per rank (pareto.h). @return HPT_OK or HPT_E_NOMEM. */
-int hpti_mo_order(const hpti_history *h, const int64_t *ids, size_t n, size_t *pos);
+int hpti_mo_order(const hpti_history *h, const int64_t *ids, size_t n, size_t *pos,
+                  hpti_mo_ws *w);
 
 #endif

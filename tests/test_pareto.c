@@ -294,13 +294,25 @@ static void test_mo_order(void **state)
     assert_int_equal(hpti_history_feasible(&h, 2), 1); /* 0 is feasible */
     int64_t ids[] = {0, 1, 2, 3, 4, 5, 6};
     size_t pos[7];
-    assert_ok(hpti_mo_order(&h, ids, 7, pos));
+    hpti_mo_ws w = {0};
+    assert_ok(hpti_mo_order(&h, ids, 7, pos, &w));
     /* reference: worst feasible 4 and 4, range 3 -> 4.3 each. Exclusive
      * parts: 1: [1,2)x[4,4.3) = 0.3; 3: [4,4.3)x[1,2) = 0.3; 2 and 6
      * share theirs: 0. So rank 0 by contribution: 1, 3 (0.3, id order),
      * then 2, 6 (0); rank 1: 4; then 5 (0.5) before 0 (2). */
     size_t want[] = {6, 0, 2, 1, 4, 5, 3};
     assert_memory_equal(pos, want, sizeof want);
+    /* The scratch that call grew serves the next ones, whatever they left
+     * in it: the same trials in reverse, then the two infeasible ones. */
+    int64_t rev[] = {6, 5, 4, 3, 2, 1, 0};
+    assert_ok(hpti_mo_order(&h, rev, 7, pos, &w));
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(pos[i], want[6 - i]);
+    int64_t bad[] = {0, 5};
+    assert_ok(hpti_mo_order(&h, bad, 2, pos, &w));
+    assert_int_equal(pos[0], 1);
+    assert_int_equal(pos[1], 0);
+    hpti_mo_ws_free(&w);
     hpti_history_free(&h);
 }
 
