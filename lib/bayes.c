@@ -18,6 +18,7 @@
 #include "bayes_discrete.h"
 #include "qrng.h"
 #include "select.h"
+#include "standardize.h"
 #include "strategy.h"
 
 #define FEAS_LS_MIN 0.05  /* smallest lengthscale of the failure model (acq.h) */
@@ -213,24 +214,6 @@ typedef struct {
     double scale, c, mn, m, s, lo, hi; /* lo, hi: range of loss * scale */
 } xform;
 
-static void standardize(double *y, size_t n, xform *t)
-{
-    double m = 0, s = 0;
-    for (size_t i = 0; i < n; i++)
-        m += y[i];
-    m /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        s += (y[i] - m) * (y[i] - m);
-    s = sqrt(s / (double)n);
-    /* a constant objective (or one point) gets unit scale: all zeros */
-    if (!(s > 1e-12 * (fabs(m) > 1.0 ? fabs(m) : 1.0)))
-        s = 1.0;
-    for (size_t i = 0; i < n; i++)
-        y[i] = (y[i] - m) / s;
-    t->m = m;
-    t->s = s;
-}
-
 static void transform(const double *loss_in, size_t n, double *y, double *sorted, xform *t)
 {
     /* Extreme magnitudes (|loss| near 1e308 overflows differences and cubes)
@@ -288,7 +271,7 @@ static void transform(const double *loss_in, size_t n, double *y, double *sorted
             }
         }
     }
-    standardize(y, n, t);
+    hpti_standardize(y, n, 0, &t->m, &t->s);
 }
 
 void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)

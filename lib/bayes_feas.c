@@ -22,7 +22,7 @@ static int reserve(hpti_bayes_feas *s, size_t n, size_t d)
 {
     if (n > s->cap) {
         size_t cap = n > 2 * s->cap ? n : 2 * s->cap;
-        double *k = hpti_realloc(s->key, 2 * cap * sizeof *k); /* keys, then selection scratch */
+        double *k = hpti_realloc(s->key, 3 * cap * sizeof *k); /* keys, then selection scratch */
         if (!k)
             return HPT_E_NOMEM;
         s->key = k;
@@ -65,28 +65,10 @@ static size_t open_rows(hpti_bayes_feas *s, const double *lbl, size_t n)
  * ties go to the lower index, so the choice is a function of the keys. */
 static void take_lowest(hpti_bayes_feas *s, size_t c, size_t k)
 {
-    if (k == 0)
-        return;
-    if (k >= c) {
-        for (size_t i = 0; i < c; i++)
-            s->in[s->idx[i]] = 1;
-        return;
-    }
     double *t = s->key + s->cap;
     for (size_t i = 0; i < c; i++)
         t[i] = s->key[s->idx[i]];
-    double v = hpti_select_kth(t, c, k - 1);
-    size_t got = 0;
-    for (size_t i = 0; i < c; i++)
-        if (s->key[s->idx[i]] < v) {
-            s->in[s->idx[i]] = 1;
-            got++;
-        }
-    for (size_t i = 0; i < c && got < k; i++)
-        if (s->key[s->idx[i]] == v) {
-            s->in[s->idx[i]] = 1;
-            got++;
-        }
+    hpti_take_lowest(s->idx, t, c, k, t + s->cap, s->in);
 }
 
 int hpti_bayes_feas_rows(hpti_bayes_feas *s, const double *u, const double *loss,

@@ -41,7 +41,7 @@
 
 typedef struct {
     size_t cap;        /* finished points the scratch holds */
-    double *key;       /* cap: a key per candidate row */
+    double *key;       /* 3 cap: a key per candidate row, then selection scratch */
     size_t *idx;       /* cap: candidate rows */
     unsigned char *in; /* cap: chosen flags */
     size_t fcap;       /* rows of the subset */

@@ -8,7 +8,9 @@
 
 #include "acq_mo.h"
 #include "bayes.h"
+#include "pareto.h"
 #include "select.h"
+#include "standardize.h"
 
 #define N_CENTERS HPTI_BAYES_CENTERS
 #define N_OUT HPTI_BAYES_OUT
@@ -136,34 +138,6 @@ static hpti_gp *model(hpti_bayes *b, size_t i, size_t **n_real, size_t **fit_n)
     return &m->gp;
 }
 
-/* Standardize in place; returns where 0 lands (the constraint's bound). */
-static double standardize(double *y, size_t n)
-{
-    double m = 0.0, s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        m += y[i];
-    m /= (double)n;
-    for (size_t i = 0; i < n; i++)
-        s += (y[i] - m) * (y[i] - m);
-    s = sqrt(s / (double)n);
-    if (!(s > 1e-12 * (fabs(m) > 1.0 ? fabs(m) : 1.0)))
-        s = fabs(m) > 0.0 ? fabs(m) : 1.0; /* constant: keep the sign of c */
-    for (size_t i = 0; i < n; i++)
-        y[i] = (y[i] - m) / s;
-    return -m / s;
-}
-
-static int dominates(const double *a, const double *b, size_t k)
-{
-    int strict = 0;
-    for (size_t j = 0; j < k; j++) {
-        if (a[j] > b[j])
-            return 0;
-        strict = strict || a[j] < b[j];
-    }
-    return strict;
-}
-
 static void set_center(hpti_bayes *b, size_t c, const double *x)
 {
     size_t d = b->dim;
@@ -173,9 +147,11 @@ static void set_center(hpti_bayes *b, size_t c, const double *x)
     hpti_space_snap(b->space, ctr, NULL);
 }
 
-/* Centers (bayes.h): returns their count. key: scratch. */
+/* Centers (bayes.h): returns their count. key: scratch; w->idx: the nd
+ * non-dominated feasible rows (positions in w->feas), which EHVI's centers
+ * reorder. */
 static size_t pick_centers(hpti_bayes *b, mo_work *w, size_t no, size_t nc, size_t nrow,
-                           size_t nfeas, int mode)
+                           size_t nfeas, size_t nd, int mode)
 {
     size_t n = 0, cap = w->cap;
     double *key = w->key;
@@ -214,15 +190,7 @@ static size_t pick_centers(hpti_bayes *b, mo_work *w, size_t no, size_t nc, size
     }
     /* the non-dominated feasible rows (w->front holds their means, in
      * feas order), spread along objective 0 */
-    size_t nd = 0;
     size_t *idx = w->idx;
-    for (size_t f = 0; f < nfeas; f++) {
-        int dom = 0;
-        for (size_t g = 0; g < nfeas && !dom; g++)
-            dom = g != f && dominates(w->front + g * no, w->front + f * no, no);
-        if (!dom)
-            idx[nd++] = f;
-    }
     /* insertion sort by objective 0 (fronts are small) */
     for (size_t i = 1; i < nd; i++)
         for (size_t j = i; j > 0 && w->front[idx[j - 1] * no] > w->front[idx[j] * no]; j--) {
@@ -378,8 +346,11 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         if (i < no) {
             memcpy(b->tmp, t, nrow * sizeof *t);
             hpti_bayes_transform(b->tmp, nrow, t, b->lbl);
-        } else
-            am->bound[i] = standardize(t, nrow);
+        } else { /* the bound: where 0 lands */
+            double m, sd;
+            hpti_standardize(t, nrow, 1, &m, &sd);
+            am->bound[i] = -m / sd;
+        }
         b->local.subset = subset; /* each model's sync refits a new subset (bayes.c) */
         rc = hpti_bayes_sync(b, gp, n_real, fit_n, b->X, t, t, nrow, &fit_rng[i]);
         if (rc == HPT_E_NUMERIC) {
@@ -411,12 +382,13 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         am->best = w->M[r] < am->best ? w->M[r] : am->best;
     }
     /* reference (bayes.h): per objective, the larger of the front's nadir
-     * and the median of every observation, plus a margin of their range */
+     * and the median of every observation, plus a margin of their range;
+     * the front's rows (w->idx) serve the centers too */
     size_t nd = 0;
     for (size_t f = 0; f < nfront; f++) {
         int dom = 0;
         for (size_t g = 0; g < nfront && !dom; g++)
-            dom = g != f && dominates(w->front + g * no, w->front + f * no, no);
+            dom = g != f && hpti_dominates(w->front + g * no, w->front + f * no, no);
         if (!dom)
             w->idx[nd++] = f;
     }
@@ -435,7 +407,7 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         double med = hpti_select_kth(b->lbl, nrow, nrow / 2);
         ref[k] = (nad > med ? nad : med) + REF_MARGIN * (hi > lo ? hi - lo : 1.0);
     }
-    size_t ncent = pick_centers(b, w, no, nc, nrow, nfeas, mode);
+    size_t ncent = pick_centers(b, w, no, nc, nrow, nfeas, nd, mode);
 
     /* fantasies: every running point in every model; one believed feasible
      * joins the front (or may become the incumbent) */

@@ -51,34 +51,6 @@ static int reserve(hpti_bayes_local *s, size_t n)
     return HPT_OK;
 }
 
-/* Mark the `take` rows of lowest value among the c candidate rows
- * cand[0..c) (values val[0..c), no NaN), ties to the earlier candidate;
- * cand is ascending, so that is the lower row index. work: c doubles. */
-static void take_lowest(const size_t *cand, const double *val, size_t c, size_t take,
-                        double *work, unsigned char *in)
-{
-    if (take == 0 || c == 0)
-        return;
-    if (take >= c) {
-        for (size_t i = 0; i < c; i++)
-            in[cand[i]] = 1;
-        return;
-    }
-    memcpy(work, val, c * sizeof *work);
-    double thr = hpti_select_kth(work, c, take - 1);
-    size_t got = 0;
-    for (size_t i = 0; i < c; i++)
-        if (val[i] < thr) {
-            in[cand[i]] = 1;
-            got++;
-        }
-    for (size_t i = 0; i < c && got < take; i++)
-        if (val[i] == thr) {
-            in[cand[i]] = 1;
-            got++;
-        }
-}
-
 size_t hpti_bayes_local_rows(hpti_bayes_local *s, size_t n, size_t d, const double *X,
                              const double *key, size_t kstride, const double *ckey,
                              size_t cstride, size_t above, size_t k, size_t *idx)
@@ -103,7 +75,7 @@ size_t hpti_bayes_local_rows(hpti_bayes_local *s, size_t n, size_t d, const doub
         if (!isnan(c) && (center == SIZE_MAX || c < ckey[center * cstride]))
             center = i;
     }
-    take_lowest(s->idx, s->b, m, nb, s->a, s->in);
+    hpti_take_lowest(s->idx, s->b, m, nb, s->a, s->in);
 
     /* the nearest to the center among the others */
     size_t nn = k / 2, c = 0;
@@ -121,7 +93,7 @@ size_t hpti_bayes_local_rows(hpti_bayes_local *s, size_t n, size_t d, const doub
         s->idx[c] = i;
         s->b[c++] = isnan(r2) ? INFINITY : r2;
     }
-    take_lowest(s->idx, s->b, c, nn, s->a, s->in);
+    hpti_take_lowest(s->idx, s->b, c, nn, s->a, s->in);
 
     /* a seeded sample of the rest: partial Fisher-Yates */
     size_t chosen = 0;

@@ -11,4 +11,11 @@
  * costs O(n log n). Allocation-free. */
 double hpti_select_kth(double *a, size_t n, size_t k);
 
+/* Mark in[cand[i]] = 1 for the `take` of lowest value among c candidates
+ * cand[0..c) with values val[0..c) (none NaN); ties go to the earlier
+ * candidate, so with cand ascending the choice is a function of the values
+ * alone. work: c doubles of scratch. O(c). */
+void hpti_take_lowest(const size_t *cand, const double *val, size_t c, size_t take,
+                      double *work, unsigned char *in);
+
 #endif
