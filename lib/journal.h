@@ -187,6 +187,21 @@ int hpti_jparse_double(const char *f, double *v);
 int hpti_jparse_i64(const char *f, int64_t *v);
 int hpti_jparse_u64(const char *f, uint64_t *v);
 
+/* A study's shape record: "objectives N dir_1 .. dir_N" (N in 1 ..
+ * HPT_MAX_OBJECTIVES, each "minimize" or "maximize") or "constraints M"
+ * (M in 0 .. HPT_MAX_CONSTRAINTS), as hpt_study_set_objectives and
+ * _set_constraints record them. The one parser of every path that reads
+ * them (replay: reopen and load; warm start's parent), so that a record is
+ * taken or refused alike everywhere. */
+typedef struct {
+    int objectives; /* 1: n objectives, directions in dir; 0: n constraints */
+    size_t n;
+    int32_t dir[HPT_MAX_OBJECTIVES];
+} hpti_jshape;
+/* Parse the nf fields f (f[0] "objectives" or "constraints") into *sh.
+ * @return 0, or -1 with why (HPTI_MSG bytes) saying what is wrong. */
+int hpti_jparse_shape(char **f, size_t nf, hpti_jshape *sh, char *why);
+
 /* The creation block: header, "create", one "param" per parameter,
  * "begin". On HPT_OK *space is a new space (caller owns), strategy points
  * into r, and *next is the index of the first line after "begin". @return

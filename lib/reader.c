@@ -221,6 +221,38 @@ int hpti_jparse_u64(const char *f, uint64_t *v)
     return 0;
 }
 
+int hpti_jparse_shape(char **f, size_t nf, hpti_jshape *sh, char *why)
+{
+    uint64_t n;
+    sh->objectives = strcmp(f[0], "objectives") == 0;
+    size_t max = sh->objectives ? HPT_MAX_OBJECTIVES : HPT_MAX_CONSTRAINTS;
+    if (nf < 2 || hpti_jparse_u64(f[1], &n)) {
+        snprintf(why, HPTI_MSG, "malformed \"%s\" record: no count", f[0]);
+        return -1;
+    }
+    if (n > max || (sh->objectives && n < 1)) {
+        snprintf(why, HPTI_MSG, "malformed \"%s\" record: count %llu is not in %d .. %zu",
+                 f[0], (unsigned long long)n, sh->objectives, max);
+        return -1;
+    }
+    if (nf != 2 + (sh->objectives ? n : 0)) {
+        snprintf(why, HPTI_MSG, "malformed \"%s\" record: %zu fields", f[0], nf);
+        return -1;
+    }
+    for (size_t k = 0; sh->objectives && k < n; k++) {
+        if (strcmp(f[2 + k], "minimize") == 0)
+            sh->dir[k] = HPT_MINIMIZE;
+        else if (strcmp(f[2 + k], "maximize") == 0)
+            sh->dir[k] = HPT_MAXIMIZE;
+        else {
+            snprintf(why, HPTI_MSG, "malformed \"objectives\" record: direction %zu", k + 1);
+            return -1;
+        }
+    }
+    sh->n = (size_t)n;
+    return 0;
+}
+
 /* ---- the creation block -------------------------------------------------- */
 
 static int parse_scale(const char *f, int32_t *scale)

@@ -218,25 +218,13 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
             if (hpti_jparse_double(c->f[3 + q], &v[q]))
                 return corrupt(c, "malformed \"tell\" record");
         rc = hpt_study_tell_constrained(s, id, v, s->n_obj, v + s->n_obj, s->n_con);
-    } else if (strcmp(t, "objectives") == 0) {
-        int32_t dir[HPT_MAX_OBJECTIVES];
-        uint64_t n;
-        if (c->nf < 3 || hpti_jparse_u64(c->f[1], &n) || n < 1 || n > HPT_MAX_OBJECTIVES ||
-            c->nf != 2 + n)
-            return corrupt(c, "malformed \"objectives\" record");
-        for (size_t q = 0; q < n; q++)
-            if (strcmp(c->f[2 + q], "minimize") == 0)
-                dir[q] = HPT_MINIMIZE;
-            else if (strcmp(c->f[2 + q], "maximize") == 0)
-                dir[q] = HPT_MAXIMIZE;
-            else
-                return corrupt(c, "malformed \"objectives\" record");
-        rc = hpt_study_set_objectives(s, dir, (size_t)n);
-    } else if (strcmp(t, "constraints") == 0) {
-        int64_t m;
-        if (c->nf != 2 || hpti_jparse_i64(c->f[1], &m) || m < 0 || m > HPT_MAX_CONSTRAINTS)
-            return corrupt(c, "malformed \"constraints\" record");
-        rc = hpt_study_set_constraints(s, (size_t)m);
+    } else if (strcmp(t, "objectives") == 0 || strcmp(t, "constraints") == 0) {
+        hpti_jshape sh;
+        char why[HPTI_MSG];
+        if (hpti_jparse_shape(c->f, c->nf, &sh, why))
+            return corrupt(c, why);
+        rc = sh.objectives ? hpt_study_set_objectives(s, sh.dir, sh.n)
+                           : hpt_study_set_constraints(s, sh.n);
     } else if (strcmp(t, "fail") == 0) {
         if ((rc = trial_head(c, 3, 4, &id)))
             return rc;

@@ -167,23 +167,19 @@ typedef struct {
     int32_t dir[HPT_MAX_OBJECTIVES];
 } pshape;
 
-/* A parent "objectives" or "constraints" record into *p. @return 0, or -1
- * when malformed. */
-static int parent_shape(char **f, size_t nf, pshape *p)
+/* A parent "objectives" or "constraints" record into *p (journal.h's
+ * parser, as replay's). @return 0, or -1 with why when malformed. */
+static int parent_shape(char **f, size_t nf, pshape *p, char *why)
 {
-    uint64_t n;
-    if (strcmp(f[0], "constraints") == 0)
-        return nf == 2 && !hpti_jparse_u64(f[1], &n) && n <= HPT_MAX_CONSTRAINTS
-                   ? (p->m = (size_t)n, 0)
-                   : -1;
-    if (nf < 3 || hpti_jparse_u64(f[1], &n) || n < 1 || n > HPT_MAX_OBJECTIVES || nf != 2 + n)
+    hpti_jshape sh;
+    if (hpti_jparse_shape(f, nf, &sh, why))
         return -1;
-    for (size_t k = 0; k < n; k++) {
-        if (strcmp(f[2 + k], "minimize") && strcmp(f[2 + k], "maximize"))
-            return -1;
-        p->dir[k] = strcmp(f[2 + k], "maximize") == 0 ? HPT_MAXIMIZE : HPT_MINIMIZE;
+    if (!sh.objectives)
+        p->m = sh.n;
+    else {
+        p->n = sh.n;
+        memcpy(p->dir, sh.dir, sh.n * sizeof *sh.dir);
     }
-    p->n = (size_t)n;
     return 0;
 }
 
@@ -204,10 +200,10 @@ static int parent_trials(hpti_jread *r, size_t next, size_t pdim, const char *pa
         int64_t id;
         int is_ask = strcmp(f[0], "ask") == 0;
         if (strcmp(f[0], "objectives") == 0 || strcmp(f[0], "constraints") == 0) {
-            if (parent_shape(f, nf, shape))
-                rc = hpti_fail(msg, HPT_E_CORRUPT,
-                               "parent journal '%s' line %zu: bad \"%s\" record", path,
-                               r->line[k].lineno, f[0]);
+            char why[HPTI_MSG];
+            if (parent_shape(f, nf, shape, why))
+                rc = hpti_fail(msg, HPT_E_CORRUPT, "parent journal '%s' line %zu: %s", path,
+                               r->line[k].lineno, why);
             continue;
         }
         if (!is_ask && strcmp(f[0], "tell") && strcmp(f[0], "fail") && strcmp(f[0], "prune"))

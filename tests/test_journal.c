@@ -626,6 +626,102 @@ static int line_of(const char *path, const char *prefix)
     return found;
 }
 
+/* The text after "line K: " in msg (what was wrong, the same whichever
+ * path read the record). */
+static const char *after_line(const char *msg, int k)
+{
+    char at[32];
+    snprintf(at, sizeof at, "line %d: ", k);
+    const char *p = strstr(msg, at);
+    if (!p)
+        fail_msg("no '%s' in '%s'", at, msg);
+    return p + strlen(at);
+}
+
+/* A study's shape records ("objectives", "constraints") have one parser:
+ * a malformed or out-of-range one is refused alike by reopen, load and
+ * warm start, with the same reason after the line number, and nothing is
+ * lost (the file is untouched, the warm-started study has no trial).
+ * Before, reopen read m as i64 and warm start as u64: "constraints -0"
+ * reopened and failed the warm start. */
+static void test_shape_records_every_path(void **state)
+{
+    (void)state;
+    const char *path = tmp("shape.jnl"), *copy = tmp("shape2.jnl");
+    hpt_space *sp = tu_cube_space(2);
+    hpt_study *st;
+    int64_t id;
+    int32_t dir[2] = {HPT_MINIMIZE, HPT_MAXIMIZE};
+    unlink(path);
+    assert_ok(hpt_study_open(path, sp, "random", HPT_MINIMIZE, 3, &st));
+    assert_ok(hpt_study_set(st, "journal.fsync", 0));
+    assert_ok(hpt_study_set_objectives(st, dir, 2));
+    assert_ok(hpt_study_set_constraints(st, 1));
+    for (int i = 0; i < 3; i++) {
+        double v[2] = {i, -i}, c = i - 1.0;
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_study_tell_constrained(st, id, v, 2, &c, 1));
+    }
+    hpt_study_destroy(st);
+    int lo = line_of(path, "objectives "), lc = line_of(path, "constraints ");
+    static const struct {
+        int objectives;
+        const char *rec, *says;
+    } cases[] = {
+        {0, "constraints 17", "count 17 is not in 0 .. 16"},
+        {0, "constraints 18446744073709551617", "no count"},
+        {0, "constraints -1", "no count"},
+        {0, "constraints -0", "no count"},
+        {0, "constraints x", "no count"},
+        {0, "constraints", "no count"},
+        {0, "constraints 1 1", "3 fields"},
+        {1, "objectives 0", "count 0 is not in 1 .. 8"},
+        {1, "objectives 9 minimize minimize minimize minimize minimize minimize minimize "
+            "minimize minimize", "count 9 is not in 1 .. 8"},
+        {1, "objectives -2 minimize maximize", "no count"},
+        {1, "objectives 2 minimize", "3 fields"},
+        {1, "objectives 2 minimize sideways", "direction 2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int k = cases[i].objectives ? lo : lc;
+        replace_line(path, copy, k, cases[i].rec);
+        size_t n0, n1;
+        char *before = tu_slurp(copy, &n0);
+        char why[3][HPTI_MSG];
+        /* reopen */
+        st = NULL;
+        assert_status(hpt_study_open(copy, NULL, NULL, 0, 0, &st), HPT_E_CORRUPT);
+        assert_null(st);
+        snprintf(why[0], HPTI_MSG, "%s", after_line(hpt_last_errmsg(), k + 1));
+        /* load */
+        assert_status(hpt_study_load(copy, &st), HPT_E_CORRUPT);
+        assert_null(st);
+        snprintf(why[1], HPTI_MSG, "%s", after_line(hpt_last_errmsg(), k + 1));
+        /* warm start: refused, the study unchanged */
+        assert_ok(hpt_study_create(sp, "random", HPT_MINIMIZE, 3, &st));
+        assert_ok(hpt_study_set_objectives(st, dir, 2));
+        assert_ok(hpt_study_set_constraints(st, 1));
+        assert_status(hpt_study_warm_start(st, copy, HPT_WARM_IDENTICAL), HPT_E_CORRUPT);
+        snprintf(why[2], HPTI_MSG, "%s", after_line(hpt_study_errmsg(st), k + 1));
+        int64_t n_trials = -1;
+        assert_ok(hpt_study_trial_count(st, &n_trials));
+        assert_int_equal(n_trials, 0);
+        assert_ok(hpt_study_ask(st, &id)); /* still usable, from trial 0 */
+        assert_int_equal(id, 0);
+        hpt_study_destroy(st);
+        for (int p = 0; p < 3; p++)
+            if (!strstr(why[p], cases[i].says) || strcmp(why[p], why[0]) != 0)
+                fail_msg("'%s': path %d says '%s' (reopen: '%s'), want '%s'", cases[i].rec, p,
+                         why[p], why[0], cases[i].says);
+        char *after = tu_slurp(copy, &n1);
+        assert_int_equal(n1, n0);
+        assert_memory_equal(after, before, n0);
+        free(before);
+        free(after);
+    }
+    hpt_space_destroy(sp);
+}
+
 /* A whole record deleted or moved in the middle (each line's checksum
  * still right) is HPT_E_CORRUPT naming the first line out of place, for
  * the writer and the reader alike; before sequence numbers, a deleted
@@ -769,6 +865,7 @@ int main(void)
         cmocka_unit_test(test_fuzz_records),
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_deleted_and_moved_lines),
+        cmocka_unit_test(test_shape_records_every_path),
         cmocka_unit_test(test_fork_child_cannot_write),
     };
     return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);

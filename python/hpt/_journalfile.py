@@ -143,36 +143,30 @@ def read_header(path: "str | os.PathLike[str]") -> Dict[str, Any]:
     raise _lib.CorruptJournal("%s: the study's creation is incomplete" % (path,))
 
 
-def read_shape(path: "str | os.PathLike[str]") -> Optional[Tuple[List[str], int]]:
-    """(directions, number of constraints) a journal's study was given with
-    hpt_study_set_objectives / _set_constraints, or None when it has no
-    such record (one objective, no constraint) or is no journal yet."""
-    dirs: Optional[List[str]] = None
-    m = 0
-    version = 0
+def read_shape(path: "str | os.PathLike[str]") -> Optional[Tuple[List[int], int]]:
+    """(direction codes, number of constraints) a journal's study was given
+    with hpt_study_set_objectives / _set_constraints, or None when it has
+    one objective and no constraint, or is no journal the library loads
+    (no file yet, or one the open that follows refuses, saying why). The
+    library reads the records (hpt_study_load): one parser for every path,
+    so a malformed record is refused here as on reopen and warm start."""
     try:
-        with open(path, "rb") as f:
-            for k, raw in enumerate(f, 1):
-                try:
-                    f_ = fields(raw, k, version)
-                except (ValueError, UnicodeDecodeError):
-                    break
-                if k == 1:
-                    version = int(f_[1]) if f_[0] == "hpt-journal" else 1
-                elif f_[0] == "objectives":
-                    dirs = f_[2:2 + int(f_[1])]
-                elif f_[0] == "constraints":
-                    m = int(f_[1])
-                elif f_[0] in ("ask", "enqueue", "prior"):
-                    break
-    except (OSError, ValueError):     # no file yet; a path with NUL (refused later)
+        p = _lib.encode_path(path)
+    except (ValueError, TypeError, _lib.Error):
         return None
-    if dirs is None and m == 0:
+    h = ctypes.c_void_p()
+    if _lib.lib.hpt_study_load(p, ctypes.byref(h)) != 0:
         return None
-    if dirs is None:
-        head = read_header(path)
-        dirs = [head["direction"]]
-    return dirs, m
+    try:
+        dirs = (ctypes.c_int32 * _lib.MAX_OBJECTIVES)()
+        n, m = ctypes.c_size_t(), ctypes.c_size_t()
+        _lib.check(_lib.lib.hpt_study_objectives(h, dirs, _lib.MAX_OBJECTIVES,
+                                                 ctypes.byref(n), ctypes.byref(m)))
+    finally:
+        _lib.lib.hpt_study_destroy(h)
+    if n.value == 1 and m.value == 0:
+        return None
+    return [int(dirs[k]) for k in range(n.value)], int(m.value)
 
 
 def _refine(d: Descriptor, step: Optional[float], when: Optional[Dict[str, Any]]

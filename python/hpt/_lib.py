@@ -359,6 +359,7 @@ PROTOTYPES = {
     # Several objectives and constraints.
     "hpt_study_set_objectives": (_c.c_int, [_p, _P(_i32), _sz]),
     "hpt_study_set_constraints": (_c.c_int, [_p, _sz]),
+    "hpt_study_objectives": (_c.c_int, [_p, _P(_i32), _sz, _P(_sz), _P(_sz)]),
     "hpt_study_tell_values": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),
     "hpt_study_tell_constrained": (_c.c_int, [_p, _i64, _P(_dbl), _sz, _P(_dbl), _sz]),
     "hpt_trial_values": (_c.c_int, [_p, _i64, _P(_dbl), _sz]),

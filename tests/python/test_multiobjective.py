@@ -104,6 +104,33 @@ def test_optimize_takes_tuples_and_a_constraints_func_and_a_journal_keeps_all(tm
     assert all(float(r["duration"]) >= 0 for r in rows)
 
 
+@pytest.mark.parametrize("record, says", [
+    ("constraints 17", "count 17 is not in 0 .. 16"),
+    ("constraints -0", "no count"),
+    ("objectives 2 minimize sideways", "direction 2"),
+])
+def test_a_bad_shape_record_is_refused_as_the_library_refuses_it(tmp_path, record, says):
+    """The reader of a journal's shape is the library's (test_journal.c
+    test_shape_records_every_path: reopen, load and warm start): the same
+    reason, and the file untouched. Before, "constraints -0" was read as 0
+    here and "constraints x" made the reader give up silently."""
+    from hpt import _journalfile
+    path = tmp_path / "shape.hptj"
+    with hpt.Study(SPACE, "random", seed=3, directions=["min", "max"], constraints=1,
+                   journal=path) as s:
+        told(s, [(0.0, 1.0)], [[0.5]])
+    lines = path.read_bytes().splitlines(keepends=True)
+    kind = record.split()[0]
+    k = next(i for i, ln in enumerate(lines) if ln.startswith(kind.encode() + b" "))
+    lines[k] = _journalfile._line(record, k + 1)
+    path.write_bytes(b"".join(lines))
+    before = path.read_bytes()
+    with pytest.raises(hpt.CorruptJournal, match="line %d: malformed \"%s\" record: %s"
+                       % (k + 1, kind, says)):
+        hpt.Study(SPACE, "random", seed=3, journal=path)
+    assert path.read_bytes() == before
+
+
 def test_a_running_trial_has_an_ask_time_and_no_end():
     s = hpt.Study(SPACE, "random", seed=0)
     t0 = time.time()
