@@ -67,8 +67,8 @@ static inline int hpti_completion_check(hpt_study *s)
         return rc;
     hpti_completion_view v = {(int64_t)s->n_trials, s->max_trials, s->best,
                               hpti_resource_asked(s),
-                              s->best >= 0 ? s->trials[s->best].value : NAN,
-                              s->direction == HPT_MAXIMIZE, s->replaying};
+                              s->best >= 0 ? s->trials[s->best].v[0] : NAN,
+                              s->directions[0] == HPT_MAXIMIZE, s->replaying};
     return hpti_criteria_check(&s->done, &v, s->errmsg);
 }
 
@@ -106,7 +106,7 @@ static inline int hpti_enters_front(const hpt_study *s, int64_t id)
 static inline void hpti_completion_finished(hpt_study *s, int64_t id)
 {
     if (s->trials[id].state == HPT_TRIAL_COMPLETE)
-        hpti_criteria_finished(&s->done, s->n_obj == 1 ? s->best == id
+        hpti_criteria_finished(&s->done, s->hist.n_obj == 1 ? s->best == id
                                          : s->done.patience && hpti_enters_front(s, id));
 }
 

@@ -82,14 +82,14 @@ static int attr_keys(const hpt_study *s, const char ***keys, size_t *n)
  * "constraint_0" ..., "feasible" and "pareto" (1 on the front). */
 static void csv_values_header(const hpt_study *s, FILE *f)
 {
-    if (s->n_obj == 1)
+    if (s->hist.n_obj == 1)
         fputs(",value", f);
     else
-        for (size_t k = 0; k < s->n_obj; k++)
+        for (size_t k = 0; k < s->hist.n_obj; k++)
             fprintf(f, ",value_%zu", k);
     if (!hpti_study_shaped(s))
         return;
-    for (size_t j = 0; j < s->n_con; j++)
+    for (size_t j = 0; j < s->hist.n_con; j++)
         fprintf(f, ",constraint_%zu", j);
     fputs(",feasible,pareto", f);
 }
@@ -98,9 +98,9 @@ static void csv_values(const hpt_study *s, FILE *f, size_t k, const unsigned cha
 {
     const hpti_trial *t = &s->trials[k];
     int told = t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED;
-    for (size_t q = 0; q < s->n_obj + s->n_con; q++) {
+    for (size_t q = 0; q < s->hist.n_obj + s->hist.n_con; q++) {
         fputc(',', f);
-        if (told && (q < s->n_obj || t->state == HPT_TRIAL_COMPLETE) && !isnan(t->v[q]))
+        if (told && (q < s->hist.n_obj || t->state == HPT_TRIAL_COMPLETE) && !isnan(t->v[q]))
             csv_double(f, t->v[q]);
     }
     if (hpti_study_shaped(s))

@@ -63,11 +63,11 @@ static void json_values(const hpt_study *s, FILE *f, size_t k, const unsigned ch
 {
     const hpti_trial *t = &s->trials[k];
     int told = t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED;
-    for (size_t q = 0; q < s->n_obj + s->n_con; q++) {
-        fputs(q == 0 ? ", \"values\": [" : q == s->n_obj ? "], \"constraints\": [" : ", ", f);
-        json_number(f, told && (q < s->n_obj || t->state == HPT_TRIAL_COMPLETE) ? t->v[q] : NAN);
+    for (size_t q = 0; q < s->hist.n_obj + s->hist.n_con; q++) {
+        fputs(q == 0 ? ", \"values\": [" : q == s->hist.n_obj ? "], \"constraints\": [" : ", ", f);
+        json_number(f, told && (q < s->hist.n_obj || t->state == HPT_TRIAL_COMPLETE) ? t->v[q] : NAN);
     }
-    fputs(s->n_con ? "]" : "], \"constraints\": []", f);
+    fputs(s->hist.n_con ? "]" : "], \"constraints\": []", f);
     fputs(", \"feasible\": ", f);
     fputs(t->state == HPT_TRIAL_RUNNING                   ? "null"
           : hpti_study_finished_feasible(s, (int64_t)k) ? "true"
@@ -84,14 +84,14 @@ static int write_json(const hpt_study *s, FILE *f)
         return -1;
     }
     fputs("{\"direction\": ", f);
-    json_string(f, s->direction == HPT_MAXIMIZE ? "maximize" : "minimize");
+    json_string(f, s->directions[0] == HPT_MAXIMIZE ? "maximize" : "minimize");
     if (hpti_study_shaped(s)) {
         fputs(", \"directions\": [", f);
-        for (size_t k = 0; k < s->n_obj; k++) {
+        for (size_t k = 0; k < s->hist.n_obj; k++) {
             fputs(k ? ", " : "", f);
             json_string(f, s->directions[k] == HPT_MAXIMIZE ? "maximize" : "minimize");
         }
-        fprintf(f, "], \"n_constraints\": %zu", s->n_con);
+        fprintf(f, "], \"n_constraints\": %zu", s->hist.n_con);
     }
     fputs(", \"attrs\": ", f);
     json_attrs(f, &s->attrs);
@@ -119,7 +119,7 @@ static int write_json(const hpt_study *s, FILE *f)
         }
         fputs("}, \"value\": ", f);
         if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
-            json_number(f, t->value);
+            json_number(f, t->v[0]);
         else
             fputs("null", f);
         if (hpti_study_shaped(s))
@@ -133,7 +133,7 @@ static int write_json(const hpt_study *s, FILE *f)
             json_number(f, c->step[r]);
             fputs(", ", f);
             /* Reports are kept as losses; the user's direction is shown. */
-            json_number(f, s->direction == HPT_MAXIMIZE ? -c->loss[r] : c->loss[r]);
+            json_number(f, s->directions[0] == HPT_MAXIMIZE ? -c->loss[r] : c->loss[r]);
             fputc(']', f);
         }
         fputs("], \"fail_reason\": ", f);

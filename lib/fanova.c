@@ -263,7 +263,7 @@ static int sobol_of(const hpt_study *s, const char *fn, size_t col, double *firs
                         : hpti_fail(w->errmsg, HPT_E_INVALID,
                                     "%s: k is %zu, the study has %zu objectives and %zu "
                                     "constraints",
-                                    fn, col, s->n_obj, s->n_con);
+                                    fn, col, s->hist.n_obj, s->hist.n_con);
         unlock(s);
         return rc;
     }

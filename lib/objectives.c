@@ -54,7 +54,7 @@ int hpt_study_set_objectives(hpt_study *s, const int32_t *directions, size_t n)
     if (rc)
         goto out;
     /* the same shape again is a no-op at any stage (a resumed host) */
-    if (n == s->n_obj && !memcmp(directions, s->directions, n * sizeof *directions))
+    if (n == s->hist.n_obj && !memcmp(directions, s->directions, n * sizeof *directions))
         goto out;
     if ((rc = check_shape_stage(s, fn)))
         goto out;
@@ -70,14 +70,12 @@ int hpt_study_set_objectives(hpt_study *s, const int32_t *directions, size_t n)
                        "%s: \"target_value\" is set, which needs a single objective", fn);
         goto out;
     }
-    if ((rc = hpti_history_set_shape(&s->hist, n, s->n_con))) {
+    if ((rc = hpti_history_set_shape(&s->hist, n, s->hist.n_con))) {
         rc = hpti_fail(s->errmsg, rc, "%s: %s", fn,
                        rc == HPT_E_NOMEM ? "out of memory" : "the history holds rows already");
         goto out;
     }
-    s->n_obj = n;
     memcpy(s->directions, directions, n * sizeof *directions);
-    s->direction = directions[0];
     rc = hpti_journal_shape(s, directions, n);
 out:
     hpti_change_end(s);
@@ -96,14 +94,12 @@ int hpt_study_set_constraints(hpt_study *s, size_t m)
                                HPT_MAX_CONSTRAINTS);
     lock(s);
     int rc = hpti_change_begin(s, fn);
-    if (!rc && m != s->n_con && !(rc = check_shape_stage(s, fn))) {
-        if ((rc = hpti_history_set_shape(&s->hist, s->n_obj, m)))
+    if (!rc && m != s->hist.n_con && !(rc = check_shape_stage(s, fn))) {
+        if ((rc = hpti_history_set_shape(&s->hist, s->hist.n_obj, m)))
             rc = hpti_fail(s->errmsg, rc, "%s: %s", fn,
                            rc == HPT_E_NOMEM ? "out of memory" : "the history holds rows already");
-        else {
-            s->n_con = m;
+        else
             rc = hpti_journal_shape(s, NULL, m);
-        }
     }
     hpti_change_end(s);
     unlock(s);
@@ -118,14 +114,14 @@ int hpt_study_objectives(const hpt_study *s, int32_t *directions, size_t cap, si
     if (!s || !n || (!directions && cap))
         return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     lock(s);
-    *n = s->n_obj;
+    *n = s->hist.n_obj;
     if (m)
-        *m = s->n_con;
-    for (size_t k = 0; k < s->n_obj && k < cap; k++)
+        *m = s->hist.n_con;
+    for (size_t k = 0; k < s->hist.n_obj && k < cap; k++)
         directions[k] = s->directions[k];
-    int rc = cap < s->n_obj ? FAIL(s, HPT_E_RANGE,
+    int rc = cap < s->hist.n_obj ? FAIL(s, HPT_E_RANGE,
                                    "%s: the study has %zu objectives, the buffer holds %zu",
-                                   fn, s->n_obj, cap)
+                                   fn, s->hist.n_obj, cap)
                             : HPT_OK;
     unlock(s);
     return rc;
@@ -149,9 +145,9 @@ int hpt_trial_values(const hpt_study *s, int64_t id, double *values, size_t n)
         return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     lock(s);
     int rc = check_trial(s, fn, id);
-    if (!rc && n != s->n_obj)
+    if (!rc && n != s->hist.n_obj)
         rc = FAIL(s, HPT_E_INVALID, "%s: n is %zu, the study has %zu objective%s", fn, n,
-                  s->n_obj, s->n_obj == 1 ? "" : "s");
+                  s->hist.n_obj, s->hist.n_obj == 1 ? "" : "s");
     if (!rc) {
         const hpti_trial *t = &s->trials[id];
         if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
@@ -172,14 +168,14 @@ int hpt_trial_constraints(const hpt_study *s, int64_t id, double *c, size_t m)
         return hpti_study_fail(s, HPT_E_INVALID, "%s: NULL argument", fn);
     lock(s);
     int rc = check_trial(s, fn, id);
-    if (!rc && m != s->n_con)
+    if (!rc && m != s->hist.n_con)
         rc = FAIL(s, HPT_E_INVALID, "%s: m is %zu, the study has %zu constraint%s", fn, m,
-                  s->n_con, s->n_con == 1 ? "" : "s");
+                  s->hist.n_con, s->hist.n_con == 1 ? "" : "s");
     if (!rc) {
         const hpti_trial *t = &s->trials[id];
         if (t->state == HPT_TRIAL_COMPLETE) {
             if (m)
-                memcpy(c, t->v + s->n_obj, m * sizeof *c);
+                memcpy(c, t->v + s->hist.n_obj, m * sizeof *c);
         } else
             rc = FAIL(s, HPT_E_STATE, "%s: trial %lld has no constraint values (%s)", fn,
                       (long long)id,
@@ -234,7 +230,7 @@ static size_t candidates(const hpt_study *s, int64_t *ids)
  * @return HPT_OK or HPT_E_NOMEM. */
 static int front_of(const hpt_study *s, int64_t *front, size_t *n_front, double *rows)
 {
-    size_t N = s->n_trials ? s->n_trials : 1, n = s->n_obj, nv = s->hist.n_values;
+    size_t N = s->n_trials ? s->n_trials : 1, n = s->hist.n_obj, nv = s->hist.n_values;
     double *pts = hpti_malloc(N * n * sizeof *pts);
     unsigned char *on = hpti_malloc(N);
     int rc = pts && on ? HPT_OK : HPT_E_NOMEM;
@@ -306,9 +302,9 @@ int hpt_study_hypervolume(const hpt_study *s, const double *reference, size_t n,
     lock(s);
     int rc = HPT_OK;
     double ref[HPT_MAX_OBJECTIVES];
-    if (n != s->n_obj)
+    if (n != s->hist.n_obj)
         rc = FAIL(s, HPT_E_INVALID, "%s: n is %zu, the study has %zu objective%s", fn, n,
-                  s->n_obj, s->n_obj == 1 ? "" : "s");
+                  s->hist.n_obj, s->hist.n_obj == 1 ? "" : "s");
     for (size_t k = 0; !rc && k < n; k++) {
         if (!isfinite(reference[k]))
             rc = FAIL(s, HPT_E_INVALID, "%s: reference[%zu] is not finite (%g)", fn, k,

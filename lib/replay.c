@@ -211,13 +211,13 @@ static int replay_one(replay_ctx *c, size_t *pending, size_t k)
         rc = hpt_study_report(s, id, a, b, NULL);
     } else if (strcmp(t, "tell") == 0) {
         double v[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
-        size_t nv = s->n_obj + s->n_con;
+        size_t nv = s->hist.n_obj + s->hist.n_con;
         if ((rc = trial_head(c, 3 + nv, 3 + nv, &id)))
             return rc;
         for (size_t q = 0; q < nv; q++)
             if (hpti_jparse_double(c->f[3 + q], &v[q]))
                 return corrupt(c, "malformed \"tell\" record");
-        rc = hpt_study_tell_constrained(s, id, v, s->n_obj, v + s->n_obj, s->n_con);
+        rc = hpt_study_tell_constrained(s, id, v, s->hist.n_obj, v + s->hist.n_obj, s->hist.n_con);
     } else if (strcmp(t, "objectives") == 0 || strcmp(t, "constraints") == 0) {
         hpti_jshape sh;
         char why[HPTI_MSG];
@@ -424,7 +424,7 @@ static int fresh(int fd, int ofd, const char *path, const hpt_space *space,
     else if (ftruncate(fd, 0) != 0)
         rc = hpti_fail(NULL, HPT_E_IO, "%s: cannot truncate '%s' (%s)", fn, path,
                        strerror(errno));
-    else if ((rc = hpti_journal_write_create(j, s->space, s->type->name, s->direction,
+    else if ((rc = hpti_journal_write_create(j, s->space, s->type->name, s->directions[0],
                                               s->seed, s->errmsg)) != HPT_OK)
         hpti_fail(NULL, rc, "%s: %s", fn, s->errmsg);
     let_go(fd, ofd, 1);

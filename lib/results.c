@@ -16,11 +16,11 @@ int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
     if (!s)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best_overall: study is NULL");
     lock(s);
-    if (s->n_obj > 1) {
+    if (s->hist.n_obj > 1) {
         int rc = FAIL(s, HPT_E_MULTI,
                       "hpt_study_best_overall: the study has %zu objectives, so no single "
                       "best: use hpt_study_pareto",
-                      s->n_obj);
+                      s->hist.n_obj);
         unlock(s);
         return rc;
     }
@@ -44,7 +44,7 @@ int hpt_study_best_overall(const hpt_study *s, int64_t *trial_id, double *value)
         if (trial_id)
             *trial_id = id;
         if (value)
-            *value = id >= 0 ? s->trials[id].value : hpti_study_sign(s) * loss;
+            *value = id >= 0 ? s->trials[id].v[0] : hpti_study_sign(s) * loss;
     }
     unlock(s);
     return rc;
@@ -78,12 +78,12 @@ int hpt_study_top_k(const hpt_study *s, size_t k, int64_t *ids, size_t *n)
     lock(s);
     int rc = HPT_OK;
     size_t m = (size_t)s->n_complete, j = 0;
-    ranked *r = s->n_obj > 1 ? NULL : hpti_malloc((m ? m : 1) * sizeof *r);
-    if (s->n_obj > 1)
+    ranked *r = s->hist.n_obj > 1 ? NULL : hpti_malloc((m ? m : 1) * sizeof *r);
+    if (s->hist.n_obj > 1)
         rc = FAIL(s, HPT_E_MULTI,
                   "%s: the study has %zu objectives, so no order by value: use "
                   "hpt_study_pareto",
-                  fn, s->n_obj);
+                  fn, s->hist.n_obj);
     else if (!r)
         rc = FAIL(s, HPT_E_NOMEM, "%s: out of memory", fn);
     else {

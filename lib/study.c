@@ -108,8 +108,6 @@ int hpti_study_create_type(const hpt_space *space, const hpti_strategy_type *typ
     hpti_object_born();
     rc = HPT_E_NOMEM;
     s->type = type;
-    s->direction = direction;
-    s->n_obj = 1;
     s->directions[0] = direction;
     s->seed = seed;
     s->best = -1;
@@ -208,10 +206,10 @@ static int set_pruner(void *owner, double choice, char *msg)
     hpt_study *s = owner;
     const hpti_pruner_type *pt = choice > 0 ? hpti_pruner_at((size_t)choice - 1) : NULL;
     void *st = NULL;
-    if (pt && s->n_obj > 1) /* reports are of the first objective alone */
+    if (pt && s->hist.n_obj > 1) /* reports are of the first objective alone */
         return hpti_fail(msg, HPT_E_MULTI,
                          "a pruner compares reports of one objective; the study has %zu",
-                         s->n_obj);
+                         s->hist.n_obj);
     if (pt) {
         st = hpti_calloc(1, pt->state_size);
         if (!st)
@@ -238,10 +236,10 @@ static int set_target(void *owner, double value, char *msg)
 {
     const hpt_study *s = owner;
     (void)value;
-    if (s->n_obj > 1)
+    if (s->hist.n_obj > 1)
         return hpti_fail(msg, HPT_E_MULTI,
                          "\"target_value\" needs a single objective; the study has %zu",
-                         s->n_obj);
+                         s->hist.n_obj);
     return HPT_OK;
 }
 
@@ -382,7 +380,7 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     if (s->horizon.on && (rc = horizon_ready(s, fn)) != HPT_OK)
         return rc;
     hpti_trial t = {0};
-    size_t nv = s->n_obj + s->n_con;
+    size_t nv = s->hist.n_obj + s->hist.n_con;
     t.x = hpti_malloc((s->dim + nv) * sizeof *t.x); /* x, then v */
     if (!t.x)
         return hpti_fail(s->errmsg, HPT_E_NOMEM, "%s: out of memory", fn);
@@ -427,7 +425,7 @@ static int ask_locked(hpt_study *s, int64_t *trial_id)
     t.state = HPT_TRIAL_RUNNING;
     t.budget = p.budget;
     t.parent = p.parent;
-    t.value = t.loss = NAN;
+    t.loss = NAN;
     s->trials[s->n_trials] = t;
     hpti_history_add_trial(&s->hist, u, t.budget, t.parent);
     if (s->horizon.on)
@@ -531,17 +529,17 @@ static void finish(hpt_study *s, int64_t id, int32_t state)
 {
     hpti_trial *t = &s->trials[id];
     double row[HPT_MAX_OBJECTIVES + HPT_MAX_CONSTRAINTS];
-    for (size_t k = 0; k < s->n_obj; k++)
+    for (size_t k = 0; k < s->hist.n_obj; k++)
         row[k] = hpti_study_sign_k(s, k) * t->v[k];
-    for (size_t j = 0; j < s->n_con; j++)
-        row[s->n_obj + j] = t->v[s->n_obj + j];
+    for (size_t j = 0; j < s->hist.n_con; j++)
+        row[s->hist.n_obj + j] = t->v[s->hist.n_obj + j];
     row[0] = t->loss; /* pruned: the last report, v[0] too */
     t->state = state;
     s->n_running--;
     hpti_history_finish(&s->hist, id, state, row);
     if (state == HPT_TRIAL_COMPLETE) {
         s->n_complete++;
-        if (s->n_obj == 1 && hpti_study_feasible(s, id) &&
+        if (s->hist.n_obj == 1 && hpti_study_feasible(s, id) &&
             (s->best < 0 || beats(t, &s->trials[s->best])))
             s->best = id;
     } else if (state == HPT_TRIAL_FAILED)
@@ -562,12 +560,12 @@ static int tell_locked(hpt_study *s, const char *fn, int64_t id, const double *v
     int rc = check_running(s, fn, id);
     if (rc)
         return rc;
-    if (n != s->n_obj || m != s->n_con)
+    if (n != s->hist.n_obj || m != s->hist.n_con)
         return hpti_fail(s->errmsg, HPT_E_INVALID,
                          "%s: trial %lld: %zu objective and %zu constraint values told, "
                          "the study has %zu objective%s and %zu constraint%s",
-                         fn, (long long)id, n, m, s->n_obj, s->n_obj == 1 ? "" : "s",
-                         s->n_con, s->n_con == 1 ? "" : "s");
+                         fn, (long long)id, n, m, s->hist.n_obj, s->hist.n_obj == 1 ? "" : "s",
+                         s->hist.n_con, s->hist.n_con == 1 ? "" : "s");
     for (size_t k = 0; k < n + m; k++) {
         double x = k < n ? values[k] : cons[k - n];
         if (!isfinite(x))
@@ -581,7 +579,6 @@ static int tell_locked(hpt_study *s, const char *fn, int64_t id, const double *v
     memcpy(t->v, values, n * sizeof *values);
     if (m)
         memcpy(t->v + n, cons, m * sizeof *cons);
-    t->value = values[0];
     t->loss = hpti_study_sign(s) * values[0];
     finish(s, id, HPT_TRIAL_COMPLETE);
     return hpti_journal_tell(s, id, t->v, n + m);
@@ -680,7 +677,7 @@ int hpt_study_prune(hpt_study *s, int64_t id)
             finish(s, id, HPT_TRIAL_FAILED);
         else {
             t->loss = c->loss[c->n - 1];
-            t->value = t->v[0] = hpti_study_sign(s) * t->loss;
+            t->v[0] = hpti_study_sign(s) * t->loss;
             finish(s, id, HPT_TRIAL_PRUNED);
         }
         rc = hpti_journal_prune(s, id);
@@ -838,7 +835,7 @@ int hpt_trial_value(const hpt_study *s, int64_t id, double *value)
     if (!rc) {
         const hpti_trial *t = &s->trials[id];
         if (t->state == HPT_TRIAL_COMPLETE || t->state == HPT_TRIAL_PRUNED)
-            *value = t->value;
+            *value = t->v[0];
         else
             rc = FAIL(s, HPT_E_STATE, "%s: trial %lld has no value (%s)", fn, (long long)id,
                       t->state == HPT_TRIAL_RUNNING ? "running" : "failed");
@@ -919,20 +916,20 @@ int hpt_study_best(const hpt_study *s, int64_t *id, double *value)
         return hpti_fail(NULL, HPT_E_INVALID, "hpt_study_best: study is NULL");
     lock(s);
     int rc = HPT_OK;
-    if (s->n_obj > 1)
+    if (s->hist.n_obj > 1)
         rc = FAIL(s, HPT_E_MULTI,
                   "hpt_study_best: the study has %zu objectives, so no single best "
                   "trial: use hpt_study_pareto",
-                  s->n_obj);
+                  s->hist.n_obj);
     else if (s->best < 0)
         rc = FAIL(s, HPT_E_EMPTY, "hpt_study_best: %s",
-                  s->n_con && s->n_complete ? "no complete trial is feasible yet"
+                  s->hist.n_con && s->n_complete ? "no complete trial is feasible yet"
                                             : "no trial is complete yet");
     else {
         if (id)
             *id = s->best;
         if (value)
-            *value = s->trials[s->best].value;
+            *value = s->trials[s->best].v[0];
     }
     unlock(s);
     return rc;

@@ -26,11 +26,11 @@ typedef struct {
     double *x;           /* dim values in space order (owned)            */
     double budget;       /* 0 = full training                           */
     int64_t parent;      /* trial continued, or -1                       */
-    double value;        /* as told, user's direction (complete/pruned)  */
-    double loss;         /* value for minimization: value or -value      */
+    double loss;         /* v[0] for minimization: v[0] or -v[0]        */
     double *v;           /* n_obj values (user's directions) then n_con
                             constraint values as told; in x's block, after
-                            its dim values; NaN until told               */
+                            its dim values; NaN until told; v[0] is the
+                            value (complete/pruned)                      */
     char *fail_reason;   /* owned, NULL unless failed with a reason      */
     hpti_attrs attrs;    /* hpt_trial_set_attr                           */
     double asked, finished; /* Unix seconds (wallclock.h), NaN unknown/running */
@@ -40,10 +40,10 @@ struct hpt_study {
     pthread_mutex_t lock;
     hpt_space *space;    /* owned copy */
     size_t dim;
-    int32_t direction;   /* HPT_MINIMIZE / HPT_MAXIMIZE: directions[0] */
-    /* Objectives and constraints (objectives.c): n_obj directions, n_con
-     * constraints; hist has the same shape (history.h). */
-    size_t n_obj, n_con;
+    /* Objectives and constraints (objectives.c): the directions of
+     * hist.n_obj objectives (directions[0], HPT_MINIMIZE / HPT_MAXIMIZE,
+     * the creation's until set), hist.n_con constraints: the shape is the
+     * history's (history.h). */
     int32_t directions[HPT_MAX_OBJECTIVES];
     uint64_t seed;
     int started;         /* first ask happened: options are frozen */
@@ -146,13 +146,13 @@ int hpti_study_front(const struct hpt_study *s, unsigned char *on_front);
 /* Several objectives or constraints: the exports add their columns. */
 static inline int hpti_study_shaped(const struct hpt_study *s)
 {
-    return s->n_obj > 1 || s->n_con > 0;
+    return s->hist.n_obj > 1 || s->hist.n_con > 0;
 }
 
 /* Sign that turns a user value into a loss. */
 static inline double hpti_study_sign(const struct hpt_study *s)
 {
-    return s->direction == HPT_MAXIMIZE ? -1.0 : 1.0;
+    return s->directions[0] == HPT_MAXIMIZE ? -1.0 : 1.0;
 }
 
 /* Sign that turns objective k's user value into a loss. */
@@ -174,7 +174,7 @@ static inline int hpti_study_finished_feasible(const struct hpt_study *s, int64_
 {
     int32_t st = s->hist.state[id];
     return st == HPT_TRIAL_COMPLETE  ? hpti_study_feasible(s, id)
-           : st == HPT_TRIAL_PRUNED ? s->n_con == 0
+           : st == HPT_TRIAL_PRUNED ? s->hist.n_con == 0
                                     : 0;
 }
 

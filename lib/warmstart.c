@@ -423,7 +423,7 @@ static int warm_collect(warm_job *w, char *msg)
         if (w->t[k].state == HPT_TRIAL_COMPLETE && w->t[k].budget > top)
             top = w->t[k].budget;
     int32_t parent = w->parent;
-    size_t n = s->n_obj, m = s->n_con;
+    size_t n = s->hist.n_obj, m = s->hist.n_con;
     if (w->kind == HPT_WARM_IDENTICAL && (w->shape.n != n || w->shape.m != m))
         return hpti_fail(msg, HPT_E_MISMATCH,
                          "parent journal '%s' has %zu objective%s and %zu constraint%s, this "
