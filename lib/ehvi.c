@@ -192,15 +192,8 @@ static int index_boxes(hpti_ehvi *e)
     }
     /* scratch: 3 values per bound, log D per box, two derivatives per box
      * and objective */
-    size_t need = 3 * total + nb + 2 * nb * d + 1;
-    if (need > e->cap_work) {
-        double *w = hpti_realloc(e->work, need * sizeof *w);
-        if (!w)
-            return HPT_E_NOMEM;
-        e->work = w;
-        e->cap_work = need;
-    }
-    return HPT_OK;
+    return hpti_grow((void **)&e->work, &e->cap_work, 3 * total + nb + 2 * nb * d + 1,
+                     sizeof *e->work);
 }
 
 int hpti_ehvi_build(hpti_ehvi *e, const double *front, size_t n, size_t n_obj,
@@ -222,13 +215,8 @@ int hpti_ehvi_build(hpti_ehvi *e, const double *front, size_t n, size_t n_obj,
     }
     e->n_obj = n_obj;
     e->n_box = e->n_front = e->n_used = 0;
-    if (n * n_obj > e->cap_pts) {
-        double *p = hpti_realloc(e->pts, n * n_obj * sizeof *p);
-        if (!p)
-            return HPT_E_NOMEM;
-        e->pts = p;
-        e->cap_pts = n * n_obj;
-    }
+    if (hpti_grow((void **)&e->pts, &e->cap_pts, (n ? n : 1) * n_obj, sizeof *e->pts))
+        return HPT_E_NOMEM;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         const double *x = front + i * n_obj;
