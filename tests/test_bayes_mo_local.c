@@ -215,5 +215,5 @@ int main(void)
         cmocka_unit_test(test_switch_and_bound),
         cmocka_unit_test(test_study_crosses_switch),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }

@@ -416,5 +416,5 @@ int main(void)
         cmocka_unit_test(test_study_crosses_switch),
         cmocka_unit_test(test_fantasies_kept_exact),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_scratch_make, tu_scratch_remove);
 }
