@@ -63,7 +63,12 @@
  * the warp's slope at the minimum to 101 times its slope at the median: a
  * finer warp (k up to 4 before issue 18), though less skewed, turns the
  * basin of a run that gathered around its incumbent into a narrow well
- * that the model spends its range on and the search does not leave.
+ * that the model spends its range on and the search does not leave. The
+ * median is the larger of all losses' and of the earliest quarter's (at
+ * least 4): once a search gathers in one basin the median of all losses
+ * falls towards the minimum, and the warp would narrow onto that basin
+ * anyway (issue 18, a 2-D Goldstein-Price held 60 evaluations at a local
+ * minimum); the earliest evaluations are the least gathered sample.
  * (Losses beyond 1e100 in magnitude are first scaled by a power of two,
  * exactly.)
  *

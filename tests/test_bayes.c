@@ -101,31 +101,36 @@ static void test_pending_distinct(void **state)
 }
 
 /* Failures for a > 0.6 (40% of the square), optimum at (0.3, 0.4): after
- * the initial design, fewer than 20% of proposals land in the region. */
+ * the initial design, fewer than 20% of proposals land in the region, over
+ * seeds 0-4 together (one seed alone ranges from 0 to 10 of its 35: how
+ * far a run explores before it settles varies). */
 static void test_failure_region(void **state)
 {
     (void)state;
-    hpt_study *st = make_study("bayes", 3, 0);
-    int64_t id;
-    double x[2];
     int n_init = 5, in_region = 0, total = 0;
-    for (int i = 0; i < 40; i++) {
-        assert_ok(hpt_study_ask(st, &id));
-        assert_ok(hpt_trial_params(st, id, x, 2));
-        if (x[0] > 0.6) {
-            if (i >= n_init) /* a = 0.6 exactly is feasible */
-                in_region++;
-            assert_ok(hpt_study_tell_failed(st, id, "out of memory"));
-        } else
-            assert_ok(hpt_study_tell(st, id, bowl(x)));
-        total += i >= n_init;
+    for (uint64_t seed = 0; seed < 5; seed++) {
+        hpt_study *st = make_study("bayes", seed, 0);
+        int64_t id;
+        double x[2];
+        for (int i = 0; i < 40; i++) {
+            assert_ok(hpt_study_ask(st, &id));
+            assert_ok(hpt_trial_params(st, id, x, 2));
+            if (x[0] > 0.6) {
+                if (i >= n_init) /* a = 0.6 exactly is feasible */
+                    in_region++;
+                assert_ok(hpt_study_tell_failed(st, id, "out of memory"));
+            } else
+                assert_ok(hpt_study_tell(st, id, bowl(x)));
+            total += i >= n_init;
+        }
+        double best;
+        assert_ok(hpt_study_best(st, NULL, &best));
+        if (!(best < 1e-2))
+            fail_msg("seed %d: best %g", (int)seed, best);
+        hpt_study_destroy(st);
     }
     if (!(in_region * 5 < total))
         fail_msg("%d of %d proposals after the initial design failed", in_region, total);
-    double best;
-    assert_ok(hpt_study_best(st, NULL, &best));
-    assert_true(best < 1e-2);
-    hpt_study_destroy(st);
 }
 
 /* Failures must keep steering: the unexplored part of a failure region
