@@ -60,7 +60,8 @@ static size_t take_back(hpti_bayes_fantasies *f, hpti_gp *gp, size_t n_real, siz
         f->cap != gp->cap || n0 + f->n_pend > gp->cap)
         return 0;
     size_t k = 0;
-    while (k < f->n_pend && k < n_pend && memcmp(f->pend + k * d, pend + k * d, d * sizeof *pend) == 0)
+    while (k < f->n_pend && k < n_pend &&
+           memcmp(f->pend + k * d, pend + k * d, d * sizeof *pend) == 0)
         k++;
     gp->n = n_real + k;
     gp->alpha_ok = 0;
