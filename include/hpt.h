@@ -1568,11 +1568,20 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    whose proposals are bit-identical to those of earlier versions.
  *  - Running trials are fantasized at the model's mean (kriging believer),
  *    so asks made while trials run are distinct and spread out where the
- *    model is uncertain. Proposals depend only on the sequence of asks and
- *    tells, not on timing or the number of workers. Asks with no tell in
- *    between keep the previous ask's fantasies and add only the new
- *    running trial (the same bits as rebuilding them), so k asks in a row
- *    cost O(k n^2) in all rather than O(k^2 n^2); a tell rebuilds them.
+ *    model is uncertain. The fantasies are noise-free: a running trial
+ *    stands for the objective's underlying value at its point, not for a
+ *    noisy observation of it, so it removes the model's uncertainty there
+ *    whatever noise the model fitted (with a noisy fantasy, a noisy or
+ *    plateau-like objective got its parallel asks as near-copies of one
+ *    point). This holds for one objective, several objectives and
+ *    constraints, and hyperband's model sampler alike. Proposals depend
+ *    only on the sequence of asks and tells, not on timing or the number
+ *    of workers. Asks with no tell in between keep the previous ask's
+ *    fantasies and add only the new running trial (the same bits as
+ *    rebuilding them), so k asks in a row cost O(k n^2) in all rather than
+ *    O(k^2 n^2); after a tell each running trial keeps the part of its
+ *    fantasy that the finished trials alone determine, O(p n + p^2 (n + p))
+ *    for p running trials over n finished ones.
  *  - Failed trials train a second model of the probability of failure,
  *    which multiplies EI: asks steer away from where trials failed, and
  *    repeated failures in one region make it ever less likely to be asked
@@ -1831,7 +1840,8 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  * constraints a row carries every value of that trial and the model is
  * strategy "bayes"'s for them (EHVI, probability of feasibility); running
  * new configurations
- * are pending points (parallel workers get distinct proposals); pruned
+ * are pending points, noise-free fantasies as in strategy "bayes"
+ * (parallel workers get distinct proposals); pruned
  * trials and warm-start points are not used. Each proposal costs a GP
  * update (milliseconds for hundreds of configurations), small next to a
  * training run. Deterministic under the seed like the rest. It is the

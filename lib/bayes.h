@@ -24,10 +24,18 @@
  *  3. Running points enter as kriging-believer fantasies (Ginsbourger, Le
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
- *     What is still exact of the last proposal's fantasy rows is kept
- *     (bayes_fant.h): whole rows across asks without tells, each row's
- *     part over the real rows across tells; the factor is a full
- *     rebuild's bit for bit.
+ *     The rows are noise-free (gp.h, hpti_gp_append_believer): they
+ *     condition on the latent f at the running point, so its variance
+ *     there goes to about 0 whatever the fitted sn2 -- the sequential,
+ *     greedy form of the joint q-EI on the latent values. A noisy row
+ *     (sn2 on its diagonal, before) left sf2 sn2 / (sf2 + sn2) of it under
+ *     a large fitted noise, and EI stayed highest at the same spot: the 8
+ *     asks of a round were near-copies (bench/README.md, issue 18). The
+ *     same rows serve every model of several objectives or constraints
+ *     (bayes_mo.c) and hyperband's model sampler. What is still exact of
+ *     the last proposal's fantasy rows is kept (bayes_fant.h): whole rows
+ *     across asks without tells, each row's part over the real rows
+ *     across tells; the factor is a full rebuild's bit for bit.
  *  4. If any point failed, a second GP on +1/-1 (finished/failed) labels
  *     gives the probability of feasibility that multiplies EI (acq.h);
  *     past HPTI_BAYES_FEAS_ROWS finished points it sees a bounded subset

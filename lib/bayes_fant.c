@@ -15,7 +15,6 @@ void hpti_bayes_fantasies_free(hpti_bayes_fantasies *f)
     hpti_free(f->X);
     hpti_free(f->piv);
     hpti_free(f->C);
-    hpti_free(f->fpiv);
     memset(f, 0, sizeof *f);
 }
 
@@ -44,36 +43,29 @@ static size_t same_rows(const hpti_bayes_fantasies *f, const hpti_gp *gp, size_t
 }
 
 /* The rows the last call appended are still in the factor, exact, when
- * nothing was factored or reserved since (n_fits, L and cap say so) and
- * the only rows appended since are the first j of those running points,
- * now finished (told in the order they were asked: the usual tell), at
- * the same places: each such real row is then the fantasy row it
- * replaces (the same append of the same point onto the same rows; its
- * pivot is compared too), and the fantasy rows after them sit on the same
- * rows as before. The running points that follow those j in the same
- * order are taken back; their targets, the posterior means, are computed
- * again when the real targets changed (O(n) each, as the append does).
- * @return how many; *jp = j. */
+ * nothing was factored, reserved or appended since (n_fits, L, cap and
+ * the real rows say so): asks without tells. The running points that
+ * match the kept ones from the first on, in the same order, are taken
+ * back; their targets, the posterior means, are computed again when the
+ * real targets changed (O(n) each, as the append does). A tell ends it:
+ * a told point's real row has the noise on its diagonal, which its
+ * fantasy row (noise-free) had not, so the rows after it differ from
+ * column n_real on; their real parts are what the next call keeps.
+ * @return how many. */
 static size_t take_back(hpti_bayes_fantasies *f, hpti_gp *gp, size_t n_real, size_t same,
-                        const double *pend, size_t n_pend, size_t d, size_t *jp)
+                        const double *pend, size_t n_pend, size_t d)
 {
-    size_t n0 = f->n_real, j = n_real - n0;
-    *jp = 0;
-    if (same != n0 || n_real < n0 || j > f->n_pend || gp->n != n_real || f->L != gp->L ||
+    size_t n0 = f->n_real;
+    if (same != n0 || n_real != n0 || gp->n != n_real || f->L != gp->L ||
         f->cap != gp->cap || n0 + f->n_pend > gp->cap)
         return 0;
-    for (size_t i = 0; i < j; i++)
-        if (memcmp(f->pend + i * d, gp->X + (n0 + i) * d, d * sizeof *pend) != 0 ||
-            memcmp(&f->fpiv[i], &gp->L[(n0 + i) * gp->cap + n0 + i], sizeof(double)) != 0)
-            return 0;
     size_t k = 0;
-    while (j + k < f->n_pend && k < n_pend &&
-           memcmp(f->pend + (j + k) * d, pend + k * d, d * sizeof *pend) == 0)
+    while (k < f->n_pend && k < n_pend &&
+           memcmp(f->pend + k * d, pend + k * d, d * sizeof *pend) == 0)
         k++;
-    *jp = j;
     gp->n = n_real + k;
     gp->alpha_ok = 0;
-    if (j == 0 && memcmp(f->y, gp->y, n_real * sizeof *f->y) == 0)
+    if (memcmp(f->y, gp->y, n_real * sizeof *f->y) == 0)
         return k; /* the believers' targets and their zero v are as left */
     for (size_t r = n_real; r < n_real + k; r++) {
         const double *row = gp->L + r * gp->cap;
@@ -99,8 +91,7 @@ static void keep(hpti_bayes_fantasies *f, const hpti_gp *gp, size_t n_real,
         hpti_grow((void **)&f->piv, &f->vcap, n_real + 1, sizeof *f->piv) ||
         hpti_grow((void **)&f->X, &f->xcap, (n_real + 1) * d, sizeof *f->X) ||
         hpti_grow((void **)&f->theta, &f->tcap, gp->np, sizeof *f->theta) ||
-        hpti_grow((void **)&f->C, &f->ccap, np * n_real + 1, sizeof *f->C) ||
-        hpti_grow((void **)&f->fpiv, &f->fvcap, np + 1, sizeof *f->fpiv))
+        hpti_grow((void **)&f->C, &f->ccap, np * n_real + 1, sizeof *f->C))
         return;
     if (np)
         memcpy(f->pend, pend, np * d * sizeof *pend);
@@ -112,8 +103,6 @@ static void keep(hpti_bayes_fantasies *f, const hpti_gp *gp, size_t n_real,
         f->piv[i] = gp->L[i * gp->cap + i];
     for (size_t i = from; i < np; i++)
         memcpy(f->C + i * n_real, gp->L + (n_real + i) * gp->cap, n_real * sizeof *f->C);
-    for (size_t i = 0; i < np; i++)
-        f->fpiv[i] = gp->L[(n_real + i) * gp->cap + n_real + i];
     memcpy(f->theta, gp->theta, gp->np * sizeof *f->theta);
     f->np = gp->np;
     f->jitter = gp->jitter;
@@ -134,14 +123,14 @@ int hpti_bayes_fantasies_add(hpti_bayes_fantasies *f, hpti_gp *gp, size_t n_real
     hpti_gp_truncate(gp, n_real);
     int model = same_model(f, gp, n_fits, fit_n);
     size_t same = model ? same_rows(f, gp, n_real, d) : 0;
-    size_t j = 0, k = model ? take_back(f, gp, n_real, same, pend, n_pend, d, &j) : 0;
+    size_t k = model ? take_back(f, gp, n_real, same, pend, n_pend, d) : 0;
     f->reused = k;
     f->resumed = 0;
     f->solved = 0;
     /* The kept points after the taken-back ones, matched in order: the
      * running points keep their order (trial id), one that finished or
      * failed is skipped, new ones come after. */
-    size_t q = j + k;
+    size_t q = k;
     for (size_t i = k; i < n_pend; i++) {
         const double *x = pend + i * d, *pre = NULL;
         size_t known = 0;

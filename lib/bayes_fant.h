@@ -13,28 +13,27 @@
  *    the same real rows and factor pivots, the factor's storage not
  *    moved -- the rows the last proposal appended are still in the
  *    factor past its real rows. That holds across asks without tells (a
- *    burst of asks, many workers), and across tells of the oldest running
- *    points, in the order they were asked (the usual tell: its real row
- *    goes at the end): the kernel rows of a told point do not change,
- *    only its target, so its new real row is the fantasy row it replaces
- *    (the same append of the same point onto the same rows) and every
- *    fantasy row after it stays where it was. The running points that
- *    follow, in the same order, are taken back whole; their targets (the
- *    posterior means, O(n + p) each) are computed again when the real
- *    targets changed. A tell of the oldest then costs O(n^2) for the new
- *    real row and O(p (n + p)) for the targets, and only new running
- *    points are appended.
- *  - Real parts (any other tell in between: a running point other than
- *    the oldest finished, or one failed). Entry j of a row's real part
- *    is computed from rows 0..j of the real factor and the point alone
- *    (hpti_la_trsv_from), and those rows stay as they were up to the
- *    first real row that differs (no fit since). So each still-running
- *    point keeps its real part up to that row, computes only the entries
- *    of the rows after it (O(n) each), and the fantasy part of its row is
- *    solved again (it depends on every row above: i entries for the i-th,
- *    each a dot over up to n + i entries). Such a tell with p running
- *    points costs O(p n + p^2 (n + p)) instead of O(p n^2 + p^2 n + p^3):
- *    about n / p times less while p is below n, little beyond.
+ *    burst of asks, many workers): the running points are the last
+ *    call's, in the same order, plus new ones after them, and only those
+ *    are appended (O(n^2 + p n) each). Their targets (the posterior
+ *    means, O(n + p) each) are computed again when the real targets
+ *    changed.
+ *  - Real parts (any tell: a running point finished or failed). Entry j
+ *    of a row's real part is computed from rows 0..j of the real factor
+ *    and the point alone (hpti_la_trsv_from), and those rows stay as they
+ *    were up to the first real row that differs (no fit since). So each
+ *    still-running point keeps its real part up to that row, computes
+ *    only the entries of the rows after it (O(n) each), and the fantasy
+ *    part of its row is solved again (it depends on every row above: i
+ *    entries for the i-th, each a dot over up to n + i entries). Such a
+ *    tell with p running points costs O(p n + p^2 (n + p)) instead of
+ *    O(p n^2 + p^2 n + p^3): about n / p times less while p is below n,
+ *    little beyond. The usual tell, of the oldest running point, is one
+ *    of these: the fantasy rows are noise-free (gp.h, believer rows), so
+ *    the told point's real row, with the noise on its diagonal, is not
+ *    the fantasy row it replaces, and every fantasy row after it changes
+ *    from that column on. (Before the rows were noise-free, such a tell
+ *    took the other rows back whole, O(n^2 + p (n + p)).)
  *
  * Both give the factor a full rebuild gives, bit for bit (the same
  * operations on the same inputs, in the same order): the proposals do not
@@ -64,8 +63,6 @@ typedef struct {
     double *pend;
     size_t cld, ccap;     /* C: n_pend rows of cld (= n_real) doubles */
     double *C;
-    size_t fvcap;
-    double *fpiv;         /* n_pend: the fantasy rows' pivots */
     /* statistics of the last proposal */
     size_t reused;        /* rows taken back whole */
     size_t resumed;       /* rows appended from a kept real part */

@@ -448,7 +448,13 @@ int hpti_gp_append(hpti_gp *gp, const double *x)
     return hpti_gp_append_solved(gp, x, NULL, 0);
 }
 
-int hpti_gp_append_solved(hpti_gp *gp, const double *x, const double *pre, size_t known)
+/* One row appended, its diagonal k(x, x) + noise + the factor's jitter:
+ * noise sn2 for an observation, 0 for a believer (noise-free: it stands
+ * for the latent value). The pivot floor keeps the factor usable when the
+ * row adds nothing new: a believer at a point already in the factor (a
+ * second running trial there, or a finished point under a small sn2). */
+static int append_row(hpti_gp *gp, const double *x, const double *pre, size_t known,
+                      double noise)
 {
     if (hpti_gp_reserve(gp, gp->n + 1))
         return HPT_E_NOMEM;
@@ -464,9 +470,9 @@ int hpti_gp_append_solved(hpti_gp *gp, const double *x, const double *pre, size_
     for (size_t i = known; i < n; i++)
         row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
     hpti_la_trsv_from(n, known, gp->L, gp->cap, row);
-    double p = gp->sf2 + gp->sn2 + gp->jitter - hpti_la_dot(n, row, row);
+    double p = gp->sf2 + noise + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
-    gp->nug[n] = gp->jitter;
+    gp->nug[n] = noise - gp->sn2 + gp->jitter;
     if (!(p >= fl)) { /* also catches NaN */
         gp->nug[n] += fl - (isfinite(p) ? p : 0.0);
         p = fl;
@@ -477,6 +483,11 @@ int hpti_gp_append_solved(hpti_gp *gp, const double *x, const double *pre, size_
     gp->n = n + 1;
     gp->alpha_ok = 0;
     return HPT_OK;
+}
+
+int hpti_gp_append_solved(hpti_gp *gp, const double *x, const double *pre, size_t known)
+{
+    return append_row(gp, x, pre, known, gp->sn2);
 }
 
 void hpti_gp_truncate(hpti_gp *gp, size_t n)
@@ -507,7 +518,7 @@ int hpti_gp_append_believer_solved(hpti_gp *gp, const double *x, const double *p
                                    size_t known)
 {
     size_t n = gp->n;
-    int rc = hpti_gp_append_solved(gp, x, pre, known);
+    int rc = append_row(gp, x, pre, known, 0.0);
     if (rc)
         return rc;
     const double *row = gp->L + n * gp->cap;

@@ -117,7 +117,8 @@ typedef struct hpti_gp {
     size_t n, cap;        /* rows in the factor, capacity */
     double *X;            /* cap * dim inputs */
     double *L;            /* cap * cap, lower triangle, ld = cap */
-    double *nug;          /* cap: extra diagonal of each row beyond sn2 */
+    double *nug;          /* cap: extra diagonal of each row beyond sn2
+                           * (believer rows: -sn2 + jitter, noise-free) */
     double *v;            /* cap: L^-1 (y - m) */
     double *alpha;        /* cap: (K + sn2 I)^-1 (y - m) */
     double *y;            /* cap: targets of the rows */
@@ -185,7 +186,14 @@ void hpti_gp_truncate(hpti_gp *gp, size_t n);
 /* Targets of the n rows: computes v = L^-1 (y - m). O(n^2). */
 void hpti_gp_set_targets(hpti_gp *gp, const double *y);
 /* Append one input row whose target is the current posterior mean there
- * (kriging believer, Ginsbourger et al. 2010): v gets a zero entry.
+ * (kriging believer, Ginsbourger et al. 2010): v gets a zero entry. The
+ * row is noise-free: it conditions on the latent f(x), its diagonal
+ * k(x, x) plus the factor's jitter without sn2 (nug = jitter - sn2, and
+ * the pivot floor of any append), so it removes f's variance at x
+ * whatever the fitted noise -- under a large sn2 a noisy believer row
+ * barely lowers it, and a batch of asks piles up on one point. Two
+ * believers at one point, or one at a row under a small sn2, reach the
+ * pivot floor: the factor stays positive definite.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_gp_append_believer(hpti_gp *gp, const double *x);
 /* The same with known leading entries of the row (hpti_gp_append_solved). */
