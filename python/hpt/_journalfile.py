@@ -165,7 +165,16 @@ def read_shape(path: "str | os.PathLike[str]") -> Optional[Tuple[List[int], int]
     finally:
         _lib.lib.hpt_study_destroy(h)
     if n.value == 1 and m.value == 0:
-        return None
+        # One objective: the default shape unless an "objectives" record
+        # turned the creation's direction around, which the open that
+        # follows must then be told (it refuses the mismatch, loudly).
+        try:
+            made = read_header(path).get("direction")
+        except _lib.Error:
+            return None
+        code = _lib.MAXIMIZE if made == "maximize" else _lib.MINIMIZE
+        if int(dirs[0]) == code:
+            return None
     return [int(dirs[k]) for k in range(n.value)], int(m.value)
 
 

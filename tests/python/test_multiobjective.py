@@ -131,6 +131,24 @@ def test_a_bad_shape_record_is_refused_as_the_library_refuses_it(tmp_path, recor
     assert path.read_bytes() == before
 
 
+def test_one_objective_turned_around_is_not_reopened_the_wrong_way(tmp_path):
+    """A journal made to minimize whose single objective was then set to
+    maximize (hpt_study_set_objectives with one direction): reopening it
+    without saying the direction must not report "minimize" while the
+    library maximizes (it did, after the shape reader moved to the
+    library's parser); it is refused as a mismatch, as before."""
+    import ctypes
+    from hpt import _lib
+    path = tmp_path / "flip.hptj"
+    with hpt.Study(SPACE, "random", seed=3, journal=path) as s:
+        arr = (ctypes.c_int32 * 1)(_lib.MAXIMIZE)
+        _lib.check(_lib.lib.hpt_study_set_objectives(s._h, arr, 1))
+        t = s.ask()
+        t.tell(1.0)
+    with pytest.raises(hpt.JournalMismatch):
+        hpt.Study(SPACE, "random", seed=3, journal=path)
+
+
 def test_a_running_trial_has_an_ask_time_and_no_end():
     s = hpt.Study(SPACE, "random", seed=0)
     t0 = time.time()
