@@ -1527,9 +1527,12 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *    difference just above the best counts at most 101 times what it
  *    counts at the median (a finer warp makes the best point's basin a
  *    narrow well the search does not leave). The median there is the
- *    larger of all losses' and of the earliest quarter's (the initial
- *    design and the first steps), so that a search gathered in one basin
- *    does not narrow the warp onto it. A run that diverged
+ *    larger of all losses' and of the earliest quarter's, so that a
+ *    search gathered in one basin does not narrow the warp onto it; the
+ *    earliest are the first rows the model sees: warm-start rows come
+ *    first, then the study's own in the order they finished (its design
+ *    and first steps), and past "bayes.local_above" the local subset's
+ *    rows in their order. A run that diverged
  *    should be told as a failure (hpt_study_tell_failed), not as a huge
  *    value: a cliff of huge values over much of the space hides every
  *    ordinary difference from a stationary model.

@@ -77,6 +77,10 @@
  * falls towards the minimum, and the warp would narrow onto that basin
  * anyway (issue 18, a 2-D Goldstein-Price held 60 evaluations at a local
  * minimum); the earliest evaluations are the least gathered sample.
+ * "Earliest" is the order of the rows given: warm-start rows (priors)
+ * first, past local_above the local subset's; with a model-guided
+ * Hyperband, rows of mixed budgets, so early low-budget losses may widen
+ * the warp (less stretch, never more).
  * (Losses beyond 1e100 in magnitude are first scaled by a power of two,
  * exactly.)
  *

@@ -47,8 +47,9 @@ static size_t same_rows(const hpti_bayes_fantasies *f, const hpti_gp *gp, size_t
  * the real rows say so): asks without tells. The running points that
  * match the kept ones from the first on, in the same order, are taken
  * back; their targets, the posterior means, are computed again when the
- * real targets changed (O(n) each, as the append does). A tell ends it:
- * a told point's real row has the noise on its diagonal, which its
+ * real targets changed (O(n) each, as the append does). A tell that adds
+ * a real row ends it (a failure adds none): that row has the noise on
+ * its diagonal, which its
  * fantasy row (noise-free) had not, so the rows after it differ from
  * column n_real on; their real parts are what the next call keeps.
  * @return how many. */

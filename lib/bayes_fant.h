@@ -18,7 +18,8 @@
  *    are appended (O(n^2 + p n) each). Their targets (the posterior
  *    means, O(n + p) each) are computed again when the real targets
  *    changed.
- *  - Real parts (any tell: a running point finished or failed). Entry j
+ *  - Real parts (a tell that adds a real row; a failure adds none to
+ *    the objective's factor). Entry j
  *    of a row's real part is computed from rows 0..j of the real factor
  *    and the point alone (hpti_la_trsv_from), and those rows stay as they
  *    were up to the first real row that differs (no fit since). So each

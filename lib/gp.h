@@ -170,7 +170,8 @@ double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b);
  * @return HPT_OK, HPT_E_NOMEM, HPT_E_NUMERIC (no jitter up to 1e-2 sf2
  * made the matrix positive definite). */
 int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n);
-/* Append one input row (O(n^2)); the targets must be set again.
+/* Append one input row (O(n^2)); the targets must be set again. x must
+ * not point into gp (the append may move gp's arrays).
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_gp_append(hpti_gp *gp, const double *x);
 /* hpti_gp_append when the first `known` entries of the new factor row

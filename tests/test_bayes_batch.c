@@ -4,6 +4,7 @@
  * With noisy believer rows (before), the 8 asks of a noisy plateau were
  * near-copies of one point (bench/README.md, issue 18). */
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "testutil.h"
@@ -58,7 +59,8 @@ static void test_believer_noise_free(void **state)
     hpti_gp_predict(&gp, far, 1, &muf, &varf);
     assert_true(fabs(muf - muf0) < 1e-9 && varf <= varf0 && varf > 0.0);
     /* a believer at a finished point: f there is known, not its noisy y */
-    const double *x0 = gp.X;
+    double x0[2]; /* a copy: the append grows gp.X, which may move */
+    memcpy(x0, gp.X, sizeof x0);
     double mx, vx;
     hpti_gp_predict(&gp, x0, 1, &mx, &vx);
     assert_true(vx > 0.1); /* one noisy observation: f still uncertain */
