@@ -98,8 +98,7 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
         b->centers = hpti_malloc(N_CENTERS * d * sizeof *b->centers);
         b->out = hpti_malloc(N_OUT * d * sizeof *b->out);
         b->out_s = hpti_malloc(N_OUT * sizeof *b->out_s);
-        b->th = hpti_malloc(2 * b->gp.np * sizeof *b->th);
-        if (!b->centers || !b->out || !b->out_s || !b->th)
+        if (!b->centers || !b->out || !b->out_s)
             rc = HPT_E_NOMEM;
     }
     if (rc)
@@ -138,8 +137,6 @@ void hpti_bayes_free(hpti_bayes *b)
     hpti_free(b->centers);
     hpti_free(b->out);
     hpti_free(b->out_s);
-    hpti_free(b->th);
-    hpti_free(b->yp);
     memset(b, 0, sizeof *b);
 }
 
@@ -169,8 +166,8 @@ static int reserve(hpti_bayes *b, size_t n)
     if (n <= b->cap)
         return HPT_OK;
     size_t cap = b->cap * 2 > n ? b->cap * 2 : n + 16;
-    double **arr[] = {&b->y, &b->tmp, &b->lbl, &b->yp};
-    for (size_t k = 0; k < 4; k++) {
+    double **arr[] = {&b->y, &b->tmp, &b->lbl};
+    for (size_t k = 0; k < 3; k++) {
         double *q = hpti_realloc(*arr[k], cap * sizeof *q);
         if (!q)
             return HPT_E_NOMEM;
@@ -217,8 +214,7 @@ typedef struct {
     double scale, c, mn, m, s, lo, hi; /* lo, hi: range of loss * scale */
 } xform;
 
-static void transform(const double *loss_in, size_t n, double *y, double *sorted, int warp,
-                      xform *t)
+static void transform(const double *loss_in, size_t n, double *y, double *sorted, xform *t)
 {
     /* Extreme magnitudes (|loss| near 1e308 overflows differences and cubes)
      * are first scaled by a power of two: exact, and the transform below is
@@ -237,7 +233,7 @@ static void transform(const double *loss_in, size_t n, double *y, double *sorted
         t->hi = y[i] > t->hi ? y[i] : t->hi;
     }
     const double *loss = y;
-    if (warp && n >= 4) {
+    if (n >= 4) {
         double g = skewness(y, n);
         if (g > 1.0) {
             /* The spread is the larger of the medians of all losses and
@@ -294,7 +290,7 @@ static void transform(const double *loss_in, size_t n, double *y, double *sorted
 void hpti_bayes_transform(const double *loss_in, size_t n, double *y, double *sorted)
 {
     xform t;
-    transform(loss_in, n, y, sorted, 1, &t);
+    transform(loss_in, n, y, sorted, &t);
 }
 
 /* Expected improvement in loss units over the range of the losses, from
@@ -377,7 +373,6 @@ static int fit_rows(hpti_bayes *b, hpti_gp *gp, const double *X, const double *y
         b->fy[k] = y[i];
     }
     b->n_fits += (unsigned long)count;
-    b->fit_m = m;
     return hpti_gp_fit(gp, b->fX, b->fy, m, rng, restarts, iters);
 }
 
@@ -419,30 +414,6 @@ static int fit_model(hpti_bayes *b, hpti_gp *gp, const double *X, const double *
     return fit_rows(b, gp, X, y, key, n, pl.rows, rng, pl.restarts, pl.iter, 1);
 }
 
-/* Refit due for a model over n rows whose last fit saw fit_n? A local
- * subset with fewer rows than the last fit is the next prefix step's
- * (bayes_scale.h): a new set, which gets a fit of its own -- the growth
- * rule alone would never refit it again. */
-static int fit_due(const hpti_bayes *b, const hpti_gp *gp, size_t fit_n, size_t n)
-{
-    int step = b->local.subset && n < fit_n;
-    return !gp->have_theta || step || refit_due(n, fit_n, b->opt.refit_every);
-}
-
-/* Factor rows X[0..n) under a freshly fitted theta, once more from the
- * prior medians if that fails. */
-static int factor_fitted(hpti_gp *gp, const double *X, size_t n)
-{
-    int rc = hpti_gp_factor(gp, X, n);
-    if (rc == HPT_E_NUMERIC) {
-        double *th = gp->ft;
-        hpti_gp_default_theta(gp->dim, th);
-        hpti_gp_set_theta(gp, th);
-        rc = hpti_gp_factor(gp, X, n);
-    }
-    return rc;
-}
-
 /* Bring a model to rows X[0..n) with targets y: refit and refactor when
  * due; else keep the factor's rows up to the first that differs from X
  * and append from there. Row i of a Cholesky factor depends only on rows
@@ -457,15 +428,25 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
     hpti_gp_truncate(gp, *n_real);
     while (same < lim && memcmp(gp->X + same * d, X + same * d, d * sizeof *X) == 0)
         same++;
-    int due = fit_due(b, gp, *fit_n, n);
+    /* A local subset with fewer rows than the last fit is the next
+     * prefix step's (bayes_scale.h): a new set, which gets a fit of its
+     * own -- the growth rule alone would never refit it again. */
+    int step = b->local.subset && n < *fit_n;
     b->local.subset = 0;
     int rc;
-    if (due) {
+    if (!gp->have_theta || step || refit_due(n, *fit_n, b->opt.refit_every)) {
         if ((rc = fit_model(b, gp, X, y, key, n, rng)) != HPT_OK)
             return rc;
         *n_real = 0;
         *fit_n = n;
-        if ((rc = factor_fitted(gp, X, n)) != HPT_OK)
+        rc = hpti_gp_factor(gp, X, n);
+        if (rc == HPT_E_NUMERIC) { /* retry once from the prior medians */
+            double *th = gp->ft;
+            hpti_gp_default_theta(d, th);
+            hpti_gp_set_theta(gp, th);
+            rc = hpti_gp_factor(gp, X, n);
+        }
+        if (rc)
             return rc;
     } else {
         /* The factor is always the full factorization of the last fit's
@@ -648,63 +629,6 @@ static void gather(hpti_bayes *b, const hpti_bayes_data *dt, proposal *p)
     p->nrow = p->no;
 }
 
-/* log |dy/dloss| summed over the last fit's rows (b->sel[0..fit_m)) under
- * transform t: the Jacobian that puts the evidence of targets y on the
- * losses' scale, so that warped and unwarped fits compare (the common
- * factor t->scale left out). */
-static double log_jacobian(const hpti_bayes *b, const xform *t)
-{
-    double s = 0.0;
-    for (size_t k = 0; k < b->fit_m; k++) {
-        double w = t->c > 0.0 ? b->tmp[b->sel[k]] * t->scale - t->mn + t->c : 1.0;
-        s -= log(t->s * w);
-    }
-    return s;
-}
-
-/* The warp's test, at a refit that warped (bayes.h, output transform):
- * the warped fit's log posterior on its rows against a fit of the
- * unwarped losses -- from the same start, generator and rows -- both on
- * the losses' scale. The unwarped model, when likelier, replaces the
- * warped one (theta, factor, targets, p->xf) and b->warp_off holds the
- * choice until the next refit. The fit counters count one fit either
- * way: the restart schedule is the refits'. b->tmp still holds the
- * losses. */
-static int weigh_warp(hpti_bayes *b, proposal *p, hpti_rng *plain_rng)
-{
-    hpti_gp *gp = &b->gp;
-    size_t n = p->no, np = gp->np;
-    double *warped = b->th + np;
-    unsigned long n_fit = gp->n_fit, n_fits = b->n_fits;
-    double ew = -hpti_gp_nlp(gp, b->fX, b->fy, b->fit_m, gp->theta, NULL) +
-                log_jacobian(b, &p->xf);
-    memcpy(warped, gp->theta, np * sizeof *warped);
-    xform plain;
-    transform(b->tmp, n, b->yp, b->lbl, 0, &plain);
-    hpti_gp_set_theta(gp, b->th);
-    gp->n_fit = n_fit - 1; /* the restart schedule the warped fit saw */
-    int rc = fit_model(b, gp, b->X, b->yp, b->yp, n, plain_rng);
-    gp->n_fit = n_fit;
-    b->n_fits = n_fits;
-    if (rc)
-        return rc;
-    double e0 = -hpti_gp_nlp(gp, b->fX, b->fy, b->fit_m, gp->theta, NULL) +
-                log_jacobian(b, &plain);
-    if (!(e0 > ew)) { /* the warp stays: its theta and factor as they were */
-        hpti_gp_set_theta(gp, warped);
-        return HPT_OK;
-    }
-    b->warp_off = 1;
-    p->xf = plain;
-    memcpy(b->y, b->yp, n * sizeof *b->y);
-    b->n_real = 0;
-    if ((rc = factor_fitted(gp, b->X, n)) != HPT_OK)
-        return rc;
-    b->n_real = n;
-    hpti_gp_set_targets(gp, b->y);
-    return HPT_OK;
-}
-
 /* Steps 1-2, the model: transform the losses and bring the GP to them
  * (refit when due), leaving the posterior means at the rows in b->tmp; or,
  * with nothing observed but a transfer prior, the prior alone (constant
@@ -723,17 +647,8 @@ static int fit_objective(hpti_bayes *b, proposal *p, hpti_rng *fit_rng)
             b->tmp[i] = b->gp.mean + hpti_gp_mean_at(top, b->X + i * d, NULL);
         return HPT_OK;
     }
-    /* the warp's test runs with each refit (output transform, bayes.h) */
-    int due = fit_due(b, &b->gp, b->fit_n, p->no);
-    if (due)
-        b->warp_off = 0;
-    size_t np = b->gp.np;
-    memcpy(b->th, b->gp.theta, np * sizeof *b->th);
-    hpti_rng plain_rng = *fit_rng;
-    transform(b->tmp, p->no, b->y, b->lbl, !b->warp_off, &p->xf);
+    transform(b->tmp, p->no, b->y, b->lbl, &p->xf);
     int rc = sync_model(b, &b->gp, &b->n_real, &b->fit_n, b->X, b->y, b->y, p->no, fit_rng);
-    if (!rc && due && p->xf.c > 0.0)
-        rc = weigh_warp(b, p, &plain_rng);
     if (rc == HPT_E_NUMERIC)
         b->n_real = 0;
     if (rc)

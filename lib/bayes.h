@@ -81,18 +81,6 @@
  * first, past local_above the local subset's; with a model-guided
  * Hyperband, rows of mixed budgets, so early low-budget losses may widen
  * the warp (less stretch, never more).
- * The warp is also tested at each refit that warps: a second fit, of the
- * unwarped losses (same start, generator and rows), is compared with the
- * warped one by log posterior plus the log Jacobian of each transform,
- * i.e. both as densities of the losses; when the unwarped is likelier it
- * replaces the warped model, and the warp stays off until the next refit
- * (journal state, bayes_state.c). Skewness alone cannot tell a heavy tail
- * from a noisy plateau with a few poor values: there c is near 1e-4 of
- * the range and the warp stretches the noise over the model's range
- * (issue 18, make bench-sklearn's linear/wine: two of five seeds held at
- * the plateau, 0.154, for 100 evaluations, above random search). The test
- * costs one more fit per refit while the losses are skewed; several
- * objectives or constraints (bayes_mo.c) keep the skewness rule alone.
  * (Losses beyond 1e100 in magnitude are first scaled by a power of two,
  * exactly.)
  *
@@ -179,15 +167,10 @@ typedef struct {
     size_t n_real, fit_n;           /* objective: rows in the factor, rows at last fit */
     size_t f_real, f_fit_n;         /* feasibility model, same */
     size_t cap, fcap;
-    double *X, *y, *tmp, *lbl, *yp; /* cap (*dim) gathered rows and targets; yp:
-                                     * the unwarped targets, for the warp's test */
+    double *X, *y, *tmp, *lbl;      /* cap (*dim) gathered rows and targets */
     void *pairs;                    /* cap (key, index) pairs */
     size_t *sel;                    /* cap row indices */
     double *fX, *fy;                /* fit subset, fcap rows */
-    size_t fit_m;                   /* rows of the last fit in fX, fy (indices: sel) */
-    double *th;                     /* 2 np: theta before a fit, the warped fit's */
-    int warp_off;                   /* the last fit found the unwarped losses the
-                                     * likelier (output transform, above) */
     double *centers, *out, *out_s;  /* proposal scratch */
     unsigned long n_fits;           /* statistics: hyperparameter fits so far */
     hpti_gp *stack;                 /* transfer prior: n_stack GPs, each on the

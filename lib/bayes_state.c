@@ -7,11 +7,8 @@
  * for the objective's GP and the feasibility GP: fits so far (their
  * restart schedule), whether theta was ever fitted, the jitter its factor
  * was built with, and theta itself when a fit happened since the last
- * record (a flag, then np doubles); last, whether the objective's last
- * fit turned the output warp off (bayes.h; records written before that
- * test end without it: 0, the warp as it was then). Restoring such a
- * delta needs the state the previous record left, which the records'
- * order guarantees. */
+ * record (a flag, then np doubles). Restoring such a delta needs the state
+ * the previous record left, which the records' order guarantees. */
 #include <math.h>
 #include <string.h>
 
@@ -45,7 +42,6 @@ void hpti_bayes_snapshot(hpti_bayes *b, hpti_snapw *w)
         hpti_snapw_u64(w, m->fit_n);
         snap_gp(&m->gp, &m->saved.seen, m->gp.jitter, w);
     }
-    hpti_snapw_u64(w, (uint64_t)b->warp_off);
 }
 
 /* One GP's part, with the rows of its factor and of its last fit as
@@ -108,9 +104,6 @@ int hpti_bayes_restore(hpti_bayes *b, hpti_snapr *r, int apply)
         size_t real = (size_t)hpti_snapr_u64(r), fit = (size_t)hpti_snapr_u64(r);
         restore_gp(&m->gp, r, &m->saved, &m->n_real, &m->fit_n, real, fit, apply);
     }
-    int warp_off = r->at < r->n ? (int)hpti_snapr_max(r, 1) : 0;
-    if (apply && !r->bad)
-        b->warp_off = warp_off;
     return r->bad ? HPT_E_CORRUPT : HPT_OK;
 }
 
