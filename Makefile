@@ -86,11 +86,14 @@ deps:
 # ---- tests ------------------------------------------------------------------
 # check: install what is missing, then build and test twice (plain, and
 # ASan+UBSan in build/asan), then the Python tests.
+# The builds use every core unless the caller chose -j itself.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+CHECK_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 check: deps
-	@$(MAKE) --no-print-directory check-run
-	@$(MAKE) --no-print-directory sanitize
-	@$(MAKE) --no-print-directory tsan
-	@$(MAKE) --no-print-directory valgrind
+	@$(MAKE) --no-print-directory $(CHECK_J) check-run
+	@$(MAKE) --no-print-directory $(CHECK_J) sanitize
+	@$(MAKE) --no-print-directory $(CHECK_J) tsan
+	@$(MAKE) --no-print-directory $(CHECK_J) valgrind
 
 check-run: lib tests
 	@scripts/run-tests $(B) $(PYTHON)
