@@ -84,9 +84,11 @@ deps:
 	@scripts/install-deps --optional
 
 # ---- tests ------------------------------------------------------------------
-# check: install what is missing, then build and test twice (plain, and
-# ASan+UBSan in build/asan), then the Python tests.
-# The builds use every core unless the caller chose -j itself.
+# check: install what is missing, then build and run every test (C, shell,
+# Python) plain and again under ASan+UBSan (build/asan), the threaded tests
+# under TSan and the core tests under valgrind. The builds use every core
+# unless the caller chose -j itself; scripts/run-tests runs the tests on
+# every core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 CHECK_J = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
 check: deps
