@@ -426,6 +426,8 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
 {
     size_t d = b->dim, same = 0, lim = *n_real < n ? *n_real : n;
     hpti_gp_truncate(gp, *n_real);
+    if (lim > gp->n) /* an append that ran out of memory left fewer rows */
+        lim = gp->n;
     while (same < lim && memcmp(gp->X + same * d, X + same * d, d * sizeof *X) == 0)
         same++;
     /* A local subset with fewer rows than the last fit is the next
@@ -457,14 +459,13 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
         if (same < *fit_n && *fit_n <= n) {
             double jitter = gp->jitter;
             rc = hpti_gp_factor(gp, X, *fit_n);
-            if (rc == HPT_E_NOMEM)
-                return rc;
             from = *fit_n;
             if (rc == HPT_E_NUMERIC) { /* as rebuild_gp: every row appended */
-                gp->n = 0;
-                gp->jitter = jitter;
-                from = 0;
+                rc = hpti_gp_factor_appended(gp, X, n, jitter);
+                from = n;
             }
+            if (rc)
+                return rc;
         } else
             hpti_gp_truncate(gp, same);
         for (size_t i = from; i < n; i++)

@@ -19,11 +19,14 @@ void hpti_bayes_fantasies_free(hpti_bayes_fantasies *f)
 }
 
 /* The factor of the kept rows and gp's come from the same hyperparameters,
- * jitter and fit: row j of both is then a function of real rows 0..j. */
+ * jitter and fit, by the same route (no rows appended from an empty
+ * factor since, which a fallback does with the same three): row j of both
+ * is then a function of real rows 0..j. */
 static int same_model(const hpti_bayes_fantasies *f, const hpti_gp *gp, unsigned long n_fits,
                       size_t fit_n)
 {
-    return f->valid && f->n_fits == n_fits && f->fit_n == fit_n && f->np == gp->np &&
+    return f->valid && f->n_fits == n_fits && f->n_reroute == gp->n_reroute &&
+           f->fit_n == fit_n && f->np == gp->np &&
            memcmp(&f->jitter, &gp->jitter, sizeof f->jitter) == 0 &&
            memcmp(f->theta, gp->theta, gp->np * sizeof *f->theta) == 0;
 }
@@ -110,6 +113,7 @@ static void keep(hpti_bayes_fantasies *f, const hpti_gp *gp, size_t n_real,
     f->cld = n_real;
     f->n_real = n_real;
     f->n_fits = n_fits;
+    f->n_reroute = gp->n_reroute;
     f->fit_n = fit_n;
     f->L = gp->L;
     f->cap = gp->cap;

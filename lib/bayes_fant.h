@@ -9,32 +9,34 @@
  * kept from one proposal to the next so that most of it is not redone:
  *
  *  - Whole rows. When nothing a fantasy row depends on was factored
- *    again -- the same hyperparameters, jitter and fit (no fit since),
- *    the same real rows and factor pivots, the factor's storage not
- *    moved -- the rows the last proposal appended are still in the
- *    factor past its real rows. That holds across asks without tells (a
+ *    again -- the same hyperparameters, jitter and fit (no fit and no
+ *    rebuild by appends since), the same real rows and factor pivots,
+ *    the factor's storage not moved -- the rows the last proposal
+ *    appended are still in the factor past its real rows. That holds across asks without tells (a
  *    burst of asks, many workers): the running points are the last
  *    call's, in the same order, plus new ones after them, and only those
  *    are appended (O(n^2 + p n) each). Their targets (the posterior
  *    means, O(n + p) each) are computed again when the real targets
  *    changed.
- *  - Real parts (a tell that adds a real row; a failure adds none to
- *    the objective's factor). Entry j
- *    of a row's real part is computed from rows 0..j of the real factor
- *    and the point alone (hpti_la_trsv_from), and those rows stay as they
- *    were up to the first real row that differs (no fit since). So each
- *    still-running point keeps its real part up to that row, computes
- *    only the entries of the rows after it (O(n) each), and the fantasy
- *    part of its row is solved again (it depends on every row above: i
- *    entries for the i-th, each a dot over up to n + i entries). Such a
- *    tell with p running points costs O(p n + p^2 (n + p)) instead of
- *    O(p n^2 + p^2 n + p^3): about n / p times less while p is below n,
- *    little beyond. The usual tell, of the oldest running point, is one
- *    of these: the fantasy rows are noise-free (gp.h, believer rows), so
- *    the told point's real row, with the noise on its diagonal, is not
- *    the fantasy row it replaces, and every fantasy row after it changes
- *    from that column on. (Before the rows were noise-free, such a tell
- *    took the other rows back whole, O(n^2 + p (n + p)).)
+ *  - Real parts (a tell that adds a real row; a failure adds none to the
+ *    objective's factor). Entry j of a row's real part is computed from
+ *    rows 0..j of the real factor and the point alone (hpti_la_trsv_from),
+ *    and those rows stay as they were up to the first real row that differs
+ *    (no fit and no rebuild by appends since: the fallback of a failed
+ *    factorization, hpti_gp.n_reroute, keeps the fit and jitter but may
+ *    change any row's last bits, the pivots included or not). So each
+ *    still-running point keeps its real part up to that row, computes only
+ *    the entries of the rows after it (O(n) each), and the fantasy part of
+ *    its row is solved again (it depends on every row above: i entries for
+ *    the i-th, each a dot over up to n + i entries). Such a tell with p
+ *    running points costs O(p n + p^2 (n + p)) instead of O(p n^2 + p^2 n +
+ *    p^3): about n / p times less while p is below n, little beyond. The
+ *    usual tell, of the oldest running point, is one of these: the fantasy
+ *    rows are noise-free (gp.h, believer rows), so the told point's real
+ *    row, with the noise on its diagonal, is not the fantasy row it
+ *    replaces, and every fantasy row after it changes from that column on.
+ *    (Before the rows were noise-free, such a tell took the other rows back
+ *    whole, O(n^2 + p (n + p)).)
  *
  * Both give the factor a full rebuild gives, bit for bit (the same
  * operations on the same inputs, in the same order): the proposals do not
@@ -51,6 +53,7 @@ typedef struct {
     /* what the kept rows were solved against */
     size_t n_real;        /* real rows under the fantasies */
     unsigned long n_fits; /* the GP's fit count (hpti_gp.n_fit) then */
+    unsigned long n_reroute; /* and its count of append-only rebuilds */
     size_t fit_n;         /* rows of the factor's last full factorization */
     double jitter;        /* the factor's jitter */
     size_t np, tcap;

@@ -121,11 +121,8 @@ static int rebuild_gp(hpti_gp *gp, size_t n, size_t base, double jitter)
         rc = hpti_gp_factor(gp, gp->X, base);
     if (rc == HPT_E_NOMEM)
         return rc;
-    if (rc == HPT_E_NUMERIC) {
-        base = 0;
-        gp->n = 0;
-        gp->jitter = jitter;
-    }
+    if (rc == HPT_E_NUMERIC)
+        return hpti_gp_factor_appended(gp, gp->X, n, jitter);
     for (size_t i = base; i < n; i++)
         if ((rc = hpti_gp_append(gp, gp->X + i * d)) != HPT_OK)
             return rc;

@@ -443,6 +443,22 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
     return HPT_E_NUMERIC;
 }
 
+int hpti_gp_factor_appended(hpti_gp *gp, const double *X, size_t n, double jitter)
+{
+    if (hpti_gp_reserve(gp, n))
+        return HPT_E_NOMEM; /* reserved first: X may be gp->X, which must not move */
+    gp->n = 0;
+    gp->jitter = jitter;
+    gp->alpha_ok = 0;
+    gp->n_reroute++;
+    for (size_t i = 0; i < n; i++) {
+        int rc = hpti_gp_append(gp, X + i * gp->dim);
+        if (rc)
+            return rc;
+    }
+    return HPT_OK;
+}
+
 int hpti_gp_append(hpti_gp *gp, const double *x)
 {
     return hpti_gp_append_solved(gp, x, NULL, 0);

@@ -139,6 +139,10 @@ typedef struct hpti_gp {
     void *gx;             /* gsl_vector *, owned */
     unsigned long n_eval; /* objective evaluations of the last fit */
     unsigned long n_fit;  /* fits so far */
+    unsigned long n_reroute; /* hpti_gp_factor_appended calls so far: rows
+                              * so built need not equal the factored ones
+                              * bit for bit, so what was solved against
+                              * the old rows is not kept (bayes_fant.h) */
 } hpti_gp;
 
 /* Chunk of candidates predicted per BLAS call (bounds the Ks block). */
@@ -170,6 +174,12 @@ double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b);
  * @return HPT_OK, HPT_E_NOMEM, HPT_E_NUMERIC (no jitter up to 1e-2 sf2
  * made the matrix positive definite). */
 int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n);
+/* The fallback of a failed hpti_gp_factor: the n rows of X appended one
+ * by one to an empty factor under the given jitter (the pivot floor keeps
+ * every row usable). Counts n_reroute. X may be gp->X (its first n rows
+ * are then kept). The targets must be set again.
+ * @return HPT_OK or HPT_E_NOMEM (gp then has fewer rows). */
+int hpti_gp_factor_appended(hpti_gp *gp, const double *X, size_t n, double jitter);
 /* Append one input row (O(n^2)); the targets must be set again. x must
  * not point into gp (the append may move gp's arrays).
  * @return HPT_OK or HPT_E_NOMEM. */

@@ -203,6 +203,70 @@ static void test_tells_match_rebuild(void **state)
     hpt_space_destroy(sp);
 }
 
+/* The fallback of a failed factorization (hpti_gp_factor_appended, the
+ * route of bayes.c's sync_model and of a restore) builds every real row
+ * again by appends, under the same fit and jitter: its rows may differ
+ * from the factored ones in the last bits, the pivots possibly not. A
+ * tell after it keeps nothing (no row taken back, no real part resumed)
+ * and gives the fantasies and the proposal a rebuild gives, bit for bit;
+ * the same tell without the fallback resumes every still-running point. */
+static void test_reroute_keeps_nothing(void **state)
+{
+    (void)state;
+    enum { N0 = 40, P = 6, TOTAL = N0 + P + 1 };
+    hpt_space *sp = tu_cube_space(D);
+    hpti_bayes_opts o;
+    hpti_bayes_defaults(&o);
+    o.candidates = 64;
+    o.refit_every = 1000; /* the one fit is the first proposal's */
+    hpti_bayes b[3];
+    for (int e = 0; e < 3; e++)
+        assert_ok(hpti_bayes_init(&b[e], sp, &o));
+    static double u[TOTAL * D], loss[TOTAL], pend[TOTAL * D];
+    uint64_t seed = 23;
+    for (size_t i = 0; i < TOTAL * D; i++)
+        u[i] = tu_frand(&seed);
+    for (size_t i = 0; i < TOTAL; i++)
+        loss[i] = bowl(u + i * D);
+    char msg[256];
+    for (int call = 0; call < 2; call++) {
+        /* call 0: N0 finished, P running; call 1: the oldest running
+         * point finished, one more running */
+        size_t n = N0 + (size_t)call, np = P;
+        memcpy(pend, u + n * D, np * D * sizeof *u);
+        hpti_bayes_data dt = {u, loss, 1, n, pend, np, 1, 0, NULL};
+        double x[3][D];
+        for (int e = 0; e < 3; e++) {
+            if (call == 1 && e < 2) /* engines 0 and 1 take the fallback */
+                assert_ok(hpti_gp_factor_appended(&b[e].gp, b[e].gp.X, b[e].n_real,
+                                                  b[e].gp.jitter));
+            if (e == 1)
+                b[1].fant.valid = 0; /* the rebuild */
+            hpti_rng r;
+            hpti_rng_seed(&r, 700 + (uint64_t)call, HPTI_STREAM_MODEL);
+            assert_ok(hpti_bayes_propose(&b[e], &dt, &r, x[e], msg));
+        }
+        assert_int_equal(b[0].gp.n_fit, 1);
+        if (call == 0)
+            continue;
+        assert_int_equal(b[0].gp.n_reroute, 1);
+        assert_int_equal(b[2].gp.n_reroute, 0);
+        /* without the fallback, P - 1 points resumed on N0 kept rows */
+        assert_int_equal(b[2].fant.resumed, P - 1);
+        assert_int_equal(b[2].fant.solved, (P - 1) * 1 + 1 * (N0 + 1));
+        /* with it, nothing kept: every real part solved in full */
+        assert_int_equal(b[0].fant.reused, 0);
+        assert_int_equal(b[0].fant.resumed, 0);
+        assert_int_equal(b[0].fant.solved, P * (N0 + 1));
+        assert_same_fantasies(&b[0], &b[1], P, call);
+        if (memcmp(x[0], x[1], sizeof x[0]) != 0)
+            fail_msg("a real part kept across the fallback changed the proposal");
+    }
+    for (int e = 0; e < 3; e++)
+        hpti_bayes_free(&b[e]);
+    hpt_space_destroy(sp);
+}
+
 static void forget(hpti_bayes *b)
 {
     b->fant.valid = 0;
@@ -288,6 +352,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_solved_exact),
         cmocka_unit_test(test_tells_match_rebuild),
+        cmocka_unit_test(test_reroute_keeps_nothing),
         cmocka_unit_test(test_several_objectives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
