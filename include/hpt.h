@@ -1517,6 +1517,31 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           subset (at most K + K/2 rows). Default 1000;
  *                           20..1e5; a value above "bayes.local_above"
  *                           is accepted and used as "bayes.local_above".
+ *   "bayes.fill_below"      fill the space while the model has learned
+ *                           nothing (a number; 0 = off, the default;
+ *                           0..1; 0.05 is the value measured). The test,
+ *                           at each model proposal: the median over the
+ *                           model's observations (up to 64 of them, spread
+ *                           over the history) of each one's largest kernel
+ *                           correlation with another is below this value,
+ *                           and the observations nearest the best one
+ *                           (an eighth of them, at least 4) are no better
+ *                           (median) than the rest. The fit then explains
+ *                           every observation as unrelated to the others,
+ *                           and searching around the best point has found
+ *                           nothing -- typically a plateau whose values
+ *                           differ by noise, such as chance accuracy over
+ *                           a range of poor settings, where expected
+ *                           improvement only refines that noise. Such an
+ *                           ask returns the point farthest from every
+ *                           finished and running trial among 256 random
+ *                           ones, as with no observations. Smooth and
+ *                           multimodal objectives keep the correlations
+ *                           far above 0.05; on noisy step-valued metrics
+ *                           (a decision tree's accuracy) the test can
+ *                           fire and cost refinement (bench/README.md).
+ *                           Not used by several objectives or
+ *                           constraints, nor with a transfer prior.
  *
  * Behaviour:
  *  - Outputs. Losses (values, negated when maximizing) are standardized.

@@ -45,6 +45,7 @@ void hpti_bayes_defaults(hpti_bayes_opts *o)
     o->repeats = 1;
     o->local_above = HPTI_BAYES_LOCAL_ABOVE;
     o->local_rows = HPTI_BAYES_LOCAL_ROWS;
+    o->fill_below = 0.0; /* off: measured, not a clear gain (bench/README.md) */
 }
 
 /* hpti_gp_active_fn of the engine's space: which parameters the
@@ -600,6 +601,58 @@ static int space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng
     return rc == HPT_E_NOMEM ? rc : HPT_OK;
 }
 
+/* Step 2's learned-nothing test (bayes.h): the median over up to
+ * HPTI_BAYES_FILL_ROWS of the model's n rows, spread by index, of each
+ * one's largest correlation k(x_i, x_j) / sf2 with another row is below
+ * opt.fill_below, and the rows nearest the incumbent are no better than
+ * the others. O(HPTI_BAYES_FILL_ROWS n d), plus O(n log n) when the first
+ * part holds; scratch b->pairs and b->lbl (free between the transform and
+ * the feasibility model). */
+static int learned_nothing(hpti_bayes *b, size_t n)
+{
+    const hpti_gp *gp = &b->gp;
+    size_t d = b->dim, m = n < HPTI_BAYES_FILL_ROWS ? n : HPTI_BAYES_FILL_ROWS;
+    if (!(b->opt.fill_below > 0) || b->n_stack > 0 || n < 2)
+        return 0;
+    double most[HPTI_BAYES_FILL_ROWS];
+    for (size_t k = 0; k < m; k++) {
+        size_t i = k * n / m;
+        double c = 0.0;
+        for (size_t j = 0; j < n; j++)
+            if (j != i) {
+                double v = hpti_gp_kernel(gp, gp->X + i * d, gp->X + j * d);
+                c = v > c ? v : c;
+            }
+        most[k] = c / gp->sf2;
+    }
+    if (!(hpti_select_kth(most, m, m / 2) < b->opt.fill_below))
+        return 0;
+    /* and the incumbent's neighbourhood is no better than the rest: the
+     * n / 8 rows nearest to it (at least 4) have a median target at or
+     * above that of the others */
+    size_t best = 0, k = n / 8 > 4 ? n / 8 : 4;
+    if (k + 1 >= n)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        best = b->y[i] < b->y[best] ? i : best;
+    kpair *pr = b->pairs;
+    for (size_t i = 0; i < n; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            double t = gp->X[i * d + j] - gp->X[best * d + j];
+            s += t * t;
+        }
+        pr[i].key = i == best ? -1.0 : s;
+        pr[i].i = i;
+    }
+    qsort(pr, n, sizeof *pr, cmp_kpair);
+    for (size_t r = 0; r < n; r++)
+        b->lbl[r] = b->y[pr[r].i];
+    double near = hpti_select_kth(b->lbl + 1, k, k / 2);
+    double rest = hpti_select_kth(b->lbl + 1 + k, n - 1 - k, (n - 1 - k) / 2);
+    return near >= rest;
+}
+
 /* One proposal's working values, passed along its steps (bayes.h, "One
  * proposal"). */
 typedef struct {
@@ -871,6 +924,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     if (dt->n_obj > 1 || dt->n_con > 0)
         return hpti_bayes_propose_mo(b, dt, rng, u, msg);
     b->last_ei = NAN;
+    b->last_filled = 0;
     /* Each model fit draws from its own generator, seeded here: the draws
      * of the acquisition never depend on whether a fit happened in this
      * call. (A call that failed for memory after fitting leaves the fit
@@ -902,6 +956,12 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     }
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
+    if (learned_nothing(b, b->n_real)) {
+        b->last_filled = 1;
+        if (space_filling(b, dt, rng, u))
+            return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
+        return HPT_OK;
+    }
     pick_centers(b, &p);
     if ((rc = hpti_bayes_feasibility(b, dt, p.nf, &feas_rng, &p.feas)) != HPT_OK)
         return hpti_fail(msg, rc, "bayes: out of memory");
@@ -952,6 +1012,7 @@ typedef struct {
     double initial_trials, candidates, refit_every, local_starts, fit_restarts, fit_max,
         blas_threads, convergence, convergence_asks, repeats;
     double local_above, local_rows; /* the local model past a size (bayes_scale.h) */
+    double fill_below;              /* the learned-nothing test (bayes.h, step 2) */
     /* convergence: model proposals in a row (all returned) whose best
      * candidate's relative EI was below "convergence" */
     size_t low_ei_streak;
@@ -982,6 +1043,8 @@ static const hpti_option bayes_options[] = {
     BAYES_INT("repeats", repeats, 1, 1, 1e6),
     BAYES_INT("local_above", local_above, HPTI_BAYES_LOCAL_ABOVE, 100, 1e9),
     BAYES_INT("local_rows", local_rows, HPTI_BAYES_LOCAL_ROWS, 20, 1e5),
+    {"bayes.fill_below", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, offsetof(bayes_state, fill_below),
+     0, 0, 1, 0, NULL, NULL},
 };
 
 /* Automatic initial design: 2 d + 1 points, at least 5, at most 20. */
@@ -1053,6 +1116,7 @@ static int bayes_start(void *state, const hpti_env *env, char *msg)
     o.repeats = (size_t)st->repeats;
     o.local_above = (size_t)st->local_above;
     o.local_rows = st->local_rows < st->local_above ? (size_t)st->local_rows : o.local_above;
+    o.fill_below = st->fill_below;
     if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;

@@ -21,6 +21,22 @@
  *     observation appends one row to the Cholesky factor (O(n^2)). Fits use
  *     at most fit_max rows: the best half by loss and a seeded random
  *     sample of the rest.
+ *     Optionally (opt.fill_below > 0, "bayes.fill_below"), a model that
+ *     has learned nothing fills the space instead: when the median, over
+ *     up to HPTI_BAYES_FILL_ROWS rows spread by index, of a row's largest
+ *     kernel correlation with any other row is below opt.fill_below, the
+ *     fit explains each observation as unrelated to its neighbours
+ *     (lengthscales shrunk around noise, e.g. a plateau at chance
+ *     accuracy that the search gathered on): away from the rows it
+ *     predicts its constant mean, and EI only refines the noise next to
+ *     the incumbent. When, besides, the n / 8 rows nearest the incumbent
+ *     (at least 4) have a median target no lower than the other rows',
+ *     the gathering has found nothing either, and the proposal is the
+ *     space-filling one of an empty model (the farthest of 256 random
+ *     points from every finished and running point); steps 3-6 are
+ *     skipped (last_ei stays NaN, so it never counts towards
+ *     convergence). Never with a transfer prior, whose mean is structure
+ *     the rows need not show.
  *  3. Running points enter as kriging-believer fantasies (Ginsbourger, Le
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
@@ -134,7 +150,14 @@ typedef struct {
                           * configuration a proposal may add to */
     size_t local_above;  /* past this many rows, the local model (bayes_scale.h) */
     size_t local_rows;   /* its K (<= local_above) */
+    double fill_below;   /* step 2's test of a model that has learned
+                          * nothing (0 = off) */
 } hpti_bayes_opts;
+
+/* Rows the learned-nothing test looks at (each against every row), and
+ * the bound measured for it ("bayes.fill_below", hpt.h; off by default). */
+#define HPTI_BAYES_FILL_ROWS 64
+#define HPTI_BAYES_FILL_BELOW 0.05
 
 /* What the engine recorded or restored last of one GP (bayes_state.c). */
 typedef struct {
@@ -176,6 +199,7 @@ typedef struct {
     hpti_gp *stack;                 /* transfer prior: n_stack GPs, each on the
                                      * residuals of the one below; owned */
     size_t n_stack;
+    int last_filled;                /* last proposal: the learned-nothing fill (step 2) */
     double last_ei;                 /* last proposal: EI of the best candidate over
                                      * the range of the model's targets (NaN
                                      * when no acquisition ran) */
