@@ -41,8 +41,9 @@ static double branin(const double *u, int d)
 
 /* The recorded run (tests/data/plateau/README): RF/digits accuracy, seed
  * 7, 96 evaluations all at chance, replayed in its rounds of 8 (each fit
- * starts from the last one's optimum, as in the run; a single fit on all
- * 96 rows from the prior finds a model with structure). With the test
+ * starts from the last one's optimum, as in the run; a single fit on the
+ * 96 rows lands on a similar model whose correlations sit just above the
+ * bound, so the rounds matter). With the test
  * on, the 97th proposal fills: it lies farther from every evaluation than
  * the evaluations lie from each other (median nearest neighbour); the
  * model alone proposes inside the cloud (the run stayed at chance to its
