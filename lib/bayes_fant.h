@@ -8,16 +8,15 @@
  * against the real rows -- dominates while p is below n. Two things are
  * kept from one proposal to the next so that most of it is not redone:
  *
- *  - Whole rows. When nothing a fantasy row depends on was factored
- *    again -- the same hyperparameters, jitter and fit (no fit and no
- *    rebuild by appends since), the same real rows and factor pivots,
- *    the factor's storage not moved -- the rows the last proposal
- *    appended are still in the factor past its real rows. That holds across asks without tells (a
- *    burst of asks, many workers): the running points are the last
- *    call's, in the same order, plus new ones after them, and only those
- *    are appended (O(n^2 + p n) each). Their targets (the posterior
- *    means, O(n + p) each) are computed again when the real targets
- *    changed.
+ *  - Whole rows. When nothing a fantasy row depends on was factored again
+ *    -- the same hyperparameters, jitter and fit (no fit and no rebuild by
+ *    appends since), the same real rows and factor pivots, the factor's
+ *    storage not moved -- the rows the last proposal appended are still in
+ *    the factor past its real rows. That holds across asks without tells (a
+ *    burst of asks, many workers): the running points are the last call's,
+ *    in the same order, plus new ones after them, and only those are
+ *    appended (O(n^2 + p n) each). Their targets (the posterior means,
+ *    O(n + p) each) are computed again when the real targets changed.
  *  - Real parts (a tell that adds a real row; a failure adds none to the
  *    objective's factor). Entry j of a row's real part is computed from
  *    rows 0..j of the real factor and the point alone (hpti_la_trsv_from),
