@@ -3,7 +3,8 @@
  * that stayed at chance accuracy the proposal leaves the evaluations'
  * cloud, where the model alone stays inside it; on smooth and multimodal
  * functions the test never fires, so their runs are the model's alone;
- * the option's default (off) and bounds. */
+ * the option's default (off) and bounds, and that a study's setting
+ * reaches the engine. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,52 @@ static void test_structure_never_fills(void **state)
         }
 }
 
+/* Chance-like noise: one of seven steps of 0.001 drawn by a hash of u. */
+static double steps(const double *u, int d)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (int j = 0; j < d; j++) {
+        uint64_t b;
+        memcpy(&b, &u[j], sizeof b);
+        h = (h ^ b) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    return 0.9 - 0.001 * (double)(h % 7);
+}
+
+/* 40 trials of a study on steps(), its points in order; fill < 0: the
+ * option left at its default. */
+static void study_points(double fill, double *pts)
+{
+    hpt_space *sp = tu_cube_space(2);
+    hpt_study *st = NULL;
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 4, &st));
+    if (fill >= 0)
+        assert_ok(hpt_study_set(st, "bayes.fill_below", fill));
+    for (int i = 0; i < 40; i++) {
+        int64_t id;
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, pts + 2 * i, 2));
+        assert_ok(hpt_study_tell(st, id, steps(pts + 2 * i, 2)));
+    }
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+/* The option reaches the engine: on a plateau with the widest bound the
+ * study's trials leave the model's path (some asks fill); set to 0 they
+ * are the default's, point for point. */
+static void test_study_option(void **state)
+{
+    (void)state;
+    static double def[80], off[80], on[80];
+    study_points(-1.0, def);
+    study_points(0.0, off);
+    study_points(1.0, on);
+    assert_true(memcmp(def, off, sizeof def) == 0);
+    assert_true(memcmp(def, on, sizeof def) != 0);
+}
+
 static void test_option_bounds(void **state)
 {
     (void)state;
@@ -219,6 +266,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recorded_plateau),
         cmocka_unit_test(test_structure_never_fills),
+        cmocka_unit_test(test_study_option),
         cmocka_unit_test(test_option_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
