@@ -604,8 +604,8 @@ static int space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng
 /* Step 2's learned-nothing test (bayes.h): the median over up to
  * HPTI_BAYES_FILL_ROWS of the model's n rows, spread by index, of each
  * one's largest correlation k(x_i, x_j) / sf2 with another row is below
- * opt.fill_below, and the rows nearest the incumbent are no better than
- * the others. O(HPTI_BAYES_FILL_ROWS n d), plus O(n log n) when the first
+ * opt.fill_below, and the rows nearest the best one (lowest target) are
+ * no better than the others. O(HPTI_BAYES_FILL_ROWS n d), plus O(n log n) when the first
  * part holds; scratch b->pairs and b->lbl (free between the transform and
  * the feasibility model). */
 static int learned_nothing(hpti_bayes *b, size_t n)
@@ -627,7 +627,7 @@ static int learned_nothing(hpti_bayes *b, size_t n)
     }
     if (!(hpti_select_kth(most, m, m / 2) < b->opt.fill_below))
         return 0;
-    /* and the incumbent's neighbourhood is no better than the rest: the
+    /* and the best row's neighbourhood is no better than the rest: the
      * n / 8 rows nearest to it (at least 4) have a median target at or
      * above that of the others */
     size_t best = 0, k = n / 8 > 4 ? n / 8 : 4;

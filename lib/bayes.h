@@ -29,7 +29,7 @@
  *     (lengthscales shrunk around noise, e.g. a plateau at chance
  *     accuracy that the search gathered on): away from the rows it
  *     predicts its constant mean, and EI only refines the noise next to
- *     the incumbent. When, besides, the n / 8 rows nearest the incumbent
+ *     the incumbent. When, besides, the n / 8 rows nearest the best row
  *     (at least 4) have a median target no lower than the other rows',
  *     the gathering has found nothing either, and the proposal is the
  *     space-filling one of an empty model (the farthest of 256 random

@@ -176,9 +176,10 @@ double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b);
 int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n);
 /* The fallback of a failed hpti_gp_factor: the n rows of X appended one
  * by one to an empty factor under the given jitter (the pivot floor keeps
- * every row usable). Counts n_reroute. X may be gp->X (its first n rows
- * are then kept). The targets must be set again.
- * @return HPT_OK or HPT_E_NOMEM (gp then has fewer rows). */
+ * every row usable). Counts n_reroute. X (n x dim, not owned) may be
+ * gp->X: the rows are reserved before any is appended, so it does not
+ * move. The targets must be set again.
+ * @return HPT_OK or HPT_E_NOMEM (the reservation failed; gp unchanged). */
 int hpti_gp_factor_appended(hpti_gp *gp, const double *X, size_t n, double jitter);
 /* Append one input row (O(n^2)); the targets must be set again. x must
  * not point into gp (the append may move gp's arrays).
