@@ -1540,8 +1540,11 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           far above 0.05; on noisy step-valued metrics
  *                           (a decision tree's accuracy) the test can
  *                           fire and cost refinement (bench/README.md).
- *                           Not used by several objectives or
- *                           constraints, nor with a transfer prior.
+ *                           With several objectives the test must
+ *                           hold for each one's model. Not used with
+ *                           constraints (a space-filling point would
+ *                           ignore the feasible region), nor with a
+ *                           transfer prior.
  *
  * Behaviour:
  *  - Outputs. Losses (values, negated when maximizing) are standardized.

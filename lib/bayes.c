@@ -604,13 +604,12 @@ static int space_filling(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng
 /* Step 2's learned-nothing test (bayes.h): the median over up to
  * HPTI_BAYES_FILL_ROWS of the model's n rows, spread by index, of each
  * one's largest correlation k(x_i, x_j) / sf2 with another row is below
- * opt.fill_below, and the rows nearest the best one (lowest target) are
+ * opt.fill_below, and the rows nearest the best one (lowest target y) are
  * no better than the others. O(HPTI_BAYES_FILL_ROWS n d), plus O(n log n) when the first
  * part holds; scratch b->pairs and b->lbl (free between the transform and
  * the feasibility model). */
-static int learned_nothing(hpti_bayes *b, size_t n)
+int hpti_bayes_learned_nothing(hpti_bayes *b, const hpti_gp *gp, const double *y, size_t n)
 {
-    const hpti_gp *gp = &b->gp;
     size_t d = b->dim, m = n < HPTI_BAYES_FILL_ROWS ? n : HPTI_BAYES_FILL_ROWS;
     if (!(b->opt.fill_below > 0) || b->n_stack > 0 || n < 2)
         return 0;
@@ -634,7 +633,7 @@ static int learned_nothing(hpti_bayes *b, size_t n)
     if (k + 1 >= n)
         return 0;
     for (size_t i = 1; i < n; i++)
-        best = b->y[i] < b->y[best] ? i : best;
+        best = y[i] < y[best] ? i : best;
     kpair *pr = b->pairs;
     for (size_t i = 0; i < n; i++) {
         double s = 0.0;
@@ -647,7 +646,7 @@ static int learned_nothing(hpti_bayes *b, size_t n)
     }
     qsort(pr, n, sizeof *pr, cmp_kpair);
     for (size_t r = 0; r < n; r++)
-        b->lbl[r] = b->y[pr[r].i];
+        b->lbl[r] = y[pr[r].i];
     double near = hpti_select_kth(b->lbl + 1, k, k / 2);
     double rest = hpti_select_kth(b->lbl + 1 + k, n - 1 - k, (n - 1 - k) / 2);
     return near >= rest;
@@ -956,7 +955,7 @@ int hpti_bayes_propose(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rng, 
     }
     if (rc)
         return hpti_fail(msg, rc, "bayes: out of memory");
-    if (learned_nothing(b, b->n_real)) {
+    if (hpti_bayes_learned_nothing(b, &b->gp, b->y, b->n_real)) {
         b->last_filled = 1;
         if (space_filling(b, dt, rng, u))
             return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");

@@ -36,7 +36,9 @@
  *     points from every finished and running point); steps 3-6 are
  *     skipped (last_ei stays NaN, so it never counts towards
  *     convergence). Never with a transfer prior, whose mean is structure
- *     the rows need not show.
+ *     the rows need not show. With several objectives (bayes_mo.c) the
+ *     test must hold for every objective's model; not with constraints,
+ *     whose feasible region a space-filling point would ignore.
  *  3. Running points enter as kriging-believer fantasies (Ginsbourger, Le
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
@@ -285,6 +287,10 @@ int hpti_bayes_sync(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
                     hpti_rng *rng);
 void hpti_bayes_space_filling(hpti_bayes *b, const hpti_bayes_data *d, hpti_rng *rng,
                               double *u);
+/* Step 2's learned-nothing test on a model gp of n rows with targets y
+ * (model units): 0 unless opt.fill_below > 0 and no transfer prior.
+ * Scratch b->pairs and b->lbl. */
+int hpti_bayes_learned_nothing(hpti_bayes *b, const hpti_gp *gp, const double *y, size_t n);
 /* bayes.c's step 5 pick over the n_out ranked candidates in b->out, with
  * ap the problem they were ranked by (its models, fantasies included,
  * score the enumeration of untaken configurations when every candidate

@@ -284,6 +284,7 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
     size_t no = dt->n_obj ? dt->n_obj : 1, nc = dt->n_con, nm = no + nc, d = b->dim;
     int rc;
     b->last_ei = NAN;
+    b->last_filled = 0;
     if (no > HPTI_EHVI_MAX_OBJ || nm > HPTI_ACQ_MAX_MODELS || dt->stride < nm)
         return hpti_fail(msg, HPT_E_INVALID, "bayes: %zu objectives and %zu constraints", no,
                          nc);
@@ -363,6 +364,16 @@ int hpti_bayes_propose_mo(hpti_bayes *b, const hpti_bayes_data *dt, hpti_rng *rn
         am->gp[i] = gp;
         if (i < no)
             hpti_gp_train_mean(gp, w->M + i * cap);
+    }
+    /* bayes.h step 2's fill: every objective has learned nothing (the
+     * transforms are done with b->lbl, the feasibility model not begun) */
+    int fill = nc == 0;
+    for (size_t i = 0; i < no && fill; i++)
+        fill = hpti_bayes_learned_nothing(b, am->gp[i], w->Y + i * cap, nrow);
+    if (fill) {
+        b->last_filled = 1;
+        hpti_bayes_space_filling(b, dt, rng, u);
+        return HPT_OK;
     }
     am->fail = NULL;
     /* bayes.h step 4, as in bayes.c (its bounded rows too) */

@@ -4,7 +4,7 @@
  * cloud, where the model alone stays inside it; on smooth and multimodal
  * functions the test never fires, so their runs are the model's alone;
  * the option's default (off) and bounds, and that a study's setting
- * reaches the engine. */
+ * reaches the engine, with one objective and with several. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +240,65 @@ static void test_study_option(void **state)
     assert_true(memcmp(def, on, sizeof def) != 0);
 }
 
+/* The second objective of the plateau below: the same steps drawn by
+ * another hash of u. */
+static double steps2(const double *u, int d)
+{
+    double v[8];
+    for (int j = 0; j < d; j++)
+        v[j] = 1.0 - u[j];
+    return steps(v, d);
+}
+
+static double bowl2(const double *u, int d)
+{
+    double v[8];
+    for (int j = 0; j < d; j++)
+        v[j] = u[j] - 0.4;
+    return bowl(v, d);
+}
+
+/* 40 trials of a two-objective study on (f, g), its points in order;
+ * fill < 0: the option left at its default. */
+static void study_points_mo(double (*f)(const double *, int), double (*g)(const double *, int),
+                            double fill, double *pts)
+{
+    hpt_space *sp = tu_cube_space(2);
+    hpt_study *st = NULL;
+    const int32_t dirs[2] = {HPT_MINIMIZE, HPT_MINIMIZE};
+    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 4, &st));
+    assert_ok(hpt_study_set_objectives(st, dirs, 2));
+    if (fill >= 0)
+        assert_ok(hpt_study_set(st, "bayes.fill_below", fill));
+    for (int i = 0; i < 40; i++) {
+        int64_t id;
+        assert_ok(hpt_study_ask(st, &id));
+        assert_ok(hpt_trial_params(st, id, pts + 2 * i, 2));
+        double v[2] = {f(pts + 2 * i, 2), g(pts + 2 * i, 2)};
+        assert_ok(hpt_study_tell_values(st, id, v, 2));
+    }
+    hpt_study_destroy(st);
+    hpt_space_destroy(sp);
+}
+
+/* Several objectives: the fill needs every objective's model to have
+ * learned nothing. On a plateau in both, the widest bound leaves the
+ * model's path and 0 keeps it point for point; on two bowls the measured
+ * bound never fires (the run is the default's). */
+static void test_several_objectives(void **state)
+{
+    (void)state;
+    static double def[80], off[80], on[80], sm_def[80], sm_on[80];
+    study_points_mo(steps, steps2, -1.0, def);
+    study_points_mo(steps, steps2, 0.0, off);
+    study_points_mo(steps, steps2, 1.0, on);
+    assert_true(memcmp(def, off, sizeof def) == 0);
+    assert_true(memcmp(def, on, sizeof def) != 0);
+    study_points_mo(bowl, bowl2, -1.0, sm_def);
+    study_points_mo(bowl, bowl2, HPTI_BAYES_FILL_BELOW, sm_on);
+    assert_true(memcmp(sm_def, sm_on, sizeof sm_def) == 0);
+}
+
 static void test_option_bounds(void **state)
 {
     (void)state;
@@ -267,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_recorded_plateau),
         cmocka_unit_test(test_structure_never_fills),
         cmocka_unit_test(test_study_option),
+        cmocka_unit_test(test_several_objectives),
         cmocka_unit_test(test_option_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
