@@ -207,20 +207,25 @@ static double steps(const double *u, int d)
     return 0.9 - 0.001 * (double)(h % 7);
 }
 
-/* 40 trials of a study on steps(), its points in order; fill < 0: the
- * option left at its default. */
-static void study_points(double fill, double *pts)
+/* 40 trials of a study on f, or with g on the two objectives (f, g), its
+ * points in order; fill < 0: the option left at its default. */
+static void study_points(double (*f)(const double *, int), double (*g)(const double *, int),
+                         double fill, double *pts)
 {
     hpt_space *sp = tu_cube_space(2);
     hpt_study *st = NULL;
+    const int32_t dirs[2] = {HPT_MINIMIZE, HPT_MINIMIZE};
     assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 4, &st));
+    if (g)
+        assert_ok(hpt_study_set_objectives(st, dirs, 2));
     if (fill >= 0)
         assert_ok(hpt_study_set(st, "bayes.fill_below", fill));
     for (int i = 0; i < 40; i++) {
         int64_t id;
         assert_ok(hpt_study_ask(st, &id));
         assert_ok(hpt_trial_params(st, id, pts + 2 * i, 2));
-        assert_ok(hpt_study_tell(st, id, steps(pts + 2 * i, 2)));
+        double v[2] = {f(pts + 2 * i, 2), g ? g(pts + 2 * i, 2) : 0.0};
+        assert_ok(g ? hpt_study_tell_values(st, id, v, 2) : hpt_study_tell(st, id, v[0]));
     }
     hpt_study_destroy(st);
     hpt_space_destroy(sp);
@@ -233,9 +238,9 @@ static void test_study_option(void **state)
 {
     (void)state;
     static double def[80], off[80], on[80];
-    study_points(-1.0, def);
-    study_points(0.0, off);
-    study_points(1.0, on);
+    study_points(steps, NULL, -1.0, def);
+    study_points(steps, NULL, 0.0, off);
+    study_points(steps, NULL, 1.0, on);
     assert_true(memcmp(def, off, sizeof def) == 0);
     assert_true(memcmp(def, on, sizeof def) != 0);
 }
@@ -258,29 +263,6 @@ static double bowl2(const double *u, int d)
     return bowl(v, d);
 }
 
-/* 40 trials of a two-objective study on (f, g), its points in order;
- * fill < 0: the option left at its default. */
-static void study_points_mo(double (*f)(const double *, int), double (*g)(const double *, int),
-                            double fill, double *pts)
-{
-    hpt_space *sp = tu_cube_space(2);
-    hpt_study *st = NULL;
-    const int32_t dirs[2] = {HPT_MINIMIZE, HPT_MINIMIZE};
-    assert_ok(hpt_study_create(sp, "bayes", HPT_MINIMIZE, 4, &st));
-    assert_ok(hpt_study_set_objectives(st, dirs, 2));
-    if (fill >= 0)
-        assert_ok(hpt_study_set(st, "bayes.fill_below", fill));
-    for (int i = 0; i < 40; i++) {
-        int64_t id;
-        assert_ok(hpt_study_ask(st, &id));
-        assert_ok(hpt_trial_params(st, id, pts + 2 * i, 2));
-        double v[2] = {f(pts + 2 * i, 2), g(pts + 2 * i, 2)};
-        assert_ok(hpt_study_tell_values(st, id, v, 2));
-    }
-    hpt_study_destroy(st);
-    hpt_space_destroy(sp);
-}
-
 /* Several objectives: the fill needs every objective's model to have
  * learned nothing. On a plateau in both, the widest bound leaves the
  * model's path and 0 keeps it point for point; on two bowls the measured
@@ -289,13 +271,13 @@ static void test_several_objectives(void **state)
 {
     (void)state;
     static double def[80], off[80], on[80], sm_def[80], sm_on[80];
-    study_points_mo(steps, steps2, -1.0, def);
-    study_points_mo(steps, steps2, 0.0, off);
-    study_points_mo(steps, steps2, 1.0, on);
+    study_points(steps, steps2, -1.0, def);
+    study_points(steps, steps2, 0.0, off);
+    study_points(steps, steps2, 1.0, on);
     assert_true(memcmp(def, off, sizeof def) == 0);
     assert_true(memcmp(def, on, sizeof def) != 0);
-    study_points_mo(bowl, bowl2, -1.0, sm_def);
-    study_points_mo(bowl, bowl2, HPTI_BAYES_FILL_BELOW, sm_on);
+    study_points(bowl, bowl2, -1.0, sm_def);
+    study_points(bowl, bowl2, HPTI_BAYES_FILL_BELOW, sm_on);
     assert_true(memcmp(sm_def, sm_on, sizeof sm_def) == 0);
 }
 
