@@ -194,6 +194,8 @@ def report(runs, out, methods):
               ", ".join(f"{m} {n_runs[m]}" for m in methods) +
               (f" ({dropped} test cases left out: not every method has run them)"
                if dropped else "")]
+    made = sorted({(r.get("commit") or "unrecorded", r.get("cpu") or "unrecorded") for r in runs})
+    lines.append("Made by: " + "; ".join(f"libhpt {c} on {u}" for c, u in made))
     text = "\n".join(lines) + "\n"
     (out / "score.md").write_text(text)
     plot(norm, methods, out / "score.png")
@@ -278,9 +280,34 @@ def main(argv=None):
     return 0
 
 
+def provenance():
+    """What produced a run, recorded with it: runs gathered over several
+    sessions (the whole protocol takes about 13 core-hours) may only be
+    pooled when they share the library's commit."""
+    import subprocess
+    try:
+        commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(HERE), "status", "--porcelain", "--", "../../lib"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"commit": commit + ("+lib-changes" if dirty else ""), "cpu": cpu}
+
+
 def _collect(it, db, runs, n, t0):
+    prov = provenance()
     with db.open("a") as f:
         for k, r in enumerate(it, 1):
+            r.update(prov)
             runs.append(r)
             f.write(json.dumps(r) + "\n")
             f.flush()

@@ -68,3 +68,19 @@ def test_quick_run(tmp_path):
         assert -100.0 <= float(l.split("|")[2]) <= 100.0
     lines = (tmp_path / "runs-quick.jsonl").read_text().splitlines()
     assert len(lines) >= 2 * 6  # 6 test cases, at least the two hpt methods
+
+
+def test_runs_record_what_made_them(tmp_path):
+    db = tmp_path / "runs.jsonl"
+    c = ["DT", "iris", "acc"]
+    runs = []
+    run._collect(iter([_run(c, "hpt-random", 0, [2.0, 1.0]), _run(c, "m", 0, [3.0, 0.5])]),
+                 db, runs, 2, 0.0)
+    back = run.load(db)
+    assert [r["method"] for r in back] == ["hpt-random", "m"]
+    for r in back:
+        assert set(r) >= {"commit", "cpu"}
+        if (run.HERE.parent.parent / ".git").exists():  # a git checkout, not a tarball
+            assert len(r["commit"]) >= 7
+    text = run.report(back, tmp_path, ["hpt-random", "m"])
+    assert f"libhpt {back[0]['commit']} on " in text
