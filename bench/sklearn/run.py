@@ -5,10 +5,11 @@ random search and Optuna's samplers, side by side on this machine.
 
     python3 bench/sklearn/run.py [--quick] [--repeats 5] [--jobs 1]
         [--methods a,b] [--models a,b] [--datasets a,b] [--metrics a,b]
-        [--out build/bench/sklearn]
+        [--out build/bench/sklearn] [--pool]
 
 Results are appended to OUT/runs.jsonl as each run ends (a rerun skips the
-runs already there, so an interrupted benchmark continues), then OUT/score.md
+runs already there, so an interrupted benchmark continues; runs of another
+lib/ tree stop it, unless --pool says to mix them), then OUT/score.md
 (tables) and OUT/score.png (mean score per round) are written.
 
 Score (the protocol's): per test case, best_opt is the lowest cross-validation
@@ -25,6 +26,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -194,8 +196,9 @@ def report(runs, out, methods):
               ", ".join(f"{m} {n_runs[m]}" for m in methods) +
               (f" ({dropped} test cases left out: not every method has run them)"
                if dropped else "")]
-    made = sorted({(r.get("commit") or "unrecorded", r.get("cpu") or "unrecorded") for r in runs})
-    lines.append("Made by: " + "; ".join(f"libhpt {c} on {u}" for c, u in made))
+    made = sorted({(r.get("lib") or "unrecorded", r.get("commit") or "unrecorded",
+                    r.get("cpu") or "unrecorded") for r in runs})
+    lines.append("Made by: " + "; ".join(f"lib/ tree {t} (commit {c}) on {u}" for t, c, u in made))
     text = "\n".join(lines) + "\n"
     (out / "score.md").write_text(text)
     plot(norm, methods, out / "score.png")
@@ -236,10 +239,22 @@ def main(argv=None):
     ap.add_argument("--metrics", default=None)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--out", default="build/bench/sklearn")
+    ap.add_argument("--pool", action="store_true",
+                    help="add to an OUT whose runs another libhpt made")
     a = ap.parse_args(argv)
     if a.quick:
         a.repeats, a.rounds, a.batch = 1, 2, 4
         a.models, a.datasets, a.metrics = "kNN,DT,linear", "iris,diabetes", "acc,mse"
+    out = Path(a.out)
+    db = out / ("runs-quick.jsonl" if a.quick else "runs.jsonl")
+    if a.quick and db.exists():
+        db.unlink()
+    runs = load(db)
+    lib = provenance()["lib"]
+    other = sorted({r.get("lib") or "unrecorded" for r in runs} - {lib})
+    if other and not a.pool:
+        sys.exit(f"bench-sklearn: {db} holds runs of another libhpt (lib/ tree {', '.join(other)}; "
+                 f"this one is {lib or 'unknown'}): use another --out, or --pool to mix them")
     methods = []
     for m in a.methods.split(","):
         why = optimizers.available(m)
@@ -251,12 +266,7 @@ def main(argv=None):
         sys.exit("bench-sklearn: the random-search baseline (hpt-random) is needed")
     cases = problems.cases(a.models.split(","), a.datasets.split(","),
                            a.metrics.split(",") if a.metrics else None)
-    out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    db = out / ("runs-quick.jsonl" if a.quick else "runs.jsonl")
-    if a.quick and db.exists():
-        db.unlink()
-    runs = load(db)
     done = {_key(r) for r in runs}
     tasks = [(c, m, s, a.rounds, a.batch) for s in range(a.first_seed, a.first_seed + a.repeats)
              for c in cases for m in methods
@@ -281,17 +291,21 @@ def main(argv=None):
 
 
 def provenance():
-    """What produced a run, recorded with it: runs gathered over several
-    sessions (the whole protocol takes about 13 core-hours) may only be
-    pooled when they share the library's commit."""
-    import subprocess
-    try:
-        commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(HERE), "status", "--porcelain", "--", "../../lib"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit, dirty = "", ""
+    """What produced a run, recorded with it. The whole protocol takes about
+    13 core-hours, so it is gathered over several sessions, and runs may
+    only be pooled when they share the library: "lib" is the git tree of
+    lib/ (equal across commits that leave lib/ alone), "commit" the
+    checkout's, "cpu" the processor's model. Fields git cannot give are
+    empty; lib/ with uncommitted edits is marked "+changes"."""
+    def git(*args):
+        try:
+            return subprocess.run(["git", "-C", str(HERE), *args], capture_output=True,
+                                  text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    lib = git("rev-parse", "--short", "HEAD:lib")
+    if lib and git("status", "--porcelain", "--", "../../lib"):
+        lib += "+changes"
     cpu = ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -300,7 +314,7 @@ def provenance():
                 break
     except OSError:
         pass
-    return {"commit": commit + ("+lib-changes" if dirty else ""), "cpu": cpu}
+    return {"lib": lib, "commit": git("rev-parse", "--short", "HEAD"), "cpu": cpu}
 
 
 def _collect(it, db, runs, n, t0):

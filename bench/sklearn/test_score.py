@@ -79,8 +79,19 @@ def test_runs_record_what_made_them(tmp_path):
     back = run.load(db)
     assert [r["method"] for r in back] == ["hpt-random", "m"]
     for r in back:
-        assert set(r) >= {"commit", "cpu"}
+        assert set(r) >= {"lib", "commit", "cpu"}
         if (run.HERE.parent.parent / ".git").exists():  # a git checkout, not a tarball
-            assert len(r["commit"]) >= 7
+            assert len(r["lib"]) >= 7 and len(r["commit"]) >= 7
     text = run.report(back, tmp_path, ["hpt-random", "m"])
-    assert f"libhpt {back[0]['commit']} on " in text
+    assert f"lib/ tree {back[0]['lib'] or 'unrecorded'} (commit " in text
+
+
+def test_runs_of_another_library_are_not_pooled(tmp_path):
+    c = ["DT", "iris", "acc"]
+    r = _run(c, "hpt-random", 0, [2.0, 1.0])
+    r["lib"] = "0000000"
+    (tmp_path / "runs.jsonl").write_text(run.json.dumps(r) + "\n")
+    with pytest.raises(SystemExit) as e:
+        run.main(["--out", str(tmp_path), "--methods", "hpt-random", "--models", "DT",
+                  "--datasets", "iris", "--metrics", "acc", "--repeats", "1"])
+    assert "another libhpt" in str(e.value) and "0000000" in str(e.value)
