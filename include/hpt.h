@@ -1519,7 +1519,10 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           is accepted and used as "bayes.local_above".
  *   "bayes.fill_below"      fill the space while the model has learned
  *                           nothing (a number; 0 = off, the default;
- *                           0..1; 0.05 is the value measured). The test,
+ *                           0..1; 0.05 was measured for plateaus, 0.2
+ *                           for rugged objectives with many narrow local
+ *                           minima, where it helps somewhat: see
+ *                           bench/README.md). The test,
  *                           at each model proposal: the median over the
  *                           model's observations (up to 64 of them, spread
  *                           over the history) of each one's largest kernel
