@@ -83,10 +83,9 @@ def levy_int(x):  # 5 ints in 0..20 with a float, mixed
 # the box's centre where they sat on it.
 def _sc(x, lo, hi):
     return lo + (hi - lo)*np.asarray(x)
-def _ackley(z):
+def ackley(x):  # any dimension: ackley2, ackley10
+    z = _sc(x, -32.768, 32.768) - 3.1
     return float(-20*np.exp(-0.2*np.sqrt(np.mean(z**2))) - np.exp(np.mean(np.cos(2*np.pi*z))) + 20 + np.e)
-def ackley2(x): return _ackley(_sc(x, -32.768, 32.768) - 3.1)
-def ackley10(x): return _ackley(_sc(x, -32.768, 32.768) - 3.1)
 def levy5(x):
     w = 1 + (_sc(x, -10, 10) + 1.3 - 1)/4
     return float(np.sin(np.pi*w[0])**2 + np.sum((w[:-1]-1)**2*(1+10*np.sin(np.pi*w[:-1]+1)**2))
@@ -142,7 +141,7 @@ FUNCS = {"goldstein": (goldstein,2), "camel": (camel,2), "shekel": (shekel,4),
          "schwefel4": (schwefel4,4), "powell8": (powell8,8), "dixon6": (dixon6,6),
          "zakharov5": (zakharov5,5), "branin20": (branin20,20), "hart3_10": (hart3_10,10),
          "sumsq6": (sumsq_log,6)}
-FUNCS2 = {"ackley2": (ackley2,2), "ackley10": (ackley10,10), "levy5": (levy5,5), "rosen2": (rosen2,2),
+FUNCS2 = {"ackley2": (ackley,2), "ackley10": (ackley,10), "levy5": (levy5,5), "rosen2": (rosen2,2),
           "styb4": (styb4,4), "beale": (beale,2), "trid6": (trid6,6), "ellip8": (ellip8,8),
           "colville": (colville,4), "shubert": (shubert,2), "dropwave": (dropwave,2),
           "holder": (holder,2), "mccormick": (mccormick,2), "hart6rot": (hart6rot,6),
