@@ -4,7 +4,8 @@ not have (Goldstein-Price in log form, six-hump camel, Shekel-10,
 Michalewicz-5, Griewank-8, Rastrigin-4, Schwefel-4, Powell-8, Dixon-Price-6,
 Zakharov-5, Branin embedded in 20-D and Hartmann-3 in 10-D with ignored
 coordinates, a steep 6-D quadratic near a corner), and a second set of 17
-(FUNCS2, below: rugged, valley, bowl and trend-with-ripples functions), each
+(FUNCS2, below: rugged, valley, bowl and trend-with-ripples functions), a
+third of 3 whose parameters are declared on the wrong scale (FUNCS3), each
 on the unit cube and shifted so that its minimum is 0, side by side with
 Optuna's TPE (default and multivariate) and libhpt's random search.
 Best-so-far regret after --budget evaluations, median, 75th percentile and
@@ -12,7 +13,7 @@ worst over the seeds; results accumulate in --out (a rerun skips what is
 there).
 
     HPT_LIBRARY=build/libhpt.so PYTHONPATH=python /usr/bin/python3 \
-        bench/sweep_functions.py --seeds 10 [--methods bayes,tpe,tpe_mv,random] [--funcs a,b]
+        bench/sweep_functions.py --seeds 10 [--methods bayes,bayes_warp,tpe,tpe_mv,random] [--funcs a,b]
 """
 import argparse, json, math, os, sys, time
 import numpy as np
@@ -136,6 +137,22 @@ def alpine6(x):
     z = _sc(x, 0, 10)
     return float(np.sum(np.abs(z*np.sin(z)+0.1*z)))
 
+# A third set (issue 18, input warping): parameters whose declared scale is
+# wrong -- what a user who forgets a log scale hands the tuner. lrlin: a
+# learning rate declared linear over [1e-5, 1] (optimum 5e-4) with two
+# floats, one interacting with it; corner4: four coordinates, each with a
+# log-like valley at 0.002; wdecay: two scale parameters declared linear
+# (weight decay over [1e-6, 1], a rate over [1e-4, 10]) beside two floats.
+def lrlin(x):
+    lr = 1e-5 + x[0]*(1-1e-5)
+    return (math.log10(lr)+3.3)**2 + 2*(x[1]-0.6)**2 + (x[2]-0.3)**2*(1+abs(math.log10(lr)+3.3))
+def corner4(x):
+    z = np.log(np.asarray(x)+1e-4) - math.log(0.0021)
+    return float(np.sum(z**2))/10
+def wdecay(x):
+    a = 1e-6 + x[0]; b = 1e-4 + x[1]*10
+    return (math.log10(a)+4)**2/4 + (math.log10(b)+1.5)**2/4 + (x[2]-0.7)**2 + 0.3*(x[3]-0.2)**2
+
 FUNCS = {"goldstein": (goldstein,2), "camel": (camel,2), "shekel": (shekel,4),
          "michalewicz5": (michalewicz5,5), "griewank8": (griewank8,8), "rastrigin4": (rastrigin4,4),
          "schwefel4": (schwefel4,4), "powell8": (powell8,8), "dixon6": (dixon6,6),
@@ -146,7 +163,9 @@ FUNCS2 = {"ackley2": (ackley,2), "ackley10": (ackley,10), "levy5": (levy5,5), "r
           "colville": (colville,4), "shubert": (shubert,2), "dropwave": (dropwave,2),
           "holder": (holder,2), "mccormick": (mccormick,2), "hart6rot": (hart6rot,6),
           "perm4": (perm4,4), "sphere12": (sphere12,12), "alpine6": (alpine6,6)}
+FUNCS3 = {"lrlin": (lrlin,3), "corner4": (corner4,4), "wdecay": (wdecay,4)}
 FUNCS.update(FUNCS2)
+FUNCS.update(FUNCS3)
 
 def run_hpt(f, d, seed, budget, strategy="bayes", opts=None):
     sp = {f"x{i}": hpt.Float(0.0, 1.0) for i in range(d)}
@@ -189,6 +208,7 @@ if __name__ == "__main__":
             t0 = time.time(); vals = []
             for s in range(a.seed0, a.seed0 + a.seeds):
                 if m == "bayes": vals.append(run_hpt(f, d, s, a.budget))
+                elif m == "bayes_warp": vals.append(run_hpt(f, d, s, a.budget, opts={"bayes.warp": 1}))
                 elif m == "random": vals.append(run_hpt(f, d, s, a.budget, "random"))
                 elif m == "tpe": vals.append(run_optuna(f, d, s, a.budget))
                 elif m == "tpe_mv": vals.append(run_optuna(f, d, s, a.budget, True))

@@ -1548,6 +1548,29 @@ HPT_API int hpt_set_allocator(hpt_malloc_fn malloc_fn, hpt_realloc_fn realloc_fn
  *                           constraints (a space-filling point would
  *                           ignore the feasible region), nor with a
  *                           transfer prior.
+ *   "bayes.warp"            input warping (0 = off, the default; 1 =
+ *                           on): the objective's model sees each float
+ *                           and integer parameter (not those under a
+ *                           condition) through a Kumaraswamy
+ *                           CDF 1 - (1 - u^a)^b of its unit coordinate u,
+ *                           with a and b fitted along with the
+ *                           lengthscales (Snoek et al. 2014; HEBO). A
+ *                           coordinate keeps a warp only when it raises
+ *                           the fit's log posterior by 3 nats over the
+ *                           unwarped fit (a likelihood-ratio test), so
+ *                           smooth objectives mostly keep the plain
+ *                           model. For parameters whose declared scale
+ *                           is wrong -- a learning rate declared linear
+ *                           over [1e-5, 1], an optimum crowded into one
+ *                           end of a range -- it turns a stalled search
+ *                           into a converged one; elsewhere it moves
+ *                           results both ways (bench/README.md, "Input
+ *                           warping"), which is why it is off.
+ *                           Declaring the scale (HPT_SCALE_LOG) is
+ *                           better still. With several objectives or
+ *                           constraints every model has its own warp.
+ *                           Each refit costs one or two more
+ *                           hyperparameter searches.
  *
  * Behaviour:
  *  - Outputs. Losses (values, negated when maximizing) are standardized.

@@ -125,7 +125,7 @@ int hpti_acq_init(hpti_acq *a, const hpt_space *space)
     a->free_dim = hpti_calloc(a->dim, 1);
     a->move = hpti_calloc(a->dim ? a->dim : 1, 1);
     size_t L = HPTI_ACQ_MAX_LOCAL, d = a->dim;
-    a->scratch = hpti_malloc(d * sizeof *a->scratch);
+    a->scratch = hpti_malloc(2 * d * sizeof *a->scratch);
     a->b1 = hpti_malloc(4 * L * sizeof *a->b1);
     a->b2 = hpti_malloc(4 * L * d * sizeof *a->b2);
     a->lx = hpti_malloc(L * d * sizeof *a->lx);
@@ -307,10 +307,19 @@ static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, 
             if (!(eta[i] >= 1e-5))
                 continue;
             const double *x = X + i * d, *g = G + i * d;
-            double scale = 0.0;
+            double scale = 0.0, *lx = ls + d;
+            /* under an input warp a lengthscale in x is ls_j / (dz/dx) */
+            for (size_t j = 0; j < d; j++) {
+                lx[j] = ls[j];
+                if (p->gp->nw && a->move[j]) {
+                    double dz;
+                    hpti_gp_warp1(p->gp, j, x[j], &dz);
+                    lx[j] = dz > 0.0 ? ls[j] / dz : 0.0;
+                }
+            }
             for (size_t j = 0; j < d; j++)
                 if (a->move[j]) {
-                    double m = fabs(g[j]) * ls[j]; /* |g_j ls_j^2| / ls_j */
+                    double m = fabs(g[j]) * lx[j]; /* |g_j ls_j^2| / ls_j */
                     scale = m > scale ? m : scale;
                 }
             if (!(scale > 0.0)) {
@@ -321,7 +330,7 @@ static void refine(hpti_acq *a, const hpti_acq_problem *p, double *X, size_t r, 
             for (size_t j = 0; j < d; j++) {
                 xt[j] = x[j];
                 if (a->move[j]) {
-                    double t = x[j] + eta[i] * g[j] * ls[j] * ls[j] / scale;
+                    double t = x[j] + eta[i] * g[j] * lx[j] * lx[j] / scale;
                     xt[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
                 }
             }
@@ -370,6 +379,21 @@ static void hold(const hpti_acq_problem *p, size_t d, double *c)
             c[j] = p->fixed[j];
 }
 
+/* A normal step of sc lengthscales (capped at 1) from x along ordered
+ * coordinate j, clamped to [0, 1]; under an input warp taken in the warped
+ * coordinate, where the lengthscale is measured. */
+static double step_in(const hpti_gp *gp, size_t j, double x, double sc, hpti_rng *rng)
+{
+    double l = exp(gp->theta[j]);
+    if (gp->nw) {
+        double z = hpti_gp_warp1(gp, j, x, NULL);
+        double t = z + sc * (l < 1.0 ? l : 1.0) * hpti_rng_normal(rng);
+        return hpti_gp_unwarp1(gp, j, t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t);
+    }
+    double t = x + sc * (l < 1.0 ? l : 1.0) * hpti_rng_normal(rng);
+    return t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+}
+
 /* Move coordinate j of candidate c, as the unconditional perturbation
  * does: a uniform choice, or a normal step of sc lengthscales (capped at
  * 1). */
@@ -380,9 +404,7 @@ static void move_one(const hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng
         c[j] = hpti_rng_uniform(rng);
         return;
     }
-    double l = exp(p->gp->theta[j]);
-    double t = c[j] + sc * (l < 1.0 ? l : 1.0) * hpti_rng_normal(rng);
-    c[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+    c[j] = step_in(p->gp, j, c[j], sc, rng);
 }
 
 /* The perturbation of a center c (in place) in a conditional space or on
@@ -546,9 +568,7 @@ int hpti_acq_maximize(hpti_acq *a, const hpti_acq_problem *p, hpti_rng *rng, siz
                 c[j] = hpti_rng_uniform(rng);
                 continue;
             }
-            double l = exp(p->gp->theta[j]);
-            double t = c[j] + sc * (l < 1.0 ? l : 1.0) * hpti_rng_normal(rng);
-            c[j] = t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t;
+            c[j] = step_in(p->gp, j, c[j], sc, rng);
         }
     }
     for (size_t i = 0; i < m; i++)

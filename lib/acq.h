@@ -69,7 +69,7 @@ typedef struct {
     double *C;                  /* cap * dim candidates */
     double *mu, *var, *fmu, *fvar, *score;
     void *pairs;                /* cap (score, index) pairs for sorting */
-    double *scratch;            /* dim */
+    double *scratch;            /* 2 dim */
     double *b1, *b2;            /* batch predictions: 4 L, 4 L dim (L = HPTI_ACQ_MAX_LOCAL) */
     double *lx, *lg, *lf;       /* refinement: L dim, 3 L dim, 3 L */
     size_t *lidx;               /* L */

@@ -46,6 +46,7 @@ void hpti_bayes_defaults(hpti_bayes_opts *o)
     o->local_above = HPTI_BAYES_LOCAL_ABOVE;
     o->local_rows = HPTI_BAYES_LOCAL_ROWS;
     o->fill_below = 0.0; /* off: measured, not a clear gain (bench/README.md) */
+    o->warp = 0;
 }
 
 /* hpti_gp_active_fn of the engine's space: which parameters the
@@ -88,6 +89,10 @@ int hpti_bayes_init(hpti_bayes *b, const hpt_space *space, const hpti_bayes_opts
     if (!cat)
         return HPT_E_NOMEM;
     int rc = engine_gp(space, &b->gp, cat);
+    if (!rc && b->opt.warp) {
+        memset(cat, 1, d); /* hpti_gp_set_warp leaves out what is not ordered */
+        rc = hpti_gp_set_warp(&b->gp, cat);
+    }
     if (!rc)
         rc = engine_gp(space, &b->feas, cat);
     if (!rc)
@@ -445,7 +450,7 @@ static int sync_model(hpti_bayes *b, hpti_gp *gp, size_t *n_real, size_t *fit_n,
         rc = hpti_gp_factor(gp, X, n);
         if (rc == HPT_E_NUMERIC) { /* retry once from the prior medians */
             double *th = gp->ft;
-            hpti_gp_default_theta(d, th);
+            hpti_gp_default_theta(gp, th);
             hpti_gp_set_theta(gp, th);
             rc = hpti_gp_factor(gp, X, n);
         }
@@ -790,7 +795,7 @@ static int fit_feasibility_bounded(hpti_bayes *b, const hpti_bayes_data *dt, hpt
     }
     rc = hpti_gp_factor(gp, fx, fn);
     if (rc == HPT_E_NUMERIC) { /* as sync_model: once more from the prior medians */
-        hpti_gp_default_theta(b->dim, gp->ft);
+        hpti_gp_default_theta(gp, gp->ft);
         hpti_gp_set_theta(gp, gp->ft);
         rc = hpti_gp_factor(gp, fx, fn);
     }
@@ -1012,6 +1017,7 @@ typedef struct {
         blas_threads, convergence, convergence_asks, repeats;
     double local_above, local_rows; /* the local model past a size (bayes_scale.h) */
     double fill_below;              /* the learned-nothing test (bayes.h, step 2) */
+    double warp;                    /* input warping (bayes.h) */
     /* convergence: model proposals in a row (all returned) whose best
      * candidate's relative EI was below "convergence" */
     size_t low_ei_streak;
@@ -1044,6 +1050,7 @@ static const hpti_option bayes_options[] = {
     BAYES_INT("local_rows", local_rows, HPTI_BAYES_LOCAL_ROWS, 20, 1e5),
     {"bayes.fill_below", HPT_OPTION_REAL, HPTI_STORE_DOUBLE, offsetof(bayes_state, fill_below),
      0, 0, 1, 0, NULL, NULL},
+    BAYES_INT("warp", warp, 0, 0, 1),
 };
 
 /* Automatic initial design: 2 d + 1 points, at least 5, at most 20. */
@@ -1116,6 +1123,7 @@ static int bayes_start(void *state, const hpti_env *env, char *msg)
     o.local_above = (size_t)st->local_above;
     o.local_rows = st->local_rows < st->local_above ? (size_t)st->local_rows : o.local_above;
     o.fill_below = st->fill_below;
+    o.warp = st->warp != 0;
     if (hpti_bayes_init(&st->eng, env->space, &o))
         return hpti_fail(msg, HPT_E_NOMEM, "bayes: out of memory");
     st->eng_ready = 1;

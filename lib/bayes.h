@@ -39,6 +39,12 @@
  *     the rows need not show. With several objectives (bayes_mo.c) the
  *     test must hold for every objective's model; not with constraints,
  *     whose feasible region a space-filling point would ignore.
+ *     With opt.warp ("bayes.warp"), the objective's GP (and with several
+ *     objectives or constraints every model's, bayes_mo.c) has input warping (gp.h, hpti_gp_set_warp)
+ *     on every ordered coordinate; its fits keep a coordinate's warp only
+ *     past a likelihood-ratio test (gp.c, fit_warp), and a fit that keeps
+ *     none computes what the unwarped GP computes. The maximizer's steps
+ *     are taken in the warped coordinates (acq.c).
  *  3. Running points enter as kriging-believer fantasies (Ginsbourger, Le
  *     Riche & Carraro 2010): appended rows whose target is the posterior
  *     mean, which shrinks the variance there, so k asks in a row spread out.
@@ -154,6 +160,8 @@ typedef struct {
     size_t local_rows;   /* its K (<= local_above) */
     double fill_below;   /* step 2's test of a model that has learned
                           * nothing (0 = off) */
+    int warp;            /* input warping of the models (gp.h,
+                          * hpti_gp_set_warp) on every ordered coordinate */
 } hpti_bayes_opts;
 
 /* Rows the learned-nothing test looks at (each against every row), and

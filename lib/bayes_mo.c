@@ -76,6 +76,10 @@ int hpti_bayes_mo_models(hpti_bayes *b, size_t n_models)
         for (size_t i = 0; i < n_models && rc == HPT_OK; i++)
             if ((rc = hpti_gp_init(&b->models[i].gp, d, cat)) == HPT_OK)
                 b->n_models = i + 1;
+        /* input warping (bayes.h) on every model, as on the first one */
+        memset(cat, 1, d);
+        for (size_t i = 0; b->opt.warp && i < n_models && rc == HPT_OK; i++)
+            rc = hpti_gp_set_warp(&b->models[i].gp, cat);
         hpti_free(cat);
         if (rc)
             return rc;

@@ -114,7 +114,7 @@ static int fit(work *w, const hpt_space *sp, const double *U, const double *loss
         return hpti_fail(msg, HPT_E_NOMEM, "out of memory");
     int rc = hpti_gp_factor(&w->gp, U, n);
     if (rc == HPT_E_NUMERIC) { /* as bayes: retry once from the prior medians */
-        hpti_gp_default_theta(d, w->gp.ft);
+        hpti_gp_default_theta(&w->gp, w->gp.ft);
         hpti_gp_set_theta(&w->gp, w->gp.ft);
         rc = hpti_gp_factor(&w->gp, U, n);
     }

@@ -17,6 +17,10 @@
 #define WALL 100.0         /* curvature of the soft box walls */
 #define PIVOT_FLOOR 1e-10  /* smallest appended pivot^2, relative to sf2 */
 #define VAR_FLOOR 1e-14    /* smallest predicted variance, relative to sf2 */
+#define WARP_EPS 1e-9      /* the warp's squeeze of the cube (finite derivatives) */
+#define WARP_SD 0.75       /* prior sd of log a, log b of a warp */
+#define WARP_GATE 3.0      /* nats a coordinate's warp must gain (hpti_gp_fit) */
+#define WARP_LOG_MAX 2.302585092994046 /* |log a|, |log b| <= log 10 */
 
 /* ---- priors and box (gp.h) ------------------------------------------------ */
 
@@ -28,7 +32,7 @@ static double prior_mu(size_t dim, size_t j)
         return 0.0;                 /* log sf2 */
     if (j == dim + 1)
         return log(1e-6);           /* log sn2 */
-    return 0.0;                     /* mean */
+    return 0.0;                     /* mean; log a, log b of a warp: identity */
 }
 
 static double prior_var(size_t dim, size_t j)
@@ -39,6 +43,8 @@ static double prior_var(size_t dim, size_t j)
         return 1.5 * 1.5;
     if (j == dim + 1)
         return 3.0 * 3.0;
+    if (j > dim + 2)
+        return WARP_SD * WARP_SD;
     return 1.0;
 }
 
@@ -53,6 +59,9 @@ static void box(const hpti_gp *gp, size_t dim, size_t j, double *lo, double *hi)
     } else if (j == dim + 1) {
         *lo = log(1e-9);
         *hi = 0.0;
+    } else if (j > dim + 2) {
+        *lo = -WARP_LOG_MAX;
+        *hi = WARP_LOG_MAX;
     } else {
         *lo = -10.0;
         *hi = 10.0;
@@ -63,7 +72,7 @@ static void box(const hpti_gp *gp, size_t dim, size_t j, double *lo, double *hi)
 static double log_prior(const hpti_gp *gp, size_t dim, const double *th, double *g)
 {
     double lp = 0.0;
-    for (size_t j = 0; j < dim + 3; j++) {
+    for (size_t j = 0; j < gp->np; j++) {
         double mu = prior_mu(dim, j), s2 = prior_var(dim, j), lo, hi;
         box(gp, dim, j, &lo, &hi);
         double d = th[j] - mu, gj = -d / s2;
@@ -81,10 +90,89 @@ static double log_prior(const hpti_gp *gp, size_t dim, const double *th, double 
     return lp;
 }
 
-void hpti_gp_default_theta(size_t dim, double *theta)
+void hpti_gp_default_theta(const hpti_gp *gp, double *theta)
 {
-    for (size_t j = 0; j < dim + 3; j++)
-        theta[j] = prior_mu(dim, j);
+    for (size_t j = 0; j < gp->np; j++)
+        theta[j] = prior_mu(gp->dim, j);
+}
+
+/* ---- input warping (gp.h) ---------------------------------------------------- */
+
+/* Kumaraswamy CDF of x (clamped to the cube, then squeezed into [eps,
+ * 1 - eps] so that every derivative stays finite), with dz/dx (0 outside
+ * the cube, where x is clamped) and, when da is not NULL, dz/dlog a and
+ * dz/dlog b. */
+static inline double kuma(double x, double a, double b, double *dx, double *da, double *db)
+{
+    int in = x >= 0.0 && x <= 1.0; /* on a face: the one-sided derivative */
+    x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+    double xe = WARP_EPS + (1.0 - 2.0 * WARP_EPS) * x;
+    double t = pow(xe, a), u = 1.0 - t, ub1 = pow(u, b - 1.0), ub = ub1 * u;
+    if (dx)
+        *dx = in ? (1.0 - 2.0 * WARP_EPS) * a * b * (t / xe) * ub1 : 0.0;
+    if (da) {
+        *da = a * b * ub1 * t * log(xe);
+        *db = -b * ub * log(u);
+    }
+    return 1.0 - ub;
+}
+
+/* Coordinate j bent by the current warp? At a = b = 1 exactly the warp is
+ * the identity itself (not the squeezed CDF), so that a study whose fits
+ * keep every warp off computes what the unwarped GP computes. */
+static inline int warped(const hpti_gp *gp, size_t j)
+{
+    return gp->wmask && gp->wmask[j] && (gp->wab[2 * j] != 1.0 || gp->wab[2 * j + 1] != 1.0);
+}
+
+/* z = the warped point of x (dim values), dz its derivatives (or NULL);
+ * returns x itself without warping. */
+static const double *warp_pt(const hpti_gp *gp, const double *x, double *z, double *dz)
+{
+    if (!gp->nw)
+        return x;
+    for (size_t j = 0; j < gp->dim; j++) {
+        if (warped(gp, j))
+            z[j] = kuma(x[j], gp->wab[2 * j], gp->wab[2 * j + 1], dz ? dz + j : NULL, NULL,
+                        NULL);
+        else {
+            z[j] = x[j];
+            if (dz)
+                dz[j] = 1.0;
+        }
+    }
+    return z;
+}
+
+/* The rows as the kernel sees them. */
+static inline const double *rows_of(const hpti_gp *gp)
+{
+    return gp->nw ? gp->Z : gp->X;
+}
+
+double hpti_gp_warp1(const hpti_gp *gp, size_t j, double x, double *dzdx)
+{
+    if (!warped(gp, j)) {
+        if (dzdx)
+            *dzdx = 1.0;
+        return x;
+    }
+    return kuma(x, gp->wab[2 * j], gp->wab[2 * j + 1], dzdx, NULL, NULL);
+}
+
+double hpti_gp_unwarp1(const hpti_gp *gp, size_t j, double z)
+{
+    if (!warped(gp, j))
+        return z;
+    double a = gp->wab[2 * j], b = gp->wab[2 * j + 1];
+    double z0 = kuma(0.0, a, b, NULL, NULL, NULL), z1 = kuma(1.0, a, b, NULL, NULL, NULL);
+    if (!(z > z0))
+        return 0.0;
+    if (!(z < z1))
+        return 1.0;
+    double xe = pow(1.0 - pow(1.0 - z, 1.0 / b), 1.0 / a);
+    double x = (xe - WARP_EPS) / (1.0 - 2.0 * WARP_EPS);
+    return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
 }
 
 /* ---- kernel ------------------------------------------------------------------ */
@@ -207,7 +295,72 @@ static inline double matern(double sf2, double r2)
 double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b)
 {
     double ba[2 * HPT_MAX_PARAMS], bb[2 * HPT_MAX_PARAMS];
-    return matern(gp->sf2, kdist2(gp, gp->w, a, embed_of(gp, a, ba), b, embed_of(gp, b, bb)));
+    double za[HPT_MAX_PARAMS], zb[HPT_MAX_PARAMS];
+    const double *ea = embed_of(gp, a, ba), *eb = embed_of(gp, b, bb);
+    return matern(gp->sf2, kdist2(gp, gp->w, warp_pt(gp, a, za, NULL), ea,
+                                  warp_pt(gp, b, zb, NULL), eb));
+}
+
+int hpti_gp_set_warp(hpti_gp *gp, const unsigned char *flags)
+{
+    size_t d = gp->dim, nw = 0;
+    for (size_t j = 0; flags && j < d; j++)
+        nw += flags[j] && !(gp->cat && gp->cat[j]) && !(gp->cond && gp->cond[j]);
+    if (!nw || gp->nw || gp->n)
+        return HPT_OK;
+    size_t np = HPTI_GP_NP(d) + 2 * nw;
+    unsigned char *mask = hpti_malloc(d);
+    double *wab = hpti_malloc(2 * d * sizeof *wab);
+    double *kz = hpti_malloc(HPTI_GP_CHUNK * d * sizeof *kz);
+    double *th = hpti_malloc(np * sizeof *th), *ft = hpti_malloc(4 * np * sizeof *ft);
+    double *Z = gp->cap ? hpti_malloc(gp->cap * d * sizeof *Z) : NULL;
+    gsl_multimin_fdfminimizer *mz =
+        gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
+    gsl_vector *gx = gsl_vector_alloc(np);
+    if (!mask || !wab || !kz || !th || !ft || (gp->cap && !Z) || !mz || !gx) {
+        hpti_free(mask);
+        hpti_free(wab);
+        hpti_free(kz);
+        hpti_free(th);
+        hpti_free(ft);
+        hpti_free(Z);
+        if (mz)
+            gsl_multimin_fdfminimizer_free(mz);
+        if (gx)
+            gsl_vector_free(gx);
+        return HPT_E_NOMEM;
+    }
+    /* the fit workspace is regrown with the warp's parts at the next fit */
+    hpti_free(gp->fX);
+    hpti_free(gp->fy);
+    hpti_free(gp->fa);
+    hpti_free(gp->fK);
+    hpti_free(gp->fW);
+    hpti_free(gp->femb);
+    gp->fX = gp->fy = gp->fa = gp->fK = gp->fW = gp->femb = NULL;
+    gp->fcap = 0;
+    gsl_multimin_fdfminimizer_free(gp->minimizer);
+    gsl_vector_free(gp->gx);
+    gp->minimizer = mz;
+    gp->gx = gx;
+    for (size_t j = 0; j < d; j++) {
+        mask[j] = flags[j] && !(gp->cat && gp->cat[j]) && !(gp->cond && gp->cond[j]);
+        wab[2 * j] = wab[2 * j + 1] = 1.0;
+    }
+    hpti_free(gp->theta);
+    hpti_free(gp->ft);
+    gp->theta = th;
+    gp->ft = ft;
+    gp->wmask = mask;
+    gp->wab = wab;
+    gp->kz = kz;
+    gp->Z = Z;
+    gp->nw = nw;
+    gp->np = np;
+    gp->have_theta = 0;
+    hpti_gp_default_theta(gp, gp->theta);
+    hpti_gp_set_theta(gp, gp->theta);
+    return HPT_OK;
 }
 
 int hpti_gp_set_conditional(hpti_gp *gp, const unsigned char *cond, hpti_gp_active_fn fn,
@@ -286,7 +439,7 @@ int hpti_gp_init(hpti_gp *gp, size_t dim, const unsigned char *cat)
     gp->gx = gsl_vector_alloc(gp->np);
     if (!gp->minimizer || !gp->gx)
         goto fail;
-    hpti_gp_default_theta(dim, gp->theta);
+    hpti_gp_default_theta(gp, gp->theta);
     hpti_gp_set_theta(gp, gp->theta);
     return HPT_OK;
 fail:
@@ -304,6 +457,12 @@ void hpti_gp_free(hpti_gp *gp)
     hpti_free(gp->kemb);
     hpti_free(gp->femb);
     hpti_free(gp->wz);
+    hpti_free(gp->wmask);
+    hpti_free(gp->wab);
+    hpti_free(gp->Z);
+    hpti_free(gp->kz);
+    hpti_free(gp->fZ);
+    hpti_free(gp->fdz);
     hpti_free(gp->theta);
     hpti_free(gp->w);
     hpti_free(gp->ft);
@@ -357,6 +516,8 @@ int hpti_gp_reserve(hpti_gp *gp, size_t n)
         if (grow_array(&gp->emb, cap * 2 * gp->nc))
             return HPT_E_NOMEM;
     }
+    if (gp->nw && grow_array(&gp->Z, cap * gp->dim))
+        return HPT_E_NOMEM;
     double *L = hpti_malloc(cap * cap * sizeof *L);
     if (!L)
         return HPT_E_NOMEM;
@@ -383,6 +544,12 @@ void hpti_gp_set_theta(hpti_gp *gp, const double *theta)
     gp->sf2 = exp(gp->theta[d]);
     gp->sn2 = exp(gp->theta[d + 1]);
     gp->mean = gp->theta[d + 2];
+    for (size_t j = 0, k = 0; gp->nw && j < d; j++)
+        if (gp->wmask[j]) {
+            gp->wab[2 * j] = exp(gp->theta[d + 3 + 2 * k]);
+            gp->wab[2 * j + 1] = exp(gp->theta[d + 4 + 2 * k]);
+            k++;
+        }
 }
 
 /* ---- factor -------------------------------------------------------------------- */
@@ -424,12 +591,14 @@ int hpti_gp_factor(hpti_gp *gp, const double *X, size_t n)
         memmove(gp->X, X, n * gp->dim * sizeof *X);
     for (size_t i = 0; gp->cond && i < n; i++)
         embed(gp, gp->X + i * gp->dim, gp->emb + i * 2 * gp->nc);
+    for (size_t i = 0; gp->nw && i < n; i++)
+        warp_pt(gp, gp->X + i * gp->dim, gp->Z + i * gp->dim, NULL);
     gp->n = 0;
     gp->alpha_ok = 0;
     for (int k = 0; k < JITTER_TRIES; k++) {
         double jit = jitter_at(k, gp->sf2 + gp->sn2);
-        if (build_and_factor(gp, gp->w, gp->sf2, gp->sn2 + jit, gp->X, gp->emb, n, gp->L,
-                             gp->cap) == 0) {
+        if (build_and_factor(gp, gp->w, gp->sf2, gp->sn2 + jit, rows_of(gp), gp->emb, n,
+                             gp->L, gp->cap) == 0) {
             gp->jitter = jit;
             for (size_t i = 0; i < n; i++) {
                 gp->nug[i] = jit;
@@ -483,8 +652,9 @@ static int append_row(hpti_gp *gp, const double *x, const double *pre, size_t kn
         known = n;
     if (known)
         memcpy(row, pre, known * sizeof *row);
+    const double *zx = gp->nw ? warp_pt(gp, x, gp->Z + n * d, NULL) : x, *R = rows_of(gp);
     for (size_t i = known; i < n; i++)
-        row[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
+        row[i] = matern(gp->sf2, kdist2(gp, gp->w, zx, mx, R + i * d, row_emb(gp, i)));
     hpti_la_trsv_from(n, known, gp->L, gp->cap, row);
     double p = gp->sf2 + noise + gp->jitter - hpti_la_dot(n, row, row);
     double fl = PIVOT_FLOOR * gp->sf2;
@@ -568,22 +738,30 @@ double hpti_gp_mean_at(const hpti_gp *gp, const double *x, double *grad)
 {
     size_t d = gp->dim;
     double m = gp->mean;
-    double buf[2 * HPT_MAX_PARAMS];
-    const double *mx = embed_of(gp, x, buf);
+    double buf[2 * HPT_MAX_PARAMS], zb[HPT_MAX_PARAMS], dz[HPT_MAX_PARAMS];
+    double gz[HPT_MAX_PARAMS];
+    const double *mx = embed_of(gp, x, buf), *R = rows_of(gp);
+    const double *zx = warp_pt(gp, x, zb, grad ? dz : NULL);
+    /* with a warp the terms are derivatives in z, scaled by dz/dx below */
+    double *g = gp->nw && grad ? gz : grad;
+    for (size_t j = 0; g == gz && j < d; j++)
+        gz[j] = 0.0;
     for (size_t i = 0; i < gp->n; i++) {
-        const double *xi = gp->X + i * d;
+        const double *xi = R + i * d;
         const double *mi = row_emb(gp, i);
-        double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
+        double r2 = kdist2(gp, gp->w, zx, mx, xi, mi);
         double sr = sqrt(5.0 * r2), e = exp(-sr);
         m += gp->sf2 * (1.0 + sr + sr * sr / 3.0) * e * gp->alpha[i];
-        if (!grad)
+        if (!g)
             continue;
         /* dk/dx_j = -sf2 (5/3) (1 + s) exp(-s) w_j (x_j - xi_j) */
         double c = -gp->sf2 * (5.0 / 3.0) * (1.0 + sr) * e * gp->alpha[i];
         for (size_t j = 0; j < d; j++)
             if (!(gp->cat && gp->cat[j]))
-                grad[j] += c * gp->w[j] * half_dd(gp, j, x, mx, xi, mi);
+                g[j] += c * gp->w[j] * half_dd(gp, j, zx, mx, xi, mi);
     }
+    for (size_t j = 0; g == gz && j < d; j++)
+        grad[j] += gz[j] * dz[j];
     return gp->prior ? m + hpti_gp_mean_at(gp->prior, x, grad) : m;
 }
 
@@ -609,16 +787,22 @@ void hpti_gp_predict(hpti_gp *gp, const double *Xs, size_t m, double *mu, double
         size_t ne = 2 * gp->nc;
         for (size_t j = 0; gp->cond && j < c; j++)
             embed(gp, xs + j * d, gp->kemb + j * ne);
+        const double *zs = xs, *R = rows_of(gp);
+        if (gp->nw) {
+            for (size_t j = 0; j < c; j++)
+                warp_pt(gp, xs + j * d, gp->kz + j * d, NULL);
+            zs = gp->kz;
+        }
         for (size_t i = 0; i < n; i++) {
-            const double *xi = gp->X + i * d;
+            const double *xi = R + i * d;
             double *row = K + i * c;
             if (gp->cond)
                 for (size_t j = 0; j < c; j++)
                     row[j] = matern(gp->sf2, dist2_cond(gp, gp->w, xi, gp->emb + i * ne,
-                                                        xs + j * d, gp->kemb + j * ne));
+                                                        zs + j * d, gp->kemb + j * ne));
             else
                 for (size_t j = 0; j < c; j++)
-                    row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, xs + j * d));
+                    row[j] = matern(gp->sf2, dist2(d, gp->cat, gp->w, xi, zs + j * d));
         }
         /* V = L^-1 K*: the one O(n^2 c) step, level-3 BLAS */
         hpti_la_trsm(n, c, gp->L, gp->cap, K, c);
@@ -658,9 +842,15 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
         return;
     }
     ensure_alpha(gp);
-    const double *mx = embed_of(gp, x, gp->kemb);
+    const double *mx = embed_of(gp, x, gp->kemb), *R = rows_of(gp);
+    double zb[HPT_MAX_PARAMS], dz[HPT_MAX_PARAMS], gzm[HPT_MAX_PARAMS], gzv[HPT_MAX_PARAMS];
+    x = warp_pt(gp, x, zb, dz);
+    /* with a warp the terms are derivatives in z, scaled by dz/dx below */
+    double *gm = gp->nw ? gzm : dmu, *gv = gp->nw ? gzv : dvar;
+    for (size_t j = 0; gp->nw && j < d; j++)
+        gzm[j] = gzv[j] = 0.0;
     for (size_t i = 0; i < n; i++)
-        k[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, gp->X + i * d, row_emb(gp, i)));
+        k[i] = matern(gp->sf2, kdist2(gp, gp->w, x, mx, R + i * d, row_emb(gp, i)));
     memcpy(u, k, n * sizeof *u);
     hpti_la_trsv(n, gp->L, gp->cap, u);
     double m = gp->mean + pmx + hpti_la_dot(n, u, gp->v);
@@ -671,7 +861,7 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
     /* u = K^-1 k so that d var / dx = -2 (dk/dx)^T u */
     hpti_la_trsv_t(n, gp->L, gp->cap, u);
     for (size_t i = 0; i < n; i++) {
-        const double *xi = gp->X + i * d;
+        const double *xi = R + i * d;
         const double *mi = row_emb(gp, i);
         double r2 = kdist2(gp, gp->w, x, mx, xi, mi);
         double sr = sqrt(5.0 * r2);
@@ -682,9 +872,13 @@ void hpti_gp_predict_grad(hpti_gp *gp, const double *x, double *mu, double *var,
             if (gp->cat && gp->cat[j])
                 continue;
             double t = gp->w[j] * half_dd(gp, j, x, mx, xi, mi);
-            dmu[j] += ca * t;
-            dvar[j] += cu * t;
+            gm[j] += ca * t;
+            gv[j] += cu * t;
         }
+    }
+    for (size_t j = 0; gp->nw && j < d; j++) {
+        dmu[j] += gzm[j] * dz[j];
+        dvar[j] += gzv[j] * dz[j];
     }
     if (s <= vfl)
         for (size_t j = 0; j < d; j++)
@@ -714,10 +908,18 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
     size_t ne = 2 * gp->nc;
     for (size_t j = 0; Ms && j < c; j++)
         embed(gp, Xs + j * d, gp->kemb + j * ne);
+    const double *Xo = Xs, *R = rows_of(gp);
+    /* with a warp: the candidates warped in the first half of kz, dz/dx in
+     * the second (c <= HPTI_GP_CHUNK / 2) */
+    double *DZ = gp->nw ? gp->kz + c * d : NULL;
+    for (size_t j = 0; DZ && j < c; j++)
+        warp_pt(gp, Xo + j * d, gp->kz + j * d, DZ + j * d);
+    if (DZ)
+        Xs = gp->kz;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < c; j++)
             Q[i * c + j] = matern(gp->sf2, kdist2(gp, gp->w, Xs + j * d, Ms ? Ms + j * ne : NULL,
-                                                  gp->X + i * d, row_emb(gp, i)));
+                                                  R + i * d, row_emb(gp, i)));
     hpti_la_trsm(n, c, gp->L, gp->cap, Q, c);
     for (size_t j = 0; j < c; j++)
         mu[j] = var[j] = 0.0;
@@ -726,13 +928,13 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
             mu[j] += Q[i * c + j] * gp->v[i];
             var[j] += Q[i * c + j] * Q[i * c + j];
         }
-    for (size_t j = 0; j < c; j++)
+    for (size_t j = 0; !DZ && j < c; j++)
         mu[j] += gp->mean +
                  (gp->prior ? hpti_gp_mean_at(gp->prior, Xs + j * d, dmu + j * d) : 0.0);
     memcpy(U, Q, n * c * sizeof *U);
     hpti_la_trsm_t(n, c, gp->L, gp->cap, U, c);
     for (size_t i = 0; i < n; i++) {
-        const double *xi = gp->X + i * d;
+        const double *xi = R + i * d;
         const double *mi = row_emb(gp, i);
         for (size_t j = 0; j < c; j++) {
             const double *x = Xs + j * d;
@@ -751,6 +953,15 @@ void hpti_gp_predict_grad_batch(hpti_gp *gp, const double *Xs, size_t c, double 
                 gv[k] += cu * t;
             }
         }
+    }
+    /* with a warp: the derivatives in z to x, then the prior's part (in x) */
+    for (size_t j = 0; DZ && j < c; j++) {
+        for (size_t k = 0; k < d; k++) {
+            dmu[j * d + k] *= DZ[j * d + k];
+            dvar[j * d + k] *= DZ[j * d + k];
+        }
+        mu[j] += gp->mean +
+                 (gp->prior ? hpti_gp_mean_at(gp->prior, Xo + j * d, dmu + j * d) : 0.0);
     }
     for (size_t j = 0; j < c; j++) {
         double s = gp->sf2 - var[j];
@@ -781,6 +992,8 @@ int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
         if (grow_array(&gp->femb, n * 2 * gp->nc))
             return HPT_E_NOMEM;
     }
+    if (gp->nw && (grow_array(&gp->fZ, n * gp->dim) || grow_array(&gp->fdz, n * 2 * gp->nw)))
+        return HPT_E_NOMEM;
     gp->fcap = n;
     return HPT_OK;
 }
@@ -803,9 +1016,27 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
         gp->wzs[j] = gp->cond[j] ? 0.0 : w[j];
     double sf2 = exp(theta[d]), sn2 = exp(theta[d + 1]), m = theta[d + 2];
     double *M = gp->cond ? gp->femb : NULL;
-    size_t ne = 2 * gp->nc;
+    size_t ne = 2 * gp->nc, nw = gp->nw;
     for (size_t i = 0; M && !gp->femb_ready && i < n; i++)
         embed(gp, X + i * d, M + i * ne);
+    /* warped rows under theta's warp, and dz/dlog a, dz/dlog b of each */
+    for (size_t i = 0; nw && i < n; i++) {
+        const double *xi = X + i * d;
+        double *zi = gp->fZ + i * d, *gi = gp->fdz + i * 2 * nw;
+        for (size_t j = 0, k = 0; j < d; j++) {
+            if (!gp->wmask[j]) {
+                zi[j] = xi[j];
+                continue;
+            }
+            double la = theta[d + 3 + 2 * k], lb = theta[d + 4 + 2 * k];
+            zi[j] = kuma(xi[j], exp(la), exp(lb), NULL, gi + 2 * k, gi + 2 * k + 1);
+            if (la == 0.0 && lb == 0.0)
+                zi[j] = xi[j]; /* the identity (warped()), its derivatives kept */
+            k++;
+        }
+    }
+    if (nw)
+        X = gp->fZ;
     int k, info = 1;
     for (k = 0; k < JITTER_TRIES && info != 0; k++)
         info = build_and_factor(gp, w, sf2, sn2 + jitter_at(k, sf2 + sn2), X, M, n, A, n);
@@ -850,6 +1081,15 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
             double c = Wij * sf2 * (5.0 / 3.0) * (1.0 + s) * e;
             if (c == 0.0)
                 continue;
+            for (size_t kw = 0, q = 0; kw < nw; kw++, q++) {
+                /* dk/dp = -sf2 (5/3) (1 + s) exp(-s) w_q D_q (dz_iq/dp - dz_jq/dp) */
+                while (!gp->wmask[q])
+                    q++;
+                const double *gi = gp->fdz + i * 2 * nw, *gj = gp->fdz + j * 2 * nw;
+                double t = -c * w[q] * (xi[q] - xj[q]);
+                grad[d + 3 + 2 * kw] += t * (gi[2 * kw] - gj[2 * kw]);
+                grad[d + 4 + 2 * kw] += t * (gi[2 * kw + 1] - gj[2 * kw + 1]);
+            }
             if (M) {
                 for (size_t q = 0; q < d; q++) {
                     double d2;
@@ -885,6 +1125,7 @@ typedef struct {
     hpti_gp *gp;
     const double *X, *y;
     size_t n;
+    int frozen; /* the warp's parameters held (their gradient 0) */
 } fit_ctx;
 
 static double fit_f(const gsl_vector *x, void *p)
@@ -897,12 +1138,86 @@ static void fit_fdf(const gsl_vector *x, void *p, double *f, gsl_vector *g)
 {
     fit_ctx *c = p;
     *f = hpti_gp_nlp(c->gp, c->X, c->y, c->n, x->data, g->data);
+    for (size_t j = HPTI_GP_NP(c->gp->dim); c->frozen && j < c->gp->np; j++)
+        g->data[j] = 0.0;
 }
 
 static void fit_df(const gsl_vector *x, void *p, gsl_vector *g)
 {
     double f;
     fit_fdf(x, p, &f, g);
+}
+
+/* One BFGS run from start; the result replaces (*best_f, bt) when lower. */
+static void fit_one(hpti_gp *gp, fit_ctx *ctx, const double *start, int max_iter,
+                    double *best_f, double *bt)
+{
+    size_t np = gp->np;
+    gsl_multimin_function_fdf fdf = {fit_f, fit_df, fit_fdf, np, ctx};
+    gsl_multimin_fdfminimizer *mz = gp->minimizer;
+    gsl_vector *gx = gp->gx;
+    memcpy(gx->data, start, np * sizeof *start);
+    double f0 = fit_f(gx, ctx);
+    if (!(f0 < BIG_NLP))
+        return;
+    gsl_multimin_fdfminimizer_set(mz, &fdf, gx, 0.1, 0.1);
+    for (int it = 0; it < max_iter; it++) {
+        if (gsl_multimin_fdfminimizer_iterate(mz) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_gradient(mz->gradient, 1e-3) == GSL_SUCCESS)
+            break;
+    }
+    double f = mz->f;
+    const double *xt = mz->x->data;
+    if (!isfinite(f) || f >= f0) {
+        f = f0;
+        xt = start;
+    }
+    if (f < *best_f) {
+        *best_f = f;
+        memcpy(bt, xt, np * sizeof *bt);
+    }
+}
+
+/* Input warping, the fit's second stage (gp.h): from the best unwarped
+ * theta bt (value *best_f), and from the current theta when it has a
+ * warp, all parameters free. A coordinate's warp goes back to the
+ * identity unless that costs WARP_GATE nats of the posterior, and the
+ * warp as a whole is kept only when it beats the unwarped fit by
+ * WARP_GATE per coordinate it bends -- a likelihood-ratio test with two
+ * degrees of freedom per coordinate, about the 95% level: a flexible
+ * warp otherwise bends a smooth function's space for nothing. */
+static void fit_warp(hpti_gp *gp, fit_ctx *ctx, int max_iter, double *best_f, double *bt)
+{
+    size_t np = gp->np, base = HPTI_GP_NP(gp->dim);
+    double *wt = gp->ft + 2 * np, *st = gp->ft + 3 * np, wf = INFINITY;
+    ctx->frozen = 0;
+    fit_one(gp, ctx, bt, max_iter, &wf, wt);
+    int bent = 0;
+    for (size_t j = base; j < np; j++)
+        bent |= gp->theta[j] != 0.0;
+    if (bent)
+        fit_one(gp, ctx, gp->theta, max_iter, &wf, wt);
+    if (!(wf < INFINITY))
+        return;
+    size_t m = 0;
+    for (size_t k = 0; k < gp->nw; k++) {
+        size_t ja = base + 2 * k;
+        if (wt[ja] == 0.0 && wt[ja + 1] == 0.0)
+            continue;
+        memcpy(st, wt, np * sizeof *st);
+        st[ja] = st[ja + 1] = 0.0;
+        double f = hpti_gp_nlp(gp, ctx->X, ctx->y, ctx->n, st, NULL);
+        if (f < wf + WARP_GATE) {
+            memcpy(wt, st, np * sizeof *wt);
+            wf = f < wf ? f : wf;
+        } else
+            m++;
+    }
+    if (m > 0 && wf <= *best_f - WARP_GATE * (double)m) {
+        *best_f = wf;
+        memcpy(bt, wt, np * sizeof *bt);
+    }
 }
 
 int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rng *rng,
@@ -922,10 +1237,8 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
     for (size_t i = 0; gp->cond && i < n; i++)
         embed(gp, X + i * d, gp->femb + i * 2 * gp->nc);
     gp->femb_ready = gp->cond != NULL;
-    fit_ctx ctx = {gp, X, y, n};
-    gsl_multimin_function_fdf fdf = {fit_f, fit_df, fit_fdf, np, &ctx};
-    gsl_multimin_fdfminimizer *mz = gp->minimizer;
-    gsl_vector *gx = gp->gx;
+    /* first (or only) stage: the warp held at the identity */
+    fit_ctx ctx = {gp, X, y, n, gp->nw > 0};
     double best_f = INFINITY;
     double *start = gp->ft, *bt = gp->ft + np;
     gp->n_eval = 0;
@@ -934,34 +1247,18 @@ int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rn
         if (r == 0)
             memcpy(start, gp->theta, np * sizeof *start);
         else
-            for (size_t j = 0; j < np; j++) {
+            for (size_t j = 0; j < HPTI_GP_NP(d); j++) {
                 double lo, hi, t;
                 box(gp, d, j, &lo, &hi);
                 t = prior_mu(d, j) + sqrt(prior_var(d, j)) * 0.7 * hpti_rng_normal(rng);
                 start[j] = t < lo ? lo : t > hi ? hi : t;
             }
-        memcpy(gx->data, start, np * sizeof *start);
-        double f0 = fit_f(gx, &ctx);
-        if (!(f0 < BIG_NLP))
-            continue;
-        gsl_multimin_fdfminimizer_set(mz, &fdf, gx, 0.1, 0.1);
-        for (int it = 0; it < max_iter; it++) {
-            if (gsl_multimin_fdfminimizer_iterate(mz) != GSL_SUCCESS)
-                break;
-            if (gsl_multimin_test_gradient(mz->gradient, 1e-3) == GSL_SUCCESS)
-                break;
-        }
-        double f = mz->f;
-        const double *xt = mz->x->data;
-        if (!isfinite(f) || f >= f0) {
-            f = f0;
-            xt = start;
-        }
-        if (f < best_f) {
-            best_f = f;
-            memcpy(bt, xt, np * sizeof *bt);
-        }
+        for (size_t j = HPTI_GP_NP(d); j < np; j++)
+            start[j] = 0.0; /* the same draws as without a warp */
+        fit_one(gp, &ctx, start, max_iter, &best_f, bt);
     }
+    if (gp->nw && best_f < INFINITY)
+        fit_warp(gp, &ctx, max_iter, &best_f, bt);
     gp->femb_ready = 0;
     if (best_f < INFINITY) {
         hpti_gp_set_theta(gp, bt);

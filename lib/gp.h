@@ -84,7 +84,7 @@
 #include "common.h"
 #include "rng.h"
 
-#define HPTI_GP_NP(dim) ((dim) + 3)
+#define HPTI_GP_NP(dim) ((dim) + 3) /* without input warping */
 /* Smallest lengthscale of the box (unit cube), unless gp->ls_lo says more. */
 #define HPTI_GP_LS_MIN 0.005
 
@@ -106,9 +106,16 @@ typedef struct hpti_gp {
     int femb_ready;       /* femb holds the rows of the fit under way */
     double *wz, *wzs;     /* with cond: owned, 2 dim: w, and the fit's scratch
                            * weights, with the conditional coordinates' at 0 */
+    size_t nw;            /* warped coordinates (hpti_gp_set_warp), 0: none */
+    unsigned char *wmask; /* with warp: owned, dim flags */
+    double *wab;          /* with warp: owned, 2 dim: a_j, b_j (1, 1 unwarped) */
+    double *Z;            /* with warp: cap * dim, the rows warped */
+    double *kz;           /* with warp: HPTI_GP_CHUNK * dim, candidates warped */
+    double *fZ, *fdz;     /* with warp: fcap * dim fitted rows warped, fcap * 2 nw
+                           * their dz/dlog a, dz/dlog b */
     double *theta;        /* owned, np hyperparameters (see above) */
     double *w;            /* owned, 2 dim: 1 / ls^2, then scratch */
-    double *ft;           /* owned, 2 np: fit scratch */
+    double *ft;           /* owned, 2 np (4 np with a warp): fit scratch */
     double sf2, sn2, mean;
     double jitter;        /* diagonal jitter of the last full factorization */
     int have_theta;       /* theta was fitted at least once */
@@ -164,8 +171,26 @@ int hpti_gp_reserve(hpti_gp *gp, size_t n);
 /* Set theta (np values; clamped to the box) and the derived quantities.
  * The factor must be rebuilt afterwards. */
 void hpti_gp_set_theta(hpti_gp *gp, const double *theta);
-/* The default starting point: prior medians. */
-void hpti_gp_default_theta(size_t dim, double *theta);
+/* The default starting point (gp->np values): prior medians. */
+void hpti_gp_default_theta(const hpti_gp *gp, double *theta);
+
+/* Input warping (Snoek, Swersky, Zemel & Adams 2014, "Input warping for
+ * Bayesian optimization of non-stationary functions"; as in HEBO): each
+ * flagged ordered coordinate (not categorical, not conditional) enters
+ * the kernel through a Kumaraswamy CDF z = 1 - (1 - x^a)^b, x clamped to
+ * [0, 1] and squeezed into [1e-6, 1 - 1e-6], with log a and log b two
+ * more hyperparameters each (theta after m, in coordinate order; prior
+ * N(0, 0.75^2), box |log| <= log 10; a = b = 1 is the identity), fitted
+ * with the others. A parameter whose scale the space gets wrong (a
+ * learning rate declared linear) is then stretched where the objective
+ * varies. Predictions and their gradients stay in x (chain rule); gp->X
+ * keeps the rows as given. Call before any row and any fit; no-op when no
+ * coordinate qualifies. @return HPT_OK or HPT_E_NOMEM (gp unchanged). */
+int hpti_gp_set_warp(hpti_gp *gp, const unsigned char *flags);
+/* Coordinate j's warp at x (x itself when unwarped), with dz/dx when
+ * dzdx is not NULL (0 outside the cube); and its inverse on [0, 1]. */
+double hpti_gp_warp1(const hpti_gp *gp, size_t j, double x, double *dzdx);
+double hpti_gp_unwarp1(const hpti_gp *gp, size_t j, double z);
 
 /* Kernel value between two inputs (without noise). */
 double hpti_gp_kernel(const hpti_gp *gp, const double *a, const double *b);

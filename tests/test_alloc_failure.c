@@ -66,7 +66,8 @@ static void t_free(void *p, void *ctx)
 /* strategy: a strategy's name, or "name:reproducible" for that strategy
  * in the reproducible mode (q = 2: its masked history and pruner view);
  * "bayes-mo": bayes with two objectives and one constraint (its
- * multi-model engine) */
+ * multi-model engine); "bayes-warp", "bayes-mo-warp": the same with input
+ * warping */
 static void scenario(const char *strategy_mode)
 {
     static const char *const acts[] = {"relu", "tanh", "sigmoid"};
@@ -76,7 +77,9 @@ static void scenario(const char *strategy_mode)
     if (mode)
         *mode++ = '\0';
     int mo = strcmp(strategy, "bayes-mo") == 0;
-    if (mo)
+    int warp = strcmp(strategy, "bayes-warp") == 0 || strcmp(strategy, "bayes-mo-warp") == 0;
+    mo |= strcmp(strategy, "bayes-mo-warp") == 0;
+    if (mo || warp)
         snprintf(strategy, sizeof strategy, "bayes");
     hpt_space *sp = NULL;
     hpt_study *st = NULL;
@@ -112,6 +115,8 @@ static void scenario(const char *strategy_mode)
         CALL(hpt_study_set(st, "bayes.candidates", 32));
         CALL(hpt_study_set(st, "bayes.local_starts", 2));
         CALL(hpt_study_set(st, "bayes.initial_trials", 5));
+        if (warp)
+            CALL(hpt_study_set(st, "bayes.warp", 1));
     }
     if (strcmp(strategy, "hyperband") == 0) {
         CALL(hpt_study_set(st, "hyperband.max_resource", 9));
@@ -296,7 +301,7 @@ static void every_allocation(void **state)
 {
     (void)state;
     const char *strategies[] = {"grid",  "random", "sobol", "hyperband", "hyperband:reproducible",
-                                "bayes", "bayes-mo", "bayes"};
+                                "bayes", "bayes-warp", "bayes-mo", "bayes-mo-warp", "bayes"};
     const size_t n_strategies = sizeof strategies / sizeof strategies[0];
     snprintf(jpath, sizeof jpath, "%s/hpt-alloc-%d.jnl", tu_tmpdir(), (int)getpid());
     snprintf(cpath, sizeof cpath, "%s/hpt-alloc-%d.csv", tu_tmpdir(), (int)getpid());

@@ -23,7 +23,7 @@ static void noisy_gp(hpti_gp *gp, size_t n, uint64_t seed)
     for (size_t i = 0; i < n; i++)
         y[i] = tu_frand(&seed) - 0.5;
     assert_ok(hpti_gp_init(gp, D, NULL));
-    hpti_gp_default_theta(D, th);
+    hpti_gp_default_theta(gp, th);
     th[0] = th[1] = log(0.15); /* rows mostly out of each other's reach */
     th[D] = 0.0;            /* sf2 1 */
     th[D + 1] = log(0.5);   /* sn2 0.5 */

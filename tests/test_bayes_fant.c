@@ -41,7 +41,7 @@ static void test_append_solved_exact(void **state)
     assert_ok(hpti_gp_init(&a, D, NULL));
     assert_ok(hpti_gp_init(&b, D, NULL));
     assert_ok(hpti_gp_init(&c, D, NULL));
-    hpti_gp_default_theta(D, th);
+    hpti_gp_default_theta(&a, th);
     th[0] = -1.5; /* a shorter lengthscale: entries far from 0 */
     hpti_gp *g[3] = {&a, &b, &c};
     for (int k = 0; k < 3; k++) {

@@ -120,7 +120,7 @@ static void test_lml_gradient(void **state)
     }
     /* the fit lowers the objective from the default start */
     double t0[6];
-    hpti_gp_default_theta(d, t0);
+    hpti_gp_default_theta(&gp, t0);
     double f0 = hpti_gp_nlp(&gp, X, y, n, t0, NULL);
     assert_ok(hpti_gp_fit(&gp, X, y, n, &r, 2, 60));
     double f1 = hpti_gp_nlp(&gp, X, y, n, gp.theta, NULL);

@@ -163,7 +163,7 @@ static void test_lml_gradient(void **state)
             fail_msg("theta %zu: analytic %.10g, finite difference %.10g", j, g[j], fd);
     }
     double t0[7];
-    hpti_gp_default_theta(4, t0);
+    hpti_gp_default_theta(&gp, t0);
     double f0 = hpti_gp_nlp(&gp, X, y, n, t0, NULL);
     assert_ok(hpti_gp_fit(&gp, X, y, n, &r, 2, 60));
     assert_true(hpti_gp_nlp(&gp, X, y, n, gp.theta, NULL) < f0);

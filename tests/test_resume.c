@@ -123,6 +123,33 @@ static void test_resume_equivalence(void **state)
     }
 }
 
+/* Bayes with input warping (its hyperparameters, two more per ordered
+ * parameter, are part of what a record holds): the same equivalence. */
+static void test_resume_warp(void **state)
+{
+    (void)state;
+    const int N = 30;
+    hpt_study *a = open_study(tmp("straight-warp.jnl"), "bayes");
+    assert_ok(hpt_study_set(a, "bayes.warp", 1));
+    drive(a, 0, N);
+    char pb[512];
+    snprintf(pb, sizeof pb, "%s", tmp("split-warp.jnl"));
+    hpt_study *b = open_study(pb, "bayes");
+    assert_ok(hpt_study_set(b, "bayes.warp", 1));
+    drive(b, 0, N / 2);
+    hpt_study_destroy(b);
+    b = open_study(pb, "bayes");
+    drive(b, N / 2, N);
+    assert_same_trials(a, b);
+    int64_t ida, idb;
+    int rca = hpt_study_ask(a, &ida);
+    assert_int_equal(hpt_study_ask(b, &idb), rca);
+    assert_int_equal(ida, idb);
+    assert_same_trials(a, b);
+    hpt_study_destroy(a);
+    hpt_study_destroy(b);
+}
+
 static void test_running_after_resume(void **state)
 {
     (void)state;
@@ -553,6 +580,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resume_equivalence),
+        cmocka_unit_test(test_resume_warp),
         cmocka_unit_test(test_running_after_resume),
         cmocka_unit_test(test_resume_with_pruner),
         cmocka_unit_test(test_threads),

@@ -41,10 +41,13 @@ MINIMIZERS = {
     "perm4": _u([1, 2, 3, 4], -4, 4),
     "sphere12": [0.37] * 12,
     "alpine6": [0.0] * 6,
+    "lrlin": [(10 ** -3.3 - 1e-5) / (1 - 1e-5), 0.6, 0.3],
+    "corner4": [0.002] * 4,
+    "wdecay": [1e-4 - 1e-6, (10 ** -1.5 - 1e-4) / 10, 0.7, 0.2],
 }
 
 
-@pytest.mark.parametrize("name", sorted(sw.FUNCS2))
+@pytest.mark.parametrize("name", sorted(list(sw.FUNCS2) + list(sw.FUNCS3)))
 def test_second_set_is_a_regret(name):
     f, d = sw.FUNCS[name]
     x = MINIMIZERS[name]
@@ -60,3 +63,13 @@ def test_run_hpt_passes_options():
     assert sw.run_hpt(f, d, 3, 12) == plain            # seeded
     short = sw.run_hpt(f, d, 3, 12, opts={"bayes.initial_trials": 11})
     assert short != plain                               # the option took effect
+
+
+def test_warp_on_a_misdeclared_scale():
+    """bayes.warp stretches a learning rate declared linear: over three
+    seeds at 40 evaluations its median regret is far below the unwarped
+    model's, which stalls at the range's low end."""
+    f, d = sw.FUNCS["lrlin"]
+    plain = [sw.run_hpt(f, d, s, 40) for s in range(3)]
+    warp = [sw.run_hpt(f, d, s, 40, opts={"bayes.warp": 1}) for s in range(3)]
+    assert np.median(warp) < 0.1 * np.median(plain)
