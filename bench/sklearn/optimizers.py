@@ -4,6 +4,8 @@ protocol's parallel suggestions), observe(...) takes their losses back.
 
   hpt-bayes, hpt-random       libhpt through its Python binding (ask n
                               trials, evaluate, tell them)
+  hpt-bayes-warp              hpt-bayes with bayes.warp=1 (input warping);
+                              not in the default set
   optuna-tpe                  Optuna's TPESampler, defaults
   optuna-tpe-mv-cl            TPESampler(multivariate=True, constant_liar=True)
   optuna-cmaes                CmaEsSampler (categoricals by its independent
@@ -18,6 +20,8 @@ import math
 import warnings
 
 METHODS = ("hpt-bayes", "hpt-random", "optuna-tpe", "optuna-tpe-mv-cl", "optuna-cmaes")
+# libhpt variants on request: method name -> (strategy, options)
+VARIANTS = {"hpt-bayes-warp": ("bayes", {"bayes.warp": 1})}
 
 
 def _logit(x):
@@ -128,8 +132,9 @@ def available(method):
     try:
         if method.startswith("hpt-"):
             import hpt
-            if not hpt.has_strategy(method[4:]):
-                return f"libhpt has no strategy {method[4:]}"
+            strategy = VARIANTS[method][0] if method in VARIANTS else method[4:]
+            if not hpt.has_strategy(strategy):
+                return f"libhpt has no strategy {strategy}"
         else:
             import optuna  # noqa: F401
             if method == "optuna-cmaes":
@@ -140,6 +145,12 @@ def available(method):
 
 
 def make(method, space, seed, n_total):
+    if method in VARIANTS:
+        strategy, opts = VARIANTS[method]
+        o = _Hpt(space, seed, strategy, n_total)
+        for k, v in opts.items():
+            o.study.set_option(k, v)
+        return o
     if method.startswith("hpt-"):
         return _Hpt(space, seed, method[4:], n_total)
     if method in METHODS:

@@ -95,3 +95,15 @@ def test_runs_of_another_library_are_not_pooled(tmp_path):
         run.main(["--out", str(tmp_path), "--methods", "hpt-random", "--models", "DT",
                   "--datasets", "iris", "--metrics", "acc", "--repeats", "1"])
     assert "another libhpt" in str(e.value) and "0000000" in str(e.value)
+
+
+def test_variant_sets_its_option():
+    """hpt-bayes-warp is bayes with bayes.warp=1; the default set is unchanged."""
+    pytest.importorskip("hpt")
+    import optimizers
+    space = {"C": ("real", "log", 1e-2, 1e2), "k": ("int", "linear", 1, 9)}
+    o = optimizers.make("hpt-bayes-warp", space, 0, 16)
+    assert o.study.get_option("bayes.warp") == 1
+    assert optimizers.make("hpt-bayes", space, 0, 16).study.get_option("bayes.warp") == 0
+    assert optimizers.available("hpt-bayes-warp") is None
+    assert "hpt-bayes-warp" not in optimizers.METHODS
