@@ -66,6 +66,16 @@ static void assert_same_trials(const hpt_study *a, const hpt_study *b)
     }
 }
 
+/* The next ask of each agrees too. */
+static void assert_same_next(hpt_study *a, hpt_study *b)
+{
+    int64_t ida, idb;
+    int rca = hpt_study_ask(a, &ida);
+    assert_int_equal(hpt_study_ask(b, &idb), rca);
+    assert_int_equal(ida, idb);
+    assert_same_trials(a, b);
+}
+
 static hpt_study *open_study(const char *path, const char *strategy)
 {
     hpt_space *sp = tu_mixed_space();
@@ -113,11 +123,7 @@ static void test_resume_equivalence(void **state)
         hpt_study_destroy(b);
         b = open_study(pb_full, name);
         assert_same_trials(a, b);
-        int64_t ida, idb;
-        int rca = hpt_study_ask(a, &ida);
-        assert_int_equal(hpt_study_ask(b, &idb), rca);
-        assert_int_equal(ida, idb);
-        assert_same_trials(a, b);
+        assert_same_next(a, b);
         hpt_study_destroy(a);
         hpt_study_destroy(b);
     }
@@ -141,11 +147,7 @@ static void test_resume_warp(void **state)
     b = open_study(pb, "bayes");
     drive(b, N / 2, N);
     assert_same_trials(a, b);
-    int64_t ida, idb;
-    int rca = hpt_study_ask(a, &ida);
-    assert_int_equal(hpt_study_ask(b, &idb), rca);
-    assert_int_equal(ida, idb);
-    assert_same_trials(a, b);
+    assert_same_next(a, b);
     hpt_study_destroy(a);
     hpt_study_destroy(b);
 }
