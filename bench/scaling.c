@@ -3,6 +3,7 @@
  *
  *   hpt-bench-scaling [--strategy NAME] [--obs 50,100,...] [--dims 2,5,...]
  *                     [--asks K] [--time-limit S] [--startup-option NAME]
+ *                     [--option NAME=VALUE]
  *                     [--seed S] [--json FILE] [--clock wall|cpu]
  *                     [--dpotrf-max N]
  *   hpt-bench-scaling --running 0,100,1000 [--strategy NAME] [--base N]
@@ -167,6 +168,10 @@ static double time_dpotrf(size_t n)
 }
 
 /* The clock of the timed asks (--clock). */
+/* --option NAME=VALUE: one strategy option set on every cube study */
+static const char *extra_name;
+static double extra_value;
+
 /* A study of strategy on [0,1]^d (floats x1..xd) into *st. */
 static int cube_study(const char *strategy, size_t d, uint64_t seed, hpt_study **st)
 {
@@ -180,6 +185,8 @@ static int cube_study(const char *strategy, size_t d, uint64_t seed, hpt_study *
     if (rc == HPT_OK)
         rc = hpt_study_create(sp, strategy, HPT_MINIMIZE, seed, st);
     hpt_space_destroy(sp);
+    if (rc == HPT_OK && extra_name)
+        rc = hpt_study_set(*st, extra_name, extra_value);
     return rc;
 }
 
@@ -671,6 +678,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h") || !v) {
             fputs("usage: hpt-bench-scaling [--strategy NAME] [--obs LIST] [--dims LIST]\n"
                   "         [--asks K] [--time-limit S] [--startup-option NAME] [--seed S]\n"
+                  "         [--option NAME=VALUE]\n"
                   "         [--json FILE] [--clock wall|cpu] [--dpotrf-max N]\n"
                   "       hpt-bench-scaling --running LIST [--strategy A,B] [--base N]\n"
                   "         [--tell-every K]\n"
@@ -689,6 +697,12 @@ int main(int argc, char **argv)
             dims_arg = v;
         else if (!strcmp(a, "--startup-option"))
             startup = v;
+        else if (!strcmp(a, "--option") && strchr(v, '=')) {
+            char *eq = strchr(v, '=');
+            *eq = '\0';
+            extra_name = v;
+            extra_value = strtod(eq + 1, NULL);
+        }
         else if (!strcmp(a, "--json"))
             json = v;
         else if (!strcmp(a, "--linalg"))

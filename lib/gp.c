@@ -998,8 +998,11 @@ int hpti_gp_fit_reserve(hpti_gp *gp, size_t n)
     return HPT_OK;
 }
 
-double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
-                   const double *theta, double *grad)
+/* hpti_gp_nlp; warp_grad 0 leaves the warp's gradient at 0 (the fit's
+ * first stage, which holds the warp): at the identity the rows are then
+ * used as they are, and no derivative of the warp is computed. */
+static double nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
+                  const double *theta, double *grad, int warp_grad)
 {
     size_t d = gp->dim, np = gp->np;
     double *w = gp->w + d; /* second half of w: scratch for theta's weights */
@@ -1019,8 +1022,11 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
     size_t ne = 2 * gp->nc, nw = gp->nw;
     for (size_t i = 0; M && !gp->femb_ready && i < n; i++)
         embed(gp, X + i * d, M + i * ne);
-    /* warped rows under theta's warp, and dz/dlog a, dz/dlog b of each */
-    for (size_t i = 0; nw && i < n; i++) {
+    /* warped rows under theta's warp, and (wg) dz/dlog a, dz/dlog b of each */
+    int wg = grad && warp_grad && nw, bent = 0;
+    for (size_t k = 0; k < 2 * nw; k++)
+        bent |= theta[d + 3 + k] != 0.0;
+    for (size_t i = 0; (bent || wg) && i < n; i++) {
         const double *xi = X + i * d;
         double *zi = gp->fZ + i * d, *gi = gp->fdz + i * 2 * nw;
         for (size_t j = 0, k = 0; j < d; j++) {
@@ -1029,13 +1035,14 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
                 continue;
             }
             double la = theta[d + 3 + 2 * k], lb = theta[d + 4 + 2 * k];
-            zi[j] = kuma(xi[j], exp(la), exp(lb), NULL, gi + 2 * k, gi + 2 * k + 1);
+            zi[j] = kuma(xi[j], exp(la), exp(lb), NULL, wg ? gi + 2 * k : NULL,
+                         wg ? gi + 2 * k + 1 : NULL);
             if (la == 0.0 && lb == 0.0)
                 zi[j] = xi[j]; /* the identity (warped()), its derivatives kept */
             k++;
         }
     }
-    if (nw)
+    if (bent || wg)
         X = gp->fZ;
     int k, info = 1;
     for (k = 0; k < JITTER_TRIES && info != 0; k++)
@@ -1081,7 +1088,7 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
             double c = Wij * sf2 * (5.0 / 3.0) * (1.0 + s) * e;
             if (c == 0.0)
                 continue;
-            for (size_t kw = 0, q = 0; kw < nw; kw++, q++) {
+            for (size_t kw = 0, q = 0; wg && kw < nw; kw++, q++) {
                 /* dk/dp = -sf2 (5/3) (1 + s) exp(-s) w_q D_q (dz_iq/dp - dz_jq/dp) */
                 while (!gp->wmask[q])
                     q++;
@@ -1121,6 +1128,12 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
     return -(lml + lp);
 }
 
+double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
+                   const double *theta, double *grad)
+{
+    return nlp(gp, X, y, n, theta, grad, 1);
+}
+
 typedef struct {
     hpti_gp *gp;
     const double *X, *y;
@@ -1131,15 +1144,13 @@ typedef struct {
 static double fit_f(const gsl_vector *x, void *p)
 {
     fit_ctx *c = p;
-    return hpti_gp_nlp(c->gp, c->X, c->y, c->n, x->data, NULL);
+    return nlp(c->gp, c->X, c->y, c->n, x->data, NULL, !c->frozen);
 }
 
 static void fit_fdf(const gsl_vector *x, void *p, double *f, gsl_vector *g)
 {
     fit_ctx *c = p;
-    *f = hpti_gp_nlp(c->gp, c->X, c->y, c->n, x->data, g->data);
-    for (size_t j = HPTI_GP_NP(c->gp->dim); c->frozen && j < c->gp->np; j++)
-        g->data[j] = 0.0;
+    *f = nlp(c->gp, c->X, c->y, c->n, x->data, g->data, !c->frozen);
 }
 
 static void fit_df(const gsl_vector *x, void *p, gsl_vector *g)

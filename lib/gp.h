@@ -45,8 +45,9 @@
  * prediction on a conditional space (each point's embedding is computed
  * once: rows when added, candidates per chunk, fitted rows per fit).
  *
- * Hyperparameters theta (HPTI_GP_NP(dim) values): log ls_1..log ls_d,
- * log sf2, log sn2, m. They are fitted by MAP (log marginal likelihood, R&W
+ * Hyperparameters theta (gp->np values: HPTI_GP_NP(dim), plus two per
+ * warped coordinate, hpti_gp_set_warp): log ls_1..log ls_d, log sf2,
+ * log sn2, m. They are fitted by MAP (log marginal likelihood, R&W
  * eq. 2.30, plus the weak priors below) with analytic gradients (R&W eq.
  * 5.9) and GSL's BFGS (vector_bfgs2) from several starts.
  *
@@ -178,14 +179,17 @@ void hpti_gp_default_theta(const hpti_gp *gp, double *theta);
  * Bayesian optimization of non-stationary functions"; as in HEBO): each
  * flagged ordered coordinate (not categorical, not conditional) enters
  * the kernel through a Kumaraswamy CDF z = 1 - (1 - x^a)^b, x clamped to
- * [0, 1] and squeezed into [1e-6, 1 - 1e-6], with log a and log b two
+ * [0, 1] and squeezed into [1e-9, 1 - 1e-9], with log a and log b two
  * more hyperparameters each (theta after m, in coordinate order; prior
- * N(0, 0.75^2), box |log| <= log 10; a = b = 1 is the identity), fitted
- * with the others. A parameter whose scale the space gets wrong (a
+ * N(0, 0.75^2), box |log| <= log 10; at a = b = 1 exactly the coordinate
+ * is used as it is, the identity), fitted with the others (hpti_gp_fit). A parameter whose scale the space gets wrong (a
  * learning rate declared linear) is then stretched where the objective
  * varies. Predictions and their gradients stay in x (chain rule); gp->X
- * keeps the rows as given. Call before any row and any fit; no-op when no
- * coordinate qualifies. @return HPT_OK or HPT_E_NOMEM (gp unchanged). */
+ * keeps the rows as given. flags: dim values, read only. Call after
+ * hpti_gp_init (and hpti_gp_set_conditional) and before any row or fit;
+ * a no-op when no coordinate qualifies, when the GP already has a warp or
+ * rows. Resizes theta (gp->np grows by 2 per warped coordinate) and the
+ * fit workspace. @return HPT_OK or HPT_E_NOMEM (gp unchanged). */
 int hpti_gp_set_warp(hpti_gp *gp, const unsigned char *flags);
 /* Coordinate j's warp at x (x itself when unwarped), with dz/dx when
  * dzdx is not NULL (0 outside the cube); and its inverse on [0, 1]. */
@@ -273,7 +277,11 @@ double hpti_gp_nlp(hpti_gp *gp, const double *X, const double *y, size_t n,
 int hpti_gp_fit_reserve(hpti_gp *gp, size_t n);
 /* MAP fit over (X, y), n rows: BFGS from the current theta and from
  * `restarts` draws of the prior, at most max_iter iterations each; keeps
- * the best. Sets theta; the factor must be rebuilt afterwards.
+ * the best. With a warp that is the first stage, the warp held at the
+ * identity (the unwarped fit, bit for bit); a second stage frees it from
+ * that result (and from the current theta when it has a warp), and the
+ * warp is kept per coordinate only past a likelihood-ratio test (gp.c,
+ * fit_warp). Sets theta; the factor must be rebuilt afterwards.
  * @return HPT_OK or HPT_E_NOMEM. */
 int hpti_gp_fit(hpti_gp *gp, const double *X, const double *y, size_t n, hpti_rng *rng,
                 int restarts, int max_iter);
